@@ -1,0 +1,83 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// Module layout: see README.md ("Architecture"). Arrows point one way, downward.
+let package = Package(
+    name: "dpbridge",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "dpbridge", targets: ["dpbridge"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(
+            url: "https://github.com/apple/swift-configuration", from: "1.4.0",
+            traits: [.defaults, "YAML"]),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries from Debian's -dev packages, found by pkg-config.
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CSystemd", pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]),
+        // Typed wrappers around libcurl's variadic setopt/getinfo.
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
+
+        // Libraries.
+        .target(name: "HTTP1"),
+        .target(name: "Curl", dependencies: ["CCurl", "CCurlShim"]),
+        .target(name: "Store", dependencies: ["CSQLite"]),
+        .target(name: "DocplannerAPI", dependencies: ["Curl"]),
+        .target(name: "Partner", dependencies: ["Store", "Curl"]),
+        .target(
+            name: "Systemd",
+            dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "Sync",
+            dependencies: [
+                "Store", "DocplannerAPI", "Partner",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(name: "Simulator", dependencies: ["HTTP1", "DocplannerAPI", "Curl"]),
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "HTTP1", "Curl", "Store", "DocplannerAPI", "Partner", "Systemd", "Sync",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Yams", package: "Yams"),
+            ]),
+        .executableTarget(
+            name: "dpbridge",
+            dependencies: [
+                "Daemon", "Simulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // Shared helpers for tests: temporary directories, ephemeral ports, child processes.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+
+        // Tests.
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "TestSupport"]),
+        .testTarget(name: "CurlTests", dependencies: ["Curl", "HTTP1", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(
+            name: "DocplannerAPITests", dependencies: ["DocplannerAPI", "TestSupport"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(name: "PartnerTests", dependencies: ["Partner", "Store", "TestSupport"]),
+        .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),
+        .testTarget(name: "SyncTests", dependencies: ["Sync", "TestSupport"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Curl", "TestSupport"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

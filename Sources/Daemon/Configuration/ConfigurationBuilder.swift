@@ -1,0 +1,187 @@
+import Configuration
+import Foundation
+
+/// Turns resolved setting values into a `DaemonConfiguration`, checking what single
+/// settings cannot check alone: required keys, addresses, URLs, CIDRs and combinations.
+struct ConfigurationBuilder {
+    let values: [String: ConfigContent]
+    let filePath: String
+    private var problems: [ConfigurationProblem] = []
+
+    init(values: [String: ConfigContent], filePath: String) {
+        self.values = values
+        self.filePath = filePath
+    }
+
+    func build() throws(ConfigurationError) -> DaemonConfiguration {
+        var builder = self
+        let configuration = builder.assemble()
+        if !builder.problems.isEmpty { throw ConfigurationError(builder.problems) }
+        return configuration
+    }
+
+    private mutating func assemble() -> DaemonConfiguration {
+        let domain = string("docplanner.domain")
+        let baseURLOverride = string("docplanner.base_url")
+        if !baseURLOverride.isEmpty, !isHTTPURL(baseURLOverride) {
+            problems.append(.init("docplanner.base_url", "must be an http:// or https:// URL"))
+        }
+        if domain.isEmpty {
+            if baseURLOverride.isEmpty { missing("docplanner.domain") }
+        } else if domain.contains("/") || domain.contains(":") || !domain.contains(".") {
+            problems.append(.init("docplanner.domain", "must be a bare domain such as znanylekarz.pl"))
+        }
+        let baseURL = baseURLOverride.isEmpty ? "https://www.\(domain)" : baseURLOverride
+
+        let adapter: DaemonConfiguration.PartnerAdapter
+        if string("partner.adapter") == "http" {
+            let url = string("partner.http.url")
+            if url.isEmpty {
+                problems.append(.init("partner.http.url", "required when partner.adapter is http"))
+            } else if !isHTTPURL(url) {
+                problems.append(.init("partner.http.url", "must be an http:// or https:// URL"))
+            }
+            let secret = optionalSecret("partner.http.secret")
+            if secret == nil {
+                problems.append(.init("partner.http.secret", "required when partner.adapter is http" + hint("partner.http.secret")))
+            }
+            adapter = .http(url: url, secret: secret ?? Secret(""), timeoutSeconds: int("partner.http.timeout_seconds"))
+        } else {
+            adapter = .embedded(path: nonEmptyPath("partner.embedded.path"))
+        }
+
+        let apiKeyHeader = string("callback.api_key_header")
+        let apiKey = optionalSecret("callback.api_key")
+        if !apiKeyHeader.isEmpty, apiKey == nil {
+            problems.append(.init("callback.api_key", "required when callback.api_key_header is set" + hint("callback.api_key")))
+        }
+        if apiKeyHeader.isEmpty, apiKey != nil {
+            problems.append(.init("callback.api_key_header", "required when callback.api_key is set"))
+        }
+        let callbackSecret = requiredSecret("callback.secret")
+        if let value = callbackSecret?.value,
+            value.count < 16 || value.contains(where: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        {
+            problems.append(.init("callback.secret", "must be at least 16 letters, digits, '-' or '_' (it is a URL path segment)"))
+        }
+
+        let configuration = DaemonConfiguration(
+            publicListener: .init(address: address("listen.public.address"), port: int("listen.public.port")),
+            admin: .init(
+                address: address("listen.admin.address"), port: int("listen.admin.port"),
+                socketPath: string("listen.admin.socket"), token: optionalSecret("listen.admin.token")),
+            callback: .init(
+                secret: callbackSecret ?? Secret(""), apiKeyHeader: apiKeyHeader, apiKey: apiKey,
+                allowlist: cidrs("callback.allowlist"), useDocplannerIPs: bool("callback.use_docplanner_ips"),
+                trustedProxies: cidrs("callback.trusted_proxies"),
+                pingAlertMinutes: int("callback.ping_alert_minutes"),
+                blockingDeadlineMilliseconds: int("callback.blocking_deadline_ms")),
+            docplanner: .init(
+                domain: domain, baseURL: baseURL, clientID: requiredString("docplanner.client_id"),
+                clientSecret: requiredSecret("docplanner.client_secret") ?? Secret(""),
+                mode: DaemonConfiguration.Mode(rawValue: string("docplanner.mode")) ?? .push,
+                writeLimitPerMinute: int("docplanner.write_limit_per_minute"),
+                readLimitPerHour: int("docplanner.read_limit_per_hour"),
+                timeoutSeconds: int("docplanner.timeout_seconds")),
+            storePath: nonEmptyPath("store.path"),
+            partner: adapter,
+            workers: .init(inbound: int("workers.inbound"), outbound: int("workers.outbound")),
+            retry: .init(
+                maxAttempts: int("retry.max_attempts"), initialDelaySeconds: int("retry.initial_delay_seconds"),
+                maxDelaySeconds: int("retry.max_delay_seconds")),
+            http: .init(
+                maxConnections: int("http.max_connections"), maxBodyBytes: int("http.max_body_bytes"),
+                maxRequestLineBytes: int("http.max_request_line_bytes"),
+                maxHeaderBytes: int("http.max_header_bytes"), maxHeaderFields: int("http.max_header_fields"),
+                headerTimeoutMilliseconds: int("http.header_timeout_ms"),
+                bodyTimeoutMilliseconds: int("http.body_timeout_ms"),
+                keepAliveTimeoutMilliseconds: int("http.keepalive_timeout_ms"),
+                writeTimeoutMilliseconds: int("http.write_timeout_ms")),
+            log: .init(level: string("log.level"), format: string("log.format")))
+        if configuration.retry.initialDelaySeconds > configuration.retry.maxDelaySeconds {
+            problems.append(.init("retry.initial_delay_seconds", "must not exceed retry.max_delay_seconds"))
+        }
+        return configuration
+    }
+
+    // MARK: - Typed access
+
+    private func string(_ key: String) -> String {
+        if case .string(let text)? = values[key] { return text }
+        return ""
+    }
+
+    private func int(_ key: String) -> Int {
+        if case .int(let number)? = values[key] { return number }
+        return 0
+    }
+
+    private func bool(_ key: String) -> Bool {
+        if case .bool(let flag)? = values[key] { return flag }
+        return false
+    }
+
+    private func list(_ key: String) -> [String] {
+        if case .stringArray(let items)? = values[key] {
+            return items.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        return []
+    }
+
+    private mutating func requiredString(_ key: String) -> String {
+        let text = string(key)
+        if text.isEmpty { missing(key) }
+        return text
+    }
+
+    private func optionalSecret(_ key: String) -> Secret? {
+        let text = string(key)
+        return text.isEmpty ? nil : Secret(text)
+    }
+
+    private mutating func requiredSecret(_ key: String) -> Secret? {
+        let secret = optionalSecret(key)
+        if secret == nil { missing(key) }
+        return secret
+    }
+
+    private mutating func nonEmptyPath(_ key: String) -> String {
+        let path = string(key)
+        if path.isEmpty { problems.append(.init(key, "must not be empty")) }
+        return path
+    }
+
+    private mutating func address(_ key: String) -> String {
+        let text = string(key)
+        if IPAddressText.family(of: text) == nil {
+            problems.append(.init(key, "'\(text)' is not an IPv4 or IPv6 address"))
+        }
+        return text
+    }
+
+    private mutating func cidrs(_ key: String) -> [String] {
+        let items = list(key)
+        for item in items where !IPAddressText.isCIDR(item) {
+            problems.append(.init(key, "'\(item)' is not an address or CIDR block (e.g. 203.0.113.0/24)"))
+        }
+        return items
+    }
+
+    private mutating func missing(_ key: String) {
+        problems.append(.init(key, "required, not set" + hint(key)))
+    }
+
+    private func hint(_ key: String) -> String {
+        guard let spec = ConfigurationSchema.setting(key) else { return "" }
+        var places = ["in \(filePath)", spec.environmentVariable]
+        if let credential = spec.credentialName { places.append("credential '\(credential)'") }
+        return " (set it \(places.joined(separator: ", or ")))"
+    }
+
+    private func isHTTPURL(_ text: String) -> Bool {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), url.host != nil else {
+            return false
+        }
+        return scheme == "http" || scheme == "https"
+    }
+}

@@ -1,0 +1,141 @@
+import Configuration
+import Foundation
+import Yams
+
+/// Where an effective setting came from.
+public enum SettingSource: Sendable, Equatable, CustomStringConvertible {
+    case credential(String)
+    case environment(String)
+    case file(String)
+    case defaultValue
+    case unset
+
+    public var description: String {
+        switch self {
+        case .credential(let name): "credential \(name)"
+        case .environment(let name): "environment \(name)"
+        case .file(let path): "file \(path)"
+        case .defaultValue: "default"
+        case .unset: "not set"
+        }
+    }
+}
+
+/// A loaded configuration with the source of each setting, for `check-config`.
+public struct LoadedConfiguration: Sendable {
+    public let configuration: DaemonConfiguration
+    public let sources: [String: SettingSource]
+    /// Every setting's effective value rendered as text; secrets are never included.
+    let renderedValues: [String: String]
+
+    /// One line per setting: `key = value  (source)`, secrets shown as `<secret>`.
+    public func report() -> String {
+        ConfigurationSchema.settings.map { spec in
+            let source = sources[spec.key] ?? .unset
+            let value: String
+            if spec.isSecret {
+                value = source == .unset ? "(not set)" : "<secret>"
+            } else {
+                value = renderedValues[spec.key].map { $0.isEmpty ? "\"\"" : $0 } ?? "(not set)"
+            }
+            return "\(spec.key) = \(value)  (\(source))"
+        }.joined(separator: "\n")
+    }
+}
+
+/// Loads dpbridge's configuration from, in order of precedence:
+/// credential files in `$CREDENTIALS_DIRECTORY` (systemd `LoadCredential=`), environment
+/// variables `DPBRIDGE_…`, the YAML file, and the defaults of `ConfigurationSchema`.
+/// Collects every problem instead of stopping at the first.
+public enum ConfigurationLoader {
+    public static func load(
+        path: String = ConfigurationSchema.defaultPath,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws(ConfigurationError) -> LoadedConfiguration {
+        var problems: [ConfigurationProblem] = []
+
+        // The file: read it ourselves to report unreadable files and unknown keys by name.
+        let fileName = (path as NSString).lastPathComponent
+        var fileSnapshot: YAMLSnapshot?
+        switch readFile(path) {
+        case .failure(let problem):
+            problems.append(problem)
+        case .success(let bytes):
+            problems += YAMLKeyChecker.unknownKeys(in: bytes, fileName: fileName, path: path)
+            let isBlank = String(decoding: bytes, as: UTF8.self).split(separator: "\n").allSatisfy {
+                $0.trimmingCharacters(in: .whitespaces).isEmpty || $0.trimmingCharacters(in: .whitespaces).hasPrefix("#")
+            }
+            if problems.isEmpty && !isBlank {
+                do {
+                    fileSnapshot = try bytes.withUnsafeBufferPointer { buffer in
+                        try YAMLSnapshot(
+                            data: RawSpan(_unsafeElements: buffer), providerName: path,
+                            parsingOptions: .default)
+                    }
+                } catch {
+                    problems.append(.init(path, "not a valid configuration file: \(error)"))
+                }
+            }
+        }
+        if !problems.isEmpty { throw ConfigurationError(problems) }
+
+        // Environment: unknown DPBRIDGE_ variables are mistakes worth reporting.
+        let knownVariables = Set(ConfigurationSchema.settings.map(\.environmentVariable))
+        for name in environment.keys.sorted()
+        where name.hasPrefix("DPBRIDGE_") && !knownVariables.contains(name) {
+            problems.append(.init(name, "unknown environment variable (no such setting)"))
+        }
+        let environmentProvider = EnvironmentVariablesProvider(environmentVariables: environment)
+
+        // Credentials (systemd LoadCredential=).
+        var credentialsProvider: DirectoryFilesProvider?
+        if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty {
+            do {
+                credentialsProvider = try await DirectoryFilesProvider(
+                    directoryPath: .init(directory), allowMissing: true)
+            } catch {
+                problems.append(.init(directory, "cannot read credentials directory: \(error)"))
+            }
+        }
+
+        var resolver = SettingResolver(
+            file: fileSnapshot, filePath: path, environment: environmentProvider,
+            credentials: credentialsProvider)
+        for spec in ConfigurationSchema.settings {
+            resolver.resolve(spec)
+        }
+        problems += resolver.problems
+        if !problems.isEmpty { throw ConfigurationError(problems) }
+
+        let builder = ConfigurationBuilder(values: resolver.values, filePath: path)
+        let configuration: DaemonConfiguration
+        do {
+            configuration = try builder.build()
+        } catch {
+            throw error
+        }
+        return LoadedConfiguration(
+            configuration: configuration, sources: resolver.sources,
+            renderedValues: resolver.renderedValues)
+    }
+
+    static func readFile(_ path: String) -> Result<[UInt8], ConfigurationProblem> {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return .failure(.init(path, "cannot read configuration file: no such file (give another with --config)"))
+        }
+        if isDirectory.boolValue {
+            return .failure(.init(path, "cannot read configuration file: it is a directory"))
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            return .failure(.init(path, "cannot read configuration file: permission denied"))
+        }
+        defer { try? handle.close() }
+        do {
+            let data = try handle.readToEnd() ?? Data()
+            return .success([UInt8](data))
+        } catch {
+            return .failure(.init(path, "cannot read configuration file: \(error.localizedDescription)"))
+        }
+    }
+}

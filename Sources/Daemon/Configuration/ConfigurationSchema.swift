@@ -1,0 +1,182 @@
+/// Every setting dpbridge understands: its key, type, default, whether it is a secret,
+/// and a one-line description. This table drives loading, validation (unknown keys,
+/// types, ranges), `check-config` output and the README's configuration reference.
+public struct SettingSpec: Sendable {
+    /// The value type a setting holds.
+    public enum Kind: String, Sendable {
+        case string, int, bool, stringList = "list of strings"
+    }
+
+    /// Dotted key, as in the YAML file (`docplanner.client_id`).
+    public let key: String
+    public let kind: Kind
+    /// The default, rendered as text; nil when the setting has none.
+    public let defaultValue: String?
+    /// Secrets are never printed or logged.
+    public let isSecret: Bool
+    /// A setting that must be given (unless `requiredUnless` names a key that is given).
+    public let isRequired: Bool
+    /// The file name under `$CREDENTIALS_DIRECTORY` that supplies this setting, if any.
+    public let credentialName: String?
+    /// Accepted values for an enumerated string setting.
+    public let allowedValues: [String]?
+    /// Accepted range for an integer setting.
+    public let range: ClosedRange<Int>?
+    public let summary: String
+
+    init(
+        _ key: String, _ kind: Kind, default defaultValue: String? = nil, secret: Bool = false,
+        required: Bool = false, credential: String? = nil, allowed: [String]? = nil,
+        range: ClosedRange<Int>? = nil, _ summary: String
+    ) {
+        self.key = key
+        self.kind = kind
+        self.defaultValue = defaultValue
+        self.isSecret = secret
+        self.isRequired = required
+        self.credentialName = credential
+        self.allowedValues = allowed
+        self.range = range
+        self.summary = summary
+    }
+
+    /// The environment variable that overrides this setting (`DPBRIDGE_DOCPLANNER_CLIENT_ID`).
+    public var environmentVariable: String {
+        "DPBRIDGE_" + key.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+    }
+}
+
+/// The table of settings.
+public enum ConfigurationSchema {
+    /// Where `run` and `check-config` look when `--config` is not given.
+    public static let defaultPath = "/etc/dpbridge/dpbridge.yaml"
+
+    public static let settings: [SettingSpec] = [
+        // Listeners.
+        .init("listen.public.address", .string, default: "0.0.0.0",
+              "Address of the public listener Docplanner calls (IPv4 or IPv6; put a TLS proxy in front)."),
+        .init("listen.public.port", .int, default: "8080", range: 1...65535,
+              "Port of the public listener."),
+        .init("listen.admin.address", .string, default: "127.0.0.1",
+              "Address of the admin listener (status, metrics, partner API); keep it on loopback."),
+        .init("listen.admin.port", .int, default: "8081", range: 1...65535,
+              "Port of the admin listener."),
+        .init("listen.admin.socket", .string, default: "",
+              "Unix socket path for the admin listener; when set it replaces address and port."),
+        .init("listen.admin.token", .string, secret: true, credential: "admin_token",
+              "Bearer token required on the admin listener's /v1 partner API."),
+
+        // Callbacks from Docplanner.
+        .init("callback.secret", .string, secret: true, required: true, credential: "callback_secret",
+              "Secret path segment: Docplanner posts to https://HOST/callbacks/<secret>."),
+        .init("callback.api_key_header", .string, default: "",
+              "Request header carrying Docplanner's API key, when one is configured on Docplanner's side."),
+        .init("callback.api_key", .string, secret: true, credential: "callback_api_key",
+              "Expected value of that header; requests without it are refused."),
+        .init("callback.allowlist", .stringList, default: "",
+              "Source CIDRs allowed to post callbacks (empty: any source)."),
+        .init("callback.use_docplanner_ips", .bool, default: "false",
+              "Also allow the addresses Docplanner publishes in public-ips.json, refreshed daily."),
+        .init("callback.trusted_proxies", .stringList, default: "",
+              "Proxies (CIDRs) whose X-Forwarded-For header is trusted for the source address."),
+        .init("callback.ping_alert_minutes", .int, default: "15", range: 1...1440,
+              "Warn when no ping from Docplanner arrived for this long."),
+        .init("callback.blocking_deadline_ms", .int, default: "2000", range: 50...30000,
+              "Deadline for answering slot-booking and booking-moving."),
+
+        // Docplanner API.
+        .init("docplanner.domain", .string, required: true,
+              "Marketplace domain, e.g. znanylekarz.pl, doctoralia.es, jameda.de."),
+        .init("docplanner.base_url", .string, default: "",
+              "Overrides https://www.<domain> (the simulator, a proxy)."),
+        .init("docplanner.client_id", .string, required: true,
+              "OAuth2 client id from Docplanner."),
+        .init("docplanner.client_secret", .string, secret: true, required: true, credential: "client_secret",
+              "OAuth2 client secret from Docplanner."),
+        .init("docplanner.mode", .string, default: "push", allowed: ["push", "pull", "both"],
+              "How events arrive: pushed to the callback URL, pulled from /notifications, or both."),
+        .init("docplanner.write_limit_per_minute", .int, default: "40", range: 1...10000,
+              "Write calls (PUT/POST/PATCH/DELETE) per minute allowed by Docplanner."),
+        .init("docplanner.read_limit_per_hour", .int, default: "8000", range: 1...1_000_000,
+              "GET calls per hour allowed by Docplanner."),
+        .init("docplanner.timeout_seconds", .int, default: "30", range: 1...600,
+              "Total timeout of one Docplanner API call."),
+
+        // Store.
+        .init("store.path", .string, default: "/var/lib/dpbridge/dpbridge.sqlite",
+              "SQLite database holding the inbox, outbox, dead letters and mappings."),
+
+        // Partner system.
+        .init("partner.adapter", .string, default: "embedded", allowed: ["embedded", "http"],
+              "Where the clinic calendar lives: an SQLite database (embedded) or a partner REST endpoint (http)."),
+        .init("partner.embedded.path", .string, default: "/var/lib/dpbridge/partner.sqlite",
+              "SQLite database of the embedded partner calendar."),
+        .init("partner.http.url", .string, default: "",
+              "Partner endpoint receiving events as signed JSON (required with adapter http)."),
+        .init("partner.http.secret", .string, secret: true, credential: "partner_secret",
+              "HMAC-SHA256 key signing requests to the partner endpoint (required with adapter http)."),
+        .init("partner.http.timeout_seconds", .int, default: "10", range: 1...600,
+              "Total timeout of one call to the partner endpoint."),
+
+        // Workers and retries.
+        .init("workers.inbound", .int, default: "2", range: 1...64,
+              "Threads applying Docplanner events to the partner system."),
+        .init("workers.outbound", .int, default: "2", range: 1...64,
+              "Threads sending partner changes to Docplanner."),
+        .init("retry.max_attempts", .int, default: "12", range: 1...1000,
+              "Attempts before a job becomes a dead letter."),
+        .init("retry.initial_delay_seconds", .int, default: "2", range: 1...3600,
+              "First retry delay; it doubles (with jitter) on each attempt."),
+        .init("retry.max_delay_seconds", .int, default: "900", range: 1...86400,
+              "Upper bound of the retry delay."),
+
+        // HTTP server limits.
+        .init("http.max_connections", .int, default: "1024", range: 1...1_000_000,
+              "Open connections at most, per listener."),
+        .init("http.max_body_bytes", .int, default: "1048576", range: 1...1_073_741_824,
+              "Largest request body (413 beyond)."),
+        .init("http.max_request_line_bytes", .int, default: "8192", range: 64...1_048_576,
+              "Longest request line (414 beyond)."),
+        .init("http.max_header_bytes", .int, default: "32768", range: 256...1_048_576,
+              "Largest header section (431 beyond)."),
+        .init("http.max_header_fields", .int, default: "100", range: 1...10000,
+              "Most header fields in one request (431 beyond)."),
+        .init("http.header_timeout_ms", .int, default: "10000", range: 10...600_000,
+              "Time allowed to receive a request's header section (408 beyond)."),
+        .init("http.body_timeout_ms", .int, default: "10000", range: 10...600_000,
+              "Longest pause while receiving a body."),
+        .init("http.keepalive_timeout_ms", .int, default: "60000", range: 10...3_600_000,
+              "Idle keep-alive connections are closed after this."),
+        .init("http.write_timeout_ms", .int, default: "10000", range: 10...600_000,
+              "A client that does not read its response for this long is disconnected."),
+
+        // Logging.
+        .init("log.level", .string, default: "info",
+              allowed: ["trace", "debug", "info", "notice", "warning", "error", "critical"],
+              "Lowest level logged."),
+        .init("log.format", .string, default: "auto", allowed: ["auto", "text", "journald"],
+              "text: key=value lines on stderr; journald: structured journal entries; auto: journald when stderr is the journal."),
+    ]
+
+    /// The setting with this key, if dpbridge knows it.
+    public static func setting(_ key: String) -> SettingSpec? {
+        settingsByKey[key]
+    }
+
+    static let settingsByKey: [String: SettingSpec] = Dictionary(
+        uniqueKeysWithValues: settings.map { ($0.key, $0) })
+
+    /// Every key prefix that is a section (`listen`, `listen.public`, …).
+    static let sections: Set<String> = {
+        var result = Set<String>()
+        for setting in settings {
+            var parts = setting.key.split(separator: ".").map(String.init)
+            parts.removeLast()
+            while !parts.isEmpty {
+                result.insert(parts.joined(separator: "."))
+                parts.removeLast()
+            }
+        }
+        return result
+    }()
+}

@@ -1,0 +1,96 @@
+/// dpbridge's validated configuration. Built by `ConfigurationLoader`; every value has
+/// passed the checks of `ConfigurationSchema`.
+public struct DaemonConfiguration: Sendable, Equatable {
+    public struct Listener: Sendable, Equatable {
+        public var address: String
+        public var port: Int
+    }
+
+    public struct Admin: Sendable, Equatable {
+        public var address: String
+        public var port: Int
+        /// A unix socket path; when non-empty it replaces address and port.
+        public var socketPath: String
+        public var token: Secret?
+    }
+
+    public struct Callback: Sendable, Equatable {
+        public var secret: Secret
+        public var apiKeyHeader: String
+        public var apiKey: Secret?
+        public var allowlist: [String]
+        public var useDocplannerIPs: Bool
+        public var trustedProxies: [String]
+        public var pingAlertMinutes: Int
+        public var blockingDeadlineMilliseconds: Int
+    }
+
+    public enum Mode: String, Sendable, Equatable {
+        case push, pull, both
+    }
+
+    public struct Docplanner: Sendable, Equatable {
+        public var domain: String
+        /// `https://www.<domain>` unless `docplanner.base_url` overrides it.
+        public var baseURL: String
+        public var clientID: String
+        public var clientSecret: Secret
+        public var mode: Mode
+        public var writeLimitPerMinute: Int
+        public var readLimitPerHour: Int
+        public var timeoutSeconds: Int
+    }
+
+    public enum PartnerAdapter: Sendable, Equatable {
+        case embedded(path: String)
+        case http(url: String, secret: Secret, timeoutSeconds: Int)
+    }
+
+    public struct Workers: Sendable, Equatable {
+        public var inbound: Int
+        public var outbound: Int
+    }
+
+    public struct Retry: Sendable, Equatable {
+        public var maxAttempts: Int
+        public var initialDelaySeconds: Int
+        public var maxDelaySeconds: Int
+    }
+
+    public struct HTTPLimits: Sendable, Equatable {
+        public var maxConnections: Int
+        public var maxBodyBytes: Int
+        public var maxRequestLineBytes: Int
+        public var maxHeaderBytes: Int
+        public var maxHeaderFields: Int
+        public var headerTimeoutMilliseconds: Int
+        public var bodyTimeoutMilliseconds: Int
+        public var keepAliveTimeoutMilliseconds: Int
+        public var writeTimeoutMilliseconds: Int
+    }
+
+    public struct Log: Sendable, Equatable {
+        public var level: String
+        public var format: String
+    }
+
+    public var publicListener: Listener
+    public var admin: Admin
+    public var callback: Callback
+    public var docplanner: Docplanner
+    public var storePath: String
+    public var partner: PartnerAdapter
+    public var workers: Workers
+    public var retry: Retry
+    public var http: HTTPLimits
+    public var log: Log
+}
+
+/// A secret value. It prints as `<secret>` so it cannot leak into logs or output by accident;
+/// read `.value` where the secret is actually used.
+public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+    public let value: String
+    public init(_ value: String) { self.value = value }
+    public var description: String { "<secret>" }
+    public var debugDescription: String { "<secret>" }
+}

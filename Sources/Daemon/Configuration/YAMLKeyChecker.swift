@@ -1,0 +1,104 @@
+import Yams
+
+/// Walks a YAML configuration file and reports keys that are not settings, and values
+/// whose shape (mapping, list, scalar) cannot fit the setting, with line numbers.
+enum YAMLKeyChecker {
+    static func unknownKeys(in bytes: [UInt8], fileName: String, path: String) -> [ConfigurationProblem] {
+        let text = String(decoding: bytes, as: UTF8.self)
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            return [.init(path, "invalid YAML: \(oneLine(error))")]
+        } catch {
+            return [.init(path, "invalid YAML: \(error)")]
+        }
+        guard let root else { return [] }  // An empty file: every setting from elsewhere.
+        guard case .mapping(let mapping) = root else {
+            return [.init(path, "the top level must be a mapping of sections (listen:, docplanner:, …)")]
+        }
+        var problems: [ConfigurationProblem] = []
+        walk(mapping, prefix: "", fileName: fileName, problems: &problems)
+        return problems
+    }
+
+    private static func walk(
+        _ mapping: Node.Mapping, prefix: String, fileName: String, problems: inout [ConfigurationProblem]
+    ) {
+        for (keyNode, valueNode) in mapping {
+            let line = (keyNode.mark?.line).map { " (\(fileName) line \($0))" } ?? ""
+            guard let name = keyNode.string else {
+                problems.append(.init(prefix.isEmpty ? fileName : prefix, "a key is not a string\(line)"))
+                continue
+            }
+            let key = prefix.isEmpty ? name : "\(prefix).\(name)"
+            if let spec = ConfigurationSchema.setting(key) {
+                switch (spec.kind, valueNode) {
+                case (.stringList, .sequence), (.stringList, .scalar):
+                    break
+                case (_, .scalar):
+                    break
+                case (.stringList, _):
+                    problems.append(.init(key, "expected a list of strings\(line)"))
+                default:
+                    problems.append(.init(key, "expected \(article(spec.kind)), found a \(shape(valueNode))\(line)"))
+                }
+            } else if ConfigurationSchema.sections.contains(key) {
+                if case .mapping(let inner) = valueNode {
+                    walk(inner, prefix: key, fileName: fileName, problems: &problems)
+                } else if case .scalar(let scalar) = valueNode, scalar.string.isEmpty || scalar.string == "~" {
+                    continue  // An empty section.
+                } else {
+                    problems.append(.init(key, "expected a section (a mapping of keys)\(line)"))
+                }
+            } else {
+                problems.append(.init(key, "unknown key\(line)\(suggestion(for: key))"))
+            }
+        }
+    }
+
+    static func article(_ kind: SettingSpec.Kind) -> String {
+        switch kind {
+        case .int: "an integer"
+        case .bool: "true or false"
+        case .string: "a string"
+        case .stringList: "a list of strings"
+        }
+    }
+
+    private static func shape(_ node: Node) -> String {
+        switch node {
+        case .mapping: "mapping"
+        case .sequence: "list"
+        case .scalar: "scalar"
+        case .alias: "alias"
+        }
+    }
+
+    /// "did you mean …" for a key one edit away from a known key or section.
+    private static func suggestion(for key: String) -> String {
+        let candidates = ConfigurationSchema.settings.map(\.key) + ConfigurationSchema.sections
+        let best = candidates.min { editDistance($0, key) < editDistance($1, key) }
+        guard let best, editDistance(best, key) <= 2 else { return "" }
+        return "; did you mean '\(best)'?"
+    }
+
+    private static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+
+    private static func oneLine(_ error: YamlError) -> String {
+        "\(error)".split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
+    }
+}

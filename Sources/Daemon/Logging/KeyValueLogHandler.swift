@@ -1,0 +1,114 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// A swift-log handler that writes one event per line to a file descriptor (stderr by
+/// default) as `key=value` fields:
+/// `ts=2026-11-25T06:50:00.123Z level=info logger=dpbridge msg="callback stored" event=slot-booked`.
+/// Values with spaces, quotes or `=` are quoted; newlines are escaped so an event stays one line.
+public struct KeyValueLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level
+    public var metadataProvider: Logger.MetadataProvider?
+    private let label: String
+    private let sink: LineSink
+
+    /// A handler for `label` writing to `fileDescriptor`.
+    public init(label: String, level: Logger.Level = .info, fileDescriptor: Int32 = 2) {
+        self.label = label
+        self.logLevel = level
+        self.sink = LineSink.shared(for: fileDescriptor)
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var fields = metadata
+        if let provided = metadataProvider?.get() { fields.merge(provided) { $1 } }
+        if let extra = event.metadata { fields.merge(extra) { $1 } }
+        var line = "ts=\(Self.timestamp()) level=\(event.level) logger=\(label) msg=\(Self.quote(event.message.description))"
+        for key in fields.keys.sorted() {
+            line += " \(key)=\(Self.quote(Self.render(fields[key]!)))"
+        }
+        line += "\n"
+        sink.write(line)
+    }
+
+    static func render(_ value: Logger.Metadata.Value) -> String {
+        switch value {
+        case .string(let text): text
+        case .stringConvertible(let item): item.description
+        case .array(let items): "[" + items.map(render).joined(separator: ",") + "]"
+        case .dictionary(let entries):
+            "{" + entries.keys.sorted().map { "\($0):\(render(entries[$0]!))" }.joined(separator: ",") + "}"
+        }
+    }
+
+    /// Quotes a value when it would otherwise break `key=value` parsing.
+    static func quote(_ text: String) -> String {
+        let needsQuotes = text.isEmpty || text.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline || $0 == "\\" }
+        guard needsQuotes else { return text }
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            default: escaped.append(character)
+            }
+        }
+        return "\"\(escaped)\""
+    }
+
+    private static func timestamp() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = now.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1,
+            parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec, Int(now.tv_nsec / 1_000_000))
+    }
+}
+
+/// Serialises whole lines onto one file descriptor so concurrent events never interleave.
+final class LineSink: Sendable {
+    private let fileDescriptor: Int32
+    private let lock = Mutex(())
+
+    private init(fileDescriptor: Int32) { self.fileDescriptor = fileDescriptor }
+
+    private static let sinks = Mutex([Int32: LineSink]())
+
+    static func shared(for fileDescriptor: Int32) -> LineSink {
+        sinks.withLock { sinks in
+            if let sink = sinks[fileDescriptor] { return sink }
+            let sink = LineSink(fileDescriptor: fileDescriptor)
+            sinks[fileDescriptor] = sink
+            return sink
+        }
+    }
+
+    func write(_ line: String) {
+        lock.withLock { _ in
+            var bytes = Array(line.utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes.withUnsafeMutableBytes { buffer in
+                    Glibc.write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                }
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return  // Nowhere to report a failing log sink; drop the line.
+                }
+                offset += written
+            }
+            bytes.removeAll()
+        }
+    }
+}

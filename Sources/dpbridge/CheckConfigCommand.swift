@@ -1,0 +1,56 @@
+import ArgumentParser
+import Glibc
+import Daemon
+
+struct CheckConfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Load and validate the configuration, then print the effective settings.",
+        discussion: """
+            Settings come from, in order of precedence: credential files in \
+            $CREDENTIALS_DIRECTORY (systemd LoadCredential=), environment variables \
+            DPBRIDGE_<KEY> (e.g. DPBRIDGE_DOCPLANNER_CLIENT_ID), the YAML file, and defaults. \
+            Every problem is printed as one line naming the key and what is wrong; the exit \
+            code is then 1. Secret values are never printed.
+            """)
+
+    @OptionGroup var options: ConfigOptions
+
+    @Flag(name: .shortAndLong, help: "Print only problems, nothing when the configuration is valid.")
+    var quiet = false
+
+    func run() async throws {
+        let loaded = try await loadConfigurationOrExit(path: options.config)
+        if !quiet {
+            print("configuration \(options.config) is valid")
+            print(loaded.report())
+        }
+    }
+}
+
+/// Loads the configuration; on failure prints each problem as one line on stderr and exits 1.
+func loadConfigurationOrExit(path: String) async throws -> LoadedConfiguration {
+    do {
+        return try await ConfigurationLoader.load(path: path)
+    } catch {
+        for problem in error.problems {
+            printError("dpbridge: configuration: \(problem)")
+        }
+        throw ExitCode(1)
+    }
+}
+
+/// Writes one line to standard error.
+func printError(_ line: String) {
+    var standardError = StandardError()
+    print(line, to: &standardError)
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        var bytes = Array(string.utf8)
+        _ = bytes.withUnsafeMutableBytes { buffer in
+            Glibc.write(2, buffer.baseAddress, buffer.count)
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Daemon
+import Logging
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the daemon in the foreground (as systemd's ExecStart does).",
+        discussion: """
+            Opens the store, starts the public listener (Docplanner's callbacks and pings) and \
+            the admin listener, and runs the workers until SIGTERM or SIGINT, then drains \
+            gracefully. Logs go to the journal under systemd, as key=value lines to stderr otherwise.
+            """)
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        let loaded = try await loadConfigurationOrExit(path: options.config)
+        let configuration = loaded.configuration
+        LoggingSetup.bootstrap(format: configuration.log.format, level: configuration.log.level)
+        do {
+            try DaemonRuntime.run(configuration: configuration, configPath: options.config)
+        } catch {
+            printError("dpbridge: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}

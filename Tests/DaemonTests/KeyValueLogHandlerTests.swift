@@ -1,0 +1,35 @@
+@testable import Daemon
+import Foundation
+import Logging
+import TestSupport
+import Testing
+
+@Suite struct KeyValueLogHandlerTests {
+    @Test func writesOneLineWithSortedQuotedFields() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("log")
+        let fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0o600)
+        #expect(fd >= 0)
+        var handler = KeyValueLogHandler(label: "test", level: .debug, fileDescriptor: fd)
+        handler[metadataKey: "tenant"] = "clinic a"
+        var logger = Logger(label: "test", factory: { _ in handler })
+        logger.logLevel = .debug
+        logger.info("callback stored", metadata: ["event": "slot-booked", "booking_id": "42", "note": "two\nlines"])
+        logger.trace("not shown")
+        close(fd)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 1)
+        let line = String(lines[0])
+        #expect(line.hasPrefix("ts="))
+        #expect(line.contains(" level=info logger=test msg=\"callback stored\" booking_id=42 event=slot-booked note=\"two\\nlines\" tenant=\"clinic a\""))
+    }
+
+    @Test func quotesOnlyWhatNeedsQuoting() {
+        #expect(KeyValueLogHandler.quote("plain") == "plain")
+        #expect(KeyValueLogHandler.quote("") == "\"\"")
+        #expect(KeyValueLogHandler.quote("a=b") == "\"a=b\"")
+        #expect(KeyValueLogHandler.quote("say \"hi\"") == "\"say \\\"hi\\\"\"")
+    }
+}

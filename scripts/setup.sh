@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what building and testing dpbridge needs on Debian 12, only what is missing.
+# Usage: scripts/setup.sh [extra Debian packages…]
+set -euo pipefail
+
+packages=(pkg-config libsqlite3-dev libcurl4-openssl-dev libsystemd-dev python3 curl sqlite3 "$@")
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+    echo "setup: installing ${missing[*]}"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq || true
+    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+command -v swift >/dev/null || { echo "setup: swift is not on PATH (install Swift 6.2 or later)"; exit 1; }
