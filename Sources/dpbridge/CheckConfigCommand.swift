@@ -19,7 +19,14 @@ struct CheckConfigCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only problems, nothing when the configuration is valid.")
     var quiet = false
 
+    @Flag(help: "Print the reference of every setting as a Markdown table and exit.")
+    var reference = false
+
     func run() async throws {
+        if reference {
+            print(ConfigurationSchema.markdownReference())
+            return
+        }
         let loaded = try await loadConfigurationOrExit(path: options.config)
         if !quiet {
             print("configuration \(options.config) is valid")

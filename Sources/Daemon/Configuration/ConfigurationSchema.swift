@@ -180,3 +180,24 @@ public enum ConfigurationSchema {
         return result
     }()
 }
+
+extension ConfigurationSchema {
+    /// The settings as a Markdown table (the README's configuration reference).
+    public static func markdownReference() -> String {
+        var lines = [
+            "| key | type | default | environment | meaning |",
+            "|---|---|---|---|---|",
+        ]
+        for spec in settings {
+            var defaultText = spec.defaultValue.map { $0.isEmpty ? "`\"\"`" : "`\($0)`" } ?? "—"
+            if spec.isRequired { defaultText = "**required**" }
+            var meaning = spec.summary
+            if let allowed = spec.allowedValues { meaning += " One of: \(allowed.joined(separator: ", "))." }
+            if spec.isSecret {
+                meaning += " Secret" + (spec.credentialName.map { "; credential `\($0)`." } ?? ".")
+            }
+            lines.append("| `\(spec.key)` | \(spec.kind.rawValue) | \(defaultText) | `\(spec.environmentVariable)` | \(meaning) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

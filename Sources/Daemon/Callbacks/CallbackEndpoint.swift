@@ -1,0 +1,118 @@
+import Foundation
+import HTTP1
+import Logging
+import Store
+
+/// The public callback URL, `/callbacks/<secret>`: answers Docplanner's pings, and
+/// stores each event in the inbox before answering 2xx, so an acknowledged event
+/// survives any crash.
+struct CallbackEndpoint: Sendable {
+    let secret: Secret
+    let apiKeyHeader: String
+    let apiKey: Secret?
+    let store: Store
+    let health: DaemonHealth
+    let logger: Logger
+
+    func register(on router: inout Router) {
+        for method in ["GET", "HEAD", "POST"] {
+            router.add(method, "/callbacks/:secret") { request, responder in
+                handle(request, responder)
+            }
+        }
+    }
+
+    func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
+        guard authorized(request) else {
+            logger.warning(
+                "callback refused: wrong secret or API key",
+                metadata: ["event": "callback-refused", "source": "\(request.remoteAddress)"])
+            responder.respond(JSONResponses.error(status: 404, "not found"))
+            return
+        }
+        switch CallbackClassifier.classify(method: request.method, body: request.body) {
+        case .ping:
+            health.recordPing()
+            if health.canAcceptEvents {
+                responder.respond(JSONResponses.object(status: 200, ["status": "ok"]))
+            } else {
+                let reason = health.isShuttingDown ? "shutting down" : "store not writable"
+                responder.respond(JSONResponses.object(status: 503, ["status": "unavailable", "reason": reason]))
+            }
+        case .unparseable(let reason):
+            quarantine(request, reason: reason, responder: responder)
+        case .event(let name, let dedupKey, let fields):
+            guard !health.isShuttingDown else {
+                responder.respond(JSONResponses.error(status: 503, "shutting down"))
+                return
+            }
+            enqueue(request, name: name, dedupKey: dedupKey, fields: fields, responder: responder)
+        }
+    }
+
+    private func authorized(_ request: HTTPRequest) -> Bool {
+        let given = request.path.split(separator: "/").dropFirst().first.map(String.init) ?? ""
+        guard constantTimeEqual(given, secret.value) else { return false }
+        if let apiKey, !apiKeyHeader.isEmpty {
+            guard let value = request.headers[apiKeyHeader], constantTimeEqual(value, apiKey.value) else { return false }
+        }
+        return true
+    }
+
+    private func enqueue(
+        _ request: HTTPRequest, name: String, dedupKey: String, fields: CallbackClassification.EventFields,
+        responder: HTTPResponder
+    ) {
+        let received = Date()
+        var metadata: Logger.Metadata = ["event": "\(name)"]
+        if let id = fields.bookingID { metadata["booking_id"] = "\(id)" }
+        if let id = fields.doctorID { metadata["doctor_id"] = "\(id)" }
+        if let id = fields.addressID { metadata["address_id"] = "\(id)" }
+        if let id = fields.facilityID { metadata["facility_id"] = "\(id)" }
+        let item = InboxItem(
+            body: request.body, receivedAt: received, sourceAddress: request.remoteAddress, dedupKey: dedupKey,
+            eventName: name, orderingKey: fields.bookingID.map { "booking:\($0)" })
+        store.inbox.enqueue(item) { [health, logger] result in
+            switch result {
+            case .success(let outcome):
+                health.recordStoreResult(success: true)
+                metadata["inbox_id"] = "\(outcome.id)"
+                metadata["latency_ms"] = "\(Int(Date().timeIntervalSince(received) * 1000))"
+                if outcome.isDuplicate {
+                    logger.info("callback already stored (duplicate)", metadata: metadata)
+                } else {
+                    logger.info("callback stored", metadata: metadata)
+                }
+                responder.respond(JSONResponses.object(status: 200, ["status": "stored"]))
+            case .failure(let error):
+                health.recordStoreResult(success: false)
+                metadata["error"] = "\(error)"
+                logger.error("callback could not be stored", metadata: metadata)
+                responder.respond(JSONResponses.error(status: 503, "cannot store the event now"))
+            }
+        }
+    }
+
+    private func quarantine(_ request: HTTPRequest, reason: String, responder: HTTPResponder) {
+        store.quarantine.add(body: request.body, reason: reason, sourceAddress: request.remoteAddress) { [logger] result in
+            if case .failure(let error) = result {
+                logger.error("unparseable callback could not be quarantined", metadata: ["error": "\(error)"])
+            } else {
+                logger.warning(
+                    "unparseable callback quarantined",
+                    metadata: ["event": "callback-quarantined", "reason": "\(reason)", "bytes": "\(request.body.count)"])
+            }
+            responder.respond(JSONResponses.error(status: 400, reason))
+        }
+    }
+}
+
+/// Compares without an early exit so timing does not reveal how much of a secret matched.
+func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8), y = Array(b.utf8)
+    var difference = UInt8(x.count == y.count ? 0 : 1)
+    for index in 0..<max(x.count, y.count) {
+        difference |= (index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0)
+    }
+    return difference == 0
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Store
+import Synchronization
+
+/// What the daemon knows about its own health: when Docplanner last pinged, whether it
+/// is shutting down, and whether the store accepts writes.
+final class DaemonHealth: Sendable {
+    private let lastPingMilliseconds = Atomic<Int64>(0)
+    private let shuttingDown = Atomic<Bool>(false)
+    private let storeFailing = Atomic<Bool>(false)
+    let startedAt = Date()
+
+    func recordPing() {
+        lastPingMilliseconds.store(Int64(Date().timeIntervalSince1970 * 1000), ordering: .relaxed)
+    }
+
+    /// When the last ping arrived, or nil if none has since start.
+    var lastPing: Date? {
+        let value = lastPingMilliseconds.load(ordering: .relaxed)
+        return value == 0 ? nil : Date(timeIntervalSince1970: Double(value) / 1000)
+    }
+
+    func beginShutdown() { shuttingDown.store(true, ordering: .relaxed) }
+    var isShuttingDown: Bool { shuttingDown.load(ordering: .relaxed) }
+
+    func recordStoreResult(success: Bool) { storeFailing.store(!success, ordering: .relaxed) }
+
+    /// True when an event sent now would be stored: not shutting down, and the last
+    /// store write did not fail.
+    var canAcceptEvents: Bool { !isShuttingDown && !storeFailing.load(ordering: .relaxed) }
+
+    /// The one-line summary for `STATUS=` and logs.
+    func statusLine(store: Store) -> String {
+        let counts = try? store.counts()
+        let ping = lastPing.map { "last ping \(Int(Date().timeIntervalSince($0)))s ago" } ?? "no ping yet"
+        guard let counts else { return "store unreadable; \(ping)" }
+        return "inbox \(counts.inbox.pending) pending, outbox \(counts.outbox.pending) pending, "
+            + "\(counts.inbox.dead + counts.outbox.dead) dead; \(ping)"
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import HTTP1
+import Logging
+import Store
+import Systemd
+
+/// The running daemon: opens the store, starts the listeners, reports to systemd, and
+/// waits for control signals. Wiring only; the work happens in the modules.
+public enum DaemonRuntime {
+    /// Runs until SIGTERM or SIGINT, then drains gracefully. Throws when startup fails
+    /// (store cannot be opened, a port cannot be bound), with a one-line description.
+    public static func run(configuration: DaemonConfiguration, configPath: String) throws {
+        let logger = Logger(label: "dpbridge")
+        let signals = SignalWaiter()  // Before any thread starts, so all inherit the mask.
+        let notifier = SystemdNotifier()
+
+        let store: Store
+        do {
+            try ensureParentDirectory(of: configuration.storePath)
+            store = try Store(path: configuration.storePath)
+        } catch {
+            throw StartupError.store(path: configuration.storePath, reason: "\(error)")
+        }
+
+        let health = DaemonHealth()
+        let endpoint = CallbackEndpoint(
+            secret: configuration.callback.secret, apiKeyHeader: configuration.callback.apiKeyHeader,
+            apiKey: configuration.callback.apiKey, store: store, health: health, logger: logger)
+        var publicRoutes = Router()
+        endpoint.register(on: &publicRoutes)
+        let server = HTTPServer(configuration: serverConfiguration(configuration.http), router: publicRoutes)
+
+        var adminRoutes = Router()
+        AdminEndpoints(store: store, health: health).register(on: &adminRoutes)
+        let adminServer = HTTPServer(configuration: serverConfiguration(configuration.http), router: adminRoutes)
+
+        do {
+            let activated = ListenedSockets.take()
+            if activated.isEmpty {
+                _ = try server.bind(host: configuration.publicListener.address, port: configuration.publicListener.port)
+            } else {
+                for descriptor in activated { try server.adopt(listeningDescriptor: descriptor) }
+            }
+            _ = try adminServer.bind(host: configuration.admin.address, port: configuration.admin.port)
+            try server.start()
+            try adminServer.start()
+        } catch {
+            store.close()
+            throw StartupError.listener(reason: "\(error)")
+        }
+
+        logger.info(
+            "dpbridge started",
+            metadata: [
+                "event": "started", "version": "\(DaemonVersion.current)",
+                "public": "\(configuration.publicListener.address):\(configuration.publicListener.port)",
+                "admin": "\(configuration.admin.address):\(configuration.admin.port)",
+                "store": "\(configuration.storePath)",
+            ])
+        notifier.ready(status: health.statusLine(store: store))
+        let watchdog = WatchdogPinger(notifier: notifier, health: health, store: store)
+        watchdog.start()
+
+        while true {
+            switch signals.next() {
+            case .reload:
+                notifier.reloading()
+                logger.notice("reload requested; configuration is re-read on restart", metadata: ["event": "reload"])
+                notifier.ready(status: health.statusLine(store: store))
+            case .terminate(let name):
+                notifier.stopping()
+                health.beginShutdown()
+                logger.notice("stopping: draining connections", metadata: ["event": "stopping", "signal": "\(name)"])
+                server.shutdown(deadline: .seconds(10))
+                adminServer.shutdown(deadline: .seconds(2))
+                watchdog.stop()
+                store.close()
+                logger.notice("stopped", metadata: ["event": "stopped"])
+                return
+            }
+        }
+    }
+
+    static func serverConfiguration(_ limits: DaemonConfiguration.HTTPLimits) -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configuration.maxConnections = limits.maxConnections
+        configuration.maxBodyBytes = limits.maxBodyBytes
+        configuration.maxRequestLineBytes = limits.maxRequestLineBytes
+        configuration.maxHeaderBytes = limits.maxHeaderBytes
+        configuration.maxHeaderFields = limits.maxHeaderFields
+        configuration.headerTimeout = .milliseconds(limits.headerTimeoutMilliseconds)
+        configuration.bodyTimeout = .milliseconds(limits.bodyTimeoutMilliseconds)
+        configuration.keepAliveTimeout = .milliseconds(limits.keepAliveTimeoutMilliseconds)
+        configuration.writeTimeout = .milliseconds(limits.writeTimeoutMilliseconds)
+        return configuration
+    }
+
+    private static func ensureParentDirectory(of path: String) throws {
+        let parent = (path as NSString).deletingLastPathComponent
+        guard !parent.isEmpty else { return }
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+    }
+}
+
+/// Why the daemon could not start, in one line.
+public enum StartupError: Error, CustomStringConvertible {
+    case store(path: String, reason: String)
+    case listener(reason: String)
+
+    public var description: String {
+        switch self {
+        case .store(let path, let reason): "cannot open the store at \(path): \(reason)"
+        case .listener(let reason): "cannot start the listeners: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Runs the built `dpbridge` binary as an operator would.
+func dpbridge(_ arguments: [String], environment: [String: String?] = [:]) throws -> ProcessResult {
+    var cleaned: [String: String?] = [:]
+    // Keep the developer's own DPBRIDGE_ variables and credentials out of the tests.
+    for key in ProcessInfo.processInfo.environment.keys
+    where key.hasPrefix("DPBRIDGE_") || key == "CREDENTIALS_DIRECTORY" || key == "NOTIFY_SOCKET" {
+        cleaned[key] = .some(nil)
+    }
+    cleaned.merge(environment) { $1 }
+    return try runProcess(buildProductsDirectory() + "/dpbridge", arguments, environment: cleaned)
+}
+
+/// Signs of a crash or an uncaught error instead of a one-line message.
+func looksLikeStackTrace(_ text: String) -> Bool {
+    ["Fatal error", "Stack dump", "Current stack trace", "Backtrace", "💣", "Error Domain="].contains {
+        text.contains($0)
+    }
+}
+
+let validYAML = """
+    callback:
+      secret: cli-test-callback-secret
+    docplanner:
+      domain: doctoralia.es
+      client_id: cli-client
+      client_secret: cli-file-secret-value
+    """
+
+@Suite struct CheckConfigCommandTests {
+    @Test func exampleConfigurationPasses() throws {
+        let result = try dpbridge(["check-config", "--config", repositoryRoot() + "/etc/dpbridge.yaml"])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout.contains("is valid"))
+        #expect(result.stdout.contains("docplanner.domain = znanylekarz.pl  (file"))
+    }
+
+    func expectOneLineError(_ yaml: String?, path: String? = nil, naming subject: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let configPath = try path ?? directory.write("dpbridge.yaml", yaml!)
+        let result = try dpbridge(["check-config", "--config", configPath])
+        #expect(result.status != 0)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "expected one line, got: \(result.stderr)")
+        #expect(lines.first?.hasPrefix("dpbridge: configuration: \(subject): ") == true, "\(result.stderr)")
+        #expect(!looksLikeStackTrace(result.output))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func wrongTypeGivesOneLineNamingTheKey() throws {
+        try expectOneLineError(validYAML + "\nworkers:\n  inbound: lots\n", naming: "workers.inbound")
+    }
+
+    @Test func unknownKeyGivesOneLineNamingTheKey() throws {
+        try expectOneLineError(validYAML + "\nstore:\n  pth: /tmp/x\n", naming: "store.pth")
+    }
+
+    @Test func missingRequiredKeyGivesOneLineNamingTheKey() throws {
+        try expectOneLineError(
+            validYAML.replacingOccurrences(of: "  client_id: cli-client\n", with: ""), naming: "docplanner.client_id")
+    }
+
+    @Test func unreadableFileGivesOneLineNamingThePath() throws {
+        try expectOneLineError(nil, path: "/nonexistent/dpbridge.yaml", naming: "/nonexistent/dpbridge.yaml")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try expectOneLineError(nil, path: directory.path, naming: directory.path)
+    }
+
+    @Test func environmentOverridesFileAndCredentialOverridesBoth() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try directory.write("dpbridge.yaml", validYAML + "\nlisten:\n  public:\n    port: 8080\n")
+        let credentials = try TemporaryDirectory()
+        defer { credentials.remove() }
+        try credentials.write("client_secret", "cli-credential-secret-value")
+        let result = try dpbridge(
+            ["check-config", "--config", path],
+            environment: [
+                "DPBRIDGE_LISTEN_PUBLIC_PORT": "9001",
+                "DPBRIDGE_DOCPLANNER_CLIENT_SECRET": "cli-env-secret-value",
+                "CREDENTIALS_DIRECTORY": credentials.path,
+            ])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout.contains("listen.public.port = 9001  (environment DPBRIDGE_LISTEN_PUBLIC_PORT)"))
+        #expect(result.stdout.contains("docplanner.client_secret = <secret>  (credential client_secret)"))
+    }
+
+    @Test func noSecretAppearsInAnyOutput() throws {
+        let secrets = [
+            "cli-test-callback-secret", "cli-file-secret-value", "cli-env-apikey-value", "cli-credential-secret-value",
+        ]
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let good = try directory.write("good.yaml", validYAML)
+        let bad = try directory.write("bad.yaml", validYAML + "\nworkers:\n  inbound: -1\nlog:\n  level: loud\n")
+        let credentials = try TemporaryDirectory()
+        defer { credentials.remove() }
+        try credentials.write("partner_secret", "cli-credential-secret-value")
+        let environment: [String: String?] = [
+            "DPBRIDGE_CALLBACK_API_KEY_HEADER": "X-Api-Key",
+            "DPBRIDGE_CALLBACK_API_KEY": "cli-env-apikey-value",
+            "CREDENTIALS_DIRECTORY": credentials.path,
+        ]
+        let invocations: [[String]] = [
+            ["--help"], ["--version"], ["version"], ["run", "--help"], ["check-config", "--help"],
+            ["check-config", "--config", good], ["check-config", "--config", bad],
+            ["run", "--config", bad], ["check-config", "--config", good, "--bogus-flag"],
+        ]
+        for arguments in invocations {
+            let result = try dpbridge(arguments, environment: environment)
+            for secret in secrets {
+                #expect(!result.output.contains(secret), "\(arguments) printed a secret")
+            }
+            #expect(!looksLikeStackTrace(result.output), "\(arguments): \(result.output)")
+        }
+    }
+}
+
+@Suite struct HelpAndVersionTests {
+    @Test func everyCommandHasHelp() throws {
+        for command in [[], ["run"], ["check-config"], ["version"]] {
+            let result = try dpbridge(command + ["--help"])
+            #expect(result.status == 0, "\(command)")
+            #expect(result.stdout.contains("USAGE: dpbridge"), "\(command): \(result.stdout)")
+        }
+    }
+
+    @Test func versionNamesTheAPIVersion() throws {
+        let result = try dpbridge(["version"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("dpbridge "))
+        #expect(result.stdout.contains("1.14.0"))
+    }
+
+    @Test func unknownCommandFailsCleanly() throws {
+        let result = try dpbridge(["frobnicate"])
+        #expect(result.status != 0)
+        #expect(!looksLikeStackTrace(result.output))
+    }
+}
+
+@Suite struct ReadmeTests {
+    /// The README's configuration reference is the schema's own table, so they cannot drift.
+    @Test func readmeCarriesTheCurrentConfigurationReference() throws {
+        let result = try dpbridge(["check-config", "--reference"])
+        #expect(result.status == 0)
+        let readme = try String(contentsOfFile: repositoryRoot() + "/README.md", encoding: .utf8)
+        #expect(readme.contains(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)),
+                "README.md is out of date: paste `dpbridge check-config --reference` into it")
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Starts `dpbridge run` on ephemeral loopback ports and stops it with SIGTERM.
+final class RunningDaemon {
+    let process = Process()
+    let publicPort = freeLoopbackPort()
+    let adminPort = freeLoopbackPort()
+    let directory: TemporaryDirectory
+    let secret = "run-test-callback-secret-77"
+    private let errorPipe = Pipe()
+
+    init(extraEnvironment: [String: String] = [:]) throws {
+        directory = try TemporaryDirectory()
+        let config = try directory.write(
+            "dpbridge.yaml",
+            """
+            listen:
+              public: {address: 127.0.0.1, port: \(publicPort)}
+              admin: {address: 127.0.0.1, port: \(adminPort)}
+            callback:
+              secret: \(secret)
+            docplanner:
+              domain: znanylekarz.pl
+              client_id: run-test
+              client_secret: run-test-client-secret-value
+            store:
+              path: \(directory.file("state/dpbridge.sqlite"))
+            partner:
+              embedded: {path: \(directory.file("state/partner.sqlite"))}
+            log:
+              format: text
+            """)
+        process.executableURL = URL(fileURLWithPath: buildProductsDirectory() + "/dpbridge")
+        process.arguments = ["run", "--config", config]
+        var environment = ProcessInfo.processInfo.environment.filter {
+            !$0.key.hasPrefix("DPBRIDGE_") && $0.key != "NOTIFY_SOCKET" && $0.key != "LISTEN_FDS"
+                && $0.key != "CREDENTIALS_DIRECTORY" && $0.key != "JOURNAL_STREAM"
+        }
+        environment.merge(extraEnvironment) { $1 }
+        process.environment = environment
+        process.standardError = errorPipe
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        try waitUntilAnswering()
+    }
+
+    private func waitUntilAnswering() throws {
+        for _ in 0..<100 {
+            if let result = try? curl(["-fsS", "http://127.0.0.1:\(adminPort)/health"]), result.status == 0 { return }
+            guard process.isRunning else { break }
+            usleep(100_000)
+        }
+        throw CocoaError(.fileReadUnknown, userInfo: [NSDebugDescriptionErrorKey: "daemon did not start: \(stopAndReadLog())"])
+    }
+
+    /// Sends SIGTERM, waits for exit, and returns everything the daemon logged.
+    @discardableResult
+    func stopAndReadLog() -> String {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        let data = errorPipe.fileHandleForReading.readDataToEndOfFile()
+        directory.remove()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    var callbackURL: String { "http://127.0.0.1:\(publicPort)/callbacks/\(secret)" }
+}
+
+func curl(_ arguments: [String]) throws -> ProcessResult {
+    try runProcess("/usr/bin/curl", ["--max-time", "10", "-sS"] + arguments)
+}
+
+@Suite(.serialized) struct RunCommandTests {
+    @Test func answersPingsStoresEventsAndStopsGracefully() throws {
+        let daemon = try RunningDaemon()
+        let ping = try curl(["-o", "/dev/null", "-w", "%{http_code}", daemon.callbackURL])
+        #expect(ping.stdout == "200")
+        let head = try curl(["-I", "-o", "/dev/null", "-w", "%{http_code}", daemon.callbackURL])
+        #expect(head.stdout == "200")
+        let emptyPost = try curl(["-X", "POST", "-o", "/dev/null", "-w", "%{http_code}", daemon.callbackURL])
+        #expect(emptyPost.stdout == "200")
+        let wrong = try curl(["-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(daemon.publicPort)/callbacks/nope"])
+        #expect(wrong.stdout == "404")
+
+        let event = #"{"name":"slot-booked","data":{"visit_booking":{"id":"555"}},"created_at":"2026-11-25T10:00:00+01:00"}"#
+        let stored = try curl(["-H", "Content-Type: application/json", "-d", event, daemon.callbackURL])
+        #expect(stored.stdout.contains("stored"))
+        let again = try curl(["-H", "Content-Type: application/json", "-d", event, "-w", " %{http_code}", daemon.callbackURL])
+        #expect(again.stdout.hasSuffix(" 200"))
+        let garbage = try curl(["-d", "{oops", "-o", "/dev/null", "-w", "%{http_code}", daemon.callbackURL])
+        #expect(garbage.stdout == "400")
+
+        let status = try curl(["http://127.0.0.1:\(daemon.adminPort)/status"])
+        let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        let inbox = json?["inbox"] as? [String: Any]
+        #expect(inbox?["pending"] as? Int == 1, "\(status.stdout)")
+        #expect(json?["quarantined"] as? Int == 1)
+        #expect(json?["lastPingAgeSeconds"] != nil)
+
+        let log = daemon.stopAndReadLog()
+        #expect(daemon.process.terminationStatus == 0, "\(log)")
+        #expect(log.contains("msg=\"callback stored\""))
+        #expect(log.contains("booking_id=555"))
+        #expect(log.contains("callback already stored (duplicate)"))
+        #expect(log.contains("msg=stopped"))
+        for secret in [daemon.secret, "run-test-client-secret-value"] {
+            #expect(!log.contains(secret))
+        }
+        for line in log.split(separator: "\n") {
+            #expect(line.hasPrefix("ts="), "not a key=value line: \(line)")
+        }
+    }
+
+    @Test func unusableStorePathFailsWithOneLine() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let blocker = try directory.write("blocker", "a file where a directory should be")
+        let config = try directory.write(
+            "dpbridge.yaml",
+            """
+            callback: {secret: run-test-callback-secret-77}
+            docplanner: {domain: znanylekarz.pl, client_id: x, client_secret: y}
+            store: {path: \(blocker)/sub/dpbridge.sqlite}
+            listen: {public: {port: \(freeLoopbackPort())}, admin: {port: \(freeLoopbackPort())}}
+            """)
+        let result = try runProcess(buildProductsDirectory() + "/dpbridge", ["run", "--config", config])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("cannot open the store at \(blocker)/sub/dpbridge.sqlite"))
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(!looksLikeStackTrace(result.output))
+    }
+}

@@ -1,0 +1,73 @@
+@testable import Daemon
+import Testing
+
+@Suite struct CallbackClassifierTests {
+    func classify(_ method: String = "POST", _ body: String) -> CallbackClassification {
+        CallbackClassifier.classify(method: method, body: Array(body.utf8))
+    }
+
+    @Test func getHeadAndEmptyPostArePings() {
+        #expect(classify("GET", "") == .ping)
+        #expect(classify("HEAD", "") == .ping)
+        #expect(classify("POST", "") == .ping)
+        #expect(classify("POST", " \r\n") == .ping)
+        #expect(classify("POST", "{}") == .ping)
+        #expect(classify("POST", #"{"data":{}}"#) == .ping)
+    }
+
+    @Test func unparseableBodiesAreNamedAsSuch() {
+        #expect(classify("POST", "{not json") == .unparseable(reason: "the body is not valid JSON"))
+        #expect(classify("POST", "[1,2]") == .unparseable(reason: "the body is not a JSON object"))
+    }
+
+    @Test func bookingEventKeysOnNameBookingAndTime() {
+        let body = #"""
+            {"name":"slot-booked","data":{"facility":{"id":"3"},"doctor":{"id":"1"},"address":{"id":"2"},
+             "visit_booking":{"id":"12345","start_at":"2026-12-01T10:00:00+01:00"}},
+             "created_at":"2026-11-25T10:00:00+01:00"}
+            """#
+        guard case .event(let name, let key, let fields) = classify("POST", body) else {
+            Issue.record("not an event")
+            return
+        }
+        #expect(name == "slot-booked")
+        #expect(key == "slot-booked|visit_booking:12345|2026-11-25T10:00:00+01:00")
+        #expect(fields.bookingID == "12345")
+        #expect(fields.doctorID == "1")
+        #expect(fields.addressID == "2")
+        #expect(fields.facilityID == "3")
+    }
+
+    @Test func sameEventResentHasSameKeyAndOtherTimeDiffers() {
+        let first = #"{"name":"booking-canceled","data":{"visit_booking":{"id":7}},"created_at":"T1"}"#
+        let resent = #"{"created_at":"T1","name":"booking-canceled","data":{"visit_booking":{"id":"7"}}}"#
+        let later = #"{"name":"booking-canceled","data":{"visit_booking":{"id":"7"}},"created_at":"T2"}"#
+        guard case .event(_, let a, _) = classify("POST", first), case .event(_, let b, _) = classify("POST", resent),
+            case .event(_, let c, _) = classify("POST", later)
+        else {
+            Issue.record("not events")
+            return
+        }
+        #expect(a == b)
+        #expect(a != c)
+    }
+
+    @Test func movedBookingKeysOnOldAndNewIDs() {
+        let body = #"{"name":"booking-moved","data":{"old_visit_booking":{"id":"1"},"new_visit_booking":{"id":"2"}},"created_at":"T"}"#
+        guard case .event(_, let key, let fields) = classify("POST", body) else {
+            Issue.record("not an event")
+            return
+        }
+        #expect(key == "booking-moved|1>2|T")
+        #expect(fields.bookingID == "2")
+    }
+
+    @Test func eventWithoutIdentityKeysOnBodyDigest() {
+        guard case .event(_, let key, _) = classify("POST", #"{"name":"mystery-event","data":{}}"#) else {
+            Issue.record("not an event")
+            return
+        }
+        #expect(key.hasPrefix("body|"))
+        #expect(Digest.fnv1a64Hex([]) == "cbf29ce484222325")
+    }
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every test: `swift test` (unit and live tests over loopback), then the shell-level
+# tests in scripts/tests.d order. Prints each suite's result and a closing
+# "N passed, N failed" line that adds them up; exits non-zero when anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+log_dir=$(mktemp -d /tmp/dpbridge-test-logs.XXXXXX)
+passed=0
+failed=0
+
+echo "== swift test"
+swift test 2>&1 | tee "$log_dir/swift-test.log" | grep -vE '^\[[0-9]+/[0-9]+\]|^(◇|↳) |^Test Suite |Executed 0 tests|passed after [0-9.]+ seconds\.$|^Building for'
+swift_status=${PIPESTATUS[0]}
+summary=$(grep -E 'Test run with [0-9]+ tests?' "$log_dir/swift-test.log" | tail -n 1)
+tests=$(sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p' <<<"$summary")
+issues=$(sed -nE 's/.* with ([0-9]+) issues?.*/\1/p' <<<"$summary")
+tests=${tests:-0}
+if [ "$swift_status" -eq 0 ] && [ "$tests" -gt 0 ]; then
+    passed=$((passed + tests))
+else
+    failing=$(grep -cE '^✘ Test .* failed' "$log_dir/swift-test.log" || true)
+    failing=${failing:-0}; [ "$failing" -gt 0 ] || failing=1
+    failed=$((failed + failing))
+    if [ "$tests" -gt "$failing" ]; then passed=$((passed + tests - failing)); fi
+    echo "swift test failed (status $swift_status, ${issues:-?} issues)"
+fi
+
+# Shell-level tests: each prints its own "N passed, N failed" line.
+for script in scripts/crash-test.sh scripts/systemd-test.sh; do
+    [ -x "$script" ] || continue
+    echo "== $script"
+    "$script" 2>&1 | tee "$log_dir/$(basename "$script").log"
+    status=${PIPESTATUS[0]}
+    line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log_dir/$(basename "$script").log" | tail -n 1)
+    p=$(sed -nE 's/^([A-Za-z-]+: )?([0-9]+) passed.*/\2/p' <<<"$line")
+    f=$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<<"$line")
+    passed=$((passed + ${p:-0}))
+    if [ "$status" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then f=1; fi
+    failed=$((failed + ${f:-0}))
+done
+
+echo "logs: $log_dir"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
