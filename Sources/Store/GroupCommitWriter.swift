@@ -1,0 +1,173 @@
+import Foundation
+
+/// The single writer thread: takes every pending write, commits them in one transaction
+/// (`synchronous=FULL`, so the commit is on disk when it returns), and only then
+/// completes each caller. Many concurrent enqueues share one fsync.
+final class GroupCommitWriter: @unchecked Sendable {
+    // @unchecked: `database` is used only on the writer thread; `pending`, `stopping` and
+    // `stopped` only under `condition`.
+    struct Row {
+        var table: QueueTable
+        var kind: String
+        var payload: [UInt8]
+        var dedupKey: String
+        var orderingKey: String?
+        var coalesceKey: String?
+        var priority: Int
+        var source: String
+        var createdAt: Double
+    }
+
+    enum Request {
+        case enqueue(Row, @Sendable (Result<EnqueueOutcome, StoreError>) -> Void)
+        case quarantine(body: [UInt8], reason: String, source: String, receivedAt: Double,
+                        @Sendable (Result<Int64, StoreError>) -> Void)
+    }
+
+    private let database: Database
+    private let condition = NSCondition()
+    private var pending: [Request] = []
+    private var stopping = false
+    private var stopped = false
+    private let quarantineLimit: Int
+    /// Batches committed and rows written, for tests and benchmarks.
+    private(set) var batches = 0
+
+    init(database: Database, quarantineLimit: Int) {
+        self.database = database
+        self.quarantineLimit = quarantineLimit
+    }
+
+    func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "store-writer"
+        thread.start()
+    }
+
+    func submit(_ request: Request) {
+        condition.lock()
+        if stopping {
+            condition.unlock()
+            fail(request, .closed)
+            return
+        }
+        pending.append(request)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Commits what is pending, then ends the thread and waits for it.
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        while !stopped { condition.wait() }
+        condition.unlock()
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while pending.isEmpty && !stopping { condition.wait() }
+            if pending.isEmpty && stopping {
+                stopped = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let batch = pending
+            pending.removeAll(keepingCapacity: true)
+            condition.unlock()
+            commit(batch)
+        }
+    }
+
+    private enum Written {
+        case enqueued(EnqueueOutcome)
+        case quarantined(Int64)
+    }
+
+    private func commit(_ batch: [Request]) {
+        var results: [Written] = []
+        results.reserveCapacity(batch.count)
+        do {
+            try database.transaction { () throws(StoreError) in
+                for request in batch {
+                    switch request {
+                    case .enqueue(let row, _):
+                        results.append(.enqueued(try insert(row)))
+                    case .quarantine(let body, let reason, let source, let receivedAt, _):
+                        results.append(.quarantined(try quarantine(body: body, reason: reason, source: source, at: receivedAt)))
+                    }
+                }
+            }
+            batches += 1
+        } catch {
+            for request in batch { fail(request, error) }
+            return
+        }
+        // The transaction is committed and on disk: release the callers.
+        for (request, result) in zip(batch, results) {
+            switch (request, result) {
+            case (.enqueue(_, let completion), .enqueued(let outcome)):
+                completion(.success(outcome))
+            case (.quarantine(_, _, _, _, let completion), .quarantined(let id)):
+                completion(.success(id))
+            default:
+                break
+            }
+        }
+    }
+
+    private func insert(_ row: Row) throws(StoreError) -> EnqueueOutcome {
+        let table = row.table.rawValue
+        var replaced = 0
+        if let coalesceKey = row.coalesceKey {
+            let remove = try database.prepare(
+                "DELETE FROM \(table) WHERE coalesce_key = ? AND state = 'pending' AND attempts = 0 AND dedup_key <> ?")
+            try remove.run([.text(coalesceKey), .text(row.dedupKey)])
+            replaced = database.changes
+        }
+        // Insert unless the dedup key is known; only a conflict costs a second statement.
+        let insert = try database.prepare(
+            """
+            INSERT INTO \(table) (dedup_key, kind, ordering_key, coalesce_key, priority, payload, source, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING
+            """)
+        try insert.run([
+            .text(row.dedupKey), .text(row.kind), row.orderingKey.map { .text($0) } ?? .null,
+            row.coalesceKey.map { .text($0) } ?? .null, .integer(Int64(row.priority)), .blob(row.payload),
+            .text(row.source), .real(row.createdAt),
+        ])
+        if database.changes == 1 {
+            return EnqueueOutcome(id: database.lastInsertRowID, isDuplicate: false, replaced: replaced)
+        }
+        let existing = try database.prepare("SELECT id FROM \(table) WHERE dedup_key = ?")
+        try existing.bind([.text(row.dedupKey)])
+        defer { existing.reset() }
+        let id = try existing.step() ? existing.int64(0) : 0
+        return EnqueueOutcome(id: id, isDuplicate: true, replaced: 0)
+    }
+
+    private func quarantine(body: [UInt8], reason: String, source: String, at time: Double) throws(StoreError) -> Int64 {
+        let insert = try database.prepare("INSERT INTO quarantine (received_at, source, reason, body) VALUES (?, ?, ?, ?)")
+        try insert.run([.real(time), .text(source), .text(reason), .blob(body)])
+        let id = database.lastInsertRowID
+        // Bounded: keep the newest `quarantineLimit` bodies.
+        let trim = try database.prepare("DELETE FROM quarantine WHERE id <= ?")
+        try trim.run([.integer(id - Int64(quarantineLimit))])
+        return id
+    }
+
+    private func fail(_ request: Request, _ error: StoreError) {
+        switch request {
+        case .enqueue(_, let completion): completion(.failure(error))
+        case .quarantine(_, _, _, _, let completion): completion(.failure(error))
+        }
+    }
+}
+
+/// The two queue tables.
+enum QueueTable: String, Sendable {
+    case inbox, outbox
+}

@@ -1,0 +1,243 @@
+import Foundation
+
+/// A durable queue of jobs (the inbox or the outbox): enqueue through the group-commit
+/// writer, claim with a lease, report the outcome, inspect and replay dead letters.
+public final class JobQueue: Sendable {
+    let table: QueueTable
+    private let writer: GroupCommitWriter
+    private let control: ControlConnection
+    private let clock: any StoreClock
+    /// How retries back off and when a job becomes a dead letter.
+    public let retryPolicy: RetryPolicy
+
+    init(table: QueueTable, writer: GroupCommitWriter, control: ControlConnection, clock: any StoreClock, retryPolicy: RetryPolicy) {
+        self.table = table
+        self.writer = writer
+        self.control = control
+        self.clock = clock
+        self.retryPolicy = retryPolicy
+    }
+
+    // MARK: - Enqueue
+
+    /// Stores an event; `completion` runs on the writer thread once the commit is on disk.
+    public func enqueue(_ item: InboxItem, completion: @escaping @Sendable (Result<EnqueueOutcome, StoreError>) -> Void) {
+        writer.submit(.enqueue(.init(
+            table: table, kind: item.eventName, payload: item.body, dedupKey: item.dedupKey,
+            orderingKey: item.orderingKey, coalesceKey: nil, priority: 0, source: item.sourceAddress,
+            createdAt: item.receivedAt.timeIntervalSince1970), completion))
+    }
+
+    /// Stores a change; `completion` runs on the writer thread once the commit is on disk.
+    public func enqueue(_ item: OutboxItem, completion: @escaping @Sendable (Result<EnqueueOutcome, StoreError>) -> Void) {
+        writer.submit(.enqueue(.init(
+            table: table, kind: item.kind, payload: item.payload, dedupKey: item.dedupKey,
+            orderingKey: item.orderingKey, coalesceKey: item.coalesceKey, priority: item.priority, source: "",
+            createdAt: clock.now()), completion))
+    }
+
+    /// Stores an event and waits until it is durable.
+    public func enqueueAndWait(_ item: InboxItem) throws(StoreError) -> EnqueueOutcome {
+        try Self.wait { enqueue(item, completion: $0) }
+    }
+
+    /// Stores a change and waits until it is durable.
+    public func enqueueAndWait(_ item: OutboxItem) throws(StoreError) -> EnqueueOutcome {
+        try Self.wait { enqueue(item, completion: $0) }
+    }
+
+    static func wait<T: Sendable>(_ start: (@escaping @Sendable (Result<T, StoreError>) -> Void) -> Void) throws(StoreError) -> T {
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox<T>()
+        start { result in
+            box.set(result)
+            done.signal()
+        }
+        done.wait()
+        return try box.get()
+    }
+
+    // MARK: - Claim and outcome
+
+    /// Hands out up to `limit` ready jobs, leased to `workerID` for `lease` seconds.
+    /// A job is ready when it is pending or due for retry (or its previous lease expired),
+    /// and no earlier job with the same ordering key is unfinished.
+    public func claim(limit: Int = 1, lease: Double = 60, workerID: String) throws(StoreError) -> [Job] {
+        let now = clock.now()
+        let t = table.rawValue
+        return try control.with { database throws(StoreError) in
+            try database.transaction { () throws(StoreError) -> [Job] in
+                let select = try database.prepare(
+                    """
+                    SELECT id, kind, payload, dedup_key, ordering_key, source, created_at, attempts FROM \(t) AS j
+                    WHERE ((j.state IN ('pending', 'retry') AND j.not_before <= ?1)
+                           OR (j.state = 'inflight' AND j.lease_until <= ?1))
+                      AND (j.ordering_key IS NULL OR NOT EXISTS (
+                            SELECT 1 FROM \(t) AS e WHERE e.ordering_key = j.ordering_key AND e.id <> j.id
+                              AND ((e.id < j.id AND e.state IN ('pending', 'retry', 'inflight'))
+                                   OR (e.state = 'inflight' AND e.lease_until > ?1))))
+                    ORDER BY j.priority, j.id
+                    LIMIT ?2
+                    """)
+                try select.bind([.real(now), .integer(Int64(limit))])
+                var jobs: [Job] = []
+                while try select.step() {
+                    let token = "\(workerID)/\(UUID().uuidString)"
+                    jobs.append(Job(
+                        id: select.int64(0), kind: select.text(1) ?? "", payload: select.blob(2),
+                        dedupKey: select.text(3) ?? "", orderingKey: select.isNull(4) ? nil : select.text(4),
+                        source: select.text(5) ?? "", createdAt: Date(timeIntervalSince1970: select.double(6)),
+                        attempts: select.int(7), leaseToken: token))
+                }
+                let update = try database.prepare(
+                    "UPDATE \(t) SET state = 'inflight', lease_token = ?, lease_until = ? WHERE id = ?")
+                for job in jobs {
+                    try update.run([.text(job.leaseToken), .real(now + lease), .integer(job.id)])
+                }
+                return jobs
+            }
+        }
+    }
+
+    /// Extends a held lease (a long call in progress). False when the lease was lost.
+    @discardableResult
+    public func extendLease(_ job: Job, by lease: Double) throws(StoreError) -> Bool {
+        try updateHeld(job, "lease_until = ?", [.real(clock.now() + lease)])
+    }
+
+    /// The job is done. False when the lease had been lost (another worker owns it now).
+    @discardableResult
+    public func complete(_ job: Job) throws(StoreError) -> Bool {
+        try updateHeld(
+            job, "state = 'done', finished_at = ?, lease_token = NULL, lease_until = NULL, last_error = NULL",
+            [.real(clock.now())])
+    }
+
+    /// The attempt failed but may succeed later: retry after exponential backoff with
+    /// jitter, or not before `notBefore` (e.g. `Retry-After`) when that is later. After
+    /// `retryPolicy.maxAttempts` attempts the job becomes a dead letter.
+    @discardableResult
+    public func retryLater(_ job: Job, error: String, notBefore: Date? = nil) throws(StoreError) -> Bool {
+        let attempts = job.attempts + 1
+        if attempts >= retryPolicy.maxAttempts {
+            return try failPermanently(job, reason: "gave up after \(attempts) attempts: \(error)")
+        }
+        let backoff = clock.now() + retryPolicy.delay(afterAttempt: attempts)
+        let due = max(backoff, notBefore?.timeIntervalSince1970 ?? 0)
+        return try updateHeld(
+            job, "state = 'retry', attempts = ?, not_before = ?, last_error = ?, lease_token = NULL, lease_until = NULL",
+            [.integer(Int64(attempts)), .real(due), .text(error)])
+    }
+
+    /// The job can never succeed: keep it as a dead letter with `reason`.
+    @discardableResult
+    public func failPermanently(_ job: Job, reason: String) throws(StoreError) -> Bool {
+        try updateHeld(
+            job, "state = 'dead', attempts = ?, finished_at = ?, last_error = ?, lease_token = NULL, lease_until = NULL",
+            [.integer(Int64(job.attempts + 1)), .real(clock.now()), .text(reason)])
+    }
+
+    private func updateHeld(_ job: Job, _ assignments: String, _ values: [StatementValue]) throws(StoreError) -> Bool {
+        try control.with { database throws(StoreError) in
+            let update = try database.prepare(
+                "UPDATE \(table.rawValue) SET \(assignments) WHERE id = ? AND lease_token = ? AND state = 'inflight'")
+            try update.run(values + [.integer(job.id), .text(job.leaseToken)])
+            return database.changes == 1
+        }
+    }
+
+    // MARK: - Dead letters
+
+    /// Dead letters, oldest first.
+    public func deadLetters(limit: Int = 1000) throws(StoreError) -> [DeadLetter] {
+        try control.with { database throws(StoreError) in
+            let select = try database.prepare(
+                """
+                SELECT id, kind, dedup_key, attempts, COALESCE(last_error, ''), created_at, COALESCE(finished_at, 0), payload
+                FROM \(table.rawValue) WHERE state = 'dead' ORDER BY id LIMIT ?
+                """)
+            try select.bind([.integer(Int64(limit))])
+            var letters: [DeadLetter] = []
+            while try select.step() {
+                letters.append(DeadLetter(
+                    id: select.int64(0), kind: select.text(1) ?? "", dedupKey: select.text(2) ?? "",
+                    attempts: select.int(3), reason: select.text(4) ?? "",
+                    createdAt: Date(timeIntervalSince1970: select.double(5)),
+                    failedAt: Date(timeIntervalSince1970: select.double(6)),
+                    payload: String(decoding: select.blob(7), as: UTF8.self)))
+            }
+            return letters
+        }
+    }
+
+    /// Puts a dead letter back in the queue with a fresh attempt count.
+    public func replay(deadLetter id: Int64) throws(StoreError) {
+        try control.with { database throws(StoreError) in
+            let update = try database.prepare(
+                """
+                UPDATE \(table.rawValue) SET state = 'pending', attempts = 0, not_before = 0, finished_at = NULL
+                WHERE id = ? AND state = 'dead'
+                """)
+            try update.run([.integer(id)])
+            if database.changes != 1 { throw .noSuchJob(id) }
+        }
+    }
+
+    /// Deletes one dead letter, or all of them when `id` is nil. Returns how many.
+    @discardableResult
+    public func purgeDeadLetters(id: Int64? = nil) throws(StoreError) -> Int {
+        try control.with { database throws(StoreError) in
+            if let id {
+                try database.prepare("DELETE FROM \(table.rawValue) WHERE state = 'dead' AND id = ?").run([.integer(id)])
+            } else {
+                try database.prepare("DELETE FROM \(table.rawValue) WHERE state = 'dead'").run()
+            }
+            return database.changes
+        }
+    }
+
+    /// Deletes finished jobs older than `age` seconds; their dedup keys are forgotten.
+    /// Docplanner re-sends within 15 minutes and keeps undelivered events 14 days, so
+    /// keep at least that long.
+    @discardableResult
+    public func purgeCompleted(olderThan age: Double) throws(StoreError) -> Int {
+        try control.with { database throws(StoreError) in
+            try database.prepare("DELETE FROM \(table.rawValue) WHERE state = 'done' AND finished_at < ?")
+                .run([.real(clock.now() - age)])
+            return database.changes
+        }
+    }
+
+    func counts(_ database: Database, now: Double) throws(StoreError) -> StoreCounts.Queue {
+        var queue = StoreCounts.Queue()
+        let select = try database.prepare(
+            """
+            SELECT CASE WHEN state = 'inflight' AND lease_until <= ?1 THEN 'retry' ELSE state END AS s,
+                   COUNT(*), MIN(created_at)
+            FROM \(table.rawValue) GROUP BY s
+            """)
+        try select.bind([.real(now)])
+        var oldest = Double.infinity
+        while try select.step() {
+            let count = select.int(1)
+            switch select.text(0) ?? "" {
+            case "pending": queue.pending += count; oldest = min(oldest, select.double(2))
+            case "retry": queue.retrying += count; oldest = min(oldest, select.double(2))
+            case "inflight": queue.inFlight = count
+            case "dead": queue.dead = count
+            case "done": queue.done = count
+            default: break
+            }
+        }
+        queue.oldestPendingAgeSeconds = oldest.isFinite ? max(0, now - oldest) : 0
+        return queue
+    }
+}
+
+/// Carries a result from the writer thread to a waiting caller.
+final class ResultBox<T: Sendable>: @unchecked Sendable {
+    // @unchecked: written once before the semaphore is signalled, read after the wait.
+    private var result: Result<T, StoreError>?
+    func set(_ value: Result<T, StoreError>) { result = value }
+    func get() throws(StoreError) -> T { try result!.get() }
+}

@@ -1,0 +1,25 @@
+/// What went wrong in the store, with what to do about it.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// SQLite reported an error; `code` is the extended result code.
+    case sqlite(code: Int32, message: String, context: String)
+    /// The database was written by a newer dpbridge (its schema version is higher).
+    case futureSchema(found: Int, supported: Int, path: String)
+    /// The store was closed.
+    case closed
+    /// No job with this id (or it is not in a state allowing the operation).
+    case noSuchJob(Int64)
+
+    public var description: String {
+        switch self {
+        case .sqlite(let code, let message, let context):
+            "\(context): SQLite error \(code): \(message)"
+        case .futureSchema(let found, let supported, let path):
+            "\(path) has schema version \(found) but this dpbridge supports up to \(supported): "
+                + "it was written by a newer dpbridge; upgrade dpbridge (do not downgrade over a newer store)"
+        case .closed:
+            "the store is closed"
+        case .noSuchJob(let id):
+            "no job \(id) in a state that allows this"
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+@testable import Store
+import TestSupport
+import Testing
+
+@Suite struct ClaimTests {
+    @Test func claimedJobIsNotHandedOutTwice() throws {
+        let t = try TestStore()
+        _ = try t.store.inbox.enqueueAndWait(event("a"))
+        #expect(try t.store.inbox.claim(workerID: "w1").count == 1)
+        #expect(try t.store.inbox.claim(workerID: "w2").isEmpty)
+    }
+
+    @Test func expiredLeaseMakesTheJobClaimableAgain() throws {
+        let t = try TestStore()
+        _ = try t.store.inbox.enqueueAndWait(event("a"))
+        let first = try #require(try t.store.inbox.claim(lease: 30, workerID: "dead-worker").first)
+        t.clock.advance(by: 29)
+        #expect(try t.store.inbox.claim(workerID: "w2").isEmpty)
+        #expect(try t.store.counts().inbox.inFlight == 1)
+        t.clock.advance(by: 2)
+        let second = try #require(try t.store.inbox.claim(workerID: "w2").first)
+        #expect(second.id == first.id)
+        #expect(second.leaseToken != first.leaseToken)
+        // The dead worker's late report is ignored; the new owner's counts.
+        #expect(try t.store.inbox.complete(first) == false)
+        #expect(try t.store.inbox.complete(second) == true)
+    }
+
+    @Test func extendingALeaseKeepsTheJob() throws {
+        let t = try TestStore()
+        _ = try t.store.inbox.enqueueAndWait(event("a"))
+        let job = try #require(try t.store.inbox.claim(lease: 10, workerID: "w").first)
+        t.clock.advance(by: 8)
+        #expect(try t.store.inbox.extendLease(job, by: 10))
+        t.clock.advance(by: 8)
+        #expect(try t.store.inbox.claim(workerID: "other").isEmpty)
+    }
+
+    @Test func sameOrderingKeyIsHandedOutOneAtATimeInOrder() throws {
+        let t = try TestStore()
+        for index in 0..<3 { _ = try t.store.inbox.enqueueAndWait(event("b\(index)", ordering: "booking:1")) }
+        _ = try t.store.inbox.enqueueAndWait(event("other", ordering: "booking:2"))
+        let first = try t.store.inbox.claim(limit: 10, workerID: "w")
+        #expect(first.map(\.dedupKey) == ["b0", "other"])
+        #expect(try t.store.inbox.claim(limit: 10, workerID: "w").isEmpty)
+        try t.store.inbox.complete(first[0])
+        #expect(try t.store.inbox.claim(limit: 10, workerID: "w").map(\.dedupKey) == ["b1"])
+    }
+
+    @Test func laterJobWaitsWhileAnEarlierOneIsRetrying() throws {
+        let t = try TestStore()
+        _ = try t.store.inbox.enqueueAndWait(event("first", ordering: "k"))
+        _ = try t.store.inbox.enqueueAndWait(event("second", ordering: "k"))
+        let first = try #require(try t.store.inbox.claim(workerID: "w").first)
+        try t.store.inbox.retryLater(first, error: "partner down")
+        #expect(try t.store.inbox.claim(limit: 10, workerID: "w").isEmpty)
+        t.clock.advance(by: 1000)
+        #expect(try t.store.inbox.claim(limit: 10, workerID: "w").map(\.dedupKey) == ["first"])
+    }
+
+    @Test func orderingHoldsUnderConcurrentClaimers() throws {
+        let t = try TestStore()
+        let keys = 8, perKey = 25
+        for sequence in 0..<perKey {
+            for key in 0..<keys {
+                _ = try t.store.inbox.enqueueAndWait(event("\(key)-\(sequence)", ordering: "key\(key)", body: "\(sequence)"))
+            }
+        }
+        let log = OrderLog()
+        let store = t.store
+        let group = DispatchGroup()
+        for worker in 0..<4 {
+            group.enter()
+            Thread.detachNewThread {
+                defer { group.leave() }
+                var idle = 0
+                while idle < 200 {
+                    guard let jobs = try? store.inbox.claim(limit: 3, workerID: "w\(worker)"), !jobs.isEmpty else {
+                        idle += 1
+                        usleep(500)
+                        continue
+                    }
+                    idle = 0
+                    for job in jobs {
+                        log.begin(job)
+                        usleep(100)
+                        log.end(job)
+                        _ = try? store.inbox.complete(job)
+                    }
+                }
+            }
+        }
+        group.wait()
+        #expect(log.violations.isEmpty, "\(log.violations)")
+        #expect(log.completed == keys * perKey)
+        #expect(try t.store.counts().inbox.done == keys * perKey)
+    }
+}
+
+/// Records, per ordering key, that jobs run one at a time and in sequence.
+final class OrderLog: @unchecked Sendable {
+    // @unchecked: guarded by `lock`.
+    private let lock = NSLock()
+    private var running: Set<String> = []
+    private var lastSequence: [String: Int] = [:]
+    private(set) var violations: [String] = []
+    private(set) var completed = 0
+
+    func begin(_ job: Job) {
+        lock.lock(); defer { lock.unlock() }
+        let key = job.orderingKey ?? ""
+        if running.contains(key) { violations.append("\(key) ran concurrently") }
+        running.insert(key)
+        let sequence = Int(String(decoding: job.payload, as: UTF8.self))!
+        if let last = lastSequence[key], sequence != last + 1 { violations.append("\(key): \(sequence) after \(last)") }
+        if lastSequence[key] == nil, sequence != 0 { violations.append("\(key) started at \(sequence)") }
+        lastSequence[key] = sequence
+    }
+
+    func end(_ job: Job) {
+        lock.lock(); defer { lock.unlock() }
+        running.remove(job.orderingKey ?? "")
+        completed += 1
+    }
+}
