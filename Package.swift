@@ -29,27 +29,19 @@ let package = Package(
             providers: [.apt(["libsystemd-dev"])]),
         // Typed wrappers around libcurl's variadic setopt/getinfo.
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        // epoll, eventfd and accept4, which Swift's Glibc module does not export.
+        .target(name: "CLinux"),
 
         // Libraries.
-        .target(name: "HTTP1"),
-        .target(name: "Curl", dependencies: ["CCurl", "CCurlShim"]),
+        .target(name: "HTTP1", dependencies: ["CLinux"]),
         .target(name: "Store", dependencies: ["CSQLite"]),
-        .target(name: "DocplannerAPI", dependencies: ["Curl"]),
-        .target(name: "Partner", dependencies: ["Store", "Curl"]),
         .target(
             name: "Systemd",
             dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
         .target(
-            name: "Sync",
-            dependencies: [
-                "Store", "DocplannerAPI", "Partner",
-                .product(name: "Logging", package: "swift-log"),
-            ]),
-        .target(name: "Simulator", dependencies: ["HTTP1", "DocplannerAPI", "Curl"]),
-        .target(
             name: "Daemon",
             dependencies: [
-                "HTTP1", "Curl", "Store", "DocplannerAPI", "Partner", "Systemd", "Sync",
+                "HTTP1", "Store", "Systemd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
@@ -57,27 +49,24 @@ let package = Package(
         .executableTarget(
             name: "dpbridge",
             dependencies: [
-                "Daemon", "Simulator",
+                "Daemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+
+        // Tools for scripts/crash-test.sh and scripts/bench-store.sh.
+        .executableTarget(name: "store-crash-child", dependencies: ["Store"]),
+        .executableTarget(name: "store-bench", dependencies: ["Store"]),
 
         // Shared helpers for tests: temporary directories, ephemeral ports, child processes.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
 
         // Tests.
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "TestSupport"]),
-        .testTarget(name: "CurlTests", dependencies: ["Curl", "HTTP1", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
-        .testTarget(
-            name: "DocplannerAPITests", dependencies: ["DocplannerAPI", "TestSupport"],
-            resources: [.copy("Fixtures")]),
-        .testTarget(name: "PartnerTests", dependencies: ["Partner", "Store", "TestSupport"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),
-        .testTarget(name: "SyncTests", dependencies: ["Sync", "TestSupport"]),
-        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Curl", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["dpbridge", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

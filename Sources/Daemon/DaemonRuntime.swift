@@ -9,9 +9,8 @@ import Systemd
 public enum DaemonRuntime {
     /// Runs until SIGTERM or SIGINT, then drains gracefully. Throws when startup fails
     /// (store cannot be opened, a port cannot be bound), with a one-line description.
-    public static func run(configuration: DaemonConfiguration, configPath: String) throws {
+    public static func run(configuration: DaemonConfiguration, configPath: String, signals: DaemonSignals) throws {
         let logger = Logger(label: "dpbridge")
-        let signals = SignalWaiter()  // Before any thread starts, so all inherit the mask.
         let notifier = SystemdNotifier()
 
         let store: Store
@@ -95,10 +94,23 @@ public enum DaemonRuntime {
         return configuration
     }
 
+    /// Creates the directories above `path` that are missing (like `mkdir -p`).
     private static func ensureParentDirectory(of path: String) throws {
         let parent = (path as NSString).deletingLastPathComponent
         guard !parent.isEmpty else { return }
-        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        var built = parent.hasPrefix("/") ? "" : "."
+        for component in parent.split(separator: "/") {
+            built += "/\(component)"
+            if mkdir(built, 0o750) != 0 && errno != EEXIST {
+                throw DirectoryError(path: built, reason: String(cString: strerror(errno)))
+            }
+        }
+    }
+
+    struct DirectoryError: Error, CustomStringConvertible {
+        let path: String
+        let reason: String
+        var description: String { "cannot create directory \(path): \(reason)" }
     }
 }
 

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Glibc
 import Daemon
+import Dispatch
 
-struct CheckConfigCommand: AsyncParsableCommand {
+struct CheckConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-config",
         abstract: "Load and validate the configuration, then print the effective settings.",
@@ -22,12 +23,12 @@ struct CheckConfigCommand: AsyncParsableCommand {
     @Flag(help: "Print the reference of every setting as a Markdown table and exit.")
     var reference = false
 
-    func run() async throws {
+    func run() throws {
         if reference {
             print(ConfigurationSchema.markdownReference())
             return
         }
-        let loaded = try await loadConfigurationOrExit(path: options.config)
+        let loaded = try loadConfigurationOrExit(path: options.config)
         if !quiet {
             print("configuration \(options.config) is valid")
             print(loaded.report())
@@ -36,15 +37,35 @@ struct CheckConfigCommand: AsyncParsableCommand {
 }
 
 /// Loads the configuration; on failure prints each problem as one line on stderr and exits 1.
-func loadConfigurationOrExit(path: String) async throws -> LoadedConfiguration {
-    do {
-        return try await ConfigurationLoader.load(path: path)
-    } catch {
+/// Commands are synchronous (the daemon's threads are its own); the loader's async API
+/// is awaited on a task while this thread waits.
+func loadConfigurationOrExit(path: String) throws -> LoadedConfiguration {
+    let box = LoadResult()
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        do throws(ConfigurationError) {
+            box.result = .success(try await ConfigurationLoader.load(path: path))
+        } catch {
+            box.result = .failure(error)
+        }
+        done.signal()
+    }
+    done.wait()
+    switch box.result! {
+    case .success(let loaded):
+        return loaded
+    case .failure(let error):
         for problem in error.problems {
             printError("dpbridge: configuration: \(problem)")
         }
         throw ExitCode(1)
     }
+}
+
+/// Carries the loader's result from its task to the waiting thread.
+final class LoadResult: @unchecked Sendable {
+    // @unchecked: written by the task before the semaphore is signalled, read after the wait.
+    var result: Result<LoadedConfiguration, ConfigurationError>?
 }
 
 /// Writes one line to standard error.

@@ -2,7 +2,7 @@ import ArgumentParser
 import Daemon
 
 @main
-struct DPBridge: AsyncParsableCommand {
+struct DPBridge: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dpbridge",
         abstract: "Connects a clinic's scheduling system to the Docplanner Integrations API.",

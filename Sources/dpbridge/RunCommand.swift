@@ -2,7 +2,7 @@ import ArgumentParser
 import Daemon
 import Logging
 
-struct RunCommand: AsyncParsableCommand {
+struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run the daemon in the foreground (as systemd's ExecStart does).",
@@ -14,12 +14,15 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    func run() async throws {
-        let loaded = try await loadConfigurationOrExit(path: options.config)
+    func run() throws {
+        // Before any other thread exists, so every thread inherits the blocked signals
+        // and only the daemon's signal loop receives SIGTERM, SIGINT and SIGHUP.
+        let signals = DaemonSignals()
+        let loaded = try loadConfigurationOrExit(path: options.config)
         let configuration = loaded.configuration
         LoggingSetup.bootstrap(format: configuration.log.format, level: configuration.log.level)
         do {
-            try DaemonRuntime.run(configuration: configuration, configPath: options.config)
+            try DaemonRuntime.run(configuration: configuration, configPath: options.config, signals: signals)
         } catch {
             printError("dpbridge: \(error)")
             throw ExitCode(1)

@@ -72,7 +72,9 @@ struct CallbackEndpoint: Sendable {
         let item = InboxItem(
             body: request.body, receivedAt: received, sourceAddress: request.remoteAddress, dedupKey: dedupKey,
             eventName: name, orderingKey: fields.bookingID.map { "booking:\($0)" })
+        let fields = metadata
         store.inbox.enqueue(item) { [health, logger] result in
+            var metadata = fields
             switch result {
             case .success(let outcome):
                 health.recordStoreResult(success: true)

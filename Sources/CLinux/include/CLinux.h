@@ -1,0 +1,21 @@
+#ifndef DPBRIDGE_CLINUX_H
+#define DPBRIDGE_CLINUX_H
+
+/* Linux-only interfaces that Swift's Glibc module does not export: epoll and eventfd.
+   Used by the HTTP1 module's event loop. */
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+
+/* accept4(2) is a GNU extension that the Glibc module hides. */
+int dpb_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
+
+/* epoll_event is packed on x86_64; these accessors avoid relying on how Swift imports it. */
+static inline void dpb_epoll_event_set(struct epoll_event *event, uint32_t events, uint64_t data) {
+    event->events = events;
+    event->data.u64 = data;
+}
+static inline uint64_t dpb_epoll_event_data(const struct epoll_event *event) { return event->data.u64; }
+static inline uint32_t dpb_epoll_event_events(const struct epoll_event *event) { return event->events; }
+
+#endif

@@ -1,0 +1,47 @@
+import Glibc
+
+/// One client connection's state. Owned and touched only by its event loop's thread.
+final class Connection {
+    let id: UInt64
+    let fd: Int32
+    let remoteAddress: String
+    var parser: RequestParser
+
+    /// Sequence number of the next request handed to a handler.
+    var nextSequence = 0
+    /// Sequence number of the next response to write (responses go out in request order).
+    var nextToWrite = 0
+    /// Responses that arrived before an earlier one; keyed by sequence.
+    var waiting: [Int: HTTPResponse] = [:]
+    /// Bytes to send, and how many were sent.
+    var output: [UInt8] = []
+    var outputOffset = 0
+    /// Stop reading and close once the response with this sequence is written.
+    var closeAfterSequence: Int?
+    /// Reading stopped (a parse error, `Connection: close`, or draining).
+    var readingStopped = false
+    var wantsWrite = false
+
+    /// When the current request head began (or the connection became idle), in ms.
+    var phaseStartedAt: Int64
+    var lastReadAt: Int64
+    var lastWriteProgressAt: Int64
+
+    /// Per-request facts needed when its response is written.
+    var requestInfo: [Int: (keepAlive: Bool, isHead: Bool, version: (major: Int, minor: Int))] = [:]
+
+    init(id: UInt64, fd: Int32, remoteAddress: String, limits: RequestParser.Limits, now: Int64) {
+        self.id = id
+        self.fd = fd
+        self.remoteAddress = remoteAddress
+        parser = RequestParser(limits: limits)
+        phaseStartedAt = now
+        lastReadAt = now
+        lastWriteProgressAt = now
+    }
+
+    /// Requests handed to handlers whose responses are not yet written.
+    var inFlight: Int { nextSequence - nextToWrite }
+    var hasOutput: Bool { outputOffset < output.count }
+    var isIdle: Bool { inFlight == 0 && !hasOutput && !parser.hasPartialRequest }
+}

@@ -1,0 +1,413 @@
+import CLinux
+import Glibc
+import Synchronization
+
+/// One epoll event loop on its own thread: accepts connections, reads and parses
+/// requests, calls handlers, writes responses in order, and enforces limits and
+/// timeouts. Only `deliver` and `requestDrain` may be called from other threads.
+final class EventLoop: @unchecked Sendable {
+    // @unchecked: every stored property except `mailbox`, `drainRequest`, `heartbeat` and
+    // `threadID` is touched only on the loop thread (after `run` starts).
+    private let configuration: ServerConfiguration
+    private let router: Router
+    private let epoll: Int32
+    private let wakeFD: Int32
+    private var listeners: [Int32]
+    private var connections: [UInt64: Connection] = [:]
+    private var nextID: UInt64 = 1
+    private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
+    private var dateBytes: [UInt8] = []
+    private var dateSecond = -1
+    private var draining = false
+    private var drainDeadline: Int64 = 0
+
+    private struct Delivery {
+        let connectionID: UInt64
+        let sequence: Int
+        let response: HTTPResponse
+    }
+
+    private let mailbox = Mutex<[Delivery]>([])
+    private let drainRequest = Atomic<Int64>(0)
+    /// Incremented on every loop iteration; a watchdog can check that the loop turns.
+    let heartbeat = Atomic<UInt64>(0)
+    private let threadID = Atomic<UInt>(0)
+
+    private static let wakeID: UInt64 = 0
+    private static let listenerBit: UInt64 = 1 << 63
+
+    init(configuration: ServerConfiguration, router: Router, listeners: [Int32], counter: ConnectionCounter) throws(SystemCallError) {
+        self.configuration = configuration
+        self.router = router
+        self.listeners = listeners
+        self.counter = counter
+        epoll = try SystemCall.check("epoll_create1") { epoll_create1(Int32(EPOLL_CLOEXEC)) }
+        wakeFD = try SystemCall.check("eventfd") { eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC)) }
+        try add(wakeFD, id: Self.wakeID, events: EPOLLIN.rawValue)
+        for (index, listener) in listeners.enumerated() {
+            try add(listener, id: Self.listenerBit | UInt64(index), events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)
+        }
+    }
+
+    /// Shared by the server's loops, for the connection cap.
+    private let counter: ConnectionCounter
+
+    deinit {
+        close(epoll)
+        close(wakeFD)
+    }
+
+    private func add(_ fd: Int32, id: UInt64, events: UInt32) throws(SystemCallError) {
+        var event = epoll_event()
+        dpb_epoll_event_set(&event, events, id)
+        _ = try SystemCall.check("epoll_ctl(ADD)") { epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event) }
+    }
+
+    private func modify(_ connection: Connection, wantWrite: Bool) {
+        guard connection.wantsWrite != wantWrite else { return }
+        connection.wantsWrite = wantWrite
+        var event = epoll_event()
+        dpb_epoll_event_set(&event, EPOLLIN.rawValue | EPOLLRDHUP.rawValue | (wantWrite ? EPOLLOUT.rawValue : 0), connection.id)
+        epoll_ctl(epoll, EPOLL_CTL_MOD, connection.fd, &event)
+    }
+
+    // MARK: - Cross-thread entry points
+
+    func deliver(connectionID: UInt64, sequence: Int, response: HTTPResponse) {
+        if threadID.load(ordering: .relaxed) == UInt(bitPattern: Int(bitPattern: UInt(pthread_self()))) {
+            apply(Delivery(connectionID: connectionID, sequence: sequence, response: response))
+            return
+        }
+        mailbox.withLock { $0.append(Delivery(connectionID: connectionID, sequence: sequence, response: response)) }
+        wake()
+    }
+
+    /// Stop accepting; finish in-flight requests; close idle connections; stop by `deadline` (ms, monotonic).
+    func requestDrain(deadline: Int64) {
+        drainRequest.store(deadline, ordering: .releasing)
+        wake()
+    }
+
+    private func wake() {
+        var one: UInt64 = 1
+        _ = write(wakeFD, &one, 8)
+    }
+
+    // MARK: - The loop
+
+    func run() {
+        threadID.store(UInt(bitPattern: Int(bitPattern: UInt(pthread_self()))), ordering: .relaxed)
+        var events = [epoll_event](repeating: epoll_event(), count: 256)
+        var lastSweep = Self.nowMilliseconds()
+        while true {
+            heartbeat.wrappingAdd(1, ordering: .relaxed)
+            let count = events.withUnsafeMutableBufferPointer { buffer in
+                epoll_wait(epoll, buffer.baseAddress, Int32(buffer.count), 100)
+            }
+            if count < 0 && errno != EINTR { break }
+            let now = Self.nowMilliseconds()
+            refreshDate()
+            for index in 0..<max(0, Int(count)) {
+                var event = events[index]
+                let id = dpb_epoll_event_data(&event)
+                if id == Self.wakeID {
+                    drainWake()
+                } else if id & Self.listenerBit != 0 {
+                    acceptConnections(listeners[Int(id & ~Self.listenerBit)], now: now)
+                } else if let connection = connections[id] {
+                    handle(dpb_epoll_event_events(&event), on: connection, now: now)
+                }
+            }
+            if !draining, drainRequest.load(ordering: .acquiring) != 0 { beginDrain() }
+            if now - lastSweep >= 100 || draining {
+                sweep(now: now)
+                lastSweep = now
+            }
+            if draining && (connections.isEmpty || now >= drainDeadline) { break }
+        }
+        for connection in Array(connections.values) { closeConnection(connection) }
+        for listener in listeners { close(listener) }
+        listeners.removeAll()
+    }
+
+    private func drainWake() {
+        var value: UInt64 = 0
+        _ = read(wakeFD, &value, 8)
+        let deliveries = mailbox.withLock { pending -> [Delivery] in
+            let taken = pending
+            pending.removeAll(keepingCapacity: true)
+            return taken
+        }
+        for delivery in deliveries { apply(delivery) }
+    }
+
+    private func beginDrain() {
+        draining = true
+        drainDeadline = drainRequest.load(ordering: .acquiring)
+        for listener in listeners {
+            epoll_ctl(epoll, EPOLL_CTL_DEL, listener, nil)
+            close(listener)
+        }
+        listeners.removeAll()
+        for connection in Array(connections.values) {
+            if connection.isIdle {
+                closeConnection(connection)
+            } else {
+                // Finish what was asked; no new requests on this connection.
+                connection.closeAfterSequence = min(connection.closeAfterSequence ?? Int.max, max(connection.nextSequence - 1, 0))
+                if connection.inFlight == 0 && !connection.hasOutput { closeConnection(connection) }
+            }
+        }
+    }
+
+    // MARK: - Accepting
+
+    private func acceptConnections(_ listener: Int32, now: Int64) {
+        for _ in 0..<64 {
+            var storage = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let fd = withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    dpb_accept4(listener, $0, &length, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
+                }
+            }
+            if fd < 0 {
+                if errno == EINTR || errno == ECONNABORTED { continue }
+                return  // EAGAIN, or EMFILE: try again on the next readiness.
+            }
+            if counter.value >= configuration.maxConnections || draining {
+                _ = Self.overloaded.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                close(fd)
+                continue
+            }
+            SystemCall.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
+            let connection = Connection(
+                id: nextID, fd: fd, remoteAddress: SystemCall.addressText(storage), limits: configuration.parserLimits, now: now)
+            nextID += 1
+            do {
+                try add(fd, id: connection.id, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
+            } catch {
+                close(fd)
+                continue
+            }
+            connections[connection.id] = connection
+            counter.add(1)
+        }
+    }
+
+    private static let overloaded = Array(
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 1\r\n\r\n".utf8)
+
+    // MARK: - Reading
+
+    private func handle(_ events: UInt32, on connection: Connection, now: Int64) {
+        if events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 && events & EPOLLIN.rawValue == 0 {
+            closeConnection(connection)
+            return
+        }
+        if events & EPOLLOUT.rawValue != 0 {
+            flush(connection, now: now)
+            if connections[connection.id] == nil { return }
+        }
+        if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue) != 0 {
+            readAvailable(connection, now: now)
+        }
+    }
+
+    private func readAvailable(_ connection: Connection, now: Int64) {
+        guard !connection.readingStopped else {
+            // Discard what a client sends after we decided to close; EOF ends it.
+            let count = readBuffer.withUnsafeMutableBytes { read(connection.fd, $0.baseAddress, $0.count) }
+            if count == 0 || (count < 0 && errno != EAGAIN && errno != EINTR) { closeConnection(connection) }
+            return
+        }
+        for _ in 0..<4 {
+            let count = readBuffer.withUnsafeMutableBytes { read(connection.fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN { break }
+                closeConnection(connection)
+                return
+            }
+            if count == 0 {
+                // The client closed its side: answer what was asked, then close.
+                if connection.inFlight == 0 && !connection.hasOutput {
+                    closeConnection(connection)
+                } else {
+                    connection.readingStopped = true
+                    connection.closeAfterSequence = max(connection.nextSequence - 1, 0)
+                }
+                return
+            }
+            if !connection.parser.hasPartialRequest && connection.isIdle { connection.phaseStartedAt = now }
+            connection.lastReadAt = now
+            readBuffer.withUnsafeBytes { connection.parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            if count < readBuffer.count { break }
+        }
+        parseRequests(connection, now: now)
+    }
+
+    private func parseRequests(_ connection: Connection, now: Int64) {
+        while !connection.readingStopped && connections[connection.id] != nil {
+            // Bound pipelining: stop parsing while many responses are outstanding.
+            if connection.inFlight >= 128 { break }
+            switch connection.parser.next() {
+            case .needMore:
+                if !connection.parser.hasPartialRequest { connection.phaseStartedAt = now }
+                return
+            case .continueNeeded:
+                if connection.inFlight == 0 && !connection.hasOutput {
+                    connection.output.append(contentsOf: ResponseWriter.continueResponse)
+                    flush(connection, now: now)
+                }
+            case .error(let error):
+                connection.readingStopped = true
+                let sequence = connection.nextSequence
+                connection.nextSequence += 1
+                connection.closeAfterSequence = sequence
+                connection.requestInfo[sequence] = (false, false, (1, 1))
+                apply(to: connection, sequence: sequence, response: HTTPResponse(status: error.status, text: error.reason + "\n"), now: now)
+                return
+            case .request(var request):
+                request.remoteAddress = connection.remoteAddress
+                let sequence = connection.nextSequence
+                connection.nextSequence += 1
+                let keepAlive = request.keepAlive && !draining
+                connection.requestInfo[sequence] = (keepAlive, request.method == "HEAD", request.version)
+                if !keepAlive {
+                    connection.readingStopped = true
+                    connection.closeAfterSequence = sequence
+                }
+                connection.phaseStartedAt = now
+                switch router.resolve(&request) {
+                case .response(let response):
+                    apply(to: connection, sequence: sequence, response: response, now: now)
+                case .handler(let handler):
+                    handler(request, HTTPResponder(loop: self, connectionID: connection.id, sequence: sequence))
+                }
+            }
+        }
+    }
+
+    // MARK: - Writing
+
+    private func apply(_ delivery: Delivery) {
+        guard let connection = connections[delivery.connectionID] else { return }  // The client left.
+        apply(to: connection, sequence: delivery.sequence, response: delivery.response, now: Self.nowMilliseconds())
+    }
+
+    private func apply(to connection: Connection, sequence: Int, response: HTTPResponse, now: Int64) {
+        connection.waiting[sequence] = response
+        var wrote = false
+        while let response = connection.waiting.removeValue(forKey: connection.nextToWrite) {
+            let info = connection.requestInfo.removeValue(forKey: connection.nextToWrite) ?? (false, false, (1, 1))
+            let closing = connection.closeAfterSequence == connection.nextToWrite
+            ResponseWriter.write(
+                response, keepAlive: info.keepAlive && !closing, isHead: info.isHead, version: info.version,
+                date: dateBytes, serverName: configuration.serverName, into: &connection.output)
+            connection.nextToWrite += 1
+            wrote = true
+        }
+        guard wrote else { return }
+        if !connection.hasOutput || connection.outputOffset == 0 { connection.lastWriteProgressAt = now }
+        flush(connection, now: now)
+        if connections[connection.id] != nil && !connection.readingStopped && connection.inFlight < 128 {
+            // Responses freed room for more pipelined requests already buffered.
+            parseRequests(connection, now: now)
+        }
+    }
+
+    private func flush(_ connection: Connection, now: Int64) {
+        while connection.hasOutput {
+            let count = connection.output.withUnsafeBytes { raw in
+                send(connection.fd, raw.baseAddress! + connection.outputOffset, raw.count - connection.outputOffset, Int32(MSG_NOSIGNAL))
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN {
+                    modify(connection, wantWrite: true)
+                    return
+                }
+                closeConnection(connection)
+                return
+            }
+            connection.outputOffset += count
+            connection.lastWriteProgressAt = now
+        }
+        connection.output.removeAll(keepingCapacity: connection.output.capacity <= 64 * 1024)
+        connection.outputOffset = 0
+        modify(connection, wantWrite: false)
+        if let last = connection.closeAfterSequence, connection.nextToWrite > last {
+            closeConnection(connection)
+        } else if connection.isIdle {
+            connection.phaseStartedAt = now
+        }
+    }
+
+    // MARK: - Timeouts
+
+    private func sweep(now: Int64) {
+        let header = Self.milliseconds(configuration.headerTimeout)
+        let body = Self.milliseconds(configuration.bodyTimeout)
+        let idle = Self.milliseconds(configuration.keepAliveTimeout)
+        let write = Self.milliseconds(configuration.writeTimeout)
+        for connection in Array(connections.values) {
+            if connection.hasOutput {
+                if now - connection.lastWriteProgressAt > write { closeConnection(connection) }
+            } else if connection.inFlight > 0 {
+                continue  // A handler is working; it has its own deadline.
+            } else if connection.parser.isReadingBody {
+                if now - connection.lastReadAt > body { timeOut(connection, now: now, reason: "body not received in time") }
+            } else if connection.parser.hasPartialRequest {
+                if now - connection.phaseStartedAt > header { timeOut(connection, now: now, reason: "header section not received in time") }
+            } else if draining || now - connection.phaseStartedAt > idle {
+                closeConnection(connection)
+            }
+        }
+    }
+
+    private func timeOut(_ connection: Connection, now: Int64, reason: String) {
+        connection.readingStopped = true
+        let sequence = connection.nextSequence
+        connection.nextSequence += 1
+        connection.closeAfterSequence = sequence
+        connection.requestInfo[sequence] = (false, false, (1, 1))
+        apply(to: connection, sequence: sequence, response: HTTPResponse(status: 408, text: reason + "\n"), now: now)
+    }
+
+    private func closeConnection(_ connection: Connection) {
+        guard connections.removeValue(forKey: connection.id) != nil else { return }
+        epoll_ctl(epoll, EPOLL_CTL_DEL, connection.fd, nil)
+        close(connection.fd)
+        counter.add(-1)
+    }
+
+    // MARK: - Time
+
+    private func refreshDate() {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        let second = Int(time.tv_sec)
+        if second != dateSecond {
+            dateSecond = second
+            dateBytes = ResponseWriter.httpDate(second)
+        }
+    }
+
+    static func nowMilliseconds() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    }
+}
+
+/// Open connections across a server's loops, for the cap.
+final class ConnectionCounter: Sendable {
+    private let count = Atomic<Int>(0)
+    func add(_ delta: Int) { count.wrappingAdd(delta, ordering: .relaxed) }
+    var value: Int { count.load(ordering: .relaxed) }
+}

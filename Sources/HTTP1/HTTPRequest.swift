@@ -1,0 +1,26 @@
+/// A complete request as the parser delivers it: head and whole body.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    /// The request-target as sent (`/callbacks/x?y=1`).
+    public var target: String
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+    /// `1.0` or `1.1`, as (major, minor).
+    public var version: (major: Int, minor: Int)
+    /// The peer's address (`127.0.0.1` or `::1`); empty when unknown.
+    public var remoteAddress: String = ""
+    /// Values of `:name` segments of the route that matched.
+    public var pathParameters: [String: String] = [:]
+    /// True when the connection stays open after this request's response.
+    public var keepAlive: Bool
+
+    /// The target without its query.
+    public var path: Substring {
+        target.firstIndex(of: "?").map { target[..<$0] } ?? target[...]
+    }
+
+    /// The query string without `?`, or nil.
+    public var query: Substring? {
+        target.firstIndex(of: "?").map { target[target.index(after: $0)...] }
+    }
+}

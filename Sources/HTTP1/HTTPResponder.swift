@@ -1,0 +1,27 @@
+import Synchronization
+
+/// Sends the response to one request, exactly once, from any thread. Responses on a
+/// connection go out in request order whatever order handlers answer in.
+public final class HTTPResponder: Sendable {
+    private weak let loop: EventLoop?
+    private let connectionID: UInt64
+    private let sequence: Int
+    private let answered = Atomic<Bool>(false)
+
+    init(loop: EventLoop, connectionID: UInt64, sequence: Int) {
+        self.loop = loop
+        self.connectionID = connectionID
+        self.sequence = sequence
+    }
+
+    /// Sends `response`. Later calls are ignored. If the client has gone, nothing is sent.
+    public func respond(_ response: HTTPResponse) {
+        guard answered.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
+            return
+        }
+        loop?.deliver(connectionID: connectionID, sequence: sequence, response: response)
+    }
+
+    /// True once `respond` has been called.
+    public var hasResponded: Bool { answered.load(ordering: .acquiring) }
+}

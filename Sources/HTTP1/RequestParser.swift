@@ -1,0 +1,444 @@
+/// Why a request was rejected: the status to answer with, and a short reason.
+public struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let status: Int
+    public let reason: String
+    public var description: String { "\(status) \(reason)" }
+}
+
+/// An incremental HTTP/1.1 request parser (RFC 9110/9112). Feed it bytes as they arrive
+/// with `append`, then call `next()` until it answers `.needMore`. It never touches a
+/// socket. After an `.error` the connection must be closed: the parser stays failed.
+struct RequestParser {
+    struct Limits: Sendable {
+        var maxRequestLineBytes: Int
+        var maxHeaderBytes: Int
+        var maxHeaderFields: Int
+        var maxBodyBytes: Int
+    }
+
+    enum Event {
+        /// A complete request.
+        case request(HTTPRequest)
+        /// The head asked for `100 Continue` and its body has not arrived: send the interim response.
+        case continueNeeded
+        /// Nothing complete yet.
+        case needMore
+        /// The request is invalid; answer `status` and close.
+        case error(HTTPParseError)
+    }
+
+    private struct Head {
+        var request: HTTPRequest
+        var expectsContinue: Bool
+    }
+
+    private enum State {
+        case head
+        case fixedBody(Head, length: Int, bodyStart: Int)
+        case chunkedBody(Head, cursor: Int, body: [UInt8], trailerBytes: Int)
+        case failed(HTTPParseError)
+    }
+
+    let limits: Limits
+    private var buffer: [UInt8] = []
+    /// Offset of the first byte of the current request in `buffer`.
+    private var start = 0
+    /// Where the search for the end of the head resumes.
+    private var scanFrom = 0
+    private var state = State.head
+    private var continueSent = false
+
+    init(limits: Limits) {
+        self.limits = limits
+        buffer.reserveCapacity(4096)
+    }
+
+    /// Bytes of a request not yet delivered (a request in progress).
+    var hasPartialRequest: Bool { buffer.count > start }
+
+    /// True while a request's head has been parsed but its body is still arriving.
+    var isReadingBody: Bool {
+        switch state {
+        case .fixedBody, .chunkedBody: true
+        default: false
+        }
+    }
+
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        if start > 0 && start == buffer.count {
+            buffer.removeAll(keepingCapacity: true)
+            scanFrom -= start
+            start = 0
+        }
+        buffer.append(contentsOf: bytes)
+    }
+
+    mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { append($0) }
+    }
+
+    mutating func next() -> Event {
+        switch state {
+        case .failed(let error):
+            return .error(error)
+        case .head:
+            return parseHead()
+        case .fixedBody(let head, let length, let bodyStart):
+            if buffer.count - bodyStart >= length {
+                var request = head.request
+                request.body = Array(buffer[bodyStart..<(bodyStart + length)])
+                return finish(request, end: bodyStart + length)
+            }
+            return continueOrMore(head)
+        case .chunkedBody(let head, let cursor, let body, let trailerBytes):
+            return parseChunks(head, cursor: cursor, body: body, trailerBytes: trailerBytes)
+        }
+    }
+
+    private mutating func fail(_ status: Int, _ reason: String) -> Event {
+        let error = HTTPParseError(status: status, reason: reason)
+        state = .failed(error)
+        return .error(error)
+    }
+
+    private mutating func finish(_ request: HTTPRequest, end: Int) -> Event {
+        start = end
+        scanFrom = end
+        state = .head
+        continueSent = false
+        if start == buffer.count {
+            buffer.removeAll(keepingCapacity: true)
+            start = 0
+            scanFrom = 0
+        } else if start > 64 * 1024 {
+            buffer.removeSubrange(0..<start)
+            scanFrom -= start
+            start = 0
+        }
+        return .request(request)
+    }
+
+    private mutating func continueOrMore(_ head: Head) -> Event {
+        if head.expectsContinue && !continueSent {
+            continueSent = true
+            return .continueNeeded
+        }
+        return .needMore
+    }
+
+    // MARK: - Head
+
+    private mutating func parseHead() -> Event {
+        // RFC 9112 §2.2: ignore empty lines before the request line.
+        while buffer.count - start >= 2 && buffer[start] == 13 && buffer[start + 1] == 10 {
+            start += 2
+            scanFrom = max(scanFrom, start)
+        }
+        let count = buffer.count
+        guard count > start else { return .needMore }
+        let lineLimit = limits.maxRequestLineBytes
+        let headLimit = lineLimit + 2 + limits.maxHeaderBytes + 2
+        // Find the end of the head: CRLFCRLF.
+        var end = -1
+        var index = max(scanFrom, start)
+        let searchEnd = min(count, start + headLimit)
+        buffer.withUnsafeBufferPointer { bytes in
+            while index + 3 < searchEnd {
+                if bytes[index + 3] != 10 {
+                    index += bytes[index + 3] == 13 ? 1 : 4
+                    continue
+                }
+                if bytes[index] == 13 && bytes[index + 1] == 10 && bytes[index + 2] == 13 {
+                    end = index
+                    return
+                }
+                index += 1
+            }
+        }
+        if end < 0 {
+            // A bare CR or LF can never end a valid head: reject now rather than at a limit.
+            let checkFrom = max(start, scanFrom - 1)
+            var position = checkFrom
+            while position < count {
+                let byte = buffer[position]
+                if byte == 10 && (position == start || buffer[position - 1] != 13) {
+                    return fail(400, "bare LF in the request head")
+                }
+                if byte == 13 && position + 1 < count && buffer[position + 1] != 10 {
+                    return fail(400, "bare CR in the request head")
+                }
+                position += 1
+            }
+            scanFrom = max(start, index)
+            // Is the request line still incomplete, and too long?
+            let lineEnd = firstCRLF(from: start, limit: min(count, start + lineLimit + 2))
+            if lineEnd < 0 {
+                if count - start > lineLimit { return fail(414, "request line longer than \(lineLimit) bytes") }
+            } else if count - (lineEnd + 2) > limits.maxHeaderBytes {
+                return fail(431, "header section larger than \(limits.maxHeaderBytes) bytes")
+            }
+            return .needMore
+        }
+        return buffer.withUnsafeBufferPointer { bytes in
+            parseHead(bytes, from: start, to: end)
+        }
+    }
+
+    private func firstCRLF(from: Int, limit: Int) -> Int {
+        var index = from
+        while index + 1 < limit {
+            if buffer[index] == 13 && buffer[index + 1] == 10 { return index }
+            index += 1
+        }
+        return -1
+    }
+
+    /// Parses the head in `bytes[from..<to]` (`to` is where the final CRLFCRLF begins).
+    private mutating func parseHead(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Event {
+        // Request line.
+        var lineEnd = from
+        while lineEnd < to && !(bytes[lineEnd] == 13 && bytes[lineEnd + 1] == 10) {
+            if bytes[lineEnd] == 13 || bytes[lineEnd] == 10 { return fail(400, "bare CR or LF in the request line") }
+            lineEnd += 1
+        }
+        if lineEnd - from > limits.maxRequestLineBytes {
+            return fail(414, "request line longer than \(limits.maxRequestLineBytes) bytes")
+        }
+        var cursor = from
+        while cursor < lineEnd && Self.isTokenByte(bytes[cursor]) { cursor += 1 }
+        guard cursor > from, cursor < lineEnd, bytes[cursor] == 32 else { return fail(400, "invalid method") }
+        let method = String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<cursor]), as: UTF8.self)
+        cursor += 1
+        let targetStart = cursor
+        while cursor < lineEnd && bytes[cursor] > 32 && bytes[cursor] < 127 { cursor += 1 }
+        guard cursor > targetStart, cursor < lineEnd, bytes[cursor] == 32 else {
+            return fail(400, "invalid request target")
+        }
+        let target = String(decoding: UnsafeBufferPointer(rebasing: bytes[targetStart..<cursor]), as: UTF8.self)
+        cursor += 1
+        guard lineEnd - cursor == 8, bytes[cursor] == 72, bytes[cursor + 1] == 84, bytes[cursor + 2] == 84,
+            bytes[cursor + 3] == 80, bytes[cursor + 4] == 47, bytes[cursor + 6] == 46,
+            (48...57).contains(bytes[cursor + 5]), (48...57).contains(bytes[cursor + 7])
+        else { return fail(400, "invalid HTTP version") }
+        let major = Int(bytes[cursor + 5] - 48), minor = Int(bytes[cursor + 7] - 48)
+        guard major == 1 else { return fail(505, "only HTTP/1.x is supported") }
+        guard target.utf8.first == UInt8(ascii: "/") || target == "*" || target.hasPrefix("http://") || target.hasPrefix("https://")
+        else { return fail(400, "invalid request target") }
+
+        // Header fields.
+        var headers = HTTPHeaders()
+        var line = lineEnd + 2
+        let headerBytes = to - line
+        if headerBytes > limits.maxHeaderBytes {
+            return fail(431, "header section larger than \(limits.maxHeaderBytes) bytes")
+        }
+        while line < to {
+            var lineStop = line
+            while lineStop < to && !(bytes[lineStop] == 13 && bytes[lineStop + 1] == 10) { lineStop += 1 }
+            if bytes[line] == 32 || bytes[line] == 9 { return fail(400, "obsolete line folding") }
+            var colon = line
+            while colon < lineStop && Self.isTokenByte(bytes[colon]) { colon += 1 }
+            guard colon < lineStop, colon > line else { return fail(400, "invalid header field name") }
+            guard bytes[colon] == 58 else {
+                if bytes[colon] == 32 || bytes[colon] == 9 { return fail(400, "whitespace before colon") }
+                return fail(400, "invalid character in header field name")
+            }
+            var valueStart = colon + 1
+            var valueEnd = lineStop
+            while valueStart < valueEnd && (bytes[valueStart] == 32 || bytes[valueStart] == 9) { valueStart += 1 }
+            while valueEnd > valueStart && (bytes[valueEnd - 1] == 32 || bytes[valueEnd - 1] == 9) { valueEnd -= 1 }
+            for position in valueStart..<valueEnd {
+                let byte = bytes[position]
+                if byte == 13 || byte == 10 { return fail(400, "bare CR or LF in a header field") }
+                if (byte < 32 && byte != 9) || byte == 127 { return fail(400, "control character in a header field") }
+            }
+            if headers.count == limits.maxHeaderFields {
+                return fail(431, "more than \(limits.maxHeaderFields) header fields")
+            }
+            headers.add(
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[line..<colon]), as: UTF8.self),
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd]), as: UTF8.self))
+            line = lineStop + 2
+        }
+        return interpret(method: method, target: target, major: major, minor: minor, headers: headers, bodyStart: to + 4)
+    }
+
+    // MARK: - Semantics
+
+    private mutating func interpret(
+        method: String, target: String, major: Int, minor: Int, headers: HTTPHeaders, bodyStart: Int
+    ) -> Event {
+        let hosts = headers.values("Host")
+        if minor >= 1 && hosts.count != 1 { return fail(400, hosts.isEmpty ? "missing Host" : "more than one Host") }
+        if minor == 0 && hosts.count > 1 { return fail(400, "more than one Host") }
+
+        var keepAlive = minor >= 1
+        for value in headers.values("Connection") {
+            for token in value.split(separator: ",") {
+                let option = token.trimmingSpaces.lowercased()
+                if option == "close" { keepAlive = false }
+                if option == "keep-alive" && minor == 0 { keepAlive = true }
+            }
+        }
+
+        var expectsContinue = false
+        if let expectation = headers["Expect"] {
+            guard expectation.trimmingSpaces.lowercased() == "100-continue" else {
+                return fail(417, "unsupported expectation")
+            }
+            expectsContinue = minor >= 1
+        }
+
+        let transferEncodings = headers.values("Transfer-Encoding")
+        let contentLengths = headers.values("Content-Length")
+        var request = HTTPRequest(
+            method: method, target: target, headers: headers, body: [], version: (major, minor), keepAlive: keepAlive)
+        let head = Head(request: request, expectsContinue: expectsContinue)
+
+        if !transferEncodings.isEmpty {
+            if !contentLengths.isEmpty { return fail(400, "both Content-Length and Transfer-Encoding") }
+            if minor == 0 { return fail(400, "Transfer-Encoding in an HTTP/1.0 request") }
+            let codings = transferEncodings.flatMap { $0.split(separator: ",") }.map { $0.trimmingSpaces.lowercased() }
+            for coding in codings where coding != "chunked" {
+                return fail(501, "unsupported transfer coding '\(coding.prefix(40))'")
+            }
+            guard codings.count == 1 else { return fail(400, "chunked applied more than once") }
+            state = .chunkedBody(head, cursor: bodyStart, body: [], trailerBytes: 0)
+            return parseChunks(head, cursor: bodyStart, body: [], trailerBytes: 0)
+        }
+
+        var length = 0
+        if !contentLengths.isEmpty {
+            var seen: Int?
+            for value in contentLengths {
+                for item in value.split(separator: ",", omittingEmptySubsequences: false) {
+                    let text = item.trimmingSpaces
+                    guard !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+                        let number = Int(text)
+                    else { return fail(400, "invalid Content-Length") }
+                    if let seen, seen != number { return fail(400, "conflicting Content-Length values") }
+                    seen = number
+                }
+            }
+            length = seen ?? 0
+        }
+        if length > limits.maxBodyBytes {
+            return fail(413, "body larger than \(limits.maxBodyBytes) bytes")
+        }
+        if length == 0 {
+            return finish(request, end: bodyStart)
+        }
+        if buffer.count - bodyStart >= length {
+            request.body = Array(buffer[bodyStart..<(bodyStart + length)])
+            return finish(request, end: bodyStart + length)
+        }
+        state = .fixedBody(head, length: length, bodyStart: bodyStart)
+        return continueOrMore(head)
+    }
+
+    // MARK: - Chunked bodies
+
+    private mutating func parseChunks(_ head: Head, cursor start: Int, body start_body: [UInt8], trailerBytes start_trailers: Int) -> Event {
+        var cursor = start
+        var body = start_body
+        var trailerBytes = start_trailers
+        let count = buffer.count
+        while true {
+            // A chunk-size line: hex digits, optional extensions, CRLF.
+            let lineEnd = firstCRLF(from: cursor, limit: min(count, cursor + 4096))
+            if lineEnd < 0 {
+                if count - cursor >= 4096 { return fail(400, "chunk size line too long") }
+                break
+            }
+            var index = cursor
+            var size = 0
+            var digits = 0
+            while index < lineEnd, let value = Self.hexValue(buffer[index]) {
+                size = size &* 16 &+ value
+                digits += 1
+                index += 1
+                if digits > 15 { return fail(413, "chunk too large") }
+            }
+            guard digits > 0 else { return fail(400, "invalid chunk size") }
+            // Chunk extensions: `;name[=value]`, skipped but checked for control characters.
+            while index < lineEnd {
+                let byte = buffer[index]
+                if byte == 13 || byte == 10 || (byte < 32 && byte != 9) || byte == 127 {
+                    return fail(400, "invalid chunk extension")
+                }
+                index += 1
+            }
+            if size == 0 {
+                // Last chunk, then trailer fields, then CRLF.
+                var line = lineEnd + 2
+                var fields = 0
+                while true {
+                    let stop = firstCRLF(from: line, limit: min(count, line + limits.maxHeaderBytes + 2))
+                    if stop < 0 {
+                        if count - line > limits.maxHeaderBytes { return fail(431, "trailer section too large") }
+                        state = .chunkedBody(head, cursor: cursor, body: body, trailerBytes: trailerBytes)
+                        return continueOrMore(head)
+                    }
+                    if stop == line {
+                        var request = head.request
+                        request.body = body
+                        return finish(request, end: stop + 2)
+                    }
+                    trailerBytes = stop + 2 - (lineEnd + 2)
+                    fields += 1
+                    if trailerBytes > limits.maxHeaderBytes { return fail(431, "trailer section too large") }
+                    if fields > limits.maxHeaderFields { return fail(431, "too many trailer fields") }
+                    if buffer[line] == 32 || buffer[line] == 9 { return fail(400, "obsolete line folding") }
+                    for position in line..<stop where buffer[position] == 13 || buffer[position] == 10 {
+                        return fail(400, "bare CR or LF in a trailer field")
+                    }
+                    line = stop + 2
+                }
+            }
+            if body.count + size > limits.maxBodyBytes {
+                return fail(413, "body larger than \(limits.maxBodyBytes) bytes")
+            }
+            let dataStart = lineEnd + 2
+            guard count - dataStart >= size + 2 else { break }
+            guard buffer[dataStart + size] == 13, buffer[dataStart + size + 1] == 10 else {
+                return fail(400, "chunk data not followed by CRLF")
+            }
+            body.append(contentsOf: buffer[dataStart..<(dataStart + size)])
+            cursor = dataStart + size + 2
+        }
+        state = .chunkedBody(head, cursor: cursor, body: body, trailerBytes: trailerBytes)
+        return continueOrMore(head)
+    }
+
+    static func hexValue(_ byte: UInt8) -> Int? {
+        switch byte {
+        case 48...57: Int(byte - 48)
+        case 65...70: Int(byte - 55)
+        case 97...102: Int(byte - 87)
+        default: nil
+        }
+    }
+
+    /// tchar of RFC 9110 §5.6.2.
+    static func isTokenByte(_ byte: UInt8) -> Bool { tokenTable[Int(byte)] }
+
+    private static let tokenTable: [Bool] = (0..<256).map { value in
+        let byte = UInt8(value)
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
+    }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing spaces and tabs (OWS).
+    var trimmingSpaces: String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
+        return String(scalars)
+    }
+}

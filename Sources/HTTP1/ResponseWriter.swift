@@ -1,0 +1,100 @@
+/// Serialises responses: status line, `Date`, `Content-Length`, `Connection`, the
+/// handler's headers, and the body (none for HEAD, 1xx, 204 and 304).
+enum ResponseWriter {
+    static func write(
+        _ response: HTTPResponse, keepAlive: Bool, isHead: Bool, version: (major: Int, minor: Int), date: [UInt8],
+        serverName: String?, into output: inout [UInt8]
+    ) {
+        let status = response.status
+        output.append(contentsOf: version.minor == 0 ? http10 : http11)
+        appendDecimal(status, to: &output)
+        output.append(32)
+        output.append(contentsOf: HTTPResponse.reason(status).utf8)
+        output.append(contentsOf: crlf)
+        output.append(contentsOf: datePrefix)
+        output.append(contentsOf: date)
+        output.append(contentsOf: crlf)
+        if let serverName {
+            output.append(contentsOf: "Server: \(serverName)\r\n".utf8)
+        }
+        let bodyAllowed = status >= 200 && status != 204 && status != 304
+        if bodyAllowed {
+            output.append(contentsOf: contentLengthPrefix)
+            appendDecimal(response.body.count, to: &output)
+            output.append(contentsOf: crlf)
+        }
+        if !keepAlive {
+            output.append(contentsOf: connectionClose)
+        } else if version.minor == 0 {
+            output.append(contentsOf: connectionKeepAlive)
+        }
+        for field in response.headers.fields {
+            if HTTPHeaders.equalsIgnoringCase(field.name, "Content-Length") || HTTPHeaders.equalsIgnoringCase(field.name, "Connection")
+                || HTTPHeaders.equalsIgnoringCase(field.name, "Date") || HTTPHeaders.equalsIgnoringCase(field.name, "Transfer-Encoding")
+            {
+                continue
+            }
+            // Header injection guard: CR and LF never reach the wire.
+            output.append(contentsOf: field.name.utf8.filter { $0 != 13 && $0 != 10 && $0 != 58 })
+            output.append(58)
+            output.append(32)
+            output.append(contentsOf: field.value.utf8.filter { $0 != 13 && $0 != 10 })
+            output.append(contentsOf: crlf)
+        }
+        output.append(contentsOf: crlf)
+        if bodyAllowed && !isHead {
+            output.append(contentsOf: response.body)
+        }
+    }
+
+    static let continueResponse = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
+    private static let http11 = Array("HTTP/1.1 ".utf8)
+    private static let http10 = Array("HTTP/1.0 ".utf8)
+    private static let crlf: [UInt8] = [13, 10]
+    private static let datePrefix = Array("Date: ".utf8)
+    private static let contentLengthPrefix = Array("Content-Length: ".utf8)
+    private static let connectionClose = Array("Connection: close\r\n".utf8)
+    private static let connectionKeepAlive = Array("Connection: keep-alive\r\n".utf8)
+
+    static func appendDecimal(_ value: Int, to output: inout [UInt8]) {
+        if value < 10 {
+            output.append(UInt8(48 + value))
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var remaining = value
+        withUnsafeMutableBytes(of: &digits) { raw in
+            while remaining > 0 {
+                raw[count] = UInt8(48 + remaining % 10)
+                remaining /= 10
+                count += 1
+            }
+            for index in stride(from: count - 1, through: 0, by: -1) { output.append(raw[index]) }
+        }
+    }
+
+    /// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) for `seconds` since 1970.
+    static func httpDate(_ seconds: Int) -> [UInt8] {
+        let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let dayNumber = seconds / 86400
+        let secondOfDay = seconds % 86400
+        // Civil from days (Howard Hinnant's algorithm).
+        let z = dayNumber + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let text = "\(days[dayNumber % 7]), \(two(day)) \(months[month - 1]) \(year) "
+            + "\(two(secondOfDay / 3600)):\(two(secondOfDay % 3600 / 60)):\(two(secondOfDay % 60)) GMT"
+        return Array(text.utf8)
+    }
+}

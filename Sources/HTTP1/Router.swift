@@ -1,0 +1,72 @@
+/// Handles one request. Called on the event-loop thread: it must not block. It answers
+/// through `responder`, now or later from any thread, exactly once.
+public typealias HTTPHandler = @Sendable (HTTPRequest, HTTPResponder) -> Void
+
+/// Maps method and path to a handler. Patterns are literal segments, `:name` segments
+/// (captured into `HTTPRequest.pathParameters`) and a trailing `*` (any rest).
+/// `HEAD` uses the `GET` route when it has none of its own. No match: 404; a path that
+/// matches under another method: 405 with `Allow`.
+public struct Router: Sendable {
+    private struct Route: Sendable {
+        let method: String
+        let segments: [Substring]
+        let handler: HTTPHandler
+    }
+
+    private var routes: [Route] = []
+
+    public init() {}
+
+    public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping HTTPHandler) {
+        routes.append(Route(method: method, segments: Self.segments(pattern[...]), handler: handler))
+    }
+
+    /// The handler for `request` (with its path parameters filled in), or an error response.
+    enum Resolution {
+        case handler(HTTPHandler)
+        case response(HTTPResponse)
+    }
+
+    func resolve(_ request: inout HTTPRequest) -> Resolution {
+        let path = Self.segments(request.path)
+        var allowed: [String] = []
+        var fallback: (HTTPHandler, [String: String])?
+        for route in routes {
+            guard let parameters = Self.match(route.segments, path) else { continue }
+            if route.method == request.method {
+                request.pathParameters = parameters
+                return .handler(route.handler)
+            }
+            if request.method == "HEAD" && route.method == "GET" && fallback == nil {
+                fallback = (route.handler, parameters)
+            }
+            allowed.append(route.method)
+        }
+        if let (handler, parameters) = fallback {
+            request.pathParameters = parameters
+            return .handler(handler)
+        }
+        if allowed.isEmpty { return .response(HTTPResponse(status: 404, text: "not found\n")) }
+        var response = HTTPResponse(status: 405, text: "method not allowed\n")
+        response.headers.add("Allow", Set(allowed).sorted().joined(separator: ", "))
+        return .response(response)
+    }
+
+    private static func segments(_ path: Substring) -> [Substring] {
+        path.split(separator: "/", omittingEmptySubsequences: true)
+    }
+
+    private static func match(_ pattern: [Substring], _ path: [Substring]) -> [String: String]? {
+        var parameters: [String: String] = [:]
+        for (index, segment) in pattern.enumerated() {
+            if segment == "*" { return parameters }
+            guard index < path.count else { return nil }
+            if segment.first == ":" {
+                parameters[String(segment.dropFirst())] = String(path[index])
+            } else if segment != path[index] {
+                return nil
+            }
+        }
+        return pattern.count == path.count ? parameters : nil
+    }
+}

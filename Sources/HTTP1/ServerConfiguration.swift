@@ -1,0 +1,33 @@
+/// Limits and timeouts of an `HTTPServer`. Defaults follow RFC practice and dpbridge's needs.
+public struct ServerConfiguration: Sendable {
+    /// Longest request line (414 beyond).
+    public var maxRequestLineBytes = 8 * 1024
+    /// Largest header section, request line excluded (431 beyond).
+    public var maxHeaderBytes = 32 * 1024
+    /// Most header fields (431 beyond).
+    public var maxHeaderFields = 100
+    /// Largest body, decoded (413 beyond).
+    public var maxBodyBytes = 1024 * 1024
+    /// Open connections at most; more are answered 503 and closed.
+    public var maxConnections = 1024
+    /// Time to receive a whole header section (408 beyond).
+    public var headerTimeout: Duration = .seconds(10)
+    /// Longest pause while receiving a body (408 beyond).
+    public var bodyTimeout: Duration = .seconds(10)
+    /// Idle keep-alive connections are closed after this.
+    public var keepAliveTimeout: Duration = .seconds(60)
+    /// A client that accepts no response bytes for this long is disconnected.
+    public var writeTimeout: Duration = .seconds(10)
+    /// Event-loop threads (each with its own listening socket via SO_REUSEPORT).
+    public var loopCount = 1
+    /// The `Server` response header; nil sends none.
+    public var serverName: String? = nil
+
+    public init() {}
+
+    var parserLimits: RequestParser.Limits {
+        .init(
+            maxRequestLineBytes: maxRequestLineBytes, maxHeaderBytes: maxHeaderBytes,
+            maxHeaderFields: maxHeaderFields, maxBodyBytes: maxBodyBytes)
+    }
+}

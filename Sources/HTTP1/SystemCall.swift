@@ -1,0 +1,108 @@
+import Glibc
+
+/// An error from a system call: which call, and `errno`.
+public struct SystemCallError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let call: String
+    public let errno: Int32
+
+    public var description: String {
+        "\(call) failed: \(String(cString: strerror(errno))) (errno \(errno))"
+    }
+}
+
+/// Thin wrappers over the socket and epoll calls the server needs: each retries on
+/// EINTR and reports failure as a typed error. Nothing else in the module calls them raw.
+enum SystemCall {
+    /// Runs `body` until it does not fail with EINTR; returns the result or the errno.
+    /// Runs `body` until it does not fail with EINTR; throws the errno of any other failure.
+    static func check(_ call: String, _ body: () -> Int32) throws(SystemCallError) -> Int32 {
+        while true {
+            let result = body()
+            if result >= 0 { return result }
+            if errno != EINTR { throw SystemCallError(call: call, errno: errno) }
+        }
+    }
+
+    static func setNonBlocking(_ fd: Int32) throws(SystemCallError) {
+        let flags = try check("fcntl(F_GETFL)") { fcntl(fd, F_GETFL) }
+        _ = try check("fcntl(F_SETFL)") { fcntl(fd, F_SETFL, flags | O_NONBLOCK) }
+    }
+
+    static func setOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32) {
+        var value = value
+        _ = setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    /// A listening TCP socket bound to `host:port` (IPv4 or IPv6 literal).
+    static func listeningSocket(host: String, port: Int, reusePort: Bool, backlog: Int32 = 1024) throws(SystemCallError) -> Int32 {
+        var storage = sockaddr_storage()
+        var length: socklen_t
+        let family: Int32
+        if host.contains(":") {
+            family = AF_INET6
+            var address = sockaddr_in6()
+            address.sin6_family = sa_family_t(AF_INET6)
+            address.sin6_port = in_port_t(UInt16(port).bigEndian)
+            guard inet_pton(AF_INET6, host, &address.sin6_addr) == 1 else { throw SystemCallError(call: "inet_pton(\(host))", errno: EINVAL) }
+            withUnsafeMutableBytes(of: &storage) { raw in withUnsafeBytes(of: address) { raw.copyMemory(from: $0) } }
+            length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+        } else {
+            family = AF_INET
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { throw SystemCallError(call: "inet_pton(\(host))", errno: EINVAL) }
+            withUnsafeMutableBytes(of: &storage) { raw in withUnsafeBytes(of: address) { raw.copyMemory(from: $0) } }
+            length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        }
+        let fd = try check("socket") { socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+        setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
+        if reusePort { setOption(fd, SOL_SOCKET, SO_REUSEPORT, 1) }
+        do {
+            _ = try check("bind(\(host):\(port))") {
+                withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+            }
+            _ = try check("listen") { listen(fd, backlog) }
+        } catch {
+            close(fd)
+            throw error
+        }
+        return fd
+    }
+
+    /// The local port a socket is bound to.
+    static func localPort(_ fd: Int32) -> Int {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return port(of: storage)
+    }
+
+    static func port(of storage: sockaddr_storage) -> Int {
+        let family = storage.ss_family
+        return withUnsafeBytes(of: storage) { raw in
+            if family == sa_family_t(AF_INET6) {
+                return Int(UInt16(bigEndian: raw.load(as: sockaddr_in6.self).sin6_port))
+            }
+            return Int(UInt16(bigEndian: raw.load(as: sockaddr_in.self).sin_port))
+        }
+    }
+
+    /// The textual address of a peer.
+    static func addressText(_ storage: sockaddr_storage) -> String {
+        let family = storage.ss_family
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        return withUnsafeBytes(of: storage) { raw -> String in
+            if family == sa_family_t(AF_INET6) {
+                var address = raw.load(as: sockaddr_in6.self).sin6_addr
+                inet_ntop(AF_INET6, &address, &text, socklen_t(text.count))
+            } else if family == sa_family_t(AF_INET) {
+                var address = raw.load(as: sockaddr_in.self).sin_addr
+                inet_ntop(AF_INET, &address, &text, socklen_t(text.count))
+            } else {
+                return ""
+            }
+            return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+    }
+}

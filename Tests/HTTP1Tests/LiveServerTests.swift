@@ -1,0 +1,271 @@
+import Foundation
+import HTTP1
+import TestSupport
+import Testing
+
+/// A server on an ephemeral loopback port with a few routes, stopped at the end.
+final class LiveServer {
+    let server: HTTPServer
+    let port: Int
+
+    init(configure: (inout ServerConfiguration) -> Void = { _ in }, routes: (inout Router) -> Void = { _ in }) throws {
+        var configuration = ServerConfiguration()
+        configure(&configuration)
+        var router = Router()
+        router.add("GET", "/ping") { _, responder in responder.respond(HTTPResponse(status: 200, text: "pong")) }
+        router.add("GET", "/echo/:word") { request, responder in
+            responder.respond(HTTPResponse(status: 200, text: request.pathParameters["word"] ?? "?"))
+        }
+        router.add("POST", "/upload") { request, responder in
+            responder.respond(HTTPResponse(status: 200, text: "\(request.body.count):\(String(decoding: request.body.prefix(20), as: UTF8.self))"))
+        }
+        router.add("GET", "/later/:ms") { request, responder in
+            let delay = Double(request.pathParameters["ms"] ?? "0")! / 1000
+            DispatchQueue.global().asyncAfter(deadline: .now() + delay) {
+                responder.respond(HTTPResponse(status: 200, text: "later \(request.pathParameters["ms"]!)"))
+            }
+        }
+        router.add("GET", "/big") { _, responder in
+            responder.respond(HTTPResponse(status: 200, body: [UInt8](repeating: 0x61, count: 16 << 20)))
+        }
+        routes(&router)
+        server = HTTPServer(configuration: configuration, router: router)
+        port = try server.bind(host: "127.0.0.1", port: 0)
+        try server.start()
+    }
+
+    deinit { server.shutdown(deadline: .milliseconds(200)) }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+}
+
+func curl(_ arguments: [String]) throws -> ProcessResult {
+    try runProcess("/usr/bin/curl", ["-sS", "--max-time", "10"] + arguments)
+}
+
+func python(_ script: String) throws -> ProcessResult {
+    try runProcess("/usr/bin/env", ["python3", "-c", script])
+}
+
+@Suite struct LiveServerTests {
+    @Test func answersWithDateContentLengthAndRoutes() throws {
+        let live = try LiveServer()
+        let result = try curl(["-i", "\(live.url)/ping"])
+        #expect(result.stdout.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(result.stdout.contains("\r\nDate: "))
+        #expect(result.stdout.contains("\r\nContent-Length: 4\r\n"))
+        #expect(result.stdout.hasSuffix("\r\n\r\npong"))
+        #expect(try curl(["-o", "/dev/null", "-w", "%{http_code}", "\(live.url)/nowhere"]).stdout == "404")
+        let wrongMethod = try curl(["-i", "-X", "DELETE", "\(live.url)/ping"])
+        #expect(wrongMethod.stdout.hasPrefix("HTTP/1.1 405"))
+        #expect(wrongMethod.stdout.contains("Allow: GET"))
+        #expect(try curl(["\(live.url)/echo/hello"]).stdout == "hello")
+    }
+
+    @Test func headHasLengthButNoBody() throws {
+        let live = try LiveServer()
+        let client = try RawClient(port: live.port)
+        client.send("HEAD /ping HTTP/1.1\r\nHost: x\r\n\r\nGET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+        let text = client.receive(until: "pong").text
+        let responses = text.components(separatedBy: "HTTP/1.1 200 OK").dropFirst()
+        #expect(responses.count == 2)
+        #expect(responses.first?.contains("Content-Length: 4\r\n") == true)
+        #expect(responses.first?.hasSuffix("\r\n\r\n") == true, "HEAD must have no body: \(text)")
+        #expect(text.components(separatedBy: "pong").count == 2)
+    }
+
+    @Test func keepAliveReusesOneConnectionWithPythonClient() throws {
+        let live = try LiveServer()
+        let result = try python("""
+            import http.client
+            c = http.client.HTTPConnection("127.0.0.1", \(live.port), timeout=5)
+            ports = []
+            for i in range(5):
+                c.request("GET", "/echo/n%d" % i)
+                r = c.getresponse(); body = r.read().decode()
+                assert body == "n%d" % i, body
+                ports.append(c.sock.getsockname()[1])
+            print(len(set(ports)))
+            """)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+    }
+
+    @Test func hundredPipelinedRequestsAreAnsweredInOrder() throws {
+        let live = try LiveServer()
+        let client = try RawClient(port: live.port)
+        var batch = ""
+        for index in 0..<100 {
+            // Every tenth answers later from another thread; order must still hold.
+            batch += index % 10 == 0 ? "GET /later/\(20 - index / 10) HTTP/1.1\r\nHost: x\r\n\r\n" : "GET /echo/r\(index) HTTP/1.1\r\nHost: x\r\n\r\n"
+        }
+        client.send(batch)
+        let text = client.receive(timeout: 10, until: "r99").text
+        let bodies = text.components(separatedBy: "HTTP/1.1 200 OK").dropFirst().map { $0.components(separatedBy: "\r\n\r\n").last ?? "" }
+        #expect(bodies.count == 100)
+        for (index, body) in bodies.enumerated() {
+            #expect(body == (index % 10 == 0 ? "later \(20 - index / 10)" : "r\(index)"))
+        }
+    }
+
+    @Test func chunkedUploadWithCurl() throws {
+        let live = try LiveServer()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try directory.write("body.txt", String(repeating: "chunked-data-", count: 1000))
+        let result = try curl(["-H", "Transfer-Encoding: chunked", "--data-binary", "@\(file)", "\(live.url)/upload"])
+        #expect(result.stdout == "13000:chunked-data-chunked")
+    }
+
+    @Test func expectContinueGetsAnInterimResponse() throws {
+        let live = try LiveServer()
+        let client = try RawClient(port: live.port)
+        client.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+        let interim = client.receive(timeout: 2, until: "\r\n\r\n").text
+        #expect(interim == "HTTP/1.1 100 Continue\r\n\r\n")
+        client.send("hello")
+        #expect(client.receive(until: "5:hello").text.hasSuffix("5:hello"))
+        // And curl's own 100-continue dance.
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try directory.write("b", String(repeating: "x", count: 2000))
+        let result = try curl(["-v", "-H", "Expect: 100-continue", "--data-binary", "@\(file)", "\(live.url)/upload"])
+        #expect(result.stdout.hasPrefix("2000:"))
+        #expect(result.stderr.contains("HTTP/1.1 100 Continue"))
+    }
+
+    @Test func limitsAreEnforcedLive() throws {
+        let live = try LiveServer(configure: {
+            $0.maxRequestLineBytes = 100
+            $0.maxHeaderBytes = 200
+            $0.maxHeaderFields = 5
+            $0.maxBodyBytes = 50
+        })
+        func status(_ request: String) throws -> String {
+            let client = try RawClient(port: live.port)
+            client.send(request)
+            let (text, closed) = client.receive(timeout: 3)
+            #expect(closed || text.contains("Connection: close"), "connection must close after \(text.prefix(20))")
+            return String(text.prefix(12))
+        }
+        #expect(try status("GET /\(String(repeating: "a", count: 200)) HTTP/1.1\r\nHost: x\r\n\r\n") == "HTTP/1.1 414")
+        #expect(try status("GET /ping HTTP/1.1\r\nHost: x\r\nX: \(String(repeating: "b", count: 300))\r\n\r\n") == "HTTP/1.1 431")
+        #expect(try status("GET /ping HTTP/1.1\r\nHost: x\r\nA: 1\r\nB: 1\r\nC: 1\r\nD: 1\r\nE: 1\r\n\r\n") == "HTTP/1.1 431")
+        #expect(try status("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 51\r\n\r\n") == "HTTP/1.1 413")
+        #expect(try status("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n") == "HTTP/1.1 400")
+        #expect(try status("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: br\r\n\r\n") == "HTTP/1.1 501")
+        let ok = try curl(["-o", "/dev/null", "-w", "%{http_code}", "\(live.url)/ping"])
+        #expect(ok.stdout == "200")
+    }
+
+    @Test func headerTimeoutAnswers408AndCloses() throws {
+        let live = try LiveServer(configure: { $0.headerTimeout = .milliseconds(300) })
+        let client = try RawClient(port: live.port)
+        client.send("GET /ping HTTP/1.1\r\nHo")
+        let (text, closed) = client.receive(timeout: 3)
+        #expect(text.hasPrefix("HTTP/1.1 408"))
+        #expect(closed)
+    }
+
+    @Test func bodyIdleTimeoutAnswers408() throws {
+        let live = try LiveServer(configure: { $0.bodyTimeout = .milliseconds(300) })
+        let client = try RawClient(port: live.port)
+        client.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
+        let (text, closed) = client.receive(timeout: 3)
+        #expect(text.hasPrefix("HTTP/1.1 408"))
+        #expect(closed)
+    }
+
+    @Test func idleKeepAliveConnectionIsClosed() throws {
+        let live = try LiveServer(configure: { $0.keepAliveTimeout = .milliseconds(300) })
+        let client = try RawClient(port: live.port)
+        client.send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(client.receive(timeout: 2, until: "pong").text.hasSuffix("pong"))
+        let (rest, closed) = client.receive(timeout: 3)
+        #expect(rest.isEmpty)
+        #expect(closed)
+    }
+
+    @Test func stalledReaderIsDisconnected() throws {
+        let live = try LiveServer(configure: { $0.writeTimeout = .milliseconds(300) })
+        let client = try RawClient(port: live.port)
+        var small: Int32 = 4096
+        setsockopt(client.fd, SOL_SOCKET, SO_RCVBUF, &small, 4)
+        client.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+        var waited = 0
+        while live.server.connectionCount > 0 && waited < 50 {
+            usleep(100_000)
+            waited += 1
+        }
+        #expect(live.server.connectionCount == 0, "the server kept a connection whose client reads nothing")
+    }
+
+    @Test func connectionCapHolds() throws {
+        let live = try LiveServer(configure: { $0.maxConnections = 5 })
+        var clients: [RawClient] = []
+        for _ in 0..<5 {
+            let client = try RawClient(port: live.port)
+            client.send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(client.receive(until: "pong").text.hasSuffix("pong"))
+            clients.append(client)
+        }
+        #expect(live.server.connectionCount == 5)
+        for _ in 0..<3 {
+            let extra = try RawClient(port: live.port)
+            let (text, closed) = extra.receive(timeout: 3)
+            #expect(text.hasPrefix("HTTP/1.1 503"))
+            #expect(closed)
+        }
+        #expect(live.server.connectionCount == 5)
+        clients.removeAll()
+        var waited = 0
+        while live.server.connectionCount > 0 && waited < 30 { usleep(50_000); waited += 1 }
+        #expect(try curl(["\(live.url)/ping"]).stdout == "pong")
+    }
+
+    @Test func ipv6Loopback() throws {
+        var router = Router()
+        router.add("GET", "/") { _, responder in responder.respond(HTTPResponse(status: 200, text: "v6")) }
+        let server = HTTPServer(router: router)
+        let port = try server.bind(host: "::1", port: 0)
+        try server.start()
+        defer { server.shutdown(deadline: .milliseconds(100)) }
+        #expect(try curl(["http://[::1]:\(port)/"]).stdout == "v6")
+    }
+
+    @Test func gracefulDrainFinishesInFlightRequests() throws {
+        let live = try LiveServer()
+        let client = try RawClient(port: live.port)
+        client.send("GET /later/400 HTTP/1.1\r\nHost: x\r\n\r\n")
+        usleep(100_000)
+        let idle = try RawClient(port: live.port)
+        usleep(50_000)
+        let started = Date()
+        live.server.shutdown(deadline: .seconds(3))
+        let (text, closed) = client.receive(timeout: 2)
+        #expect(text.contains("Connection: close"), "\(text)")
+        #expect(text.hasSuffix("later 400"))
+        #expect(closed)
+        #expect(idle.receive(timeout: 1).closed)
+        #expect(Date().timeIntervalSince(started) < 2.5)
+        #expect((try? RawClient(port: live.port)) == nil, "no longer accepting")
+    }
+
+    @Test func adoptedListeningSocketIsServed() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        listen(fd, 16)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        var router = Router()
+        router.add("GET", "/") { _, responder in responder.respond(HTTPResponse(status: 200, text: "adopted")) }
+        let server = HTTPServer(router: router)
+        try server.adopt(listeningDescriptor: fd)
+        try server.start()
+        defer { server.shutdown(deadline: .milliseconds(100)) }
+        #expect(try curl(["http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))/"]).stdout == "adopted")
+    }
+}
