@@ -33,7 +33,11 @@ let package = Package(
         .target(name: "CLinux"),
 
         // Libraries.
-        .target(name: "HTTP1", dependencies: ["CLinux"]),
+        .target(
+            name: "HTTP1", dependencies: ["CLinux"],
+            // The event loop owns its state on one thread; dynamic exclusivity checks
+            // cost ~3% of a request there (measured with perf).
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         .target(name: "Store", dependencies: ["CSQLite"]),
         .target(
             name: "Systemd",

@@ -2,6 +2,6 @@
 #include <sys/socket.h>
 #include "CLinux.h"
 
-int dpb_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags) {
+int dpb_accept4(int fd, struct sockaddr *address, unsigned int *length, int flags) {
     return accept4(fd, address, length, flags);
 }

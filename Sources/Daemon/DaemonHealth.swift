@@ -11,7 +11,9 @@ final class DaemonHealth: Sendable {
     let startedAt = Date()
 
     func recordPing() {
-        lastPingMilliseconds.store(Int64(Date().timeIntervalSince1970 * 1000), ordering: .relaxed)
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        lastPingMilliseconds.store(Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000, ordering: .relaxed)
     }
 
     /// When the last ping arrived, or nil if none has since start.

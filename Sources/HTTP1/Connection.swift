@@ -11,8 +11,19 @@ final class Connection {
     var nextSequence = 0
     /// Sequence number of the next response to write (responses go out in request order).
     var nextToWrite = 0
-    /// Responses that arrived before an earlier one; keyed by sequence.
-    var waiting: [Int: HTTPResponse] = [:]
+    /// One slot per request handed out and not yet written, oldest first
+    /// (index 0 is sequence `nextToWrite`); filled when its response arrives.
+    var slots: [Slot] = []
+    /// True while the loop is parsing this connection's input (responses then wait
+    /// for the end of the batch and go out in one write).
+    var isParsing = false
+
+    struct Slot {
+        var keepAlive: Bool
+        var isHead: Bool
+        var version: (major: Int, minor: Int)
+        var response: HTTPResponse?
+    }
     /// Bytes to send, and how many were sent.
     var output: [UInt8] = []
     var outputOffset = 0
@@ -26,9 +37,6 @@ final class Connection {
     var phaseStartedAt: Int64
     var lastReadAt: Int64
     var lastWriteProgressAt: Int64
-
-    /// Per-request facts needed when its response is written.
-    var requestInfo: [Int: (keepAlive: Bool, isHead: Bool, version: (major: Int, minor: Int))] = [:]
 
     init(id: UInt64, fd: Int32, remoteAddress: String, limits: RequestParser.Limits, now: Int64) {
         self.id = id

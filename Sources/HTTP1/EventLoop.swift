@@ -248,13 +248,15 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func parseRequests(_ connection: Connection, now: Int64) {
-        while !connection.readingStopped && connections[connection.id] != nil {
+        guard !connection.isParsing else { return }
+        connection.isParsing = true
+        parsing: while !connection.readingStopped && connections[connection.id] != nil {
             // Bound pipelining: stop parsing while many responses are outstanding.
             if connection.inFlight >= 128 { break }
             switch connection.parser.next() {
             case .needMore:
                 if !connection.parser.hasPartialRequest { connection.phaseStartedAt = now }
-                return
+                break parsing
             case .continueNeeded:
                 if connection.inFlight == 0 && !connection.hasOutput {
                     connection.output.append(contentsOf: ResponseWriter.continueResponse)
@@ -265,15 +267,15 @@ final class EventLoop: @unchecked Sendable {
                 let sequence = connection.nextSequence
                 connection.nextSequence += 1
                 connection.closeAfterSequence = sequence
-                connection.requestInfo[sequence] = (false, false, (1, 1))
+                connection.slots.append(.init(keepAlive: false, isHead: false, version: (1, 1)))
                 apply(to: connection, sequence: sequence, response: HTTPResponse(status: error.status, text: error.reason + "\n"), now: now)
-                return
+                break parsing
             case .request(var request):
                 request.remoteAddress = connection.remoteAddress
                 let sequence = connection.nextSequence
                 connection.nextSequence += 1
                 let keepAlive = request.keepAlive && !draining
-                connection.requestInfo[sequence] = (keepAlive, request.method == "HEAD", request.version)
+                connection.slots.append(.init(keepAlive: keepAlive, isHead: request.method == "HEAD", version: request.version))
                 if !keepAlive {
                     connection.readingStopped = true
                     connection.closeAfterSequence = sequence
@@ -287,6 +289,8 @@ final class EventLoop: @unchecked Sendable {
                 }
             }
         }
+        connection.isParsing = false
+        if connections[connection.id] != nil && connection.hasOutput { flush(connection, now: now) }
     }
 
     // MARK: - Writing
@@ -297,21 +301,26 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func apply(to connection: Connection, sequence: Int, response: HTTPResponse, now: Int64) {
-        connection.waiting[sequence] = response
-        var wrote = false
-        while let response = connection.waiting.removeValue(forKey: connection.nextToWrite) {
-            let info = connection.requestInfo.removeValue(forKey: connection.nextToWrite) ?? (false, false, (1, 1))
+        let index = sequence - connection.nextToWrite
+        guard index >= 0 && index < connection.slots.count else { return }
+        connection.slots[index].response = response
+        guard index == 0 else { return }  // An earlier response is still being prepared.
+        let hadOutput = connection.hasOutput
+        var written = 0
+        while written < connection.slots.count, let ready = connection.slots[written].response {
+            let slot = connection.slots[written]
             let closing = connection.closeAfterSequence == connection.nextToWrite
             ResponseWriter.write(
-                response, keepAlive: info.keepAlive && !closing, isHead: info.isHead, version: info.version,
+                ready, keepAlive: slot.keepAlive && !closing, isHead: slot.isHead, version: slot.version,
                 date: dateBytes, serverName: configuration.serverName, into: &connection.output)
             connection.nextToWrite += 1
-            wrote = true
+            written += 1
         }
-        guard wrote else { return }
-        if !connection.hasOutput || connection.outputOffset == 0 { connection.lastWriteProgressAt = now }
+        connection.slots.removeFirst(written)
+        if !hadOutput { connection.lastWriteProgressAt = now }
+        if connection.isParsing { return }  // The parse loop writes once at its end.
         flush(connection, now: now)
-        if connections[connection.id] != nil && !connection.readingStopped && connection.inFlight < 128 {
+        if connections[connection.id] != nil && !connection.readingStopped && connection.parser.hasPartialRequest {
             // Responses freed room for more pipelined requests already buffered.
             parseRequests(connection, now: now)
         }
@@ -334,7 +343,7 @@ final class EventLoop: @unchecked Sendable {
             connection.outputOffset += count
             connection.lastWriteProgressAt = now
         }
-        connection.output.removeAll(keepingCapacity: connection.output.capacity <= 64 * 1024)
+        connection.output.removeAll(keepingCapacity: connection.output.capacity <= 16 * 1024)
         connection.outputOffset = 0
         modify(connection, wantWrite: false)
         if let last = connection.closeAfterSequence, connection.nextToWrite > last {
@@ -371,7 +380,7 @@ final class EventLoop: @unchecked Sendable {
         let sequence = connection.nextSequence
         connection.nextSequence += 1
         connection.closeAfterSequence = sequence
-        connection.requestInfo[sequence] = (false, false, (1, 1))
+        connection.slots.append(.init(keepAlive: false, isHead: false, version: (1, 1)))
         apply(to: connection, sequence: sequence, response: HTTPResponse(status: 408, text: reason + "\n"), now: now)
     }
 

@@ -50,7 +50,6 @@ struct RequestParser {
 
     init(limits: Limits) {
         self.limits = limits
-        buffer.reserveCapacity(4096)
     }
 
     /// Bytes of a request not yet delivered (a request in progress).
@@ -268,12 +267,33 @@ struct RequestParser {
     private mutating func interpret(
         method: String, target: String, major: Int, minor: Int, headers: HTTPHeaders, bodyStart: Int
     ) -> Event {
-        let hosts = headers.values("Host")
-        if minor >= 1 && hosts.count != 1 { return fail(400, hosts.isEmpty ? "missing Host" : "more than one Host") }
-        if minor == 0 && hosts.count > 1 { return fail(400, "more than one Host") }
+        // One pass over the fields for everything framing depends on.
+        var hostCount = 0
+        var connectionValues: [String] = []
+        var expectation: String?
+        var transferEncodings: [String] = []
+        var contentLengths: [String] = []
+        for field in headers.fields {
+            switch field.name.utf8.count {
+            case 4 where HTTPHeaders.equalsIgnoringCase(field.name, "Host"):
+                hostCount += 1
+            case 6 where HTTPHeaders.equalsIgnoringCase(field.name, "Expect"):
+                expectation = field.value
+            case 10 where HTTPHeaders.equalsIgnoringCase(field.name, "Connection"):
+                connectionValues.append(field.value)
+            case 14 where HTTPHeaders.equalsIgnoringCase(field.name, "Content-Length"):
+                contentLengths.append(field.value)
+            case 17 where HTTPHeaders.equalsIgnoringCase(field.name, "Transfer-Encoding"):
+                transferEncodings.append(field.value)
+            default:
+                break
+            }
+        }
+        if minor >= 1 && hostCount != 1 { return fail(400, hostCount == 0 ? "missing Host" : "more than one Host") }
+        if minor == 0 && hostCount > 1 { return fail(400, "more than one Host") }
 
         var keepAlive = minor >= 1
-        for value in headers.values("Connection") {
+        for value in connectionValues {
             for token in value.split(separator: ",") {
                 let option = token.trimmingSpaces.lowercased()
                 if option == "close" { keepAlive = false }
@@ -282,15 +302,13 @@ struct RequestParser {
         }
 
         var expectsContinue = false
-        if let expectation = headers["Expect"] {
+        if let expectation {
             guard expectation.trimmingSpaces.lowercased() == "100-continue" else {
                 return fail(417, "unsupported expectation")
             }
             expectsContinue = minor >= 1
         }
 
-        let transferEncodings = headers.values("Transfer-Encoding")
-        let contentLengths = headers.values("Content-Length")
         var request = HTTPRequest(
             method: method, target: target, headers: headers, body: [], version: (major, minor), keepAlive: keepAlive)
         let head = Head(request: request, expectsContinue: expectsContinue)

@@ -6,11 +6,15 @@ enum ResponseWriter {
         serverName: String?, into output: inout [UInt8]
     ) {
         let status = response.status
-        output.append(contentsOf: version.minor == 0 ? http10 : http11)
-        appendDecimal(status, to: &output)
-        output.append(32)
-        output.append(contentsOf: HTTPResponse.reason(status).utf8)
-        output.append(contentsOf: crlf)
+        if status == 200 && version.minor == 1 {
+            output.append(contentsOf: ok11)
+        } else {
+            output.append(contentsOf: version.minor == 0 ? http10 : http11)
+            appendDecimal(status, to: &output)
+            output.append(32)
+            output.append(contentsOf: HTTPResponse.reason(status).utf8)
+            output.append(contentsOf: crlf)
+        }
         output.append(contentsOf: datePrefix)
         output.append(contentsOf: date)
         output.append(contentsOf: crlf)
@@ -50,6 +54,7 @@ enum ResponseWriter {
     static let continueResponse = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     private static let http11 = Array("HTTP/1.1 ".utf8)
+    private static let ok11 = Array("HTTP/1.1 200 OK\r\n".utf8)
     private static let http10 = Array("HTTP/1.0 ".utf8)
     private static let crlf: [UInt8] = [13, 10]
     private static let datePrefix = Array("Date: ".utf8)

@@ -52,21 +52,42 @@ public struct Router: Sendable {
         return .response(response)
     }
 
+    /// Non-empty `/`-separated segments, split on the UTF-8 bytes (no Character work).
     private static func segments(_ path: Substring) -> [Substring] {
-        path.split(separator: "/", omittingEmptySubsequences: true)
+        var result: [Substring] = []
+        let utf8 = path.utf8
+        var start = utf8.startIndex
+        var index = start
+        while index != utf8.endIndex {
+            if utf8[index] == UInt8(ascii: "/") {
+                if start != index { result.append(path[start..<index]) }
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        if start != utf8.endIndex { result.append(path[start..<utf8.endIndex]) }
+        return result
     }
 
     private static func match(_ pattern: [Substring], _ path: [Substring]) -> [String: String]? {
-        var parameters: [String: String] = [:]
+        // First check without allocating; most routes do not match.
+        var hasParameters = false
         for (index, segment) in pattern.enumerated() {
-            if segment == "*" { return parameters }
+            if segment == "*" { break }
             guard index < path.count else { return nil }
-            if segment.first == ":" {
-                parameters[String(segment.dropFirst())] = String(path[index])
-            } else if segment != path[index] {
+            if segment.utf8.first == UInt8(ascii: ":") {
+                hasParameters = true
+            } else if !segment.utf8.elementsEqual(path[index].utf8) {
                 return nil
             }
+            if index == pattern.count - 1 && pattern.count != path.count { return nil }
         }
-        return pattern.count == path.count ? parameters : nil
+        if pattern.isEmpty && !path.isEmpty { return nil }
+        guard hasParameters else { return [:] }
+        var parameters: [String: String] = [:]
+        for (index, segment) in pattern.enumerated() where segment.utf8.first == UInt8(ascii: ":") {
+            parameters[String(segment.dropFirst())] = String(path[index])
+        }
+        return parameters
     }
 }

@@ -58,7 +58,7 @@ enum SystemCall {
         let fd = try check("socket") { socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
         setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
         if reusePort { setOption(fd, SOL_SOCKET, SO_REUSEPORT, 1) }
-        do {
+        do throws(SystemCallError) {
             _ = try check("bind(\(host):\(port))") {
                 withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
             }

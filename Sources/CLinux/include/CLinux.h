@@ -5,10 +5,11 @@
    Used by the HTTP1 module's event loop. */
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/socket.h>
 
-/* accept4(2) is a GNU extension that the Glibc module hides. */
-int dpb_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
+/* accept4(2) is a GNU extension that the Glibc module hides. (sys/socket.h is not
+   included here so that its declarations keep coming from the Glibc module.) */
+struct sockaddr;
+int dpb_accept4(int fd, struct sockaddr *address, unsigned int *length, int flags);
 
 /* epoll_event is packed on x86_64; these accessors avoid relying on how Swift imports it. */
 static inline void dpb_epoll_event_set(struct epoll_event *event, uint32_t events, uint64_t data) {

@@ -15,15 +15,22 @@ struct CallbackEndpoint: Sendable {
     let logger: Logger
 
     func register(on router: inout Router) {
+        // The exact URL first (the common case, matched without capturing), then any
+        // other secret, which is refused and logged.
+        for method in ["GET", "HEAD", "POST"] {
+            router.add(method, "/callbacks/\(secret.value)") { request, responder in
+                handle(request, responder, authenticatedPath: true)
+            }
+        }
         for method in ["GET", "HEAD", "POST"] {
             router.add(method, "/callbacks/:secret") { request, responder in
-                handle(request, responder)
+                handle(request, responder, authenticatedPath: false)
             }
         }
     }
 
-    func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
-        guard authorized(request) else {
+    func handle(_ request: HTTPRequest, _ responder: HTTPResponder, authenticatedPath: Bool) {
+        guard authenticatedPath, authorized(request) else {
             logger.warning(
                 "callback refused: wrong secret or API key",
                 metadata: ["event": "callback-refused", "source": "\(request.remoteAddress)"])
@@ -34,7 +41,7 @@ struct CallbackEndpoint: Sendable {
         case .ping:
             health.recordPing()
             if health.canAcceptEvents {
-                responder.respond(JSONResponses.object(status: 200, ["status": "ok"]))
+                responder.respond(Self.pingOK)
             } else {
                 let reason = health.isShuttingDown ? "shutting down" : "store not writable"
                 responder.respond(JSONResponses.object(status: 503, ["status": "unavailable", "reason": reason]))
@@ -50,9 +57,12 @@ struct CallbackEndpoint: Sendable {
         }
     }
 
+    /// Docplanner pings every 5 minutes and monitors pings with its own timeout:
+    /// the answer is prepared once.
+    static let pingOK = JSONResponses.object(status: 200, ["status": "ok"])
+
+    /// The path secret was checked by the route; the API key, when configured, here.
     private func authorized(_ request: HTTPRequest) -> Bool {
-        let given = request.path.split(separator: "/").dropFirst().first.map(String.init) ?? ""
-        guard constantTimeEqual(given, secret.value) else { return false }
         if let apiKey, !apiKeyHeader.isEmpty {
             guard let value = request.headers[apiKeyHeader], constantTimeEqual(value, apiKey.value) else { return false }
         }
@@ -111,10 +121,14 @@ struct CallbackEndpoint: Sendable {
 
 /// Compares without an early exit so timing does not reveal how much of a secret matched.
 func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8), y = Array(b.utf8)
-    var difference = UInt8(x.count == y.count ? 0 : 1)
-    for index in 0..<max(x.count, y.count) {
-        difference |= (index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0)
+    var a = a, b = b
+    return a.withUTF8 { x in
+        b.withUTF8 { y in
+            var difference = UInt8(x.count == y.count ? 0 : 1)
+            for index in 0..<max(x.count, y.count) {
+                difference |= (index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0)
+            }
+            return difference == 0
+        }
     }
-    return difference == 0
 }

@@ -1,0 +1,31 @@
+import Foundation
+
+/// One HTTP request for `CurlClient.perform(_:)`.
+public struct CurlRequest: Sendable {
+    public var method: CurlMethod
+    /// The full URL, already percent-encoded (`CurlClient` does not encode it).
+    public var url: String
+    public var headers: CurlHeaders
+    /// The request body; nil sends none (an empty body for PUT/POST/PATCH sends `Content-Length: 0`).
+    public var body: Data?
+    /// How long to wait for the TCP (and TLS) connection; nil uses the client's default.
+    public var connectTimeout: Duration?
+    /// How long the whole transfer may take; nil uses the client's default.
+    public var timeout: Duration?
+    /// `user:password` for HTTP Basic authentication, if any.
+    public var basicAuth: (user: String, password: String)?
+
+    public init(
+        method: CurlMethod = .get, url: String, headers: CurlHeaders = [:], body: Data? = nil,
+        connectTimeout: Duration? = nil, timeout: Duration? = nil,
+        basicAuth: (user: String, password: String)? = nil
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.connectTimeout = connectTimeout
+        self.timeout = timeout
+        self.basicAuth = basicAuth
+    }
+}

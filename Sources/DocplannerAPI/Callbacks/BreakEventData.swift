@@ -1,0 +1,34 @@
+import Foundation
+
+/// The `data` of `break-created`, `break-removed` and `break-moved`.
+public struct BreakEventData: Codable, Sendable, Equatable {
+    public var facility: Facility?
+    public var doctor: Doctor?
+    public var address: Address?
+    public var calendarBreak: CalendarBreak?
+
+    enum CodingKeys: String, CodingKey {
+        case facility
+        case doctor
+        case address
+        case calendarBreak = "break"
+    }
+
+    public init(
+        facility: Facility? = nil, doctor: Doctor? = nil, address: Address? = nil,
+        calendarBreak: CalendarBreak? = nil
+    ) {
+        self.facility = facility
+        self.doctor = doctor
+        self.address = address
+        self.calendarBreak = calendarBreak
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        facility = container.lenient(.facility)
+        doctor = container.lenient(.doctor)
+        address = container.lenient(.address)
+        calendarBreak = container.lenient(.calendarBreak)
+    }
+}

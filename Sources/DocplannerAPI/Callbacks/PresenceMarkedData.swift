@@ -1,0 +1,39 @@
+import Foundation
+
+/// The `data` of `presence-marked`.
+public struct PresenceMarkedData: Codable, Sendable, Equatable {
+    public var facility: Facility?
+    public var doctor: Doctor?
+    public var address: Address?
+    public var visitBooking: NotificationBooking?
+    /// `PRESENT` or `ABSENT`.
+    public var presence: PatientPresence?
+
+    enum CodingKeys: String, CodingKey {
+        case facility
+        case doctor
+        case address
+        case visitBooking = "visit_booking"
+        case presence
+    }
+
+    public init(
+        facility: Facility? = nil, doctor: Doctor? = nil, address: Address? = nil,
+        visitBooking: NotificationBooking? = nil, presence: PatientPresence? = nil
+    ) {
+        self.facility = facility
+        self.doctor = doctor
+        self.address = address
+        self.visitBooking = visitBooking
+        self.presence = presence
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        facility = container.lenient(.facility)
+        doctor = container.lenient(.doctor)
+        address = container.lenient(.address)
+        visitBooking = container.lenient(.visitBooking)
+        presence = container.lenient(.presence)
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// A booking about to be made (schema `VisitBookingRequestNotification`): the
+/// `visit_booking_request` of `slot-booking` and the `creating_booking` of `booking-moving`.
+public struct VisitBookingRequest: Codable, Sendable, Equatable {
+    public var bookingAt: DocplannerDateTime?
+    public var bookingBy: String?
+    public var duration: Int?
+    public var startAt: DocplannerDateTime?
+    public var endAt: DocplannerDateTime?
+    public var addressService: AddressService?
+    public var patient: Patient?
+    public var signature: String?
+    public var comment: String?
+    public var visitPayment: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case bookingAt = "booking_at"
+        case bookingBy = "booking_by"
+        case duration
+        case startAt = "start_at"
+        case endAt = "end_at"
+        case addressService = "address_service"
+        case patient
+        case signature
+        case comment
+        case visitPayment = "visit_payment"
+    }
+
+    public init(
+        bookingAt: DocplannerDateTime? = nil, bookingBy: String? = nil, duration: Int? = nil,
+        startAt: DocplannerDateTime? = nil, endAt: DocplannerDateTime? = nil,
+        addressService: AddressService? = nil, patient: Patient? = nil, signature: String? = nil,
+        comment: String? = nil, visitPayment: Bool? = nil
+    ) {
+        self.bookingAt = bookingAt
+        self.bookingBy = bookingBy
+        self.duration = duration
+        self.startAt = startAt
+        self.endAt = endAt
+        self.addressService = addressService
+        self.patient = patient
+        self.signature = signature
+        self.comment = comment
+        self.visitPayment = visitPayment
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        bookingAt = container.lenient(.bookingAt)
+        bookingBy = container.lenientString(.bookingBy)
+        duration = container.lenientInt(.duration)
+        startAt = container.lenient(.startAt)
+        endAt = container.lenient(.endAt)
+        addressService = container.lenient(.addressService)
+        patient = container.lenient(.patient)
+        signature = container.lenientString(.signature)
+        comment = container.lenientString(.comment)
+        visitPayment = container.lenientBool(.visitPayment)
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// A calendar break (time the doctor is unavailable); also the `break` of break events.
+public struct CalendarBreak: Codable, Sendable, Equatable {
+    public var id: String?
+    public var since: DocplannerDateTime?
+    public var till: DocplannerDateTime?
+    public var description: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case since
+        case till
+        case description
+    }
+
+    public init(
+        id: String? = nil, since: DocplannerDateTime? = nil, till: DocplannerDateTime? = nil,
+        description: String? = nil
+    ) {
+        self.id = id
+        self.since = since
+        self.till = till
+        self.description = description
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = container.lenientString(.id)
+        since = container.lenient(.since)
+        till = container.lenient(.till)
+        description = container.lenientString(.description)
+    }
+}

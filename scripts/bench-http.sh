@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# HTTP benchmark: wrk (1 thread, 64 connections, 10 s) against dpbridge's ping route
+# (GET /callbacks/<secret>, one event-loop thread) and against nginx (1 worker)
+# returning 200 with a tiny body, both on loopback in the same run. Prints requests/s
+# and p99 for both and the ratio; then dpbridge's RSS with 1,000 idle keep-alive
+# connections open.
+# Targets (issue 3): >= 1.0x nginx's requests/s, p99 <= 2 ms, RSS <= 30 MB.
+# Usage: scripts/bench-http.sh [DURATION]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${1:-10s}
+scripts/setup.sh nginx-light wrk
+swift build -c release --product dpbridge >/dev/null
+bin="$(swift build -c release --show-bin-path)/dpbridge"
+work=$(mktemp -d /tmp/dpbridge-bench-http.XXXXXX)
+nginx_port=${NGINX_PORT:-18480}
+public_port=${PUBLIC_PORT:-18481}
+admin_port=${ADMIN_PORT:-18482}
+secret=bench-callback-secret-0123456789
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+# nginx, one worker, no logging.
+cat >"$work/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    client_body_temp_path $work/body;
+    server {
+        listen 127.0.0.1:$nginx_port;
+        location / { return 200 '{"status":"ok"}'; }
+    }
+}
+CONF
+nginx -c "$work/nginx.conf" &
+pids+=($!)
+
+# dpbridge with the example configuration, state in the work directory.
+DPBRIDGE_STORE_PATH="$work/dpbridge.sqlite" DPBRIDGE_PARTNER_EMBEDDED_PATH="$work/partner.sqlite" \
+DPBRIDGE_LISTEN_PUBLIC_ADDRESS=127.0.0.1 DPBRIDGE_LISTEN_PUBLIC_PORT=$public_port \
+DPBRIDGE_LISTEN_ADMIN_PORT=$admin_port DPBRIDGE_CALLBACK_SECRET=$secret DPBRIDGE_LOG_LEVEL=warning \
+DPBRIDGE_HTTP_MAX_CONNECTIONS=4096 DPBRIDGE_LOG_FORMAT=text \
+    "$bin" run --config etc/dpbridge.yaml 2>"$work/dpbridge.log" &
+daemon=$!
+pids+=($daemon)
+for _ in $(seq 1 100); do
+    curl -fs -o /dev/null "http://127.0.0.1:$public_port/callbacks/$secret" && curl -fs -o /dev/null "http://127.0.0.1:$nginx_port/" && break
+    sleep 0.1
+done
+
+run_wrk() {  # prints "requests_per_second p99_ms"
+    wrk -t1 -c64 -d"$duration" --latency "$1" >"$work/wrk.txt"
+    rps=$(awk '/^Requests\/sec:/ { print $2 }' "$work/wrk.txt")
+    p99=$(awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v = v / 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v = v * 1000 } print v }' "$work/wrk.txt")
+    errors=$(awk '/Non-2xx|Socket errors/ { print }' "$work/wrk.txt")
+    [ -z "$errors" ] || echo "  wrk: $errors" >&2
+    echo "$rps $p99"
+}
+
+echo "wrk -t1 -c64 -d$duration, loopback, $(nproc) cores"
+read -r nginx_rps nginx_p99 < <(run_wrk "http://127.0.0.1:$nginx_port/")
+read -r ours_rps ours_p99 < <(run_wrk "http://127.0.0.1:$public_port/callbacks/$secret")
+printf '%-28s %12s %10s\n' "server" "requests/s" "p99 (ms)"
+printf '%-28s %12.0f %10.2f\n' "nginx (1 worker)" "$nginx_rps" "$nginx_p99"
+printf '%-28s %12.0f %10.2f\n' "dpbridge ping (1 loop)" "$ours_rps" "$ours_p99"
+awk -v a="$ours_rps" -v b="$nginx_rps" 'BEGIN { printf "ratio dpbridge/nginx: %.2fx\n", a / b }'
+
+# RSS with 1,000 idle keep-alive connections.
+python3 - "$public_port" "$secret" "$daemon" <<'PY'
+import socket, sys, time
+port, secret, pid = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+def rss_mb():
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+before = rss_mb()
+sockets = []
+for i in range(1000):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(f"GET /callbacks/{secret} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    sockets.append(s)
+for s in sockets:
+    s.recv(4096)
+time.sleep(0.5)
+print(f"RSS: {before:.1f} MB before, {rss_mb():.1f} MB with 1000 idle keep-alive connections")
+for s in sockets: s.close()
+PY
