@@ -171,9 +171,14 @@ struct RequestParser {
             scanFrom = max(start, index)
             // Is the request line still incomplete, and too long?
             let lineEnd = firstCRLF(from: start, limit: min(count, start + lineLimit + 2))
+            // Allow for a line ending or a head terminator that has only partly arrived,
+            // so the verdict does not depend on how the bytes were split.
             if lineEnd < 0 {
-                if count - start > lineLimit { return fail(414, "request line longer than \(lineLimit) bytes") }
-            } else if count - (lineEnd + 2) > limits.maxHeaderBytes {
+                let pending = count - start
+                if pending > lineLimit + 1 || (pending == lineLimit + 1 && buffer[count - 1] != 13) {
+                    return fail(414, "request line longer than \(lineLimit) bytes")
+                }
+            } else if count - (lineEnd + 2) > limits.maxHeaderBytes + 3 {
                 return fail(431, "header section larger than \(limits.maxHeaderBytes) bytes")
             }
             return .needMore

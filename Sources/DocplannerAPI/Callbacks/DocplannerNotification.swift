@@ -1,0 +1,122 @@
+import Foundation
+
+/// One notification, pushed to the callback URL or pulled from `GET /notifications`:
+/// `{"name": "<event>", "data": {…}, "created_at": "<ISO 8601>"}`.
+public struct DocplannerNotification: Codable, Sendable, Equatable {
+    /// The event name as received (an open string: it may be one this version does not know).
+    public var name: String
+    public var createdAt: DocplannerDateTime?
+    public var event: CallbackEvent
+
+    public init(event: CallbackEvent, createdAt: DocplannerDateTime?) {
+        name = event.name
+        self.event = event
+        self.createdAt = createdAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, data
+        case createdAt = "created_at"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = container.lenientString(.name) ?? ""
+        createdAt = container.lenient(.createdAt)
+        if container.contains(.data), (try? container.decodeNil(forKey: .data)) == false {
+            let data = try container.superDecoder(forKey: .data)
+            do {
+                event = try CallbackEvent.decode(name: name, data: data)
+            } catch {
+                // A known name whose `data` is not an object: keep it raw rather than lose it.
+                event = .unknown(name: name, data: (try? JSONValue(from: data)) ?? .null)
+            }
+        } else {
+            event = (try? CallbackEvent.decode(name: name, data: EmptyObjectDecoder()))
+                ?? .unknown(name: name, data: .null)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try event.encodeData(to: container.superEncoder(forKey: .data))
+        try container.encodeIfPresent(createdAt, forKey: .createdAt)
+    }
+
+    /// Decodes one notification from a callback or pull body.
+    public static func decode(_ body: Data) throws(DocplannerError) -> DocplannerNotification {
+        do {
+            return try JSONDecoder().decode(DocplannerNotification.self, from: body)
+        } catch {
+            throw .undecodable(what: "notification", reason: DocplannerError.describe(error))
+        }
+    }
+
+    /// Whether Docplanner waits for the answer (`slot-booking`, `booking-moving`).
+    public var isBlocking: Bool { event.knownName?.isBlocking ?? false }
+
+    /// Identifies the event across re-sends and across PUSH and PULL:
+    /// `<name>|<resource>|<created_at>` with the resource spelled as the daemon's callback
+    /// classifier spells it (`visit_booking:<id>`, `break:<id>`, `address_service:<id>`,
+    /// `address:<id>`, or `old>new` for `booking-moved`). When the event names no resource,
+    /// the resource part is a digest of its `data`.
+    public var identityKey: String {
+        let resource = event.identityResource ?? "data:\(fnv1a64Hex(Array(dataJSONText.utf8)))"
+        return "\(name)|\(resource)|\(createdAt?.text ?? "")"
+    }
+
+    /// Events with the same ordering key must be applied in order: `booking:<id>` for events
+    /// about one existing booking (the old booking for `booking-moved` and `booking-moving`),
+    /// else the doctor-address calendar `calendar:<facility>/<doctor>/<address>`.
+    public var orderingKey: String {
+        if let booking = event.bookingID { return "booking:\(booking)" }
+        let place = event.place
+        return "calendar:\(place.facility?.id ?? "")/\(place.doctor?.id ?? "")/\(place.address?.id ?? "")"
+    }
+
+    /// The `data` member re-encoded as compact JSON with sorted keys.
+    var dataJSONText: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let wrapper = DataOnly(event: event)
+        return (try? encoder.encode(wrapper)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+}
+
+/// Encodes just an event's `data`.
+private struct DataOnly: Encodable {
+    let event: CallbackEvent
+    func encode(to encoder: any Encoder) throws { try event.encodeData(to: encoder) }
+}
+
+/// FNV-1a 64-bit, as hex (the same digest the daemon's callback classifier uses).
+func fnv1a64Hex(_ bytes: [UInt8]) -> String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in bytes {
+        hash ^= UInt64(byte)
+        hash = hash &* 0x0000_0100_0000_01B3
+    }
+    let hex = String(hash, radix: 16)
+    return String(repeating: "0", count: 16 - hex.count) + hex
+}
+
+/// A decoder of `{}`, for notifications that carry no `data`.
+private struct EmptyObjectDecoder: Decoder {
+    var codingPath: [any CodingKey] { [] }
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        try JSONDecoder().decode(EmptyBox<Key>.self, from: Data("{}".utf8)).container
+    }
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        throw DecodingError.typeMismatch([Any].self, .init(codingPath: [], debugDescription: "no data"))
+    }
+    func singleValueContainer() throws -> any SingleValueDecodingContainer {
+        throw DecodingError.typeMismatch(Any.self, .init(codingPath: [], debugDescription: "no data"))
+    }
+}
+
+private struct EmptyBox<Key: CodingKey>: Decodable {
+    let container: KeyedDecodingContainer<Key>
+    init(from decoder: any Decoder) throws { container = try decoder.container(keyedBy: Key.self) }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// Where and as whom the client talks to Docplanner.
+public struct DocplannerConfiguration: Sendable {
+    /// `https://www.{domain}/api/v3/integration` (or a simulator's URL), without a trailing slash.
+    public var apiBaseURL: String
+    /// `https://www.{domain}/oauth/v2/token` (or a simulator's URL).
+    public var tokenURL: String
+    public var clientID: String
+    public var clientSecret: String
+    /// The offset written into every date sent (`2020-12-01T00:00:00+01:00`).
+    public var timeZone: TimeZone
+    public var connectTimeout: Duration
+    /// Time allowed for one whole request.
+    public var requestTimeout: Duration
+    public var rateLimits: RateLimitPolicy
+    /// Fetch a new token this many seconds before the cached one expires (capped at a tenth
+    /// of its lifetime).
+    public var tokenRefreshMargin: Double
+
+    /// For a marketplace domain such as `znanylekarz.pl` or `doctoralia.es`.
+    public init(
+        domain: String, clientID: String, clientSecret: String, timeZone: TimeZone = .current,
+        connectTimeout: Duration = .seconds(10), requestTimeout: Duration = .seconds(30),
+        rateLimits: RateLimitPolicy = .docplanner, tokenRefreshMargin: Double = 60
+    ) {
+        self.init(
+            apiBaseURL: "https://www.\(domain)/api/v3/integration",
+            tokenURL: "https://www.\(domain)/oauth/v2/token",
+            clientID: clientID, clientSecret: clientSecret, timeZone: timeZone,
+            connectTimeout: connectTimeout, requestTimeout: requestTimeout,
+            rateLimits: rateLimits, tokenRefreshMargin: tokenRefreshMargin)
+    }
+
+    /// For explicit URLs (tests, the simulator).
+    public init(
+        apiBaseURL: String, tokenURL: String, clientID: String, clientSecret: String,
+        timeZone: TimeZone = .current, connectTimeout: Duration = .seconds(10),
+        requestTimeout: Duration = .seconds(30), rateLimits: RateLimitPolicy = .docplanner,
+        tokenRefreshMargin: Double = 60
+    ) {
+        var base = apiBaseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.apiBaseURL = base
+        self.tokenURL = tokenURL
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.timeZone = timeZone
+        self.connectTimeout = connectTimeout
+        self.requestTimeout = requestTimeout
+        self.rateLimits = rateLimits
+        self.tokenRefreshMargin = tokenRefreshMargin
+    }
+}

@@ -1,0 +1,188 @@
+import Curl
+import Foundation
+
+/// How urgent an outbound request is. When requests wait for the rate limit, a waiting
+/// request of higher priority goes first (FIFO within a priority).
+public enum RequestPriority: Int, Sendable, Comparable, CaseIterable {
+    /// Slot feeds, reconciliation, dictionary refreshes.
+    case low = 0
+    /// Calendar breaks, mapping, address services.
+    case normal = 1
+    /// Bookings: book, cancel, move, confirm, presence.
+    case high = 2
+    /// Answers someone is waiting for right now (pulling notifications, manual commands).
+    case critical = 3
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// The two budgets Docplanner counts separately per client.
+public enum RequestKind: String, Sendable, Hashable, CaseIterable {
+    /// GET (and HEAD).
+    case read
+    /// PUT, POST, PATCH, DELETE.
+    case write
+
+    public init(_ method: CurlMethod) { self = method.isWrite ? .write : .read }
+}
+
+/// Docplanner's limits: writes within 40 per minute, reads within 8000 per hour.
+public struct RateLimitPolicy: Sendable, Equatable {
+    public struct Window: Sendable, Equatable {
+        public var limit: Int
+        /// Seconds.
+        public var period: Double
+
+        public init(limit: Int, period: Double) {
+            self.limit = limit
+            self.period = period
+        }
+    }
+
+    public var reads: Window
+    public var writes: Window
+
+    public init(reads: Window = Window(limit: 8000, period: 3600), writes: Window = Window(limit: 40, period: 60)) {
+        self.reads = reads
+        self.writes = writes
+    }
+
+    /// The documented per-client limits.
+    public static let docplanner = RateLimitPolicy()
+
+    public func window(_ kind: RequestKind) -> Window { kind == .read ? reads : writes }
+}
+
+/// A client-side limiter that keeps each kind of request within its sliding window
+/// (no more than `limit` grants in any `period` seconds), lets waiting requests of higher
+/// priority go first, and honours pauses learned from Docplanner (429 / X-RateLimit-Reset).
+/// `acquire` blocks the calling worker thread.
+public final class RateLimiter: Sendable {
+    public let policy: RateLimitPolicy
+    private let clock: any DocplannerClock
+    private let state: LockedState
+
+    public init(policy: RateLimitPolicy = .docplanner, clock: any DocplannerClock = DocplannerSystemClock()) {
+        self.policy = policy
+        self.clock = clock
+        state = LockedState(LimiterState())
+    }
+
+    /// Waits for a permit of `kind` and takes it. Returns false, without taking one, if none
+    /// could be had by `deadline` (seconds since 1970 on the limiter's clock).
+    @discardableResult
+    public func acquire(_ kind: RequestKind, priority: RequestPriority = .normal, deadline: Double? = nil) -> Bool {
+        let window = policy.window(kind)
+        return state.withLock { state, condition in
+            let ticket = state.enqueue(kind, priority: priority)
+            defer { condition.broadcast() }
+            while true {
+                let now = clock.now()
+                state.prune(kind, before: now - window.period)
+                let isHead = state.head(kind) == ticket
+                let pausedUntil = state.pausedUntil[kind] ?? 0
+                let full = state.granted[kind, default: []].count >= window.limit
+                if isHead && now >= pausedUntil && !full {
+                    state.dequeue(kind, ticket)
+                    state.granted[kind, default: []].append(now)
+                    return true
+                }
+                if let deadline, now >= deadline {
+                    state.dequeue(kind, ticket)
+                    return false
+                }
+                var wake: Double? = nil
+                if isHead {
+                    // Wake when the oldest grant leaves the window, or the pause ends.
+                    var next = pausedUntil
+                    if full, let oldest = state.granted[kind, default: []].first {
+                        next = max(next, oldest + window.period)
+                    }
+                    wake = next
+                }
+                if let deadline { wake = min(wake ?? deadline, deadline) }
+                clock.wait(on: condition, until: wake)
+            }
+        }
+    }
+
+    /// Holds every request of `kind` until `until` (seconds since 1970), e.g. after a 429.
+    public func pause(_ kind: RequestKind, until: Double) {
+        state.withLock { state, condition in
+            state.pausedUntil[kind] = max(state.pausedUntil[kind] ?? 0, until)
+            condition.broadcast()
+        }
+    }
+
+    /// How many permits of `kind` were taken in the current window.
+    public func used(_ kind: RequestKind) -> Int {
+        let window = policy.window(kind)
+        return state.withLock { state, _ in
+            state.prune(kind, before: clock.now() - window.period)
+            return state.granted[kind, default: []].count
+        }
+    }
+
+    /// How many requests of `kind` are waiting for a permit.
+    public func waiting(_ kind: RequestKind) -> Int {
+        state.withLock { state, _ in state.queue[kind, default: []].count }
+    }
+}
+
+/// What the limiter tracks, guarded by `LockedState`.
+struct LimiterState {
+    struct Ticket: Equatable {
+        let priority: RequestPriority
+        let sequence: UInt64
+    }
+
+    /// Grant times inside the current window, oldest first.
+    var granted: [RequestKind: [Double]] = [:]
+    var pausedUntil: [RequestKind: Double] = [:]
+    var queue: [RequestKind: [Ticket]] = [:]
+    var nextSequence: UInt64 = 0
+
+    mutating func enqueue(_ kind: RequestKind, priority: RequestPriority) -> Ticket {
+        nextSequence += 1
+        let ticket = Ticket(priority: priority, sequence: nextSequence)
+        queue[kind, default: []].append(ticket)
+        return ticket
+    }
+
+    mutating func dequeue(_ kind: RequestKind, _ ticket: Ticket) {
+        queue[kind]?.removeAll { $0 == ticket }
+    }
+
+    /// The waiting ticket that goes next: highest priority, then earliest.
+    func head(_ kind: RequestKind) -> Ticket? {
+        queue[kind, default: []].min {
+            ($0.priority.rawValue, -Int64($0.sequence)) > ($1.priority.rawValue, -Int64($1.sequence))
+        }
+    }
+
+    mutating func prune(_ kind: RequestKind, before cutoff: Double) {
+        guard var times = granted[kind] else { return }
+        let stale = times.prefix { $0 <= cutoff }.count
+        if stale > 0 {
+            times.removeFirst(stale)
+            granted[kind] = times
+        }
+    }
+}
+
+/// A value guarded by an `NSCondition`, which also lets threads wait for it to change.
+///
+/// `@unchecked Sendable`: `value` is only read or written inside `withLock`, which holds the
+/// condition's lock (also while a thread waits, the wait releases and retakes it).
+final class LockedState: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var value: LimiterState
+
+    init(_ value: LimiterState) { self.value = value }
+
+    func withLock<Result>(_ body: (inout LimiterState, NSCondition) throws -> Result) rethrows -> Result {
+        condition.lock()
+        defer { condition.unlock() }
+        return try body(&value, condition)
+    }
+}

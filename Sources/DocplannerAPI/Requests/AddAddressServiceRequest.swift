@@ -1,0 +1,38 @@
+/// Body of `addAddressService` (POST …/addresses/{address_id}/services).
+public struct AddAddressServiceRequest: Codable, Sendable, Equatable {
+    /// The dictionary service id (required).
+    public var serviceID: String
+    public var isPriceFrom: Bool?
+    public var price: Double?
+    public var description: String?
+    public var isVisible: Bool?
+    /// Minutes.
+    public var defaultDuration: Int?
+    public var allowedPatients: AllowedPatients?
+    public var customName: String?
+
+    public init(
+        serviceID: String, isPriceFrom: Bool? = nil, price: Double? = nil, description: String? = nil,
+        isVisible: Bool? = nil, defaultDuration: Int? = nil, allowedPatients: AllowedPatients? = nil,
+        customName: String? = nil
+    ) {
+        self.serviceID = serviceID
+        self.isPriceFrom = isPriceFrom
+        self.price = price
+        self.description = description
+        self.isVisible = isVisible
+        self.defaultDuration = defaultDuration
+        self.allowedPatients = allowedPatients
+        self.customName = customName
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case serviceID = "service_id"
+        case isPriceFrom = "is_price_from"
+        case price, description
+        case isVisible = "is_visible"
+        case defaultDuration = "default_duration"
+        case allowedPatients = "allowed_patients"
+        case customName = "custom_name"
+    }
+}
