@@ -34,11 +34,11 @@ let package = Package(
 
         // Libraries.
         .target(
-            name: "HTTP1", dependencies: ["CLinux"],
+            name: "HTTP1", dependencies: ["CLinux"], exclude: ["LEAD-NOTE.md"],
             // The event loop owns its state on one thread; dynamic exclusivity checks
             // cost ~3% of a request there (measured with perf).
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
-        .target(name: "Store", dependencies: ["CSQLite"]),
+        .target(name: "Store", dependencies: ["CSQLite"], exclude: ["LEAD-NOTE.md"]),
         .target(
             name: "Systemd",
             dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),

@@ -119,22 +119,41 @@ final class GroupCommitWriter: @unchecked Sendable {
         }
     }
 
+    /// The writer's statements per table, prepared once (hashing their SQL text for the
+    /// connection's cache on every row showed up in profiles).
+    private struct TableStatements {
+        let insert: Statement
+        let existing: Statement
+        let coalesce: Statement
+    }
+
+    private var statements: [QueueTable: TableStatements] = [:]
+
+    private func statements(for table: QueueTable) throws(StoreError) -> TableStatements {
+        if let prepared = statements[table] { return prepared }
+        let name = table.rawValue
+        let prepared = TableStatements(
+            insert: try Statement(database: database, sql: """
+                INSERT INTO \(name) (dedup_key, kind, ordering_key, coalesce_key, priority, payload, source, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING
+                """),
+            existing: try Statement(database: database, sql: "SELECT id FROM \(name) WHERE dedup_key = ?"),
+            coalesce: try Statement(database: database, sql: """
+                DELETE FROM \(name) WHERE coalesce_key = ? AND state = 'pending' AND attempts = 0 AND dedup_key <> ?
+                """))
+        statements[table] = prepared
+        return prepared
+    }
+
     private func insert(_ row: Row) throws(StoreError) -> EnqueueOutcome {
-        let table = row.table.rawValue
+        let prepared = try statements(for: row.table)
         var replaced = 0
         if let coalesceKey = row.coalesceKey {
-            let remove = try database.prepare(
-                "DELETE FROM \(table) WHERE coalesce_key = ? AND state = 'pending' AND attempts = 0 AND dedup_key <> ?")
-            try remove.run([.text(coalesceKey), .text(row.dedupKey)])
+            try prepared.coalesce.run([.text(coalesceKey), .text(row.dedupKey)])
             replaced = database.changes
         }
         // Insert unless the dedup key is known; only a conflict costs a second statement.
-        let insert = try database.prepare(
-            """
-            INSERT INTO \(table) (dedup_key, kind, ordering_key, coalesce_key, priority, payload, source, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING
-            """)
-        try insert.run([
+        try prepared.insert.run([
             .text(row.dedupKey), .text(row.kind), row.orderingKey.map { .text($0) } ?? .null,
             row.coalesceKey.map { .text($0) } ?? .null, .integer(Int64(row.priority)), .blob(row.payload),
             .text(row.source), .real(row.createdAt),
@@ -142,7 +161,8 @@ final class GroupCommitWriter: @unchecked Sendable {
         if database.changes == 1 {
             return EnqueueOutcome(id: database.lastInsertRowID, isDuplicate: false, replaced: replaced)
         }
-        let existing = try database.prepare("SELECT id FROM \(table) WHERE dedup_key = ?")
+        let existing = prepared.existing
+        existing.reset()
         try existing.bind([.text(row.dedupKey)])
         defer { existing.reset() }
         let id = try existing.step() ? existing.int64(0) : 0
