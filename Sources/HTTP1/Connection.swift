@@ -32,6 +32,8 @@ final class Connection {
     /// Reading stopped (a parse error, `Connection: close`, or draining).
     var readingStopped = false
     var wantsWrite = false
+    /// Set when the loop closed the socket; the object may still be referenced briefly.
+    var isClosed = false
 
     /// When the current request head began (or the connection became idle), in ms.
     var phaseStartedAt: Int64

@@ -207,7 +207,7 @@ final class EventLoop: @unchecked Sendable {
         }
         if events & EPOLLOUT.rawValue != 0 {
             flush(connection, now: now)
-            if connections[connection.id] == nil { return }
+            if connection.isClosed { return }
         }
         if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue) != 0 {
             readAvailable(connection, now: now)
@@ -250,7 +250,7 @@ final class EventLoop: @unchecked Sendable {
     private func parseRequests(_ connection: Connection, now: Int64) {
         guard !connection.isParsing else { return }
         connection.isParsing = true
-        parsing: while !connection.readingStopped && connections[connection.id] != nil {
+        parsing: while !connection.readingStopped && !connection.isClosed {
             // Bound pipelining: stop parsing while many responses are outstanding.
             if connection.inFlight >= 128 { break }
             switch connection.parser.next() {
@@ -290,7 +290,7 @@ final class EventLoop: @unchecked Sendable {
             }
         }
         connection.isParsing = false
-        if connections[connection.id] != nil && connection.hasOutput { flush(connection, now: now) }
+        if !connection.isClosed && connection.hasOutput { flush(connection, now: now) }
     }
 
     // MARK: - Writing
@@ -320,7 +320,7 @@ final class EventLoop: @unchecked Sendable {
         if !hadOutput { connection.lastWriteProgressAt = now }
         if connection.isParsing { return }  // The parse loop writes once at its end.
         flush(connection, now: now)
-        if connections[connection.id] != nil && !connection.readingStopped && connection.parser.hasPartialRequest {
+        if !connection.isClosed && !connection.readingStopped && connection.parser.hasPartialRequest {
             // Responses freed room for more pipelined requests already buffered.
             parseRequests(connection, now: now)
         }
@@ -386,6 +386,7 @@ final class EventLoop: @unchecked Sendable {
 
     private func closeConnection(_ connection: Connection) {
         guard connections.removeValue(forKey: connection.id) != nil else { return }
+        connection.isClosed = true
         epoll_ctl(epoll, EPOLL_CTL_DEL, connection.fd, nil)
         close(connection.fd)
         counter.add(-1)

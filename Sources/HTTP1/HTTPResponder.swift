@@ -3,7 +3,9 @@ import Synchronization
 /// Sends the response to one request, exactly once, from any thread. Responses on a
 /// connection go out in request order whatever order handlers answer in.
 public final class HTTPResponder: Sendable {
-    private weak let loop: EventLoop?
+    // Strong: a responder kept by a slow handler keeps its loop object alive (not its
+    // connection); weak references cost an atomic side-table access per response.
+    private let loop: EventLoop
     private let connectionID: UInt64
     private let sequence: Int
     private let answered = Atomic<Bool>(false)
@@ -19,7 +21,7 @@ public final class HTTPResponder: Sendable {
         guard answered.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
             return
         }
-        loop?.deliver(connectionID: connectionID, sequence: sequence, response: response)
+        loop.deliver(connectionID: connectionID, sequence: sequence, response: response)
     }
 
     /// True once `respond` has been called.
