@@ -38,7 +38,9 @@ let package = Package(
             // The event loop owns its state on one thread; dynamic exclusivity checks
             // cost ~3% of a request there (measured with perf).
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
+        .target(name: "Curl", dependencies: ["CCurl", "CCurlShim"]),
         .target(name: "Store", dependencies: ["CSQLite"], exclude: ["LEAD-NOTE.md"]),
+        .target(name: "DocplannerAPI", dependencies: ["Curl"]),
         .target(
             name: "Systemd",
             dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
@@ -67,7 +69,11 @@ let package = Package(
 
         // Tests.
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "TestSupport"]),
+        .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(
+            name: "DocplannerAPITests", dependencies: ["DocplannerAPI", "Curl", "TestSupport"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["dpbridge", "TestSupport"]),

@@ -20,9 +20,19 @@ public struct APIErrorBody: Codable, Sendable, Equatable {
         case message, errors
     }
 
+    /// The OAuth2 error shape (RFC 6749), which the token endpoint uses.
+    enum OAuthKeys: String, CodingKey {
+        case error
+        case errorDescription = "error_description"
+    }
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         message = container.lenientString(.message)
+        if message == nil {
+            let oauth = try decoder.container(keyedBy: OAuthKeys.self)
+            message = oauth.lenientString(.errorDescription) ?? oauth.lenientString(.error)
+        }
         errors = []
         fieldErrors = [:]
         guard let raw: JSONValue = container.lenient(.errors) else { return }

@@ -1,0 +1,78 @@
+import Foundation
+
+/// An address's calendar: status, enabling, and calendar breaks.
+extension DocplannerClient {
+    /// `getCalendar`: GET …/addresses/{address_id}/calendar
+    public func getCalendar(
+        facilityID: String, doctorID: String, addressID: String, priority: RequestPriority = .normal
+    ) throws(DocplannerError) -> AddressCalendar {
+        try call(AddressCalendar.self, .get, addressPath(facilityID, doctorID, addressID, "calendar"), priority: priority)
+    }
+
+    /// `enableCalendar`: POST …/calendar/enable (409 if already enabled; 422 if not commercial)
+    public func enableCalendar(
+        facilityID: String, doctorID: String, addressID: String, priority: RequestPriority = .normal
+    ) throws(DocplannerError) {
+        _ = try send(.post, addressPath(facilityID, doctorID, addressID, "calendar", "enable"), priority: priority)
+    }
+
+    /// `disableCalendar`: POST …/calendar/disable (409 if already disabled)
+    public func disableCalendar(
+        facilityID: String, doctorID: String, addressID: String, priority: RequestPriority = .normal
+    ) throws(DocplannerError) {
+        _ = try send(.post, addressPath(facilityID, doctorID, addressID, "calendar", "disable"), priority: priority)
+    }
+
+    /// `getCalendarBreaks`: GET …/breaks?since=…&till=…
+    public func getCalendarBreaks(
+        facilityID: String, doctorID: String, addressID: String, since: Date, till: Date,
+        priority: RequestPriority = .normal
+    ) throws(DocplannerError) -> [CalendarBreak] {
+        try call(
+            ItemList<CalendarBreak>.self, .get, addressPath(facilityID, doctorID, addressID, "breaks"),
+            query: [("since", dateTime(since).text), ("till", dateTime(till).text)], priority: priority
+        ).items
+    }
+
+    /// `addCalendarBreak`: POST …/breaks → 201 with the break (409 for the same range and
+    /// description again).
+    public func addCalendarBreak(
+        facilityID: String, doctorID: String, addressID: String, since: Date, till: Date,
+        description: String? = nil, applyOnCoupledAddresses: Bool? = nil, priority: RequestPriority = .normal
+    ) throws(DocplannerError) -> CalendarBreak {
+        let request = AddCalendarBreakRequest(
+            since: dateTime(since), till: dateTime(till), description: description,
+            applyOnCoupledAddresses: applyOnCoupledAddresses)
+        return try call(
+            CalendarBreak.self, .post, addressPath(facilityID, doctorID, addressID, "breaks"),
+            body: encode(request), priority: priority)
+    }
+
+    /// `getCalendarBreak`: GET …/breaks/{break_id}
+    public func getCalendarBreak(
+        facilityID: String, doctorID: String, addressID: String, breakID: String,
+        priority: RequestPriority = .normal
+    ) throws(DocplannerError) -> CalendarBreak {
+        try call(
+            CalendarBreak.self, .get, addressPath(facilityID, doctorID, addressID, "breaks", breakID),
+            priority: priority)
+    }
+
+    /// `moveCalendarBreak`: PATCH …/breaks/{break_id} (204)
+    public func moveCalendarBreak(
+        facilityID: String, doctorID: String, addressID: String, breakID: String, since: Date, till: Date,
+        priority: RequestPriority = .normal
+    ) throws(DocplannerError) {
+        _ = try send(
+            .patch, addressPath(facilityID, doctorID, addressID, "breaks", breakID),
+            body: encode(MoveCalendarBreakRequest(since: dateTime(since), till: dateTime(till))), priority: priority)
+    }
+
+    /// `deleteCalendarBreak`: DELETE …/breaks/{break_id} (204)
+    public func deleteCalendarBreak(
+        facilityID: String, doctorID: String, addressID: String, breakID: String,
+        priority: RequestPriority = .normal
+    ) throws(DocplannerError) {
+        _ = try send(.delete, addressPath(facilityID, doctorID, addressID, "breaks", breakID), priority: priority)
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// Facilities, doctors and addresses.
+extension DocplannerClient {
+    /// `getFacilities`: GET /facilities
+    public func getFacilities(priority: RequestPriority = .normal) throws(DocplannerError) -> [Facility] {
+        try call(ItemList<Facility>.self, .get, ["facilities"], priority: priority).items
+    }
+
+    /// `getFacility`: GET /facilities/{facility_id} (`with: [.facilityDoctors]`)
+    public func getFacility(
+        facilityID: String, with scopes: [Scope] = [], priority: RequestPriority = .normal
+    ) throws(DocplannerError) -> Facility {
+        try call(Facility.self, .get, ["facilities", facilityID], query: scopeQuery(scopes), priority: priority)
+    }
+
+    /// `getDoctors`: GET /facilities/{facility_id}/doctors
+    public func getDoctors(
+        facilityID: String, with scopes: [Scope] = [], priority: RequestPriority = .normal
+    ) throws(DocplannerError) -> [Doctor] {
+        try call(
+            ItemList<Doctor>.self, .get, ["facilities", facilityID, "doctors"], query: scopeQuery(scopes),
+            priority: priority
+        ).items
+    }
+
+    /// `getDoctor`: GET /facilities/{facility_id}/doctors/{doctor_id}
+    public func getDoctor(
+        facilityID: String, doctorID: String, with scopes: [Scope] = [], priority: RequestPriority = .normal
+    ) throws(DocplannerError) -> Doctor {
+        try call(
+            Doctor.self, .get, ["facilities", facilityID, "doctors", doctorID], query: scopeQuery(scopes),
+            priority: priority)
+    }
+
+    /// `getAddresses`: GET …/doctors/{doctor_id}/addresses
+    public func getAddresses(
+        facilityID: String, doctorID: String, with scopes: [Scope] = [], priority: RequestPriority = .normal
+    ) throws(DocplannerError) -> [Address] {
+        try call(
+            ItemList<Address>.self, .get, ["facilities", facilityID, "doctors", doctorID, "addresses"],
+            query: scopeQuery(scopes), priority: priority
+        ).items
+    }
+
+    /// `getAddress`: GET …/addresses/{address_id}
+    public func getAddress(
+        facilityID: String, doctorID: String, addressID: String, with scopes: [Scope] = [],
+        priority: RequestPriority = .normal
+    ) throws(DocplannerError) -> Address {
+        try call(
+            Address.self, .get, addressPath(facilityID, doctorID, addressID), query: scopeQuery(scopes),
+            priority: priority)
+    }
+
+    /// `updateAddress`: PATCH …/addresses/{address_id}. Returns the address when Docplanner
+    /// sends it back.
+    @discardableResult
+    public func updateAddress(
+        facilityID: String, doctorID: String, addressID: String, _ request: UpdateAddressRequest,
+        priority: RequestPriority = .normal
+    ) throws(DocplannerError) -> Address? {
+        let response = try send(
+            .patch, addressPath(facilityID, doctorID, addressID), body: encode(request), priority: priority)
+        return response.body.isEmpty ? nil : try decode(Address.self, from: response.body, what: "updated address")
+    }
+
+    /// `removeAddressIntegration`: DELETE …/addresses/{address_id}/integration (202;
+    /// DocplannerPMS clients only).
+    public func removeAddressIntegration(
+        facilityID: String, doctorID: String, addressID: String, priority: RequestPriority = .normal
+    ) throws(DocplannerError) {
+        _ = try send(.delete, addressPath(facilityID, doctorID, addressID, "integration"), priority: priority)
+    }
+
+    /// `requestOpinion`: PUT /facilities/{facility_id}/doctors/{doctor_id}/opinion-request
+    public func requestOpinion(
+        facilityID: String, doctorID: String, phone: String, priority: RequestPriority = .low
+    ) throws(DocplannerError) {
+        _ = try send(
+            .put, ["facilities", facilityID, "doctors", doctorID, "opinion-request"],
+            body: encode(OpinionRequest(phone: phone)), priority: priority)
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+/// PULL mode: notifications from Docplanner's queue, and re-dispatching failed pushes.
+extension DocplannerClient {
+    /// Pull Notification: GET /notifications — the oldest notification, or nil when the queue
+    /// is empty (404). Pulling consumes it: store it before processing.
+    public func pullNotification(priority: RequestPriority = .critical) throws(DocplannerError) -> DocplannerNotification? {
+        let response: Data
+        do {
+            response = try send(.get, ["notifications"], priority: priority).body
+        } catch .notFound {
+            return nil
+        }
+        return try decode(DocplannerNotification.self, from: response, what: "pulled notification")
+    }
+
+    /// Pull Multiple Notification: GET /notifications/multiple?limit=1…100 — an empty batch
+    /// when the queue is empty (404).
+    public func pullNotifications(limit: Int = 100, priority: RequestPriority = .critical) throws(DocplannerError)
+        -> NotificationBatch
+    {
+        guard (1...100).contains(limit) else {
+            throw .invalidArgument("pullNotifications limit must be 1...100, not \(limit)")
+        }
+        let response: Data
+        do {
+            response = try send(.get, ["notifications", "multiple"], query: [("limit", String(limit))], priority: priority).body
+        } catch .notFound {
+            return NotificationBatch(notifications: [], remaining: 0)
+        }
+        return try decode(NotificationBatch.self, from: response, what: "pulled notifications")
+    }
+
+    /// Release Notifications: POST /notifications/release (204) — re-dispatches pushes that
+    /// failed. At most once per hour (429 with `Retry-After` otherwise); 403 unless PUSH.
+    public func releaseNotifications(priority: RequestPriority = .normal) throws(DocplannerError) {
+        _ = try send(.post, ["notifications", "release"], priority: priority)
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// The service dictionary and address services.
+extension DocplannerClient {
+    /// `getServices`: GET /services (the dictionary), optionally for one specialization.
+    public func getServices(
+        specializationID: String? = nil, with scopes: [Scope] = [], priority: RequestPriority = .low
+    ) throws(DocplannerError) -> [Service] {
+        var query = scopeQuery(scopes)
+        if let specializationID { query.append(("specialization_id", specializationID)) }
+        return try call(ItemList<Service>.self, .get, ["services"], query: query, priority: priority).items
+    }
+
+    /// `getAddressServices`: GET …/addresses/{address_id}/services; `start` limits the answer
+    /// to services of slots starting then.
+    public func getAddressServices(
+        facilityID: String, doctorID: String, addressID: String, start: Date? = nil,
+        with scopes: [Scope] = [], priority: RequestPriority = .normal
+    ) throws(DocplannerError) -> [AddressService] {
+        var query = scopeQuery(scopes)
+        if let start { query.append(("start", dateTime(start).text)) }
+        return try call(
+            ItemList<AddressService>.self, .get, addressPath(facilityID, doctorID, addressID, "services"),
+            query: query, priority: priority
+        ).items
+    }
+
+    /// `addAddressService`: POST …/services → 201 with the new address service (409 if it exists).
+    public func addAddressService(
+        facilityID: String, doctorID: String, addressID: String, _ request: AddAddressServiceRequest,
+        priority: RequestPriority = .normal
+    ) throws(DocplannerError) -> AddressService {
+        try call(
+            AddressService.self, .post, addressPath(facilityID, doctorID, addressID, "services"),
+            body: encode(request), priority: priority)
+    }
+
+    /// `getAddressService`: GET …/services/{address_service_id}
+    public func getAddressService(
+        facilityID: String, doctorID: String, addressID: String, addressServiceID: String,
+        with scopes: [Scope] = [], priority: RequestPriority = .normal
+    ) throws(DocplannerError) -> AddressService {
+        try call(
+            AddressService.self, .get, addressPath(facilityID, doctorID, addressID, "services", addressServiceID),
+            query: scopeQuery(scopes), priority: priority)
+    }
+
+    /// `updateAddressService`: PATCH …/services/{address_service_id}. Returns the service when
+    /// Docplanner sends it back.
+    @discardableResult
+    public func updateAddressService(
+        facilityID: String, doctorID: String, addressID: String, addressServiceID: String,
+        _ request: UpdateAddressServiceRequest, priority: RequestPriority = .normal
+    ) throws(DocplannerError) -> AddressService? {
+        let response = try send(
+            .patch, addressPath(facilityID, doctorID, addressID, "services", addressServiceID),
+            body: encode(request), priority: priority)
+        return response.body.isEmpty
+            ? nil : try decode(AddressService.self, from: response.body, what: "updated address service")
+    }
+
+    /// `deleteAddressService`: DELETE …/services/{address_service_id} (204)
+    public func deleteAddressService(
+        facilityID: String, doctorID: String, addressID: String, addressServiceID: String,
+        priority: RequestPriority = .normal
+    ) throws(DocplannerError) {
+        _ = try send(.delete, addressPath(facilityID, doctorID, addressID, "services", addressServiceID), priority: priority)
+    }
+}

@@ -1,0 +1,105 @@
+import DocplannerAPI
+import Foundation
+import Synchronization
+import Testing
+import TestSupport
+
+@Suite struct RateLimiterTests {
+    @Test func burstOfWritesStaysWithin40PerMinute() {
+        let clock = TestClock(autoAdvance: true)
+        let limiter = RateLimiter(clock: clock)
+        let start = clock.now()
+        var grants: [Double] = []
+        for _ in 0..<100 {
+            limiter.acquire(.write, priority: .normal)
+            grants.append(clock.now() - start)
+        }
+        #expect(grants.prefix(40).allSatisfy { $0 == 0 })
+        #expect(grants[40..<80].allSatisfy { $0 == 60 })
+        #expect(grants[80..<100].allSatisfy { $0 == 120 })
+        // No 60-second window holds more than 40 grants.
+        for index in 0..<(grants.count - 40) {
+            #expect(grants[index + 40] - grants[index] >= 60)
+        }
+        #expect(limiter.used(.write) == 20)
+        // Reads have their own budget.
+        #expect(limiter.acquire(.read, deadline: clock.now()))
+    }
+
+    @Test func readsStayWithin8000PerHour() {
+        let clock = TestClock(autoAdvance: true)
+        let limiter = RateLimiter(clock: clock)
+        for _ in 0..<8000 { limiter.acquire(.read) }
+        #expect(clock.now() == 1_800_000_000)
+        #expect(!limiter.acquire(.read, deadline: clock.now() + 3599))
+        limiter.acquire(.read)
+        #expect(clock.now() == 1_800_000_000 + 3600)
+    }
+
+    @Test func waitingHigherPriorityGoesFirst() throws {
+        let clock = TestClock()
+        let limiter = RateLimiter(policy: RateLimitPolicy(writes: .init(limit: 1, period: 60)), clock: clock)
+        limiter.acquire(.write)
+        let order = Mutex<[String]>([])
+
+        func start(_ name: String, _ priority: RequestPriority) {
+            Thread.detachNewThread {
+                limiter.acquire(.write, priority: priority)
+                order.withLock { $0.append(name) }
+            }
+        }
+        func waitUntil(_ condition: () -> Bool) throws {
+            let deadline = Date().addingTimeInterval(5)
+            while !condition() {
+                guard Date() < deadline else { throw CancellationError() }
+                Thread.sleep(forTimeInterval: 0.002)
+            }
+        }
+
+        start("low", .low)
+        try waitUntil { limiter.waiting(.write) == 1 }
+        start("normal", .normal)
+        try waitUntil { limiter.waiting(.write) == 2 }
+        start("high", .high)
+        try waitUntil { limiter.waiting(.write) == 3 }
+        #expect(order.withLock { $0 }.isEmpty)
+
+        clock.advance(by: 60)
+        try waitUntil { order.withLock { $0.count } == 1 }
+        clock.advance(by: 60)
+        try waitUntil { order.withLock { $0.count } == 2 }
+        clock.advance(by: 60)
+        try waitUntil { order.withLock { $0.count } == 3 }
+        #expect(order.withLock { $0 } == ["high", "normal", "low"])
+        #expect(limiter.waiting(.write) == 0)
+    }
+
+    @Test func pauseHoldsOneKind() {
+        let clock = TestClock(autoAdvance: true)
+        let start = clock.now()
+        let limiter = RateLimiter(clock: clock)
+        limiter.pause(.write, until: start + 10)
+        #expect(!limiter.acquire(.write, deadline: start + 5))
+        #expect(clock.now() == start + 5)
+        #expect(limiter.waiting(.write) == 0)
+        #expect(limiter.acquire(.read, deadline: clock.now()))
+        clock.advance(by: 5)
+        #expect(limiter.acquire(.write, deadline: clock.now()))
+    }
+
+    @Test func clientBurstIsSpreadOverMinutes() throws {
+        let server = try scriptedDocplanner([api("PUT", "/", prefix: true, ScriptedResponse(status: 204))])
+        defer { server.stop() }
+        let clock = TestClock(autoAdvance: true)
+        let client = client(of: server, clock: clock)
+        let start = clock.now()
+        for index in 0..<45 {
+            try client.confirmBooking(facilityID: "1", doctorID: "2", addressID: "3", bookingID: "\(index)")
+            #expect(clock.now() - start == (index < 40 ? 0 : 60))
+        }
+        #expect(try server.requests().api.count == 45)
+        // One token for the whole burst, and one kept-alive connection.
+        #expect(client.tokens.fetches == 1)
+        #expect(Set(try server.requests().api.map(\.clientPort)).count == 1)
+    }
+}
