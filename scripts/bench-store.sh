@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Store benchmark: durable enqueues per second with 64 concurrent producers, group
-# commit vs one transaction per enqueue (both synchronous=FULL), measured in the same
-# run on the same disk; and the enqueue-to-durable latency at a paced 1,000/s.
+# Store benchmark: durable enqueues per second with 64 concurrent producers (each keeps
+# one enqueue outstanding, as the HTTP loop does), group commit vs the same Store
+# committing each enqueue alone (both synchronous=FULL), measured in the same run on
+# the same disk; and the enqueue-to-durable latency at a paced 1,000/s.
 # Targets (issue 4): >= 25,000 enqueues/s, >= 5x the baseline, p99 <= 10 ms at 1,000/s.
 # Usage: scripts/bench-store.sh [SECONDS]
 set -euo pipefail

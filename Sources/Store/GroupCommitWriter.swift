@@ -33,9 +33,14 @@ final class GroupCommitWriter: @unchecked Sendable {
     /// Batches committed and rows written, for tests and benchmarks.
     private(set) var batches = 0
 
-    init(database: Database, quarantineLimit: Int) {
+    /// Most writes committed in one transaction (1 makes every enqueue its own commit:
+    /// the baseline the benchmark compares group commit with).
+    private let maxBatchSize: Int
+
+    init(database: Database, quarantineLimit: Int, maxBatchSize: Int = Int.max) {
         self.database = database
         self.quarantineLimit = quarantineLimit
+        self.maxBatchSize = max(1, maxBatchSize)
     }
 
     func start() {
@@ -75,8 +80,14 @@ final class GroupCommitWriter: @unchecked Sendable {
                 condition.unlock()
                 return
             }
-            let batch = pending
-            pending.removeAll(keepingCapacity: true)
+            let batch: [Request]
+            if pending.count <= maxBatchSize {
+                batch = pending
+                pending.removeAll(keepingCapacity: true)
+            } else {
+                batch = Array(pending.prefix(maxBatchSize))
+                pending.removeFirst(maxBatchSize)
+            }
             condition.unlock()
             commit(batch)
         }

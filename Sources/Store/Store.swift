@@ -17,16 +17,19 @@ public final class Store: Sendable {
 
     /// Opens (or creates) the store at `path`, migrates its schema, and starts the writer.
     /// Throws `StoreError.futureSchema` for a database written by a newer dpbridge.
+    /// `maxBatchSize` bounds how many enqueues share one commit; leave it unbounded except
+    /// to measure the cost of committing each enqueue alone.
     public init(
         path: String, clock: any StoreClock = SystemClock(), retryPolicy: RetryPolicy = RetryPolicy(),
-        quarantineLimit: Int = 1000
+        quarantineLimit: Int = 1000, maxBatchSize: Int = Int.max
     ) throws(StoreError) {
         self.path = path
         self.clock = clock
         let writerDatabase = try Database(path: path)
         try StoreSchema.migrator.migrate(writerDatabase)
         let controlDatabase = try Database(path: path)
-        writer = GroupCommitWriter(database: writerDatabase, quarantineLimit: max(1, quarantineLimit))
+        writer = GroupCommitWriter(
+            database: writerDatabase, quarantineLimit: max(1, quarantineLimit), maxBatchSize: maxBatchSize)
         control = ControlConnection(controlDatabase)
         inbox = JobQueue(table: .inbox, writer: writer, control: control, clock: clock, retryPolicy: retryPolicy)
         outbox = JobQueue(table: .outbox, writer: writer, control: control, clock: clock, retryPolicy: retryPolicy)
