@@ -1,3 +1,5 @@
+import Glibc
+
 /// Handles one request. Called on the event-loop thread: it must not block. It answers
 /// through `responder`, now or later from any thread, exactly once.
 public typealias HTTPHandler = @Sendable (HTTPRequest, HTTPResponder) -> Void
@@ -52,6 +54,14 @@ public struct Router: Sendable {
         return .response(response)
     }
 
+    /// Byte equality of two substrings (memcmp over their UTF-8; no Unicode rules).
+    @inline(__always)
+    private static func sameBytes(_ a: Substring, _ b: Substring) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        var a = a, b = b
+        return a.withUTF8 { x in b.withUTF8 { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
+    }
+
     /// Non-empty `/`-separated segments, split on the UTF-8 bytes (no Character work).
     private static func segments(_ path: Substring) -> [Substring] {
         var result: [Substring] = []
@@ -77,7 +87,7 @@ public struct Router: Sendable {
             guard index < path.count else { return nil }
             if segment.utf8.first == UInt8(ascii: ":") {
                 hasParameters = true
-            } else if !segment.utf8.elementsEqual(path[index].utf8) {
+            } else if !Self.sameBytes(segment, path[index]) {
                 return nil
             }
             if index == pattern.count - 1 && pattern.count != path.count { return nil }
