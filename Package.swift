@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "HTTP1", "Store", "Systemd",
+                "HTTP1", "Store", "Systemd", "DocplannerAPI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),

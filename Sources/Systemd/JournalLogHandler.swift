@@ -34,9 +34,7 @@ public struct JournalLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var fields = metadata
-        if let provided = metadataProvider?.get() { fields.merge(provided) { $1 } }
-        if let extra = event.metadata { fields.merge(extra) { $1 } }
+        let fields = LogFields.merged(metadata, metadataProvider, event.metadata)
         let entries = Self.fields(
             message: event.message.description, level: event.level, identifier: identifier,
             file: event.file, line: event.line, function: event.function, metadata: fields)
@@ -57,7 +55,7 @@ public struct JournalLogHandler: LogHandler {
             "CODE_FUNC=\(function)",
         ]
         for key in metadata.keys.sorted() {
-            entries.append("\(fieldName(key))=\(render(metadata[key]!))")
+            entries.append("\(fieldName(key))=\(LogFields.render(metadata[key]!))")
         }
         return entries
     }
@@ -83,15 +81,6 @@ public struct JournalLogHandler: LogHandler {
         return "DPBRIDGE_" + mapped
     }
 
-    private static func render(_ value: Logger.Metadata.Value) -> String {
-        switch value {
-        case .string(let text): text
-        case .stringConvertible(let item): item.description
-        case .array(let items): "[" + items.map(render).joined(separator: ",") + "]"
-        case .dictionary(let entries):
-            "{" + entries.keys.sorted().map { "\($0):\(render(entries[$0]!))" }.joined(separator: ",") + "}"
-        }
-    }
 
     private static func send(_ entries: [String]) {
         // Copy each field into memory we own for the duration of the call.

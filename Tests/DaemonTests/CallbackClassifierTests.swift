@@ -26,24 +26,22 @@ import Testing
              "visit_booking":{"id":"12345","start_at":"2026-12-01T10:00:00+01:00"}},
              "created_at":"2026-11-25T10:00:00+01:00"}
             """#
-        guard case .event(let name, let key, let fields) = classify("POST", body) else {
+        guard case .event(let name, let key, let ordering, let fields) = classify("POST", body) else {
             Issue.record("not an event")
             return
         }
         #expect(name == "slot-booked")
         #expect(key == "slot-booked|visit_booking:12345|2026-11-25T10:00:00+01:00")
-        #expect(fields.bookingID == "12345")
-        #expect(fields.doctorID == "1")
-        #expect(fields.addressID == "2")
-        #expect(fields.facilityID == "3")
+        #expect(ordering == "booking:12345")
+        #expect(fields == .init(bookingID: "12345", doctorID: "1", addressID: "2", facilityID: "3"))
     }
 
     @Test func sameEventResentHasSameKeyAndOtherTimeDiffers() {
-        let first = #"{"name":"booking-canceled","data":{"visit_booking":{"id":7}},"created_at":"T1"}"#
-        let resent = #"{"created_at":"T1","name":"booking-canceled","data":{"visit_booking":{"id":"7"}}}"#
-        let later = #"{"name":"booking-canceled","data":{"visit_booking":{"id":"7"}},"created_at":"T2"}"#
-        guard case .event(_, let a, _) = classify("POST", first), case .event(_, let b, _) = classify("POST", resent),
-            case .event(_, let c, _) = classify("POST", later)
+        let first = #"{"name":"booking-canceled","data":{"visit_booking":{"id":7}},"created_at":"2026-11-25T10:00:00+01:00"}"#
+        let resent = #"{"created_at":"2026-11-25T10:00:00+01:00","name":"booking-canceled","data":{"visit_booking":{"id":"7"}}}"#
+        let later = #"{"name":"booking-canceled","data":{"visit_booking":{"id":"7"}},"created_at":"2026-11-25T10:05:00+01:00"}"#
+        guard case .event(_, let a, _, _) = classify("POST", first), case .event(_, let b, _, _) = classify("POST", resent),
+            case .event(_, let c, _, _) = classify("POST", later)
         else {
             Issue.record("not events")
             return
@@ -52,22 +50,22 @@ import Testing
         #expect(a != c)
     }
 
-    @Test func movedBookingKeysOnOldAndNewIDs() {
-        let body = #"{"name":"booking-moved","data":{"old_visit_booking":{"id":"1"},"new_visit_booking":{"id":"2"}},"created_at":"T"}"#
-        guard case .event(_, let key, let fields) = classify("POST", body) else {
+    @Test func breakEventsOrderPerCalendar() {
+        let body = #"{"name":"break-created","data":{"facility":{"id":"1"},"doctor":{"id":"2"},"address":{"id":"3"},"break":{"id":"b9"}},"created_at":"T"}"#
+        guard case .event(_, let key, let ordering, _) = classify("POST", body) else {
             Issue.record("not an event")
             return
         }
-        #expect(key == "booking-moved|1>2|T")
-        #expect(fields.bookingID == "2")
+        #expect(key == "break-created|break:b9|T")
+        #expect(ordering == "calendar:1/2/3")
     }
 
-    @Test func eventWithoutIdentityKeysOnBodyDigest() {
-        guard case .event(_, let key, _) = classify("POST", #"{"name":"mystery-event","data":{}}"#) else {
+    @Test func unknownEventIsStillAnEventKeyedOnItsData() {
+        guard case .event(let name, let key, _, _) = classify("POST", #"{"name":"mystery-event","data":{"x":1}}"#) else {
             Issue.record("not an event")
             return
         }
-        #expect(key.hasPrefix("body|"))
-        #expect(Digest.fnv1a64Hex([]) == "cbf29ce484222325")
+        #expect(name == "mystery-event")
+        #expect(key.hasPrefix("mystery-event|data:"))
     }
 }

@@ -48,12 +48,12 @@ struct CallbackEndpoint: Sendable {
             }
         case .unparseable(let reason):
             quarantine(request, reason: reason, responder: responder)
-        case .event(let name, let dedupKey, let fields):
+        case .event(let name, let dedupKey, let orderingKey, let fields):
             guard !health.isShuttingDown else {
                 responder.respond(JSONResponses.error(status: 503, "shutting down"))
                 return
             }
-            enqueue(request, name: name, dedupKey: dedupKey, fields: fields, responder: responder)
+            enqueue(request, name: name, dedupKey: dedupKey, orderingKey: orderingKey, fields: fields, responder: responder)
         }
     }
 
@@ -70,8 +70,8 @@ struct CallbackEndpoint: Sendable {
     }
 
     private func enqueue(
-        _ request: HTTPRequest, name: String, dedupKey: String, fields: CallbackClassification.EventFields,
-        responder: HTTPResponder
+        _ request: HTTPRequest, name: String, dedupKey: String, orderingKey: String,
+        fields: CallbackClassification.EventFields, responder: HTTPResponder
     ) {
         let received = Date()
         var metadata: Logger.Metadata = ["event": "\(name)"]
@@ -81,7 +81,7 @@ struct CallbackEndpoint: Sendable {
         if let id = fields.facilityID { metadata["facility_id"] = "\(id)" }
         let item = InboxItem(
             body: request.body, receivedAt: received, sourceAddress: request.remoteAddress, dedupKey: dedupKey,
-            eventName: name, orderingKey: fields.bookingID.map { "booking:\($0)" })
+            eventName: name, orderingKey: orderingKey)
         let fields = metadata
         store.inbox.enqueue(item) { [health, logger] result in
             var metadata = fields

@@ -26,26 +26,15 @@ public struct KeyValueLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var fields = metadata
-        if let provided = metadataProvider?.get() { fields.merge(provided) { $1 } }
-        if let extra = event.metadata { fields.merge(extra) { $1 } }
+        let fields = LogFields.merged(metadata, metadataProvider, event.metadata)
         var line = "ts=\(Self.timestamp()) level=\(event.level) logger=\(label) msg=\(Self.quote(event.message.description))"
         for key in fields.keys.sorted() {
-            line += " \(key)=\(Self.quote(Self.render(fields[key]!)))"
+            line += " \(key)=\(Self.quote(LogFields.render(fields[key]!)))"
         }
         line += "\n"
         sink.write(line)
     }
 
-    static func render(_ value: Logger.Metadata.Value) -> String {
-        switch value {
-        case .string(let text): text
-        case .stringConvertible(let item): item.description
-        case .array(let items): "[" + items.map(render).joined(separator: ",") + "]"
-        case .dictionary(let entries):
-            "{" + entries.keys.sorted().map { "\($0):\(render(entries[$0]!))" }.joined(separator: ",") + "}"
-        }
-    }
 
     /// Quotes a value when it would otherwise break `key=value` parsing.
     static func quote(_ text: String) -> String {

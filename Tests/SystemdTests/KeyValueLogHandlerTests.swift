@@ -1,4 +1,4 @@
-@testable import Daemon
+@testable import Systemd
 import Foundation
 import Logging
 import TestSupport
