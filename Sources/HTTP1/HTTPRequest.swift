@@ -13,6 +13,8 @@ public struct HTTPRequest: Sendable {
     public var pathParameters: [String: String] = [:]
     /// True when the connection stays open after this request's response.
     public var keepAlive: Bool
+    /// Whether `target` has a `?` (noted by the parser, so routing need not search).
+    var hasQuery = true
 
     /// The target without its query.
     public var path: Substring {

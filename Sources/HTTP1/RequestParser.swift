@@ -214,7 +214,11 @@ struct RequestParser {
         let method = String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<cursor]), as: UTF8.self)
         cursor += 1
         let targetStart = cursor
-        while cursor < lineEnd && bytes[cursor] > 32 && bytes[cursor] < 127 { cursor += 1 }
+        var hasQuery = false
+        while cursor < lineEnd && bytes[cursor] > 32 && bytes[cursor] < 127 {
+            if bytes[cursor] == UInt8(ascii: "?") { hasQuery = true }
+            cursor += 1
+        }
         guard cursor > targetStart, cursor < lineEnd, bytes[cursor] == 32 else {
             return fail(400, "invalid request target")
         }
@@ -264,13 +268,15 @@ struct RequestParser {
                 String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd]), as: UTF8.self))
             line = lineStop + 2
         }
-        return interpret(method: method, target: target, major: major, minor: minor, headers: headers, bodyStart: to + 4)
+        return interpret(
+            method: method, target: target, hasQuery: hasQuery, major: major, minor: minor, headers: headers,
+            bodyStart: to + 4)
     }
 
     // MARK: - Semantics
 
     private mutating func interpret(
-        method: String, target: String, major: Int, minor: Int, headers: HTTPHeaders, bodyStart: Int
+        method: String, target: String, hasQuery: Bool, major: Int, minor: Int, headers: HTTPHeaders, bodyStart: Int
     ) -> Event {
         // One pass over the fields for everything framing depends on.
         var hostCount = 0
@@ -315,7 +321,8 @@ struct RequestParser {
         }
 
         var request = HTTPRequest(
-            method: method, target: target, headers: headers, body: [], version: (major, minor), keepAlive: keepAlive)
+            method: method, target: target, headers: headers, body: [], version: (major, minor), keepAlive: keepAlive,
+            hasQuery: hasQuery)
         let head = Head(request: request, expectsContinue: expectsContinue)
 
         if !transferEncodings.isEmpty {

@@ -16,11 +16,19 @@ public struct Router: Sendable {
     }
 
     private var routes: [Route] = []
+    /// Patterns without `:name` or `*`, by normalised path then method: looked up without
+    /// splitting the request's path (the callback URL and pings take this way).
+    private var exact: [String: [String: HTTPHandler]] = [:]
 
     public init() {}
 
     public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping HTTPHandler) {
-        routes.append(Route(method: method, segments: Self.segments(pattern[...]), handler: handler))
+        let segments = Self.segments(pattern[...])
+        routes.append(Route(method: method, segments: segments, handler: handler))
+        if !segments.contains(where: { $0 == "*" || $0.first == ":" }) {
+            let path = "/" + segments.joined(separator: "/")
+            if exact[path]?[method] == nil { exact[path, default: [:]][method] = handler }
+        }
     }
 
     /// The handler for `request` (with its path parameters filled in), or an error response.
@@ -30,6 +38,10 @@ public struct Router: Sendable {
     }
 
     func resolve(_ request: inout HTTPRequest) -> Resolution {
+        let exactKey = request.hasQuery ? String(request.path) : request.target
+        if let byMethod = exact[exactKey], let handler = byMethod[request.method] {
+            return .handler(handler)
+        }
         let path = Self.segments(request.path)
         var allowed: [String] = []
         var fallback: (HTTPHandler, [String: String])?

@@ -6,7 +6,8 @@ import Store
 /// The public callback URL, `/callbacks/<secret>`: answers Docplanner's pings, and
 /// stores each event in the inbox before answering 2xx, so an acknowledged event
 /// survives any crash.
-struct CallbackEndpoint: Sendable {
+/// A class, so the route closures share one instance instead of copying its fields.
+final class CallbackEndpoint: Sendable {
     let secret: Secret
     let apiKeyHeader: String
     let apiKey: Secret?
@@ -14,16 +15,25 @@ struct CallbackEndpoint: Sendable {
     let health: DaemonHealth
     let logger: Logger
 
+    init(secret: Secret, apiKeyHeader: String, apiKey: Secret?, store: Store, health: DaemonHealth, logger: Logger) {
+        self.secret = secret
+        self.apiKeyHeader = apiKeyHeader
+        self.apiKey = apiKey
+        self.store = store
+        self.health = health
+        self.logger = logger
+    }
+
     func register(on router: inout Router) {
         // The exact URL first (the common case, matched without capturing), then any
         // other secret, which is refused and logged.
         for method in ["GET", "HEAD", "POST"] {
-            router.add(method, "/callbacks/\(secret.value)") { request, responder in
+            router.add(method, "/callbacks/\(secret.value)") { [self] request, responder in
                 handle(request, responder, authenticatedPath: true)
             }
         }
         for method in ["GET", "HEAD", "POST"] {
-            router.add(method, "/callbacks/:secret") { request, responder in
+            router.add(method, "/callbacks/:secret") { [self] request, responder in
                 handle(request, responder, authenticatedPath: false)
             }
         }
