@@ -34,12 +34,12 @@ let package = Package(
 
         // Libraries.
         .target(
-            name: "HTTP1", dependencies: ["CLinux"], exclude: ["LEAD-NOTE.md"],
+            name: "HTTP1", dependencies: ["CLinux"],
             // The event loop owns its state on one thread; dynamic exclusivity checks
             // cost ~3% of a request there (measured with perf).
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         .target(name: "Curl", dependencies: ["CCurl", "CCurlShim"]),
-        .target(name: "Store", dependencies: ["CSQLite"], exclude: ["LEAD-NOTE.md"]),
+        .target(name: "Store", dependencies: ["CSQLite"]),
         .target(name: "DocplannerAPI", dependencies: ["Curl"]),
         .target(
             name: "Systemd",
