@@ -57,14 +57,16 @@ public enum DaemonRuntime {
                 "store": "\(configuration.storePath)",
             ])
         notifier.ready(status: health.statusLine(store: store))
-        let watchdog = WatchdogPinger(notifier: notifier, health: health, store: store)
+        let watchdog = WatchdogPinger(notifier: notifier, health: health, store: store) {
+            server.heartbeat &+ adminServer.heartbeat
+        }
         watchdog.start()
 
         while true {
             switch signals.next() {
             case .reload:
                 notifier.reloading()
-                logger.notice("reload requested; configuration is re-read on restart", metadata: ["event": "reload"])
+                reload(configPath: configPath, logger: logger)
                 notifier.ready(status: health.statusLine(store: store))
             case .terminate(let name):
                 notifier.stopping()
@@ -77,6 +79,33 @@ public enum DaemonRuntime {
                 logger.notice("stopped", metadata: ["event": "stopped"])
                 return
             }
+        }
+    }
+
+    /// SIGHUP: re-reads the configuration; a valid one's log level applies at once
+    /// (listeners, limits and secrets keep their values until a restart). An invalid one
+    /// is reported and the running configuration stays.
+    private static func reload(configPath: String, logger: Logger) {
+        let box = ReloadResult()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do throws(ConfigurationError) {
+                box.result = .success(try await ConfigurationLoader.load(path: configPath))
+            } catch {
+                box.result = .failure(error)
+            }
+            done.signal()
+        }
+        done.wait()
+        switch box.result! {
+        case .success(let loaded):
+            LoggingSetup.setLevel(loaded.configuration.log.level)
+            logger.notice(
+                "configuration reloaded", metadata: ["event": "reload", "log_level": "\(loaded.configuration.log.level)"])
+        case .failure(let error):
+            logger.error(
+                "configuration not reloaded: \(error.problems.map(\.description).joined(separator: "; "))",
+                metadata: ["event": "reload-failed"])
         }
     }
 
@@ -112,6 +141,12 @@ public enum DaemonRuntime {
         let reason: String
         var description: String { "cannot create directory \(path): \(reason)" }
     }
+}
+
+/// Carries a reload's result from its task to the signal thread.
+private final class ReloadResult: @unchecked Sendable {
+    // @unchecked: written by the task before the semaphore is signalled, read after the wait.
+    var result: Result<LoadedConfiguration, ConfigurationError>?
 }
 
 /// Why the daemon could not start, in one line.

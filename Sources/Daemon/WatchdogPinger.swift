@@ -3,35 +3,42 @@ import Store
 import Synchronization
 import Systemd
 
-/// Sends `WATCHDOG=1` at half the interval systemd expects, and refreshes `STATUS=`.
-/// Nothing runs when the watchdog is off and no service manager listens.
+/// Sends `WATCHDOG=1` at a quarter of the interval systemd expects, but only while the
+/// daemon makes progress: every event loop has turned since the last check (a loop
+/// turns at least ten times a second even when idle). A wedged loop therefore stops the
+/// pings and systemd restarts the service. Also refreshes `STATUS=` every 10 s.
 final class WatchdogPinger: Sendable {
     private let notifier: SystemdNotifier
     private let health: DaemonHealth
     private let store: Store
+    private let progress: @Sendable () -> UInt64
     private let running = Atomic<Bool>(false)
 
-    init(notifier: SystemdNotifier, health: DaemonHealth, store: Store) {
+    /// `progress` returns a number that grows while the event loops turn.
+    init(notifier: SystemdNotifier, health: DaemonHealth, store: Store, progress: @escaping @Sendable () -> UInt64) {
         self.notifier = notifier
         self.health = health
         self.store = store
+        self.progress = progress
     }
 
     func start() {
         guard notifier.isEnabled else { return }
         running.store(true, ordering: .relaxed)
-        let interval = notifier.watchdogInterval.map { $0 / 2 } ?? .seconds(15)
+        let step = notifier.watchdogInterval.map { min($0 / 4, .seconds(1)) } ?? .seconds(1)
         let thread = Thread { [self] in
+            var lastProgress = progress()
             var sinceStatus = Duration.zero
             while running.load(ordering: .relaxed) {
-                if notifier.watchdogInterval != nil { notifier.watchdog() }
+                Thread.sleep(forTimeInterval: Double(step.components.seconds) + Double(step.components.attoseconds) / 1e18)
+                let current = progress()
+                if notifier.watchdogInterval != nil && current != lastProgress { notifier.watchdog() }
+                lastProgress = current
+                sinceStatus += step
                 if sinceStatus >= .seconds(10) {
                     notifier.status(health.statusLine(store: store))
                     sinceStatus = .zero
                 }
-                let step = min(interval, .seconds(1))
-                Thread.sleep(forTimeInterval: Double(step.components.seconds) + Double(step.components.attoseconds) / 1e18)
-                sinceStatus += step
             }
         }
         thread.name = "watchdog"

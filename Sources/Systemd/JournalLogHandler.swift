@@ -8,13 +8,18 @@ import Logging
 /// `journalctl -u dpbridge DPBRIDGE_BOOKING_ID=…` finds every event about one booking.
 public struct JournalLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level
+    /// Reads and writes `setting`, shared by all handlers of the process.
+    public var logLevel: Logger.Level {
+        get { setting.level }
+        set { setting.level = newValue }
+    }
+    private let setting: LogLevelSetting
     public var metadataProvider: Logger.MetadataProvider?
     private let identifier: String
 
-    public init(identifier: String = "dpbridge", level: Logger.Level = .info) {
+    public init(identifier: String = "dpbridge", level: LogLevelSetting = LogLevelSetting()) {
         self.identifier = identifier
-        self.logLevel = level
+        self.setting = level
     }
 
     /// True when standard error is connected to the journal (`JOURNAL_STREAM` names the

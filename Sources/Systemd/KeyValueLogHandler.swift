@@ -8,15 +8,20 @@ import Synchronization
 /// Values with spaces, quotes or `=` are quoted; newlines are escaped so an event stays one line.
 public struct KeyValueLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level
+    /// Reads and writes `setting`, shared by all handlers of the process.
+    public var logLevel: Logger.Level {
+        get { setting.level }
+        set { setting.level = newValue }
+    }
+    private let setting: LogLevelSetting
     public var metadataProvider: Logger.MetadataProvider?
     private let label: String
     private let sink: LineSink
 
     /// A handler for `label` writing to `fileDescriptor`.
-    public init(label: String, level: Logger.Level = .info, fileDescriptor: Int32 = 2) {
+    public init(label: String, level: LogLevelSetting = LogLevelSetting(), fileDescriptor: Int32 = 2) {
         self.label = label
-        self.logLevel = level
+        self.setting = level
         self.sink = LineSink.shared(for: fileDescriptor)
     }
 

@@ -11,7 +11,7 @@ import Testing
         let path = directory.file("log")
         let fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0o600)
         #expect(fd >= 0)
-        var handler = KeyValueLogHandler(label: "test", level: .debug, fileDescriptor: fd)
+        var handler = KeyValueLogHandler(label: "test", level: LogLevelSetting(.debug), fileDescriptor: fd)
         handler[metadataKey: "tenant"] = "clinic a"
         var logger = Logger(label: "test", factory: { _ in handler })
         logger.logLevel = .debug
@@ -24,6 +24,14 @@ import Testing
         let line = String(lines[0])
         #expect(line.hasPrefix("ts="))
         #expect(line.contains(" level=info logger=test msg=\"callback stored\" booking_id=42 event=slot-booked note=\"two\\nlines\" tenant=\"clinic a\""))
+    }
+
+    @Test func levelChangesReachExistingLoggers() {
+        let setting = LogLevelSetting(.warning)
+        let logger = Logger(label: "t", factory: { _ in KeyValueLogHandler(label: "t", level: setting, fileDescriptor: -1) })
+        #expect(logger.logLevel == .warning)
+        setting.level = .debug
+        #expect(logger.logLevel == .debug)
     }
 
     @Test func quotesOnlyWhatNeedsQuoting() {

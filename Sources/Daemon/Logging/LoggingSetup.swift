@@ -5,15 +5,18 @@ import Systemd
 /// (`log.format: auto` under systemd) or when asked for, `key=value` lines on stderr otherwise.
 public enum LoggingSetup {
     public static func bootstrap(format: String, level: String) {
-        let logLevel = Logger.Level(rawValue: level) ?? .info
+        setLevel(level)
         let useJournal = format == "journald" || (format == "auto" && JournalLogHandler.isStandardErrorJournal)
         LoggingSystem.bootstrap { label in
             if useJournal {
-                var handler = JournalLogHandler(identifier: "dpbridge", level: logLevel)
-                handler.metadata = [:]
-                return handler
+                return JournalLogHandler(identifier: "dpbridge", level: LogLevelSetting.shared)
             }
-            return KeyValueLogHandler(label: label, level: logLevel)
+            return KeyValueLogHandler(label: label, level: LogLevelSetting.shared)
         }
+    }
+
+    /// Changes the level of every logger at once (SIGHUP reload).
+    public static func setLevel(_ level: String) {
+        LogLevelSetting.shared.level = Logger.Level(rawValue: level) ?? .info
     }
 }
