@@ -153,9 +153,13 @@ final class EventLoop: @unchecked Sendable {
             if connection.isIdle {
                 closeConnection(connection)
             } else {
-                // Finish what was asked; no new requests on this connection.
-                connection.closeAfterSequence = min(connection.closeAfterSequence ?? Int.max, max(connection.nextSequence - 1, 0))
-                if connection.inFlight == 0 && !connection.hasOutput { closeConnection(connection) }
+                // Finish what was asked, including a request still arriving; no new
+                // requests on this connection.
+                let last = connection.parser.hasPartialRequest ? connection.nextSequence : max(connection.nextSequence - 1, 0)
+                connection.closeAfterSequence = min(connection.closeAfterSequence ?? Int.max, last)
+                if connection.inFlight == 0 && !connection.hasOutput && !connection.parser.hasPartialRequest {
+                    closeConnection(connection)
+                }
             }
         }
     }

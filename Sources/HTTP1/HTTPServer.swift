@@ -15,6 +15,7 @@ public final class HTTPServer: Sendable {
     public let configuration: ServerConfiguration
     private let router: Router
     private let state = Mutex(State())
+    private let shutdownLock = Mutex(())
     private let counter = ConnectionCounter()
 
     public init(configuration: ServerConfiguration = ServerConfiguration(), router: Router) {
@@ -72,15 +73,18 @@ public final class HTTPServer: Sendable {
 
     /// Stops accepting, lets in-flight requests finish (their responses carry
     /// `Connection: close`), closes idle connections, and returns when every connection
-    /// is closed or `deadline` has passed.
+    /// is closed or `deadline` has passed. Safe to call more than once and from several
+    /// threads: later calls wait for the first one to finish.
     public func shutdown(deadline: Duration = .seconds(10)) {
-        let (loops, threads) = state.withLock { ($0.loops, $0.threads) }
-        let until = EventLoop.nowMilliseconds() + EventLoop.milliseconds(deadline)
-        for loop in loops { loop.requestDrain(deadline: until) }
-        for thread in threads { pthread_join(thread, nil) }
-        state.withLock {
-            $0.threads = []
-            $0.loops = []
+        shutdownLock.withLock { _ in
+            let (loops, threads) = state.withLock { ($0.loops, $0.threads) }
+            let until = EventLoop.nowMilliseconds() + EventLoop.milliseconds(deadline)
+            for loop in loops { loop.requestDrain(deadline: until) }
+            for thread in threads { pthread_join(thread, nil) }  // each thread joined once
+            state.withLock {
+                $0.threads = []
+                $0.loops = []
+            }
         }
     }
 
