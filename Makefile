@@ -27,3 +27,6 @@ demo: build
 
 clean:
 	rm -rf .build out
+
+# install, uninstall, deb
+include mk/install.mk

@@ -33,8 +33,8 @@ public enum DaemonRuntime {
         AdminEndpoints(store: store, health: health).register(on: &adminRoutes)
         let adminServer = HTTPServer(configuration: serverConfiguration(configuration.http), router: adminRoutes)
 
+        let activated = ListenedSockets.take()
         do {
-            let activated = ListenedSockets.take()
             if activated.isEmpty {
                 _ = try server.bind(host: configuration.publicListener.address, port: configuration.publicListener.port)
             } else {
@@ -52,7 +52,9 @@ public enum DaemonRuntime {
             "dpbridge started",
             metadata: [
                 "event": "started", "version": "\(DaemonVersion.current)",
-                "public": "\(configuration.publicListener.address):\(configuration.publicListener.port)",
+                "public": activated.isEmpty
+                    ? "\(configuration.publicListener.address):\(configuration.publicListener.port)"
+                    : "\(activated.count) socket(s) from systemd",
                 "admin": "\(configuration.admin.address):\(configuration.admin.port)",
                 "store": "\(configuration.storePath)",
             ])

@@ -59,10 +59,8 @@ final class CallbackEndpoint: Sendable {
         case .unparseable(let reason):
             quarantine(request, reason: reason, responder: responder)
         case .event(let name, let dedupKey, let orderingKey, let fields):
-            guard !health.isShuttingDown else {
-                responder.respond(JSONResponses.error(status: 503, "shutting down"))
-                return
-            }
+            // Also while draining: the store stays open until the listeners have finished
+            // the requests they had, so an event that arrived before the stop is kept.
             enqueue(request, name: name, dedupKey: dedupKey, orderingKey: orderingKey, fields: fields, responder: responder)
         }
     }
