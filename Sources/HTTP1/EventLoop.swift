@@ -24,7 +24,8 @@ final class EventLoop: @unchecked Sendable {
     private struct Delivery {
         let connectionID: UInt64
         let sequence: Int
-        let response: HTTPResponse
+        /// nil: close the connection without answering (`HTTPResponder.abort()`).
+        let response: HTTPResponse?
     }
 
     private let mailbox = Mutex<[Delivery]>([])
@@ -73,7 +74,7 @@ final class EventLoop: @unchecked Sendable {
 
     // MARK: - Cross-thread entry points
 
-    func deliver(connectionID: UInt64, sequence: Int, response: HTTPResponse) {
+    func deliver(connectionID: UInt64, sequence: Int, response: HTTPResponse?) {
         if threadID.load(ordering: .relaxed) == UInt(bitPattern: Int(bitPattern: UInt(pthread_self()))) {
             apply(Delivery(connectionID: connectionID, sequence: sequence, response: response))
             return
@@ -301,7 +302,11 @@ final class EventLoop: @unchecked Sendable {
 
     private func apply(_ delivery: Delivery) {
         guard let connection = connections[delivery.connectionID] else { return }  // The client left.
-        apply(to: connection, sequence: delivery.sequence, response: delivery.response, now: Self.nowMilliseconds())
+        guard let response = delivery.response else {
+            closeConnection(connection)
+            return
+        }
+        apply(to: connection, sequence: delivery.sequence, response: response, now: Self.nowMilliseconds())
     }
 
     private func apply(to connection: Connection, sequence: Int, response: HTTPResponse, now: Int64) {

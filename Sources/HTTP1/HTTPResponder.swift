@@ -24,6 +24,16 @@ public final class HTTPResponder: Sendable {
         loop.deliver(connectionID: connectionID, sequence: sequence, response: response)
     }
 
-    /// True once `respond` has been called.
+    /// Closes the connection without answering (responses to earlier pipelined requests
+    /// not yet written are lost too), as a peer that crashed would. Later calls, and
+    /// `respond` afterwards, are ignored. For simulating broken servers in tests.
+    public func abort() {
+        guard answered.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
+            return
+        }
+        loop.deliver(connectionID: connectionID, sequence: sequence, response: nil)
+    }
+
+    /// True once `respond` or `abort` has been called.
     public var hasResponded: Bool { answered.load(ordering: .acquiring) }
 }
