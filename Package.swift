@@ -45,6 +45,9 @@ let package = Package(
             name: "Systemd",
             dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
         .target(
+            name: "Simulator",
+            dependencies: ["HTTP1", "Curl", "DocplannerAPI", .product(name: "Logging", package: "swift-log")]),
+        .target(
             name: "Daemon",
             dependencies: [
                 "HTTP1", "Store", "Systemd", "DocplannerAPI",
@@ -76,6 +79,9 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"]),
+        .testTarget(
+            name: "SimulatorTests", dependencies: ["Simulator", "DocplannerAPI", "HTTP1", "Curl", "TestSupport"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["dpbridge", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,76 @@
+import DocplannerAPI
+import Foundation
+
+/// How a `DocplannerSimulator` behaves: whom it accepts, where it pushes, its limits and faults.
+public struct SimulatorConfiguration: Sendable {
+    /// How Docplanner hands events to the integration.
+    public enum NotificationMode: String, Sendable, CaseIterable {
+        /// POSTed to `callbackURL`; `/notifications/release` re-sends the failed ones.
+        case push
+        /// Queued for `GET /notifications` (release answers 403).
+        case pull
+        /// Both at once, as Docplanner allows for redundancy.
+        case both
+
+        var pushes: Bool { self != .pull }
+        var queues: Bool { self != .push }
+    }
+
+    /// The OAuth client the simulator accepts (HTTP Basic on `/oauth/v2/token`).
+    public var clientID: String
+    public var clientSecret: String
+    /// Seconds an issued access token stays valid (`expires_in`).
+    public var tokenLifetime: Int
+    /// Docplanner's per-client limits; nil disables them (and their headers).
+    public var rateLimits: RateLimitPolicy?
+    /// Where events are POSTed (e.g. `http://127.0.0.1:8080/callbacks/<secret>`); nil: nowhere.
+    public var callbackURL: String?
+    /// Extra header fields sent with every callback and ping (an agreed API key, say).
+    public var callbackHeaders: [(name: String, value: String)]
+    public var mode: NotificationMode
+    /// Seconds between pings of the callback URL (Docplanner: 5 minutes); nil: no pings.
+    public var pingInterval: Double?
+    /// Consecutive failed pings that raise the alert (Docplanner: 3).
+    public var pingAlertThreshold: Int
+    /// Send the blocking `slot-booking` / `booking-moving` callbacks and honour the answer.
+    public var realTimeBooking: Bool
+    /// How long a blocking callback may take before it counts as a denial.
+    public var blockingTimeout: Duration
+    /// Timeout of other callbacks and pings.
+    public var callbackTimeout: Duration
+    /// Minimum seconds between two `/notifications/release` calls (Docplanner: one hour).
+    public var releaseInterval: Double
+    /// Seconds a `replaceSlots` is "processing": the same payload again within it is a 429.
+    public var replaceSlotsProcessingTime: Double
+    /// The time zone the simulated calendars live in (offsets of every date written).
+    public var timeZone: TimeZone
+    public var faults: SimulatorFaults
+
+    public init(
+        clientID: String = "demo-client", clientSecret: String = "demo-client-secret",
+        tokenLifetime: Int = 3600, rateLimits: RateLimitPolicy? = .docplanner, callbackURL: String? = nil,
+        callbackHeaders: [(name: String, value: String)] = [], mode: NotificationMode = .push,
+        pingInterval: Double? = 300, pingAlertThreshold: Int = 3, realTimeBooking: Bool = true,
+        blockingTimeout: Duration = .seconds(10), callbackTimeout: Duration = .seconds(10),
+        releaseInterval: Double = 3600, replaceSlotsProcessingTime: Double = 0,
+        timeZone: TimeZone = TimeZone(identifier: "Europe/Warsaw") ?? TimeZone(secondsFromGMT: 3600)!,
+        faults: SimulatorFaults = SimulatorFaults()
+    ) {
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.tokenLifetime = tokenLifetime
+        self.rateLimits = rateLimits
+        self.callbackURL = callbackURL
+        self.callbackHeaders = callbackHeaders
+        self.mode = mode
+        self.pingInterval = pingInterval
+        self.pingAlertThreshold = pingAlertThreshold
+        self.realTimeBooking = realTimeBooking
+        self.blockingTimeout = blockingTimeout
+        self.callbackTimeout = callbackTimeout
+        self.releaseInterval = releaseInterval
+        self.replaceSlotsProcessingTime = replaceSlotsProcessingTime
+        self.timeZone = timeZone
+        self.faults = faults
+    }
+}

@@ -1,0 +1,41 @@
+import DocplannerAPI
+import Foundation
+
+extension SimulatorCore {
+    /// Everything `GET /_sim/state` shows.
+    func snapshot() -> SimulatorSnapshot {
+        let now = clock.now()
+        let (bookings, calendars, windows, breaks, services) = store.withLock { state in
+            (
+                state.bookings.map { Self.state(of: $0, timeZone: timeZone) },
+                Dictionary(uniqueKeysWithValues: state.addresses.map { ($0.id, $0.calendarEnabled ? "enabled" : "disabled") }),
+                state.slots.mapValues(\.count), state.breaks.count, state.addressServices.count
+            )
+        }
+        let pingStatus = pings.map { monitor in
+            let status = monitor.current
+            return SimulatorSnapshot.Pings(
+                sent: status.sent, failed: status.failed, consecutiveFailures: status.consecutiveFailures,
+                alert: status.alertRaised, alerts: status.alerts, lastStatus: status.lastStatus, lastError: status.lastError)
+        }
+        let deliveries = (hub.dispatcher?.records ?? []).map { record in
+            SimulatorSnapshot.Delivery(
+                name: record.name, status: record.status, error: record.error, blocking: record.blocking,
+                redelivery: record.redelivery, errorCode: record.errorCode, at: text(record.at).text)
+        }
+        let budgets = (limits?.usage(now: now) ?? []).map { usage in
+            SimulatorSnapshot.Budget(
+                client: usage.client, kind: usage.kind.rawValue, used: usage.used, limit: usage.limit,
+                resetsAt: text(usage.resetsAt).text)
+        }
+        return SimulatorSnapshot(
+            now: text(now).text, mode: configuration.mode.rawValue, callbackURL: configuration.callbackURL,
+            bookings: bookings, calendars: calendars, slotWindows: windows, breaks: breaks, addressServices: services,
+            tokensIssued: tokens.issued, pings: pingStatus, deliveries: deliveries, pullQueue: hub.queue.count(now: now),
+            failedPushes: hub.redelivery.pending, releases: hub.redelivery.releases, requestsTotal: requests.total,
+            requests: requests.entries.map {
+                SimulatorSnapshot.Request(method: $0.method, path: $0.path, status: $0.status, at: $0.at, fault: $0.fault)
+            },
+            rateLimits: budgets, faults: faults.plan, faultsInjected: faults.injected)
+    }
+}

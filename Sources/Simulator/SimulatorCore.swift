@@ -1,0 +1,49 @@
+import DocplannerAPI
+import Dispatch
+import Foundation
+import Logging
+
+/// The parts of a running simulator, shared by its routes and threads.
+final class SimulatorCore: Sendable {
+    let configuration: SimulatorConfiguration
+    let clock: any DocplannerClock
+    let logger: Logger
+    let store: SimulatorStore
+    let tokens: TokenIssuer
+    let limits: RateLimitWindows?
+    let faults: FaultInjector
+    let hub: NotificationHub
+    let pings: PingMonitor?
+    let requests = RequestLog()
+    /// Admin actions run here one at a time, off the event loop: they wait for callbacks.
+    let actions = DispatchQueue(label: "dpbridge.simulator.actions")
+
+    init(configuration: SimulatorConfiguration, clock: any DocplannerClock, logger: Logger) {
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        store = SimulatorStore(SimulatorDataset.make(now: clock.now(), timeZone: configuration.timeZone))
+        tokens = TokenIssuer(
+            clientID: configuration.clientID, clientSecret: configuration.clientSecret,
+            lifetime: configuration.tokenLifetime)
+        limits = configuration.rateLimits.map { RateLimitWindows(policy: $0, timeZone: configuration.timeZone) }
+        faults = FaultInjector(configuration.faults)
+        let dispatcher = configuration.callbackURL.map {
+            CallbackDispatcher(
+                url: $0, headers: configuration.callbackHeaders, timeout: configuration.callbackTimeout, logger: logger)
+        }
+        hub = NotificationHub(configuration: configuration, dispatcher: dispatcher, logger: logger)
+        pings = dispatcher.map {
+            PingMonitor(
+                dispatcher: $0, interval: configuration.pingInterval, threshold: configuration.pingAlertThreshold,
+                clock: clock, logger: logger)
+        }
+    }
+
+    var timeZone: TimeZone { configuration.timeZone }
+
+    /// `date` as Docplanner writes it.
+    func text(_ seconds: Double) -> DocplannerDateTime {
+        DocplannerDateTime(Date(timeIntervalSince1970: seconds), timeZone: timeZone)
+    }
+}

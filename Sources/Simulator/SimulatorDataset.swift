@@ -1,0 +1,132 @@
+import DocplannerAPI
+import Foundation
+
+/// The deterministic starting state: one facility with two doctors and three addresses,
+/// a service dictionary, insurance providers, a week of slots, a break, and bookings.
+/// Dates are relative to the start of `now`'s day in `timeZone`, so the same clock gives
+/// the same state.
+///
+/// | address | doctor | notes |
+/// |---|---|---|
+/// | 111 Example hospital | 123 | premium, calendar enabled, slots 09:00–13:00 days 1–7, payment account A |
+/// | 112 Online consultations | 123 | online only, slots 14:00–16:00 days 1–7, payment account B |
+/// | 221 Branch clinic | 234 | basic (not commercial), calendar disabled |
+enum SimulatorDataset {
+    static func make(now: Double, timeZone: TimeZone) -> SimulatorState {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let today = calendar.startOfDay(for: Date(timeIntervalSince1970: now))
+        func at(day: Int, _ hour: Int, _ minute: Int = 0) -> Date {
+            let midnight = calendar.date(byAdding: .day, value: day, to: today)!
+            return calendar.date(bySettingHour: hour, minute: minute, second: 0, of: midnight)!
+        }
+
+        var state = SimulatorState()
+        state.facilities = [
+            .init(id: "1", name: "Sample hospital"),
+            .init(id: "2", name: "Another sample hospital"),
+        ]
+        state.doctors = [
+            .init(
+                id: "123", facilityID: "1", name: "Sample", surname: "Doctor 123",
+                specializations: [("12", "Specialization example 12")], licenseNumbers: ["PWZ 1234567"]),
+            .init(
+                id: "234", facilityID: "1", name: "Sample", surname: "Doctor 234",
+                specializations: [("13", "Specialization example 13")], licenseNumbers: []),
+        ]
+        state.addresses = [
+            .init(
+                id: "111", facilityID: "1", doctorID: "123", name: "Example hospital", cityName: "Some city",
+                postCode: "00-001", street: "Some street 1", isOnlineOnly: false, commercialType: "premium",
+                insuranceSupport: "private_and_insurance", visitPayment: true, paymentAccount: "A",
+                calendarEnabled: true),
+            .init(
+                id: "112", facilityID: "1", doctorID: "123", name: "Online consultations", cityName: "Some city",
+                postCode: "00-001", street: "Some street 1", isOnlineOnly: true, commercialType: "premium",
+                insuranceSupport: "private", visitPayment: false, paymentAccount: "B", calendarEnabled: true),
+            .init(
+                id: "221", facilityID: "1", doctorID: "234", name: "Branch clinic", cityName: "Other city",
+                postCode: "00-002", street: "Other street 2", isOnlineOnly: false, commercialType: "basic",
+                insuranceSupport: "private", visitPayment: false, paymentAccount: "A", calendarEnabled: false),
+        ]
+        state.services = [
+            .init(id: "1", name: "USG", specializationIDs: ["12"]),
+            .init(id: "2", name: "EKG", specializationIDs: ["12", "13"]),
+            .init(id: "3", name: "EEG", specializationIDs: ["13"]),
+            .init(id: "4", name: "Online consultation", specializationIDs: ["12", "13"]),
+        ]
+        state.addressServices = [
+            .init(
+                id: "101", addressID: "111", serviceID: "1", name: "USG", price: 100, isPriceFrom: false,
+                description: "Description of service", isVisible: true, defaultDuration: 30,
+                allowedPatients: AllowedPatients(minimumAge: 18, maximumAge: 65), customName: nil, isDefault: true),
+            .init(
+                id: "102", addressID: "111", serviceID: "2", name: "EKG", price: 80, isPriceFrom: true,
+                description: nil, isVisible: true, defaultDuration: 15, allowedPatients: nil, customName: nil,
+                isDefault: false),
+            .init(
+                id: "121", addressID: "112", serviceID: "4", name: "Online consultation", price: 120,
+                isPriceFrom: false, description: nil, isVisible: true, defaultDuration: 20, allowedPatients: nil,
+                customName: nil, isDefault: true),
+            .init(
+                id: "201", addressID: "221", serviceID: "3", name: "EEG", price: nil, isPriceFrom: false,
+                description: nil, isVisible: false, defaultDuration: 45, allowedPatients: nil, customName: nil,
+                isDefault: true),
+        ]
+        state.insuranceProviders = [
+            .init(id: "1", name: "Insurance provider 1", plans: [("999", "Insurance plan 999"), ("1000", "Insurance plan 1000")]),
+            .init(id: "2", name: "Insurance provider 2", plans: []),
+            .init(id: "52", name: "Axa", plans: [("11", "Axa Basic")]),
+        ]
+        state.addressInsurance = [
+            .init(addressID: "111", providerID: "1", planIDs: ["999"]),
+            .init(addressID: "111", providerID: "52", planIDs: []),
+        ]
+        for day in 1...7 {
+            state.slots["111", default: []].append(
+                .init(
+                    start: at(day: day, 9), end: at(day: day, 13),
+                    services: [.init(addressServiceID: "101", duration: 30), .init(addressServiceID: "102", duration: 15)],
+                    insuranceAccepted: "with-and-without-insurance", insuranceProviders: []))
+            state.slots["112", default: []].append(
+                .init(
+                    start: at(day: day, 14), end: at(day: day, 16),
+                    services: [.init(addressServiceID: "121", duration: 20)],
+                    insuranceAccepted: "without-insurance-only", insuranceProviders: []))
+        }
+        state.breaks = [
+            .init(id: "500001", addressID: "111", since: at(day: 2, 11), till: at(day: 2, 11, 30), description: "Staff meeting")
+        ]
+        let patient = Patient(
+            name: "Abraham", surname: "Lincoln", email: "example@example.com", phone: "+48123123123",
+            birthDate: "1985-01-01", nin: "894237492", gender: "m", isReturning: false, insuranceNumber: "CARD-7654321")
+        let booked = at(day: -3, 12)
+        func booking(
+            _ id: String, day: Int, _ hour: Int, _ minute: Int, service: String, duration: Int, by: String
+        ) -> SimulatorState.BookingRecord {
+            .init(
+                id: id, facilityID: "1", doctorID: "123", addressID: "111", status: "booked",
+                start: at(day: day, hour, minute), duration: duration, bookedBy: by, bookedAt: booked,
+                addressServiceID: service, patient: patient, comment: "Booked in the dataset")
+        }
+        var past = booking("700001", day: -1, 10, 0, service: "101", duration: 30, by: "user")
+        past.presence = nil
+        var paid = booking("700004", day: 2, 10, 0, service: "101", duration: 30, by: "user")
+        paid.visitPayment = true
+        paid.visitPaymentStatus = "successful"
+        var canceled = booking("700005", day: 3, 9, 0, service: "102", duration: 15, by: "user")
+        canceled.status = "canceled"
+        canceled.canceledBy = "user"
+        canceled.canceledAt = at(day: -2, 8)
+        var insured = booking("700003", day: 1, 10, 0, service: "101", duration: 30, by: "user")
+        insured.insurance = Insurance(id: "52", name: "Axa", plan: "Axa Basic", planID: "11")
+        state.bookings = [
+            past,
+            booking("700002", day: 1, 9, 0, service: "101", duration: 30, by: "doctor"),
+            insured,
+            paid,
+            canceled,
+        ]
+        return state
+    }
+}

@@ -1,0 +1,206 @@
+import Curl
+import DocplannerAPI
+import Foundation
+import HTTP1
+import Simulator
+import Synchronization
+import Testing
+import TestSupport
+
+/// A clock for tests. Time moves only through `advance(by:)`, or — with `autoAdvance` — by
+/// jumping straight to any deadline a caller waits for, so nothing really sleeps. The
+/// simulator and the client share one, so token lifetimes, rate windows, pings and the
+/// hourly release are all tested without waiting.
+final class TestClock: DocplannerClock {
+    private let current: Mutex<Double>
+    let autoAdvance: Bool
+
+    /// 1_800_000_000 is 2027-01-15T09:00:00+01:00.
+    init(start: Double = 1_800_000_000, autoAdvance: Bool = false) {
+        current = Mutex(start)
+        self.autoAdvance = autoAdvance
+    }
+
+    func now() -> Double { current.withLock { $0 } }
+
+    func advance(by seconds: Double) { current.withLock { $0 += seconds } }
+
+    func wait(on condition: NSCondition, until deadline: Double?) {
+        if autoAdvance, let deadline {
+            current.withLock { $0 = max($0, deadline) }
+            return
+        }
+        // Waiters re-check their state; a short real wait notices `advance(by:)` promptly.
+        _ = condition.wait(until: Date().addingTimeInterval(0.005))
+    }
+}
+
+/// The calendars' and the client's time zone in these tests: UTC+1 without DST.
+let testTimeZone = TimeZone(secondsFromGMT: 3600)!
+
+/// 2027-01-15T00:00:00+01:00: the dataset's "today" with the default test clock.
+let today = Date(timeIntervalSince1970: 1_800_000_000 - 9 * 3600)
+
+/// `today` plus `days`, at `hour:minute` (UTC+1).
+func day(_ days: Int, _ hour: Int = 0, _ minute: Int = 0) -> Date {
+    today.addingTimeInterval(Double(days) * 86400 + Double(hour) * 3600 + Double(minute) * 60)
+}
+
+/// `date` as the simulator writes it (`2027-01-16T09:00:00+01:00`).
+func text(_ date: Date) -> String { DocplannerDateTime.format(date, timeZone: testTimeZone) }
+
+/// A started simulator on a free loopback port, stopped by `stop()`.
+func startSimulator(
+    clock: TestClock = TestClock(), callbackURL: String? = nil, mode: SimulatorConfiguration.NotificationMode = .push,
+    pingInterval: Double? = nil, rateLimits: RateLimitPolicy? = .docplanner, tokenLifetime: Int = 3600,
+    realTimeBooking: Bool = true, replaceSlotsProcessingTime: Double = 0, faults: SimulatorFaults = SimulatorFaults()
+) throws -> DocplannerSimulator {
+    let configuration = SimulatorConfiguration(
+        clientID: "test-client", clientSecret: "test-client-secret", tokenLifetime: tokenLifetime,
+        rateLimits: rateLimits, callbackURL: callbackURL, mode: mode, pingInterval: pingInterval,
+        realTimeBooking: realTimeBooking, blockingTimeout: .seconds(5), callbackTimeout: .seconds(5),
+        replaceSlotsProcessingTime: replaceSlotsProcessingTime, timeZone: testTimeZone, faults: faults)
+    let simulator = DocplannerSimulator(configuration: configuration, clock: clock)
+    try simulator.start()
+    return simulator
+}
+
+/// A client of `simulator` on the same clock.
+func makeClient(
+    of simulator: DocplannerSimulator, clock: TestClock, secret: String = "test-client-secret",
+    rateLimits: RateLimitPolicy = .docplanner, maxRateLimitWait: Double? = nil
+) -> DocplannerClient {
+    let configuration = DocplannerConfiguration(
+        apiBaseURL: simulator.apiBaseURL, tokenURL: simulator.tokenURL, clientID: "test-client", clientSecret: secret,
+        timeZone: testTimeZone, requestTimeout: .seconds(10), rateLimits: rateLimits)
+    return DocplannerClient(configuration: configuration, clock: clock, maxRateLimitWait: maxRateLimitWait)
+}
+
+/// A simulator and a client of it, for tests of API calls.
+struct APIFixture {
+    let clock: TestClock
+    let simulator: DocplannerSimulator
+    let client: DocplannerClient
+
+    init(clock: TestClock = TestClock(), replaceSlotsProcessingTime: Double = 0, rateLimits: RateLimitPolicy? = .docplanner) throws {
+        self.clock = clock
+        simulator = try startSimulator(clock: clock, rateLimits: rateLimits, replaceSlotsProcessingTime: replaceSlotsProcessingTime)
+        client = makeClient(of: simulator, clock: clock)
+    }
+
+    func stop() { simulator.stop() }
+
+    /// Statuses of the API requests the simulator answered, in order.
+    var statuses: [Int] { simulator.snapshot().requests.map(\.status) }
+}
+
+/// Plain HTTP to the simulator (admin API, hand-made requests), with libcurl.
+struct RawHTTP {
+    static let http = CurlClient(configuration: .init(timeout: .seconds(20)))
+
+    static func send(
+        _ method: CurlMethod, _ url: String, json: String? = nil, headers: CurlHeaders = [:]
+    ) throws -> CurlResponse {
+        var all = headers
+        if json != nil { all.add("Content-Type", "application/json") }
+        return try http.perform(CurlRequest(method: method, url: url, headers: all, body: json.map { Data($0.utf8) }))
+    }
+
+    /// `POST {simulator}/_sim/{action}` with a JSON body; the answer as a JSON object.
+    static func admin(_ simulator: DocplannerSimulator, _ action: String, _ json: String) throws -> (Int, [String: JSONValue]) {
+        let response = try send(.post, simulator.baseURL + "/_sim/" + action, json: json)
+        let object = (try? JSONDecoder().decode([String: JSONValue].self, from: response.body)) ?? [:]
+        return (response.status, object)
+    }
+
+    /// A bearer token for hand-made API requests.
+    static func token(_ simulator: DocplannerSimulator) throws -> String {
+        let response = try http.perform(
+            CurlRequest(
+                method: .post, url: simulator.tokenURL, headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                body: Data("grant_type=client_credentials&scope=integration".utf8),
+                basicAuth: ("test-client", "test-client-secret")))
+        let object = try JSONDecoder().decode([String: JSONValue].self, from: response.body)
+        return try #require(object["access_token"]?.stringValue)
+    }
+}
+
+/// A local HTTP1 server standing in for the integration's callback URL: records every
+/// request and answers as `answer` says (200 `{"status":"ok"}` by default).
+final class CallbackReceiver: Sendable {
+    struct Received: Sendable {
+        var method: String
+        var body: [UInt8]
+        var headers: [(name: String, value: String)]
+
+        var json: [String: JSONValue]? { try? JSONDecoder().decode([String: JSONValue].self, from: Data(body)) }
+        var name: String? { json?["name"]?.stringValue }
+    }
+
+    /// What the route closures share with the test.
+    private final class Shared: Sendable {
+        let received = Mutex<[Received]>([])
+        let policy = Mutex<@Sendable (String?, String) -> HTTPResponse>({ _, _ in
+            HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(#"{"status":"ok"}"#.utf8))
+        })
+    }
+
+    private let server: HTTPServer
+    private let shared: Shared
+    let port: Int
+
+    var url: String { "http://127.0.0.1:\(port)/callbacks/test-secret" }
+
+    init() throws {
+        let shared = Shared()
+        self.shared = shared
+        var router = Router()
+        for method in ["GET", "POST", "HEAD"] {
+            router.add(method, "/callbacks/test-secret") { request, responder in
+                let entry = Received(method: request.method, body: request.body, headers: request.headers.fields)
+                shared.received.withLock { $0.append(entry) }
+                let answer = shared.policy.withLock { $0 }
+                responder.respond(answer(entry.name, request.method))
+            }
+        }
+        server = HTTPServer(router: router)
+        port = try server.bind(host: "127.0.0.1", port: 0)
+        try server.start()
+    }
+
+    /// How to answer: given the event name (nil for a ping) and the method.
+    func answer(_ policy: @escaping @Sendable (_ event: String?, _ method: String) -> HTTPResponse) {
+        shared.policy.withLock { $0 = policy }
+    }
+
+    /// Answers every request with `status` (and `body` as JSON).
+    func answerAll(_ status: Int, body: String = "{}") {
+        answer { _, _ in HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: Array(body.utf8)) }
+    }
+
+    var requests: [Received] { shared.received.withLock { $0 } }
+    /// The events received (POSTs with a name), in order.
+    var events: [Received] { requests.filter { $0.name != nil } }
+    var pings: [Received] { requests.filter { $0.method == "GET" } }
+
+    /// Waits (up to 10 s) until `condition` holds for the received requests.
+    func waitUntil(_ condition: ([Received]) -> Bool) throws {
+        let deadline = Date().addingTimeInterval(10)
+        while !condition(requests) {
+            guard Date() < deadline else { throw CocoaError(.executableLoad, userInfo: [NSDebugDescriptionErrorKey: "timed out"]) }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+    }
+
+    func stop() { server.shutdown(deadline: .seconds(1)) }
+}
+
+/// Waits (up to 10 s, real time) until `condition` holds.
+func eventually(_ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(10)
+    while !condition() {
+        if Date() >= deadline { return false }
+        Thread.sleep(forTimeInterval: 0.005)
+    }
+    return true
+}
