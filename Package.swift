@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "dpbridge",
             dependencies: [
-                "Daemon",
+                "Daemon", "Simulator", "DocplannerAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
