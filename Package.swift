@@ -41,6 +41,10 @@ let package = Package(
         .target(name: "Curl", dependencies: ["CCurl", "CCurlShim"]),
         .target(name: "Store", dependencies: ["CSQLite"]),
         .target(name: "DocplannerAPI", dependencies: ["Curl"]),
+        .target(name: "Partner", dependencies: ["Store"]),
+        .target(
+            name: "Sync",
+            dependencies: ["Store", "DocplannerAPI", "Partner", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Systemd",
             dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
@@ -50,7 +54,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "HTTP1", "Store", "Systemd", "DocplannerAPI",
+                "HTTP1", "Store", "Systemd", "DocplannerAPI", "Partner", "Sync",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
@@ -77,6 +81,8 @@ let package = Package(
         .testTarget(
             name: "DocplannerAPITests", dependencies: ["DocplannerAPI", "Curl", "TestSupport"],
             resources: [.copy("Fixtures")]),
+        .testTarget(name: "PartnerTests", dependencies: ["Partner", "Store", "TestSupport"]),
+        .testTarget(name: "SyncTests", dependencies: ["Sync", "Partner", "Store", "DocplannerAPI", "TestSupport"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"]),
         .testTarget(

@@ -1,7 +1,9 @@
 import Foundation
 import HTTP1
 import Logging
+import Partner
 import Store
+import Sync
 import Systemd
 
 /// The running daemon: opens the store, starts the listeners, reports to systemd, and
@@ -21,10 +23,32 @@ public enum DaemonRuntime {
             throw StartupError.store(path: configuration.storePath, reason: "\(error)")
         }
 
+        let workers: InboundWorkers?
+        switch configuration.partner {
+        case .embedded(let path):
+            let partner: EmbeddedPartner
+            do {
+                try ensureParentDirectory(of: path)
+                partner = try EmbeddedPartner(path: path)
+            } catch {
+                store.close()
+                throw StartupError.partner(reason: "\(error)")
+            }
+            let processor = InboundProcessor(queue: store.inbox, partner: partner, logger: logger)
+            workers = InboundWorkers(
+                queue: store.inbox, processor: processor, count: configuration.workers.inbound, logger: logger)
+        case .http:
+            workers = nil
+            logger.error(
+                "partner.adapter http is not available in this version: events are stored in the inbox and wait there",
+                metadata: ["event": "partner-missing"])
+        }
+
         let health = DaemonHealth()
         let endpoint = CallbackEndpoint(
             secret: configuration.callback.secret, apiKeyHeader: configuration.callback.apiKeyHeader,
-            apiKey: configuration.callback.apiKey, store: store, health: health, logger: logger)
+            apiKey: configuration.callback.apiKey, store: store, health: health, logger: logger,
+            onStored: { workers?.wake() })
         var publicRoutes = Router()
         endpoint.register(on: &publicRoutes)
         let server = HTTPServer(configuration: serverConfiguration(configuration.http), router: publicRoutes)
@@ -47,6 +71,7 @@ public enum DaemonRuntime {
             store.close()
             throw StartupError.listener(reason: "\(error)")
         }
+        workers?.start()
 
         logger.info(
             "dpbridge started",
@@ -76,6 +101,7 @@ public enum DaemonRuntime {
                 logger.notice("stopping: draining connections", metadata: ["event": "stopping", "signal": "\(name)"])
                 server.shutdown(deadline: .seconds(10))
                 adminServer.shutdown(deadline: .seconds(2))
+                workers?.stop()
                 watchdog.stop()
                 store.close()
                 logger.notice("stopped", metadata: ["event": "stopped"])
@@ -155,11 +181,13 @@ private final class ReloadResult: @unchecked Sendable {
 public enum StartupError: Error, CustomStringConvertible {
     case store(path: String, reason: String)
     case listener(reason: String)
+    case partner(reason: String)
 
     public var description: String {
         switch self {
         case .store(let path, let reason): "cannot open the store at \(path): \(reason)"
         case .listener(let reason): "cannot start the listeners: \(reason)"
+        case .partner(let reason): "cannot open the partner calendar: \(reason)"
         }
     }
 }

@@ -92,10 +92,22 @@ func curl(_ arguments: [String]) throws -> ProcessResult {
         let garbage = try curl(["-d", "{oops", "-o", "/dev/null", "-w", "%{http_code}", daemon.callbackURL])
         #expect(garbage.stdout == "400")
 
+        // An inbound worker applies the event to the embedded partner calendar.
+        var applied = ""
+        for _ in 0..<100 where applied != "555|booked" {
+            applied = (try? runProcess(
+                "/usr/bin/sqlite3",
+                [daemon.directory.file("state/partner.sqlite"),
+                 "SELECT docplanner_booking_id, status FROM bookings"]))?.stdout
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            usleep(50_000)
+        }
+        #expect(applied == "555|booked")
         let status = try curl(["http://127.0.0.1:\(daemon.adminPort)/status"])
         let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
         let inbox = json?["inbox"] as? [String: Any]
-        #expect(inbox?["pending"] as? Int == 1, "\(status.stdout)")
+        #expect(inbox?["pending"] as? Int == 0, "\(status.stdout)")
+        #expect(inbox?["dead"] as? Int == 0, "\(status.stdout)")
         #expect(json?["quarantined"] as? Int == 1)
         #expect(json?["lastPingAgeSeconds"] != nil)
 
@@ -104,6 +116,7 @@ func curl(_ arguments: [String]) throws -> ProcessResult {
         #expect(log.contains("msg=\"callback stored\""))
         #expect(log.contains("booking_id=555"))
         #expect(log.contains("callback already stored (duplicate)"))
+        #expect(log.contains("msg=\"event applied to the partner calendar\""))
         #expect(log.contains("msg=stopped"))
         for secret in [daemon.secret, "run-test-client-secret-value"] {
             #expect(!log.contains(secret))

@@ -14,8 +14,14 @@ final class CallbackEndpoint: Sendable {
     let store: Store
     let health: DaemonHealth
     let logger: Logger
+    /// Called after a new event is committed (wakes an inbound worker).
+    let onStored: @Sendable () -> Void
 
-    init(secret: Secret, apiKeyHeader: String, apiKey: Secret?, store: Store, health: DaemonHealth, logger: Logger) {
+    init(
+        secret: Secret, apiKeyHeader: String, apiKey: Secret?, store: Store, health: DaemonHealth, logger: Logger,
+        onStored: @escaping @Sendable () -> Void = {}
+    ) {
+        self.onStored = onStored
         self.secret = secret
         self.apiKeyHeader = apiKeyHeader
         self.apiKey = apiKey
@@ -91,7 +97,7 @@ final class CallbackEndpoint: Sendable {
             body: request.body, receivedAt: received, sourceAddress: request.remoteAddress, dedupKey: dedupKey,
             eventName: name, orderingKey: orderingKey)
         let fields = metadata
-        store.inbox.enqueue(item) { [health, logger] result in
+        store.inbox.enqueue(item) { [health, logger, onStored] result in
             var metadata = fields
             switch result {
             case .success(let outcome):
@@ -101,6 +107,7 @@ final class CallbackEndpoint: Sendable {
                 if outcome.isDuplicate {
                     logger.info("callback already stored (duplicate)", metadata: metadata)
                 } else {
+                    onStored()
                     logger.info("callback stored", metadata: metadata)
                 }
                 responder.respond(JSONResponses.object(status: 200, ["status": "stored"]))

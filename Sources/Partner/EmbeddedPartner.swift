@@ -1,0 +1,276 @@
+import Foundation
+import Store
+
+/// The default partner system: the clinic's calendar in a SQLite file (schema in
+/// `EmbeddedSchema`, documented in the README) that clinic software reads and writes.
+///
+/// One connection, used under a lock; each `apply` is one transaction that records the
+/// event's key in `applied_events`, so a change and its "applied" mark commit together.
+public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
+    // @unchecked: `database` is used only while `lock` is held.
+    private let database: Database
+    private let lock = NSLock()
+
+    /// Opens (creating and migrating) the calendar at `path`.
+    public init(path: String) throws(PartnerError) {
+        do {
+            database = try Database(path: path)
+            try Migrator(migrations: EmbeddedSchema.migrations).migrate(database)
+        } catch {
+            throw .unavailable("cannot open the partner calendar \(path): \(error)")
+        }
+    }
+
+    public func apply(_ changes: [PartnerChange], eventKey: String, eventTime: Date) throws(PartnerError) -> Bool {
+        let version = eventTime.timeIntervalSince1970
+        return try withDatabase { database throws(StoreError) in
+            try database.transaction { () throws(StoreError) in
+                try database.prepare("INSERT OR IGNORE INTO applied_events (event_key) VALUES (?)").run([.text(eventKey)])
+                guard database.changes == 1 else { return false }
+                try database.execute("UPDATE dpbridge_session SET applying = 1")
+                for change in changes { try Self.write(change, version: version, in: database) }
+                try database.execute("UPDATE dpbridge_session SET applying = 0")
+                return true
+            }
+        }
+    }
+
+    public func isFree(_ calendar: CalendarRef, start: Date, end: Date, ignoring: String?) throws(PartnerError) -> Bool {
+        let from = start.timeIntervalSince1970
+        let to = end.timeIntervalSince1970
+        return try withDatabase { database throws(StoreError) in
+            let bookings = try database.scalar(
+                """
+                SELECT count(*) FROM bookings WHERE doctor_id = ? AND address_id = ? AND status = 'booked'
+                AND start_ts < ? AND end_ts > ? AND (docplanner_booking_id IS NULL OR docplanner_booking_id IS NOT ?)
+                """,
+                .text(calendar.doctorID), .text(calendar.addressID), .real(to), .real(from),
+                ignoring.map { .text($0) } ?? .null)
+            let breaks = try database.scalar(
+                """
+                SELECT count(*) FROM breaks WHERE doctor_id = ? AND address_id = ? AND deleted = 0
+                AND since_ts < ? AND till_ts > ?
+                """,
+                .text(calendar.doctorID), .text(calendar.addressID), .real(to), .real(from))
+            return bookings == 0 && breaks == 0
+        }
+    }
+
+    public func booking(docplannerID: String) throws(PartnerError) -> PartnerBooking? {
+        try withDatabase { database throws(StoreError) in
+            let statement = try database.prepare(
+                """
+                SELECT docplanner_booking_id, facility_id, doctor_id, address_id, start_at, end_at, start_ts, end_ts,
+                service_id, service_name, patient_name, patient_surname, patient_email, patient_phone, comment,
+                status, confirmed, presence, payment_status, moved_from, moved_to, booked_by, canceled_by
+                FROM bookings WHERE docplanner_booking_id = ?
+                """)
+            try statement.bind([.text(docplannerID)])
+            defer { statement.reset() }  // ends the read transaction
+            guard try statement.step() else { return nil }
+            let s = statement
+            let patient = PartnerPatient(name: s.text(10), surname: s.text(11), email: s.text(12), phone: s.text(13))
+            return PartnerBooking(
+                docplannerID: s.text(0) ?? docplannerID,
+                calendar: CalendarRef(facilityID: s.text(1) ?? "", doctorID: s.text(2) ?? "", addressID: s.text(3) ?? ""),
+                startAt: s.text(4), endAt: s.text(5),
+                start: s.isNull(6) ? nil : Date(timeIntervalSince1970: s.double(6)),
+                end: s.isNull(7) ? nil : Date(timeIntervalSince1970: s.double(7)),
+                serviceID: s.text(8), serviceName: s.text(9),
+                patient: patient == PartnerPatient() ? nil : patient, comment: s.text(14),
+                status: PartnerBooking.Status(rawValue: s.text(15) ?? "") ?? .booked, confirmed: s.int(16) != 0,
+                presence: s.text(17), paymentStatus: s.text(18), movedFrom: s.text(19), movedTo: s.text(20),
+                bookedBy: s.text(21), canceledBy: s.text(22))
+        }
+    }
+
+    /// Runs `body` on the connection, mapping SQLite errors: a busy or locked database
+    /// (clinic software holding a write lock) is `unavailable`, anything else too, since
+    /// no SQLite error says the change itself is wrong.
+    func withDatabase<T>(_ body: (Database) throws(StoreError) -> T) throws(PartnerError) -> T {
+        do {
+            lock.lock()
+            defer { lock.unlock() }
+            return try body(database)
+        } catch {
+            throw .unavailable("\(error)")
+        }
+    }
+
+    // MARK: - Writing one change
+
+    private static func write(_ change: PartnerChange, version: Double, in database: Database) throws(StoreError) {
+        switch change {
+        case .booked(let booking):
+            try upsert(booking, status: .booked, version: version, in: database)
+        case .canceled(let booking):
+            try upsert(booking, status: .canceled, version: version, in: database)
+        case .confirmed(let booking):
+            try upsert(booking, status: .booked, version: version, in: database)
+            try database.prepare("UPDATE bookings SET confirmed = 1 WHERE docplanner_booking_id = ?")
+                .run([.text(booking.docplannerID)])
+        case .moved(let old, let new):
+            var old = old
+            old.movedTo = new.docplannerID
+            var new = new
+            new.movedFrom = old.docplannerID
+            try upsert(old, status: .moved, version: version, in: database)
+            try upsert(new, status: .booked, version: version, in: database)
+        case .presence(let id, let calendar, let presence):
+            try ensureBooking(id, calendar, in: database)
+            try database.prepare(
+                """
+                UPDATE bookings SET presence = ?, presence_version = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                WHERE docplanner_booking_id = ? AND presence_version <= ?
+                """
+            ).run([.text(presence), .real(version), .text(id), .real(version)])
+        case .paymentStatus(let id, let calendar, let status):
+            try ensureBooking(id, calendar, in: database)
+            try database.prepare(
+                """
+                UPDATE bookings SET payment_status = ?, payment_version = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                WHERE docplanner_booking_id = ? AND payment_version <= ?
+                """
+            ).run([.text(status), .real(version), .text(id), .real(version)])
+        case .breakSet(let item):
+            try upsert(item, deleted: false, version: version, in: database)
+        case .breakRemoved(let item):
+            try upsert(item, deleted: true, version: version, in: database)
+        case .addressServiceSet(let service):
+            try upsert(service, deleted: false, version: version, in: database)
+        case .addressServiceDeleted(let service):
+            try upsert(service, deleted: true, version: version, in: database)
+        case .address(let calendar, let assigned, let commercialType):
+            try database.prepare(
+                """
+                INSERT INTO addresses (address_id, facility_id, doctor_id, assigned, commercial_type, version)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (address_id) DO UPDATE SET
+                    assigned = CASE WHEN excluded.version >= version THEN coalesce(excluded.assigned, assigned) ELSE assigned END,
+                    commercial_type = CASE WHEN excluded.version >= version
+                        THEN coalesce(excluded.commercial_type, commercial_type) ELSE commercial_type END,
+                    version = max(version, excluded.version)
+                """
+            ).run([
+                .text(calendar.addressID), .text(calendar.facilityID), .text(calendar.doctorID),
+                assigned.map { .integer($0 ? 1 : 0) } ?? .null, commercialType.map { .text($0) } ?? .null,
+                .real(version),
+            ])
+        }
+    }
+
+    /// Inserts or refreshes a booking. Details fill in whatever is known; the status
+    /// changes only when this event is newer than the one that set it (at the same
+    /// time, an end — canceled or moved — wins over booked).
+    private static func upsert(
+        _ booking: PartnerBooking, status: PartnerBooking.Status, version: Double, in database: Database
+    ) throws(StoreError) {
+        func text(_ value: String?) -> StatementValue { value.map { .text($0) } ?? .null }
+        func time(_ value: Date?) -> StatementValue { value.map { .real($0.timeIntervalSince1970) } ?? .null }
+        try database.prepare(
+            """
+            INSERT INTO bookings (docplanner_booking_id, facility_id, doctor_id, address_id, start_at, end_at,
+                start_ts, end_ts, service_id, service_name, patient_name, patient_surname, patient_email,
+                patient_phone, comment, status, moved_from, moved_to, booked_by, canceled_by, origin, status_version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'docplanner', ?)
+            ON CONFLICT (docplanner_booking_id) DO UPDATE SET
+                start_at = coalesce(excluded.start_at, start_at), end_at = coalesce(excluded.end_at, end_at),
+                start_ts = coalesce(excluded.start_ts, start_ts), end_ts = coalesce(excluded.end_ts, end_ts),
+                service_id = coalesce(excluded.service_id, service_id),
+                service_name = coalesce(excluded.service_name, service_name),
+                patient_name = coalesce(excluded.patient_name, patient_name),
+                patient_surname = coalesce(excluded.patient_surname, patient_surname),
+                patient_email = coalesce(excluded.patient_email, patient_email),
+                patient_phone = coalesce(excluded.patient_phone, patient_phone),
+                comment = coalesce(excluded.comment, comment),
+                moved_from = coalesce(excluded.moved_from, moved_from),
+                moved_to = coalesce(excluded.moved_to, moved_to),
+                booked_by = coalesce(excluded.booked_by, booked_by),
+                canceled_by = coalesce(excluded.canceled_by, canceled_by),
+                status = CASE
+                    WHEN excluded.status_version > status_version THEN excluded.status
+                    WHEN excluded.status_version = status_version AND status = 'booked' THEN excluded.status
+                    ELSE status END,
+                status_version = max(status_version, excluded.status_version),
+                updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+            """
+        ).run([
+            .text(booking.docplannerID), .text(booking.calendar.facilityID), .text(booking.calendar.doctorID),
+            .text(booking.calendar.addressID), text(booking.startAt), text(booking.endAt), time(booking.start),
+            time(booking.end), text(booking.serviceID), text(booking.serviceName), text(booking.patient?.name),
+            text(booking.patient?.surname), text(booking.patient?.email), text(booking.patient?.phone),
+            text(booking.comment), .text(status.rawValue), text(booking.movedFrom), text(booking.movedTo),
+            text(booking.bookedBy), text(booking.canceledBy), .real(version),
+        ])
+    }
+
+    /// A booking row to hang presence or payment on when that event comes first; its
+    /// status version 0 lets the booking's own event fill it in.
+    private static func ensureBooking(_ id: String, _ calendar: CalendarRef, in database: Database) throws(StoreError) {
+        try database.prepare(
+            """
+            INSERT OR IGNORE INTO bookings (docplanner_booking_id, facility_id, doctor_id, address_id, origin)
+            VALUES (?, ?, ?, ?, 'docplanner')
+            """
+        ).run([.text(id), .text(calendar.facilityID), .text(calendar.doctorID), .text(calendar.addressID)])
+    }
+
+    private static func upsert(_ item: PartnerBreak, deleted: Bool, version: Double, in database: Database) throws(StoreError) {
+        try database.prepare(
+            """
+            INSERT INTO breaks (docplanner_break_id, facility_id, doctor_id, address_id, since, till, since_ts,
+                till_ts, description, deleted, origin, version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'docplanner', ?)
+            ON CONFLICT (docplanner_break_id) DO UPDATE SET
+                since = CASE WHEN excluded.version >= version THEN coalesce(excluded.since, since) ELSE since END,
+                till = CASE WHEN excluded.version >= version THEN coalesce(excluded.till, till) ELSE till END,
+                since_ts = CASE WHEN excluded.version >= version THEN coalesce(excluded.since_ts, since_ts) ELSE since_ts END,
+                till_ts = CASE WHEN excluded.version >= version THEN coalesce(excluded.till_ts, till_ts) ELSE till_ts END,
+                description = coalesce(excluded.description, description),
+                deleted = CASE
+                    WHEN excluded.version > version THEN excluded.deleted
+                    WHEN excluded.version = version THEN max(deleted, excluded.deleted)
+                    ELSE deleted END,
+                version = max(version, excluded.version),
+                updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+            """
+        ).run([
+            .text(item.docplannerID), .text(item.calendar.facilityID), .text(item.calendar.doctorID),
+            .text(item.calendar.addressID), item.since.map { .text($0) } ?? .null, item.till.map { .text($0) } ?? .null,
+            item.sinceDate.map { .real($0.timeIntervalSince1970) } ?? .null,
+            item.tillDate.map { .real($0.timeIntervalSince1970) } ?? .null,
+            item.description.map { .text($0) } ?? .null, .integer(deleted ? 1 : 0), .real(version),
+        ])
+    }
+
+    private static func upsert(
+        _ service: PartnerAddressService, deleted: Bool, version: Double, in database: Database
+    ) throws(StoreError) {
+        func text(_ value: String?) -> StatementValue { value.map { .text($0) } ?? .null }
+        func int(_ value: Int?) -> StatementValue { value.map { .integer(Int64($0)) } ?? .null }
+        try database.prepare(
+            """
+            INSERT INTO address_services (docplanner_address_service_id, facility_id, doctor_id, address_id,
+                service_id, name, price, is_price_from, duration, deleted, version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (docplanner_address_service_id) DO UPDATE SET
+                service_id = coalesce(excluded.service_id, service_id),
+                name = CASE WHEN excluded.version >= version THEN coalesce(excluded.name, name) ELSE name END,
+                price = CASE WHEN excluded.version >= version THEN coalesce(excluded.price, price) ELSE price END,
+                is_price_from = CASE WHEN excluded.version >= version
+                    THEN coalesce(excluded.is_price_from, is_price_from) ELSE is_price_from END,
+                duration = CASE WHEN excluded.version >= version THEN coalesce(excluded.duration, duration) ELSE duration END,
+                deleted = CASE
+                    WHEN excluded.version > version THEN excluded.deleted
+                    WHEN excluded.version = version THEN max(deleted, excluded.deleted)
+                    ELSE deleted END,
+                version = max(version, excluded.version)
+            """
+        ).run([
+            .text(service.docplannerID), .text(service.calendar.facilityID), .text(service.calendar.doctorID),
+            .text(service.calendar.addressID), text(service.serviceID), text(service.name), int(service.price),
+            service.isPriceFrom.map { .integer($0 ? 1 : 0) } ?? .null, int(service.duration),
+            .integer(deleted ? 1 : 0), .real(version),
+        ])
+    }
+}

@@ -1,0 +1,72 @@
+import DocplannerAPI
+import Foundation
+import Partner
+
+/// Answers Docplanner's blocking questions (`slot-booking`, `booking-moving`) from the
+/// partner calendar: approve when the time is free there, deny with an `error_code` from
+/// Docplanner's dictionary otherwise, so the patient sees why.
+public struct BookingDecider: Sendable {
+    /// The `error_code` sent for each kind of denial (configurable: the dictionary is
+    /// Docplanner's, per marketplace).
+    public struct ErrorCodes: Sendable, Equatable {
+        public var slotTaken: String
+        public var notBookable: String
+        public var unavailable: String
+
+        public init(slotTaken: String, notBookable: String, unavailable: String) {
+            self.slotTaken = slotTaken
+            self.notBookable = notBookable
+            self.unavailable = unavailable
+        }
+    }
+
+    /// The answer to one question.
+    public enum Decision: Sendable, Equatable {
+        case approve
+        case deny(code: String, reason: String)
+    }
+
+    let partner: any PartnerSystem
+    let codes: ErrorCodes
+
+    public init(partner: any PartnerSystem, codes: ErrorCodes) {
+        self.partner = partner
+        self.codes = codes
+    }
+
+    /// Decides `notification`, which must be a blocking event; any other is approved
+    /// (nothing to decide).
+    public func decide(_ notification: DocplannerNotification) -> Decision {
+        let place = notification.event.place
+        let request: VisitBookingRequest?
+        let moving: String?
+        switch notification.event {
+        case .slotBooking(let data):
+            request = data.visitBookingRequest
+            moving = nil
+        case .bookingMoving(let data):
+            request = data.creatingBooking
+            moving = data.cancelingBooking?.id
+        default:
+            return .approve
+        }
+        guard let doctor = place.doctor?.id, let address = place.address?.id, !doctor.isEmpty, !address.isEmpty else {
+            return .deny(code: codes.notBookable, reason: "the event names no doctor and address")
+        }
+        guard let start = request?.startAt?.date else {
+            return .deny(code: codes.notBookable, reason: "the event has no start_at")
+        }
+        let end =
+            request?.endAt?.date
+            ?? request?.duration.map { start.addingTimeInterval(Double($0) * 60) }
+            ?? start.addingTimeInterval(60)
+        guard end > start else { return .deny(code: codes.notBookable, reason: "end_at is not after start_at") }
+        let calendar = CalendarRef(facilityID: place.facility?.id ?? "", doctorID: doctor, addressID: address)
+        do {
+            if try partner.isFree(calendar, start: start, end: end, ignoring: moving) { return .approve }
+            return .deny(code: codes.slotTaken, reason: "the time is taken in the clinic calendar")
+        } catch {
+            return .deny(code: codes.unavailable, reason: error.description)
+        }
+    }
+}

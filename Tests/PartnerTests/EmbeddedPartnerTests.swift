@@ -1,0 +1,138 @@
+import Foundation
+import Partner
+import Store
+import TestSupport
+import Testing
+
+@Suite struct EmbeddedPartnerTests {
+    let directory: TemporaryDirectory
+    let partner: EmbeddedPartner
+    let calendar = CalendarRef(facilityID: "1", doctorID: "123", addressID: "111")
+
+    init() throws {
+        directory = try TemporaryDirectory(prefix: "dpbridge-partner")
+        partner = try EmbeddedPartner(path: directory.file("partner.sqlite"))
+    }
+
+    func booking(_ id: String, at hour: Int = 10, minutes: Int = 30) -> PartnerBooking {
+        let start = Date(timeIntervalSince1970: 1_800_000_000 + Double(hour) * 3600)
+        return PartnerBooking(
+            docplannerID: id, calendar: calendar, startAt: "start-\(hour)", endAt: "end-\(hour)", start: start,
+            end: start.addingTimeInterval(Double(minutes) * 60), serviceName: "consultation",
+            patient: PartnerPatient(name: "Jan", surname: "Kowalski"))
+    }
+
+    func time(_ seconds: Double) -> Date { Date(timeIntervalSince1970: 1_700_000_000 + seconds) }
+
+    @Test func bookedThenCanceled() throws {
+        #expect(try partner.apply([.booked(booking("b1"))], eventKey: "k1", eventTime: time(1)))
+        #expect(try partner.booking(docplannerID: "b1")?.status == .booked)
+        #expect(try partner.apply([.canceled(booking("b1"))], eventKey: "k2", eventTime: time(2)))
+        let stored = try #require(try partner.booking(docplannerID: "b1"))
+        #expect(stored.status == .canceled)
+        #expect(stored.patient?.surname == "Kowalski")
+    }
+
+    @Test func cancelArrivingBeforeTheBookingEndsCanceled() throws {
+        var canceled = booking("b2")
+        canceled.patient = nil
+        #expect(try partner.apply([.canceled(canceled)], eventKey: "k-cancel", eventTime: time(20)))
+        #expect(try partner.apply([.booked(booking("b2"))], eventKey: "k-book", eventTime: time(10)))
+        let stored = try #require(try partner.booking(docplannerID: "b2"))
+        #expect(stored.status == .canceled)
+        #expect(stored.patient?.name == "Jan", "the late event still fills in details")
+    }
+
+    @Test func sameEventTwiceChangesNothing() throws {
+        #expect(try partner.apply([.booked(booking("b3"))], eventKey: "same", eventTime: time(1)))
+        #expect(try partner.apply([.canceled(booking("b3"))], eventKey: "same", eventTime: time(2)) == false)
+        #expect(try partner.booking(docplannerID: "b3")?.status == .booked)
+    }
+
+    @Test func moveEndsTheOldBookingAndCreatesTheNew() throws {
+        _ = try partner.apply([.booked(booking("old"))], eventKey: "a", eventTime: time(1))
+        _ = try partner.apply([.moved(old: booking("old"), new: booking("new", at: 12))], eventKey: "b", eventTime: time(2))
+        let old = try #require(try partner.booking(docplannerID: "old"))
+        let new = try #require(try partner.booking(docplannerID: "new"))
+        #expect(old.status == .moved && old.movedTo == "new")
+        #expect(new.status == .booked && new.movedFrom == "old")
+        #expect(try partner.isFree(calendar, start: booking("x").start!, end: booking("x").end!, ignoring: nil))
+        #expect(try !partner.isFree(calendar, start: booking("x", at: 12).start!, end: booking("x", at: 12).end!, ignoring: nil))
+    }
+
+    @Test func presenceAndPaymentBeforeTheBookingAreKept() throws {
+        _ = try partner.apply([.presence(bookingID: "b4", calendar: calendar, presence: "PRESENT")], eventKey: "p", eventTime: time(5))
+        _ = try partner.apply([.paymentStatus(bookingID: "b4", calendar: calendar, status: "paid")], eventKey: "q", eventTime: time(6))
+        _ = try partner.apply([.booked(booking("b4"))], eventKey: "r", eventTime: time(1))
+        _ = try partner.apply([.presence(bookingID: "b4", calendar: calendar, presence: "ABSENT")], eventKey: "s", eventTime: time(2))
+        let stored = try #require(try partner.booking(docplannerID: "b4"))
+        #expect(stored.status == .booked)
+        #expect(stored.presence == "PRESENT", "an older presence does not overwrite a newer one")
+        #expect(stored.paymentStatus == "paid")
+        #expect(stored.startAt == "start-10")
+    }
+
+    @Test func confirmationKeepsTheStatusAndSetsTheFlag() throws {
+        _ = try partner.apply([.canceled(booking("b5"))], eventKey: "c", eventTime: time(9))
+        _ = try partner.apply([.confirmed(booking("b5"))], eventKey: "d", eventTime: time(3))
+        let stored = try #require(try partner.booking(docplannerID: "b5"))
+        #expect(stored.status == .canceled)
+        #expect(stored.confirmed)
+    }
+
+    @Test func freeTimeAccountsForBookingsBreaksAndTheMovingBooking() throws {
+        let visit = booking("b6", at: 9)
+        #expect(try partner.isFree(calendar, start: visit.start!, end: visit.end!, ignoring: nil))
+        _ = try partner.apply([.booked(visit)], eventKey: "e", eventTime: time(1))
+        #expect(try !partner.isFree(calendar, start: visit.start!.addingTimeInterval(600), end: visit.end!, ignoring: nil))
+        #expect(try partner.isFree(calendar, start: visit.end!, end: visit.end!.addingTimeInterval(1800), ignoring: nil))
+        #expect(try partner.isFree(calendar, start: visit.start!, end: visit.end!, ignoring: "b6"))
+        let other = CalendarRef(facilityID: "1", doctorID: "234", addressID: "111")
+        #expect(try partner.isFree(other, start: visit.start!, end: visit.end!, ignoring: nil))
+
+        let pause = PartnerBreak(
+            docplannerID: "br1", calendar: calendar, since: "s", till: "t", sinceDate: visit.end!,
+            tillDate: visit.end!.addingTimeInterval(3600))
+        _ = try partner.apply([.breakSet(pause)], eventKey: "f", eventTime: time(1))
+        #expect(try !partner.isFree(calendar, start: visit.end!, end: visit.end!.addingTimeInterval(600), ignoring: nil))
+        _ = try partner.apply([.breakRemoved(pause)], eventKey: "g", eventTime: time(2))
+        #expect(try partner.isFree(calendar, start: visit.end!, end: visit.end!.addingTimeInterval(600), ignoring: nil))
+        _ = try partner.apply([.breakSet(pause)], eventKey: "h", eventTime: time(1.5))
+        #expect(try partner.isFree(calendar, start: visit.end!, end: visit.end!.addingTimeInterval(600), ignoring: nil),
+            "a late break-created does not revive a removed break")
+    }
+
+    @Test func clinicChangesAreLoggedAndDocplannersAreNot() throws {
+        _ = try partner.apply([.booked(booking("b7"))], eventKey: "i", eventTime: time(1))
+        let clinic = try Database(path: directory.file("partner.sqlite"))
+        #expect(try clinic.scalar("SELECT count(*) FROM change_log") == 0)
+        try clinic.execute(
+            """
+            INSERT INTO bookings (facility_id, doctor_id, address_id, start_at, end_at, start_ts, end_ts, patient_name)
+            VALUES ('1', '123', '111', 'a', 'b', 1800100000, 1800101800, 'Ewa');
+            UPDATE bookings SET status = 'canceled' WHERE docplanner_booking_id = 'b7';
+            INSERT INTO breaks (facility_id, doctor_id, address_id, since_ts, till_ts) VALUES ('1', '123', '111', 1, 2);
+            """)
+        #expect(try clinic.scalar("SELECT count(*) FROM change_log") == 3)
+        #expect(try clinic.scalar("SELECT count(*) FROM change_log WHERE operation = 'update' AND table_name = 'bookings'") == 1)
+        #expect(try clinic.scalar("SELECT applying FROM dpbridge_session") == 0)
+        #expect(try !partner.isFree(calendar, start: Date(timeIntervalSince1970: 1_800_100_000),
+            end: Date(timeIntervalSince1970: 1_800_100_600), ignoring: nil), "clinic bookings count as taken")
+    }
+
+    @Test func addressServicesAndAddressesFollowTheirEvents() throws {
+        let service = PartnerAddressService(docplannerID: "as1", calendar: calendar, serviceID: "45", name: "USG", price: 100, duration: 20)
+        _ = try partner.apply([.addressServiceSet(service)], eventKey: "j", eventTime: time(1))
+        _ = try partner.apply([.addressServiceDeleted(service)], eventKey: "k", eventTime: time(2))
+        _ = try partner.apply([.address(calendar: calendar, assigned: false, commercialType: nil)], eventKey: "l", eventTime: time(3))
+        _ = try partner.apply([.address(calendar: calendar, assigned: nil, commercialType: "premium")], eventKey: "m", eventTime: time(4))
+        let clinic = try Database(path: directory.file("partner.sqlite"))
+        #expect(try clinic.scalar("SELECT deleted FROM address_services WHERE docplanner_address_service_id = 'as1'") == 1)
+        #expect(try clinic.scalar("SELECT price FROM address_services") == 100)
+        #expect(try clinic.scalar("SELECT count(*) FROM addresses WHERE assigned = 0 AND commercial_type = 'premium'") == 1)
+    }
+
+    @Test func unopenablePathIsAClearError() {
+        #expect(throws: PartnerError.self) { try EmbeddedPartner(path: "/proc/nonexistent/dir/partner.sqlite") }
+    }
+}

@@ -1,0 +1,211 @@
+import DocplannerAPI
+import Foundation
+import Logging
+import Partner
+import Store
+import Sync
+import TestSupport
+import Testing
+
+/// The callback examples of the OpenAPI document (the same fixtures DocplannerAPITests use).
+enum Examples {
+    nonisolated(unsafe) static let all: [String: [String: Any]] = {  // read-only after init
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../DocplannerAPITests/Fixtures/callback-examples.json").standardized
+        let object = try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        return object.compactMapValues { $0 as? [String: Any] }.filter { $0.value["name"] != nil }
+    }()
+
+    /// The example `key`, with `edit` applied to its JSON object, as body bytes.
+    static func body(_ key: String, _ edit: (inout [String: Any]) -> Void = { _ in }) -> [UInt8] {
+        var object = all[key]!
+        edit(&object)
+        return Array(try! JSONSerialization.data(withJSONObject: object))
+    }
+}
+
+@Suite struct InboundSyncTests {
+    let directory: TemporaryDirectory
+    let store: Store
+    let partner: EmbeddedPartner
+    let processor: InboundProcessor
+
+    init() throws {
+        directory = try TemporaryDirectory(prefix: "dpbridge-sync")
+        store = try Store(path: directory.file("store.sqlite"))
+        partner = try EmbeddedPartner(path: directory.file("partner.sqlite"))
+        processor = InboundProcessor(queue: store.inbox, partner: partner, logger: Logger(label: "test"))
+    }
+
+    /// Stores `body` as the callback endpoint does (same identity and ordering keys).
+    @discardableResult
+    func enqueue(_ body: [UInt8]) throws -> EnqueueOutcome {
+        let notification = try DocplannerNotification.decode(Data(body))
+        return try store.inbox.enqueueAndWait(
+            InboxItem(body: body, dedupKey: notification.identityKey, eventName: notification.name,
+                orderingKey: notification.orderingKey))
+    }
+
+    func drain() throws -> [InboundProcessor.Outcome] {
+        var outcomes: [InboundProcessor.Outcome] = []
+        while let job = try store.inbox.claim(limit: 1, workerID: "test").first {
+            outcomes.append(try processor.process(job))
+        }
+        return outcomes
+    }
+
+    @Test func everyExampleEventTranslates() throws {
+        #expect(Examples.all.count == 22)
+        for (key, _) in Examples.all {
+            let notification = try DocplannerNotification.decode(Data(Examples.body(key)))
+            guard case .success(let changes) = NotificationTranslator.changes(for: notification) else {
+                Issue.record("\(key) does not translate")
+                continue
+            }
+            #expect(changes.isEmpty == notification.isBlocking, "\(key)")
+        }
+    }
+
+    @Test func bookedEventLandsInThePartnerCalendarOnce() throws {
+        try enqueue(Examples.body("SlotBookedNotification"))
+        #expect(try drain() == [.applied])
+        let booking = try #require(try partner.booking(docplannerID: bookingID("SlotBookedNotification")))
+        #expect(booking.status == .booked)
+        #expect(booking.calendar == CalendarRef(facilityID: "1", doctorID: "123", addressID: "111"))
+        #expect(booking.patient?.name != nil)
+        // A re-send is a duplicate in the inbox; the same event pulled with another body
+        // spelling still has the same identity and is not applied twice.
+        #expect(try enqueue(Examples.body("SlotBookedNotification")).isDuplicate)
+        #expect(try drain().isEmpty)
+    }
+
+    @Test func cancelBeforeBookedEndsCanceled() throws {
+        let id = bookingID("SlotBookedNotification")
+        try enqueue(Examples.body("BookingCanceledNotification") { setBookingID(&$0, id) })
+        try enqueue(Examples.body("SlotBookedNotification"))
+        #expect(try drain() == [.applied, .applied])
+        #expect(try partner.booking(docplannerID: id)?.status == .canceled)
+    }
+
+    @Test func everyBookingEventApplies() throws {
+        let id = bookingID("SlotBookedNotification")
+        for key in ["SlotBookedNotification", "BookingConfirmedNotification", "PresenceMarkedNotification",
+                    "BookingPaymentStatusChangedNotification"] {
+            try enqueue(Examples.body(key) { setBookingID(&$0, id) })
+        }
+        #expect(try drain() == [.applied, .applied, .applied, .applied])
+        let booking = try #require(try partner.booking(docplannerID: id))
+        #expect(booking.confirmed)
+        #expect(booking.presence != nil)
+        #expect(booking.paymentStatus != nil)
+    }
+
+    @Test func breaksAndAddressEventsApply() throws {
+        for key in ["BreakCreatedNotification", "BreakMovedNotification", "AddressServiceCreatedNotification",
+                    "AddressServiceChangedNotification", "AddressAssignedNotification",
+                    "AddressCommercialTypeChangedNotification", "BookingMovedNotification"] {
+            try enqueue(Examples.body(key))
+        }
+        #expect(try drain().allSatisfy { $0 == .applied })
+        let database = try Database(path: directory.file("partner.sqlite"))
+        #expect(try database.scalar("SELECT count(*) FROM breaks WHERE deleted = 0") == 1)
+        #expect(try database.scalar("SELECT count(*) FROM address_services") >= 1)
+        #expect(try database.scalar("SELECT count(*) FROM addresses WHERE assigned = 1") == 1)
+        #expect(try database.scalar("SELECT count(*) FROM bookings WHERE status = 'moved' AND moved_to IS NOT NULL") == 1)
+        try enqueue(Examples.body("BreakRemovedNotification"))
+        _ = try drain()
+        #expect(try database.scalar("SELECT count(*) FROM breaks WHERE deleted = 0") == 0)
+    }
+
+    @Test func eventWithoutABookingIdBecomesAnExplainedDeadLetter() throws {
+        try enqueue(Examples.body("SlotBookedNotification") { object in
+            var data = object["data"] as! [String: Any]
+            data["visit_booking"] = ["status": "booked"]
+            object["data"] = data
+        })
+        guard case .dead(let reason) = try drain().first else { Issue.record("not dead"); return }
+        #expect(reason.contains("slot-booked without a booking id"))
+        #expect(try store.inbox.deadLetters().count == 1)
+    }
+
+    @Test func workersApplyEveryEventInOrderPerBooking() throws {
+        let workers = InboundWorkers(
+            queue: store.inbox, processor: processor, count: 3, logger: Logger(label: "test"), idlePoll: 0.05)
+        workers.start()
+        defer { workers.stop() }
+        // 60 bookings, each booked, confirmed, then canceled, interleaved.
+        for step in ["SlotBookedNotification", "BookingConfirmedNotification", "BookingCanceledNotification"] {
+            for index in 0..<60 {
+                let outcome = try enqueue(Examples.body(step) { object in
+                    setBookingID(&object, "w\(index)")
+                    object["created_at"] = "2026-01-0\(["SlotBookedNotification": 1, "BookingConfirmedNotification": 2][step] ?? 3)T10:00:00+01:00"
+                })
+                #expect(!outcome.isDuplicate)
+                workers.wake()
+            }
+        }
+        var waited = 0
+        while workers.processedCount < 180 && waited < 400 { usleep(25_000); waited += 1 }
+        #expect(workers.processedCount == 180)
+        for index in 0..<60 {
+            let booking = try #require(try partner.booking(docplannerID: "w\(index)"))
+            #expect(booking.status == .canceled && booking.confirmed)
+        }
+    }
+
+    @Test func slotBookingIsApprovedWhenFreeAndDeniedWhenTaken() throws {
+        let decider = BookingDecider(
+            partner: partner, codes: .init(slotTaken: "taken", notBookable: "not_bookable", unavailable: "later"))
+        let question = try DocplannerNotification.decode(Data(Examples.body("SlotBookingNotification")))
+        #expect(decider.decide(question) == .approve)
+        // The clinic takes that time: the same question is now denied.
+        let start = try #require(question.event.slotBookingStart)
+        _ = try partner.apply(
+            [.booked(PartnerBooking(
+                docplannerID: "clinic-1", calendar: CalendarRef(facilityID: "1", doctorID: "123", addressID: "111"),
+                start: start, end: start.addingTimeInterval(600)))],
+            eventKey: "x", eventTime: Date())
+        guard case .deny(let code, _) = decider.decide(question) else { Issue.record("approved"); return }
+        #expect(code == "taken")
+        // Moving the booking that holds the time onto itself is allowed.
+        let moving = try DocplannerNotification.decode(Data(Examples.body("BookingMovingNotification") { object in
+            var data = object["data"] as! [String: Any]
+            var canceling = data["canceling_booking"] as! [String: Any]
+            canceling["id"] = "clinic-1"
+            data["canceling_booking"] = canceling
+            var creating = data["creating_booking"] as! [String: Any]
+            creating["start_at"] = question.event.slotBookingStartText
+            creating["end_at"] = nil
+            creating["duration"] = 10
+            data["creating_booking"] = creating
+            data["doctor"] = ["id": "123"]
+            data["address"] = ["id": "111"]
+            object["data"] = data
+        }))
+        #expect(decider.decide(moving) == .approve)
+    }
+
+    func bookingID(_ key: String) -> String {
+        ((Examples.all[key]!["data"] as! [String: Any])["visit_booking"] as! [String: Any])["id"].map { "\($0)" }!
+    }
+}
+
+/// Sets `data.visit_booking.id`.
+func setBookingID(_ object: inout [String: Any], _ id: String) {
+    var data = object["data"] as! [String: Any]
+    var booking = data["visit_booking"] as! [String: Any]
+    booking["id"] = id
+    data["visit_booking"] = booking
+    object["data"] = data
+}
+
+extension CallbackEvent {
+    var slotBookingStart: Date? {
+        if case .slotBooking(let data) = self { return data.visitBookingRequest?.startAt?.date }
+        return nil
+    }
+    var slotBookingStartText: String? {
+        if case .slotBooking(let data) = self { return data.visitBookingRequest?.startAt?.text }
+        return nil
+    }
+}
