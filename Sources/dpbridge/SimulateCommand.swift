@@ -22,7 +22,8 @@ struct SimulateCommand: ParsableCommand {
                    -d scope=integration http://127.0.0.1:9090/oauth/v2/token
 
             Pushing to the daemon (its callback URL is /callbacks/<callback.secret>):
-              dpbridge simulate --callback-url http://127.0.0.1:8080/callbacks/demo-callback-secret-0123456789
+              dpbridge simulate \\
+                  --callback-url http://127.0.0.1:8080/callbacks/<callback.secret>
             Events are POSTed there as Docplanner sends them; slot-booking and booking-moving are \
             blocking (2xx approves, anything else denies; a JSON 4xx may carry {"error_code": ...}). \
             The URL is pinged (GET) every --ping-interval seconds; 3 failed pings in a row raise an alert \
@@ -30,15 +31,15 @@ struct SimulateCommand: ParsableCommand {
             instead; both does both. POST /notifications/release re-sends failed pushes, once per hour.
 
             Acting as a patient or doctor (JSON bodies, answered once the callbacks were delivered):
-              POST /_sim/book      {"address_id":"111","start":"2027-01-16T11:00:00+01:00"}
-              POST /_sim/cancel    {"booking_id":"700003","canceled_by":"doctor"}
-              POST /_sim/move      {"booking_id":"700003","start":"...","moved_by":"doctor"}
-              POST /_sim/confirm   {"booking_id":"700003"}
-              POST /_sim/presence  {"booking_id":"700001","presence":"PRESENT"}
-              POST /_sim/payment   {"booking_id":"700004","status":"refunded"}
-              POST /_sim/breaks    {"action":"create|move|remove","address_id":"111","since":"...","till":"..."}
-              POST /_sim/address-services {"action":"create|change|delete","address_id":"111","service_id":"3"}
-              POST /_sim/commercial-type  {"address_id":"111","commercial_type":"basic"}
+              POST /_sim/book     {"address_id":"111","start":"2027-01-16T11:00:00+01:00"}
+              POST /_sim/cancel   {"booking_id":"700003","canceled_by":"doctor"}
+              POST /_sim/move     {"booking_id":"700003","start":"...","moved_by":"user"}
+              POST /_sim/confirm  {"booking_id":"700003"}
+              POST /_sim/presence {"booking_id":"700001","presence":"PRESENT"}
+              POST /_sim/payment  {"booking_id":"700004","status":"refunded"}
+              POST /_sim/breaks   {"action":"create","address_id":"111","since":"...",...}
+              POST /_sim/address-services {"action":"create","address_id":"111",...}
+              POST /_sim/commercial-type {"address_id":"111","commercial_type":"basic"}
               POST /_sim/ping, GET /_sim/state, GET|POST /_sim/faults
 
             Fault injection: --fault-5xx, --fault-429, --fault-drop and --fault-token-expiry are shares \
