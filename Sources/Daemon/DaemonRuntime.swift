@@ -85,7 +85,7 @@ public enum DaemonRuntime {
             ])
         notifier.ready(status: health.statusLine(store: store))
         let watchdog = WatchdogPinger(notifier: notifier, health: health, store: store) {
-            server.heartbeat &+ adminServer.heartbeat
+            [server.heartbeat, adminServer.heartbeat] + (workers.map { [$0.heartbeat] } ?? [])
         }
         watchdog.start()
 

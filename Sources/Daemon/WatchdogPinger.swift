@@ -11,11 +11,12 @@ final class WatchdogPinger: Sendable {
     private let notifier: SystemdNotifier
     private let health: DaemonHealth
     private let store: Store
-    private let progress: @Sendable () -> UInt64
+    private let progress: @Sendable () -> [UInt64]
     private let running = Atomic<Bool>(false)
 
-    /// `progress` returns a number that grows while the event loops turn.
-    init(notifier: SystemdNotifier, health: DaemonHealth, store: Store, progress: @escaping @Sendable () -> UInt64) {
+    /// `progress` returns one counter per part that must keep turning (each server's
+    /// slowest event loop, the slowest inbound worker); every one must have grown.
+    init(notifier: SystemdNotifier, health: DaemonHealth, store: Store, progress: @escaping @Sendable () -> [UInt64]) {
         self.notifier = notifier
         self.health = health
         self.store = store
@@ -32,7 +33,8 @@ final class WatchdogPinger: Sendable {
             while running.load(ordering: .relaxed) {
                 Thread.sleep(forTimeInterval: Double(step.components.seconds) + Double(step.components.attoseconds) / 1e18)
                 let current = progress()
-                if notifier.watchdogInterval != nil && current != lastProgress { notifier.watchdog() }
+                let everyPartMoved = current.count == lastProgress.count && !zip(current, lastProgress).contains { $0 == $1 }
+                if notifier.watchdogInterval != nil && everyPartMoved { notifier.watchdog() }
                 lastProgress = current
                 sinceStatus += step
                 if sinceStatus >= .seconds(10) {

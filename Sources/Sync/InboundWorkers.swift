@@ -18,6 +18,7 @@ public final class InboundWorkers: Sendable {
     private let stopping = Atomic<Bool>(false)
     private let finished = DispatchGroup()
     private let processed = Atomic<Int>(0)
+    private let beats: Mutex<[UInt64]>
 
     public init(
         queue: JobQueue, processor: InboundProcessor, count: Int, logger: Logger, lease: Double = 30,
@@ -29,6 +30,7 @@ public final class InboundWorkers: Sendable {
         self.lease = lease
         self.idlePoll = idlePoll
         self.logger = logger
+        beats = Mutex([UInt64](repeating: 0, count: max(1, count)))
     }
 
     /// Starts the threads.
@@ -36,7 +38,7 @@ public final class InboundWorkers: Sendable {
         for index in 0..<count {
             finished.enter()
             let thread = Thread { [self] in
-                run(workerID: "inbound-\(index)-\(getpid())")
+                run(index: index, workerID: "inbound-\(index)-\(getpid())")
                 finished.leave()
             }
             thread.name = "dpbridge-inbound-\(index)"
@@ -46,6 +48,10 @@ public final class InboundWorkers: Sendable {
 
     /// New work was stored: wakes an idle worker.
     public func wake() { signal.signal() }
+
+    /// A number that grows while every worker keeps turning (idle workers turn at least
+    /// every `idlePoll`); it stops when one is stuck. For the systemd watchdog.
+    public var heartbeat: UInt64 { beats.withLock { $0.min() ?? 0 } }
 
     /// Jobs processed since start (for status and tests).
     public var processedCount: Int { processed.load(ordering: .relaxed) }
@@ -58,8 +64,9 @@ public final class InboundWorkers: Sendable {
         finished.wait()
     }
 
-    private func run(workerID: String) {
+    private func run(index: Int, workerID: String) {
         while !stopping.load(ordering: .acquiring) {
+            beats.withLock { $0[index] &+= 1 }
             let jobs: [Job]
             do {
                 jobs = try queue.claim(limit: 1, lease: lease, workerID: workerID)
