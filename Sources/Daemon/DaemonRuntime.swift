@@ -114,18 +114,7 @@ public enum DaemonRuntime {
     /// (listeners, limits and secrets keep their values until a restart). An invalid one
     /// is reported and the running configuration stays.
     private static func reload(configPath: String, logger: Logger) {
-        let box = ReloadResult()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            do throws(ConfigurationError) {
-                box.result = .success(try await ConfigurationLoader.load(path: configPath))
-            } catch {
-                box.result = .failure(error)
-            }
-            done.signal()
-        }
-        done.wait()
-        switch box.result! {
+        switch ConfigurationLoader.loadWaiting(path: configPath) {
         case .success(let loaded):
             LoggingSetup.setLevel(loaded.configuration.log.level)
             logger.notice(
@@ -169,12 +158,6 @@ public enum DaemonRuntime {
         let reason: String
         var description: String { "cannot create directory \(path): \(reason)" }
     }
-}
-
-/// Carries a reload's result from its task to the signal thread.
-private final class ReloadResult: @unchecked Sendable {
-    // @unchecked: written by the task before the semaphore is signalled, read after the wait.
-    var result: Result<LoadedConfiguration, ConfigurationError>?
 }
 
 /// Why the daemon could not start, in one line.

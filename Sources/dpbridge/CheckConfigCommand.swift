@@ -1,7 +1,6 @@
 import ArgumentParser
 import Glibc
 import Daemon
-import Dispatch
 
 struct CheckConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,21 +36,9 @@ struct CheckConfigCommand: ParsableCommand {
 }
 
 /// Loads the configuration; on failure prints each problem as one line on stderr and exits 1.
-/// Commands are synchronous (the daemon's threads are its own); the loader's async API
-/// is awaited on a task while this thread waits.
+/// Commands are synchronous (the daemon's threads are its own).
 func loadConfigurationOrExit(path: String) throws -> LoadedConfiguration {
-    let box = LoadResult()
-    let done = DispatchSemaphore(value: 0)
-    Task {
-        do throws(ConfigurationError) {
-            box.result = .success(try await ConfigurationLoader.load(path: path))
-        } catch {
-            box.result = .failure(error)
-        }
-        done.signal()
-    }
-    done.wait()
-    switch box.result! {
+    switch ConfigurationLoader.loadWaiting(path: path) {
     case .success(let loaded):
         return loaded
     case .failure(let error):
@@ -60,12 +47,6 @@ func loadConfigurationOrExit(path: String) throws -> LoadedConfiguration {
         }
         throw ExitCode(1)
     }
-}
-
-/// Carries the loader's result from its task to the waiting thread.
-final class LoadResult: @unchecked Sendable {
-    // @unchecked: written by the task before the semaphore is signalled, read after the wait.
-    var result: Result<LoadedConfiguration, ConfigurationError>?
 }
 
 /// Writes one line to standard error.
