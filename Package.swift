@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(name: "store-bench", dependencies: ["Store"]),
 
         // Shared helpers for tests: temporary directories, ephemeral ports, child processes.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["DocplannerAPI"], path: "Tests/TestSupport"),
 
         // Tests.
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "TestSupport"]),

@@ -7,34 +7,6 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// A clock for tests. Time moves only through `advance(by:)`, or — with `autoAdvance` — by
-/// jumping straight to any deadline a caller waits for, so nothing really sleeps. The
-/// simulator and the client share one, so token lifetimes, rate windows, pings and the
-/// hourly release are all tested without waiting.
-final class TestClock: DocplannerClock {
-    private let current: Mutex<Double>
-    let autoAdvance: Bool
-
-    /// 1_800_000_000 is 2027-01-15T09:00:00+01:00.
-    init(start: Double = 1_800_000_000, autoAdvance: Bool = false) {
-        current = Mutex(start)
-        self.autoAdvance = autoAdvance
-    }
-
-    func now() -> Double { current.withLock { $0 } }
-
-    func advance(by seconds: Double) { current.withLock { $0 += seconds } }
-
-    func wait(on condition: NSCondition, until deadline: Double?) {
-        if autoAdvance, let deadline {
-            current.withLock { $0 = max($0, deadline) }
-            return
-        }
-        // Waiters re-check their state; a short real wait notices `advance(by:)` promptly.
-        _ = condition.wait(until: Date().addingTimeInterval(0.005))
-    }
-}
-
 /// The calendars' and the client's time zone in these tests: UTC+1 without DST.
 let testTimeZone = TimeZone(secondsFromGMT: 3600)!
 
