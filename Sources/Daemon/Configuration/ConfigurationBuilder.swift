@@ -75,14 +75,20 @@ struct ConfigurationBuilder {
                 allowlist: cidrs("callback.allowlist"), useDocplannerIPs: bool("callback.use_docplanner_ips"),
                 trustedProxies: cidrs("callback.trusted_proxies"),
                 pingAlertMinutes: int("callback.ping_alert_minutes"),
-                blockingDeadlineMilliseconds: int("callback.blocking_deadline_ms")),
+                blockingDeadlineMilliseconds: int("callback.blocking_deadline_ms"),
+                errorCodes: .init(
+                    slotTaken: errorCode("callback.error_codes.slot_taken"),
+                    notBookable: errorCode("callback.error_codes.not_bookable"),
+                    unavailable: errorCode("callback.error_codes.unavailable"))),
             docplanner: .init(
                 domain: domain, baseURL: baseURL, clientID: requiredString("docplanner.client_id"),
                 clientSecret: requiredSecret("docplanner.client_secret") ?? Secret(""),
                 mode: DaemonConfiguration.Mode(rawValue: string("docplanner.mode")) ?? .push,
                 writeLimitPerMinute: int("docplanner.write_limit_per_minute"),
                 readLimitPerHour: int("docplanner.read_limit_per_hour"),
-                timeoutSeconds: int("docplanner.timeout_seconds")),
+                timeoutSeconds: int("docplanner.timeout_seconds"), timeZone: timeZone("docplanner.time_zone"),
+                pullMaxIdleSeconds: int("docplanner.pull_max_idle_seconds"),
+                horizonWeeks: int("docplanner.horizon_weeks"), reconcileMinutes: int("docplanner.reconcile_minutes")),
             storePath: nonEmptyPath("store.path"),
             partner: adapter,
             workers: .init(inbound: int("workers.inbound"), outbound: int("workers.outbound")),
@@ -126,6 +132,26 @@ struct ConfigurationBuilder {
             return items.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
         return []
+    }
+
+    /// An IANA zone name; empty means the system's zone.
+    private mutating func timeZone(_ key: String) -> TimeZone {
+        let name = string(key)
+        if name.isEmpty { return .current }
+        guard let zone = TimeZone(identifier: name) else {
+            problems.append(.init(key, "\"\(name)\" is not an IANA time zone such as Europe/Warsaw"))
+            return .current
+        }
+        return zone
+    }
+
+    /// A non-empty code of letters, digits, '_', '-' or '.' (it is sent as JSON to Docplanner).
+    private mutating func errorCode(_ key: String) -> String {
+        let code = string(key)
+        if code.isEmpty || code.contains(where: { !($0.isLetter || $0.isNumber || "_-.".contains($0)) }) {
+            problems.append(.init(key, "must be a non-empty code of letters, digits, '_', '-' or '.'"))
+        }
+        return code
     }
 
     private mutating func requiredString(_ key: String) -> String {

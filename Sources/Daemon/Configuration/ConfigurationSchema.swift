@@ -82,7 +82,13 @@ public enum ConfigurationSchema {
         .init("callback.ping_alert_minutes", .int, default: "15", range: 1...1440,
               "Warn when no ping from Docplanner arrived for this long."),
         .init("callback.blocking_deadline_ms", .int, default: "2000", range: 50...30000,
-              "Deadline for answering slot-booking and booking-moving."),
+              "Deadline for answering slot-booking and booking-moving; past it the answer is a denial."),
+        .init("callback.error_codes.slot_taken", .string, default: "slot_not_available",
+              "error_code answered when the time is taken in the clinic calendar (from Docplanner's dictionary)."),
+        .init("callback.error_codes.not_bookable", .string, default: "booking_not_allowed",
+              "error_code answered when the doctor, address or time cannot be booked."),
+        .init("callback.error_codes.unavailable", .string, default: "service_unavailable",
+              "error_code answered when the clinic calendar cannot be asked in time."),
 
         // Docplanner API.
         .init("docplanner.domain", .string, required: true,
@@ -101,6 +107,14 @@ public enum ConfigurationSchema {
               "GET calls per hour allowed by Docplanner."),
         .init("docplanner.timeout_seconds", .int, default: "30", range: 1...600,
               "Total timeout of one Docplanner API call."),
+        .init("docplanner.time_zone", .string, default: "",
+              "IANA time zone of the clinic's calendar (e.g. Europe/Warsaw); empty: the system's."),
+        .init("docplanner.pull_max_idle_seconds", .int, default: "10", range: 1...600,
+              "PULL mode: longest pause between polls while the queue stays empty."),
+        .init("docplanner.horizon_weeks", .int, default: "12", range: 1...12,
+              "How far ahead slots are fed and bookings reconciled."),
+        .init("docplanner.reconcile_minutes", .int, default: "60", range: 1...10080,
+              "How often bookings over the horizon are compared with Docplanner's."),
 
         // Store.
         .init("store.path", .string, default: "/var/lib/dpbridge/dpbridge.sqlite",

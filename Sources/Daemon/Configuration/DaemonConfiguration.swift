@@ -1,3 +1,5 @@
+import Foundation
+
 /// dpbridge's validated configuration. Built by `ConfigurationLoader`; every value has
 /// passed the checks of `ConfigurationSchema`.
 public struct DaemonConfiguration: Sendable, Equatable {
@@ -23,6 +25,14 @@ public struct DaemonConfiguration: Sendable, Equatable {
         public var trustedProxies: [String]
         public var pingAlertMinutes: Int
         public var blockingDeadlineMilliseconds: Int
+        public var errorCodes: ErrorCodes
+    }
+
+    /// The `error_code`s of denied `slot-booking` / `booking-moving` answers.
+    public struct ErrorCodes: Sendable, Equatable {
+        public var slotTaken: String
+        public var notBookable: String
+        public var unavailable: String
     }
 
     public enum Mode: String, Sendable, Equatable {
@@ -39,6 +49,12 @@ public struct DaemonConfiguration: Sendable, Equatable {
         public var writeLimitPerMinute: Int
         public var readLimitPerHour: Int
         public var timeoutSeconds: Int
+        /// The clinic calendar's zone: the offset of every date sent, and what local
+        /// working hours mean.
+        public var timeZone: TimeZone
+        public var pullMaxIdleSeconds: Int
+        public var horizonWeeks: Int
+        public var reconcileMinutes: Int
     }
 
     public enum PartnerAdapter: Sendable, Equatable {
