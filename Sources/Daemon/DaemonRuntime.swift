@@ -24,6 +24,7 @@ public enum DaemonRuntime {
         }
 
         let workers: InboundWorkers?
+        var answerer: BlockingAnswerer?
         switch configuration.partner {
         case .embedded(let path):
             let partner: EmbeddedPartner
@@ -37,6 +38,13 @@ public enum DaemonRuntime {
             let processor = InboundProcessor(queue: store.inbox, partner: partner, logger: logger)
             workers = InboundWorkers(
                 queue: store.inbox, processor: processor, count: configuration.workers.inbound, logger: logger)
+            let codes = configuration.callback.errorCodes
+            answerer = BlockingAnswerer(
+                decider: BookingDecider(
+                    partner: partner,
+                    codes: .init(slotTaken: codes.slotTaken, notBookable: codes.notBookable, unavailable: codes.unavailable)),
+                deadline: .milliseconds(configuration.callback.blockingDeadlineMilliseconds),
+                unavailableCode: codes.unavailable, store: store, logger: logger)
         case .http:
             workers = nil
             logger.error(
@@ -47,7 +55,7 @@ public enum DaemonRuntime {
         let health = DaemonHealth()
         let endpoint = CallbackEndpoint(
             secret: configuration.callback.secret, apiKeyHeader: configuration.callback.apiKeyHeader,
-            apiKey: configuration.callback.apiKey, store: store, health: health, logger: logger,
+            apiKey: configuration.callback.apiKey, store: store, health: health, logger: logger, answerer: answerer,
             onStored: { workers?.wake() })
         var publicRoutes = Router()
         endpoint.register(on: &publicRoutes)

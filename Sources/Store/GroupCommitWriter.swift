@@ -22,6 +22,7 @@ final class GroupCommitWriter: @unchecked Sendable {
         case enqueue(Row, @Sendable (Result<EnqueueOutcome, StoreError>) -> Void)
         case quarantine(body: [UInt8], reason: String, source: String, receivedAt: Double,
                         @Sendable (Result<Int64, StoreError>) -> Void)
+        case decision(DecisionRecord, @Sendable (Result<Int64, StoreError>) -> Void)
     }
 
     private let database: Database
@@ -96,6 +97,7 @@ final class GroupCommitWriter: @unchecked Sendable {
     private enum Written {
         case enqueued(EnqueueOutcome)
         case quarantined(Int64)
+        case recorded(Int64)
     }
 
     private func commit(_ batch: [Request]) {
@@ -109,6 +111,8 @@ final class GroupCommitWriter: @unchecked Sendable {
                         results.append(.enqueued(try insert(row)))
                     case .quarantine(let body, let reason, let source, let receivedAt, _):
                         results.append(.quarantined(try quarantine(body: body, reason: reason, source: source, at: receivedAt)))
+                    case .decision(let record, _):
+                        results.append(.recorded(try insert(record)))
                     }
                 }
             }
@@ -123,6 +127,8 @@ final class GroupCommitWriter: @unchecked Sendable {
             case (.enqueue(_, let completion), .enqueued(let outcome)):
                 completion(.success(outcome))
             case (.quarantine(_, _, _, _, let completion), .quarantined(let id)):
+                completion(.success(id))
+            case (.decision(_, let completion), .recorded(let id)):
                 completion(.success(id))
             default:
                 break
@@ -190,10 +196,27 @@ final class GroupCommitWriter: @unchecked Sendable {
         return id
     }
 
+    private func insert(_ record: DecisionRecord) throws(StoreError) -> Int64 {
+        func text(_ value: String?) -> StatementValue { value.map { .text($0) } ?? .null }
+        try database.prepare(
+            """
+            INSERT INTO decisions (decided_at, event_name, event_key, doctor_id, address_id, start_at, approved,
+                error_code, reason, elapsed_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """
+        ).run([
+            .real(record.decidedAt.timeIntervalSince1970), .text(record.eventName), .text(record.eventKey),
+            text(record.doctorID), text(record.addressID), text(record.startAt), .integer(record.approved ? 1 : 0),
+            text(record.errorCode), .text(record.reason), .real(record.elapsedMilliseconds),
+        ])
+        return database.lastInsertRowID
+    }
+
     private func fail(_ request: Request, _ error: StoreError) {
         switch request {
         case .enqueue(_, let completion): completion(.failure(error))
         case .quarantine(_, _, _, _, let completion): completion(.failure(error))
+        case .decision(_, let completion): completion(.failure(error))
         }
     }
 }

@@ -11,6 +11,8 @@ public final class Store: Sendable {
     public let outbox: JobQueue
     /// Authenticated callback bodies that could not be parsed.
     public let quarantine: Quarantine
+    /// Answers given to Docplanner's blocking questions.
+    public let decisions: Decisions
     private let writer: GroupCommitWriter
     private let control: ControlConnection
     private let clock: any StoreClock
@@ -34,6 +36,7 @@ public final class Store: Sendable {
         inbox = JobQueue(table: .inbox, writer: writer, control: control, clock: clock, retryPolicy: retryPolicy)
         outbox = JobQueue(table: .outbox, writer: writer, control: control, clock: clock, retryPolicy: retryPolicy)
         quarantine = Quarantine(writer: writer, control: control, clock: clock)
+        decisions = Decisions(writer: writer, control: control)
         writer.start()
     }
 

@@ -10,7 +10,24 @@ enum StoreSchema {
                 reason TEXT NOT NULL,
                 body BLOB NOT NULL
             );
-            """
+            """,
+        // 2: answers given to Docplanner's blocking questions (slot-booking, booking-moving).
+        """
+        CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY,
+            decided_at REAL NOT NULL,
+            event_name TEXT NOT NULL,
+            event_key TEXT NOT NULL,
+            doctor_id TEXT,
+            address_id TEXT,
+            start_at TEXT,
+            approved INTEGER NOT NULL,
+            error_code TEXT,
+            reason TEXT NOT NULL,
+            elapsed_ms REAL NOT NULL
+        );
+        CREATE INDEX decisions_by_time ON decisions (decided_at);
+        """,
     ])
 
     /// A durable job queue: dedup by key, per-key ordering, coalescing, priority, leases,

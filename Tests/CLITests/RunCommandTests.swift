@@ -11,7 +11,8 @@ final class RunningDaemon {
     let secret = "run-test-callback-secret-77"
     private let errorPipe = Pipe()
 
-    init(extraEnvironment: [String: String] = [:]) throws {
+    /// `simulatorURL` points the daemon's Docplanner client at a simulator.
+    init(extraEnvironment: [String: String] = [:], simulatorURL: String? = nil, mode: String = "push") throws {
         directory = try TemporaryDirectory()
         let config = try directory.write(
             "dpbridge.yaml",
@@ -25,6 +26,9 @@ final class RunningDaemon {
               domain: znanylekarz.pl
               client_id: run-test
               client_secret: run-test-client-secret-value
+              mode: \(mode)
+              time_zone: Europe/Warsaw
+            \(simulatorURL.map { "  base_url: \($0)" } ?? "")
             store:
               path: \(directory.file("state/dpbridge.sqlite"))
             partner:

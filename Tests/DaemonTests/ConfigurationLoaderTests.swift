@@ -181,6 +181,22 @@ let minimalYAML = """
         #expect("\(loaded.configuration)".contains("file-client-secret") == false)
     }
 
+    @Test func timeZoneAndDenialCodesAreChecked() async throws {
+        let configuration = try await load(
+            minimalYAML, environment: ["DPBRIDGE_DOCPLANNER_TIME_ZONE": "Europe/Warsaw"]
+        ).configuration
+        #expect(configuration.docplanner.timeZone.identifier == "Europe/Warsaw")
+        #expect(configuration.callback.errorCodes.slotTaken == "slot_not_available")
+        #expect(configuration.docplanner.clientConfiguration.apiBaseURL == "https://www.znanylekarz.pl/api/v3/integration")
+        #expect(configuration.docplanner.clientConfiguration.rateLimits.writes.limit == 40)
+        let found = await problems(
+            minimalYAML,
+            environment: [
+                "DPBRIDGE_DOCPLANNER_TIME_ZONE": "Mars/Olympus", "DPBRIDGE_CALLBACK_ERROR_CODES_SLOT_TAKEN": "taken slot",
+            ])
+        #expect(Set(found.map(\.subject)) == ["docplanner.time_zone", "callback.error_codes.slot_taken"])
+    }
+
     @Test func httpAdapterNeedsURLAndSecret() async {
         let found = await problems(minimalYAML + "\npartner:\n  adapter: http\n")
         #expect(Set(found.map(\.subject)) == ["partner.http.url", "partner.http.secret"])

@@ -10,6 +10,9 @@ enum CallbackClassification: Equatable {
     /// (`DocplannerNotification.identityKey`); `orderingKey` groups the events that must
     /// apply in order (one booking, or one doctor-address calendar).
     case event(name: String, dedupKey: String, orderingKey: String, fields: EventFields)
+    /// `slot-booking` or `booking-moving`: a question answered synchronously (approve or
+    /// deny), not an event to store.
+    case question(DocplannerNotification)
     /// Not JSON, or not a JSON object.
     case unparseable(reason: String)
 
@@ -34,6 +37,10 @@ enum CallbackClassifier {
             return .unparseable(reason: isJSON ? "the body is not a JSON object" : "the body is not valid JSON")
         }
         guard !notification.name.isEmpty else { return .ping }
+        switch notification.event {
+        case .slotBooking, .bookingMoving: return .question(notification)
+        default: break
+        }
         let place = notification.event.place
         let fields = CallbackClassification.EventFields(
             bookingID: notification.event.bookingID, doctorID: place.doctor?.id, addressID: place.address?.id,

@@ -16,12 +16,16 @@ final class CallbackEndpoint: Sendable {
     let logger: Logger
     /// Called after a new event is committed (wakes an inbound worker).
     let onStored: @Sendable () -> Void
+    /// Answers `slot-booking` / `booking-moving`; without one (no partner calendar to ask)
+    /// they are stored like other events and approved.
+    let answerer: BlockingAnswerer?
 
     init(
         secret: Secret, apiKeyHeader: String, apiKey: Secret?, store: Store, health: DaemonHealth, logger: Logger,
-        onStored: @escaping @Sendable () -> Void = {}
+        answerer: BlockingAnswerer? = nil, onStored: @escaping @Sendable () -> Void = {}
     ) {
         self.onStored = onStored
+        self.answerer = answerer
         self.secret = secret
         self.apiKeyHeader = apiKeyHeader
         self.apiKey = apiKey
@@ -68,6 +72,17 @@ final class CallbackEndpoint: Sendable {
             // Also while draining: the store stays open until the listeners have finished
             // the requests they had, so an event that arrived before the stop is kept.
             enqueue(request, name: name, dedupKey: dedupKey, orderingKey: orderingKey, fields: fields, responder: responder)
+        case .question(let notification):
+            if let answerer {
+                answerer.answer(notification, responder: responder)
+            } else {
+                let place = notification.event.place
+                let fields = CallbackClassification.EventFields(
+                    bookingID: nil, doctorID: place.doctor?.id, addressID: place.address?.id, facilityID: place.facility?.id)
+                enqueue(
+                    request, name: notification.name, dedupKey: notification.identityKey,
+                    orderingKey: notification.orderingKey, fields: fields, responder: responder)
+            }
         }
     }
 

@@ -1,0 +1,110 @@
+import DocplannerAPI
+import Foundation
+import HTTP1
+import Logging
+import Store
+import Synchronization
+import Sync
+
+/// Answers Docplanner's blocking questions (`slot-booking`, `booking-moving`) within the
+/// configured deadline: 200 approves; a denial is a 4xx JSON body `{"error_code": …}`
+/// Docplanner turns into a message for the patient. A decision not made by the deadline
+/// (the clinic calendar locked or slow) is answered as a denial, never left to
+/// Docplanner's own timeout. Every answer is recorded in the store and logged.
+final class BlockingAnswerer: Sendable {
+    let decider: BookingDecider
+    let deadline: Duration
+    let unavailableCode: String
+    let store: Store
+    let logger: Logger
+    private let queue = DispatchQueue(label: "dpbridge.blocking-decisions", attributes: .concurrent)
+
+    init(decider: BookingDecider, deadline: Duration, unavailableCode: String, store: Store, logger: Logger) {
+        self.decider = decider
+        self.deadline = deadline
+        self.unavailableCode = unavailableCode
+        self.store = store
+        self.logger = logger
+    }
+
+    /// Decides off the event loop; answers exactly once, by the deadline at the latest.
+    func answer(_ notification: DocplannerNotification, responder: HTTPResponder) {
+        let received = ContinuousClock.now
+        let once = AnswerOnce()
+        queue.async { [self] in
+            let decision = decider.decide(notification)
+            if once.claim() {
+                finish(notification, decision, elapsed: ContinuousClock.now - received, responder: responder)
+            } else {
+                logger.warning(
+                    "blocking decision came after the deadline; the denial already sent stands",
+                    metadata: ["event": "decision-late", "callback_event": "\(notification.name)"])
+            }
+        }
+        let seconds = Double(deadline.components.seconds) + Double(deadline.components.attoseconds) / 1e18
+        queue.asyncAfter(deadline: .now() + seconds) { [self] in
+            guard once.claim() else { return }
+            let reason = "no decision within \(deadline) (the clinic calendar is busy or locked)"
+            finish(
+                notification, .deny(code: unavailableCode, reason: reason), elapsed: ContinuousClock.now - received,
+                responder: responder)
+        }
+    }
+
+    private func finish(
+        _ notification: DocplannerNotification, _ decision: BookingDecider.Decision, elapsed: Duration,
+        responder: HTTPResponder
+    ) {
+        let place = notification.event.place
+        let request: VisitBookingRequest? =
+            switch notification.event {
+            case .slotBooking(let data): data.visitBookingRequest
+            case .bookingMoving(let data): data.creatingBooking
+            default: nil
+            }
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let approved: Bool
+        let code: String?
+        let reason: String
+        switch decision {
+        case .approve:
+            (approved, code, reason) = (true, nil, "the time is free in the clinic calendar")
+        case .deny(let denial, let why):
+            (approved, code, reason) = (false, denial, why)
+        }
+        let record = DecisionRecord(
+            decidedAt: Date(), eventName: notification.name, eventKey: notification.identityKey,
+            doctorID: place.doctor?.id, addressID: place.address?.id, startAt: request?.startAt?.text,
+            approved: approved, errorCode: code, reason: reason, elapsedMilliseconds: milliseconds)
+        var metadata: Logger.Metadata = [
+            "event": "\(approved ? "decision-approved" : "decision-denied")",
+            "callback_event": "\(notification.name)", "reason": "\(reason)",
+            "latency_ms": "\(String(format: "%.1f", milliseconds))",
+        ]
+        if let id = place.doctor?.id { metadata["doctor_id"] = "\(id)" }
+        if let id = place.address?.id { metadata["address_id"] = "\(id)" }
+        if let start = request?.startAt?.text { metadata["start_at"] = "\(start)" }
+        if let code { metadata["error_code"] = "\(code)" }
+        let response =
+            approved
+            ? JSONResponses.object(status: 200, ["status": "approved"])
+            : JSONResponses.object(status: 409, ["error_code": code ?? unavailableCode])
+        let fields = metadata
+        store.decisions.record(record) { [logger] result in
+            var metadata = fields
+            if case .failure(let error) = result { metadata["store_error"] = "\(error)" }
+            if approved {
+                logger.info("booking question approved", metadata: metadata)
+            } else {
+                logger.notice("booking question denied", metadata: metadata)
+            }
+            responder.respond(response)
+        }
+    }
+}
+
+/// Lets the decision and the deadline race; the first to claim answers.
+private final class AnswerOnce: Sendable {
+    private let taken = Atomic<Bool>(false)
+    func claim() -> Bool { taken.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged }
+}
