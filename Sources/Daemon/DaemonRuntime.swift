@@ -1,3 +1,4 @@
+import DocplannerAPI
 import Foundation
 import HTTP1
 import Logging
@@ -18,12 +19,19 @@ public enum DaemonRuntime {
         let store: Store
         do {
             try ensureParentDirectory(of: configuration.storePath)
-            store = try Store(path: configuration.storePath)
+            let retry = configuration.retry
+            store = try Store(
+                path: configuration.storePath,
+                retryPolicy: RetryPolicy(
+                    maxAttempts: retry.maxAttempts, initialDelay: Double(retry.initialDelaySeconds),
+                    maxDelay: Double(retry.maxDelaySeconds)))
         } catch {
             throw StartupError.store(path: configuration.storePath, reason: "\(error)")
         }
 
-        let workers: InboundWorkers?
+        let docplanner = DocplannerClient(configuration: configuration.docplanner.clientConfiguration)
+        let workers: QueueWorkers?
+        var outbound: (workers: QueueWorkers, collector: ChangeCollector)?
         var answerer: BlockingAnswerer?
         switch configuration.partner {
         case .embedded(let path):
@@ -36,7 +44,8 @@ public enum DaemonRuntime {
                 throw StartupError.partner(reason: "\(error)")
             }
             let processor = InboundProcessor(queue: store.inbox, partner: partner, logger: logger)
-            workers = InboundWorkers(
+            workers = QueueWorkers(
+                role: "inbound",
                 queue: store.inbox, processor: processor, count: configuration.workers.inbound, logger: logger)
             let codes = configuration.callback.errorCodes
             answerer = BlockingAnswerer(
@@ -45,6 +54,19 @@ public enum DaemonRuntime {
                     codes: .init(slotTaken: codes.slotTaken, notBookable: codes.notBookable, unavailable: codes.unavailable)),
                 deadline: .milliseconds(configuration.callback.blockingDeadlineMilliseconds),
                 unavailableCode: codes.unavailable, store: store, logger: logger)
+            let sender = QueueWorkers(
+                role: "outbound", queue: store.outbox,
+                processor: OutboundProcessor(
+                    queue: store.outbox, docplanner: docplanner, calendar: partner,
+                    horizonWeeks: configuration.docplanner.horizonWeeks, logger: logger),
+                count: configuration.workers.outbound, logger: logger, lease: 300)
+            outbound = (
+                sender,
+                ChangeCollector(
+                    calendar: partner, outbox: store.outbox,
+                    coalesceWindow: Double(configuration.workers.coalesceMilliseconds) / 1000, logger: logger,
+                    onEnqueued: { sender.wake() })
+            )
         case .http:
             workers = nil
             logger.error(
@@ -80,6 +102,8 @@ public enum DaemonRuntime {
             throw StartupError.listener(reason: "\(error)")
         }
         workers?.start()
+        outbound?.workers.start()
+        outbound?.collector.start()
 
         logger.info(
             "dpbridge started",
@@ -92,8 +116,10 @@ public enum DaemonRuntime {
                 "store": "\(configuration.storePath)",
             ])
         notifier.ready(status: health.statusLine(store: store))
+        let collector = outbound?.collector
         let watchdog = WatchdogPinger(notifier: notifier, health: health, store: store) {
             [server.heartbeat, adminServer.heartbeat] + (workers.map { [$0.heartbeat] } ?? [])
+                + (collector.map { [$0.heartbeat] } ?? [])
         }
         watchdog.start()
 
@@ -110,6 +136,8 @@ public enum DaemonRuntime {
                 server.shutdown(deadline: .seconds(10))
                 adminServer.shutdown(deadline: .seconds(2))
                 workers?.stop()
+                outbound?.collector.stop()
+                outbound?.workers.stop()
                 watchdog.stop()
                 store.close()
                 logger.notice("stopped", metadata: ["event": "stopped"])

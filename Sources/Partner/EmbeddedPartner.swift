@@ -100,6 +100,39 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
     // MARK: - Writing one change
 
     private static func write(_ change: PartnerChange, version: Double, in database: Database) throws(StoreError) {
+        try apply(change, version: version, in: database)
+        try recordSynced(change, in: database)
+    }
+
+    /// What Docplanner told us is what it holds: outbound sync compares against it, so
+    /// a change that came from Docplanner is never sent back.
+    private static func recordSynced(_ change: PartnerChange, in database: Database) throws(StoreError) {
+        let bookingSQL = "UPDATE bookings SET synced_status = status, synced_start_ts = start_ts WHERE docplanner_booking_id = ?"
+        let breakSQL = """
+            UPDATE breaks SET synced_since_ts = since_ts, synced_till_ts = till_ts, synced_deleted = deleted
+            WHERE docplanner_break_id = ?
+            """
+        switch change {
+        case .booked(let booking), .canceled(let booking):
+            try database.prepare(bookingSQL).run([.text(booking.docplannerID)])
+        case .moved(let old, let new):
+            try database.prepare(bookingSQL).run([.text(old.docplannerID)])
+            try database.prepare(bookingSQL).run([.text(new.docplannerID)])
+        case .confirmed(let booking):
+            try database.prepare(bookingSQL).run([.text(booking.docplannerID)])
+            try database.prepare("UPDATE bookings SET synced_confirmed = confirmed WHERE docplanner_booking_id = ?")
+                .run([.text(booking.docplannerID)])
+        case .presence(let id, _, _):
+            try database.prepare("UPDATE bookings SET synced_presence = presence WHERE docplanner_booking_id = ?")
+                .run([.text(id)])
+        case .breakSet(let item), .breakRemoved(let item):
+            try database.prepare(breakSQL).run([.text(item.docplannerID)])
+        case .paymentStatus, .addressServiceSet, .addressServiceDeleted, .address:
+            break
+        }
+    }
+
+    private static func apply(_ change: PartnerChange, version: Double, in database: Database) throws(StoreError) {
         switch change {
         case .booked(let booking):
             try upsert(booking, status: .booked, version: version, in: database)

@@ -128,5 +128,178 @@ enum EmbeddedSchema {
             BEGIN INSERT INTO change_log (table_name, row_id, operation, doctor_id, address_id)
                 VALUES ('breaks', OLD.id, 'delete', OLD.doctor_id, OLD.address_id); END;
         """,
+        """
+        -- 2: the clinic's availability (working hours and explicit day slots), what
+        -- Docplanner last acknowledged of each booking and break (synced_*), and the
+        -- slots last fed per day, so that outbound sync sends only what changed.
+        ALTER TABLE bookings ADD COLUMN address_service_id TEXT;
+        ALTER TABLE bookings ADD COLUMN synced_status TEXT;
+        ALTER TABLE bookings ADD COLUMN synced_start_ts REAL;
+        ALTER TABLE bookings ADD COLUMN synced_confirmed INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE bookings ADD COLUMN synced_presence TEXT;
+        ALTER TABLE breaks ADD COLUMN synced_since_ts REAL;
+        ALTER TABLE breaks ADD COLUMN synced_till_ts REAL;
+        ALTER TABLE breaks ADD COLUMN synced_deleted INTEGER NOT NULL DEFAULT 0;
+        UPDATE bookings SET synced_status = status, synced_start_ts = start_ts, synced_confirmed = confirmed,
+            synced_presence = presence WHERE docplanner_booking_id IS NOT NULL;
+        UPDATE breaks SET synced_since_ts = since_ts, synced_till_ts = till_ts, synced_deleted = deleted
+            WHERE docplanner_break_id IS NOT NULL;
+
+        -- Weekly working hours: on each `weekday` (1 = Monday … 7 = Sunday) from `start_time`
+        -- to `end_time` (HH:MM, the clinic's time zone) the doctor takes visits of the address
+        -- service, `duration` minutes each. Rows with the same hours share one slot.
+        CREATE TABLE working_hours (
+            id INTEGER PRIMARY KEY,
+            facility_id TEXT NOT NULL,
+            doctor_id TEXT NOT NULL,
+            address_id TEXT NOT NULL,
+            weekday INTEGER NOT NULL CHECK (weekday BETWEEN 1 AND 7),
+            start_time TEXT NOT NULL CHECK (start_time GLOB '[0-2][0-9]:[0-5][0-9]'),
+            end_time TEXT NOT NULL CHECK (end_time GLOB '[0-2][0-9]:[0-5][0-9]' AND end_time > start_time),
+            address_service_id TEXT NOT NULL,
+            duration INTEGER NOT NULL CHECK (duration > 0),
+            valid_from TEXT,
+            valid_until TEXT
+        );
+        CREATE INDEX working_hours_by_calendar ON working_hours (doctor_id, address_id);
+
+        -- Explicit availability for one date (YYYY-MM-DD): when a date has any row here,
+        -- these replace that day's working hours. A row with an empty address_service_id
+        -- closes the day.
+        CREATE TABLE day_slots (
+            id INTEGER PRIMARY KEY,
+            facility_id TEXT NOT NULL,
+            doctor_id TEXT NOT NULL,
+            address_id TEXT NOT NULL,
+            day TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+            start_time TEXT NOT NULL DEFAULT '00:00',
+            end_time TEXT NOT NULL DEFAULT '00:00',
+            address_service_id TEXT NOT NULL DEFAULT '',
+            duration INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX day_slots_by_calendar ON day_slots (doctor_id, address_id, day);
+
+        -- What dpbridge last fed Docplanner for each day (its own bookkeeping).
+        CREATE TABLE dpbridge_slot_days (
+            facility_id TEXT NOT NULL,
+            doctor_id TEXT NOT NULL,
+            address_id TEXT NOT NULL,
+            day TEXT NOT NULL,
+            signature TEXT NOT NULL,
+            PRIMARY KEY (doctor_id, address_id, day)
+        ) WITHOUT ROWID;
+
+        -- The change log gains the facility and Docplanner's id of a deleted row, and its
+        -- ids are never reused (AUTOINCREMENT): dpbridge names outbox jobs after them.
+        DROP TRIGGER bookings_insert_log;
+        DROP TRIGGER bookings_update_log;
+        DROP TRIGGER bookings_delete_log;
+        DROP TRIGGER breaks_insert_log;
+        DROP TRIGGER breaks_update_log;
+        DROP TRIGGER breaks_delete_log;
+        CREATE TABLE change_log_v2 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            table_name TEXT NOT NULL,
+            row_id INTEGER NOT NULL,
+            operation TEXT NOT NULL CHECK (operation IN ('insert', 'update', 'delete')),
+            facility_id TEXT,
+            doctor_id TEXT,
+            address_id TEXT,
+            docplanner_id TEXT,
+            changed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+        INSERT INTO change_log_v2 (id, table_name, row_id, operation, doctor_id, address_id, changed_at)
+            SELECT id, table_name, row_id, operation, doctor_id, address_id, changed_at FROM change_log;
+        DROP TABLE change_log;
+        ALTER TABLE change_log_v2 RENAME TO change_log;
+        CREATE TRIGGER bookings_insert_log AFTER INSERT ON bookings
+            WHEN (SELECT applying FROM dpbridge_session) = 0
+            BEGIN INSERT INTO change_log (table_name, row_id, operation, facility_id, doctor_id, address_id, docplanner_id)
+                VALUES ('bookings', NEW.id, 'insert', NEW.facility_id, NEW.doctor_id, NEW.address_id, NEW.docplanner_booking_id); END;
+        CREATE TRIGGER bookings_update_log AFTER UPDATE ON bookings
+            WHEN (SELECT applying FROM dpbridge_session) = 0
+            BEGIN INSERT INTO change_log (table_name, row_id, operation, facility_id, doctor_id, address_id, docplanner_id)
+                VALUES ('bookings', NEW.id, 'update', NEW.facility_id, NEW.doctor_id, NEW.address_id, NEW.docplanner_booking_id); END;
+        CREATE TRIGGER bookings_delete_log AFTER DELETE ON bookings
+            WHEN (SELECT applying FROM dpbridge_session) = 0
+            BEGIN INSERT INTO change_log (table_name, row_id, operation, facility_id, doctor_id, address_id, docplanner_id)
+                VALUES ('bookings', OLD.id, 'delete', OLD.facility_id, OLD.doctor_id, OLD.address_id, OLD.docplanner_booking_id); END;
+        CREATE TRIGGER breaks_insert_log AFTER INSERT ON breaks
+            WHEN (SELECT applying FROM dpbridge_session) = 0
+            BEGIN INSERT INTO change_log (table_name, row_id, operation, facility_id, doctor_id, address_id, docplanner_id)
+                VALUES ('breaks', NEW.id, 'insert', NEW.facility_id, NEW.doctor_id, NEW.address_id, NEW.docplanner_break_id); END;
+        CREATE TRIGGER breaks_update_log AFTER UPDATE ON breaks
+            WHEN (SELECT applying FROM dpbridge_session) = 0
+            BEGIN INSERT INTO change_log (table_name, row_id, operation, facility_id, doctor_id, address_id, docplanner_id)
+                VALUES ('breaks', NEW.id, 'update', NEW.facility_id, NEW.doctor_id, NEW.address_id, NEW.docplanner_break_id); END;
+        CREATE TRIGGER breaks_delete_log AFTER DELETE ON breaks
+            WHEN (SELECT applying FROM dpbridge_session) = 0
+            BEGIN INSERT INTO change_log (table_name, row_id, operation, facility_id, doctor_id, address_id, docplanner_id)
+                VALUES ('breaks', OLD.id, 'delete', OLD.facility_id, OLD.doctor_id, OLD.address_id, OLD.docplanner_break_id); END;
+        CREATE TRIGGER working_hours_insert_log AFTER INSERT ON working_hours
+            WHEN (SELECT applying FROM dpbridge_session) = 0
+            BEGIN INSERT INTO change_log (table_name, row_id, operation, facility_id, doctor_id, address_id, docplanner_id)
+                VALUES ('working_hours', NEW.id, 'insert', NEW.facility_id, NEW.doctor_id, NEW.address_id, NULL); END;
+        CREATE TRIGGER working_hours_update_log AFTER UPDATE ON working_hours
+            WHEN (SELECT applying FROM dpbridge_session) = 0
+            BEGIN INSERT INTO change_log (table_name, row_id, operation, facility_id, doctor_id, address_id, docplanner_id)
+                VALUES ('working_hours', NEW.id, 'update', NEW.facility_id, NEW.doctor_id, NEW.address_id, NULL); END;
+        CREATE TRIGGER working_hours_update_old_log AFTER UPDATE ON working_hours
+            WHEN (SELECT applying FROM dpbridge_session) = 0
+                AND (OLD.doctor_id IS NOT NEW.doctor_id OR OLD.address_id IS NOT NEW.address_id)
+            BEGIN INSERT INTO change_log (table_name, row_id, operation, facility_id, doctor_id, address_id)
+                VALUES ('working_hours', OLD.id, 'update', OLD.facility_id, OLD.doctor_id, OLD.address_id); END;
+        CREATE TRIGGER working_hours_delete_log AFTER DELETE ON working_hours
+            WHEN (SELECT applying FROM dpbridge_session) = 0
+            BEGIN INSERT INTO change_log (table_name, row_id, operation, facility_id, doctor_id, address_id, docplanner_id)
+                VALUES ('working_hours', OLD.id, 'delete', OLD.facility_id, OLD.doctor_id, OLD.address_id, NULL); END;
+        CREATE TRIGGER day_slots_insert_log AFTER INSERT ON day_slots
+            WHEN (SELECT applying FROM dpbridge_session) = 0
+            BEGIN INSERT INTO change_log (table_name, row_id, operation, facility_id, doctor_id, address_id, docplanner_id)
+                VALUES ('day_slots', NEW.id, 'insert', NEW.facility_id, NEW.doctor_id, NEW.address_id, NULL); END;
+        CREATE TRIGGER day_slots_update_log AFTER UPDATE ON day_slots
+            WHEN (SELECT applying FROM dpbridge_session) = 0
+            BEGIN INSERT INTO change_log (table_name, row_id, operation, facility_id, doctor_id, address_id, docplanner_id)
+                VALUES ('day_slots', NEW.id, 'update', NEW.facility_id, NEW.doctor_id, NEW.address_id, NULL); END;
+        CREATE TRIGGER day_slots_update_old_log AFTER UPDATE ON day_slots
+            WHEN (SELECT applying FROM dpbridge_session) = 0
+                AND (OLD.doctor_id IS NOT NEW.doctor_id OR OLD.address_id IS NOT NEW.address_id)
+            BEGIN INSERT INTO change_log (table_name, row_id, operation, facility_id, doctor_id, address_id)
+                VALUES ('day_slots', OLD.id, 'update', OLD.facility_id, OLD.doctor_id, OLD.address_id); END;
+        CREATE TRIGGER day_slots_delete_log AFTER DELETE ON day_slots
+            WHEN (SELECT applying FROM dpbridge_session) = 0
+            BEGIN INSERT INTO change_log (table_name, row_id, operation, facility_id, doctor_id, address_id, docplanner_id)
+                VALUES ('day_slots', OLD.id, 'delete', OLD.facility_id, OLD.doctor_id, OLD.address_id, NULL); END;
+
+        -- A time changed in one spelling only (start_at or start_ts, …) updates the other.
+        CREATE TRIGGER bookings_start_at_sets_start_ts AFTER UPDATE OF start_at ON bookings
+            WHEN NEW.start_at IS NOT NULL AND NEW.start_ts IS OLD.start_ts AND unixepoch(NEW.start_at) IS NOT NEW.start_ts
+            BEGIN UPDATE bookings SET start_ts = unixepoch(NEW.start_at) WHERE id = NEW.id; END;
+        CREATE TRIGGER bookings_start_ts_sets_start_at AFTER UPDATE OF start_ts ON bookings
+            WHEN NEW.start_ts IS NOT NULL AND NEW.start_at IS OLD.start_at
+                AND (NEW.start_at IS NULL OR unixepoch(NEW.start_at) IS NOT NEW.start_ts)
+            BEGIN UPDATE bookings SET start_at = strftime('%Y-%m-%dT%H:%M:%SZ', NEW.start_ts, 'unixepoch') WHERE id = NEW.id; END;
+        CREATE TRIGGER bookings_end_at_sets_end_ts AFTER UPDATE OF end_at ON bookings
+            WHEN NEW.end_at IS NOT NULL AND NEW.end_ts IS OLD.end_ts AND unixepoch(NEW.end_at) IS NOT NEW.end_ts
+            BEGIN UPDATE bookings SET end_ts = unixepoch(NEW.end_at) WHERE id = NEW.id; END;
+        CREATE TRIGGER bookings_end_ts_sets_end_at AFTER UPDATE OF end_ts ON bookings
+            WHEN NEW.end_ts IS NOT NULL AND NEW.end_at IS OLD.end_at
+                AND (NEW.end_at IS NULL OR unixepoch(NEW.end_at) IS NOT NEW.end_ts)
+            BEGIN UPDATE bookings SET end_at = strftime('%Y-%m-%dT%H:%M:%SZ', NEW.end_ts, 'unixepoch') WHERE id = NEW.id; END;
+        CREATE TRIGGER breaks_since_sets_since_ts AFTER UPDATE OF since ON breaks
+            WHEN NEW.since IS NOT NULL AND NEW.since_ts IS OLD.since_ts AND unixepoch(NEW.since) IS NOT NEW.since_ts
+            BEGIN UPDATE breaks SET since_ts = unixepoch(NEW.since) WHERE id = NEW.id; END;
+        CREATE TRIGGER breaks_since_ts_sets_since AFTER UPDATE OF since_ts ON breaks
+            WHEN NEW.since_ts IS NOT NULL AND NEW.since IS OLD.since
+                AND (NEW.since IS NULL OR unixepoch(NEW.since) IS NOT NEW.since_ts)
+            BEGIN UPDATE breaks SET since = strftime('%Y-%m-%dT%H:%M:%SZ', NEW.since_ts, 'unixepoch') WHERE id = NEW.id; END;
+        CREATE TRIGGER breaks_till_sets_till_ts AFTER UPDATE OF till ON breaks
+            WHEN NEW.till IS NOT NULL AND NEW.till_ts IS OLD.till_ts AND unixepoch(NEW.till) IS NOT NEW.till_ts
+            BEGIN UPDATE breaks SET till_ts = unixepoch(NEW.till) WHERE id = NEW.id; END;
+        CREATE TRIGGER breaks_till_ts_sets_till AFTER UPDATE OF till_ts ON breaks
+            WHEN NEW.till_ts IS NOT NULL AND NEW.till IS OLD.till
+                AND (NEW.till IS NULL OR unixepoch(NEW.till) IS NOT NEW.till_ts)
+            BEGIN UPDATE breaks SET till = strftime('%Y-%m-%dT%H:%M:%SZ', NEW.till_ts, 'unixepoch') WHERE id = NEW.id; END;
+        """,
     ]
 }

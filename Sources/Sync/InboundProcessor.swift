@@ -7,7 +7,7 @@ import Store
 /// Applies one inbox job (a stored Docplanner notification) to the partner system and
 /// records the outcome in the store: done; retry later when the partner is unavailable;
 /// a dead letter, with the reason, when the event can never be applied.
-public struct InboundProcessor: Sendable {
+public struct InboundProcessor: JobProcessor {
     let queue: JobQueue
     let partner: any PartnerSystem
     let logger: Logger
@@ -27,9 +27,13 @@ public struct InboundProcessor: Sendable {
         case dead(String)
     }
 
+    public func process(_ job: Job) throws(StoreError) {
+        _ = try processReturningOutcome(job)
+    }
+
     /// Processes `job` and records its outcome; returns it.
     @discardableResult
-    public func process(_ job: Job) throws(StoreError) -> Outcome {
+    public func processReturningOutcome(_ job: Job) throws(StoreError) -> Outcome {
         let outcome = apply(job)
         var metadata: Logger.Metadata = ["event": "\(job.kind)", "job_id": "\(job.id)", "attempt": "\(job.attempts)"]
         if let booking = Self.bookingID(in: job) { metadata["booking_id"] = "\(booking)" }

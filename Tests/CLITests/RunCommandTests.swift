@@ -9,7 +9,10 @@ final class RunningDaemon {
     let adminPort = freeLoopbackPort()
     let directory: TemporaryDirectory
     let secret = "run-test-callback-secret-77"
-    private let errorPipe = Pipe()
+    static let clientID = "run-test"
+    static let clientSecret = "run-test-client-secret-value"
+    /// The daemon's stderr (its log) goes to a file, so a chatty daemon never blocks on a full pipe.
+    private let logPath: String
 
     /// `simulatorURL` points the daemon's Docplanner client at a simulator.
     init(extraEnvironment: [String: String] = [:], simulatorURL: String? = nil, mode: String = "push") throws {
@@ -24,8 +27,8 @@ final class RunningDaemon {
               secret: \(secret)
             docplanner:
               domain: znanylekarz.pl
-              client_id: run-test
-              client_secret: run-test-client-secret-value
+              client_id: \(Self.clientID)
+              client_secret: \(Self.clientSecret)
               mode: \(mode)
               time_zone: Europe/Warsaw
             \(simulatorURL.map { "  base_url: \($0)" } ?? "")
@@ -44,7 +47,9 @@ final class RunningDaemon {
         }
         environment.merge(extraEnvironment) { $1 }
         process.environment = environment
-        process.standardError = errorPipe
+        logPath = directory.file("daemon.log")
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: logPath)
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         try waitUntilAnswering()
@@ -64,10 +69,13 @@ final class RunningDaemon {
     func stopAndReadLog() -> String {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
-        let data = errorPipe.fileHandleForReading.readDataToEndOfFile()
+        let log = self.log
         directory.remove()
-        return String(decoding: data, as: UTF8.self)
+        return log
     }
+
+    /// What the daemon has logged so far.
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     var callbackURL: String { "http://127.0.0.1:\(publicPort)/callbacks/\(secret)" }
 }

@@ -16,7 +16,8 @@ final class SimulatorProcess {
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: buildProductsDirectory() + "/dpbridge")
         process.arguments =
-            ["simulate", "--port", "\(port)", "--ping-interval", "0", "--time-zone", "Europe/Warsaw"]
+            ["simulate", "--port", "\(port)", "--ping-interval", "0", "--time-zone", "Europe/Warsaw",
+             "--client-id", RunningDaemon.clientID, "--client-secret", RunningDaemon.clientSecret]
             + (callbackURL.map { ["--callback-url", $0] } ?? []) + arguments
         process.standardError = FileHandle(forWritingAtPath: logPath)
         process.standardOutput = FileHandle.nullDevice
@@ -42,10 +43,68 @@ final class SimulatorProcess {
         ]
     }
 
+    /// The simulator's state (`GET /_sim/state`).
+    func state() throws -> [String: Any] {
+        let result = try curl(["\(url)/_sim/state"])
+        return (try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]) ?? [:]
+    }
+
+    /// The simulator's booking `id` as `/_sim/state` shows it.
+    func booking(_ id: String) throws -> [String: Any]? {
+        ((try state()["bookings"] as? [[String: Any]]) ?? []).first { $0["id"] as? String == id }
+    }
+
+    /// How many API requests with `method` had a path ending in `suffix` (and containing
+    /// `containing`), among the latest ones the simulator keeps.
+    func requestCount(_ method: String, containing: String, suffix: String = "") throws -> Int {
+        ((try state()["requests"] as? [[String: Any]]) ?? []).filter {
+            let path = $0["path"] as? String ?? ""
+            return $0["method"] as? String == method && path.contains(containing) && path.hasSuffix(suffix)
+        }.count
+    }
+
+    /// GETs an Integrations API path (after `/api/v3/integration`) with a token of the
+    /// daemon's client; nil for a 404.
+    func api(_ path: String) throws -> Any? {
+        let token = try curl([
+            "-d", "grant_type=client_credentials&client_id=\(RunningDaemon.clientID)&client_secret=\(RunningDaemon.clientSecret)",
+            "\(url)/oauth/v2/token",
+        ])
+        let access = (try JSONSerialization.jsonObject(with: Data(token.stdout.utf8)) as? [String: Any])?["access_token"]
+        let result = try curl([
+            "-w", "\n%{http_code}", "-H", "Authorization: Bearer \(access as? String ?? "")",
+            "\(url)/api/v3/integration\(path)",
+        ])
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.last != "404" else { return nil }
+        return try JSONSerialization.jsonObject(with: Data(lines.dropLast().joined(separator: "\n").utf8))
+    }
+
+    /// Slot start times (as Docplanner writes them) of doctor 123 at `address` from `from` to `to`.
+    func slotStarts(address: String, from: String, to: String) throws -> [String] {
+        let query = "start=\(percentEncoded(from))&end=\(percentEncoded(to))"
+        let answer = try api("/facilities/1/doctors/123/addresses/\(address)/slots?\(query)") as? [String: Any]
+        return ((answer?["_items"] as? [[String: Any]]) ?? []).compactMap { $0["start"] as? String }
+    }
+
     func stop() {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
     }
+}
+
+/// Runs `body` with a daemon (embedded partner) and a simulator pointed at each other;
+/// both are stopped when it returns.
+func withDaemonAndSimulator(
+    mode: String = "push", simulatorArguments: [String] = [], _ body: (RunningDaemon, SimulatorProcess) throws -> Void
+) throws {
+    let simulatorPort = freeLoopbackPort()
+    let daemon = try RunningDaemon(simulatorURL: "http://127.0.0.1:\(simulatorPort)", mode: mode)
+    defer { daemon.stopAndReadLog() }
+    let simulator = try SimulatorProcess(
+        directory: daemon.directory, callbackURL: daemon.callbackURL, port: simulatorPort, arguments: simulatorArguments)
+    defer { simulator.stop() }
+    try body(daemon, simulator)
 }
 
 /// A time `days` after today at `hour`:`minute` in Warsaw, as Docplanner writes it.
@@ -73,4 +132,8 @@ func eventually(attempts: Int = 200, _ probe: () throws -> Bool) rethrows -> Boo
         usleep(50_000)
     }
     return false
+}
+
+func percentEncoded(_ text: String) -> String {
+    text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
 }

@@ -49,7 +49,7 @@ enum Examples {
     func drain() throws -> [InboundProcessor.Outcome] {
         var outcomes: [InboundProcessor.Outcome] = []
         while let job = try store.inbox.claim(limit: 1, workerID: "test").first {
-            outcomes.append(try processor.process(job))
+            outcomes.append(try processor.processReturningOutcome(job))
         }
         return outcomes
     }
@@ -129,7 +129,8 @@ enum Examples {
     }
 
     @Test func workersApplyEveryEventInOrderPerBooking() throws {
-        let workers = InboundWorkers(
+        let workers = QueueWorkers(
+            role: "inbound",
             queue: store.inbox, processor: processor, count: 3, logger: Logger(label: "test"), idlePoll: 0.05)
         workers.start()
         defer { workers.stop() }

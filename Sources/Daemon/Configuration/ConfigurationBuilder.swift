@@ -91,7 +91,9 @@ struct ConfigurationBuilder {
                 horizonWeeks: int("docplanner.horizon_weeks"), reconcileMinutes: int("docplanner.reconcile_minutes")),
             storePath: nonEmptyPath("store.path"),
             partner: adapter,
-            workers: .init(inbound: int("workers.inbound"), outbound: int("workers.outbound")),
+            workers: .init(
+                inbound: int("workers.inbound"), outbound: int("workers.outbound"),
+                coalesceMilliseconds: int("workers.coalesce_ms")),
             retry: .init(
                 maxAttempts: int("retry.max_attempts"), initialDelaySeconds: int("retry.initial_delay_seconds"),
                 maxDelaySeconds: int("retry.max_delay_seconds")),

@@ -137,6 +137,8 @@ public enum ConfigurationSchema {
               "Threads applying Docplanner events to the partner system."),
         .init("workers.outbound", .int, default: "2", range: 1...64,
               "Threads sending partner changes to Docplanner."),
+        .init("workers.coalesce_ms", .int, default: "500", range: 0...60000,
+              "How long a burst of clinic changes settles before it is sent: edits of one calendar within it become one slot feed."),
         .init("retry.max_attempts", .int, default: "12", range: 1...1000,
               "Attempts before a job becomes a dead letter."),
         .init("retry.initial_delay_seconds", .int, default: "2", range: 1...3600,

@@ -65,6 +65,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public struct Workers: Sendable, Equatable {
         public var inbound: Int
         public var outbound: Int
+        /// Milliseconds a burst of clinic changes settles before it goes to the outbox.
+        public var coalesceMilliseconds: Int
     }
 
     public struct Retry: Sendable, Equatable {

@@ -3,13 +3,21 @@ import Logging
 import Store
 import Synchronization
 
-/// Worker threads that claim inbox jobs (with a lease, in order per booking or calendar,
-/// as the store hands them out) and apply them through an `InboundProcessor`.
-/// `wake()` after an enqueue gets an idle worker going at once; otherwise idle workers
-/// look again every `idlePoll` (for retries coming due and expired leases).
-public final class InboundWorkers: Sendable {
+/// Processes one claimed job and records its outcome in the queue.
+public protocol JobProcessor: Sendable {
+    func process(_ job: Job) throws(StoreError)
+}
+
+/// Worker threads that claim jobs from one queue (with a lease, in order per ordering
+/// key, as the store hands them out) and hand each to a `JobProcessor`: the inbound
+/// workers apply Docplanner's events to the partner, the outbound ones send the clinic's
+/// changes to Docplanner. `wake()` after an enqueue gets an idle worker going at once;
+/// otherwise idle workers look again every `idlePoll` (for retries coming due and
+/// expired leases).
+public final class QueueWorkers: Sendable {
+    private let role: String
     private let queue: JobQueue
-    private let processor: InboundProcessor
+    private let processor: any JobProcessor
     private let count: Int
     private let lease: Double
     private let idlePoll: Double
@@ -20,10 +28,12 @@ public final class InboundWorkers: Sendable {
     private let processed = Atomic<Int>(0)
     private let beats: Mutex<[UInt64]>
 
+    /// `role` names the threads and log lines ("inbound", "outbound").
     public init(
-        queue: JobQueue, processor: InboundProcessor, count: Int, logger: Logger, lease: Double = 30,
+        role: String, queue: JobQueue, processor: any JobProcessor, count: Int, logger: Logger, lease: Double = 30,
         idlePoll: Double = 0.25
     ) {
+        self.role = role
         self.queue = queue
         self.processor = processor
         self.count = max(1, count)
@@ -38,10 +48,10 @@ public final class InboundWorkers: Sendable {
         for index in 0..<count {
             finished.enter()
             let thread = Thread { [self] in
-                run(index: index, workerID: "inbound-\(index)-\(getpid())")
+                run(index: index, workerID: "\(role)-\(index)-\(getpid())")
                 finished.leave()
             }
-            thread.name = "dpbridge-inbound-\(index)"
+            thread.name = "dpbridge-\(role)-\(index)"
             thread.start()
         }
     }
@@ -71,7 +81,8 @@ public final class InboundWorkers: Sendable {
             do {
                 jobs = try queue.claim(limit: 1, lease: lease, workerID: workerID)
             } catch {
-                logger.error("cannot claim inbox jobs", metadata: ["event": "claim-failed", "error": "\(error)"])
+                logger.error(
+                    "cannot claim jobs", metadata: ["event": "claim-failed", "queue": "\(role)", "error": "\(error)"])
                 _ = signal.wait(timeout: .now() + 1)
                 continue
             }
@@ -84,7 +95,7 @@ public final class InboundWorkers: Sendable {
             } catch {
                 logger.error(
                     "cannot record a job's outcome; its lease will expire and it will be retried",
-                    metadata: ["event": "outcome-failed", "job_id": "\(job.id)", "error": "\(error)"])
+                    metadata: ["event": "outcome-failed", "queue": "\(role)", "job_id": "\(job.id)", "error": "\(error)"])
             }
             processed.add(1, ordering: .relaxed)
         }

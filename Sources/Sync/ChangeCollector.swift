@@ -1,0 +1,179 @@
+import Foundation
+import Logging
+import Partner
+import Store
+import Synchronization
+
+/// Moves the clinic's captured changes into the outbox: one thread polls the partner
+/// calendar's change log, lets a burst settle for `coalesceWindow` seconds (counted from
+/// the first change seen), turns the batch into one job per booking, break and calendar
+/// (so many edits of one calendar's hours become one slot feed), stores the jobs
+/// durably, and only then forgets the captured changes. A crash in between re-reads the
+/// same changes; the jobs they make again are idempotent.
+///
+/// Every `refreshInterval` (and at start) it also queues a slot feed for every calendar
+/// with availability, so that the horizon moves forward day by day.
+public final class ChangeCollector: Sendable {
+    private let calendar: any ClinicCalendar
+    private let outbox: JobQueue
+    private let coalesceWindow: Double
+    private let pollInterval: Double
+    private let refreshInterval: Double
+    private let batchLimit: Int
+    private let logger: Logger
+    private let onEnqueued: @Sendable () -> Void
+    private let stopping = Atomic<Bool>(false)
+    private let signal = DispatchSemaphore(value: 0)
+    private let finished = DispatchGroup()
+    private let beat = Atomic<UInt64>(0)
+
+    public init(
+        calendar: any ClinicCalendar, outbox: JobQueue, coalesceWindow: Double = 0.5, pollInterval: Double = 0.1,
+        refreshInterval: Double = 3600, batchLimit: Int = 5000, logger: Logger,
+        onEnqueued: @escaping @Sendable () -> Void = {}
+    ) {
+        self.calendar = calendar
+        self.outbox = outbox
+        self.coalesceWindow = coalesceWindow
+        self.pollInterval = pollInterval
+        self.refreshInterval = refreshInterval
+        self.batchLimit = batchLimit
+        self.logger = logger
+        self.onEnqueued = onEnqueued
+    }
+
+    /// Moves on while the thread runs (for the watchdog).
+    public var heartbeat: UInt64 { beat.load(ordering: .relaxed) }
+
+    public func start() {
+        finished.enter()
+        let thread = Thread { [self] in
+            run()
+            finished.leave()
+        }
+        thread.name = "dpbridge-collector"
+        thread.start()
+    }
+
+    /// Stops the thread; changes not yet collected stay in the change log for next time.
+    public func stop() {
+        stopping.store(true, ordering: .releasing)
+        signal.signal()
+        finished.wait()
+    }
+
+    private func run() {
+        var firstSeen: Date?
+        var nextRefresh = Date()
+        while !stopping.load(ordering: .acquiring) {
+            beat.add(1, ordering: .relaxed)
+            if Date() >= nextRefresh {
+                if (try? refreshSlots()) != nil {
+                    nextRefresh = Date().addingTimeInterval(refreshInterval)
+                } else {
+                    nextRefresh = Date().addingTimeInterval(min(refreshInterval, 30))
+                }
+            }
+            do {
+                let pending = try calendar.pendingChanges(limit: batchLimit)
+                if pending.isEmpty {
+                    firstSeen = nil
+                } else {
+                    let seen = firstSeen ?? Date()
+                    firstSeen = seen
+                    if Date().timeIntervalSince(seen) >= coalesceWindow || pending.count >= batchLimit {
+                        try collect(pending)
+                        firstSeen = nil
+                        continue
+                    }
+                }
+            } catch {
+                logger.error(
+                    "cannot move clinic changes to the outbox; will try again",
+                    metadata: ["event": "collect-failed", "error": "\(error)"])
+                _ = signal.wait(timeout: .now() + 1)
+                continue
+            }
+            _ = signal.wait(timeout: .now() + pollInterval)
+        }
+    }
+
+    /// Stores the jobs for `records` and forgets the records.
+    func collect(_ records: [ClinicChangeRecord]) throws {
+        guard let last = records.last?.id else { return }
+        let jobs = Self.jobs(for: records)
+        try store(jobs.map { $0.job.item(dedupKey: "clinic-change:\($0.lastChange):\($0.job.orderingKey)") })
+        try calendar.forgetChanges(through: last)
+        logger.debug(
+            "clinic changes queued for Docplanner",
+            metadata: ["event": "collected", "changes": "\(records.count)", "jobs": "\(jobs.count)"])
+        onEnqueued()
+    }
+
+    /// One job per row or calendar, in the order of each one's last change; a deleted
+    /// booking or break also cancels or deletes it on Docplanner.
+    static func jobs(for records: [ClinicChangeRecord]) -> [(job: OutboundJob, lastChange: Int64)] {
+        var order: [String] = []
+        var byKey: [String: (job: OutboundJob, lastChange: Int64)] = [:]
+        func add(_ job: OutboundJob, _ change: Int64, key: String) {
+            if byKey[key] == nil { order.append(key) }
+            byKey[key] = (job, change)
+        }
+        for record in records {
+            switch (record.table, record.operation) {
+            case (.bookings, "delete"):
+                if let id = record.docplannerID {
+                    add(
+                        OutboundJob(kind: .bookingDeleted, calendar: record.calendar, rowID: record.rowID, docplannerID: id),
+                        record.id, key: "booking-deleted:\(record.rowID)")
+                }
+            case (.bookings, _):
+                add(OutboundJob(kind: .booking, calendar: record.calendar, rowID: record.rowID), record.id,
+                    key: "booking:\(record.rowID)")
+            case (.breaks, "delete"):
+                if let id = record.docplannerID {
+                    add(
+                        OutboundJob(kind: .breakDeleted, calendar: record.calendar, rowID: record.rowID, docplannerID: id),
+                        record.id, key: "break-deleted:\(record.rowID)")
+                }
+            case (.breaks, _):
+                add(OutboundJob(kind: .calendarBreak, calendar: record.calendar, rowID: record.rowID), record.id,
+                    key: "break:\(record.rowID)")
+            case (.workingHours, _), (.daySlots, _):
+                add(OutboundJob(kind: .slots, calendar: record.calendar), record.id,
+                    key: "slots:\(record.calendar.doctorID):\(record.calendar.addressID)")
+            }
+        }
+        return order.compactMap { byKey[$0] }.sorted { $0.lastChange < $1.lastChange }
+    }
+
+    /// Queues a slot feed for every calendar with availability (a feed with nothing new
+    /// to send makes no call).
+    private func refreshSlots() throws {
+        let calendars = try calendar.calendarsWithAvailability()
+        let hour = Int(Date().timeIntervalSince1970 / 3600)
+        try store(calendars.map {
+            OutboundJob(kind: .slots, calendar: $0).item(dedupKey: "slots-refresh:\(hour):\($0.doctorID):\($0.addressID)")
+        })
+        if !calendars.isEmpty {
+            onEnqueued()
+            logger.debug("slot feeds queued", metadata: ["event": "slots-refresh", "calendars": "\(calendars.count)"])
+        }
+    }
+
+    /// Enqueues all items and waits until every one is durable (one group commit).
+    private func store(_ items: [OutboxItem]) throws(StoreError) {
+        guard !items.isEmpty else { return }
+        let group = DispatchGroup()
+        let failure = Mutex<StoreError?>(nil)
+        for item in items {
+            group.enter()
+            outbox.enqueue(item) { result in
+                if case .failure(let error) = result { failure.withLock { $0 = error } }
+                group.leave()
+            }
+        }
+        group.wait()
+        if let error = failure.withLock({ $0 }) { throw error }
+    }
+}

@@ -1,0 +1,398 @@
+import DocplannerAPI
+import Foundation
+import Logging
+import Partner
+import Store
+
+/// Sends one outbox job — a clinic-side change — to Docplanner and records the outcome:
+/// done; retry later (Docplanner unavailable, over the rate limit, the partner store
+/// busy); a dead letter with Docplanner's message when the change can never be applied.
+///
+/// Each job compares the row as the clinic left it with what Docplanner last
+/// acknowledged (`ClinicBooking.synced*`, `ClinicBreak.synced*`, the fed slot
+/// signatures) and sends only the difference, recording each step as soon as Docplanner
+/// accepts it. So a job that runs twice, or after a crash between a call and its
+/// record, repeats no call that already succeeded, except the one in flight; for the
+/// only call that would double something (`bookSlot`) a retry first looks for the
+/// booking it may already have made.
+public struct OutboundProcessor: JobProcessor {
+    let queue: JobQueue
+    let docplanner: DocplannerClient
+    let calendar: any ClinicCalendar
+    let horizonWeeks: Int
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    public init(
+        queue: JobQueue, docplanner: DocplannerClient, calendar: any ClinicCalendar, horizonWeeks: Int, logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.queue = queue
+        self.docplanner = docplanner
+        self.calendar = calendar
+        self.horizonWeeks = horizonWeeks
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Why a job stopped short.
+    enum Failure: Error {
+        case docplanner(DocplannerError)
+        case partner(PartnerError)
+        /// The clinic's row cannot be sent as it is (missing data); `String` says what to fix.
+        case invalid(String)
+    }
+
+    public func process(_ job: Job) throws(StoreError) {
+        guard let outbound = OutboundJob.decode(job) else {
+            try queue.failPermanently(job, reason: "unreadable outbound job payload")
+            return
+        }
+        var metadata: Logger.Metadata = [
+            "event": "outbound-\(outbound.kind.rawValue)", "job_id": "\(job.id)", "attempt": "\(job.attempts)",
+            "calendar": "\(outbound.calendar)",
+        ]
+        if let row = outbound.rowID { metadata["row_id"] = "\(row)" }
+        let result: Result<[String], Failure>
+        do throws(Failure) {
+            result = .success(try send(outbound, attempt: job.attempts))
+        } catch {
+            result = .failure(error)
+        }
+        switch result {
+        case .success(let calls):
+            try queue.complete(job)
+            if !calls.isEmpty {
+                metadata["calls"] = "\(calls.joined(separator: ","))"
+                logger.info("clinic change sent to Docplanner", metadata: metadata)
+            }
+        case .failure(.docplanner(let error)):
+            metadata["error"] = "\(error)"
+            switch error.disposition {
+            case .retry, .reauthenticate:
+                try queue.retryLater(job, error: error.description)
+                logger.warning("clinic change not sent yet; will retry", metadata: metadata)
+            case .retryAfter(let seconds):
+                try queue.retryLater(job, error: error.description, notBefore: seconds.map { now() + $0 })
+                logger.warning("clinic change not sent yet; will retry", metadata: metadata)
+            case .permanent:
+                try queue.failPermanently(job, reason: "Docplanner refused: \(error)")
+                logger.error("clinic change refused by Docplanner; kept as a dead letter", metadata: metadata)
+            }
+        case .failure(.partner(let error)):
+            metadata["error"] = "\(error)"
+            try queue.retryLater(job, error: "partner calendar: \(error)")
+            logger.warning("cannot read or record the clinic change; will retry", metadata: metadata)
+        case .failure(.invalid(let reason)):
+            metadata["error"] = "\(reason)"
+            try queue.failPermanently(job, reason: reason)
+            logger.error("clinic change cannot be sent; kept as a dead letter", metadata: metadata)
+        }
+    }
+
+    /// Performs the job; returns the Docplanner operations it called.
+    func send(_ job: OutboundJob, attempt: Int) throws(Failure) -> [String] {
+        switch job.kind {
+        case .booking:
+            guard let row = job.rowID else { throw .invalid("booking job without a row id") }
+            return try syncBooking(row: row, attempt: attempt)
+        case .bookingDeleted:
+            guard let id = job.docplannerID else { return [] }
+            return try cancel(job.calendar, bookingID: id) ? ["cancelBooking"] : []
+        case .calendarBreak:
+            guard let row = job.rowID else { throw .invalid("break job without a row id") }
+            return try syncBreak(row: row)
+        case .breakDeleted:
+            guard let id = job.docplannerID else { return [] }
+            return try deleteBreak(job.calendar, breakID: id) ? ["deleteCalendarBreak"] : []
+        case .slots:
+            return try feedSlots(job.calendar)
+        }
+    }
+
+    // MARK: - Bookings
+
+    private func syncBooking(row: Int64, attempt: Int) throws(Failure) -> [String] {
+        var calls: [String] = []
+        guard var booking = try partner({ () throws(PartnerError) in try calendar.clinicBooking(rowID: row) }) else {
+            return calls  // deleted; its delete job cancels it
+        }
+        let c = booking.calendar
+        if booking.docplannerID == nil {
+            guard booking.status == .booked else { return calls }  // canceled before Docplanner had it
+            let id = try book(booking, attempt: attempt, calls: &calls)
+            let state = BookingSyncState(docplannerID: id, status: .booked, start: booking.start, confirmed: false, presence: nil)
+            try partner { () throws(PartnerError) in try calendar.recordBookingSynced(rowID: row, state) }
+            guard let reread = try partner({ () throws(PartnerError) in try calendar.clinicBooking(rowID: row) }) else {
+                // The clinic deleted the row while the booking was being made.
+                if try cancel(c, bookingID: id) { calls.append("cancelBooking") }
+                return calls
+            }
+            booking = reread
+        }
+        guard var id = booking.docplannerID else { return calls }
+        var state = BookingSyncState(
+            docplannerID: id, status: booking.syncedStatus ?? .booked, start: booking.syncedStart,
+            confirmed: booking.syncedConfirmed, presence: booking.syncedPresence)
+        func record() throws(Failure) {
+            let current = state
+            try partner { () throws(PartnerError) in try calendar.recordBookingSynced(rowID: row, current) }
+        }
+
+        switch booking.status {
+        case .moved:
+            return calls  // moved on Docplanner's side; the new booking is its own row
+        case .canceled:
+            guard state.status != .canceled else { return calls }
+            if try cancel(c, bookingID: id) { calls.append("cancelBooking") }
+            state.status = .canceled
+            try record()
+            return calls
+        case .booked:
+            break
+        }
+
+        if let start = booking.start, let synced = state.start, abs(start.timeIntervalSince(synced)) >= 1 {
+            guard let service = booking.addressServiceID, !service.isEmpty else {
+                throw .invalid("clinic booking \(row) was moved but has no address_service_id")
+            }
+            let moved = try call { () throws(DocplannerError) in
+                try docplanner.moveBooking(
+                    facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, bookingID: id,
+                    MoveBookingRequest(
+                        addressServiceID: service, start: docplanner.dateTime(start), duration: booking.durationMinutes))
+            }
+            calls.append("moveBooking")
+            guard let newID = moved.booking.id else {
+                throw .docplanner(.undecodable(what: "moved booking", reason: "no id in Docplanner's answer"))
+            }
+            id = newID
+            state.docplannerID = newID
+            state.start = start
+            // A moved booking is a new one on Docplanner's side: not yet confirmed, no presence.
+            state.confirmed = false
+            state.presence = nil
+            try record()
+        }
+
+        if booking.confirmed && !state.confirmed {
+            do {
+                try docplanner.confirmBooking(
+                    facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, bookingID: id)
+                calls.append("confirmBooking")
+            } catch .conflict {
+                // Already confirmed (or past): Docplanner holds what the clinic wants.
+            } catch {
+                throw .docplanner(error)
+            }
+            state.confirmed = true
+            try record()
+        }
+
+        let presence = booking.presence.flatMap { PatientPresence($0).state }
+        if let presence, presence != state.presence.flatMap({ PatientPresence($0).state }) {
+            try call { () throws(DocplannerError) in
+                switch presence {
+                case .present:
+                    try docplanner.markPatientPresence(
+                        facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, bookingID: id)
+                case .absent:
+                    try docplanner.markPatientAbsence(
+                        facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, bookingID: id)
+                }
+            }
+            calls.append(presence == .present ? "markPatientPresence" : "markPatientAbsence")
+            state.presence = booking.presence
+            try record()
+        }
+        return calls
+    }
+
+    /// Books the clinic's visit on Docplanner; on a retry, first adopts a booking an
+    /// earlier attempt may have made (same start, same patient) instead of booking twice.
+    private func book(_ booking: ClinicBooking, attempt: Int, calls: inout [String]) throws(Failure) -> String {
+        let c = booking.calendar
+        guard let start = booking.start else { throw .invalid("clinic booking \(booking.rowID) has no start time") }
+        guard let service = booking.addressServiceID, !service.isEmpty else {
+            throw .invalid("clinic booking \(booking.rowID) has no address_service_id (Docplanner needs one to book)")
+        }
+        guard let patient = booking.patient, patient.name?.isEmpty == false, patient.phone?.isEmpty == false else {
+            throw .invalid("clinic booking \(booking.rowID) needs patient_name and patient_phone (Docplanner requires both)")
+        }
+        if attempt > 0 {
+            let existing = try call { () throws(DocplannerError) in
+                try docplanner.getBookings(
+                    facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, start: start,
+                    end: start.addingTimeInterval(60), with: [.bookingPatient], priority: .high)
+            }
+            calls.append("getBookings")
+            if let match = existing.items.first(where: {
+                $0.status != "canceled" && $0.startAt?.date.map { abs($0.timeIntervalSince(start)) < 1 } == true
+                    && $0.patient?.phone == patient.phone && $0.patient?.name == patient.name
+            }), let id = match.id {
+                return id
+            }
+        }
+        let made = try call { () throws(DocplannerError) in
+            try docplanner.bookSlot(
+                facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, start: start,
+                BookSlotRequest(
+                    addressServiceID: service, duration: booking.durationMinutes,
+                    patient: Patient(name: patient.name, surname: patient.surname, email: patient.email, phone: patient.phone),
+                    comment: booking.comment))
+        }
+        calls.append("bookSlot")
+        guard let id = made.id else {
+            throw .docplanner(.undecodable(what: "booking", reason: "no id in Docplanner's answer"))
+        }
+        return id
+    }
+
+    /// Cancels a booking; false when Docplanner no longer has it as booked (404, 409).
+    private func cancel(_ c: CalendarRef, bookingID: String) throws(Failure) -> Bool {
+        do {
+            try docplanner.cancelBooking(
+                facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, bookingID: bookingID,
+                reason: "Canceled in the clinic")
+            return true
+        } catch .notFound, .conflict {
+            return false
+        } catch {
+            throw .docplanner(error)
+        }
+    }
+
+    // MARK: - Breaks
+
+    private func syncBreak(row: Int64) throws(Failure) -> [String] {
+        guard let item = try partner({ () throws(PartnerError) in try calendar.clinicBreak(rowID: row) }) else {
+            return []
+        }
+        let c = item.calendar
+        func record(id: String?, deleted: Bool) throws(Failure) {
+            try partner { () throws(PartnerError) in
+                try calendar.recordBreakSynced(
+                    rowID: row, docplannerID: id, since: item.since, till: item.till, deleted: deleted)
+            }
+        }
+        if item.deleted {
+            guard !item.syncedDeleted, let id = item.docplannerID else { return [] }
+            let deleted = try deleteBreak(c, breakID: id)
+            try record(id: id, deleted: true)
+            return deleted ? ["deleteCalendarBreak"] : []
+        }
+        guard let since = item.since, let till = item.till, till > since else {
+            throw .invalid("clinic break \(row) needs since < till")
+        }
+        guard let id = item.docplannerID else {
+            let added: CalendarBreak?
+            do {
+                added = try docplanner.addCalendarBreak(
+                    facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, since: since, till: till)
+            } catch .conflict {
+                added = nil
+            } catch {
+                throw .docplanner(error)
+            }
+            if let added {
+                try record(id: added.id, deleted: false)
+                return ["addCalendarBreak"]
+            }
+            // The same break is there already (an earlier attempt added it): adopt it.
+            let existing = try call { () throws(DocplannerError) in
+                try docplanner.getCalendarBreaks(
+                    facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, since: since, till: till)
+            }
+            let match = existing.first {
+                $0.since?.date.map { abs($0.timeIntervalSince(since)) < 1 } == true
+                    && $0.till?.date.map { abs($0.timeIntervalSince(till)) < 1 } == true
+            }
+            guard let found = match?.id else {
+                throw .invalid("Docplanner reports a conflicting break for clinic break \(row) but lists none at \(since)…\(till)")
+            }
+            try record(id: found, deleted: false)
+            return ["addCalendarBreak", "getCalendarBreaks"]
+        }
+        let unchanged =
+            item.syncedSince.map { abs($0.timeIntervalSince(since)) < 1 } == true
+            && item.syncedTill.map { abs($0.timeIntervalSince(till)) < 1 } == true && !item.syncedDeleted
+        guard !unchanged else { return [] }
+        try call { () throws(DocplannerError) in
+            try docplanner.moveCalendarBreak(
+                facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, breakID: id, since: since,
+                till: till)
+        }
+        try record(id: id, deleted: false)
+        return ["moveCalendarBreak"]
+    }
+
+    /// Deletes a break; false when Docplanner no longer has it (404).
+    private func deleteBreak(_ c: CalendarRef, breakID: String) throws(Failure) -> Bool {
+        do {
+            try docplanner.deleteCalendarBreak(
+                facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, breakID: breakID)
+            return true
+        } catch .notFound {
+            return false
+        } catch {
+            throw .docplanner(error)
+        }
+    }
+
+    // MARK: - Slots
+
+    /// Feeds the calendar's changed days over the horizon: one `replaceSlots` for every
+    /// day with availability, one `deleteSlots` per day that lost all of it.
+    private func feedSlots(_ c: CalendarRef) throws(Failure) -> [String] {
+        let timeZone = docplanner.configuration.timeZone
+        let now = now()
+        let days = SlotPlan.horizonDays(from: now, weeks: horizonWeeks, timeZone: timeZone)
+        let (availability, fed) = try partner { () throws(PartnerError) in
+            (try calendar.availability(c, days: days, timeZone: timeZone), try calendar.slotSignatures(c))
+        }
+        // Past days drop out of the bookkeeping once the horizon has moved past them.
+        let stale = fed.keys.filter { $0 < (days.first ?? "") }
+        let plan = SlotPlan.make(
+            days: days, availability: availability, fed: fed,
+            limit: now.addingTimeInterval(Double(horizonWeeks * 7 * 86_400)))
+        var calls: [String] = []
+        var done: [String: String] = Dictionary(uniqueKeysWithValues: stale.map { ($0, "") })
+        defer {
+            if !done.isEmpty {
+                let signatures = done
+                try? calendar.recordSlotSignatures(c, signatures)
+            }
+        }
+        if !plan.replace.isEmpty {
+            try call { () throws(DocplannerError) in
+                try docplanner.replaceSlots(
+                    facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID,
+                    plan.request(timeZone: timeZone))
+            }
+            calls.append("replaceSlots")
+            for (day, _) in plan.replace { done[day] = plan.signatures[day] }
+        }
+        for day in plan.delete {
+            do {
+                try docplanner.deleteSlots(facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, day: day)
+                calls.append("deleteSlots")
+            } catch .notFound {
+                // Nothing there to delete.
+            } catch {
+                throw .docplanner(error)
+            }
+            done[day] = ""
+        }
+        return calls
+    }
+
+    // MARK: - Helpers
+
+    private func call<T>(_ body: () throws(DocplannerError) -> T) throws(Failure) -> T {
+        do { return try body() } catch { throw .docplanner(error) }
+    }
+
+    private func partner<T>(_ body: () throws(PartnerError) -> T) throws(Failure) -> T {
+        do { return try body() } catch { throw .partner(error) }
+    }
+}
