@@ -13,6 +13,8 @@ struct AdminEndpoints: Sendable {
         var uptimeSeconds: Int
         var lastPing: Date?
         var lastPingAgeSeconds: Int?
+        /// Set when Docplanner's pings have stopped.
+        var pingWarning: String?
         var acceptingEvents: Bool
         var inbox: StoreCounts.Queue
         var outbox: StoreCounts.Queue
@@ -32,6 +34,7 @@ struct AdminEndpoints: Sendable {
                     version: DaemonVersion.current, uptimeSeconds: Int(now.timeIntervalSince(health.startedAt)),
                     lastPing: health.lastPing,
                     lastPingAgeSeconds: health.lastPing.map { Int(now.timeIntervalSince($0)) },
+                    pingWarning: health.pingWarning(now: now),
                     acceptingEvents: health.canAcceptEvents, inbox: counts.inbox, outbox: counts.outbox,
                     quarantined: counts.quarantined)
                 responder.respond(JSONResponses.encoded(status: 200, status))

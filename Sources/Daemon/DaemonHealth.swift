@@ -9,6 +9,13 @@ final class DaemonHealth: Sendable {
     private let shuttingDown = Atomic<Bool>(false)
     private let storeFailing = Atomic<Bool>(false)
     let startedAt = Date()
+    /// Seconds without a ping after which Docplanner has raised its alert (three missed
+    /// 5-minute pings); nil when no pings are expected (PULL mode).
+    let pingSilenceLimit: Double?
+
+    init(pingSilenceLimit: Double? = nil) {
+        self.pingSilenceLimit = pingSilenceLimit
+    }
 
     func recordPing() {
         var now = timespec()
@@ -20,6 +27,18 @@ final class DaemonHealth: Sendable {
     var lastPing: Date? {
         let value = lastPingMilliseconds.load(ordering: .relaxed)
         return value == 0 ? nil : Date(timeIntervalSince1970: Double(value) / 1000)
+    }
+
+    /// The warning to show when Docplanner's pings have stopped (counted from start when
+    /// none came yet), or nil.
+    func pingWarning(now: Date = Date()) -> String? {
+        guard let limit = pingSilenceLimit else { return nil }
+        let silent = now.timeIntervalSince(lastPing ?? startedAt)
+        guard silent >= limit else { return nil }
+        let minutes = Int(silent / 60)
+        return lastPing == nil
+            ? "no ping from Docplanner in the \(minutes) min since start: it cannot reach the callback URL"
+            : "no ping from Docplanner for \(minutes) min: it cannot reach the callback URL"
     }
 
     func beginShutdown() { shuttingDown.store(true, ordering: .relaxed) }
@@ -34,7 +53,9 @@ final class DaemonHealth: Sendable {
     /// The one-line summary for `STATUS=` and logs.
     func statusLine(store: Store) -> String {
         let counts = try? store.counts()
-        let ping = lastPing.map { "last ping \(Int(Date().timeIntervalSince($0)))s ago" } ?? "no ping yet"
+        let ping =
+            pingWarning().map { "WARNING \($0)" }
+            ?? lastPing.map { "last ping \(Int(Date().timeIntervalSince($0)))s ago" } ?? "no ping yet"
         guard let counts else { return "store unreadable; \(ping)" }
         return "inbox \(counts.inbox.pending) pending, outbox \(counts.outbox.pending) pending, "
             + "\(counts.inbox.dead + counts.outbox.dead) dead; \(ping)"

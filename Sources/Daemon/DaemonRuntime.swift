@@ -74,7 +74,17 @@ public enum DaemonRuntime {
                 metadata: ["event": "partner-missing"])
         }
 
-        let health = DaemonHealth()
+        let mode = configuration.docplanner.mode
+        let health = DaemonHealth(
+            pingSilenceLimit: mode == .pull ? nil : Double(configuration.callback.pingAlertMinutes * 60))
+        let puller =
+            mode == .push
+            ? nil
+            : NotificationPuller(
+                docplanner: docplanner, inbox: store.inbox, maxIdle: Double(configuration.docplanner.pullMaxIdleSeconds),
+                logger: logger, onStored: { workers?.wake() })
+        let releaser = mode == .pull ? nil : NotificationReleaser(docplanner: docplanner, logger: logger)
+        let pingWatch = PingWatch(health: health, logger: logger)
         let endpoint = CallbackEndpoint(
             secret: configuration.callback.secret, apiKeyHeader: configuration.callback.apiKeyHeader,
             apiKey: configuration.callback.apiKey, store: store, health: health, logger: logger, answerer: answerer,
@@ -104,6 +114,9 @@ public enum DaemonRuntime {
         workers?.start()
         outbound?.workers.start()
         outbound?.collector.start()
+        puller?.start()
+        releaser?.start()
+        pingWatch.start()
 
         logger.info(
             "dpbridge started",
@@ -113,7 +126,7 @@ public enum DaemonRuntime {
                     ? "\(configuration.publicListener.address):\(configuration.publicListener.port)"
                     : "\(activated.count) socket(s) from systemd",
                 "admin": "\(configuration.admin.address):\(configuration.admin.port)",
-                "store": "\(configuration.storePath)",
+                "store": "\(configuration.storePath)", "mode": "\(mode.rawValue)",
             ])
         notifier.ready(status: health.statusLine(store: store))
         let collector = outbound?.collector
@@ -135,6 +148,9 @@ public enum DaemonRuntime {
                 logger.notice("stopping: draining connections", metadata: ["event": "stopping", "signal": "\(name)"])
                 server.shutdown(deadline: .seconds(10))
                 adminServer.shutdown(deadline: .seconds(2))
+                pingWatch.stop()
+                releaser?.stop()
+                puller?.stop()
                 workers?.stop()
                 outbound?.collector.stop()
                 outbound?.workers.stop()

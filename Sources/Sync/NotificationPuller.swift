@@ -1,0 +1,150 @@
+import DocplannerAPI
+import Foundation
+import Logging
+import Store
+import Synchronization
+
+/// PULL mode: one thread drains Docplanner's notification queue
+/// (`GET /notifications/multiple?limit=100`) into the inbox, where the inbound workers
+/// apply them exactly as pushed events. Each notification is stored under the same
+/// identity and ordering keys as its pushed twin, so an event arriving both ways (mode
+/// `both`) or re-sent is applied once.
+///
+/// While the queue has notifications it pulls again at once; when it is empty it waits,
+/// doubling from `minIdle` to `maxIdle` seconds. Docplanner errors back off the same way
+/// (or for as long as a 429 asks).
+public final class NotificationPuller: Sendable {
+    private let docplanner: DocplannerClient
+    private let inbox: JobQueue
+    private let minIdle: Double
+    private let maxIdle: Double
+    private let logger: Logger
+    private let onStored: @Sendable () -> Void
+    private let stopping = Atomic<Bool>(false)
+    private let signal = DispatchSemaphore(value: 0)
+    private let finished = DispatchGroup()
+    private let pulled = Atomic<Int>(0)
+
+    public init(
+        docplanner: DocplannerClient, inbox: JobQueue, minIdle: Double = 0.25, maxIdle: Double, logger: Logger,
+        onStored: @escaping @Sendable () -> Void = {}
+    ) {
+        self.docplanner = docplanner
+        self.inbox = inbox
+        self.minIdle = min(minIdle, maxIdle)
+        self.maxIdle = maxIdle
+        self.logger = logger
+        self.onStored = onStored
+    }
+
+    /// Notifications pulled and stored since start.
+    public var count: Int { pulled.load(ordering: .relaxed) }
+
+    public func start() {
+        finished.enter()
+        let thread = Thread { [self] in
+            run()
+            finished.leave()
+        }
+        thread.name = "dpbridge-puller"
+        thread.start()
+    }
+
+    /// Stops after the call in progress (a batch already pulled is stored first).
+    public func stop() {
+        stopping.store(true, ordering: .releasing)
+        signal.signal()
+        finished.wait()
+    }
+
+    private func run() {
+        var idle = minIdle
+        while !stopping.load(ordering: .acquiring) {
+            let wait: Double
+            do {
+                let batch = try docplanner.pullNotifications(limit: 100)
+                if batch.notifications.isEmpty {
+                    wait = idle
+                    idle = min(idle * 2, maxIdle)
+                } else {
+                    store(batch.notifications)
+                    idle = minIdle
+                    wait = (batch.remaining ?? 1) > 0 ? 0 : minIdle
+                }
+            } catch {
+                var metadata: Logger.Metadata = ["event": "pull-failed", "error": "\(error)"]
+                switch error.disposition {
+                case .retryAfter(let seconds?):
+                    wait = seconds
+                default:
+                    wait = idle
+                    idle = min(idle * 2, maxIdle)
+                }
+                metadata["retry_in_s"] = "\(wait)"
+                logger.warning("cannot pull notifications from Docplanner; will try again", metadata: metadata)
+            }
+            if wait > 0 { _ = signal.wait(timeout: .now() + wait) }
+        }
+    }
+
+    /// Stores a pulled batch durably. Pulling consumed the notifications, so storing is
+    /// retried until it succeeds (or the daemon stops, when what is left is logged whole).
+    private func store(_ notifications: [DocplannerNotification]) {
+        var remaining = notifications
+        var delay = 0.1
+        while !remaining.isEmpty {
+            let outcomes = Mutex<[Int: Result<EnqueueOutcome, StoreError>]>([:])
+            let group = DispatchGroup()
+            let encoder = JSONEncoder()
+            for (index, notification) in remaining.enumerated() {
+                let body = (try? encoder.encode(notification)).map { [UInt8]($0) } ?? []
+                group.enter()
+                inbox.enqueue(
+                    InboxItem(
+                        body: body, sourceAddress: "pull", dedupKey: notification.identityKey,
+                        eventName: notification.name, orderingKey: notification.orderingKey)
+                ) { result in
+                    outcomes.withLock { $0[index] = result }
+                    group.leave()
+                }
+            }
+            group.wait()
+            let results = outcomes.withLock { $0 }
+            var failed: [DocplannerNotification] = []
+            for (index, notification) in remaining.enumerated() {
+                var metadata: Logger.Metadata = ["event": "\(notification.name)", "source": "pull"]
+                if let booking = notification.event.bookingID { metadata["booking_id"] = "\(booking)" }
+                switch results[index] {
+                case .success(let outcome)?:
+                    metadata["inbox_id"] = "\(outcome.id)"
+                    if outcome.isDuplicate {
+                        logger.info("pulled notification already stored (duplicate)", metadata: metadata)
+                    } else {
+                        pulled.add(1, ordering: .relaxed)
+                        logger.info("pulled notification stored", metadata: metadata)
+                    }
+                case .failure(let error)?:
+                    metadata["error"] = "\(error)"
+                    logger.error("cannot store a pulled notification; retrying", metadata: metadata)
+                    failed.append(notification)
+                case nil:
+                    failed.append(notification)
+                }
+            }
+            onStored()
+            remaining = failed
+            guard !remaining.isEmpty else { return }
+            if stopping.load(ordering: .acquiring) {
+                for notification in remaining {
+                    let body = (try? encoder.encode(notification)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+                    logger.critical(
+                        "pulled notification could not be stored before stopping; apply it by hand",
+                        metadata: ["event": "\(notification.name)", "notification": "\(body)"])
+                }
+                return
+            }
+            _ = signal.wait(timeout: .now() + delay)
+            delay = min(delay * 2, 5)
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import DocplannerAPI
+import Foundation
+import Logging
+import Synchronization
+
+/// PUSH recovery: asks Docplanner once an hour (`POST /notifications/release`) to send
+/// again the pushes that failed, e.g. while the daemon was down. A 429 moves the next
+/// try to when Docplanner allows it; a failure that may pass is retried after 5 s,
+/// doubling up to `retryInterval`.
+public final class NotificationReleaser: Sendable {
+    private let docplanner: DocplannerClient
+    private let interval: Double
+    private let retryInterval: Double
+    private let logger: Logger
+    private let stopping = Atomic<Bool>(false)
+    private let signal = DispatchSemaphore(value: 0)
+    private let finished = DispatchGroup()
+    private let releases = Atomic<Int>(0)
+
+    public init(docplanner: DocplannerClient, interval: Double = 3600, retryInterval: Double = 300, logger: Logger) {
+        self.docplanner = docplanner
+        self.interval = interval
+        self.retryInterval = retryInterval
+        self.logger = logger
+    }
+
+    /// Successful releases since start.
+    public var count: Int { releases.load(ordering: .relaxed) }
+
+    /// Starts the thread; the first release goes out at once (pushes failed while the
+    /// daemon was stopped come back).
+    public func start() {
+        finished.enter()
+        let thread = Thread { [self] in
+            run()
+            finished.leave()
+        }
+        thread.name = "dpbridge-releaser"
+        thread.start()
+    }
+
+    public func stop() {
+        stopping.store(true, ordering: .releasing)
+        signal.signal()
+        finished.wait()
+    }
+
+    private func run() {
+        var retry = min(5, retryInterval)
+        while !stopping.load(ordering: .acquiring) {
+            let wait: Double
+            do {
+                try docplanner.releaseNotifications()
+                releases.add(1, ordering: .relaxed)
+                logger.info("asked Docplanner to re-send failed pushes", metadata: ["event": "notifications-released"])
+                wait = interval
+                retry = min(5, retryInterval)
+            } catch .rateLimited(_, let retryAfter) {
+                wait = max(1, retryAfter ?? interval)
+                logger.info(
+                    "Docplanner allows one release an hour; next try later",
+                    metadata: ["event": "release-deferred", "retry_in_s": "\(Int(wait))"])
+            } catch {
+                wait = error.isRetryable ? retry : interval
+                retry = min(retry * 2, retryInterval)
+                logger.warning(
+                    "cannot ask Docplanner to re-send failed pushes",
+                    metadata: ["event": "release-failed", "error": "\(error)", "retry_in_s": "\(Int(wait))"])
+            }
+            _ = signal.wait(timeout: .now() + wait)
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+
+@testable import Daemon
+
+/// Docplanner pings every 5 minutes and raises an alert after three failures: the daemon
+/// warns once pings have been missing for the configured time.
+@Suite struct PingWarningTests {
+    @Test func warnsAfterTheSilenceLimitCountedFromStartOrTheLastPing() {
+        let health = DaemonHealth(pingSilenceLimit: 900)
+        let start = health.startedAt
+        #expect(health.pingWarning(now: start.addingTimeInterval(899)) == nil)
+        let atStart = health.pingWarning(now: start.addingTimeInterval(901))
+        #expect(atStart?.contains("since start") == true, "\(atStart ?? "nil")")
+
+        health.recordPing()
+        let pinged = health.lastPing!
+        #expect(health.pingWarning(now: pinged.addingTimeInterval(600)) == nil)
+        let silent = health.pingWarning(now: pinged.addingTimeInterval(16 * 60))
+        #expect(silent == "no ping from Docplanner for 16 min: it cannot reach the callback URL")
+    }
+
+    @Test func pullModeExpectsNoPings() {
+        let health = DaemonHealth(pingSilenceLimit: nil)
+        #expect(health.pingWarning(now: health.startedAt.addingTimeInterval(86_400)) == nil)
+    }
+}
