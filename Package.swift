@@ -82,7 +82,8 @@ let package = Package(
             name: "DocplannerAPITests", dependencies: ["DocplannerAPI", "Curl", "TestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "PartnerTests", dependencies: ["Partner", "Store", "TestSupport"]),
-        .testTarget(name: "SyncTests", dependencies: ["Sync", "Partner", "Store", "DocplannerAPI", "TestSupport"]),
+        .testTarget(
+            name: "SyncTests", dependencies: ["Sync", "Partner", "Store", "DocplannerAPI", "Simulator", "TestSupport"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"]),
         .testTarget(

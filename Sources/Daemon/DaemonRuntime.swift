@@ -17,15 +17,31 @@ public enum DaemonRuntime {
         let notifier = SystemdNotifier()
 
         let store: Store
+        let instanceLock: InstanceLock
         do {
             try ensureParentDirectory(of: configuration.storePath)
+            instanceLock = try InstanceLock(storePath: configuration.storePath)
             let retry = configuration.retry
             store = try Store(
                 path: configuration.storePath,
                 retryPolicy: RetryPolicy(
                     maxAttempts: retry.maxAttempts, initialDelay: Double(retry.initialDelaySeconds),
                     maxDelay: Double(retry.maxDelaySeconds)))
+        } catch let error as StartupError {
+            throw error
         } catch {
+            throw StartupError.store(path: configuration.storePath, reason: "\(error)")
+        }
+        defer { withExtendedLifetime(instanceLock) {} }
+        do {
+            let reclaimed = try store.inbox.reclaimAbandoned() + store.outbox.reclaimAbandoned()
+            if reclaimed > 0 {
+                logger.notice(
+                    "jobs interrupted by the previous stop are due again",
+                    metadata: ["event": "jobs-reclaimed", "count": "\(reclaimed)"])
+            }
+        } catch {
+            store.close()
             throw StartupError.store(path: configuration.storePath, reason: "\(error)")
         }
 
@@ -58,13 +74,17 @@ public enum DaemonRuntime {
                 role: "outbound", queue: store.outbox,
                 processor: OutboundProcessor(
                     queue: store.outbox, docplanner: docplanner, calendar: partner,
-                    horizonWeeks: configuration.docplanner.horizonWeeks, logger: logger),
+                    horizonWeeks: configuration.docplanner.horizonWeeks,
+                    reconciler: Reconciler(
+                        docplanner: docplanner, partner: partner, horizonWeeks: configuration.docplanner.horizonWeeks),
+                    logger: logger),
                 count: configuration.workers.outbound, logger: logger, lease: 300)
             outbound = (
                 sender,
                 ChangeCollector(
                     calendar: partner, outbox: store.outbox,
-                    coalesceWindow: Double(configuration.workers.coalesceMilliseconds) / 1000, logger: logger,
+                    coalesceWindow: Double(configuration.workers.coalesceMilliseconds) / 1000,
+                    reconcileInterval: Double(configuration.docplanner.reconcileMinutes * 60), logger: logger,
                     onEnqueued: { sender.wake() })
             )
         case .http:

@@ -10,6 +10,8 @@ public protocol ClinicCalendar: Sendable {
     func forgetChanges(through id: Int64) throws(PartnerError)
 
     func clinicBooking(rowID: Int64) throws(PartnerError) -> ClinicBooking?
+    /// The calendar's bookings starting in `from..<to`.
+    func clinicBookings(_ calendar: CalendarRef, from: Date, to: Date) throws(PartnerError) -> [ClinicBooking]
     /// Records what Docplanner now holds of booking `rowID`.
     func recordBookingSynced(rowID: Int64, _ state: BookingSyncState) throws(PartnerError)
 
@@ -18,6 +20,8 @@ public protocol ClinicCalendar: Sendable {
     func recordBreakSynced(rowID: Int64, docplannerID: String?, since: Date?, till: Date?, deleted: Bool)
         throws(PartnerError)
 
+    /// Every calendar the clinic calendar holds anything of (bookings, breaks, hours).
+    func knownCalendars() throws(PartnerError) -> [CalendarRef]
     /// The calendars that have working hours or day slots.
     func calendarsWithAvailability() throws(PartnerError) -> [CalendarRef]
     /// Availability per day (`YYYY-MM-DD` in `timeZone`) for `days`; days without any are

@@ -36,30 +36,46 @@ extension EmbeddedPartner: ClinicCalendar {
     }
 
     public func clinicBooking(rowID: Int64) throws(PartnerError) -> ClinicBooking? {
+        try selectBookings("id = ?", [.integer(rowID)]).first
+    }
+
+    public func clinicBookings(_ calendar: CalendarRef, from: Date, to: Date) throws(PartnerError) -> [ClinicBooking] {
+        try selectBookings(
+            "doctor_id = ? AND address_id = ? AND coalesce(start_ts, unixepoch(start_at)) >= ? AND coalesce(start_ts, unixepoch(start_at)) < ?",
+            [
+                .text(calendar.doctorID), .text(calendar.addressID), .real(from.timeIntervalSince1970),
+                .real(to.timeIntervalSince1970),
+            ])
+    }
+
+    private func selectBookings(_ condition: String, _ values: [StatementValue]) throws(PartnerError) -> [ClinicBooking] {
         try withDatabase { database throws(StoreError) in
             let s = try database.prepare(
                 """
-                SELECT docplanner_booking_id, facility_id, doctor_id, address_id,
+                SELECT id, docplanner_booking_id, facility_id, doctor_id, address_id,
                     coalesce(start_ts, unixepoch(start_at)), coalesce(end_ts, unixepoch(end_at)),
                     coalesce(address_service_id, service_id), patient_name, patient_surname, patient_email,
                     patient_phone, comment, status, confirmed, presence, synced_status, synced_start_ts,
                     synced_confirmed, synced_presence
-                FROM bookings WHERE id = ?
+                FROM bookings WHERE \(condition) ORDER BY id
                 """)
-            try s.bind([.integer(rowID)])
+            try s.bind(values)
             defer { s.reset() }
-            guard try s.step() else { return nil }
-            let patient = PartnerPatient(name: s.text(7), surname: s.text(8), email: s.text(9), phone: s.text(10))
-            return ClinicBooking(
-                rowID: rowID, docplannerID: s.text(0),
-                calendar: CalendarRef(facilityID: s.text(1) ?? "", doctorID: s.text(2) ?? "", addressID: s.text(3) ?? ""),
-                start: s.isNull(4) ? nil : Date(timeIntervalSince1970: s.double(4)),
-                end: s.isNull(5) ? nil : Date(timeIntervalSince1970: s.double(5)),
-                addressServiceID: s.text(6), patient: patient == PartnerPatient() ? nil : patient, comment: s.text(11),
-                status: PartnerBooking.Status(rawValue: s.text(12) ?? "") ?? .booked, confirmed: s.int(13) != 0,
-                presence: s.text(14), syncedStatus: s.text(15).flatMap(PartnerBooking.Status.init(rawValue:)),
-                syncedStart: s.isNull(16) ? nil : Date(timeIntervalSince1970: s.double(16)),
-                syncedConfirmed: s.int(17) != 0, syncedPresence: s.text(18))
+            var rows: [ClinicBooking] = []
+            while try s.step() {
+                let patient = PartnerPatient(name: s.text(8), surname: s.text(9), email: s.text(10), phone: s.text(11))
+                rows.append(ClinicBooking(
+                    rowID: s.int64(0), docplannerID: s.text(1),
+                    calendar: CalendarRef(facilityID: s.text(2) ?? "", doctorID: s.text(3) ?? "", addressID: s.text(4) ?? ""),
+                    start: s.isNull(5) ? nil : Date(timeIntervalSince1970: s.double(5)),
+                    end: s.isNull(6) ? nil : Date(timeIntervalSince1970: s.double(6)),
+                    addressServiceID: s.text(7), patient: patient == PartnerPatient() ? nil : patient, comment: s.text(12),
+                    status: PartnerBooking.Status(rawValue: s.text(13) ?? "") ?? .booked, confirmed: s.int(14) != 0,
+                    presence: s.text(15), syncedStatus: s.text(16).flatMap(PartnerBooking.Status.init(rawValue:)),
+                    syncedStart: s.isNull(17) ? nil : Date(timeIntervalSince1970: s.double(17)),
+                    syncedConfirmed: s.int(18) != 0, syncedPresence: s.text(19)))
+            }
+            return rows
         }
     }
 
@@ -115,17 +131,33 @@ extension EmbeddedPartner: ClinicCalendar {
         }
     }
 
+    public func knownCalendars() throws(PartnerError) -> [CalendarRef] {
+        try selectCalendars(
+            """
+            SELECT facility_id, doctor_id, address_id FROM bookings
+            UNION SELECT facility_id, doctor_id, address_id FROM breaks
+            UNION SELECT facility_id, doctor_id, address_id FROM working_hours
+            UNION SELECT facility_id, doctor_id, address_id FROM day_slots
+            UNION SELECT facility_id, doctor_id, address_id FROM addresses
+            ORDER BY 2, 3
+            """)
+    }
+
     public func calendarsWithAvailability() throws(PartnerError) -> [CalendarRef] {
+        try selectCalendars(
+            """
+            SELECT facility_id, doctor_id, address_id FROM working_hours
+            UNION SELECT facility_id, doctor_id, address_id FROM day_slots
+            UNION SELECT facility_id, doctor_id, address_id FROM dpbridge_slot_days
+                WHERE (doctor_id, address_id) NOT IN (SELECT doctor_id, address_id FROM working_hours
+                                                     UNION SELECT doctor_id, address_id FROM day_slots)
+            ORDER BY 2, 3
+            """)
+    }
+
+    private func selectCalendars(_ sql: String) throws(PartnerError) -> [CalendarRef] {
         try withDatabase { database throws(StoreError) in
-            let s = try database.prepare(
-                """
-                SELECT facility_id, doctor_id, address_id FROM working_hours
-                UNION SELECT facility_id, doctor_id, address_id FROM day_slots
-                UNION SELECT facility_id, doctor_id, address_id FROM dpbridge_slot_days
-                    WHERE (doctor_id, address_id) NOT IN (SELECT doctor_id, address_id FROM working_hours
-                                                         UNION SELECT doctor_id, address_id FROM day_slots)
-                ORDER BY 2, 3
-                """)
+            let s = try database.prepare(sql)
             defer { s.reset() }
             var calendars: [CalendarRef] = []
             while try s.step() {

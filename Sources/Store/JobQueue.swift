@@ -137,6 +137,25 @@ public final class JobQueue: Sendable {
             [.integer(Int64(job.attempts + 1)), .real(clock.now()), .text(reason)])
     }
 
+    /// At start, before any worker runs: jobs left in flight by a process that died
+    /// (SIGKILL, power loss) are due again at once instead of when their lease would
+    /// have expired. The interrupted attempt counts. Only safe while no other process
+    /// works on this store (the daemon holds its instance lock). Returns how many.
+    @discardableResult
+    public func reclaimAbandoned() throws(StoreError) -> Int {
+        try control.with { database throws(StoreError) in
+            try database.prepare(
+                """
+                UPDATE \(table.rawValue) SET state = 'retry', attempts = attempts + 1, not_before = ?,
+                    last_error = 'interrupted: the daemon stopped while this job was in flight',
+                    lease_token = NULL, lease_until = NULL
+                WHERE state = 'inflight'
+                """
+            ).run([.real(clock.now())])
+            return database.changes
+        }
+    }
+
     private func updateHeld(_ job: Job, _ assignments: String, _ values: [StatementValue]) throws(StoreError) -> Bool {
         try control.with { database throws(StoreError) in
             let update = try database.prepare(

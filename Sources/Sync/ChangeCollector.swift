@@ -12,13 +12,16 @@ import Synchronization
 /// same changes; the jobs they make again are idempotent.
 ///
 /// Every `refreshInterval` (and at start) it also queues a slot feed for every calendar
-/// with availability, so that the horizon moves forward day by day.
+/// with availability, so that the horizon moves forward day by day; and every
+/// `reconcileInterval` (first one interval after start) a reconciliation of every
+/// calendar it knows.
 public final class ChangeCollector: Sendable {
     private let calendar: any ClinicCalendar
     private let outbox: JobQueue
     private let coalesceWindow: Double
     private let pollInterval: Double
     private let refreshInterval: Double
+    private let reconcileInterval: Double?
     private let batchLimit: Int
     private let logger: Logger
     private let onEnqueued: @Sendable () -> Void
@@ -29,7 +32,7 @@ public final class ChangeCollector: Sendable {
 
     public init(
         calendar: any ClinicCalendar, outbox: JobQueue, coalesceWindow: Double = 0.5, pollInterval: Double = 0.1,
-        refreshInterval: Double = 3600, batchLimit: Int = 5000, logger: Logger,
+        refreshInterval: Double = 3600, reconcileInterval: Double? = nil, batchLimit: Int = 5000, logger: Logger,
         onEnqueued: @escaping @Sendable () -> Void = {}
     ) {
         self.calendar = calendar
@@ -37,6 +40,7 @@ public final class ChangeCollector: Sendable {
         self.coalesceWindow = coalesceWindow
         self.pollInterval = pollInterval
         self.refreshInterval = refreshInterval
+        self.reconcileInterval = reconcileInterval
         self.batchLimit = batchLimit
         self.logger = logger
         self.onEnqueued = onEnqueued
@@ -65,8 +69,12 @@ public final class ChangeCollector: Sendable {
     private func run() {
         var firstSeen: Date?
         var nextRefresh = Date()
+        var nextReconcile = reconcileInterval.map { Date().addingTimeInterval($0) }
         while !stopping.load(ordering: .acquiring) {
             beat.add(1, ordering: .relaxed)
+            if let due = nextReconcile, let interval = reconcileInterval, Date() >= due {
+                nextReconcile = Date().addingTimeInterval((try? queueReconciliations(period: interval)) != nil ? interval : 30)
+            }
             if Date() >= nextRefresh {
                 if (try? refreshSlots()) != nil {
                     nextRefresh = Date().addingTimeInterval(refreshInterval)
@@ -159,6 +167,16 @@ public final class ChangeCollector: Sendable {
             onEnqueued()
             logger.debug("slot feeds queued", metadata: ["event": "slots-refresh", "calendars": "\(calendars.count)"])
         }
+    }
+
+    /// Queues a reconciliation of every known calendar (once per period).
+    private func queueReconciliations(period: Double) throws {
+        let calendars = try calendar.knownCalendars()
+        let slot = Int(Date().timeIntervalSince1970 / max(period, 1))
+        try store(calendars.map {
+            OutboundJob(kind: .reconcile, calendar: $0).item(dedupKey: "reconcile:\(slot):\($0.doctorID):\($0.addressID)")
+        })
+        if !calendars.isEmpty { onEnqueued() }
     }
 
     /// Enqueues all items and waits until every one is durable (one group commit).

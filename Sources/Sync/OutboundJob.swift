@@ -17,6 +17,8 @@ public struct OutboundJob: Codable, Sendable, Equatable {
         case breakDeleted = "break-deleted"
         /// The availability of one calendar changed: replace the changed days' slots.
         case slots
+        /// Compare one calendar's bookings with Docplanner's and repair drift.
+        case reconcile
     }
 
     public var kind: Kind
@@ -37,6 +39,7 @@ public struct OutboundJob: Codable, Sendable, Equatable {
         case .booking, .bookingDeleted: 0
         case .calendarBreak, .breakDeleted: 1
         case .slots: 2
+        case .reconcile: 3
         }
     }
 
@@ -46,6 +49,7 @@ public struct OutboundJob: Codable, Sendable, Equatable {
         case .booking, .bookingDeleted: "clinic-booking:\(rowID ?? 0)"
         case .calendarBreak, .breakDeleted: "clinic-break:\(rowID ?? 0)"
         case .slots: "slots:\(calendar.doctorID):\(calendar.addressID)"
+        case .reconcile: "reconcile:\(calendar.doctorID):\(calendar.addressID)"
         }
     }
 
@@ -53,7 +57,7 @@ public struct OutboundJob: Codable, Sendable, Equatable {
     /// a burst of edits becomes one call.
     var coalesceKey: String? {
         switch kind {
-        case .booking, .calendarBreak, .slots: orderingKey
+        case .booking, .calendarBreak, .slots, .reconcile: orderingKey
         case .bookingDeleted, .breakDeleted: nil
         }
     }

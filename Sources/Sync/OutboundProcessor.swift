@@ -20,17 +20,20 @@ public struct OutboundProcessor: JobProcessor {
     let docplanner: DocplannerClient
     let calendar: any ClinicCalendar
     let horizonWeeks: Int
+    let reconciler: Reconciler?
     let logger: Logger
     let now: @Sendable () -> Date
 
+    /// Without a `reconciler`, reconcile jobs complete doing nothing.
     public init(
-        queue: JobQueue, docplanner: DocplannerClient, calendar: any ClinicCalendar, horizonWeeks: Int, logger: Logger,
-        now: @escaping @Sendable () -> Date = { Date() }
+        queue: JobQueue, docplanner: DocplannerClient, calendar: any ClinicCalendar, horizonWeeks: Int,
+        reconciler: Reconciler? = nil, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.queue = queue
         self.docplanner = docplanner
         self.calendar = calendar
         self.horizonWeeks = horizonWeeks
+        self.reconciler = reconciler
         self.logger = logger
         self.now = now
     }
@@ -107,6 +110,22 @@ public struct OutboundProcessor: JobProcessor {
             return try deleteBreak(job.calendar, breakID: id) ? ["deleteCalendarBreak"] : []
         case .slots:
             return try feedSlots(job.calendar)
+        case .reconcile:
+            guard let reconciler else { return [] }
+            let repairs: [String]
+            do {
+                repairs = try reconciler.reconcile(job.calendar, now: now())
+            } catch {
+                switch error {
+                case .docplanner(let error): throw .docplanner(error)
+                case .partner(let error): throw .partner(error)
+                }
+            }
+            for repair in repairs {
+                logger.warning(
+                    "drift repaired: \(repair)", metadata: ["event": "reconcile-repair", "calendar": "\(job.calendar)"])
+            }
+            return repairs.isEmpty ? [] : ["reconcile (\(repairs.count) repairs)"]
         }
     }
 
@@ -119,7 +138,14 @@ public struct OutboundProcessor: JobProcessor {
         }
         let c = booking.calendar
         if booking.docplannerID == nil {
-            guard booking.status == .booked else { return calls }  // canceled before Docplanner had it
+            guard booking.status == .booked else {
+                // Canceled before Docplanner had it, unless an interrupted earlier attempt
+                // booked it after all: then that booking is canceled.
+                if attempt > 0, let orphan = try findBooked(booking, calls: &calls), try cancel(c, bookingID: orphan) {
+                    calls.append("cancelBooking")
+                }
+                return calls
+            }
             let id = try book(booking, attempt: attempt, calls: &calls)
             let state = BookingSyncState(docplannerID: id, status: .booked, start: booking.start, confirmed: false, presence: nil)
             try partner { () throws(PartnerError) in try calendar.recordBookingSynced(rowID: row, state) }
@@ -219,19 +245,8 @@ public struct OutboundProcessor: JobProcessor {
         guard let patient = booking.patient, patient.name?.isEmpty == false, patient.phone?.isEmpty == false else {
             throw .invalid("clinic booking \(booking.rowID) needs patient_name and patient_phone (Docplanner requires both)")
         }
-        if attempt > 0 {
-            let existing = try call { () throws(DocplannerError) in
-                try docplanner.getBookings(
-                    facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, start: start,
-                    end: start.addingTimeInterval(60), with: [.bookingPatient], priority: .high)
-            }
-            calls.append("getBookings")
-            if let match = existing.items.first(where: {
-                $0.status != "canceled" && $0.startAt?.date.map { abs($0.timeIntervalSince(start)) < 1 } == true
-                    && $0.patient?.phone == patient.phone && $0.patient?.name == patient.name
-            }), let id = match.id {
-                return id
-            }
+        if attempt > 0, let id = try findBooked(booking, calls: &calls) {
+            return id
         }
         let made = try call { () throws(DocplannerError) in
             try docplanner.bookSlot(
@@ -246,6 +261,23 @@ public struct OutboundProcessor: JobProcessor {
             throw .docplanner(.undecodable(what: "booking", reason: "no id in Docplanner's answer"))
         }
         return id
+    }
+
+    /// The live Docplanner booking an earlier, interrupted attempt may have made for this
+    /// clinic row: same start, same patient.
+    private func findBooked(_ booking: ClinicBooking, calls: inout [String]) throws(Failure) -> String? {
+        let c = booking.calendar
+        guard let start = booking.start, let patient = booking.patient else { return nil }
+        let existing = try call { () throws(DocplannerError) in
+            try docplanner.getBookings(
+                facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, start: start,
+                end: start.addingTimeInterval(60), with: [.bookingPatient], priority: .high)
+        }
+        calls.append("getBookings")
+        return existing.items.first(where: {
+            $0.status != "canceled" && $0.startAt?.date.map { abs($0.timeIntervalSince(start)) < 1 } == true
+                && $0.patient?.phone == patient.phone && $0.patient?.name == patient.name
+        })?.id
     }
 
     /// Cancels a booking; false when Docplanner no longer has it as booked (404, 409).

@@ -2,9 +2,12 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Starts `dpbridge run` on ephemeral loopback ports and stops it with SIGTERM.
+/// Starts `dpbridge run` on ephemeral loopback ports and stops it with SIGTERM (or kills
+/// it with SIGKILL and starts it again on the same files and ports).
 final class RunningDaemon {
-    let process = Process()
+    private(set) var process = Process()
+    private let configPath: String
+    private let environment: [String: String]
     let publicPort = freeLoopbackPort()
     let adminPort = freeLoopbackPort()
     let directory: TemporaryDirectory
@@ -15,9 +18,12 @@ final class RunningDaemon {
     private let logPath: String
 
     /// `simulatorURL` points the daemon's Docplanner client at a simulator.
-    init(extraEnvironment: [String: String] = [:], simulatorURL: String? = nil, mode: String = "push") throws {
+    /// `extraYAML` is appended to the configuration file.
+    init(
+        extraEnvironment: [String: String] = [:], simulatorURL: String? = nil, mode: String = "push", extraYAML: String = ""
+    ) throws {
         directory = try TemporaryDirectory()
-        let config = try directory.write(
+        configPath = try directory.write(
             "dpbridge.yaml",
             """
             listen:
@@ -38,21 +44,42 @@ final class RunningDaemon {
               embedded: {path: \(directory.file("state/partner.sqlite"))}
             log:
               format: text
+            \(extraYAML)
             """)
-        process.executableURL = URL(fileURLWithPath: buildProductsDirectory() + "/dpbridge")
-        process.arguments = ["run", "--config", config]
         var environment = ProcessInfo.processInfo.environment.filter {
             !$0.key.hasPrefix("DPBRIDGE_") && $0.key != "NOTIFY_SOCKET" && $0.key != "LISTEN_FDS"
                 && $0.key != "CREDENTIALS_DIRECTORY" && $0.key != "JOURNAL_STREAM"
         }
         environment.merge(extraEnvironment) { $1 }
-        process.environment = environment
+        self.environment = environment
         logPath = directory.file("daemon.log")
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.standardError = FileHandle(forWritingAtPath: logPath)
+        try launch()
+    }
+
+    private func launch() throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: buildProductsDirectory() + "/dpbridge")
+        process.arguments = ["run", "--config", configPath]
+        process.environment = environment
+        let log = FileHandle(forWritingAtPath: logPath)
+        log?.seekToEndOfFile()
+        process.standardError = log
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         try waitUntilAnswering()
+    }
+
+    /// SIGKILL: no drain, no clean close (a power cut, an OOM kill).
+    func kill() {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    /// Starts the daemon again on the same configuration, files and ports.
+    func restart() throws {
+        kill()
+        try launch()
     }
 
     private func waitUntilAnswering() throws {
