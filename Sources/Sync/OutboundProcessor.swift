@@ -141,8 +141,11 @@ public struct OutboundProcessor: JobProcessor {
             guard booking.status == .booked else {
                 // Canceled before Docplanner had it, unless an interrupted earlier attempt
                 // booked it after all: then that booking is canceled.
-                if attempt > 0, let orphan = try findBooked(booking, calls: &calls), try cancel(c, bookingID: orphan) {
-                    calls.append("cancelBooking")
+                if attempt > 0, let orphan = try findBooked(booking, calls: &calls) {
+                    if try cancel(c, bookingID: orphan) { calls.append("cancelBooking") }
+                    let state = BookingSyncState(
+                        docplannerID: orphan, status: .canceled, start: booking.start, confirmed: false, presence: nil)
+                    try partner { () throws(PartnerError) in try calendar.recordBookingSynced(rowID: row, state) }
                 }
                 return calls
             }
