@@ -75,10 +75,19 @@ public enum DaemonRuntime {
         }
 
         let health = DaemonHealth()
+        let docplannerIPs = configuration.callback.useDocplannerIPs ? DocplannerAddresses() : nil
+        let ipRefresher = docplannerIPs.map {
+            DocplannerIPsRefresher(
+                url: configuration.docplanner.publicIPsURL, addresses: $0,
+                file: DocplannerIPsFile(besideStore: configuration.storePath), logger: logger)
+        }
         let endpoint = CallbackEndpoint(
             secret: configuration.callback.secret, apiKeyHeader: configuration.callback.apiKeyHeader,
-            apiKey: configuration.callback.apiKey, store: store, health: health, logger: logger, answerer: answerer,
-            onStored: { workers?.wake() })
+            apiKey: configuration.callback.apiKey, store: store, health: health, logger: logger,
+            sources: CallbackSourcePolicy(
+                allowlist: configuration.callback.allowlist, docplanner: docplannerIPs,
+                trustedProxies: configuration.callback.trustedProxies),
+            answerer: answerer, onStored: { workers?.wake() })
         var publicRoutes = Router()
         endpoint.register(on: &publicRoutes)
         let server = HTTPServer(configuration: serverConfiguration(configuration.http), router: publicRoutes)
@@ -87,6 +96,8 @@ public enum DaemonRuntime {
         AdminEndpoints(store: store, health: health).register(on: &adminRoutes)
         let adminServer = HTTPServer(configuration: serverConfiguration(configuration.http), router: adminRoutes)
 
+        // Before the listeners accept: the list kept from an earlier run applies at once.
+        ipRefresher?.loadKeptCopy()
         let activated = ListenedSockets.take()
         do {
             if activated.isEmpty {
@@ -101,6 +112,7 @@ public enum DaemonRuntime {
             store.close()
             throw StartupError.listener(reason: "\(error)")
         }
+        ipRefresher?.start()
         workers?.start()
         outbound?.workers.start()
         outbound?.collector.start()
@@ -136,6 +148,7 @@ public enum DaemonRuntime {
                 server.shutdown(deadline: .seconds(10))
                 adminServer.shutdown(deadline: .seconds(2))
                 workers?.stop()
+                ipRefresher?.stop()
                 outbound?.collector.stop()
                 outbound?.workers.stop()
                 watchdog.stop()
