@@ -12,12 +12,12 @@ import Testing
 
     func refresher(
         _ server: ScriptedHTTPServer, _ directory: TemporaryDirectory, addresses: DocplannerAddresses,
-        retryInterval: Double = 3600
+        refreshInterval: Double = 86_400, retryInterval: Double = 3600, missingRetryInterval: Double = 60
     ) -> DocplannerIPsRefresher {
         DocplannerIPsRefresher(
             url: server.baseURL + Self.path, addresses: addresses,
             file: DocplannerIPsFile(besideStore: directory.file("dpbridge.sqlite")), logger: logger,
-            retryInterval: retryInterval)
+            refreshInterval: refreshInterval, retryInterval: retryInterval, missingRetryInterval: missingRetryInterval)
     }
 
     @Test func aFetchedListIsUsedAndKeptForTheNextStart() throws {
@@ -65,7 +65,7 @@ import Testing
         #expect(try server.requests().count == 4)
     }
 
-    @Test func theThreadRetriesAfterAFailureAndStopsPromptly() throws {
+    @Test func withoutAnyListTheThreadRetriesSoonAndStopsPromptly() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let server = try ScriptedHTTPServer(rules: [
@@ -73,7 +73,7 @@ import Testing
         ])
         defer { server.stop() }
         let addresses = DocplannerAddresses()
-        let refresher = refresher(server, directory, addresses: addresses, retryInterval: 0.05)
+        let refresher = refresher(server, directory, addresses: addresses, missingRetryInterval: 0.05)
         refresher.start()
         var loaded = false
         for _ in 0..<200 where !loaded {
@@ -85,6 +85,33 @@ import Testing
         #expect(loaded)
         #expect(Date().timeIntervalSince(stopping) < 5)
         #expect(try server.requests().count == 3)
+    }
+
+    @Test func withAListHeldTheThreadRetriesAtTheSlowerPace() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try ScriptedHTTPServer(rules: [
+            ScriptedRule("GET", Self.path, [Self.published, .init(status: 502), .init(status: 502), Self.published])
+        ])
+        defer { server.stop() }
+        let addresses = DocplannerAddresses()
+        let refresher = refresher(
+            server, directory, addresses: addresses, refreshInterval: 0.05, retryInterval: 3600, missingRetryInterval: 0.05)
+        refresher.start()
+        // Refreshed, then one failure; the next attempt is an hour away.
+        #expect(eventuallyTrue { (try? server.requests().count) == 2 })
+        usleep(300_000)
+        refresher.stop()
+        #expect(try server.requests().count == 2)
+        #expect(addresses.snapshot != nil)
+    }
+
+    func eventuallyTrue(_ probe: () -> Bool) -> Bool {
+        for _ in 0..<200 {
+            if probe() { return true }
+            usleep(20_000)
+        }
+        return false
     }
 
     @Test func aKeptCopyFromAnotherURLIsNotUsed() throws {

@@ -7,7 +7,9 @@ import Synchronization
 /// Keeps `DocplannerAddresses` current: `loadKeptCopy()` takes the copy kept beside the
 /// store, then one thread (`start()`) fetches Docplanner's published list at once and every
 /// `refreshInterval` seconds (a day), or `retryInterval` seconds (an hour) after a
-/// failure. A failed fetch keeps the last good list; each good one replaces the copy.
+/// failure — every `missingRetryInterval` seconds (a minute) while no list is held at all,
+/// since callbacks from outside `callback.allowlist` are answered 503 until one is. A
+/// failed fetch keeps the last good list; each good one replaces the copy.
 final class DocplannerIPsRefresher: Sendable {
     let url: String
     private let addresses: DocplannerAddresses
@@ -15,6 +17,7 @@ final class DocplannerIPsRefresher: Sendable {
     private let client: CurlClient
     private let refreshInterval: Double
     private let retryInterval: Double
+    private let missingRetryInterval: Double
     private let logger: Logger
     private let stopping = Atomic<Bool>(false)
     private let wakeUp = DispatchSemaphore(value: 0)
@@ -26,7 +29,7 @@ final class DocplannerIPsRefresher: Sendable {
             configuration: .init(
                 connectTimeout: .seconds(10), timeout: .seconds(20), maxIdleHandles: 1, maxResponseBytes: 1 << 20,
                 userAgent: "dpbridge/\(DaemonVersion.current)")),
-        refreshInterval: Double = 86_400, retryInterval: Double = 3_600
+        refreshInterval: Double = 86_400, retryInterval: Double = 3_600, missingRetryInterval: Double = 60
     ) {
         self.url = url
         self.addresses = addresses
@@ -34,6 +37,7 @@ final class DocplannerIPsRefresher: Sendable {
         self.client = client
         self.refreshInterval = refreshInterval
         self.retryInterval = retryInterval
+        self.missingRetryInterval = missingRetryInterval
         self.logger = logger
     }
 
@@ -42,7 +46,7 @@ final class DocplannerIPsRefresher: Sendable {
         finished.enter()
         let thread = Thread { [self] in
             while !stopping.load(ordering: .acquiring) {
-                let pause = refresh() ? refreshInterval : retryInterval
+                let pause = refresh() ? refreshInterval : retryPause
                 _ = wakeUp.wait(timeout: .now() + pause)
             }
             finished.leave()
@@ -126,9 +130,12 @@ final class DocplannerIPsRefresher: Sendable {
         }
     }
 
+    /// Seconds until the next attempt after a failure.
+    private var retryPause: Double { addresses.snapshot == nil ? missingRetryInterval : retryInterval }
+
     private func reportFailure(_ error: DocplannerIPsError) {
         var metadata: Logger.Metadata = [
-            "event": "docplanner-ips-failed", "error": "\(error)", "retry_in_s": "\(Int(retryInterval))",
+            "event": "docplanner-ips-failed", "error": "\(error)", "retry_in_s": "\(Int(retryPause.rounded(.up)))",
         ]
         if let held = addresses.snapshot {
             metadata["kept_count"] = "\(held.blocks.count)"
