@@ -14,8 +14,12 @@ final class RunningDaemon {
     /// The daemon's stderr (its log) goes to a file, so a chatty daemon never blocks on a full pipe.
     private let logPath: String
 
-    /// `simulatorURL` points the daemon's Docplanner client at a simulator.
-    init(extraEnvironment: [String: String] = [:], simulatorURL: String? = nil, mode: String = "push") throws {
+    /// `simulatorURL` points the daemon's Docplanner client at a simulator; `callbackYAML`
+    /// adds lines to the `callback:` section (`allowlist: [10.0.0.0/8]`).
+    init(
+        extraEnvironment: [String: String] = [:], simulatorURL: String? = nil, mode: String = "push",
+        callbackYAML: [String] = []
+    ) throws {
         directory = try TemporaryDirectory()
         let config = try directory.write(
             "dpbridge.yaml",
@@ -25,6 +29,7 @@ final class RunningDaemon {
               admin: {address: 127.0.0.1, port: \(adminPort)}
             callback:
               secret: \(secret)
+            \(callbackYAML.map { "  " + $0 }.joined(separator: "\n"))
             docplanner:
               domain: znanylekarz.pl
               client_id: \(Self.clientID)
