@@ -81,12 +81,12 @@ public enum DaemonRuntime {
                 url: configuration.docplanner.publicIPsURL, addresses: $0,
                 file: DocplannerIPsFile(besideStore: configuration.storePath), logger: logger)
         }
+        let sources = CallbackSourcePolicy(
+            allowlist: configuration.callback.allowlist, docplanner: docplannerIPs,
+            trustedProxies: configuration.callback.trustedProxies)
         let endpoint = CallbackEndpoint(
             secret: configuration.callback.secret, apiKeyHeader: configuration.callback.apiKeyHeader,
-            apiKey: configuration.callback.apiKey, store: store, health: health, logger: logger,
-            sources: CallbackSourcePolicy(
-                allowlist: configuration.callback.allowlist, docplanner: docplannerIPs,
-                trustedProxies: configuration.callback.trustedProxies),
+            apiKey: configuration.callback.apiKey, store: store, health: health, logger: logger, sources: sources,
             answerer: answerer, onStored: { workers?.wake() })
         var publicRoutes = Router()
         endpoint.register(on: &publicRoutes)
@@ -125,7 +125,7 @@ public enum DaemonRuntime {
                     ? "\(configuration.publicListener.address):\(configuration.publicListener.port)"
                     : "\(activated.count) socket(s) from systemd",
                 "admin": "\(configuration.admin.address):\(configuration.admin.port)",
-                "store": "\(configuration.storePath)",
+                "store": "\(configuration.storePath)", "callback_sources": "\(sources.summary)",
             ])
         notifier.ready(status: health.statusLine(store: store))
         let collector = outbound?.collector

@@ -40,4 +40,12 @@ import Testing
         #expect(onlyDocplanner.isEnforced)
         #expect(onlyDocplanner.decide(known("10.1.2.3")) == .unverifiable)
     }
+
+    @Test func theSummarySaysWhatIsInForce() throws {
+        #expect(CallbackSourcePolicy().summary == "any")
+        #expect(CallbackSourcePolicy(trustedProxies: [try CIDRBlock("127.0.0.1")]).summary == "any; 1 trusted proxy block(s)")
+        #expect(
+            CallbackSourcePolicy(allowlist: [try CIDRBlock("10.0.0.0/8")], docplanner: DocplannerAddresses()).summary
+                == "1 block(s) + Docplanner's list")
+    }
 }

@@ -28,6 +28,17 @@ struct CallbackSourcePolicy: Sendable {
     /// Whether any list restricts the sources.
     var isEnforced: Bool { !allowlist.isEmpty || docplanner != nil }
 
+    /// One line for the start-up log: `any`, `2 block(s)`, `Docplanner's list`, or both,
+    /// with the trusted proxies.
+    var summary: String {
+        var parts: [String] = []
+        if !allowlist.isEmpty { parts.append("\(allowlist.count) block(s)") }
+        if docplanner != nil { parts.append("Docplanner's list") }
+        var text = parts.isEmpty ? "any" : parts.joined(separator: " + ")
+        if !resolver.trustedProxies.isEmpty { text += "; \(resolver.trustedProxies.count) trusted proxy block(s)" }
+        return text
+    }
+
     /// The client behind `request` (its peer, or what trusted proxies say).
     func source(of request: HTTPRequest) -> ClientAddress {
         resolver.resolve(peer: request.remoteAddress, forwardedFor: request.headers.values("X-Forwarded-For"))
