@@ -105,10 +105,19 @@ public enum DaemonRuntime {
                 logger: logger, onStored: { workers?.wake() })
         let releaser = mode == .pull ? nil : NotificationReleaser(docplanner: docplanner, logger: logger)
         let pingWatch = PingWatch(health: health, logger: logger)
+        let docplannerIPs = configuration.callback.useDocplannerIPs ? DocplannerAddresses() : nil
+        let ipRefresher = docplannerIPs.map {
+            DocplannerIPsRefresher(
+                url: configuration.docplanner.publicIPsURL, addresses: $0,
+                file: DocplannerIPsFile(besideStore: configuration.storePath), logger: logger)
+        }
+        let sources = CallbackSourcePolicy(
+            allowlist: configuration.callback.allowlist, docplanner: docplannerIPs,
+            trustedProxies: configuration.callback.trustedProxies)
         let endpoint = CallbackEndpoint(
             secret: configuration.callback.secret, apiKeyHeader: configuration.callback.apiKeyHeader,
-            apiKey: configuration.callback.apiKey, store: store, health: health, logger: logger, answerer: answerer,
-            onStored: { workers?.wake() })
+            apiKey: configuration.callback.apiKey, store: store, health: health, logger: logger, sources: sources,
+            answerer: answerer, onStored: { workers?.wake() })
         var publicRoutes = Router()
         endpoint.register(on: &publicRoutes)
         let server = HTTPServer(configuration: serverConfiguration(configuration.http), router: publicRoutes)
@@ -117,6 +126,8 @@ public enum DaemonRuntime {
         AdminEndpoints(store: store, health: health).register(on: &adminRoutes)
         let adminServer = HTTPServer(configuration: serverConfiguration(configuration.http), router: adminRoutes)
 
+        // Before the listeners accept: the list kept from an earlier run applies at once.
+        ipRefresher?.loadKeptCopy()
         let activated = ListenedSockets.take()
         do {
             if activated.isEmpty {
@@ -131,6 +142,7 @@ public enum DaemonRuntime {
             store.close()
             throw StartupError.listener(reason: "\(error)")
         }
+        ipRefresher?.start()
         workers?.start()
         outbound?.workers.start()
         outbound?.collector.start()
@@ -147,6 +159,7 @@ public enum DaemonRuntime {
                     : "\(activated.count) socket(s) from systemd",
                 "admin": "\(configuration.admin.address):\(configuration.admin.port)",
                 "store": "\(configuration.storePath)", "mode": "\(mode.rawValue)",
+                "callback_sources": "\(sources.summary)",
             ])
         notifier.ready(status: health.statusLine(store: store))
         let collector = outbound?.collector
@@ -172,6 +185,7 @@ public enum DaemonRuntime {
                 releaser?.stop()
                 puller?.stop()
                 workers?.stop()
+                ipRefresher?.stop()
                 outbound?.collector.stop()
                 outbound?.workers.stop()
                 watchdog.stop()

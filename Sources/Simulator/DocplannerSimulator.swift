@@ -7,8 +7,8 @@ import Synchronization
 /// A local stand-in for Docplanner, served on the project's HTTP1 server: the OAuth token
 /// endpoint, the Integrations API under `/api/v3/integration` with in-memory state seeded
 /// from a small dataset, rate limits, injected faults, PUSH callbacks with pings of the
-/// callback URL, the PULL queue, and an admin API under `/_sim` to act as a patient or
-/// doctor. Time (token expiry, rate windows, pings, releases) follows `clock`.
+/// callback URL, the PULL queue, the published list of Docplanner's addresses, and an
+/// admin API under `/_sim` to act as a patient or doctor. Time (token expiry, rate windows, pings, releases) follows `clock`.
 public final class DocplannerSimulator: Sendable {
     public let configuration: SimulatorConfiguration
     let core: SimulatorCore
@@ -36,6 +36,7 @@ public final class DocplannerSimulator: Sendable {
         BookingRoutes.register(gateway, on: &router)
         NotificationRoutes.register(gateway, on: &router)
         AdminRoutes.register(core, on: &router)
+        PublicIPRoutes.register(configuration.publicIPs, on: &router)
         var serverConfiguration = ServerConfiguration()
         serverConfiguration.serverName = "docplanner-simulator"
         server = HTTPServer(configuration: serverConfiguration, router: router)

@@ -44,6 +44,8 @@ public struct SimulatorConfiguration: Sendable {
     public var replaceSlotsProcessingTime: Double
     /// The time zone the simulated calendars live in (offsets of every date written).
     public var timeZone: TimeZone
+    /// The addresses published at `/public/docs/public-ips.json` (Docplanner's callback sources).
+    public var publicIPs: [String]
     public var faults: SimulatorFaults
 
     public init(
@@ -54,7 +56,7 @@ public struct SimulatorConfiguration: Sendable {
         blockingTimeout: Duration = .seconds(10), callbackTimeout: Duration = .seconds(10),
         releaseInterval: Double = 3600, replaceSlotsProcessingTime: Double = 0,
         timeZone: TimeZone = TimeZone(identifier: "Europe/Warsaw") ?? TimeZone(secondsFromGMT: 3600)!,
-        faults: SimulatorFaults = SimulatorFaults()
+        publicIPs: [String] = ["127.0.0.1"], faults: SimulatorFaults = SimulatorFaults()
     ) {
         self.clientID = clientID
         self.clientSecret = clientSecret
@@ -71,6 +73,7 @@ public struct SimulatorConfiguration: Sendable {
         self.releaseInterval = releaseInterval
         self.replaceSlotsProcessingTime = replaceSlotsProcessingTime
         self.timeZone = timeZone
+        self.publicIPs = publicIPs
         self.faults = faults
     }
 }

@@ -42,6 +42,11 @@ struct SimulateCommand: ParsableCommand {
               POST /_sim/commercial-type {"address_id":"111","commercial_type":"basic"}
               POST /_sim/ping, GET /_sim/state, GET|POST /_sim/faults
 
+            Docplanner's published callback sources: GET /public/docs/public-ips.json (with the \
+            trailing comma of Docplanner's example) and /public/docs/public-ips.txt list 127.0.0.1, \
+            or each --public-ip given; a daemon with callback.use_docplanner_ips and base_url pointing \
+            here fetches them.
+
             Fault injection: --fault-5xx, --fault-429, --fault-drop and --fault-token-expiry are shares \
             (0-1) of API requests answered 5xx, answered 429, dropped without an answer, or refused as \
             holding an expired token; --fault-latency-ms delays every answer. Shares are drawn from \
@@ -105,6 +110,12 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Time zone of the simulated calendars.", valueName: "identifier"))
     var timeZone = "Europe/Warsaw"
 
+    @Option(
+        name: .customLong("public-ip"),
+        help: ArgumentHelp(
+            "An address or CIDR block published in public-ips.json (repeatable; default 127.0.0.1).", valueName: "address"))
+    var publicIPs: [String] = []
+
     @Option(name: .customLong("fault-5xx"), help: ArgumentHelp("Share of API requests answered 500/502/503.", valueName: "share"))
     var serverErrorShare: Double = 0
 
@@ -143,6 +154,9 @@ struct SimulateCommand: ParsableCommand {
         if let callbackURL, !(callbackURL.hasPrefix("http://") || callbackURL.hasPrefix("https://")) {
             throw ValidationError("--callback-url must be an http:// or https:// URL")
         }
+        for address in publicIPs where address.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--public-ip must not be empty")
+        }
         for header in callbackHeaders where !header.contains(":") {
             throw ValidationError("--callback-header must be 'Name: value', not '\(header)'")
         }
@@ -175,7 +189,7 @@ struct SimulateCommand: ParsableCommand {
             callbackURL: callbackURL, callbackHeaders: headers, mode: SimulatorConfiguration.NotificationMode(rawValue: mode.rawValue)!,
             pingInterval: pingInterval > 0 ? pingInterval : nil, realTimeBooking: !noRealTime,
             blockingTimeout: .milliseconds(Int(blockingTimeout * 1000)), releaseInterval: releaseInterval,
-            timeZone: TimeZone(identifier: timeZone)!,
+            timeZone: TimeZone(identifier: timeZone)!, publicIPs: publicIPs.isEmpty ? ["127.0.0.1"] : publicIPs,
             faults: SimulatorFaults(
                 serverErrorShare: serverErrorShare, rateLimitShare: rateLimitShare, dropShare: dropShare,
                 tokenExpiryShare: tokenExpiryShare, latencyMilliseconds: latency, seed: seed))

@@ -17,10 +17,12 @@ final class RunningDaemon {
     /// The daemon's stderr (its log) goes to a file, so a chatty daemon never blocks on a full pipe.
     private let logPath: String
 
-    /// `simulatorURL` points the daemon's Docplanner client at a simulator.
-    /// `extraYAML` is appended to the configuration file.
+    /// `simulatorURL` points the daemon's Docplanner client at a simulator; `callbackYAML`
+    /// adds lines to the `callback:` section (`allowlist: [10.0.0.0/8]`); `extraYAML` is
+    /// appended to the configuration file.
     init(
-        extraEnvironment: [String: String] = [:], simulatorURL: String? = nil, mode: String = "push", extraYAML: String = ""
+        extraEnvironment: [String: String] = [:], simulatorURL: String? = nil, mode: String = "push",
+        callbackYAML: [String] = [], extraYAML: String = ""
     ) throws {
         directory = try TemporaryDirectory()
         configPath = try directory.write(
@@ -31,6 +33,7 @@ final class RunningDaemon {
               admin: {address: 127.0.0.1, port: \(adminPort)}
             callback:
               secret: \(secret)
+            \(callbackYAML.map { "  " + $0 }.joined(separator: "\n"))
             docplanner:
               domain: znanylekarz.pl
               client_id: \(Self.clientID)

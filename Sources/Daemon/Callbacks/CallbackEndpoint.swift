@@ -5,7 +5,7 @@ import Store
 
 /// The public callback URL, `/callbacks/<secret>`: answers Docplanner's pings, and
 /// stores each event in the inbox before answering 2xx, so an acknowledged event
-/// survives any crash.
+/// survives any crash. Sources outside the allowlist in force are refused first.
 /// A class, so the route closures share one instance instead of copying its fields.
 final class CallbackEndpoint: Sendable {
     let secret: Secret
@@ -19,11 +19,15 @@ final class CallbackEndpoint: Sendable {
     /// Answers `slot-booking` / `booking-moving`; without one (no partner calendar to ask)
     /// they are stored like other events and approved.
     let answerer: BlockingAnswerer?
+    /// Who may post, and who the client behind a proxy is.
+    let sources: CallbackSourcePolicy
 
     init(
         secret: Secret, apiKeyHeader: String, apiKey: Secret?, store: Store, health: DaemonHealth, logger: Logger,
-        answerer: BlockingAnswerer? = nil, onStored: @escaping @Sendable () -> Void = {}
+        sources: CallbackSourcePolicy = CallbackSourcePolicy(), answerer: BlockingAnswerer? = nil,
+        onStored: @escaping @Sendable () -> Void = {}
     ) {
+        self.sources = sources
         self.onStored = onStored
         self.answerer = answerer
         self.secret = secret
@@ -50,6 +54,7 @@ final class CallbackEndpoint: Sendable {
     }
 
     func handle(_ request: HTTPRequest, _ responder: HTTPResponder, authenticatedPath: Bool) {
+        guard let source = admittedSource(request, responder) else { return }
         guard authenticatedPath, authorized(request) else {
             logger.warning(
                 "callback refused: wrong secret or API key",
@@ -67,11 +72,13 @@ final class CallbackEndpoint: Sendable {
                 responder.respond(JSONResponses.object(status: 503, ["status": "unavailable", "reason": reason]))
             }
         case .unparseable(let reason):
-            quarantine(request, reason: reason, responder: responder)
+            quarantine(request, source: source, reason: reason, responder: responder)
         case .event(let name, let dedupKey, let orderingKey, let fields):
             // Also while draining: the store stays open until the listeners have finished
             // the requests they had, so an event that arrived before the stop is kept.
-            enqueue(request, name: name, dedupKey: dedupKey, orderingKey: orderingKey, fields: fields, responder: responder)
+            enqueue(
+                request, source: source, name: name, dedupKey: dedupKey, orderingKey: orderingKey, fields: fields,
+                responder: responder)
         case .question(let notification):
             if let answerer {
                 answerer.answer(notification, responder: responder)
@@ -80,7 +87,7 @@ final class CallbackEndpoint: Sendable {
                 let fields = CallbackClassification.EventFields(
                     bookingID: nil, doctorID: place.doctor?.id, addressID: place.address?.id, facilityID: place.facility?.id)
                 enqueue(
-                    request, name: notification.name, dedupKey: notification.identityKey,
+                    request, source: source, name: notification.name, dedupKey: notification.identityKey,
                     orderingKey: notification.orderingKey, fields: fields, responder: responder)
             }
         }
@@ -89,6 +96,39 @@ final class CallbackEndpoint: Sendable {
     /// Docplanner pings every 5 minutes and monitors pings with its own timeout:
     /// the answer is prepared once.
     static let pingOK = JSONResponses.object(status: 200, ["status": "ok"])
+
+    /// The client's address as stored with the event, or nil when its source may not post
+    /// (then answered here: 403, or 503 while Docplanner's list is missing). The path is
+    /// not logged: it may hold the secret.
+    private func admittedSource(_ request: HTTPRequest, _ responder: HTTPResponder) -> String? {
+        guard sources.isEnforced || !sources.resolver.trustedProxies.isEmpty else { return request.remoteAddress }
+        let source = sources.source(of: request)
+        var metadata: Logger.Metadata = ["source": "\(source)", "method": "\(request.method)"]
+        if source.description != request.remoteAddress { metadata["peer"] = "\(request.remoteAddress)" }
+        switch sources.decide(source) {
+        case .allowed:
+            return source.address.map { "\($0)" } ?? request.remoteAddress
+        case .forbidden:
+            metadata["event"] = "callback-forbidden"
+            logger.warning("callback refused: source address not allowed", metadata: metadata)
+            responder.respond(Self.forbidden)
+        case .unverifiable:
+            metadata["event"] = "callback-unverifiable"
+            logger.error(
+                "callback refused with 503: source outside callback.allowlist, Docplanner's address list never loaded",
+                metadata: metadata)
+            responder.respond(Self.unverifiable)
+        }
+        return nil
+    }
+
+    static let forbidden = JSONResponses.error(status: 403, "this source address may not post callbacks")
+    static let unverifiable = JSONResponses.object(
+        status: 503,
+        [
+            "error": "cannot verify the source address",
+            "reason": "Docplanner's published address list (callback.use_docplanner_ips) could not be loaded yet",
+        ])
 
     /// The path secret was checked by the route; the API key, when configured, here.
     private func authorized(_ request: HTTPRequest) -> Bool {
@@ -99,7 +139,7 @@ final class CallbackEndpoint: Sendable {
     }
 
     private func enqueue(
-        _ request: HTTPRequest, name: String, dedupKey: String, orderingKey: String,
+        _ request: HTTPRequest, source: String, name: String, dedupKey: String, orderingKey: String,
         fields: CallbackClassification.EventFields, responder: HTTPResponder
     ) {
         let received = Date()
@@ -109,7 +149,7 @@ final class CallbackEndpoint: Sendable {
         if let id = fields.addressID { metadata["address_id"] = "\(id)" }
         if let id = fields.facilityID { metadata["facility_id"] = "\(id)" }
         let item = InboxItem(
-            body: request.body, receivedAt: received, sourceAddress: request.remoteAddress, dedupKey: dedupKey,
+            body: request.body, receivedAt: received, sourceAddress: source, dedupKey: dedupKey,
             eventName: name, orderingKey: orderingKey)
         let fields = metadata
         store.inbox.enqueue(item) { [health, logger, onStored] result in
@@ -135,8 +175,8 @@ final class CallbackEndpoint: Sendable {
         }
     }
 
-    private func quarantine(_ request: HTTPRequest, reason: String, responder: HTTPResponder) {
-        store.quarantine.add(body: request.body, reason: reason, sourceAddress: request.remoteAddress) { [logger] result in
+    private func quarantine(_ request: HTTPRequest, source: String, reason: String, responder: HTTPResponder) {
+        store.quarantine.add(body: request.body, reason: reason, sourceAddress: source) { [logger] result in
             if case .failure(let error) = result {
                 logger.error("unparseable callback could not be quarantined", metadata: ["error": "\(error)"])
             } else {

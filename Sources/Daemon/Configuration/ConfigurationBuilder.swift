@@ -181,18 +181,22 @@ struct ConfigurationBuilder {
 
     private mutating func address(_ key: String) -> String {
         let text = string(key)
-        if IPAddressText.family(of: text) == nil {
+        if IPAddress(text) == nil {
             problems.append(.init(key, "'\(text)' is not an IPv4 or IPv6 address"))
         }
         return text
     }
 
-    private mutating func cidrs(_ key: String) -> [String] {
-        let items = list(key)
-        for item in items where !IPAddressText.isCIDR(item) {
-            problems.append(.init(key, "'\(item)' is not an address or CIDR block (e.g. 203.0.113.0/24)"))
+    private mutating func cidrs(_ key: String) -> [CIDRBlock] {
+        var blocks: [CIDRBlock] = []
+        for item in list(key) {
+            do {
+                blocks.append(try CIDRBlock(item))
+            } catch {
+                problems.append(.init(key, error.description))
+            }
         }
-        return items
+        return blocks
     }
 
     private mutating func missing(_ key: String) {

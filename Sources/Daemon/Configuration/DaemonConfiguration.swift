@@ -20,9 +20,11 @@ public struct DaemonConfiguration: Sendable, Equatable {
         public var secret: Secret
         public var apiKeyHeader: String
         public var apiKey: Secret?
-        public var allowlist: [String]
+        /// Sources allowed to post (empty: any, unless Docplanner's list is used).
+        public var allowlist: [CIDRBlock]
         public var useDocplannerIPs: Bool
-        public var trustedProxies: [String]
+        /// Peers whose `X-Forwarded-For` names the client.
+        public var trustedProxies: [CIDRBlock]
         public var pingAlertMinutes: Int
         public var blockingDeadlineMilliseconds: Int
         public var errorCodes: ErrorCodes
