@@ -6,6 +6,10 @@ import Store
 struct AdminEndpoints: Sendable {
     let store: Store
     let health: DaemonHealth
+    /// Who may post to the callback URL (`CallbackSourcePolicy.summary`).
+    var callbackSources = "any"
+    /// Docplanner's published addresses, when `callback.use_docplanner_ips` is on.
+    var docplannerIPs: DocplannerAddresses? = nil
 
     /// The JSON `GET /status` answers with.
     struct Status: Encodable {
@@ -19,6 +23,15 @@ struct AdminEndpoints: Sendable {
         var inbox: StoreCounts.Queue
         var outbox: StoreCounts.Queue
         var quarantined: Int
+        var callbackSources: String
+        /// Docplanner's published list: how many addresses, fetched when (nil: not in use).
+        var docplannerIPs: PublishedList?
+    }
+
+    struct PublishedList: Encodable {
+        var loaded: Bool
+        var addresses: Int
+        var fetchedAt: Date?
     }
 
     func register(on router: inout Router) {
@@ -36,7 +49,12 @@ struct AdminEndpoints: Sendable {
                     lastPingAgeSeconds: health.lastPing.map { Int(now.timeIntervalSince($0)) },
                     pingWarning: health.pingWarning(now: now),
                     acceptingEvents: health.canAcceptEvents, inbox: counts.inbox, outbox: counts.outbox,
-                    quarantined: counts.quarantined)
+                    quarantined: counts.quarantined, callbackSources: callbackSources,
+                    docplannerIPs: docplannerIPs.map {
+                        let snapshot = $0.snapshot
+                        return PublishedList(
+                            loaded: snapshot != nil, addresses: snapshot?.blocks.count ?? 0, fetchedAt: snapshot?.fetchedAt)
+                    })
                 responder.respond(JSONResponses.encoded(status: 200, status))
             } catch {
                 responder.respond(JSONResponses.error(status: 500, "cannot read the store: \(error)"))

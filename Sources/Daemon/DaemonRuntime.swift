@@ -123,7 +123,8 @@ public enum DaemonRuntime {
         let server = HTTPServer(configuration: serverConfiguration(configuration.http), router: publicRoutes)
 
         var adminRoutes = Router()
-        AdminEndpoints(store: store, health: health).register(on: &adminRoutes)
+        AdminEndpoints(store: store, health: health, callbackSources: sources.summary, docplannerIPs: docplannerIPs)
+            .register(on: &adminRoutes)
         let adminServer = HTTPServer(configuration: serverConfiguration(configuration.http), router: adminRoutes)
 
         // Before the listeners accept: the list kept from an earlier run applies at once.
