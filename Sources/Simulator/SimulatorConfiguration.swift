@@ -45,6 +45,9 @@ public struct SimulatorConfiguration: Sendable {
     /// The time zone the simulated calendars live in (offsets of every date written).
     public var timeZone: TimeZone
     public var faults: SimulatorFaults
+    /// Doctors added to facility 1 beyond the fixed dataset (for benchmarks), each with two
+    /// addresses and two address services per address; see `SimulatorDataset.extraDoctors`.
+    public var extraDoctors: Int
 
     public init(
         clientID: String = "demo-client", clientSecret: String = "demo-client-secret",
@@ -54,7 +57,7 @@ public struct SimulatorConfiguration: Sendable {
         blockingTimeout: Duration = .seconds(10), callbackTimeout: Duration = .seconds(10),
         releaseInterval: Double = 3600, replaceSlotsProcessingTime: Double = 0,
         timeZone: TimeZone = TimeZone(identifier: "Europe/Warsaw") ?? TimeZone(secondsFromGMT: 3600)!,
-        faults: SimulatorFaults = SimulatorFaults()
+        faults: SimulatorFaults = SimulatorFaults(), extraDoctors: Int = 0
     ) {
         self.clientID = clientID
         self.clientSecret = clientSecret
@@ -72,5 +75,6 @@ public struct SimulatorConfiguration: Sendable {
         self.replaceSlotsProcessingTime = replaceSlotsProcessingTime
         self.timeZone = timeZone
         self.faults = faults
+        self.extraDoctors = extraDoctors
     }
 }
