@@ -127,13 +127,14 @@ echo "(Docplanner allows 40 write calls a minute: 50 calendars' feeds would take
 
 status=0
 python3 - "$public_port" "$secret" "$work/dpbridge.sqlite" "$work/partner.sqlite" "http://127.0.0.1:$sim_port" \
-    "$seconds" "$rate" "$step_seconds" "$max_rate" "$coalesce_ms" "$extra_doctors" "$daemon" <<'PY' || status=$?
+    "$seconds" "$rate" "$step_seconds" "$max_rate" "$coalesce_ms" "$extra_doctors" "$daemon" "$simulator" <<'PY' || status=$?
 import http.client, json, math, os, sqlite3, sys, threading, time, urllib.request
 from datetime import datetime, timedelta, timezone
 
 port, secret, store_path, partner_path, sim_url = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
 seconds, rate, step_seconds, max_rate = float(sys.argv[6]), float(sys.argv[7]), float(sys.argv[8]), float(sys.argv[9])
-coalesce_ms, extra_doctors, daemon_pid = int(sys.argv[10]), int(sys.argv[11]), int(sys.argv[12])
+coalesce_ms, extra_doctors = int(sys.argv[10]), int(sys.argv[11])
+daemon_pid, simulator_pid = int(sys.argv[12]), int(sys.argv[13])
 PATH = f"/callbacks/{secret}"
 HEADERS = {"Content-Type": "application/json"}
 NOT_DONE = "('pending', 'retry', 'inflight')"
@@ -205,11 +206,22 @@ def applied(first_id, last_id):
         states[state] = states.get(state, 0) + 1
     return [latency for state, latency in rows if state == "done"], states
 
-def daemon_cpu():
-    """CPU seconds the daemon has used (user + system)."""
-    with open(f"/proc/{daemon_pid}/stat") as stat:
+TICK = os.sysconf("SC_CLK_TCK")
+
+def process_cpu(pid):
+    """CPU seconds process pid has used (user + system)."""
+    with open(f"/proc/{pid}/stat") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+def machine_busy():
+    """CPU seconds all processes have used, machine-wide (/proc/stat, not idle or iowait)."""
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:9]]
+    return (sum(values) - values[3] - values[4]) / TICK
+
+def cpu_counters():
+    return time.process_time(), process_cpu(daemon_pid), process_cpu(simulator_pid), machine_busy()
 
 # --- The generator: rate callbacks/s for duration s, each connection paced on its share of the schedule.
 def offer(rate, duration, sample_backlog=False):
@@ -262,7 +274,7 @@ def offer(rate, duration, sample_backlog=False):
         while not done.wait(1.0):
             samples.append(backlog())
 
-    cpu0, daemon0 = time.process_time(), daemon_cpu()
+    counters = cpu_counters()
     threads = [threading.Thread(target=worker, args=(k,)) for k in range(connections)]
     monitor = threading.Thread(target=sampler) if sample_backlog else None
     for thread in threads:
@@ -272,7 +284,9 @@ def offer(rate, duration, sample_backlog=False):
     for thread in threads:
         thread.join()
     wall = time.monotonic() - t0
-    cpu, daemon_used = time.process_time() - cpu0, daemon_cpu() - daemon0
+    generator_used, daemon_used, simulator_used, machine_used = (b - a for a, b in zip(counters, cpu_counters()))
+    # Everything else on the machine (other people's builds and tests make a run noisy).
+    others = max(0.0, machine_used - generator_used - daemon_used - simulator_used)
     done.set()
     if monitor:
         monitor.join()
@@ -280,7 +294,8 @@ def offer(rate, duration, sample_backlog=False):
     span = max(sent_last) - t0 + 1 / rate
     return {
         "count": count, "acked": len(acks), "errors": sum(errors), "acks": acks, "connections": connections,
-        "offered": count / span, "late": max(late), "cpu": cpu / wall, "daemon_cpu": daemon_used / wall,
+        "offered": count / span, "late": max(late), "cpu": generator_used / wall, "daemon_cpu": daemon_used / wall,
+        "others": others / wall,
         "samples": samples, "wall": wall,
     }
 
@@ -297,7 +312,8 @@ after = last_inbox_id()
 latencies, states = applied(before, after)
 print(f"offered {run['count']} callbacks over {run['connections']} keep-alive connections at {run['offered']:.1f}/s "
       f"(generator at most {ms(run['late'])} behind schedule)")
-print(f"CPU: generator {run['cpu'] * 100:.0f}% of a core, daemon {run['daemon_cpu'] * 100:.0f}% of a core")
+print(f"CPU (% of one core): generator {run['cpu'] * 100:.0f}%, daemon {run['daemon_cpu'] * 100:.0f}%, "
+      f"other processes on the machine {run['others'] * 100:.0f}%")
 print(f"acknowledged 200: {run['acked']}, errors: {run['errors']}; inbox rows: "
       + ", ".join(f"{state} {n}" for state, n in sorted(states.items())))
 print(f"HTTP ack, as the client saw it:  p50 {ms(percentile(run['acks'], 50))}, p99 {ms(percentile(run['acks'], 99))}, "
@@ -315,9 +331,10 @@ checks.append(("steady load offered, acknowledged, applied", f"{run['count']} at
 print(f"\n== 2. highest sustained rate: steps of {step_seconds:.0f} s from {rate:.0f}/s, doubling")
 print("bounded: the backlog (inbox rows pending/retry/inflight) at the step's end ≤ max(50, a quarter second of")
 print("arrivals) and, 2 s later, ≤ max(10, 1% of the step's callbacks); a step counts only if the generator offered")
-print("≥ 95% of its rate. Backlog sampled each second during the step.")
+print("≥ 95% of its rate. Backlog sampled each second during the step; CPU in % of one core, others: the rest of")
+print("the machine (other builds and tests make a run noisy).")
 print(f"{'step/s':>7} {'offered/s':>9} {'ack p99':>9} {'applied p99':>11} {'at end':>7} {'2 s later':>9} "
-      f"{'CPU gen':>7} {'daemon':>6}  backlog each second / verdict")
+      f"{'CPU gen':>7} {'daemon':>6} {'others':>6}  backlog each second / verdict")
 best, result, verdict = None, None, None  # best: the highest bounded step fully offered
 step = rate
 while step <= max_rate:
@@ -341,7 +358,7 @@ while step <= max_rate:
     series = " ".join(str(n) for n in run["samples"])
     print(f"{step:>7.0f} {run['offered']:>9.0f} {ms(percentile(run['acks'], 99)):>9} "
           f"{ms(percentile(latencies, 99)):>11} {at_end:>7} {later:>9} {run['cpu'] * 100:>6.0f}% "
-          f"{run['daemon_cpu'] * 100:>5.0f}%  [{series}] {note}")
+          f"{run['daemon_cpu'] * 100:>5.0f}% {run['others'] * 100:>5.0f}%  [{series}] {note}")
     if not bounded:
         verdict = f"at {step:.0f}/s the {note}"
         break
