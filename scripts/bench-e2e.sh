@@ -314,6 +314,10 @@ print(f"offered {run['count']} callbacks over {run['connections']} keep-alive co
       f"(generator at most {ms(run['late'])} behind schedule)")
 print(f"CPU (% of one core): generator {run['cpu'] * 100:.0f}%, daemon {run['daemon_cpu'] * 100:.0f}%, "
       f"other processes on the machine {run['others'] * 100:.0f}%")
+noisy = []  # phases during which the rest of the machine was busy
+if run["others"] >= 0.25:
+    noisy.append("steady load")
+    print("warning: the machine was busy with other work during the steady load: its figures are not reliable")
 print(f"acknowledged 200: {run['acked']}, errors: {run['errors']}; inbox rows: "
       + ", ".join(f"{state} {n}" for state, n in sorted(states.items())))
 print(f"HTTP ack, as the client saw it:  p50 {ms(percentile(run['acks'], 50))}, p99 {ms(percentile(run['acks'], 99))}, "
@@ -359,6 +363,8 @@ while step <= max_rate:
     print(f"{step:>7.0f} {run['offered']:>9.0f} {ms(percentile(run['acks'], 99)):>9} "
           f"{ms(percentile(latencies, 99)):>11} {at_end:>7} {later:>9} {run['cpu'] * 100:>6.0f}% "
           f"{run['daemon_cpu'] * 100:>5.0f}% {run['others'] * 100:>5.0f}%  [{series}] {note}")
+    if run["others"] >= 0.25 and f"step {step:.0f}/s" not in noisy:
+        noisy.append(f"step {step:.0f}/s")
     if not bounded:
         verdict = f"at {step:.0f}/s the {note}"
         break
@@ -479,6 +485,8 @@ print(f"{'check':<46} {'target':>18} {'measured':>18}  result")
 for what, target, measured, passed in checks:
     print(f"{what:<46} {target:>18} {measured:>18}  {'pass' if passed else 'FAIL'}")
 print(f"{'highest sustained callback rate':<46} {'(none)':>18} {sustained:>18}")
+if noisy:
+    print("warning: other work used ≥ 25% of a core during " + ", ".join(noisy) + ": run again on a quiet machine")
 passed = sum(1 for check in checks if check[3])
 print(f"{passed} passed, {len(checks) - passed} failed")
 sys.exit(0 if passed == len(checks) else 1)
