@@ -47,6 +47,9 @@ public struct SimulatorConfiguration: Sendable {
     /// The addresses published at `/public/docs/public-ips.json` (Docplanner's callback sources).
     public var publicIPs: [String]
     public var faults: SimulatorFaults
+    /// Doctors added to facility 1 beyond the fixed dataset (for benchmarks), each with two
+    /// addresses and two address services per address; see `SimulatorDataset.extraDoctors`.
+    public var extraDoctors: Int
 
     public init(
         clientID: String = "demo-client", clientSecret: String = "demo-client-secret",
@@ -56,7 +59,7 @@ public struct SimulatorConfiguration: Sendable {
         blockingTimeout: Duration = .seconds(10), callbackTimeout: Duration = .seconds(10),
         releaseInterval: Double = 3600, replaceSlotsProcessingTime: Double = 0,
         timeZone: TimeZone = TimeZone(identifier: "Europe/Warsaw") ?? TimeZone(secondsFromGMT: 3600)!,
-        publicIPs: [String] = ["127.0.0.1"], faults: SimulatorFaults = SimulatorFaults()
+        publicIPs: [String] = ["127.0.0.1"], faults: SimulatorFaults = SimulatorFaults(), extraDoctors: Int = 0
     ) {
         self.clientID = clientID
         self.clientSecret = clientSecret
@@ -75,5 +78,6 @@ public struct SimulatorConfiguration: Sendable {
         self.timeZone = timeZone
         self.publicIPs = publicIPs
         self.faults = faults
+        self.extraDoctors = extraDoctors
     }
 }

@@ -22,7 +22,8 @@ final class SimulatorCore: Sendable {
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
-        store = SimulatorStore(SimulatorDataset.make(now: clock.now(), timeZone: configuration.timeZone))
+        store = SimulatorStore(SimulatorDataset.make(
+            now: clock.now(), timeZone: configuration.timeZone, extraDoctors: configuration.extraDoctors))
         tokens = TokenIssuer(
             clientID: configuration.clientID, clientSecret: configuration.clientSecret,
             lifetime: configuration.tokenLifetime)

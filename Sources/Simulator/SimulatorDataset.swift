@@ -11,8 +11,15 @@ import Foundation
 /// | 111 Example hospital | 123 | premium, calendar enabled, slots 09:00–13:00 days 1–7, payment account A |
 /// | 112 Online consultations | 123 | online only, slots 14:00–16:00 days 1–7, payment account B |
 /// | 221 Branch clinic | 234 | basic (not commercial), calendar disabled |
+///
+/// `extraDoctors` adds that many doctors to facility 1 after the fixed ones (for
+/// benchmarks; see `addExtraDoctors`); the fixed part stays the same.
 enum SimulatorDataset {
-    static func make(now: Double, timeZone: TimeZone) -> SimulatorState {
+    /// The most extra doctors: their ids stay clear of the fixed dataset's and of the ids
+    /// handed out at run time (800001 up).
+    static let maximumExtraDoctors = 1000
+
+    static func make(now: Double, timeZone: TimeZone, extraDoctors: Int = 0) -> SimulatorState {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let today = calendar.startOfDay(for: Date(timeIntervalSince1970: now))
@@ -127,6 +134,40 @@ enum SimulatorDataset {
             paid,
             canceled,
         ]
+        addExtraDoctors(min(max(0, extraDoctors), maximumExtraDoctors), to: &state)
         return state
+    }
+
+    /// Doctor `1000 + k` (k = 1…count) in facility 1, specialization 12, with addresses
+    /// `<doctor>1` and `<doctor>2` (premium, calendar enabled, no slots), each offering
+    /// address services `<address>1` (USG, 30 minutes) and `<address>2` (EKG, 15 minutes):
+    /// doctor 1001 has addresses 10011 and 10012, services 100111, 100112, 100121, 100122.
+    static func addExtraDoctors(_ count: Int, to state: inout SimulatorState) {
+        for k in stride(from: 1, through: count, by: 1) {
+            let doctor = String(1000 + k)
+            state.doctors.append(
+                .init(
+                    id: doctor, facilityID: "1", name: "Extra", surname: "Doctor \(doctor)",
+                    specializations: [("12", "Specialization example 12")], licenseNumbers: []))
+            for suffix in ["1", "2"] {
+                let address = doctor + suffix
+                state.addresses.append(
+                    .init(
+                        id: address, facilityID: "1", doctorID: doctor, name: "Extra address \(address)",
+                        cityName: "Some city", postCode: "00-001", street: "Extra street \(k)", isOnlineOnly: false,
+                        commercialType: "premium", insuranceSupport: "private", visitPayment: false, paymentAccount: "A",
+                        calendarEnabled: true))
+                state.addressServices += [
+                    .init(
+                        id: address + "1", addressID: address, serviceID: "1", name: "USG", price: 100,
+                        isPriceFrom: false, description: nil, isVisible: true, defaultDuration: 30, allowedPatients: nil,
+                        customName: nil, isDefault: true),
+                    .init(
+                        id: address + "2", addressID: address, serviceID: "2", name: "EKG", price: 80,
+                        isPriceFrom: false, description: nil, isVisible: true, defaultDuration: 15, allowedPatients: nil,
+                        customName: nil, isDefault: false),
+                ]
+            }
+        }
     }
 }

@@ -14,7 +14,8 @@ struct SimulateCommand: ParsableCommand {
             API under /api/v3/integration, with in-memory state seeded from a small dataset (facility 1; \
             doctors 123 and 234; addresses 111, 112, 221; a week of slots; bookings 700001-700005), \
             Docplanner's rate limits (X-RateLimit-* headers, 429 + Retry-After), its validation and error \
-            bodies. Runs until SIGINT or SIGTERM.
+            bodies. --extra-doctors N adds N doctors to facility 1 with two addresses each (for \
+            benchmarks: 25 give 50 more calendars). Runs until SIGINT or SIGTERM.
 
             Standalone:
               dpbridge simulate --port 9090
@@ -116,6 +117,13 @@ struct SimulateCommand: ParsableCommand {
             "An address or CIDR block published in public-ips.json (repeatable; default 127.0.0.1).", valueName: "address"))
     var publicIPs: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "Add this many doctors (1001, 1002, ...) to facility 1, each with 2 addresses (<doctor>1, <doctor>2) "
+                + "offering services <address>1 and <address>2 (at most 1000).",
+            valueName: "count"))
+    var extraDoctors = 0
+
     @Option(name: .customLong("fault-5xx"), help: ArgumentHelp("Share of API requests answered 500/502/503.", valueName: "share"))
     var serverErrorShare: Double = 0
 
@@ -162,6 +170,7 @@ struct SimulateCommand: ParsableCommand {
         }
         guard TimeZone(identifier: timeZone) != nil else { throw ValidationError("unknown time zone \(timeZone)") }
         guard (1...65535).contains(port) || port == 0 else { throw ValidationError("--port must be 0...65535") }
+        guard (0...1000).contains(extraDoctors) else { throw ValidationError("--extra-doctors must be 0...1000") }
         guard tokenLifetime > 0, writeLimit > 0, readLimit > 0, blockingTimeout > 0, pingInterval >= 0, latency >= 0 else {
             throw ValidationError("lifetimes, limits, intervals and timeouts must be positive")
         }
@@ -192,7 +201,8 @@ struct SimulateCommand: ParsableCommand {
             timeZone: TimeZone(identifier: timeZone)!, publicIPs: publicIPs.isEmpty ? ["127.0.0.1"] : publicIPs,
             faults: SimulatorFaults(
                 serverErrorShare: serverErrorShare, rateLimitShare: rateLimitShare, dropShare: dropShare,
-                tokenExpiryShare: tokenExpiryShare, latencyMilliseconds: latency, seed: seed))
+                tokenExpiryShare: tokenExpiryShare, latencyMilliseconds: latency, seed: seed),
+            extraDoctors: extraDoctors)
         let simulator = DocplannerSimulator(configuration: configuration)
         let actual: Int
         do {

@@ -16,13 +16,16 @@ import TestSupport
         for text in [
             "dpbridge simulate --port 9090", "--callback-url", "--ping-interval", "--mode", "--fault-5xx",
             "--fault-429", "--fault-drop", "--fault-token-expiry", "--fault-latency-ms", "--fault-seed", "/_sim/book",
-            "/_sim/faults", "/notifications/release",
+            "/_sim/faults", "/notifications/release", "--extra-doctors",
         ] {
             #expect(result.stdout.contains(text), "help lacks \(text)")
         }
         let bad = try runProcess(Self.binary, ["simulate", "--fault-5xx", "2"])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("--fault-5xx must be a share between 0 and 1"))
+        let tooMany = try runProcess(Self.binary, ["simulate", "--extra-doctors", "1001"])
+        #expect(tooMany.status != 0)
+        #expect(tooMany.stderr.contains("--extra-doctors must be 0...1000"))
     }
 
     @Test func runsUntilSIGTERM() throws {

@@ -25,13 +25,15 @@ func text(_ date: Date) -> String { DocplannerDateTime.format(date, timeZone: te
 func startSimulator(
     clock: TestClock = TestClock(), callbackURL: String? = nil, mode: SimulatorConfiguration.NotificationMode = .push,
     pingInterval: Double? = nil, rateLimits: RateLimitPolicy? = .docplanner, tokenLifetime: Int = 3600,
-    realTimeBooking: Bool = true, replaceSlotsProcessingTime: Double = 0, faults: SimulatorFaults = SimulatorFaults()
+    realTimeBooking: Bool = true, replaceSlotsProcessingTime: Double = 0, faults: SimulatorFaults = SimulatorFaults(),
+    extraDoctors: Int = 0
 ) throws -> DocplannerSimulator {
     let configuration = SimulatorConfiguration(
         clientID: "test-client", clientSecret: "test-client-secret", tokenLifetime: tokenLifetime,
         rateLimits: rateLimits, callbackURL: callbackURL, mode: mode, pingInterval: pingInterval,
         realTimeBooking: realTimeBooking, blockingTimeout: .seconds(5), callbackTimeout: .seconds(5),
-        replaceSlotsProcessingTime: replaceSlotsProcessingTime, timeZone: testTimeZone, faults: faults)
+        replaceSlotsProcessingTime: replaceSlotsProcessingTime, timeZone: testTimeZone, faults: faults,
+        extraDoctors: extraDoctors)
     let simulator = DocplannerSimulator(configuration: configuration, clock: clock)
     try simulator.start()
     return simulator
