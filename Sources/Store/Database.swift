@@ -1,4 +1,5 @@
 import CSQLite
+import Glibc
 
 /// One SQLite connection. Not thread-safe: each connection belongs to one thread or is
 /// guarded by a lock by its owner. The handle is closed in `deinit`.
@@ -20,10 +21,26 @@ public final class Database {
         handle = pointer
         self.path = path
         sqlite3_extended_result_codes(handle, 1)
-        sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
+        Self.waitBriefly(handle, timeoutMilliseconds: busyTimeoutMilliseconds)
         try execute("PRAGMA journal_mode=WAL")
         try execute("PRAGMA synchronous=FULL")
         try execute("PRAGMA foreign_keys=ON")
+    }
+
+    /// While another connection holds the write lock, retries every 100 µs for the first
+    /// 10 ms, then every millisecond, until `timeoutMilliseconds`. SQLite's own busy
+    /// timeout sleeps 1, 2, 5, 10 … 100 ms between tries, so a lock held for a fraction of
+    /// a millisecond (one group commit) could cost a waiter tens of milliseconds.
+    private static func waitBriefly(_ handle: OpaquePointer, timeoutMilliseconds: Int32) {
+        let limit = UnsafeMutableRawPointer(bitPattern: Int(max(timeoutMilliseconds, 1)) * 1000)
+        sqlite3_busy_handler(handle, { context, count in
+            let limitMicroseconds = Int(bitPattern: context)
+            let tries = Int(count)
+            let waited = tries < 100 ? tries * 100 : 10_000 + (tries - 100) * 1000
+            guard waited < limitMicroseconds else { return 0 }
+            usleep(tries < 100 ? 100 : 1000)
+            return 1
+        }, limit)
     }
 
     deinit {
