@@ -15,6 +15,8 @@ let package = Package(
             url: "https://github.com/apple/swift-configuration", from: "1.4.0",
             traits: [.defaults, "YAML"]),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // HMAC-SHA256 for the signatures of the HTTP partner adapter.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C libraries from Debian's -dev packages, found by pkg-config.
@@ -41,7 +43,9 @@ let package = Package(
         .target(name: "Curl", dependencies: ["CCurl", "CCurlShim"]),
         .target(name: "Store", dependencies: ["CSQLite"]),
         .target(name: "DocplannerAPI", dependencies: ["Curl"]),
-        .target(name: "Partner", dependencies: ["Store"]),
+        .target(
+            name: "Partner",
+            dependencies: ["Store", "Curl", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Sync",
             dependencies: ["Store", "DocplannerAPI", "Partner", .product(name: "Logging", package: "swift-log")]),
@@ -81,7 +85,7 @@ let package = Package(
         .testTarget(
             name: "DocplannerAPITests", dependencies: ["DocplannerAPI", "Curl", "TestSupport"],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "PartnerTests", dependencies: ["Partner", "Store", "TestSupport"]),
+        .testTarget(name: "PartnerTests", dependencies: ["Partner", "Store", "Curl", "TestSupport"]),
         .testTarget(
             name: "SyncTests", dependencies: ["Sync", "Partner", "Store", "DocplannerAPI", "Simulator", "TestSupport"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),

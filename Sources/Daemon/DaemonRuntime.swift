@@ -46,53 +46,61 @@ public enum DaemonRuntime {
         }
 
         let docplanner = DocplannerClient(configuration: configuration.docplanner.clientConfiguration)
-        let workers: QueueWorkers?
-        var outbound: (workers: QueueWorkers, collector: ChangeCollector)?
-        var answerer: BlockingAnswerer?
-        switch configuration.partner {
-        case .embedded(let path):
-            let partner: EmbeddedPartner
-            do {
+        // The clinic calendar: the embedded file itself, or (adapter http) a mirror of it
+        // beside the store with every Docplanner event forwarded to the partner first.
+        let calendarFile: EmbeddedPartner
+        let partner: any PartnerSystem & ClinicCalendar
+        do {
+            switch configuration.partner {
+            case .embedded(let path):
                 try ensureParentDirectory(of: path)
-                partner = try EmbeddedPartner(path: path)
-            } catch {
-                store.close()
-                throw StartupError.partner(reason: "\(error)")
+                calendarFile = try EmbeddedPartner(path: path)
+                partner = calendarFile
+            case .http(let url, let secret, let timeoutSeconds):
+                let path = mirrorPath(storePath: configuration.storePath)
+                try ensureParentDirectory(of: path)
+                calendarFile = try EmbeddedPartner(path: path)
+                partner = HTTPPartner(
+                    mirror: calendarFile,
+                    forwarder: PartnerForwarder(url: url, secret: secret.value, timeoutSeconds: timeoutSeconds))
+                logger.info(
+                    "events are forwarded to the partner endpoint",
+                    metadata: ["event": "partner-http", "url": "\(url)", "mirror": "\(path)"])
+                if configuration.admin.token == nil {
+                    logger.warning(
+                        "listen.admin.token is not set: the partner cannot report its changes through /v1",
+                        metadata: ["event": "partner-api-off"])
+                }
             }
-            let processor = InboundProcessor(queue: store.inbox, partner: partner, logger: logger)
-            workers = QueueWorkers(
-                role: "inbound",
-                queue: store.inbox, processor: processor, count: configuration.workers.inbound, logger: logger)
-            let codes = configuration.callback.errorCodes
-            answerer = BlockingAnswerer(
-                decider: BookingDecider(
-                    partner: partner,
-                    codes: .init(slotTaken: codes.slotTaken, notBookable: codes.notBookable, unavailable: codes.unavailable)),
-                deadline: .milliseconds(configuration.callback.blockingDeadlineMilliseconds),
-                unavailableCode: codes.unavailable, store: store, logger: logger)
-            let sender = QueueWorkers(
-                role: "outbound", queue: store.outbox,
-                processor: OutboundProcessor(
-                    queue: store.outbox, docplanner: docplanner, calendar: partner,
-                    horizonWeeks: configuration.docplanner.horizonWeeks,
-                    reconciler: Reconciler(
-                        docplanner: docplanner, partner: partner, horizonWeeks: configuration.docplanner.horizonWeeks),
-                    logger: logger),
-                count: configuration.workers.outbound, logger: logger, lease: 300)
-            outbound = (
-                sender,
-                ChangeCollector(
-                    calendar: partner, outbox: store.outbox,
-                    coalesceWindow: Double(configuration.workers.coalesceMilliseconds) / 1000,
-                    reconcileInterval: Double(configuration.docplanner.reconcileMinutes * 60), logger: logger,
-                    onEnqueued: { sender.wake() })
-            )
-        case .http:
-            workers = nil
-            logger.error(
-                "partner.adapter http is not available in this version: events are stored in the inbox and wait there",
-                metadata: ["event": "partner-missing"])
+        } catch {
+            store.close()
+            throw StartupError.partner(reason: "\(error)")
         }
+        let processor = InboundProcessor(queue: store.inbox, partner: partner, logger: logger)
+        let workers = QueueWorkers(
+            role: "inbound",
+            queue: store.inbox, processor: processor, count: configuration.workers.inbound, logger: logger)
+        let codes = configuration.callback.errorCodes
+        let answerer = BlockingAnswerer(
+            decider: BookingDecider(
+                partner: partner,
+                codes: .init(slotTaken: codes.slotTaken, notBookable: codes.notBookable, unavailable: codes.unavailable)),
+            deadline: .milliseconds(configuration.callback.blockingDeadlineMilliseconds),
+            unavailableCode: codes.unavailable, store: store, logger: logger)
+        let sender = QueueWorkers(
+            role: "outbound", queue: store.outbox,
+            processor: OutboundProcessor(
+                queue: store.outbox, docplanner: docplanner, calendar: partner,
+                horizonWeeks: configuration.docplanner.horizonWeeks,
+                reconciler: Reconciler(
+                    docplanner: docplanner, partner: partner, horizonWeeks: configuration.docplanner.horizonWeeks),
+                logger: logger),
+            count: configuration.workers.outbound, logger: logger, lease: 300)
+        let collector = ChangeCollector(
+            calendar: partner, outbox: store.outbox,
+            coalesceWindow: Double(configuration.workers.coalesceMilliseconds) / 1000,
+            reconcileInterval: Double(configuration.docplanner.reconcileMinutes * 60), logger: logger,
+            onEnqueued: { sender.wake() })
 
         let mode = configuration.docplanner.mode
         let health = DaemonHealth(
@@ -102,7 +110,7 @@ public enum DaemonRuntime {
             ? nil
             : NotificationPuller(
                 docplanner: docplanner, inbox: store.inbox, maxIdle: Double(configuration.docplanner.pullMaxIdleSeconds),
-                logger: logger, onStored: { workers?.wake() })
+                logger: logger, onStored: { workers.wake() })
         let releaser = mode == .pull ? nil : NotificationReleaser(docplanner: docplanner, logger: logger)
         let pingWatch = PingWatch(health: health, logger: logger)
         let docplannerIPs = configuration.callback.useDocplannerIPs ? DocplannerAddresses() : nil
@@ -117,7 +125,7 @@ public enum DaemonRuntime {
         let endpoint = CallbackEndpoint(
             secret: configuration.callback.secret, apiKeyHeader: configuration.callback.apiKeyHeader,
             apiKey: configuration.callback.apiKey, store: store, health: health, logger: logger, sources: sources,
-            answerer: answerer, onStored: { workers?.wake() })
+            answerer: answerer, onStored: { workers.wake() })
         var publicRoutes = Router()
         endpoint.register(on: &publicRoutes)
         let server = HTTPServer(configuration: serverConfiguration(configuration.http), router: publicRoutes)
@@ -125,6 +133,10 @@ public enum DaemonRuntime {
         var adminRoutes = Router()
         AdminEndpoints(store: store, health: health, callbackSources: sources.summary, docplannerIPs: docplannerIPs)
             .register(on: &adminRoutes)
+        PartnerAPIEndpoints(
+            calendar: calendarFile, token: configuration.admin.token?.value,
+            timeZone: configuration.docplanner.timeZone
+        ).register(on: &adminRoutes)
         let adminServer = HTTPServer(configuration: serverConfiguration(configuration.http), router: adminRoutes)
 
         // Before the listeners accept: the list kept from an earlier run applies at once.
@@ -144,9 +156,9 @@ public enum DaemonRuntime {
             throw StartupError.listener(reason: "\(error)")
         }
         ipRefresher?.start()
-        workers?.start()
-        outbound?.workers.start()
-        outbound?.collector.start()
+        workers.start()
+        sender.start()
+        collector.start()
         puller?.start()
         releaser?.start()
         pingWatch.start()
@@ -163,10 +175,8 @@ public enum DaemonRuntime {
                 "callback_sources": "\(sources.summary)",
             ])
         notifier.ready(status: health.statusLine(store: store))
-        let collector = outbound?.collector
         let watchdog = WatchdogPinger(notifier: notifier, health: health, store: store) {
-            [server.heartbeat, adminServer.heartbeat] + (workers.map { [$0.heartbeat] } ?? [])
-                + (collector.map { [$0.heartbeat] } ?? [])
+            [server.heartbeat, adminServer.heartbeat, workers.heartbeat, collector.heartbeat]
         }
         watchdog.start()
 
@@ -185,10 +195,10 @@ public enum DaemonRuntime {
                 pingWatch.stop()
                 releaser?.stop()
                 puller?.stop()
-                workers?.stop()
+                workers.stop()
                 ipRefresher?.stop()
-                outbound?.collector.stop()
-                outbound?.workers.stop()
+                collector.stop()
+                sender.stop()
                 watchdog.stop()
                 store.close()
                 logger.notice("stopped", metadata: ["event": "stopped"])
@@ -211,6 +221,11 @@ public enum DaemonRuntime {
                 "configuration not reloaded: \(error.problems.map(\.description).joined(separator: "; "))",
                 metadata: ["event": "reload-failed"])
         }
+    }
+
+    /// The HTTP adapter's mirror of the clinic calendar: `partner-mirror.sqlite` beside the store.
+    static func mirrorPath(storePath: String) -> String {
+        ((storePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("partner-mirror.sqlite")
     }
 
     static func serverConfiguration(_ limits: DaemonConfiguration.HTTPLimits) -> ServerConfiguration {

@@ -19,4 +19,12 @@ enum JSONResponses {
         let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
         return HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: [UInt8](data))
     }
+
+    /// A `JSONValue` (explicit nulls), keys sorted.
+    static func json(status: Int, _ value: JSONValue) -> HTTPResponse {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: [UInt8](data))
+    }
 }

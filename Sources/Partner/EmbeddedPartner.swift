@@ -35,6 +35,13 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
         }
     }
 
+    /// Whether the event `eventKey` was applied (recorded in `applied_events`).
+    public func hasApplied(eventKey: String) throws(PartnerError) -> Bool {
+        try withDatabase { database throws(StoreError) in
+            try database.scalar("SELECT count(*) FROM applied_events WHERE event_key = ?", .text(eventKey)) > 0
+        }
+    }
+
     public func isFree(_ calendar: CalendarRef, start: Date, end: Date, ignoring: String?) throws(PartnerError) -> Bool {
         let from = start.timeIntervalSince1970
         let to = end.timeIntervalSince1970

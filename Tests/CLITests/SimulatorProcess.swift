@@ -93,14 +93,16 @@ final class SimulatorProcess {
     }
 }
 
-/// Runs `body` with a daemon (embedded partner) and a simulator pointed at each other;
+/// Runs `body` with a daemon (embedded partner, unless `extraEnvironment` says otherwise) and a simulator pointed at each other;
 /// both are stopped when it returns.
 func withDaemonAndSimulator(
     mode: String = "push", simulatorArguments: [String] = [], pushes: Bool = true, extraYAML: String = "",
-    _ body: (RunningDaemon, SimulatorProcess) throws -> Void
+    extraEnvironment: [String: String] = [:], _ body: (RunningDaemon, SimulatorProcess) throws -> Void
 ) throws {
     let simulatorPort = freeLoopbackPort()
-    let daemon = try RunningDaemon(simulatorURL: "http://127.0.0.1:\(simulatorPort)", mode: mode, extraYAML: extraYAML)
+    let daemon = try RunningDaemon(
+        extraEnvironment: extraEnvironment, simulatorURL: "http://127.0.0.1:\(simulatorPort)", mode: mode,
+        extraYAML: extraYAML)
     defer { daemon.stopAndReadLog() }
     let simulator = try SimulatorProcess(
         directory: daemon.directory, callbackURL: pushes ? daemon.callbackURL : nil, port: simulatorPort,
