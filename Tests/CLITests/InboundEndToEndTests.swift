@@ -3,13 +3,14 @@ import TestSupport
 import Testing
 
 /// Docplanner-side changes reach the embedded partner calendar through a live daemon,
-/// pushed (a booking within 1 s) and pulled: a patient's booking and its confirmation,
-/// presence, payment, move and cancel; a doctor's breaks and address services.
+/// pushed and pulled: a patient's booking and its confirmation, presence, payment, move
+/// and cancel; a doctor's breaks and address services. (How fast is measured by
+/// `scripts/bench-e2e.sh`, not asserted here.)
 @Suite(.serialized) struct InboundEndToEndTests {
     @Test(arguments: ["push", "pull"]) func everyDocplannerChangeReachesTheClinicCalendar(mode: String) throws {
         let pushes = mode == "push"
-        // Pushed events are in the calendar within 1 s; pulled ones within a poll interval.
-        let attempts = pushes ? 20 : 400
+        // Generous bounds (× 50 ms): a loaded CI machine must not fail a correct daemon.
+        let attempts = pushes ? 200 : 400
         try withDaemonAndSimulator(mode: mode, simulatorArguments: ["--mode", mode], pushes: pushes) { daemon, simulator in
             let partner = daemon.directory.file("state/partner.sqlite")
             func row(_ sql: String) throws -> String { try sqlite(partner, sql) }
