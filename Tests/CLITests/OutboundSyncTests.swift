@@ -7,12 +7,13 @@ import Testing
 /// bookings, and their cancel, move, confirm, presence and breaks follow.
 @Suite(.serialized) struct OutboundSyncTests {
     @Test func scheduleChangesBecomeSlotsCoalescedPerCalendar() throws {
-        try withDaemonAndSimulator { daemon, simulator in
+        // A 3 s window, so that a loaded machine still writes the whole burst inside it.
+        try withDaemonAndSimulator(extraYAML: "workers:\n  coalesce_ms: 3000") { daemon, simulator in
             let partner = daemon.directory.file("state/partner.sqlite")
             let replacesBefore = try simulator.requestCount("PUT", containing: "/addresses/111/", suffix: "/slots")
 
             // A burst of edits to one calendar's hours: every weekday 08:00–12:00, 30-minute visits,
-            // written as many separate statements within the coalescing window.
+            // written as eight separate transactions within the coalescing window.
             var statements = ["BEGIN;"]
             for weekday in 1...7 {
                 statements.append(
@@ -22,10 +23,10 @@ import Testing
                     """)
             }
             statements.append("COMMIT;")
-            _ = try sqlite(partner, statements.joined(separator: "\n"))
             for weekday in 1...7 {
-                _ = try sqlite(partner, "UPDATE working_hours SET end_time = '12:00' WHERE weekday = \(weekday)")
+                statements.append("UPDATE working_hours SET end_time = '12:00' WHERE weekday = \(weekday);")
             }
+            _ = try sqlite(partner, statements.joined(separator: "\n"))
 
             // Day 10 has nothing seeded: its slots are exactly the working hours.
             let tenth = (warsawTime(days: 10, hour: 0), warsawTime(days: 11, hour: 0))
