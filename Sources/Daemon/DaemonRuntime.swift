@@ -148,7 +148,12 @@ public enum DaemonRuntime {
             } else {
                 for descriptor in activated { try server.adopt(listeningDescriptor: descriptor) }
             }
-            _ = try adminServer.bind(host: configuration.admin.address, port: configuration.admin.port)
+            if configuration.admin.socketPath.isEmpty {
+                _ = try adminServer.bind(host: configuration.admin.address, port: configuration.admin.port)
+            } else {
+                try ensureParentDirectory(of: configuration.admin.socketPath)
+                try adminServer.bind(unixSocketPath: configuration.admin.socketPath)
+            }
             try server.start()
             try adminServer.start()
         } catch {
@@ -170,7 +175,8 @@ public enum DaemonRuntime {
                 "public": activated.isEmpty
                     ? "\(configuration.publicListener.address):\(configuration.publicListener.port)"
                     : "\(activated.count) socket(s) from systemd",
-                "admin": "\(configuration.admin.address):\(configuration.admin.port)",
+                "admin": configuration.admin.socketPath.isEmpty
+                    ? "\(configuration.admin.address):\(configuration.admin.port)" : "\(configuration.admin.socketPath)",
                 "store": "\(configuration.storePath)", "mode": "\(mode.rawValue)",
                 "callback_sources": "\(sources.summary)",
             ])

@@ -41,6 +41,13 @@ public final class HTTPServer: Sendable {
         return actual
     }
 
+    /// Listens on a Unix-domain socket at `path` (mode 0660; a stale socket file is
+    /// replaced). Peers show as `remoteAddress` "unix".
+    public func bind(unixSocketPath path: String) throws(SystemCallError) {
+        let fd = try SystemCall.unixListeningSocket(path: path)
+        state.withLock { $0.adopted.append(fd) }
+    }
+
     /// Serves an already-listening socket (systemd socket activation).
     public func adopt(listeningDescriptor fd: Int32) throws(SystemCallError) {
         try SystemCall.setNonBlocking(fd)

@@ -70,6 +70,39 @@ enum SystemCall {
         return fd
     }
 
+    /// A listening Unix-domain socket at `path` (a stale socket file there is replaced;
+    /// any other file is an error), readable and writable by owner and group.
+    static func unixListeningSocket(path: String, backlog: Int32 = 1024) throws(SystemCallError) -> Int32 {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard !bytes.isEmpty, bytes.count < capacity else { throw SystemCallError(call: "bind(\(path))", errno: ENAMETOOLONG) }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        var status = stat()
+        if lstat(path, &status) == 0 {
+            guard status.st_mode & S_IFMT == S_IFSOCK else { throw SystemCallError(call: "bind(\(path)): not a socket", errno: EEXIST) }
+            unlink(path)
+        }
+        let fd = try check("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+        do throws(SystemCallError) {
+            _ = try check("bind(\(path))") {
+                withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+                }
+            }
+            _ = try check("chmod(\(path))") { chmod(path, 0o660) }
+            _ = try check("listen") { listen(fd, backlog) }
+        } catch {
+            close(fd)
+            throw error
+        }
+        return fd
+    }
+
     /// The local port a socket is bound to.
     static func localPort(_ fd: Int32) -> Int {
         var storage = sockaddr_storage()
@@ -99,6 +132,8 @@ enum SystemCall {
             } else if family == sa_family_t(AF_INET) {
                 var address = raw.load(as: sockaddr_in.self).sin_addr
                 inet_ntop(AF_INET, &address, &text, socklen_t(text.count))
+            } else if family == sa_family_t(AF_UNIX) {
+                return "unix"
             } else {
                 return ""
             }

@@ -87,7 +87,8 @@ final class RunningDaemon {
 
     private func waitUntilAnswering() throws {
         for _ in 0..<100 {
-            if let result = try? curl(["-fsS", "http://127.0.0.1:\(adminPort)/health"]), result.status == 0 { return }
+            let admin = environment["DPBRIDGE_LISTEN_ADMIN_SOCKET"].map { ["--unix-socket", $0] } ?? []
+            if let result = try? curl(admin + ["-fsS", "http://127.0.0.1:\(adminPort)/health"]), result.status == 0 { return }
             guard process.isRunning else { break }
             usleep(100_000)
         }
@@ -166,6 +167,21 @@ func curl(_ arguments: [String]) throws -> ProcessResult {
         for line in log.split(separator: "\n") {
             #expect(line.hasPrefix("ts="), "not a key=value line: \(line)")
         }
+    }
+
+    @Test func adminListenerOnAUnixSocket() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("run/admin.sock")
+        let daemon = try RunningDaemon(extraEnvironment: ["DPBRIDGE_LISTEN_ADMIN_SOCKET": path])
+        let status = try curl(["--unix-socket", path, "http://localhost/status"])
+        #expect(status.stdout.contains("\"acceptingEvents\" : true"), "\(status.output)")
+        #expect(try curl(["-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(daemon.adminPort)/health"]).stdout
+            == "000", "no TCP admin listener when the socket is set")
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o660)
+        let log = daemon.stopAndReadLog()
+        #expect(log.contains("admin=\(path)"), "\(log)")
     }
 
     @Test func unusableStorePathFailsWithOneLine() throws {
