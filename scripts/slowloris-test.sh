@@ -14,6 +14,7 @@ public_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 admin_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 secret=slowloris-callback-secret-0123
 DPBRIDGE_STORE_PATH="$work/dpbridge.sqlite" DPBRIDGE_PARTNER_EMBEDDED_PATH="$work/partner.sqlite" \
+DPBRIDGE_DOCPLANNER_BASE_URL=http://127.0.0.1:9 \
 DPBRIDGE_LISTEN_PUBLIC_ADDRESS=127.0.0.1 DPBRIDGE_LISTEN_PUBLIC_PORT=$public_port \
 DPBRIDGE_LISTEN_ADMIN_PORT=$admin_port DPBRIDGE_CALLBACK_SECRET=$secret DPBRIDGE_HTTP_MAX_CONNECTIONS=600 \
 DPBRIDGE_LOG_FORMAT=text DPBRIDGE_LOG_LEVEL=warning \

@@ -17,7 +17,8 @@ final class RunningDaemon {
     /// The daemon's stderr (its log) goes to a file, so a chatty daemon never blocks on a full pipe.
     private let logPath: String
 
-    /// `simulatorURL` points the daemon's Docplanner client at a simulator; `callbackYAML`
+    /// `simulatorURL` points the daemon's Docplanner client at a simulator (by default at a
+    /// closed loopback port: tests never reach the internet); `callbackYAML`
     /// adds lines to the `callback:` section (`allowlist: [10.0.0.0/8]`); `extraYAML` is
     /// appended to the configuration file.
     init(
@@ -40,7 +41,7 @@ final class RunningDaemon {
               client_secret: \(Self.clientSecret)
               mode: \(mode)
               time_zone: Europe/Warsaw
-            \(simulatorURL.map { "  base_url: \($0)" } ?? "")
+              base_url: \(simulatorURL ?? "http://127.0.0.1:9")
             store:
               path: \(directory.file("state/dpbridge.sqlite"))
             partner:
