@@ -1,3 +1,4 @@
+import DocplannerAPI
 import Foundation
 import HTTP1
 

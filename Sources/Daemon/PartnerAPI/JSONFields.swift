@@ -1,3 +1,4 @@
+import DocplannerAPI
 import Foundation
 import Partner
 
@@ -43,7 +44,7 @@ struct JSONFields {
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty else { throw FieldError(field: name(key), problem: "must not be empty") }
             return trimmed
-        case .integer(let number)?: return String(number)
+        case .int(let number)?: return String(number)
         default: throw FieldError(field: name(key), problem: "must be a string")
         }
     }
@@ -56,7 +57,7 @@ struct JSONFields {
     func int(_ key: String, in range: ClosedRange<Int>) throws(FieldError) -> Int? {
         switch fields[key] {
         case nil, .null?: return nil
-        case .integer(let number)? where range.contains(Int(clamping: number)): return Int(number)
+        case .int(let number)? where range.contains(Int(clamping: number)): return Int(number)
         default: throw FieldError(field: name(key), problem: "must be an integer from \(range.lowerBound) to \(range.upperBound)")
         }
     }
@@ -140,4 +141,9 @@ struct JSONFields {
         default: throw FieldError(field: name(key), problem: "must be an array")
         }
     }
+}
+
+extension JSONValue {
+    /// A string, or null for nil.
+    static func text(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
 }

@@ -1,3 +1,4 @@
+import DocplannerAPI
 import Dispatch
 import Foundation
 import HTTP1
@@ -75,7 +76,7 @@ struct PartnerAPIEndpoints: Sendable {
     private func createBooking(_ request: HTTPRequest) -> HTTPResponse {
         answer {
             let id = try calendar.insertClinicBooking(try PartnerAPIRequests.newBooking(request.body))
-            return JSONResponses.json(status: 201, .object(["id": .integer(id)]))
+            return JSONResponses.json(status: 201, .object(["id": .int(id)]))
         }
     }
 
@@ -111,7 +112,7 @@ struct PartnerAPIEndpoints: Sendable {
         answer {
             let rows = try PartnerAPIRequests.workingHours(request.body)
             try calendar.replaceWorkingHours(calendarRef(request), rows)
-            return JSONResponses.json(status: 200, .object(["rows": .integer(Int64(rows.count))]))
+            return JSONResponses.json(status: 200, .object(["rows": .int(Int64(rows.count))]))
         }
     }
 
@@ -121,7 +122,7 @@ struct PartnerAPIEndpoints: Sendable {
             let rows = try PartnerAPIRequests.daySlots(request.body)
             try calendar.replaceDaySlots(calendarRef(request), day: day, rows)
             return JSONResponses.json(
-                status: 200, .object(["rows": .integer(Int64(rows.count)), "closed": .bool(rows.isEmpty)]))
+                status: 200, .object(["rows": .int(Int64(rows.count)), "closed": .bool(rows.isEmpty)]))
         }
     }
 
@@ -138,7 +139,7 @@ struct PartnerAPIEndpoints: Sendable {
     private func createBreak(_ request: HTTPRequest) -> HTTPResponse {
         answer {
             let id = try calendar.insertClinicBreak(try PartnerAPIRequests.newBreak(request.body))
-            return JSONResponses.json(status: 201, .object(["id": .integer(id)]))
+            return JSONResponses.json(status: 201, .object(["id": .int(id)]))
         }
     }
 
@@ -214,7 +215,7 @@ struct PartnerAPIEndpoints: Sendable {
 
     private func bookingJSON(_ b: ClinicBooking) -> JSONValue {
         .object([
-            "id": .integer(b.rowID), "docplanner_booking_id": .text(b.docplannerID),
+            "id": .int(b.rowID), "docplanner_booking_id": .text(b.docplannerID),
             "facility_id": .string(b.calendar.facilityID), "doctor_id": .string(b.calendar.doctorID),
             "address_id": .string(b.calendar.addressID), "start": time(b.start), "end": time(b.end),
             "address_service_id": .text(b.addressServiceID),
@@ -234,7 +235,7 @@ struct PartnerAPIEndpoints: Sendable {
 
     private func breakJSON(_ b: ClinicBreak) -> JSONValue {
         .object([
-            "id": .integer(b.rowID), "docplanner_break_id": .text(b.docplannerID),
+            "id": .int(b.rowID), "docplanner_break_id": .text(b.docplannerID),
             "facility_id": .string(b.calendar.facilityID), "doctor_id": .string(b.calendar.doctorID),
             "address_id": .string(b.calendar.addressID), "since": time(b.since), "till": time(b.till),
             "deleted": .bool(b.deleted),
