@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import Sync
 
 /// Logs when Docplanner's pings stop — a warning once per silence (Docplanner has
 /// raised its alert: it cannot reach the callback URL) and a notice when they resume.
@@ -9,9 +9,7 @@ final class PingWatch: Sendable {
     private let health: DaemonHealth
     private let logger: Logger
     private let checkInterval: Double
-    private let stopping = Atomic<Bool>(false)
-    private let signal = DispatchSemaphore(value: 0)
-    private let finished = DispatchGroup()
+    private let loop = BackgroundLoop()
 
     init(health: DaemonHealth, logger: Logger, checkInterval: Double = 10) {
         self.health = health
@@ -21,10 +19,9 @@ final class PingWatch: Sendable {
 
     func start() {
         guard health.pingSilenceLimit != nil else { return }
-        finished.enter()
-        let thread = Thread { [self] in
+        loop.start(name: "dpbridge-pingwatch") { [self] in
             var warned = false
-            while !stopping.load(ordering: .acquiring) {
+            while !loop.isStopping {
                 if let warning = health.pingWarning() {
                     if !warned {
                         logger.warning(
@@ -36,18 +33,10 @@ final class PingWatch: Sendable {
                     logger.notice("Docplanner's pings arrive again", metadata: ["event": "ping-resumed"])
                     warned = false
                 }
-                _ = signal.wait(timeout: .now() + checkInterval)
+                loop.pause(checkInterval)
             }
-            finished.leave()
         }
-        thread.name = "dpbridge-pingwatch"
-        thread.start()
     }
 
-    func stop() {
-        guard health.pingSilenceLimit != nil else { return }
-        stopping.store(true, ordering: .releasing)
-        signal.signal()
-        finished.wait()
-    }
+    func stop() { loop.stop() }
 }

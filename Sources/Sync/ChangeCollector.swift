@@ -25,9 +25,7 @@ public final class ChangeCollector: Sendable {
     private let batchLimit: Int
     private let logger: Logger
     private let onEnqueued: @Sendable () -> Void
-    private let stopping = Atomic<Bool>(false)
-    private let signal = DispatchSemaphore(value: 0)
-    private let finished = DispatchGroup()
+    private let loop = BackgroundLoop()
     private let beat = Atomic<UInt64>(0)
 
     public init(
@@ -50,27 +48,19 @@ public final class ChangeCollector: Sendable {
     public var heartbeat: UInt64 { beat.load(ordering: .relaxed) }
 
     public func start() {
-        finished.enter()
-        let thread = Thread { [self] in
-            run()
-            finished.leave()
-        }
-        thread.name = "dpbridge-collector"
-        thread.start()
+        loop.start(name: "dpbridge-collector") { [self] in run() }
     }
 
     /// Stops the thread; changes not yet collected stay in the change log for next time.
     public func stop() {
-        stopping.store(true, ordering: .releasing)
-        signal.signal()
-        finished.wait()
+        loop.stop()
     }
 
     private func run() {
         var firstSeen: Date?
         var nextRefresh = Date()
         var nextReconcile = reconcileInterval.map { Date().addingTimeInterval($0) }
-        while !stopping.load(ordering: .acquiring) {
+        while !loop.isStopping {
             beat.add(1, ordering: .relaxed)
             if let due = nextReconcile, let interval = reconcileInterval, Date() >= due {
                 nextReconcile = Date().addingTimeInterval((try? queueReconciliations(period: interval)) != nil ? interval : 30)
@@ -99,10 +89,10 @@ public final class ChangeCollector: Sendable {
                 logger.error(
                     "cannot move clinic changes to the outbox; will try again",
                     metadata: ["event": "collect-failed", "error": "\(error)"])
-                _ = signal.wait(timeout: .now() + 1)
+                loop.pause(1)
                 continue
             }
-            _ = signal.wait(timeout: .now() + pollInterval)
+            loop.pause(pollInterval)
         }
     }
 

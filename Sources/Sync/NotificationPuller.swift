@@ -20,9 +20,7 @@ public final class NotificationPuller: Sendable {
     private let maxIdle: Double
     private let logger: Logger
     private let onStored: @Sendable () -> Void
-    private let stopping = Atomic<Bool>(false)
-    private let signal = DispatchSemaphore(value: 0)
-    private let finished = DispatchGroup()
+    private let loop = BackgroundLoop()
     private let pulled = Atomic<Int>(0)
 
     public init(
@@ -41,25 +39,17 @@ public final class NotificationPuller: Sendable {
     public var count: Int { pulled.load(ordering: .relaxed) }
 
     public func start() {
-        finished.enter()
-        let thread = Thread { [self] in
-            run()
-            finished.leave()
-        }
-        thread.name = "dpbridge-puller"
-        thread.start()
+        loop.start(name: "dpbridge-puller") { [self] in run() }
     }
 
     /// Stops after the call in progress (a batch already pulled is stored first).
     public func stop() {
-        stopping.store(true, ordering: .releasing)
-        signal.signal()
-        finished.wait()
+        loop.stop()
     }
 
     private func run() {
         var idle = minIdle
-        while !stopping.load(ordering: .acquiring) {
+        while !loop.isStopping {
             let wait: Double
             do {
                 let batch = try docplanner.pullNotifications(limit: 100)
@@ -83,7 +73,7 @@ public final class NotificationPuller: Sendable {
                 metadata["retry_in_s"] = "\(wait)"
                 logger.warning("cannot pull notifications from Docplanner; will try again", metadata: metadata)
             }
-            if wait > 0 { _ = signal.wait(timeout: .now() + wait) }
+            loop.pause(wait)
         }
     }
 
@@ -134,7 +124,7 @@ public final class NotificationPuller: Sendable {
             onStored()
             remaining = failed
             guard !remaining.isEmpty else { return }
-            if stopping.load(ordering: .acquiring) {
+            if loop.isStopping {
                 for notification in remaining {
                     let body = (try? encoder.encode(notification)).map { String(decoding: $0, as: UTF8.self) } ?? ""
                     logger.critical(
@@ -143,7 +133,7 @@ public final class NotificationPuller: Sendable {
                 }
                 return
             }
-            _ = signal.wait(timeout: .now() + delay)
+            loop.pause(delay)
             delay = min(delay * 2, 5)
         }
     }

@@ -12,9 +12,7 @@ public final class NotificationReleaser: Sendable {
     private let interval: Double
     private let retryInterval: Double
     private let logger: Logger
-    private let stopping = Atomic<Bool>(false)
-    private let signal = DispatchSemaphore(value: 0)
-    private let finished = DispatchGroup()
+    private let loop = BackgroundLoop()
     private let releases = Atomic<Int>(0)
 
     public init(docplanner: DocplannerClient, interval: Double = 3600, retryInterval: Double = 300, logger: Logger) {
@@ -30,24 +28,16 @@ public final class NotificationReleaser: Sendable {
     /// Starts the thread; the first release goes out at once (pushes failed while the
     /// daemon was stopped come back).
     public func start() {
-        finished.enter()
-        let thread = Thread { [self] in
-            run()
-            finished.leave()
-        }
-        thread.name = "dpbridge-releaser"
-        thread.start()
+        loop.start(name: "dpbridge-releaser") { [self] in run() }
     }
 
     public func stop() {
-        stopping.store(true, ordering: .releasing)
-        signal.signal()
-        finished.wait()
+        loop.stop()
     }
 
     private func run() {
         var retry = min(5, retryInterval)
-        while !stopping.load(ordering: .acquiring) {
+        while !loop.isStopping {
             let wait: Double
             do {
                 try docplanner.releaseNotifications()
@@ -67,7 +57,7 @@ public final class NotificationReleaser: Sendable {
                     "cannot ask Docplanner to re-send failed pushes",
                     metadata: ["event": "release-failed", "error": "\(error)", "retry_in_s": "\(Int(wait))"])
             }
-            _ = signal.wait(timeout: .now() + wait)
+            loop.pause(wait)
         }
     }
 }
