@@ -1,8 +1,7 @@
 import Curl
-import Dispatch
 import Foundation
 import Logging
-import Synchronization
+import Sync
 
 /// Keeps `DocplannerAddresses` current: `loadKeptCopy()` takes the copy kept beside the
 /// store, then one thread (`start()`) fetches Docplanner's published list at once and every
@@ -19,9 +18,7 @@ final class DocplannerIPsRefresher: Sendable {
     private let retryInterval: Double
     private let missingRetryInterval: Double
     private let logger: Logger
-    private let stopping = Atomic<Bool>(false)
-    private let wakeUp = DispatchSemaphore(value: 0)
-    private let finished = DispatchGroup()
+    private let loop = BackgroundLoop()
 
     init(
         url: String, addresses: DocplannerAddresses, file: DocplannerIPsFile, logger: Logger,
@@ -43,23 +40,16 @@ final class DocplannerIPsRefresher: Sendable {
 
     /// Starts the thread that fetches.
     func start() {
-        finished.enter()
-        let thread = Thread { [self] in
-            while !stopping.load(ordering: .acquiring) {
-                let pause = refresh() ? refreshInterval : retryPause
-                _ = wakeUp.wait(timeout: .now() + pause)
+        loop.start(name: "dpbridge-docplanner-ips") { [self] in
+            while !loop.isStopping {
+                loop.pause(refresh() ? refreshInterval : retryPause)
             }
-            finished.leave()
         }
-        thread.name = "dpbridge-docplanner-ips"
-        thread.start()
     }
 
     /// Stops the thread, after the fetch in flight (bounded by the client's timeout).
     func stop() {
-        stopping.store(true, ordering: .releasing)
-        wakeUp.signal()
-        finished.wait()
+        loop.stop()
     }
 
     /// Uses the copy beside the store when it came from `url`.
