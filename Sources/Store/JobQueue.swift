@@ -46,6 +46,34 @@ public final class JobQueue: Sendable {
         try Self.wait { enqueue(item, completion: $0) }
     }
 
+    /// Stores several events and waits until each is durable (they share group commits);
+    /// one result per item, in order.
+    public func enqueueAndWait(_ items: [InboxItem]) -> [Result<EnqueueOutcome, StoreError>] {
+        Self.waitAll(items.count) { index, completion in enqueue(items[index], completion: completion) }
+    }
+
+    /// Stores several changes and waits until each is durable; one result per item, in order.
+    public func enqueueAndWait(_ items: [OutboxItem]) -> [Result<EnqueueOutcome, StoreError>] {
+        Self.waitAll(items.count) { index, completion in enqueue(items[index], completion: completion) }
+    }
+
+    static func waitAll(
+        _ count: Int,
+        _ start: (Int, @escaping @Sendable (Result<EnqueueOutcome, StoreError>) -> Void) -> Void
+    ) -> [Result<EnqueueOutcome, StoreError>] {
+        let results = ResultsBox(count: count)
+        let group = DispatchGroup()
+        for index in 0..<count {
+            group.enter()
+            start(index) { result in
+                results.set(index, result)
+                group.leave()
+            }
+        }
+        group.wait()
+        return results.all
+    }
+
     static func wait<T: Sendable>(_ start: (@escaping @Sendable (Result<T, StoreError>) -> Void) -> Void) throws(StoreError) -> T {
         let done = DispatchSemaphore(value: 0)
         let box = ResultBox<T>()
@@ -254,6 +282,27 @@ public final class JobQueue: Sendable {
 }
 
 /// Carries a result from the writer thread to a waiting caller.
+/// One result per enqueued item, filled in from the writer thread.
+final class ResultsBox: @unchecked Sendable {
+    // @unchecked: every write happens under `lock`; `all` is read after the group wait.
+    private let lock = NSLock()
+    private var results: [Result<EnqueueOutcome, StoreError>]
+
+    init(count: Int) { results = Array(repeating: .failure(.closed), count: count) }
+
+    func set(_ index: Int, _ result: Result<EnqueueOutcome, StoreError>) {
+        lock.lock()
+        results[index] = result
+        lock.unlock()
+    }
+
+    var all: [Result<EnqueueOutcome, StoreError>] {
+        lock.lock()
+        defer { lock.unlock() }
+        return results
+    }
+}
+
 final class ResultBox<T: Sendable>: @unchecked Sendable {
     // @unchecked: written once before the semaphore is signalled, read after the wait.
     private var result: Result<T, StoreError>?

@@ -169,19 +169,10 @@ public final class ChangeCollector: Sendable {
         if !calendars.isEmpty { onEnqueued() }
     }
 
-    /// Enqueues all items and waits until every one is durable (one group commit).
+    /// Enqueues all items and waits until every one is durable.
     private func store(_ items: [OutboxItem]) throws(StoreError) {
-        guard !items.isEmpty else { return }
-        let group = DispatchGroup()
-        let failure = Mutex<StoreError?>(nil)
-        for item in items {
-            group.enter()
-            outbox.enqueue(item) { result in
-                if case .failure(let error) = result { failure.withLock { $0 = error } }
-                group.leave()
-            }
+        for result in outbox.enqueueAndWait(items) {
+            if case .failure(let error) = result { throw error }
         }
-        group.wait()
-        if let error = failure.withLock({ $0 }) { throw error }
     }
 }

@@ -83,29 +83,20 @@ public final class NotificationPuller: Sendable {
         var remaining = notifications
         var delay = 0.1
         while !remaining.isEmpty {
-            let outcomes = Mutex<[Int: Result<EnqueueOutcome, StoreError>]>([:])
-            let group = DispatchGroup()
             let encoder = JSONEncoder()
-            for (index, notification) in remaining.enumerated() {
-                let body = (try? encoder.encode(notification)).map { [UInt8]($0) } ?? []
-                group.enter()
-                inbox.enqueue(
+            let results = inbox.enqueueAndWait(
+                remaining.map { notification in
                     InboxItem(
-                        body: body, sourceAddress: "pull", dedupKey: notification.identityKey,
-                        eventName: notification.name, orderingKey: notification.orderingKey)
-                ) { result in
-                    outcomes.withLock { $0[index] = result }
-                    group.leave()
-                }
-            }
-            group.wait()
-            let results = outcomes.withLock { $0 }
+                        body: (try? encoder.encode(notification)).map { [UInt8]($0) } ?? [], sourceAddress: "pull",
+                        dedupKey: notification.identityKey, eventName: notification.name,
+                        orderingKey: notification.orderingKey)
+                })
             var failed: [DocplannerNotification] = []
-            for (index, notification) in remaining.enumerated() {
+            for (notification, result) in zip(remaining, results) {
                 var metadata: Logger.Metadata = ["event": "\(notification.name)", "source": "pull"]
                 if let booking = notification.event.bookingID { metadata["booking_id"] = "\(booking)" }
-                switch results[index] {
-                case .success(let outcome)?:
+                switch result {
+                case .success(let outcome):
                     metadata["inbox_id"] = "\(outcome.id)"
                     if outcome.isDuplicate {
                         logger.info("pulled notification already stored (duplicate)", metadata: metadata)
@@ -113,11 +104,9 @@ public final class NotificationPuller: Sendable {
                         pulled.add(1, ordering: .relaxed)
                         logger.info("pulled notification stored", metadata: metadata)
                     }
-                case .failure(let error)?:
+                case .failure(let error):
                     metadata["error"] = "\(error)"
                     logger.error("cannot store a pulled notification; retrying", metadata: metadata)
-                    failed.append(notification)
-                case nil:
                     failed.append(notification)
                 }
             }

@@ -26,6 +26,16 @@ import Testing
         #expect(try t.store.counts().inbox.pending == 1)
     }
 
+    @Test func severalItemsAreStoredTogetherWithOneResultEachInOrder() throws {
+        let t = try TestStore()
+        let results = t.store.inbox.enqueueAndWait([event("p"), event("q"), event("p", body: "again")])
+        let outcomes = try results.map { try $0.get() }
+        #expect(outcomes.map(\.isDuplicate) == [false, false, true])
+        #expect(outcomes[2].id == outcomes[0].id)
+        #expect(try t.store.counts().inbox.pending == 2)
+        #expect(t.store.inbox.enqueueAndWait([InboxItem]()).isEmpty)
+    }
+
     @Test func duplicateStaysRecognisedAfterCompletion() throws {
         let t = try TestStore()
         _ = try t.store.inbox.enqueueAndWait(event("x"))
