@@ -16,6 +16,8 @@ public protocol ClinicCalendar: Sendable {
     func recordBookingSynced(rowID: Int64, _ state: BookingSyncState) throws(PartnerError)
 
     func clinicBreak(rowID: Int64) throws(PartnerError) -> ClinicBreak?
+    /// Row ids of the calendar's breaks (deleted ones too) that end after `from` and start before `to`.
+    func clinicBreakRows(_ calendar: CalendarRef, from: Date, to: Date) throws(PartnerError) -> [Int64]
     /// Records what Docplanner now holds of break `rowID` (nil id: it has none).
     func recordBreakSynced(rowID: Int64, docplannerID: String?, since: Date?, till: Date?, deleted: Bool)
         throws(PartnerError)

@@ -115,6 +115,24 @@ extension EmbeddedPartner: ClinicCalendar {
         }
     }
 
+    public func clinicBreakRows(_ calendar: CalendarRef, from: Date, to: Date) throws(PartnerError) -> [Int64] {
+        try withDatabase { database throws(StoreError) in
+            let s = try database.prepare(
+                """
+                SELECT id FROM breaks WHERE doctor_id = ? AND address_id = ?
+                    AND coalesce(till_ts, unixepoch(till)) > ? AND coalesce(since_ts, unixepoch(since)) < ? ORDER BY id
+                """)
+            try s.bind([
+                .text(calendar.doctorID), .text(calendar.addressID), .real(from.timeIntervalSince1970),
+                .real(to.timeIntervalSince1970),
+            ])
+            defer { s.reset() }
+            var rows: [Int64] = []
+            while try s.step() { rows.append(s.int64(0)) }
+            return rows
+        }
+    }
+
     public func recordBreakSynced(rowID: Int64, docplannerID: String?, since: Date?, till: Date?, deleted: Bool)
         throws(PartnerError)
     {

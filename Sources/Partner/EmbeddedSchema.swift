@@ -301,5 +301,43 @@ enum EmbeddedSchema {
                 AND (NEW.till IS NULL OR unixepoch(NEW.till) IS NOT NEW.till_ts)
             BEGIN UPDATE breaks SET till = strftime('%Y-%m-%dT%H:%M:%SZ', NEW.till_ts, 'unixepoch') WHERE id = NEW.id; END;
         """,
+            """
+        -- 3: the clinic's own resources, which Docplanner's are mapped to (`dpbridge map`),
+        -- and what each doctor offers where, which profile feeding turns into address
+        -- services and address insurance providers on Docplanner. dpbridge only reads
+        -- these; it writes its mappings into dpbridge_mappings for the clinic to read.
+        CREATE TABLE clinic_facilities (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+        CREATE TABLE clinic_doctors (id TEXT PRIMARY KEY, name TEXT NOT NULL, license_number TEXT);
+        CREATE TABLE clinic_locations (id TEXT PRIMARY KEY, name TEXT NOT NULL, street TEXT, city TEXT);
+        CREATE TABLE clinic_services (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            -- Docplanner's dictionary service; when NULL it is found by name.
+            docplanner_service_id TEXT
+        );
+        CREATE TABLE clinic_insurances (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+        CREATE TABLE clinic_offers (
+            doctor_id TEXT NOT NULL,
+            location_id TEXT NOT NULL,
+            service_id TEXT NOT NULL,
+            price INTEGER,
+            is_price_from INTEGER NOT NULL DEFAULT 0,
+            duration INTEGER NOT NULL DEFAULT 30 CHECK (duration > 0),
+            description TEXT,
+            PRIMARY KEY (doctor_id, location_id, service_id)
+        );
+        CREATE TABLE clinic_location_insurances (
+            location_id TEXT NOT NULL,
+            insurance_id TEXT NOT NULL,
+            PRIMARY KEY (location_id, insurance_id)
+        );
+        CREATE TABLE dpbridge_mappings (
+            kind TEXT NOT NULL,
+            docplanner_id TEXT NOT NULL,
+            partner_id TEXT NOT NULL,
+            PRIMARY KEY (kind, docplanner_id)
+        );
+        CREATE INDEX dpbridge_mappings_by_partner ON dpbridge_mappings (kind, partner_id);
+        """,
     ]
 }

@@ -56,6 +56,10 @@ public final class HTTPPartner: PartnerSystem, ClinicCalendar {
 
     public func clinicBreak(rowID: Int64) throws(PartnerError) -> ClinicBreak? { try mirror.clinicBreak(rowID: rowID) }
 
+    public func clinicBreakRows(_ calendar: CalendarRef, from: Date, to: Date) throws(PartnerError) -> [Int64] {
+        try mirror.clinicBreakRows(calendar, from: from, to: to)
+    }
+
     public func recordBreakSynced(rowID: Int64, docplannerID: String?, since: Date?, till: Date?, deleted: Bool)
         throws(PartnerError)
     {

@@ -13,6 +13,8 @@ public final class Store: Sendable {
     public let quarantine: Quarantine
     /// Answers given to Docplanner's blocking questions.
     public let decisions: Decisions
+    /// Docplanner's resources as discovered, and their partner ids.
+    public let mappings: Mappings
     private let writer: GroupCommitWriter
     private let control: ControlConnection
     private let clock: any StoreClock
@@ -37,6 +39,7 @@ public final class Store: Sendable {
         outbox = JobQueue(table: .outbox, writer: writer, control: control, clock: clock, retryPolicy: retryPolicy)
         quarantine = Quarantine(writer: writer, control: control, clock: clock)
         decisions = Decisions(writer: writer, control: control)
+        mappings = Mappings(control: control, clock: clock)
         writer.start()
     }
 

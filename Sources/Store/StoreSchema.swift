@@ -28,6 +28,33 @@ enum StoreSchema {
         );
         CREATE INDEX decisions_by_time ON decisions (decided_at);
         """,
+        // 3: Docplanner's resources as last discovered, and their partner ids.
+        """
+        CREATE TABLE docplanner_resources (
+            kind TEXT NOT NULL,
+            id TEXT NOT NULL,
+            name TEXT NOT NULL DEFAULT '',
+            facility_id TEXT,
+            doctor_id TEXT,
+            address_id TEXT,
+            details TEXT NOT NULL DEFAULT '{}',
+            first_seen REAL NOT NULL,
+            last_seen REAL NOT NULL,
+            vanished_at REAL,
+            PRIMARY KEY (kind, id)
+        );
+        CREATE INDEX docplanner_resources_by_facility ON docplanner_resources (facility_id, kind);
+        CREATE TABLE mappings (
+            kind TEXT NOT NULL,
+            docplanner_id TEXT NOT NULL,
+            partner_id TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('manual', 'auto', 'import', 'feed')),
+            confidence REAL,
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (kind, docplanner_id)
+        );
+        CREATE INDEX mappings_by_partner ON mappings (kind, partner_id);
+        """,
     ])
 
     /// A durable job queue: dedup by key, per-key ordering, coalescing, priority, leases,
