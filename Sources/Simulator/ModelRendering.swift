@@ -49,7 +49,7 @@ extension SimulatorState {
         var rendered = AddressService(
             id: service.id, name: service.customName ?? service.name, price: service.price.map { Int($0) },
             isPriceFrom: service.isPriceFrom, isDefault: service.isDefault, description: service.description,
-            serviceID: service.serviceID, isVisible: service.isVisible)
+            serviceID: service.serviceID, duration: service.defaultDuration, isVisible: service.isVisible)
         rendered.allowedPatients = service.allowedPatients
         if scopes.contains("address_service.custom_name") { rendered.customName = service.customName }
         if scopes.contains("address_service.public_insurance_flow") { rendered.isPublicInsuranceFlow = false }

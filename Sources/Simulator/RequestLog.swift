@@ -14,7 +14,7 @@ final class RequestLog: Sendable {
     }
 
     private let capacity: Int
-    private let state = Mutex<(entries: [Entry], byStatus: [Int: Int], total: Int)>(([], [:], 0))
+    private let state = Mutex<(entries: [Entry], byStatus: [Int: Int], total: Int, writes: Int)>(([], [:], 0, 0))
 
     init(capacity: Int = 1000) { self.capacity = capacity }
 
@@ -24,10 +24,13 @@ final class RequestLog: Sendable {
             if state.entries.count > capacity { state.entries.removeFirst(state.entries.count - capacity) }
             state.byStatus[entry.status, default: 0] += 1
             state.total += 1
+            if entry.method != "GET" && entry.method != "HEAD" { state.writes += 1 }
         }
     }
 
     var entries: [Entry] { state.withLock { $0.entries } }
     var byStatus: [Int: Int] { state.withLock { $0.byStatus } }
     var total: Int { state.withLock { $0.total } }
+    /// Requests other than GET and HEAD, all time (the budget Docplanner limits to 40 a minute).
+    var writes: Int { state.withLock { $0.writes } }
 }

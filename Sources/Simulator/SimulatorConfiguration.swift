@@ -50,6 +50,9 @@ public struct SimulatorConfiguration: Sendable {
     /// Doctors added to facility 1 beyond the fixed dataset (for benchmarks), each with two
     /// addresses and two address services per address; see `SimulatorDataset.extraDoctors`.
     public var extraDoctors: Int
+    /// Doctors of the seeded clinic (facility 3) for mapping and activation; see
+    /// `SimulatorDataset.addClinicFacility`.
+    public var clinicDoctors: Int
 
     public init(
         clientID: String = "demo-client", clientSecret: String = "demo-client-secret",
@@ -59,7 +62,8 @@ public struct SimulatorConfiguration: Sendable {
         blockingTimeout: Duration = .seconds(10), callbackTimeout: Duration = .seconds(10),
         releaseInterval: Double = 3600, replaceSlotsProcessingTime: Double = 0,
         timeZone: TimeZone = TimeZone(identifier: "Europe/Warsaw") ?? TimeZone(secondsFromGMT: 3600)!,
-        publicIPs: [String] = ["127.0.0.1"], faults: SimulatorFaults = SimulatorFaults(), extraDoctors: Int = 0
+        publicIPs: [String] = ["127.0.0.1"], faults: SimulatorFaults = SimulatorFaults(), extraDoctors: Int = 0,
+        clinicDoctors: Int = 0
     ) {
         self.clientID = clientID
         self.clientSecret = clientSecret
@@ -79,5 +83,6 @@ public struct SimulatorConfiguration: Sendable {
         self.publicIPs = publicIPs
         self.faults = faults
         self.extraDoctors = extraDoctors
+        self.clinicDoctors = clinicDoctors
     }
 }

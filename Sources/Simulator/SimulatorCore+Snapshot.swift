@@ -33,6 +33,7 @@ extension SimulatorCore {
             bookings: bookings, calendars: calendars, slotWindows: windows, breaks: breaks, addressServices: services,
             tokensIssued: tokens.issued, pings: pingStatus, deliveries: deliveries, pullQueue: hub.queue.count(now: now),
             failedPushes: hub.redelivery.pending, releases: hub.redelivery.releases, requestsTotal: requests.total,
+            writesTotal: requests.writes,
             requests: requests.entries.map {
                 SimulatorSnapshot.Request(method: $0.method, path: $0.path, status: $0.status, at: $0.at, fault: $0.fault)
             },

@@ -23,7 +23,8 @@ final class SimulatorCore: Sendable {
         self.clock = clock
         self.logger = logger
         store = SimulatorStore(SimulatorDataset.make(
-            now: clock.now(), timeZone: configuration.timeZone, extraDoctors: configuration.extraDoctors))
+            now: clock.now(), timeZone: configuration.timeZone, extraDoctors: configuration.extraDoctors,
+                clinicDoctors: configuration.clinicDoctors))
         tokens = TokenIssuer(
             clientID: configuration.clientID, clientSecret: configuration.clientSecret,
             lifetime: configuration.tokenLifetime)

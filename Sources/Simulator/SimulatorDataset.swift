@@ -19,7 +19,7 @@ enum SimulatorDataset {
     /// handed out at run time (800001 up).
     static let maximumExtraDoctors = 1000
 
-    static func make(now: Double, timeZone: TimeZone, extraDoctors: Int = 0) -> SimulatorState {
+    static func make(now: Double, timeZone: TimeZone, extraDoctors: Int = 0, clinicDoctors: Int = 0) -> SimulatorState {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let today = calendar.startOfDay(for: Date(timeIntervalSince1970: now))
@@ -135,6 +135,7 @@ enum SimulatorDataset {
             canceled,
         ]
         addExtraDoctors(min(max(0, extraDoctors), maximumExtraDoctors), to: &state)
+        addClinicFacility(doctors: min(max(0, clinicDoctors), maximumClinicDoctors), to: &state)
         return state
     }
 
@@ -167,6 +168,52 @@ enum SimulatorDataset {
                         isPriceFrom: false, description: nil, isVisible: true, defaultDuration: 15, allowedPatients: nil,
                         customName: nil, isDefault: false),
                 ]
+            }
+        }
+    }
+
+    /// The most doctors of the seeded clinic facility.
+    static let maximumClinicDoctors = 500
+
+    /// Facility 3, "Seeded clinic", for mapping and activation: doctors `3000 + k`
+    /// (k = 1…count; "Anna Doctor3001"-style names, odd ones with license number
+    /// `PWZ 300k`), each with address `<doctor>1` ("Main clinic", Long street 1) and
+    /// `<doctor>2` ("Branch clinic", Short street 2), both premium with the calendar
+    /// disabled, no slots and no insurance providers, each offering five address
+    /// services `<address>1`…`<address>5`: USG 30 min 100, EKG 15 min 80, EEG 45 min 150,
+    /// Online consultation 20 min 120, Consultation 30 min 200 (dictionary service 5,
+    /// added with the facility).
+    static func addClinicFacility(doctors count: Int, to state: inout SimulatorState) {
+        guard count > 0 else { return }
+        state.facilities.append(.init(id: "3", name: "Seeded clinic"))
+        state.services.append(.init(id: "5", name: "Consultation", specializationIDs: ["12", "13"]))
+        let firstNames = ["Anna", "Piotr", "Maria", "Jan", "Ewa", "Tomasz", "Zofia", "Adam", "Hanna", "Marek"]
+        let services: [(String, String, Int, Int)] = [
+            ("1", "USG", 30, 100), ("2", "EKG", 15, 80), ("3", "EEG", 45, 150), ("4", "Online consultation", 20, 120),
+            ("5", "Consultation", 30, 200),
+        ]
+        for k in stride(from: 1, through: count, by: 1) {
+            let doctor = String(3000 + k)
+            state.doctors.append(
+                .init(
+                    id: doctor, facilityID: "3", name: firstNames[(k - 1) % firstNames.count], surname: "Doctor\(doctor)",
+                    specializations: [("12", "Specialization example 12")],
+                    licenseNumbers: k % 2 == 1 ? ["PWZ \(3000 + k)"] : []))
+            for (suffix, name, street) in [("1", "Main clinic", "Long street 1"), ("2", "Branch clinic", "Short street 2")] {
+                let address = doctor + suffix
+                state.addresses.append(
+                    .init(
+                        id: address, facilityID: "3", doctorID: doctor, name: name, cityName: "Some city",
+                        postCode: "00-003", street: street, isOnlineOnly: false, commercialType: "premium",
+                        insuranceSupport: "private_and_insurance", visitPayment: false, paymentAccount: "A",
+                        calendarEnabled: false))
+                for (index, service) in services.enumerated() {
+                    state.addressServices.append(
+                        .init(
+                            id: address + String(index + 1), addressID: address, serviceID: service.0, name: service.1,
+                            price: Double(service.3), isPriceFrom: false, description: nil, isVisible: true,
+                            defaultDuration: service.2, allowedPatients: nil, customName: nil, isDefault: index == 0))
+                }
             }
         }
     }

@@ -115,6 +115,8 @@ public struct SimulatorSnapshot: Sendable, Codable {
     public var failedPushes: Int
     public var releases: Int
     public var requestsTotal: Int
+    /// API requests other than GET and HEAD since the start.
+    public var writesTotal: Int
     /// The latest API requests, oldest first.
     public var requests: [Request]
     public var rateLimits: [Budget]
@@ -130,6 +132,7 @@ public struct SimulatorSnapshot: Sendable, Codable {
         case pullQueue = "pull_queue"
         case failedPushes = "failed_pushes"
         case requestsTotal = "requests_total"
+        case writesTotal = "writes_total"
         case rateLimits = "rate_limits"
         case faultsInjected = "faults_injected"
     }

@@ -124,6 +124,14 @@ struct SimulateCommand: ParsableCommand {
             valueName: "count"))
     var extraDoctors = 0
 
+    @Option(
+        help: ArgumentHelp(
+            "Seed facility 3 (\"Seeded clinic\") with this many doctors (3001, ...), each with addresses <doctor>1 "
+                + "(Main clinic) and <doctor>2 (Branch clinic) offering five services <address>1...<address>5, "
+                + "calendars disabled, no slots: for mapping and activation (at most 500).",
+            valueName: "count"))
+    var clinicDoctors = 0
+
     @Option(name: .customLong("fault-5xx"), help: ArgumentHelp("Share of API requests answered 500/502/503.", valueName: "share"))
     var serverErrorShare: Double = 0
 
@@ -171,6 +179,7 @@ struct SimulateCommand: ParsableCommand {
         guard TimeZone(identifier: timeZone) != nil else { throw ValidationError("unknown time zone \(timeZone)") }
         guard (1...65535).contains(port) || port == 0 else { throw ValidationError("--port must be 0...65535") }
         guard (0...1000).contains(extraDoctors) else { throw ValidationError("--extra-doctors must be 0...1000") }
+        guard (0...500).contains(clinicDoctors) else { throw ValidationError("--clinic-doctors must be 0...500") }
         guard tokenLifetime > 0, writeLimit > 0, readLimit > 0, blockingTimeout > 0, pingInterval >= 0, latency >= 0 else {
             throw ValidationError("lifetimes, limits, intervals and timeouts must be positive")
         }
@@ -202,7 +211,7 @@ struct SimulateCommand: ParsableCommand {
             faults: SimulatorFaults(
                 serverErrorShare: serverErrorShare, rateLimitShare: rateLimitShare, dropShare: dropShare,
                 tokenExpiryShare: tokenExpiryShare, latencyMilliseconds: latency, seed: seed),
-            extraDoctors: extraDoctors)
+            extraDoctors: extraDoctors, clinicDoctors: clinicDoctors)
         let simulator = DocplannerSimulator(configuration: configuration)
         let actual: Int
         do {
