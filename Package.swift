@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // HMAC-SHA256 for the signatures of the HTTP partner adapter.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // `dpbridge map import`: mapping files as CSV (RFC 4180 quoting).
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         // C libraries from Debian's -dev packages, found by pkg-config.
@@ -62,11 +64,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
             ]),
         .executableTarget(
             name: "dpbridge",
             dependencies: [
-                "Daemon", "Simulator", "DocplannerAPI",
+                "Daemon", "Simulator", "DocplannerAPI", "Store", "Partner", "Sync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

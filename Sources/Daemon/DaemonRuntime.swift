@@ -51,21 +51,14 @@ public enum DaemonRuntime {
         let calendarFile: EmbeddedPartner
         let partner: any PartnerSystem & ClinicCalendar
         do {
-            switch configuration.partner {
-            case .embedded(let path):
-                try ensureParentDirectory(of: path)
-                calendarFile = try EmbeddedPartner(path: path)
-                partner = calendarFile
-            case .http(let url, let secret, let timeoutSeconds):
-                let path = mirrorPath(storePath: configuration.storePath)
-                try ensureParentDirectory(of: path)
-                calendarFile = try EmbeddedPartner(path: path)
-                partner = HTTPPartner(
-                    mirror: calendarFile,
-                    forwarder: PartnerForwarder(url: url, secret: secret.value, timeoutSeconds: timeoutSeconds))
+            (calendarFile, partner) = try ClinicSession.openPartner(configuration)
+            if case .http(let url, _, _) = configuration.partner {
                 logger.info(
                     "events are forwarded to the partner endpoint",
-                    metadata: ["event": "partner-http", "url": "\(url)", "mirror": "\(path)"])
+                    metadata: [
+                        "event": "partner-http", "url": "\(url)",
+                        "mirror": "\(mirrorPath(storePath: configuration.storePath))",
+                    ])
                 if configuration.admin.token == nil {
                     logger.warning(
                         "listen.admin.token is not set: the partner cannot report its changes through /v1",
@@ -249,7 +242,7 @@ public enum DaemonRuntime {
     }
 
     /// Creates the directories above `path` that are missing (like `mkdir -p`).
-    private static func ensureParentDirectory(of path: String) throws {
+    static func ensureParentDirectory(of path: String) throws {
         let parent = (path as NSString).deletingLastPathComponent
         guard !parent.isEmpty else { return }
         var built = parent.hasPrefix("/") ? "" : "."

@@ -49,10 +49,10 @@ func loadConfigurationOrExit(path: String) throws -> LoadedConfiguration {
     }
 }
 
-/// Writes one line to standard error.
-func printError(_ line: String) {
+/// Writes one line (or, without `newline`, text) to standard error.
+func printError(_ line: String, newline: Bool = true) {
     var standardError = StandardError()
-    print(line, to: &standardError)
+    print(line, terminator: newline ? "\n" : "", to: &standardError)
 }
 
 struct StandardError: TextOutputStream {

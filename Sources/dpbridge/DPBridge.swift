@@ -12,7 +12,10 @@ struct DPBridge: ParsableCommand {
             Docplanner within its rate limits. See README.md for the full guide.
             """,
         version: DaemonVersion.current,
-        subcommands: [RunCommand.self, CheckConfigCommand.self, SimulateCommand.self, VersionCommand.self])
+        subcommands: [
+            RunCommand.self, CheckConfigCommand.self, MapCommand.self, ActivateCommand.self, SimulateCommand.self,
+            VersionCommand.self,
+        ])
 }
 
 /// Options shared by every command that reads the configuration.

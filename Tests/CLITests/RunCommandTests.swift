@@ -110,6 +110,17 @@ final class RunningDaemon {
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     var callbackURL: String { "http://127.0.0.1:\(publicPort)/callbacks/\(secret)" }
+
+    /// The embedded clinic calendar's file.
+    var calendarPath: String { directory.file("state/partner.sqlite") }
+
+    /// Runs `dpbridge <arguments> --config <this daemon's configuration>` with the
+    /// daemon's environment, as an operator would beside it.
+    func cli(_ arguments: [String]) throws -> ProcessResult {
+        try runProcess(
+            buildProductsDirectory() + "/dpbridge", arguments + ["--config", configPath],
+            environment: environment.mapValues { Optional($0) })
+    }
 }
 
 func curl(_ arguments: [String]) throws -> ProcessResult {

@@ -64,7 +64,8 @@ final class CallbackEndpoint: Sendable {
         }
         switch CallbackClassifier.classify(method: request.method, body: request.body) {
         case .ping:
-            health.recordPing()
+            // `dpbridge activate` checks the URL answers; that is not Docplanner's ping.
+            if request.headers[CallbackReadiness.selfCheckHeader] == nil { health.recordPing() }
             if health.canAcceptEvents {
                 responder.respond(Self.pingOK)
             } else {

@@ -1,0 +1,64 @@
+import DocplannerAPI
+import Foundation
+import Partner
+import Store
+
+/// What an operator command (`map`, `activate`) works with, opened from the
+/// configuration: the store, the clinic calendar (the embedded file, or the HTTP
+/// adapter's mirror with events forwarded to the partner) and a Docplanner client.
+/// It may run beside the daemon: SQLite's WAL lets both use the files.
+public final class ClinicSession: Sendable {
+    public let configuration: DaemonConfiguration
+    public let store: Store
+    /// The calendar file (clinic_* catalog, dpbridge_mappings).
+    public let calendarFile: EmbeddedPartner
+    public let partner: any PartnerSystem & ClinicCalendar
+    public let docplanner: DocplannerClient
+
+    public init(configuration: DaemonConfiguration) throws(StartupError) {
+        self.configuration = configuration
+        do {
+            store = try Store(path: configuration.storePath)
+        } catch {
+            throw .store(path: configuration.storePath, reason: "\(error)")
+        }
+        do {
+            (calendarFile, partner) = try Self.openPartner(configuration)
+        } catch {
+            store.close()
+            throw .partner(reason: "\(error)")
+        }
+        docplanner = DocplannerClient(configuration: configuration.docplanner.clientConfiguration)
+    }
+
+    /// The clinic calendar for `configuration.partner`: the embedded file, or the HTTP
+    /// adapter's mirror beside the store with every event forwarded to the partner first.
+    static func openPartner(
+        _ configuration: DaemonConfiguration
+    ) throws -> (EmbeddedPartner, any PartnerSystem & ClinicCalendar) {
+        switch configuration.partner {
+        case .embedded(let path):
+            try DaemonRuntime.ensureParentDirectory(of: path)
+            let file = try EmbeddedPartner(path: path)
+            return (file, file)
+        case .http(let url, let secret, let timeoutSeconds):
+            let path = DaemonRuntime.mirrorPath(storePath: configuration.storePath)
+            try DaemonRuntime.ensureParentDirectory(of: path)
+            let file = try EmbeddedPartner(path: path)
+            return (
+                file,
+                HTTPPartner(
+                    mirror: file, forwarder: PartnerForwarder(url: url, secret: secret.value, timeoutSeconds: timeoutSeconds))
+            )
+        }
+    }
+
+    /// Copies the store's mappings into the calendar's `dpbridge_mappings`, where clinic
+    /// software reads them.
+    public func publishMappings() throws {
+        let mappings = try store.mappings.mappings()
+        try calendarFile.publishMappings(mappings.map { ($0.kind.rawValue, $0.docplannerID, $0.partnerID) })
+    }
+
+    public func close() { store.close() }
+}

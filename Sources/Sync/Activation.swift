@@ -1,0 +1,315 @@
+import DocplannerAPI
+import Foundation
+import Logging
+import Partner
+import Store
+
+/// Docplanner's activation of a clinic, in its documented order: (1) the callback URL
+/// answers, or PULL mode is set; (2) doctor profiles fed with mapped services and
+/// insurances; (3) calendars fed with available slots; (4) all bookings synchronized
+/// both ways over the horizon; (5) calendar breaks fed.
+///
+/// Every step runs even when an earlier one is red (each works on what is ready), and
+/// each compares before it writes, so running activation again is safe and resumes
+/// where a failure stopped it; with nothing changed it makes no write call.
+public struct Activation: Sendable {
+    let docplanner: DocplannerClient
+    let store: Store
+    let catalog: @Sendable () throws(PartnerError) -> ClinicCatalog
+    let partner: any PartnerSystem & ClinicCalendar
+    let horizonWeeks: Int
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    public init(
+        docplanner: DocplannerClient, store: Store, catalog: @escaping @Sendable () throws(PartnerError) -> ClinicCatalog,
+        partner: any PartnerSystem & ClinicCalendar, horizonWeeks: Int, logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.docplanner = docplanner
+        self.store = store
+        self.catalog = catalog
+        self.partner = partner
+        self.horizonWeeks = horizonWeeks
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Runs steps 2–5 for `facilityID` (one doctor's addresses with `doctorID`), after
+    /// `callbackStep`, which the caller checks (it needs the daemon's listener).
+    public func run(facilityID: String, doctorID: String?, callbackStep: ActivationReport.Step) -> ActivationReport {
+        var steps = [callbackStep]
+        let addresses: [DocplannerResource]
+        do {
+            addresses = try scope(facilityID: facilityID, doctorID: doctorID)
+        } catch {
+            let problem = ActivationProblem("\(error)", fix: "check the store and run dpbridge map discover")
+            for (number, title) in Self.titles.dropFirst() {
+                steps.append(.init(number: number, title: title, ok: false, summary: "not run", problems: [problem]))
+            }
+            return ActivationReport(facilityID: facilityID, doctorID: doctorID, steps: steps)
+        }
+        var ready: [CalendarRef] = []
+        steps.append(profiles(facilityID: facilityID, addresses: addresses, ready: &ready))
+        steps.append(guarded(3) { () throws(MappingError) in try slots(ready) })
+        steps.append(guarded(4) { () throws(MappingError) in try bookings(ready) })
+        steps.append(guarded(5) { () throws(MappingError) in try breaks(ready) })
+        return ActivationReport(facilityID: facilityID, doctorID: doctorID, steps: steps)
+    }
+
+    static let titles: [(Int, String)] = [
+        (1, "callback URL configured and answering"),
+        (2, "doctor profiles fed with mapped services and insurances"),
+        (3, "calendars fed with available slots"),
+        (4, "bookings synchronized both ways"),
+        (5, "calendar breaks fed"),
+    ]
+
+    static func title(_ number: Int) -> String { titles.first { $0.0 == number }?.1 ?? "" }
+
+    /// The discovered, present addresses of the facility (of one doctor).
+    private func scope(facilityID: String, doctorID: String?) throws(MappingError) -> [DocplannerResource] {
+        let resources = try MappingError.store { () throws(StoreError) in
+            try store.mappings.list(kind: .address, facilityID: facilityID, includeVanished: false)
+        }
+        return resources.map(\.resource).filter { doctorID == nil || $0.doctorID == doctorID }
+    }
+
+    private func guarded(_ number: Int, _ body: () throws(MappingError) -> ActivationReport.Step) -> ActivationReport.Step {
+        do {
+            return try body()
+        } catch {
+            return .init(
+                number: number, title: Self.title(number), ok: false, summary: "stopped: \(error)",
+                problems: [.init("\(error)", fix: Self.fix(for: error))])
+        }
+    }
+
+    static func fix(for error: MappingError) -> String {
+        switch error {
+        case .docplanner(let error):
+            switch error.disposition {
+            case .retry, .retryAfter, .reauthenticate: "run dpbridge activate again; it resumes where it stopped"
+            case .permanent: "correct what Docplanner refused, then run dpbridge activate again"
+            }
+        case .store: "check the store file and its permissions, then run dpbridge activate again"
+        case .partner: "check the clinic calendar (is it locked or unreadable?), then run dpbridge activate again"
+        }
+    }
+
+    // MARK: - 2. Profiles
+
+    private func profiles(
+        facilityID: String, addresses: [DocplannerResource], ready: inout [CalendarRef]
+    ) -> ActivationReport.Step {
+        var problems: [ActivationProblem] = []
+        var writes: [String] = []
+        let number = 2
+        do {
+            if addresses.isEmpty {
+                problems.append(
+                    .init(
+                        "no addresses of facility \(facilityID) were discovered",
+                        fix: "dpbridge map discover (and check the facility id)"))
+            }
+            guard try MappingError.store({ () throws(StoreError) in try store.mappings.resource(.facility, facilityID) }) != nil
+            else {
+                problems.append(.init("facility \(facilityID) was never discovered", fix: "dpbridge map discover"))
+                return .init(number: number, title: Self.title(number), ok: false, summary: "facility unknown", problems: problems)
+            }
+            if try MappingError.store({ () throws(StoreError) in try store.mappings.partnerID(.facility, facilityID) }) == nil {
+                problems.append(unmapped(.facility, facilityID))
+            }
+            let catalog = try MappingError.partner { () throws(PartnerError) in try self.catalog() }
+            let feeder = ProfileFeeder(docplanner: docplanner, mappings: store.mappings)
+            var reportedDoctors: Set<String> = []
+            for address in addresses {
+                guard let doctorID = address.doctorID else { continue }
+                let doctorMapped = try MappingError.store { () throws(StoreError) in
+                    try store.mappings.partnerID(.doctor, doctorID)
+                }
+                if doctorMapped == nil, reportedDoctors.insert(doctorID).inserted {
+                    problems.append(unmapped(.doctor, doctorID))
+                }
+                let addressMapped = try MappingError.store { () throws(StoreError) in
+                    try store.mappings.partnerID(.address, address.id)
+                }
+                if addressMapped == nil { problems.append(unmapped(.address, address.id)) }
+                guard doctorMapped != nil, addressMapped != nil else { continue }
+                let outcome = try feeder.feed(address: address, catalog: catalog)
+                writes += outcome.writes
+                problems += outcome.problems
+                ready.append(CalendarRef(facilityID: facilityID, doctorID: doctorID, addressID: address.id))
+            }
+        } catch {
+            problems.append(.init("\(error)", fix: Self.fix(for: error)))
+        }
+        let summary =
+            "\(ready.count) of \(addresses.count) addresses mapped; \(Self.counted(writes))"
+        return .init(
+            number: number, title: Self.title(number), ok: problems.isEmpty, summary: summary, problems: problems,
+            writes: writes)
+    }
+
+    private func unmapped(_ kind: ResourceKind, _ id: String) -> ActivationProblem {
+        let name = (try? store.mappings.resource(kind, id))??.resource.name ?? ""
+        return .init(
+            "\(kind.rawValue) \(id)\(name.isEmpty ? "" : " (\(name))") is not mapped",
+            fix: "dpbridge map set \(kind.rawValue) \(id) <partner id>, or dpbridge map auto --apply")
+    }
+
+    // MARK: - 3. Slots
+
+    private func slots(_ calendars: [CalendarRef]) throws(MappingError) -> ActivationReport.Step {
+        var problems: [ActivationProblem] = []
+        var writes: [String] = []
+        let timeZone = docplanner.configuration.timeZone
+        let days = SlotPlan.horizonDays(from: now(), weeks: horizonWeeks, timeZone: timeZone)
+        var fed = 0
+        for c in calendars {
+            let availability = try MappingError.partner { () throws(PartnerError) in
+                try partner.availability(c, days: days, timeZone: timeZone)
+            }
+            guard availability.values.contains(where: { !$0.isEmpty }) else {
+                problems.append(
+                    .init(
+                        "the clinic calendar has no availability for doctor \(c.doctorID) at address \(c.addressID) in the next \(horizonWeeks) weeks",
+                        fix: "add working_hours (or day_slots) rows with facility_id \(c.facilityID), doctor_id \(c.doctorID), address_id \(c.addressID)"))
+                continue
+            }
+            let calendar = try MappingError.docplanner { () throws(DocplannerError) in
+                try docplanner.getCalendar(facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID)
+            }
+            if !calendar.isEnabled {
+                do {
+                    try docplanner.enableCalendar(facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID)
+                    writes.append("enableCalendar")
+                } catch .conflict {
+                    // Enabled meanwhile.
+                } catch {
+                    if case .permanent = error.disposition {
+                        problems.append(
+                            .init(
+                                "Docplanner refused to enable the calendar of address \(c.addressID): \(error)",
+                                fix: "ask Docplanner to enable the calendar (the address may not be commercial)"))
+                        continue
+                    }
+                    throw .docplanner(error)
+                }
+            }
+            writes += try send(OutboundJob(kind: .slots, calendar: c))
+            fed += 1
+        }
+        return .init(
+            number: 3, title: Self.title(3), ok: problems.isEmpty,
+            summary: "\(fed) of \(calendars.count) calendars fed; \(Self.counted(writes))", problems: problems,
+            writes: writes)
+    }
+
+    // MARK: - 4. Bookings
+
+    private func bookings(_ calendars: [CalendarRef]) throws(MappingError) -> ActivationReport.Step {
+        var writes: [String] = []
+        var repairs = 0
+        let start = now()
+        let end = start.addingTimeInterval(Double(horizonWeeks * 7 * 86_400))
+        let reconciler = Reconciler(docplanner: docplanner, partner: partner, horizonWeeks: horizonWeeks)
+        var clinicRows = 0
+        for c in calendars {
+            // The clinic's visits first (each compared with what Docplanner holds) …
+            let rows = try MappingError.partner { () throws(PartnerError) in
+                try partner.clinicBookings(c, from: start, to: end)
+            }
+            for booking in rows {
+                clinicRows += 1
+                writes += try send(OutboundJob(kind: .booking, calendar: c, rowID: booking.rowID)).filter(Self.isWrite)
+            }
+            // … then Docplanner's bookings against the clinic's, both ways.
+            do {
+                let repaired = try reconciler.reconcile(c, now: start)
+                repairs += repaired.count
+                writes += repaired.filter { $0.hasSuffix("canceled there") }.map { _ in "cancelBooking" }
+                for repair in repaired {
+                    logger.notice("activation repaired drift: \(repair)", metadata: ["event": "activation-repair", "calendar": "\(c)"])
+                }
+            } catch {
+                switch error {
+                case .docplanner(let error): throw .docplanner(error)
+                case .partner(let error): throw .partner(error)
+                }
+            }
+        }
+        return .init(
+            number: 4, title: Self.title(4), ok: true,
+            summary: "\(calendars.count) calendars, \(clinicRows) clinic visits compared, \(repairs) repairs; \(Self.counted(writes))",
+            writes: writes)
+    }
+
+    // MARK: - 5. Breaks
+
+    private func breaks(_ calendars: [CalendarRef]) throws(MappingError) -> ActivationReport.Step {
+        var writes: [String] = []
+        var imported = 0
+        let start = now()
+        let end = start.addingTimeInterval(Double(horizonWeeks * 7 * 86_400))
+        for c in calendars {
+            let rows = try MappingError.partner { () throws(PartnerError) in
+                try partner.clinicBreakRows(c, from: start, to: end)
+            }
+            var known: Set<String> = []
+            for row in rows {
+                writes += try send(OutboundJob(kind: .calendarBreak, calendar: c, rowID: row))
+                if let id = try MappingError.partner({ () throws(PartnerError) in try partner.clinicBreak(rowID: row) })?
+                    .docplannerID
+                {
+                    known.insert(id)
+                }
+            }
+            // Breaks made on Docplanner that the clinic calendar lacks are brought in.
+            let remote = try MappingError.docplanner { () throws(DocplannerError) in
+                try docplanner.getCalendarBreaks(
+                    facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, since: start, till: end)
+            }
+            for item in remote {
+                guard let id = item.id, !known.contains(id) else { continue }
+                let change = PartnerChange.breakSet(
+                    PartnerBreak(
+                        docplannerID: id, calendar: c, since: item.since?.text, till: item.till?.text,
+                        sinceDate: item.since?.date, tillDate: item.till?.date, description: item.description))
+                let applied = try MappingError.partner { () throws(PartnerError) in
+                    try partner.apply([change], eventKey: "activation:break:\(id)", eventTime: start)
+                }
+                if applied { imported += 1 }
+            }
+        }
+        return .init(
+            number: 5, title: Self.title(5), ok: true,
+            summary: "\(calendars.count) calendars; \(imported) Docplanner breaks brought into the clinic calendar; \(Self.counted(writes))",
+            writes: writes)
+    }
+
+    // MARK: - Helpers
+
+    /// Runs one outbound job in this process, as a worker would; returns the calls it made.
+    private func send(_ job: OutboundJob) throws(MappingError) -> [String] {
+        let processor = OutboundProcessor(
+            queue: store.outbox, docplanner: docplanner, calendar: partner, horizonWeeks: horizonWeeks, logger: logger,
+            now: now)
+        do {
+            return try processor.send(job, attempt: 1)
+        } catch {
+            switch error {
+            case .docplanner(let error): throw .docplanner(error)
+            case .partner(let error): throw .partner(error)
+            case .invalid(let reason):
+                throw .partner(.rejected(reason))
+            }
+        }
+    }
+
+    static func isWrite(_ call: String) -> Bool { !call.hasPrefix("get") }
+
+    static func counted(_ writes: [String]) -> String {
+        writes.isEmpty ? "no write calls" : "\(writes.count) write call\(writes.count == 1 ? "" : "s")"
+    }
+}

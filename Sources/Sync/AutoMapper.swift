@@ -1,0 +1,88 @@
+import Foundation
+import Partner
+import Store
+
+/// Proposes a partner id for each unmapped Docplanner resource by comparing names (and
+/// license numbers, street and city, dictionary service ids where present) with the
+/// clinic's catalog. Proposals are only suggestions: `map auto --apply` records those at
+/// or above a confidence threshold.
+public enum AutoMapper {
+    /// One suggested binding.
+    public struct Proposal: Sendable, Equatable, Codable {
+        public var kind: ResourceKind
+        public var docplannerID: String
+        public var docplannerName: String
+        public var partnerID: String
+        public var partnerName: String
+        /// 0…1.
+        public var confidence: Double
+        /// Why: `license number`, `dictionary service`, `same name`, `similar name`, `ambiguous`.
+        public var reason: String
+    }
+
+    /// Proposals for the resources in `resources` that have no mapping yet, best first
+    /// within each kind. Resources without any candidate scoring above zero get none.
+    public static func propose(for resources: [MappedResource], catalog: ClinicCatalog) -> [Proposal] {
+        var proposals: [Proposal] = []
+        for entry in resources where entry.mapping == nil && entry.resource.vanishedAt == nil {
+            let resource = entry.resource
+            let candidates = self.candidates(resource.kind, catalog)
+            var scored = candidates.map { candidate in (candidate, score(resource, candidate)) }
+                .filter { $0.1.0 > 0 }
+            scored.sort { $0.1.0 > $1.1.0 }
+            guard let best = scored.first else { continue }
+            var confidence = best.1.0
+            var reason = best.1.1
+            if scored.count > 1, scored[1].1.0 == confidence, confidence < 1 || scored[1].1.1 == reason {
+                // Two candidates alike: a person must choose.
+                confidence /= 2
+                reason = "ambiguous (\(best.0.id) or \(scored[1].0.id))"
+            }
+            proposals.append(
+                Proposal(
+                    kind: resource.kind, docplannerID: resource.id, docplannerName: resource.name, partnerID: best.0.id,
+                    partnerName: best.0.name, confidence: (confidence * 100).rounded() / 100, reason: reason))
+        }
+        return proposals
+    }
+
+    /// The clinic's resources a Docplanner resource of `kind` may be mapped to.
+    public static func candidates(_ kind: ResourceKind, _ catalog: ClinicCatalog) -> [ClinicCatalog.Entry] {
+        switch kind {
+        case .facility: catalog.facilities
+        case .doctor: catalog.doctors
+        case .address: catalog.locations
+        case .service: catalog.services
+        case .insurance: catalog.insurances
+        }
+    }
+
+    /// The score of `candidate` for `resource`, and why.
+    static func score(_ resource: DocplannerResource, _ candidate: ClinicCatalog.Entry) -> (Double, String) {
+        switch resource.kind {
+        case .doctor:
+            if let ours = resource.details["license_number"], let theirs = candidate.details["license_number"],
+                !ours.isEmpty, NameSimilarity.normalizedLicense(ours) == NameSimilarity.normalizedLicense(theirs)
+            {
+                return (1, "license number")
+            }
+        case .service:
+            if let ours = resource.details["service_id"], let theirs = candidate.details["service_id"] {
+                // A declared dictionary service decides alone.
+                return ours == theirs ? (1, "dictionary service") : (0, "")
+            }
+        case .address:
+            let name = NameSimilarity.score(resource.name, candidate.name)
+            let place = NameSimilarity.score(
+                [resource.details["street"], resource.details["city"]].compactMap { $0 }.joined(separator: " "),
+                [candidate.details["street"], candidate.details["city"]].compactMap { $0 }.joined(separator: " "))
+            let hasPlace = candidate.details["street"] != nil
+            let combined = hasPlace ? (name * 2 + place) / 3 : name
+            return (combined, combined == 1 ? "same name and street" : "similar name")
+        case .facility, .insurance:
+            break
+        }
+        let name = NameSimilarity.score(resource.name, candidate.name)
+        return (name, name == 1 ? "same name" : "similar name")
+    }
+}

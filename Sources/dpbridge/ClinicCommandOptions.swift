@@ -1,0 +1,57 @@
+import ArgumentParser
+import Daemon
+import Foundation
+import Logging
+
+/// Options of the commands that work on one clinic's store and calendar (`map`, `activate`).
+struct ClinicCommandOptions: ParsableArguments {
+    @OptionGroup var config: ConfigOptions
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    /// Loads the configuration, sends logs to stderr (warnings and errors only) and opens
+    /// the session; a failure is one line on stderr and exit code 1.
+    func openSession() throws -> ClinicSession {
+        let loaded = try loadConfigurationOrExit(path: config.config)
+        LoggingSetup.bootstrap(format: "text", level: "warning")
+        do {
+            return try ClinicSession(configuration: loaded.configuration)
+        } catch {
+            printError("dpbridge: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Output helpers shared by the operator commands.
+enum CommandOutput {
+    /// Prints `value` as pretty, key-sorted JSON on stdout.
+    static func printJSON<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    /// Prints rows as columns aligned under `header`.
+    static func printTable(_ header: [String], _ rows: [[String]]) {
+        var widths = header.map(\.count)
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+        }
+        func render(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in
+                index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }
+        print(render(header))
+        for row in rows { print(render(row)) }
+    }
+
+    /// Fails the command with one line on stderr.
+    static func fail(_ message: String) -> ExitCode {
+        printError("dpbridge: \(message)")
+        return ExitCode(1)
+    }
+}
