@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // HMAC-SHA256 for the signatures of the HTTP partner adapter.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // GET /metrics: the swift-metrics facade, exposed in Prometheus' text format.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C libraries from Debian's -dev packages, found by pkg-config.
@@ -62,6 +65,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .executableTarget(
             name: "dpbridge",
@@ -89,7 +94,12 @@ let package = Package(
         .testTarget(
             name: "SyncTests", dependencies: ["Sync", "Partner", "Store", "DocplannerAPI", "Simulator", "TestSupport"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"]),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: [
+                "Daemon", "DocplannerAPI", "Partner", "Store", "TestSupport",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
         .testTarget(
             name: "SimulatorTests", dependencies: ["Simulator", "DocplannerAPI", "HTTP1", "Curl", "TestSupport"],
             resources: [.copy("Fixtures")]),
