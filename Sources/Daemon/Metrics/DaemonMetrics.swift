@@ -20,7 +20,7 @@ final class DaemonMetrics: Sendable {
     init(factory: any MetricsFactory, tenant: String = DaemonMetrics.defaultTenant) {
         self.factory = factory
         self.tenant = tenant
-        pings = Counter(label: "dpbridge_pings_total", dimensions: Self.labels(tenant, []), factory: factory)
+        pings = Counter(label: Name.pings, dimensions: Self.labels(tenant, []), factory: factory)
         // Present (at zero) from the first scrape, so rate() and increase() see the first one.
         for queue in ["inbox", "outbox"] {
             for outcome in JobOutcome.allCases {
@@ -32,6 +32,7 @@ final class DaemonMetrics: Sendable {
     }
 
     enum Name {
+        static let pings = "dpbridge_pings_total"
         static let callbacksReceived = "dpbridge_callbacks_received_total"
         static let callbacksAcknowledged = "dpbridge_callbacks_acknowledged_total"
         static let callbacksRejected = "dpbridge_callbacks_rejected_total"
