@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // `dpbridge map import`: mapping files as CSV (RFC 4180 quoting).
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        // GET /metrics: the swift-metrics facade, exposed in Prometheus' text format.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C libraries from Debian's -dev packages, found by pkg-config.
@@ -65,6 +68,8 @@ let package = Package(
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .executableTarget(
             name: "dpbridge",
@@ -92,7 +97,12 @@ let package = Package(
         .testTarget(
             name: "SyncTests", dependencies: ["Sync", "Partner", "Store", "DocplannerAPI", "Simulator", "TestSupport"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"]),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: [
+                "Daemon", "DocplannerAPI", "Partner", "Store", "TestSupport",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
         .testTarget(
             name: "SimulatorTests", dependencies: ["Simulator", "DocplannerAPI", "HTTP1", "Curl", "TestSupport"],
             resources: [.copy("Fixtures")]),

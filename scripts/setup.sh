@@ -3,7 +3,8 @@
 # Usage: scripts/setup.sh [extra Debian packages…]
 set -euo pipefail
 
-packages=(pkg-config libsqlite3-dev libcurl4-openssl-dev libsystemd-dev python3 curl sqlite3 "$@")
+# python3-prometheus-client: the CLI tests parse GET /metrics with its parser.
+packages=(pkg-config libsqlite3-dev libcurl4-openssl-dev libsystemd-dev python3 python3-prometheus-client curl sqlite3 "$@")
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -23,7 +23,8 @@ public final class ClinicSession: Sendable {
             throw .store(path: configuration.storePath, reason: "\(error)")
         }
         do {
-            (calendarFile, partner) = try Self.openPartner(configuration)
+            let opened = try Self.openPartner(configuration)
+            (calendarFile, partner) = (opened.file, opened.partner)
         } catch {
             store.close()
             throw .partner(reason: "\(error)")
@@ -33,23 +34,22 @@ public final class ClinicSession: Sendable {
 
     /// The clinic calendar for `configuration.partner`: the embedded file, or the HTTP
     /// adapter's mirror beside the store with every event forwarded to the partner first.
+    /// `forwardObserver` hears of every POST to the partner endpoint (metrics).
     static func openPartner(
-        _ configuration: DaemonConfiguration
-    ) throws -> (EmbeddedPartner, any PartnerSystem & ClinicCalendar) {
+        _ configuration: DaemonConfiguration, forwardObserver: (@Sendable (PartnerForwarder.Attempt) -> Void)? = nil
+    ) throws -> (file: EmbeddedPartner, partner: any PartnerSystem & ClinicCalendar, adapter: String) {
         switch configuration.partner {
         case .embedded(let path):
             try DaemonRuntime.ensureParentDirectory(of: path)
             let file = try EmbeddedPartner(path: path)
-            return (file, file)
+            return (file, file, "embedded")
         case .http(let url, let secret, let timeoutSeconds):
             let path = DaemonRuntime.mirrorPath(storePath: configuration.storePath)
             try DaemonRuntime.ensureParentDirectory(of: path)
             let file = try EmbeddedPartner(path: path)
-            return (
-                file,
-                HTTPPartner(
-                    mirror: file, forwarder: PartnerForwarder(url: url, secret: secret.value, timeoutSeconds: timeoutSeconds))
-            )
+            let forwarder = PartnerForwarder(
+                url: url, secret: secret.value, timeoutSeconds: timeoutSeconds, observer: forwardObserver)
+            return (file, HTTPPartner(mirror: file, forwarder: forwarder), "http")
         }
     }
 

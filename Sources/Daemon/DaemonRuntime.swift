@@ -15,6 +15,7 @@ public enum DaemonRuntime {
     public static func run(configuration: DaemonConfiguration, configPath: String, signals: DaemonSignals) throws {
         let logger = Logger(label: "dpbridge")
         let notifier = SystemdNotifier()
+        let metrics = DaemonMetrics(factory: MetricsBackend.factory)
 
         let store: Store
         let instanceLock: InstanceLock
@@ -26,7 +27,8 @@ public enum DaemonRuntime {
                 path: configuration.storePath,
                 retryPolicy: RetryPolicy(
                     maxAttempts: retry.maxAttempts, initialDelay: Double(retry.initialDelaySeconds),
-                    maxDelay: Double(retry.maxDelaySeconds)))
+                    maxDelay: Double(retry.maxDelaySeconds)),
+                outcomeObserver: metrics.jobOutcomeObserver)
         } catch let error as StartupError {
             throw error
         } catch {
@@ -45,13 +47,17 @@ public enum DaemonRuntime {
             throw StartupError.store(path: configuration.storePath, reason: "\(error)")
         }
 
-        let docplanner = DocplannerClient(configuration: configuration.docplanner.clientConfiguration)
+        let docplanner = DocplannerClient(
+            configuration: configuration.docplanner.clientConfiguration, observer: metrics.docplannerObserver)
         // The clinic calendar: the embedded file itself, or (adapter http) a mirror of it
         // beside the store with every Docplanner event forwarded to the partner first.
+        // Every call into it is counted (MeteredPartner).
         let calendarFile: EmbeddedPartner
         let partner: any PartnerSystem & ClinicCalendar
         do {
-            (calendarFile, partner) = try ClinicSession.openPartner(configuration)
+            let opened = try ClinicSession.openPartner(configuration, forwardObserver: metrics.partnerForwardObserver)
+            calendarFile = opened.file
+            partner = MeteredPartner(opened.partner, adapter: opened.adapter, metrics: metrics)
             if case .http(let url, _, _) = configuration.partner {
                 logger.info(
                     "events are forwarded to the partner endpoint",
@@ -79,7 +85,7 @@ public enum DaemonRuntime {
                 partner: partner,
                 codes: .init(slotTaken: codes.slotTaken, notBookable: codes.notBookable, unavailable: codes.unavailable)),
             deadline: .milliseconds(configuration.callback.blockingDeadlineMilliseconds),
-            unavailableCode: codes.unavailable, store: store, logger: logger)
+            unavailableCode: codes.unavailable, store: store, logger: logger, metrics: metrics)
         let sender = QueueWorkers(
             role: "outbound", queue: store.outbox,
             processor: OutboundProcessor(
@@ -118,13 +124,15 @@ public enum DaemonRuntime {
         let endpoint = CallbackEndpoint(
             secret: configuration.callback.secret, apiKeyHeader: configuration.callback.apiKeyHeader,
             apiKey: configuration.callback.apiKey, store: store, health: health, logger: logger, sources: sources,
-            answerer: answerer, onStored: { workers.wake() })
+            answerer: answerer, metrics: metrics, onStored: { workers.wake() })
         var publicRoutes = Router()
         endpoint.register(on: &publicRoutes)
         let server = HTTPServer(configuration: serverConfiguration(configuration.http), router: publicRoutes)
 
         var adminRoutes = Router()
         AdminEndpoints(store: store, health: health, callbackSources: sources.summary, docplannerIPs: docplannerIPs)
+            .register(on: &adminRoutes)
+        MetricsEndpoint(registry: MetricsBackend.registry, metrics: metrics, store: store, limiter: docplanner.limiter)
             .register(on: &adminRoutes)
         PartnerAPIEndpoints(
             calendar: calendarFile, token: configuration.admin.token?.value,

@@ -20,7 +20,8 @@ extension DocplannerClient {
         if let limit { query.append(("limit", String(limit))) }
         query += scopeQuery(scopes)
         return try call(
-            BookingPage.self, .get, addressPath(facilityID, doctorID, addressID, "bookings"), query: query,
+            "getBookings", BookingPage.self, .get, addressPath(facilityID, doctorID, addressID, "bookings"),
+            query: query,
             priority: priority)
     }
 
@@ -48,7 +49,7 @@ extension DocplannerClient {
         with scopes: [Scope] = [], priority: RequestPriority = .high
     ) throws(DocplannerError) -> Booking {
         try call(
-            Booking.self, .get, addressPath(facilityID, doctorID, addressID, "bookings", bookingID),
+            "getBooking", Booking.self, .get, addressPath(facilityID, doctorID, addressID, "bookings", bookingID),
             query: scopeQuery(scopes), priority: priority)
     }
 
@@ -59,7 +60,7 @@ extension DocplannerClient {
     ) throws(DocplannerError) {
         let body = try reason.map { reason throws(DocplannerError) in try encode(CancelBookingRequest(reason: reason)) }
         _ = try send(
-            .delete, addressPath(facilityID, doctorID, addressID, "bookings", bookingID), body: body,
+            "cancelBooking", .delete, addressPath(facilityID, doctorID, addressID, "bookings", bookingID), body: body,
             priority: priority)
     }
 
@@ -70,7 +71,7 @@ extension DocplannerClient {
         with scopes: [Scope] = [], priority: RequestPriority = .high
     ) throws(DocplannerError) -> MovedBooking {
         let response = try send(
-            .post, addressPath(facilityID, doctorID, addressID, "bookings", bookingID, "move"),
+            "moveBooking", .post, addressPath(facilityID, doctorID, addressID, "bookings", bookingID, "move"),
             query: scopeQuery(scopes), body: encode(request), priority: priority)
         let booking = try decode(Booking.self, from: response.body, what: "moved booking")
         return MovedBooking(booking: booking, location: response.headers["Location"])
@@ -83,7 +84,7 @@ extension DocplannerClient {
         confirmedBy: String = "user", priority: RequestPriority = .high
     ) throws(DocplannerError) {
         _ = try send(
-            .put, addressPath(facilityID, doctorID, addressID, "bookings", bookingID, "confirm"),
+            "confirmBooking", .put, addressPath(facilityID, doctorID, addressID, "bookings", bookingID, "confirm"),
             body: encode(ConfirmBookingRequest(confirmedBy: confirmedBy)), priority: priority)
     }
 
@@ -93,7 +94,8 @@ extension DocplannerClient {
         priority: RequestPriority = .high
     ) throws(DocplannerError) {
         _ = try send(
-            .post, addressPath(facilityID, doctorID, addressID, "bookings", bookingID, "presence", "patient"),
+            "markPatientPresence", .post,
+            addressPath(facilityID, doctorID, addressID, "bookings", bookingID, "presence", "patient"),
             priority: priority)
     }
 
@@ -103,7 +105,8 @@ extension DocplannerClient {
         priority: RequestPriority = .high
     ) throws(DocplannerError) {
         _ = try send(
-            .delete, addressPath(facilityID, doctorID, addressID, "bookings", bookingID, "presence", "patient"),
+            "markPatientAbsence", .delete,
+            addressPath(facilityID, doctorID, addressID, "bookings", bookingID, "presence", "patient"),
             priority: priority)
     }
 }

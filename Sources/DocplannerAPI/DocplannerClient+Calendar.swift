@@ -6,21 +6,30 @@ extension DocplannerClient {
     public func getCalendar(
         facilityID: String, doctorID: String, addressID: String, priority: RequestPriority = .normal
     ) throws(DocplannerError) -> AddressCalendar {
-        try call(AddressCalendar.self, .get, addressPath(facilityID, doctorID, addressID, "calendar"), priority: priority)
+        try call(
+            "getCalendar", AddressCalendar.self, .get, addressPath(facilityID, doctorID, addressID, "calendar"),
+            priority: priority
+        )
     }
 
     /// `enableCalendar`: POST …/calendar/enable (409 if already enabled; 422 if not commercial)
     public func enableCalendar(
         facilityID: String, doctorID: String, addressID: String, priority: RequestPriority = .normal
     ) throws(DocplannerError) {
-        _ = try send(.post, addressPath(facilityID, doctorID, addressID, "calendar", "enable"), priority: priority)
+        _ = try send(
+            "enableCalendar", .post, addressPath(facilityID, doctorID, addressID, "calendar", "enable"),
+            priority: priority
+        )
     }
 
     /// `disableCalendar`: POST …/calendar/disable (409 if already disabled)
     public func disableCalendar(
         facilityID: String, doctorID: String, addressID: String, priority: RequestPriority = .normal
     ) throws(DocplannerError) {
-        _ = try send(.post, addressPath(facilityID, doctorID, addressID, "calendar", "disable"), priority: priority)
+        _ = try send(
+            "disableCalendar", .post, addressPath(facilityID, doctorID, addressID, "calendar", "disable"),
+            priority: priority
+        )
     }
 
     /// `getCalendarBreaks`: GET …/breaks?since=…&till=…
@@ -29,7 +38,8 @@ extension DocplannerClient {
         priority: RequestPriority = .normal
     ) throws(DocplannerError) -> [CalendarBreak] {
         try call(
-            ItemList<CalendarBreak>.self, .get, addressPath(facilityID, doctorID, addressID, "breaks"),
+            "getCalendarBreaks", ItemList<CalendarBreak>.self, .get,
+            addressPath(facilityID, doctorID, addressID, "breaks"),
             query: [("since", dateTime(since).text), ("till", dateTime(till).text)], priority: priority
         ).items
     }
@@ -44,7 +54,7 @@ extension DocplannerClient {
             since: dateTime(since), till: dateTime(till), description: description,
             applyOnCoupledAddresses: applyOnCoupledAddresses)
         return try call(
-            CalendarBreak.self, .post, addressPath(facilityID, doctorID, addressID, "breaks"),
+            "addCalendarBreak", CalendarBreak.self, .post, addressPath(facilityID, doctorID, addressID, "breaks"),
             body: encode(request), priority: priority)
     }
 
@@ -54,7 +64,8 @@ extension DocplannerClient {
         priority: RequestPriority = .normal
     ) throws(DocplannerError) -> CalendarBreak {
         try call(
-            CalendarBreak.self, .get, addressPath(facilityID, doctorID, addressID, "breaks", breakID),
+            "getCalendarBreak", CalendarBreak.self, .get,
+            addressPath(facilityID, doctorID, addressID, "breaks", breakID),
             priority: priority)
     }
 
@@ -64,7 +75,7 @@ extension DocplannerClient {
         priority: RequestPriority = .normal
     ) throws(DocplannerError) {
         _ = try send(
-            .patch, addressPath(facilityID, doctorID, addressID, "breaks", breakID),
+            "moveCalendarBreak", .patch, addressPath(facilityID, doctorID, addressID, "breaks", breakID),
             body: encode(MoveCalendarBreakRequest(since: dateTime(since), till: dateTime(till))), priority: priority)
     }
 
@@ -73,6 +84,9 @@ extension DocplannerClient {
         facilityID: String, doctorID: String, addressID: String, breakID: String,
         priority: RequestPriority = .normal
     ) throws(DocplannerError) {
-        _ = try send(.delete, addressPath(facilityID, doctorID, addressID, "breaks", breakID), priority: priority)
+        _ = try send(
+            "deleteCalendarBreak", .delete, addressPath(facilityID, doctorID, addressID, "breaks", breakID),
+            priority: priority
+        )
     }
 }

@@ -4,14 +4,17 @@ import Foundation
 extension DocplannerClient {
     /// `getFacilities`: GET /facilities
     public func getFacilities(priority: RequestPriority = .normal) throws(DocplannerError) -> [Facility] {
-        try call(ItemList<Facility>.self, .get, ["facilities"], priority: priority).items
+        try call("getFacilities", ItemList<Facility>.self, .get, ["facilities"], priority: priority).items
     }
 
     /// `getFacility`: GET /facilities/{facility_id} (`with: [.facilityDoctors]`)
     public func getFacility(
         facilityID: String, with scopes: [Scope] = [], priority: RequestPriority = .normal
     ) throws(DocplannerError) -> Facility {
-        try call(Facility.self, .get, ["facilities", facilityID], query: scopeQuery(scopes), priority: priority)
+        try call(
+            "getFacility", Facility.self, .get, ["facilities", facilityID], query: scopeQuery(scopes),
+            priority: priority
+        )
     }
 
     /// `getDoctors`: GET /facilities/{facility_id}/doctors
@@ -19,7 +22,7 @@ extension DocplannerClient {
         facilityID: String, with scopes: [Scope] = [], priority: RequestPriority = .normal
     ) throws(DocplannerError) -> [Doctor] {
         try call(
-            ItemList<Doctor>.self, .get, ["facilities", facilityID, "doctors"], query: scopeQuery(scopes),
+            "getDoctors", ItemList<Doctor>.self, .get, ["facilities", facilityID, "doctors"], query: scopeQuery(scopes),
             priority: priority
         ).items
     }
@@ -29,7 +32,7 @@ extension DocplannerClient {
         facilityID: String, doctorID: String, with scopes: [Scope] = [], priority: RequestPriority = .normal
     ) throws(DocplannerError) -> Doctor {
         try call(
-            Doctor.self, .get, ["facilities", facilityID, "doctors", doctorID], query: scopeQuery(scopes),
+            "getDoctor", Doctor.self, .get, ["facilities", facilityID, "doctors", doctorID], query: scopeQuery(scopes),
             priority: priority)
     }
 
@@ -38,7 +41,7 @@ extension DocplannerClient {
         facilityID: String, doctorID: String, with scopes: [Scope] = [], priority: RequestPriority = .normal
     ) throws(DocplannerError) -> [Address] {
         try call(
-            ItemList<Address>.self, .get, ["facilities", facilityID, "doctors", doctorID, "addresses"],
+            "getAddresses", ItemList<Address>.self, .get, ["facilities", facilityID, "doctors", doctorID, "addresses"],
             query: scopeQuery(scopes), priority: priority
         ).items
     }
@@ -49,7 +52,7 @@ extension DocplannerClient {
         priority: RequestPriority = .normal
     ) throws(DocplannerError) -> Address {
         try call(
-            Address.self, .get, addressPath(facilityID, doctorID, addressID), query: scopeQuery(scopes),
+            "getAddress", Address.self, .get, addressPath(facilityID, doctorID, addressID), query: scopeQuery(scopes),
             priority: priority)
     }
 
@@ -61,7 +64,8 @@ extension DocplannerClient {
         priority: RequestPriority = .normal
     ) throws(DocplannerError) -> Address? {
         let response = try send(
-            .patch, addressPath(facilityID, doctorID, addressID), body: encode(request), priority: priority)
+            "updateAddress", .patch, addressPath(facilityID, doctorID, addressID), body: encode(request),
+            priority: priority)
         return response.body.isEmpty ? nil : try decode(Address.self, from: response.body, what: "updated address")
     }
 
@@ -70,7 +74,10 @@ extension DocplannerClient {
     public func removeAddressIntegration(
         facilityID: String, doctorID: String, addressID: String, priority: RequestPriority = .normal
     ) throws(DocplannerError) {
-        _ = try send(.delete, addressPath(facilityID, doctorID, addressID, "integration"), priority: priority)
+        _ = try send(
+            "removeAddressIntegration", .delete, addressPath(facilityID, doctorID, addressID, "integration"),
+            priority: priority
+        )
     }
 
     /// `requestOpinion`: PUT /facilities/{facility_id}/doctors/{doctor_id}/opinion-request
@@ -78,7 +85,7 @@ extension DocplannerClient {
         facilityID: String, doctorID: String, phone: String, priority: RequestPriority = .low
     ) throws(DocplannerError) {
         _ = try send(
-            .put, ["facilities", facilityID, "doctors", doctorID, "opinion-request"],
+            "requestOpinion", .put, ["facilities", facilityID, "doctors", doctorID, "opinion-request"],
             body: encode(OpinionRequest(phone: phone)), priority: priority)
     }
 }

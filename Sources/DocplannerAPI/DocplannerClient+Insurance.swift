@@ -4,7 +4,9 @@ import Foundation
 extension DocplannerClient {
     /// `getInsuranceProviders`: GET /insurance-providers (the dictionary)
     public func getInsuranceProviders(priority: RequestPriority = .low) throws(DocplannerError) -> [InsuranceProvider] {
-        try call(ItemList<InsuranceProvider>.self, .get, ["insurance-providers"], priority: priority).items
+        try call(
+            "getInsuranceProviders", ItemList<InsuranceProvider>.self, .get, ["insurance-providers"], priority: priority
+        ).items
     }
 
     /// `getInsurancePlans`: GET /insurance-providers/{insurance_provider_id}/plans
@@ -12,7 +14,8 @@ extension DocplannerClient {
         insuranceProviderID: String, priority: RequestPriority = .low
     ) throws(DocplannerError) -> [InsurancePlan] {
         try call(
-            ItemList<InsurancePlan>.self, .get, ["insurance-providers", insuranceProviderID, "plans"],
+            "getInsurancePlans", ItemList<InsurancePlan>.self, .get,
+            ["insurance-providers", insuranceProviderID, "plans"],
             priority: priority
         ).items
     }
@@ -22,7 +25,7 @@ extension DocplannerClient {
         facilityID: String, doctorID: String, addressID: String, priority: RequestPriority = .normal
     ) throws(DocplannerError) -> [AddressInsuranceProvider] {
         try call(
-            ItemList<AddressInsuranceProvider>.self, .get,
+            "getAddressInsuranceProviders", ItemList<AddressInsuranceProvider>.self, .get,
             addressPath(facilityID, doctorID, addressID, "insurance-providers"), priority: priority
         ).items
     }
@@ -33,7 +36,8 @@ extension DocplannerClient {
         priority: RequestPriority = .normal
     ) throws(DocplannerError) {
         _ = try send(
-            .post, addressPath(facilityID, doctorID, addressID, "insurance-providers"), body: encode(request),
+            "addAddressInsuranceProvider", .post, addressPath(facilityID, doctorID, addressID, "insurance-providers"),
+            body: encode(request),
             priority: priority)
     }
 
@@ -43,7 +47,8 @@ extension DocplannerClient {
         priority: RequestPriority = .normal
     ) throws(DocplannerError) {
         _ = try send(
-            .put, addressPath(facilityID, doctorID, addressID, "insurance-providers"), body: encode(request),
+            "updateOrCreateAddressInsuranceProvider", .put,
+            addressPath(facilityID, doctorID, addressID, "insurance-providers"), body: encode(request),
             priority: priority)
     }
 
@@ -53,7 +58,8 @@ extension DocplannerClient {
         priority: RequestPriority = .normal
     ) throws(DocplannerError) {
         _ = try send(
-            .delete, addressPath(facilityID, doctorID, addressID, "insurance-providers", insuranceProviderID),
+            "deleteAddressInsuranceProvider", .delete,
+            addressPath(facilityID, doctorID, addressID, "insurance-providers", insuranceProviderID),
             priority: priority)
     }
 }

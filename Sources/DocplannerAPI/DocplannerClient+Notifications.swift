@@ -7,7 +7,7 @@ extension DocplannerClient {
     public func pullNotification(priority: RequestPriority = .critical) throws(DocplannerError) -> DocplannerNotification? {
         let response: Data
         do {
-            response = try send(.get, ["notifications"], priority: priority).body
+            response = try send("pullNotification", .get, ["notifications"], priority: priority).body
         } catch .notFound {
             return nil
         }
@@ -24,7 +24,10 @@ extension DocplannerClient {
         }
         let response: Data
         do {
-            response = try send(.get, ["notifications", "multiple"], query: [("limit", String(limit))], priority: priority).body
+            response = try send(
+                "pullNotifications", .get, ["notifications", "multiple"], query: [("limit", String(limit))],
+                priority: priority
+            ).body
         } catch .notFound {
             return NotificationBatch(notifications: [], remaining: 0)
         }
@@ -34,6 +37,6 @@ extension DocplannerClient {
     /// Release Notifications: POST /notifications/release (204) — re-dispatches pushes that
     /// failed. At most once per hour (429 with `Retry-After` otherwise); 403 unless PUSH.
     public func releaseNotifications(priority: RequestPriority = .normal) throws(DocplannerError) {
-        _ = try send(.post, ["notifications", "release"], priority: priority)
+        _ = try send("releaseNotifications", .post, ["notifications", "release"], priority: priority)
     }
 }

@@ -8,7 +8,9 @@ extension DocplannerClient {
     ) throws(DocplannerError) -> [Service] {
         var query = scopeQuery(scopes)
         if let specializationID { query.append(("specialization_id", specializationID)) }
-        return try call(ItemList<Service>.self, .get, ["services"], query: query, priority: priority).items
+        return try call(
+            "getServices", ItemList<Service>.self, .get, ["services"], query: query, priority: priority
+        ).items
     }
 
     /// `getAddressServices`: GET …/addresses/{address_id}/services; `start` limits the answer
@@ -20,7 +22,8 @@ extension DocplannerClient {
         var query = scopeQuery(scopes)
         if let start { query.append(("start", dateTime(start).text)) }
         return try call(
-            ItemList<AddressService>.self, .get, addressPath(facilityID, doctorID, addressID, "services"),
+            "getAddressServices", ItemList<AddressService>.self, .get,
+            addressPath(facilityID, doctorID, addressID, "services"),
             query: query, priority: priority
         ).items
     }
@@ -31,7 +34,7 @@ extension DocplannerClient {
         priority: RequestPriority = .normal
     ) throws(DocplannerError) -> AddressService {
         try call(
-            AddressService.self, .post, addressPath(facilityID, doctorID, addressID, "services"),
+            "addAddressService", AddressService.self, .post, addressPath(facilityID, doctorID, addressID, "services"),
             body: encode(request), priority: priority)
     }
 
@@ -41,7 +44,8 @@ extension DocplannerClient {
         with scopes: [Scope] = [], priority: RequestPriority = .normal
     ) throws(DocplannerError) -> AddressService {
         try call(
-            AddressService.self, .get, addressPath(facilityID, doctorID, addressID, "services", addressServiceID),
+            "getAddressService", AddressService.self, .get,
+            addressPath(facilityID, doctorID, addressID, "services", addressServiceID),
             query: scopeQuery(scopes), priority: priority)
     }
 
@@ -53,7 +57,7 @@ extension DocplannerClient {
         _ request: UpdateAddressServiceRequest, priority: RequestPriority = .normal
     ) throws(DocplannerError) -> AddressService? {
         let response = try send(
-            .patch, addressPath(facilityID, doctorID, addressID, "services", addressServiceID),
+            "updateAddressService", .patch, addressPath(facilityID, doctorID, addressID, "services", addressServiceID),
             body: encode(request), priority: priority)
         return response.body.isEmpty
             ? nil : try decode(AddressService.self, from: response.body, what: "updated address service")
@@ -64,6 +68,9 @@ extension DocplannerClient {
         facilityID: String, doctorID: String, addressID: String, addressServiceID: String,
         priority: RequestPriority = .normal
     ) throws(DocplannerError) {
-        _ = try send(.delete, addressPath(facilityID, doctorID, addressID, "services", addressServiceID), priority: priority)
+        _ = try send(
+            "deleteAddressService", .delete,
+            addressPath(facilityID, doctorID, addressID, "services", addressServiceID), priority: priority
+        )
     }
 }

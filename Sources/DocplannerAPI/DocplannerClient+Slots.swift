@@ -11,7 +11,7 @@ extension DocplannerClient {
     ) throws(DocplannerError) -> [Slot] {
         do {
             return try call(
-                ItemList<Slot>.self, .get, addressPath(facilityID, doctorID, addressID, "slots"),
+                "getSlots", ItemList<Slot>.self, .get, addressPath(facilityID, doctorID, addressID, "slots"),
                 query: [("start", dateTime(start).text), ("end", dateTime(end).text)] + scopeQuery(scopes),
                 priority: priority
             ).items
@@ -27,7 +27,10 @@ extension DocplannerClient {
         facilityID: String, doctorID: String, addressID: String, _ request: ReplaceSlotsRequest,
         priority: RequestPriority = .low
     ) throws(DocplannerError) {
-        _ = try send(.put, addressPath(facilityID, doctorID, addressID, "slots"), body: encode(request), priority: priority)
+        _ = try send(
+            "replaceSlots", .put, addressPath(facilityID, doctorID, addressID, "slots"), body: encode(request),
+            priority: priority
+        )
     }
 
     /// `deleteSlots`: DELETE …/slots/{date} (204) for the day `day` (`YYYY-MM-DD`).
@@ -38,7 +41,9 @@ extension DocplannerClient {
             index == 4 || index == 7 ? character == "-" : character.isASCII && character.isNumber
         }
         guard valid else { throw .invalidArgument("deleteSlots needs a day as YYYY-MM-DD, not \"\(day)\"") }
-        _ = try send(.delete, addressPath(facilityID, doctorID, addressID, "slots", day), priority: priority)
+        _ = try send(
+            "deleteSlots", .delete, addressPath(facilityID, doctorID, addressID, "slots", day), priority: priority
+        )
     }
 
     /// `bookSlot`: POST …/slots/{start}/book → the booking. A missing slot or an unsupported
@@ -48,7 +53,8 @@ extension DocplannerClient {
         priority: RequestPriority = .high
     ) throws(DocplannerError) -> Booking {
         try call(
-            Booking.self, .post, addressPath(facilityID, doctorID, addressID, "slots", dateTime(start).text, "book"),
+            "bookSlot", Booking.self, .post,
+            addressPath(facilityID, doctorID, addressID, "slots", dateTime(start).text, "book"),
             body: encode(request), priority: priority)
     }
 }

@@ -21,11 +21,14 @@ public final class DocplannerClient: Sendable {
     public let maxRateLimitWait: Double?
     let http: CurlClient
     let clock: any DocplannerClock
+    let observer: DocplannerCallObserver?
 
     /// `http` and `limiter` may be shared between clients; by default each client has its own.
+    /// `observer` hears of every request sent, the token's included (for metrics).
     public init(
         configuration: DocplannerConfiguration, clock: any DocplannerClock = DocplannerSystemClock(),
-        http: CurlClient? = nil, limiter: RateLimiter? = nil, maxRateLimitWait: Double? = nil
+        http: CurlClient? = nil, limiter: RateLimiter? = nil, maxRateLimitWait: Double? = nil,
+        observer: DocplannerCallObserver? = nil
     ) {
         self.configuration = configuration
         self.clock = clock
@@ -37,8 +40,9 @@ public final class DocplannerClient: Sendable {
                     userAgent: "dpbridge"))
         self.http = http
         self.limiter = limiter ?? RateLimiter(policy: configuration.rateLimits, clock: clock)
-        tokens = OAuthTokenProvider(configuration: configuration, http: http, clock: clock)
+        tokens = OAuthTokenProvider(configuration: configuration, http: http, clock: clock, observer: observer)
         self.maxRateLimitWait = maxRateLimitWait
+        self.observer = observer
     }
 
     /// `date` as Docplanner expects it, with the configured time zone's offset.
@@ -57,9 +61,10 @@ public final class DocplannerClient: Sendable {
 
     /// Sends a request and returns the 2xx response; every other outcome is thrown.
     /// `path` segments are percent-encoded here (dates: `2020-12-01T00%3A00%3A00%2B01%3A00`).
+    /// `operation` names the call for the observer (the OpenAPI operationId).
     func send(
-        _ method: CurlMethod, _ path: [String], query: [(String, String)] = [], body: Data? = nil,
-        priority: RequestPriority
+        _ operation: String, _ method: CurlMethod, _ path: [String], query: [(String, String)] = [],
+        body: Data? = nil, priority: RequestPriority
     ) throws(DocplannerError) -> CurlResponse {
         let encodedPath = "/" + path.map(URLEncoding.encode).joined(separator: "/")
         let label = "\(method.rawValue) \(encodedPath)"
@@ -81,11 +86,14 @@ public final class DocplannerClient: Sendable {
                 method: method, url: url, headers: headers, body: body,
                 connectTimeout: configuration.connectTimeout, timeout: configuration.requestTimeout)
             let response: CurlResponse
+            let started = ContinuousClock.now
             do {
                 response = try http.perform(request)
             } catch {
+                observer?(DocplannerCall(operation: operation, status: nil, duration: ContinuousClock.now - started))
                 throw .transport(request: label, error)
             }
+            observer?(DocplannerCall(operation: operation, status: response.status, duration: ContinuousClock.now - started))
             noteRateLimitHeaders(response.headers, kind: kind)
             switch response.status {
             case 200..<300:
@@ -120,10 +128,10 @@ public final class DocplannerClient: Sendable {
 
     /// Sends a request and decodes its JSON answer as `T`.
     func call<T: Decodable>(
-        _ type: T.Type, _ method: CurlMethod, _ path: [String], query: [(String, String)] = [],
+        _ operation: String, _ type: T.Type, _ method: CurlMethod, _ path: [String], query: [(String, String)] = [],
         body: Data? = nil, priority: RequestPriority
     ) throws(DocplannerError) -> T {
-        let response = try send(method, path, query: query, body: body, priority: priority)
+        let response = try send(operation, method, path, query: query, body: body, priority: priority)
         return try decode(T.self, from: response.body, what: "answer to \(method.rawValue) /\(path.first ?? "")")
     }
 

@@ -24,8 +24,13 @@ public final class OAuthTokenProvider: Sendable {
     /// Held while fetching, so that threads needing a token at once cause one fetch.
     private let fetching = Mutex<Void>(())
     private let fetchCount = Atomic<Int>(0)
+    private let observer: DocplannerCallObserver?
 
-    public init(configuration: DocplannerConfiguration, http: CurlClient, clock: any DocplannerClock) {
+    /// `observer` hears of each token request (operation `oauthToken`).
+    public init(
+        configuration: DocplannerConfiguration, http: CurlClient, clock: any DocplannerClock,
+        observer: DocplannerCallObserver? = nil
+    ) {
         tokenURL = configuration.tokenURL
         clientID = configuration.clientID
         clientSecret = configuration.clientSecret
@@ -34,6 +39,7 @@ public final class OAuthTokenProvider: Sendable {
         connectTimeout = configuration.connectTimeout
         self.http = http
         self.clock = clock
+        self.observer = observer
     }
 
     /// A valid access token, fetched if none is cached or the cached one is about to expire.
@@ -71,12 +77,15 @@ public final class OAuthTokenProvider: Sendable {
             basicAuth: (clientID, clientSecret))
         let label = "POST /oauth/v2/token"
         let started = clock.now()
+        let sent = ContinuousClock.now
         let response: CurlResponse
         do {
             response = try http.perform(request)
         } catch {
+            observer?(DocplannerCall(operation: "oauthToken", status: nil, duration: ContinuousClock.now - sent))
             throw .transport(request: label, error)
         }
+        observer?(DocplannerCall(operation: "oauthToken", status: response.status, duration: ContinuousClock.now - sent))
         fetchCount.add(1, ordering: .relaxed)
         switch response.status {
         case 200..<300:

@@ -11,16 +11,26 @@ public struct PartnerForwarder: Sendable {
     let timeout: Duration
     let client: CurlClient
     let now: @Sendable () -> Date
+    let observer: (@Sendable (Attempt) -> Void)?
 
+    /// One POST to the partner endpoint, as the observer sees it (for metrics).
+    public struct Attempt: Sendable, Equatable {
+        /// The partner's HTTP status; nil when no answer arrived (refused, timed out, broken).
+        public var status: Int?
+        public var duration: Duration
+    }
+
+    /// `observer` hears of every POST sent, on the calling thread.
     public init(
         url: String, secret: String, timeoutSeconds: Int, client: CurlClient = CurlClient(),
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() }, observer: (@Sendable (Attempt) -> Void)? = nil
     ) {
         self.url = url
         signer = WebhookSigner(secret: secret)
         timeout = .seconds(timeoutSeconds)
         self.client = client
         self.now = now
+        self.observer = observer
     }
 
     public func forward(_ event: PartnerEvent) throws(PartnerError) {
@@ -30,14 +40,17 @@ public struct PartnerForwarder: Sendable {
             headers.add(name, value)
         }
         let response: CurlResponse
+        let started = ContinuousClock.now
         do {
             response = try client.perform(
                 CurlRequest(
                     method: .post, url: url, headers: headers, body: body,
                     connectTimeout: min(timeout, .seconds(10)), timeout: timeout))
         } catch {
+            observer?(Attempt(status: nil, duration: ContinuousClock.now - started))
             throw .unavailable("partner endpoint: \(error)")
         }
+        observer?(Attempt(status: response.status, duration: ContinuousClock.now - started))
         if let failure = Self.outcome(status: response.status, body: response.body) { throw failure }
     }
 

@@ -9,14 +9,22 @@ public final class JobQueue: Sendable {
     private let clock: any StoreClock
     /// How retries back off and when a job becomes a dead letter.
     public let retryPolicy: RetryPolicy
+    private let outcomeObserver: JobOutcomeObserver?
 
-    init(table: QueueTable, writer: GroupCommitWriter, control: ControlConnection, clock: any StoreClock, retryPolicy: RetryPolicy) {
+    init(
+        table: QueueTable, writer: GroupCommitWriter, control: ControlConnection, clock: any StoreClock,
+        retryPolicy: RetryPolicy, outcomeObserver: JobOutcomeObserver? = nil
+    ) {
         self.table = table
         self.writer = writer
         self.control = control
         self.clock = clock
         self.retryPolicy = retryPolicy
+        self.outcomeObserver = outcomeObserver
     }
+
+    /// `inbox` or `outbox`.
+    public var name: String { table.rawValue }
 
     // MARK: - Enqueue
 
@@ -136,9 +144,9 @@ public final class JobQueue: Sendable {
     /// The job is done. False when the lease had been lost (another worker owns it now).
     @discardableResult
     public func complete(_ job: Job) throws(StoreError) -> Bool {
-        try updateHeld(
+        try record(.done, updateHeld(
             job, "state = 'done', finished_at = ?, lease_token = NULL, lease_until = NULL, last_error = NULL",
-            [.real(clock.now())])
+            [.real(clock.now())]))
     }
 
     /// The attempt failed but may succeed later: retry after exponential backoff with
@@ -152,17 +160,23 @@ public final class JobQueue: Sendable {
         }
         let backoff = clock.now() + retryPolicy.delay(afterAttempt: attempts)
         let due = max(backoff, notBefore?.timeIntervalSince1970 ?? 0)
-        return try updateHeld(
+        return try record(.retry, updateHeld(
             job, "state = 'retry', attempts = ?, not_before = ?, last_error = ?, lease_token = NULL, lease_until = NULL",
-            [.integer(Int64(attempts)), .real(due), .text(error)])
+            [.integer(Int64(attempts)), .real(due), .text(error)]))
     }
 
     /// The job can never succeed: keep it as a dead letter with `reason`.
     @discardableResult
     public func failPermanently(_ job: Job, reason: String) throws(StoreError) -> Bool {
-        try updateHeld(
+        try record(.dead, updateHeld(
             job, "state = 'dead', attempts = ?, finished_at = ?, last_error = ?, lease_token = NULL, lease_until = NULL",
-            [.integer(Int64(job.attempts + 1)), .real(clock.now()), .text(reason)])
+            [.integer(Int64(job.attempts + 1)), .real(clock.now()), .text(reason)]))
+    }
+
+    /// Tells the observer of an outcome that was recorded (not of one whose lease was lost).
+    private func record(_ outcome: JobOutcome, _ recorded: Bool) -> Bool {
+        if recorded { outcomeObserver?(table.rawValue, outcome) }
+        return recorded
     }
 
     /// At start, before any worker runs: jobs left in flight by a process that died

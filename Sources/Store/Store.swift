@@ -22,10 +22,11 @@ public final class Store: Sendable {
     /// Opens (or creates) the store at `path`, migrates its schema, and starts the writer.
     /// Throws `StoreError.futureSchema` for a database written by a newer dpbridge.
     /// `maxBatchSize` bounds how many enqueues share one commit; leave it unbounded except
-    /// to measure the cost of committing each enqueue alone.
+    /// to measure the cost of committing each enqueue alone. `outcomeObserver` hears of
+    /// each job outcome recorded in either queue.
     public init(
         path: String, clock: any StoreClock = SystemClock(), retryPolicy: RetryPolicy = RetryPolicy(),
-        quarantineLimit: Int = 1000, maxBatchSize: Int = Int.max
+        quarantineLimit: Int = 1000, maxBatchSize: Int = Int.max, outcomeObserver: JobOutcomeObserver? = nil
     ) throws(StoreError) {
         self.path = path
         self.clock = clock
@@ -35,8 +36,12 @@ public final class Store: Sendable {
         writer = GroupCommitWriter(
             database: writerDatabase, quarantineLimit: max(1, quarantineLimit), maxBatchSize: maxBatchSize)
         control = ControlConnection(controlDatabase)
-        inbox = JobQueue(table: .inbox, writer: writer, control: control, clock: clock, retryPolicy: retryPolicy)
-        outbox = JobQueue(table: .outbox, writer: writer, control: control, clock: clock, retryPolicy: retryPolicy)
+        inbox = JobQueue(
+            table: .inbox, writer: writer, control: control, clock: clock, retryPolicy: retryPolicy,
+            outcomeObserver: outcomeObserver)
+        outbox = JobQueue(
+            table: .outbox, writer: writer, control: control, clock: clock, retryPolicy: retryPolicy,
+            outcomeObserver: outcomeObserver)
         quarantine = Quarantine(writer: writer, control: control, clock: clock)
         decisions = Decisions(writer: writer, control: control)
         mappings = Mappings(control: control, clock: clock)

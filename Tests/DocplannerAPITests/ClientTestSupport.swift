@@ -30,13 +30,14 @@ func api(_ method: String?, _ path: String, prefix: Bool = false, _ responses: S
 func client(
     of server: ScriptedHTTPServer, clock: TestClock = TestClock(),
     timeZone: TimeZone = TimeZone(secondsFromGMT: 3600)!, rateLimits: RateLimitPolicy = .docplanner,
-    maxRateLimitWait: Double? = nil
+    maxRateLimitWait: Double? = nil, observer: DocplannerCallObserver? = nil
 ) -> DocplannerClient {
     let configuration = DocplannerConfiguration(
         apiBaseURL: server.baseURL + "/api/v3/integration/", tokenURL: server.baseURL + "/oauth/v2/token",
         clientID: "client-id", clientSecret: "client-secret", timeZone: timeZone,
         requestTimeout: .seconds(5), rateLimits: rateLimits)
-    return DocplannerClient(configuration: configuration, clock: clock, maxRateLimitWait: maxRateLimitWait)
+    return DocplannerClient(
+        configuration: configuration, clock: clock, maxRateLimitWait: maxRateLimitWait, observer: observer)
 }
 
 extension Array where Element == RecordedRequest {

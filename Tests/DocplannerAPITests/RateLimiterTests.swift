@@ -26,6 +26,24 @@ import TestSupport
         #expect(limiter.acquire(.read, deadline: clock.now()))
     }
 
+    @Test func remainingIsTheHeadroomInTheWindowAndZeroWhilePaused() {
+        let clock = TestClock()
+        let limiter = RateLimiter(
+            policy: RateLimitPolicy(reads: .init(limit: 5, period: 3600), writes: .init(limit: 3, period: 60)), clock: clock)
+        #expect(limiter.remaining(.write) == 3 && limiter.remaining(.read) == 5)
+        limiter.acquire(.write)
+        limiter.acquire(.write)
+        limiter.acquire(.read)
+        #expect(limiter.remaining(.write) == 1 && limiter.remaining(.read) == 4)
+        clock.advance(by: 60)
+        #expect(limiter.remaining(.write) == 3, "the minute's grants left the window")
+        #expect(limiter.remaining(.read) == 4, "the hour's did not")
+        limiter.pause(.write, until: clock.now() + 10)
+        #expect(limiter.remaining(.write) == 0)
+        clock.advance(by: 10)
+        #expect(limiter.remaining(.write) == 3)
+    }
+
     @Test func readsStayWithin8000PerHour() {
         let clock = TestClock(autoAdvance: true)
         let limiter = RateLimiter(clock: clock)

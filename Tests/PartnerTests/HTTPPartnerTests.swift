@@ -1,5 +1,6 @@
 import Curl
 import Foundation
+import Synchronization
 import Partner
 import TestSupport
 import Testing
@@ -92,6 +93,25 @@ import Testing
         } catch {
             #expect(error.isRetryable)
         }
+    }
+
+    @Test func theObserverHearsEachPostWithItsStatus() throws {
+        let server = try ScriptedHTTPServer(rules: [
+            ScriptedRule("POST", "/events", [ScriptedResponse(status: 503, body: "down"), ScriptedResponse(status: 204)])
+        ])
+        defer { server.stop() }
+        let heard = Mutex<[Int?]>([])
+        let forwarder = PartnerForwarder(
+            url: "\(server.baseURL)/events", secret: "s", timeoutSeconds: 5,
+            observer: { attempt in heard.withLock { $0.append(attempt.status) } })
+        let event = PartnerEvent(eventKey: "k", eventTime: Date(), changes: [])
+        #expect(throws: PartnerError.self) { try forwarder.forward(event) }
+        try forwarder.forward(event)
+        let refused = PartnerForwarder(
+            url: "http://127.0.0.1:\(freeLoopbackPort())/events", secret: "s", timeoutSeconds: 2,
+            observer: { attempt in heard.withLock { $0.append(attempt.status) } })
+        #expect(throws: PartnerError.self) { try refused.forward(event) }
+        #expect(heard.withLock { $0 } == [503, 204, nil])
     }
 
     @Test func timeoutIsRetryable() throws {

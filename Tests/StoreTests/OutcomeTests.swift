@@ -1,5 +1,6 @@
 import Foundation
 @testable import Store
+import Synchronization
 import TestSupport
 import Testing
 
@@ -53,6 +54,30 @@ import Testing
         #expect(dead.count == 1)
         #expect(dead[0].reason.contains("gave up after 4 attempts: partner timeout"))
         #expect(try t.store.counts().inbox.dead == 1)
+    }
+
+    @Test func theObserverHearsEachRecordedOutcomeOnce() throws {
+        let heard = Mutex<[String]>([])
+        let t = try TestStore { queue, outcome in heard.withLock { $0.append("\(queue) \(outcome.rawValue)") } }
+        _ = try t.store.inbox.enqueueAndWait(event("a"))
+        _ = try t.store.inbox.enqueueAndWait(event("b"))
+        _ = try t.store.outbox.enqueueAndWait(OutboxItem(kind: "bookSlot", payload: [], dedupKey: "c"))
+        let a = try #require(try t.store.inbox.claim(workerID: "w").first)
+        try t.store.inbox.complete(a)
+        // A lost lease records nothing, so nothing is heard.
+        #expect(try !t.store.inbox.complete(a))
+        let c = try #require(try t.store.outbox.claim(workerID: "w").first)
+        try t.store.outbox.failPermanently(c, reason: "400")
+        // Retries until the attempts run out: the last one is heard as dead, not as a retry.
+        for _ in 0..<4 {
+            t.clock.advance(by: 1000)
+            let b = try #require(try t.store.inbox.claim(workerID: "w").first)
+            try t.store.inbox.retryLater(b, error: "partner timeout")
+        }
+        #expect(
+            heard.withLock { $0 } == [
+                "inbox done", "outbox dead", "inbox retry", "inbox retry", "inbox retry", "inbox dead",
+            ])
     }
 
     @Test func permanentFailureKeepsTheReasonAndCanBeReplayedOrPurged() throws {

@@ -8,9 +8,14 @@ final class TestStore {
     let clock = ManualClock()
     let store: Store
 
-    init(retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 4, initialDelay: 10, maxDelay: 100), quarantineLimit: Int = 1000) throws {
+    init(
+        retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 4, initialDelay: 10, maxDelay: 100), quarantineLimit: Int = 1000,
+        outcomeObserver: JobOutcomeObserver? = nil
+    ) throws {
         directory = try TemporaryDirectory(prefix: "dpbridge-store")
-        store = try Store(path: directory.file("store.sqlite"), clock: clock, retryPolicy: retryPolicy, quarantineLimit: quarantineLimit)
+        store = try Store(
+            path: directory.file("store.sqlite"), clock: clock, retryPolicy: retryPolicy, quarantineLimit: quarantineLimit,
+            outcomeObserver: outcomeObserver)
     }
 
     deinit {

@@ -17,9 +17,15 @@ final class BlockingAnswerer: Sendable {
     let unavailableCode: String
     let store: Store
     let logger: Logger
+    /// Counts approvals as acknowledged callbacks, denials as rejected (`denied`).
+    let metrics: DaemonMetrics
     private let queue = DispatchQueue(label: "dpbridge.blocking-decisions", attributes: .concurrent)
 
-    init(decider: BookingDecider, deadline: Duration, unavailableCode: String, store: Store, logger: Logger) {
+    init(
+        decider: BookingDecider, deadline: Duration, unavailableCode: String, store: Store, logger: Logger,
+        metrics: DaemonMetrics = .disabled
+    ) {
+        self.metrics = metrics
         self.decider = decider
         self.deadline = deadline
         self.unavailableCode = unavailableCode
@@ -90,6 +96,11 @@ final class BlockingAnswerer: Sendable {
             ? JSONResponses.object(status: 200, ["status": "approved"])
             : JSONResponses.object(status: 409, ["error_code": code ?? unavailableCode])
         let fields = metadata
+        if approved {
+            metrics.callbackAcknowledged(event: notification.name)
+        } else {
+            metrics.callbackRejected(event: notification.name, reason: .denied)
+        }
         store.decisions.record(record) { [logger] result in
             var metadata = fields
             if case .failure(let error) = result { metadata["store_error"] = "\(error)" }

@@ -21,13 +21,16 @@ final class CallbackEndpoint: Sendable {
     let answerer: BlockingAnswerer?
     /// Who may post, and who the client behind a proxy is.
     let sources: CallbackSourcePolicy
+    /// Counts pings, and callbacks received, acknowledged and rejected.
+    let metrics: DaemonMetrics
 
     init(
         secret: Secret, apiKeyHeader: String, apiKey: Secret?, store: Store, health: DaemonHealth, logger: Logger,
         sources: CallbackSourcePolicy = CallbackSourcePolicy(), answerer: BlockingAnswerer? = nil,
-        onStored: @escaping @Sendable () -> Void = {}
+        metrics: DaemonMetrics = .disabled, onStored: @escaping @Sendable () -> Void = {}
     ) {
         self.sources = sources
+        self.metrics = metrics
         self.onStored = onStored
         self.answerer = answerer
         self.secret = secret
@@ -56,6 +59,8 @@ final class CallbackEndpoint: Sendable {
     func handle(_ request: HTTPRequest, _ responder: HTTPResponder, authenticatedPath: Bool) {
         guard let source = admittedSource(request, responder) else { return }
         guard authenticatedPath, authorized(request) else {
+            metrics.callbackReceived(event: nil)
+            metrics.callbackRejected(event: nil, reason: .unauthorized)
             logger.warning(
                 "callback refused: wrong secret or API key",
                 metadata: ["event": "callback-refused", "source": "\(request.remoteAddress)"])
@@ -65,7 +70,10 @@ final class CallbackEndpoint: Sendable {
         switch CallbackClassifier.classify(method: request.method, body: request.body) {
         case .ping:
             // `dpbridge activate` checks the URL answers; that is not Docplanner's ping.
-            if request.headers[CallbackReadiness.selfCheckHeader] == nil { health.recordPing() }
+            if request.headers[CallbackReadiness.selfCheckHeader] == nil {
+                health.recordPing()
+                metrics.pingSeen()
+            }
             if health.canAcceptEvents {
                 responder.respond(Self.pingOK)
             } else {
@@ -73,14 +81,18 @@ final class CallbackEndpoint: Sendable {
                 responder.respond(JSONResponses.object(status: 503, ["status": "unavailable", "reason": reason]))
             }
         case .unparseable(let reason):
+            metrics.callbackReceived(event: nil)
+            metrics.callbackRejected(event: nil, reason: .quarantined)
             quarantine(request, source: source, reason: reason, responder: responder)
         case .event(let name, let dedupKey, let orderingKey, let fields):
             // Also while draining: the store stays open until the listeners have finished
             // the requests they had, so an event that arrived before the stop is kept.
+            metrics.callbackReceived(event: name)
             enqueue(
                 request, source: source, name: name, dedupKey: dedupKey, orderingKey: orderingKey, fields: fields,
                 responder: responder)
         case .question(let notification):
+            metrics.callbackReceived(event: notification.name)
             if let answerer {
                 answerer.answer(notification, responder: responder)
             } else {
@@ -110,10 +122,14 @@ final class CallbackEndpoint: Sendable {
         case .allowed:
             return source.address.map { "\($0)" } ?? request.remoteAddress
         case .forbidden:
+            metrics.callbackReceived(event: nil)
+            metrics.callbackRejected(event: nil, reason: .forbidden)
             metadata["event"] = "callback-forbidden"
             logger.warning("callback refused: source address not allowed", metadata: metadata)
             responder.respond(Self.forbidden)
         case .unverifiable:
+            metrics.callbackReceived(event: nil)
+            metrics.callbackRejected(event: nil, reason: .unverifiable)
             metadata["event"] = "callback-unverifiable"
             logger.error(
                 "callback refused with 503: source outside callback.allowlist, Docplanner's address list never loaded",
@@ -153,7 +169,7 @@ final class CallbackEndpoint: Sendable {
             body: request.body, receivedAt: received, sourceAddress: source, dedupKey: dedupKey,
             eventName: name, orderingKey: orderingKey)
         let fields = metadata
-        store.inbox.enqueue(item) { [health, logger, onStored] result in
+        store.inbox.enqueue(item) { [health, logger, onStored, metrics] result in
             var metadata = fields
             switch result {
             case .success(let outcome):
@@ -166,10 +182,12 @@ final class CallbackEndpoint: Sendable {
                     onStored()
                     logger.info("callback stored", metadata: metadata)
                 }
+                metrics.callbackAcknowledged(event: name)
                 responder.respond(JSONResponses.object(status: 200, ["status": "stored"]))
             case .failure(let error):
                 health.recordStoreResult(success: false)
                 metadata["error"] = "\(error)"
+                metrics.callbackRejected(event: name, reason: .unavailable)
                 logger.error("callback could not be stored", metadata: metadata)
                 responder.respond(JSONResponses.error(status: 503, "cannot store the event now"))
             }
