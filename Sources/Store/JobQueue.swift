@@ -5,8 +5,8 @@ import Foundation
 public final class JobQueue: Sendable {
     let table: QueueTable
     private let writer: GroupCommitWriter
-    private let control: ControlConnection
-    private let clock: any StoreClock
+    let control: ControlConnection
+    let clock: any StoreClock
     /// How retries back off and when a job becomes a dead letter.
     public let retryPolicy: RetryPolicy
 
@@ -217,7 +217,8 @@ public final class JobQueue: Sendable {
         }
     }
 
-    /// Puts a dead letter back in the queue with a fresh attempt count.
+    /// Puts a dead letter back in the queue with a fresh attempt count. Throws
+    /// `.noSuchJob` for an unknown id, `.jobInState` for a job that is not dead.
     public func replay(deadLetter id: Int64) throws(StoreError) {
         try control.with { database throws(StoreError) in
             let update = try database.prepare(
@@ -226,7 +227,7 @@ public final class JobQueue: Sendable {
                 WHERE id = ? AND state = 'dead'
                 """)
             try update.run([.integer(id)])
-            if database.changes != 1 { throw .noSuchJob(id) }
+            if database.changes != 1 { throw stateError(database, id) }
         }
     }
 

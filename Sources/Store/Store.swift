@@ -13,6 +13,8 @@ public final class Store: Sendable {
     public let quarantine: Quarantine
     /// Answers given to Docplanner's blocking questions.
     public let decisions: Decisions
+    /// Facts kept across restarts (the time of the last ping).
+    public let values: StoreValues
     private let writer: GroupCommitWriter
     private let control: ControlConnection
     private let clock: any StoreClock
@@ -37,7 +39,13 @@ public final class Store: Sendable {
         outbox = JobQueue(table: .outbox, writer: writer, control: control, clock: clock, retryPolicy: retryPolicy)
         quarantine = Quarantine(writer: writer, control: control, clock: clock)
         decisions = Decisions(writer: writer, control: control)
+        values = StoreValues(writer: writer, control: control, clock: clock)
         writer.start()
+    }
+
+    /// The inbox or the outbox.
+    public func queue(_ name: QueueName) -> JobQueue {
+        name == .inbox ? inbox : outbox
     }
 
     /// The schema version this binary writes.
