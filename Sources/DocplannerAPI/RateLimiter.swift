@@ -123,6 +123,18 @@ public final class RateLimiter: Sendable {
         }
     }
 
+    /// How many permits of `kind` are left in the current window (the limit less those
+    /// taken); 0 while Docplanner has paused that kind (429, `X-RateLimit-Remaining: 0`).
+    public func remaining(_ kind: RequestKind) -> Int {
+        let window = policy.window(kind)
+        return state.withLock { state, _ in
+            let now = clock.now()
+            if let paused = state.pausedUntil[kind], paused > now { return 0 }
+            state.prune(kind, before: now - window.period)
+            return max(0, window.limit - state.granted[kind, default: []].count)
+        }
+    }
+
     /// How many requests of `kind` are waiting for a permit.
     public func waiting(_ kind: RequestKind) -> Int {
         state.withLock { state, _ in state.queue[kind, default: []].count }
