@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "dpbridge",
             dependencies: [
-                "Daemon", "Simulator", "DocplannerAPI",
+                "Daemon", "Simulator", "DocplannerAPI", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

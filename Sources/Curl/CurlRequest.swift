@@ -17,11 +17,14 @@ public struct CurlRequest: Sendable {
     /// Connect to this Unix socket instead of the URL's host and port (the URL still
     /// gives the path and the `Host` header: `http://localhost/status`).
     public var unixSocketPath: String?
+    /// Connect directly even when `http_proxy` and the like are set (a local listener).
+    public var bypassProxy: Bool
 
     public init(
         method: CurlMethod = .get, url: String, headers: CurlHeaders = [:], body: Data? = nil,
         connectTimeout: Duration? = nil, timeout: Duration? = nil,
-        basicAuth: (user: String, password: String)? = nil, unixSocketPath: String? = nil
+        basicAuth: (user: String, password: String)? = nil, unixSocketPath: String? = nil,
+        bypassProxy: Bool = false
     ) {
         self.method = method
         self.url = url
@@ -31,5 +34,6 @@ public struct CurlRequest: Sendable {
         self.timeout = timeout
         self.basicAuth = basicAuth
         self.unixSocketPath = unixSocketPath
+        self.bypassProxy = bypassProxy
     }
 }

@@ -104,7 +104,8 @@ public enum DaemonRuntime {
 
         let mode = configuration.docplanner.mode
         let health = DaemonHealth(
-            pingSilenceLimit: mode == .pull ? nil : Double(configuration.callback.pingAlertMinutes * 60))
+            pingSilenceLimit: mode == .pull ? nil : Double(configuration.callback.pingAlertMinutes * 60),
+            lastPingBeforeStart: try? store.values.date(StoreValues.lastPingKey))
         let puller =
             mode == .push
             ? nil
@@ -131,8 +132,13 @@ public enum DaemonRuntime {
         let server = HTTPServer(configuration: serverConfiguration(configuration.http), router: publicRoutes)
 
         var adminRoutes = Router()
-        AdminEndpoints(store: store, health: health, callbackSources: sources.summary, docplannerIPs: docplannerIPs)
-            .register(on: &adminRoutes)
+        AdminEndpoints(
+            store: store, health: health, callbackSources: sources.summary, docplannerIPs: docplannerIPs,
+            docplanner: docplanner
+        ).register(on: &adminRoutes)
+        OperatorEndpoints(store: store, token: configuration.admin.token?.value) { queue in
+            queue == .inbox ? workers.wake() : sender.wake()
+        }.register(on: &adminRoutes)
         PartnerAPIEndpoints(
             calendar: calendarFile, token: configuration.admin.token?.value,
             timeZone: configuration.docplanner.timeZone
