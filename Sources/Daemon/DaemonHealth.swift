@@ -21,10 +21,14 @@ final class DaemonHealth: Sendable {
         self.lastPingBeforeStart = lastPingBeforeStart
     }
 
-    func recordPing() {
+    /// Notes a ping now; returns the time recorded (to the millisecond).
+    @discardableResult
+    func recordPing() -> Date {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        lastPingMilliseconds.store(Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000, ordering: .relaxed)
+        let milliseconds = Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+        lastPingMilliseconds.store(milliseconds, ordering: .relaxed)
+        return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 
     /// When the last ping arrived since start, or nil if none has.

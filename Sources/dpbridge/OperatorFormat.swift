@@ -52,4 +52,10 @@ enum OperatorFormat {
         else { return text }
         return String(decoding: pretty, as: UTF8.self)
     }
+
+    /// What `--all` without `--yes` would take: `pending, retrying and dead, in both queues`.
+    static func scope(_ queue: String?, _ states: [String]) -> String {
+        let which = states.isEmpty ? "pending, retrying and dead" : states.joined(separator: ", ")
+        return "\(which), in \(queue.map { "the \($0)" } ?? "both queues")"
+    }
 }

@@ -119,19 +119,11 @@ struct QueueCommand: ParsableCommand {
                     let matching = try session.list(
                         JobQuery(queue: queue, states: states.isEmpty ? ["pending", "retrying", "dead"] : states, limit: 1))
                     throw .badArguments(
-                        "--all would delete \(matching.total) job(s) (\(Confirm.scope(queue, states))): add --yes to do it")
+                        "--all would delete \(matching.total) job(s) (\(OperatorFormat.scope(queue, states))): add --yes to do it")
                 }
                 return try session.purge(selection)
             }
             options.emit(report) { JobTable.change(report) }
         }
-    }
-}
-
-/// How `--all` without `--yes` describes what it would take.
-enum Confirm {
-    static func scope(_ queue: String?, _ states: [String]) -> String {
-        let which = states.isEmpty ? "pending, retrying and dead" : states.joined(separator: ", ")
-        return "\(which), in \(queue.map { "the \($0)" } ?? "both queues")"
     }
 }

@@ -64,9 +64,8 @@ final class CallbackEndpoint: Sendable {
         }
         switch CallbackClassifier.classify(method: request.method, body: request.body) {
         case .ping:
-            health.recordPing()
-            // Kept in the store (without waiting) so `dpbridge status` shows it while stopped.
-            store.values.set(StoreValues.lastPingKey, date: Date())
+            // Kept in the store too (without waiting), so `dpbridge status` shows it while stopped.
+            store.values.set(StoreValues.lastPingKey, date: health.recordPing())
             if health.canAcceptEvents {
                 responder.respond(Self.pingOK)
             } else {

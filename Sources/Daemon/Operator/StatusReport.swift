@@ -102,9 +102,3 @@ public struct StatusReport: Codable, Sendable, Equatable {
         try container.encode(docplannerIPs, forKey: .docplannerIPs)
     }
 }
-
-/// Whether the daemon was running when a report was made.
-public enum DaemonState: String, Codable, Sendable, Equatable {
-    case running
-    case stopped
-}
