@@ -205,6 +205,18 @@ import Testing
             "refused the token")
         let refused = try curl(["--unix-socket", socket, "-o", "/dev/null", "-w", "%{http_code}", "http://localhost/jobs"])
         #expect(refused.stdout == "401")
+        // The admin API directly: a selection with only ids, an unknown one, a bad body.
+        func post(_ path: String, _ body: String) throws -> String {
+            try curl([
+                "--unix-socket", socket, "-H", "Authorization: Bearer operator-token-1", "-d", body, "-w", " %{http_code}",
+                "http://localhost\(path)?tenant=default",
+            ]).stdout
+        }
+        #expect(try post("/jobs/purge", #"{"ids":[424242]}"#)
+            == #"{"error":"no job 424242 in the inbox or the outbox"} 404"#)
+        #expect(try post("/deadletters/replay", "nonsense").hasSuffix(" 400"))
+        #expect(try post("/jobs/purge", #"{"all":true,"ids":[1]}"#)
+            == #"{"error":"give job ids or --all, not both"} 400"#)
 
         let shown = try object(daemon.command(["queue", "show", "\(id)", "--json"]))
         #expect(shown["queue"] as? String == "inbox")

@@ -88,6 +88,16 @@ public struct JobSelection: Codable, Sendable, Equatable {
         try check()
     }
 
+    /// Missing keys take their defaults (`{"ids": [3]}` is enough), for clients of the
+    /// admin API other than the commands.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        queue = try container.decodeIfPresent(QueueName.self, forKey: .queue)
+        ids = try container.decodeIfPresent([Int64].self, forKey: .ids) ?? []
+        all = try container.decodeIfPresent(Bool.self, forKey: .all) ?? false
+        states = try container.decodeIfPresent([JobState].self, forKey: .states) ?? []
+    }
+
     /// Refuses a selection that names no jobs, or both ids and all.
     func check() throws(OperatorError) {
         if all && !ids.isEmpty { throw .badArguments("give job ids or --all, not both") }
