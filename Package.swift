@@ -88,7 +88,7 @@ let package = Package(
 
         // Tests.
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "TestSupport"]),
-        .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"]),
+        .testTarget(name: "CurlTests", dependencies: ["Curl", "HTTP1", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(
             name: "DocplannerAPITests", dependencies: ["DocplannerAPI", "Curl", "TestSupport"],

@@ -57,6 +57,12 @@ final class CurlEasy: @unchecked Sendable {
         if let caFile = configuration.caFile {
             check(dpb_curl_setopt_string(handle, CURLOPT_CAINFO, caFile))
         }
+        if let socketPath = request.unixSocketPath {
+            check(dpb_curl_setopt_string(handle, CURLOPT_UNIX_SOCKET_PATH, socketPath))
+        }
+        if request.bypassProxy {
+            check(dpb_curl_setopt_string(handle, CURLOPT_NOPROXY, "*"))
+        }
 
         switch request.method {
         case .get:

@@ -14,11 +14,17 @@ public struct CurlRequest: Sendable {
     public var timeout: Duration?
     /// `user:password` for HTTP Basic authentication, if any.
     public var basicAuth: (user: String, password: String)?
+    /// Connect to this Unix socket instead of the URL's host and port (the URL still
+    /// gives the path and the `Host` header: `http://localhost/status`).
+    public var unixSocketPath: String?
+    /// Connect directly even when `http_proxy` and the like are set (a local listener).
+    public var bypassProxy: Bool
 
     public init(
         method: CurlMethod = .get, url: String, headers: CurlHeaders = [:], body: Data? = nil,
         connectTimeout: Duration? = nil, timeout: Duration? = nil,
-        basicAuth: (user: String, password: String)? = nil
+        basicAuth: (user: String, password: String)? = nil, unixSocketPath: String? = nil,
+        bypassProxy: Bool = false
     ) {
         self.method = method
         self.url = url
@@ -27,5 +33,7 @@ public struct CurlRequest: Sendable {
         self.connectTimeout = connectTimeout
         self.timeout = timeout
         self.basicAuth = basicAuth
+        self.unixSocketPath = unixSocketPath
+        self.bypassProxy = bypassProxy
     }
 }

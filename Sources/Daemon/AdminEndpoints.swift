@@ -1,3 +1,4 @@
+import DocplannerAPI
 import Foundation
 import HTTP1
 import Store
@@ -10,55 +11,46 @@ struct AdminEndpoints: Sendable {
     var callbackSources = "any"
     /// Docplanner's published addresses, when `callback.use_docplanner_ips` is on.
     var docplannerIPs: DocplannerAddresses? = nil
-
-    /// The JSON `GET /status` answers with.
-    struct Status: Encodable {
-        var version: String
-        var uptimeSeconds: Int
-        var lastPing: Date?
-        var lastPingAgeSeconds: Int?
-        /// Set when Docplanner's pings have stopped.
-        var pingWarning: String?
-        var acceptingEvents: Bool
-        var inbox: StoreCounts.Queue
-        var outbox: StoreCounts.Queue
-        var quarantined: Int
-        var callbackSources: String
-        /// Docplanner's published list: how many addresses, fetched when (nil: not in use).
-        var docplannerIPs: PublishedList?
-    }
-
-    struct PublishedList: Encodable {
-        var loaded: Bool
-        var addresses: Int
-        var fetchedAt: Date?
-    }
+    /// The daemon's Docplanner client: its cached token and rate-limit headroom.
+    var docplanner: DocplannerClient? = nil
 
     func register(on router: inout Router) {
         router.add("GET", "/health") { _, responder in
             let status = health.canAcceptEvents ? 200 : 503
             responder.respond(JSONResponses.object(status: status, ["status": status == 200 ? "ok" : "unavailable"]))
         }
-        router.add("GET", "/status") { _, responder in
-            do {
-                let counts = try store.counts()
-                let now = Date()
-                let status = Status(
-                    version: DaemonVersion.current, uptimeSeconds: Int(now.timeIntervalSince(health.startedAt)),
-                    lastPing: health.lastPing,
-                    lastPingAgeSeconds: health.lastPing.map { Int(now.timeIntervalSince($0)) },
-                    pingWarning: health.pingWarning(now: now),
-                    acceptingEvents: health.canAcceptEvents, inbox: counts.inbox, outbox: counts.outbox,
-                    quarantined: counts.quarantined, callbackSources: callbackSources,
-                    docplannerIPs: docplannerIPs.map {
-                        let snapshot = $0.snapshot
-                        return PublishedList(
-                            loaded: snapshot != nil, addresses: snapshot?.blocks.count ?? 0, fetchedAt: snapshot?.fetchedAt)
-                    })
-                responder.respond(JSONResponses.encoded(status: 200, status))
+        router.add("GET", "/status") { request, responder in
+            do throws(OperatorError) {
+                let tenant = try OperatorTarget.checkTenant(QueryParameters(request.query)["tenant"])
+                responder.respond(JSONResponses.encoded(status: 200, try status(tenant: tenant)))
             } catch {
-                responder.respond(JSONResponses.error(status: 500, "cannot read the store: \(error)"))
+                responder.respond(JSONResponses.error(status: error.httpStatus, error.description))
             }
         }
+    }
+
+    /// `StatusReport` with what only the running daemon knows.
+    func status(tenant: String, now: Date = Date()) throws(OperatorError) -> StatusReport {
+        let actions = OperatorActions(store: store, daemon: .running, tenant: tenant)
+        var report = try actions.status(pingAlertMinutes: health.pingSilenceLimit.map { Int($0 / 60) }, now: now)
+        report.uptimeSeconds = Int(now.timeIntervalSince(health.startedAt))
+        report.acceptingEvents = health.canAcceptEvents
+        report.lastPing = health.lastPing
+        report.lastPingAgeSeconds = health.lastPing.map { Int(now.timeIntervalSince($0)) }
+        report.pingWarning = health.pingWarning(now: now)
+        report.callbackSources = callbackSources
+        report.docplannerIPs = docplannerIPs.map {
+            let snapshot = $0.snapshot
+            return StatusReport.PublishedList(
+                loaded: snapshot != nil, addresses: snapshot?.blocks.count ?? 0, fetchedAt: snapshot?.fetchedAt)
+        }
+        if let docplanner {
+            report.oauthTokenExpiresAt = docplanner.tokens.tokenExpiresAt
+            let policy = docplanner.limiter.policy
+            report.rateLimits = StatusReport.RateLimits(
+                writesLeft: docplanner.limiter.remaining(.write), writesPerMinute: policy.writes.limit,
+                readsLeft: docplanner.limiter.remaining(.read), readsPerHour: policy.reads.limit)
+        }
+        return report
     }
 }

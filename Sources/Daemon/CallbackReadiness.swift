@@ -3,8 +3,8 @@ import Foundation
 import Sync
 
 /// Activation step 1: in PUSH mode the callback URL must answer, and Docplanner must
-/// have pinged it (that shows the URL is configured on Docplanner's side); PULL mode
-/// needs neither.
+/// have pinged it within `callback.ping_alert_minutes` (that shows the URL is configured
+/// on Docplanner's side and reaches this daemon); PULL mode needs neither.
 public struct CallbackReadiness: Sendable {
     /// Marks the check's own request, so it is not counted as Docplanner's ping.
     static let selfCheckHeader = "Dpbridge-Self-Check"
@@ -14,7 +14,8 @@ public struct CallbackReadiness: Sendable {
 
     public init(configuration: DaemonConfiguration) { self.configuration = configuration }
 
-    public func check() -> ActivationReport.Step {
+    /// `lastPing`: when Docplanner last pinged (the store keeps it across restarts).
+    public func check(lastPing: Date?, now: Date = Date()) -> ActivationReport.Step {
         let title = "callback URL configured and answering"
         let secretPath = "/callbacks/<callback.secret>"
         if configuration.docplanner.mode == .pull {
@@ -62,50 +63,27 @@ public struct CallbackReadiness: Sendable {
                         fix: "check that this configuration is the running daemon's (callback.secret, callback.api_key)")
                 ])
         }
-        switch lastPing() {
-        case .seen(let age):
+        let limit = Double(configuration.callback.pingAlertMinutes * 60)
+        guard let lastPing else {
             return .init(
-                number: 1, title: title, ok: true,
-                summary: "answering; Docplanner's last ping \(Int(age)) s ago")
-        case .never:
-            return .init(
-                number: 1, title: title, ok: false, summary: "answering, but Docplanner has not pinged it",
+                number: 1, title: title, ok: false, summary: "answering, but Docplanner has never pinged it",
                 problems: [
                     .init(
-                        "no ping from Docplanner since the daemon started (Docplanner pings every 5 minutes once the callback URL is set)",
+                        "no ping from Docplanner was ever recorded (Docplanner pings every 5 minutes once the callback URL is set)",
                         fix: "give Docplanner the callback URL https://<your host>\(secretPath), then wait 5 minutes")
                 ])
-        case .unknown(let reason):
+        }
+        let age = max(0, now.timeIntervalSince(lastPing))
+        guard age <= limit else {
             return .init(
-                number: 1, title: title, ok: false, summary: "answering; last ping unknown",
-                problems: [.init("cannot read the daemon's status: \(reason)", fix: "check listen.admin in the configuration")])
+                number: 1, title: title, ok: false, summary: "answering, but Docplanner's pings stopped",
+                problems: [
+                    .init(
+                        "Docplanner's last ping was \(Int(age / 60)) minutes ago (it pings every 5 minutes)",
+                        fix: "check that https://<your host>\(secretPath) reaches this daemon through the proxy")
+                ])
         }
-    }
-
-    /// Seconds since Docplanner's last ping (nil: none since the daemon started), from the
-    /// admin listener's `/status`.
-    private enum PingAge {
-        case seen(Double)
-        case never
-        case unknown(String)
-    }
-
-    private func lastPing() -> PingAge {
-        let admin = configuration.admin
-        guard admin.socketPath.isEmpty else {
-            return .unknown("the admin listener is a unix socket (\(admin.socketPath)); use dpbridge status")
-        }
-        let host = Self.loopback(for: admin.address)
-        do {
-            let answer = try client.perform(CurlRequest(url: "http://\(host):\(admin.port)/status"))
-            guard answer.status == 200,
-                let object = try JSONSerialization.jsonObject(with: answer.body) as? [String: Any]
-            else { return .unknown("status answered \(answer.status)") }
-            guard let age = (object["lastPingAgeSeconds"] as? NSNumber)?.doubleValue else { return .never }
-            return .seen(age)
-        } catch {
-            return .unknown("\(error)")
-        }
+        return .init(number: 1, title: title, ok: true, summary: "answering; Docplanner's last ping \(Int(age)) s ago")
     }
 
     /// Where to reach a listener bound to `address` from this machine.

@@ -13,32 +13,53 @@ final class DaemonHealth: Sendable {
     /// 5-minute pings); nil when no pings are expected (PULL mode).
     let pingSilenceLimit: Double?
 
-    init(pingSilenceLimit: Double? = nil) {
+    /// The last ping before this start, as the store kept it (shown until a new one comes).
+    let lastPingBeforeStart: Date?
+
+    init(pingSilenceLimit: Double? = nil, lastPingBeforeStart: Date? = nil) {
         self.pingSilenceLimit = pingSilenceLimit
+        self.lastPingBeforeStart = lastPingBeforeStart
     }
 
-    func recordPing() {
+    /// Notes a ping now; returns the time recorded (to the millisecond).
+    @discardableResult
+    func recordPing() -> Date {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        lastPingMilliseconds.store(Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000, ordering: .relaxed)
+        let milliseconds = Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+        lastPingMilliseconds.store(milliseconds, ordering: .relaxed)
+        return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 
-    /// When the last ping arrived, or nil if none has since start.
-    var lastPing: Date? {
+    /// When the last ping arrived since start, or nil if none has.
+    var lastPingSinceStart: Date? {
         let value = lastPingMilliseconds.load(ordering: .relaxed)
         return value == 0 ? nil : Date(timeIntervalSince1970: Double(value) / 1000)
     }
 
+    /// When the last ping arrived: since start, or else the one kept from before.
+    var lastPing: Date? { lastPingSinceStart ?? lastPingBeforeStart }
+
     /// The warning to show when Docplanner's pings have stopped (counted from start when
-    /// none came yet), or nil.
+    /// none came since), or nil.
     func pingWarning(now: Date = Date()) -> String? {
         guard let limit = pingSilenceLimit else { return nil }
-        let silent = now.timeIntervalSince(lastPing ?? startedAt)
+        let silent = now.timeIntervalSince(lastPingSinceStart ?? startedAt)
         guard silent >= limit else { return nil }
         let minutes = Int(silent / 60)
-        return lastPing == nil
+        return lastPingSinceStart == nil
             ? "no ping from Docplanner in the \(minutes) min since start: it cannot reach the callback URL"
             : "no ping from Docplanner for \(minutes) min: it cannot reach the callback URL"
+    }
+
+    /// The warning for a stopped daemon, from the last ping its store kept: nil when that
+    /// ping is recent or no pings are expected (`limit` nil).
+    static func stoppedPingWarning(lastPing: Date?, limit: Double?, now: Date = Date()) -> String? {
+        guard let limit else { return nil }
+        guard let lastPing else { return "no ping from Docplanner recorded, and the daemon is stopped" }
+        let silent = now.timeIntervalSince(lastPing)
+        guard silent >= limit else { return nil }
+        return "no ping from Docplanner for \(Int(silent / 60)) min, and the daemon is stopped"
     }
 
     func beginShutdown() { shuttingDown.store(true, ordering: .relaxed) }

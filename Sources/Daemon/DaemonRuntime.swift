@@ -103,7 +103,8 @@ public enum DaemonRuntime {
 
         let mode = configuration.docplanner.mode
         let health = DaemonHealth(
-            pingSilenceLimit: mode == .pull ? nil : Double(configuration.callback.pingAlertMinutes * 60))
+            pingSilenceLimit: mode == .pull ? nil : Double(configuration.callback.pingAlertMinutes * 60),
+            lastPingBeforeStart: try? store.values.date(StoreValues.lastPingKey))
         let puller =
             mode == .push
             ? nil
@@ -130,8 +131,13 @@ public enum DaemonRuntime {
         let server = HTTPServer(configuration: serverConfiguration(configuration.http), router: publicRoutes)
 
         var adminRoutes = Router()
-        AdminEndpoints(store: store, health: health, callbackSources: sources.summary, docplannerIPs: docplannerIPs)
-            .register(on: &adminRoutes)
+        AdminEndpoints(
+            store: store, health: health, callbackSources: sources.summary, docplannerIPs: docplannerIPs,
+            docplanner: docplanner
+        ).register(on: &adminRoutes)
+        OperatorEndpoints(store: store, token: configuration.admin.token?.value) { queue in
+            queue == .inbox ? workers.wake() : sender.wake()
+        }.register(on: &adminRoutes)
         MetricsEndpoint(registry: MetricsBackend.registry, metrics: metrics, store: store, limiter: docplanner.limiter)
             .register(on: &adminRoutes)
         PartnerAPIEndpoints(

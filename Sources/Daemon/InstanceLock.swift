@@ -24,5 +24,36 @@ final class InstanceLock {
         }
     }
 
+    private init(descriptor: Int32, path: String) {
+        self.descriptor = descriptor
+        self.path = path
+    }
+
+    /// For the operator commands: the lock when no daemon holds it (then none can start
+    /// while it is held), nil when one does. A lock file that does not exist yet is
+    /// created with the store file's owner, so a command run as root leaves nothing the
+    /// daemon's user cannot open.
+    static func takeIfFree(storePath: String) throws(OperatorError) -> InstanceLock? {
+        let path = storePath + ".lock"
+        var descriptor = open(path, O_RDWR | O_CLOEXEC)
+        if descriptor < 0 && errno == ENOENT {
+            descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
+            var owner = stat()
+            if descriptor >= 0 && stat(storePath, &owner) == 0 {
+                _ = fchown(descriptor, owner.st_uid, owner.st_gid)
+            }
+        }
+        guard descriptor >= 0 else {
+            throw .storeUnreadable(path: storePath, reason: "cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let failure = errno
+            close(descriptor)
+            if failure == EWOULDBLOCK { return nil }
+            throw .storeUnreadable(path: storePath, reason: "cannot lock \(path): \(String(cString: strerror(failure)))")
+        }
+        return InstanceLock(descriptor: descriptor, path: path)
+    }
+
     deinit { close(descriptor) }
 }

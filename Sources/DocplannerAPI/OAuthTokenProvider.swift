@@ -10,6 +10,7 @@ public final class OAuthTokenProvider: Sendable {
     private struct CachedToken {
         let value: String
         let refreshAt: Double
+        let expiresAt: Double
     }
 
     private let tokenURL: String
@@ -60,6 +61,11 @@ public final class OAuthTokenProvider: Sendable {
     /// How many tokens have been fetched (for tests and status).
     public var fetches: Int { fetchCount.load(ordering: .relaxed) }
 
+    /// When the cached token expires (by its `expires_in`), or nil when none is cached.
+    public var tokenExpiresAt: Date? {
+        cached.withLock { $0.map { Date(timeIntervalSince1970: $0.expiresAt) } }
+    }
+
     private func current() -> String? {
         let now = clock.now()
         return cached.withLock { token in
@@ -109,7 +115,9 @@ public final class OAuthTokenProvider: Sendable {
         // Trust the returned expires_in (the guide and the example disagree); default 1 h.
         let lifetime = Double(max(token.expiresIn ?? 3600, 1))
         let margin = min(refreshMargin, lifetime / 10)
-        cached.withLock { $0 = CachedToken(value: value, refreshAt: started + lifetime - margin) }
+        cached.withLock {
+            $0 = CachedToken(value: value, refreshAt: started + lifetime - margin, expiresAt: started + lifetime)
+        }
         return value
     }
 }

@@ -23,6 +23,7 @@ final class GroupCommitWriter: @unchecked Sendable {
         case quarantine(body: [UInt8], reason: String, source: String, receivedAt: Double,
                         @Sendable (Result<Int64, StoreError>) -> Void)
         case decision(DecisionRecord, @Sendable (Result<Int64, StoreError>) -> Void)
+        case value(key: String, value: String, at: Double, @Sendable (Result<Void, StoreError>) -> Void)
     }
 
     private let database: Database
@@ -98,6 +99,7 @@ final class GroupCommitWriter: @unchecked Sendable {
         case enqueued(EnqueueOutcome)
         case quarantined(Int64)
         case recorded(Int64)
+        case stored
     }
 
     private func commit(_ batch: [Request]) {
@@ -113,6 +115,11 @@ final class GroupCommitWriter: @unchecked Sendable {
                         results.append(.quarantined(try quarantine(body: body, reason: reason, source: source, at: receivedAt)))
                     case .decision(let record, _):
                         results.append(.recorded(try insert(record)))
+                    case .value(let key, let value, let time, _):
+                        try database.prepare(
+                            "INSERT OR REPLACE INTO store_values (key, value, updated_at) VALUES (?, ?, ?)"
+                        ).run([.text(key), .text(value), .real(time)])
+                        results.append(.stored)
                     }
                 }
             }
@@ -130,6 +137,8 @@ final class GroupCommitWriter: @unchecked Sendable {
                 completion(.success(id))
             case (.decision(_, let completion), .recorded(let id)):
                 completion(.success(id))
+            case (.value(_, _, _, let completion), .stored):
+                completion(.success(()))
             default:
                 break
             }
@@ -217,6 +226,7 @@ final class GroupCommitWriter: @unchecked Sendable {
         case .enqueue(_, let completion): completion(.failure(error))
         case .quarantine(_, _, _, _, let completion): completion(.failure(error))
         case .decision(_, let completion): completion(.failure(error))
+        case .value(_, _, _, let completion): completion(.failure(error))
         }
     }
 }

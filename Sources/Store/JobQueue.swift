@@ -5,8 +5,8 @@ import Foundation
 public final class JobQueue: Sendable {
     let table: QueueTable
     private let writer: GroupCommitWriter
-    private let control: ControlConnection
-    private let clock: any StoreClock
+    let control: ControlConnection
+    let clock: any StoreClock
     /// How retries back off and when a job becomes a dead letter.
     public let retryPolicy: RetryPolicy
     private let outcomeObserver: JobOutcomeObserver?
@@ -22,9 +22,6 @@ public final class JobQueue: Sendable {
         self.retryPolicy = retryPolicy
         self.outcomeObserver = outcomeObserver
     }
-
-    /// `inbox` or `outbox`.
-    public var name: String { table.rawValue }
 
     // MARK: - Enqueue
 
@@ -231,7 +228,8 @@ public final class JobQueue: Sendable {
         }
     }
 
-    /// Puts a dead letter back in the queue with a fresh attempt count.
+    /// Puts a dead letter back in the queue with a fresh attempt count. Throws
+    /// `.noSuchJob` for an unknown id, `.jobInState` for a job that is not dead.
     public func replay(deadLetter id: Int64) throws(StoreError) {
         try control.with { database throws(StoreError) in
             let update = try database.prepare(
@@ -240,7 +238,7 @@ public final class JobQueue: Sendable {
                 WHERE id = ? AND state = 'dead'
                 """)
             try update.run([.integer(id)])
-            if database.changes != 1 { throw .noSuchJob(id) }
+            if database.changes != 1 { throw stateError(database, id) }
         }
     }
 

@@ -15,6 +15,8 @@ public final class Store: Sendable {
     public let decisions: Decisions
     /// Docplanner's resources as discovered, and their partner ids.
     public let mappings: Mappings
+    /// Facts kept across restarts (the time of the last ping).
+    public let values: StoreValues
     private let writer: GroupCommitWriter
     private let control: ControlConnection
     private let clock: any StoreClock
@@ -45,7 +47,13 @@ public final class Store: Sendable {
         quarantine = Quarantine(writer: writer, control: control, clock: clock)
         decisions = Decisions(writer: writer, control: control)
         mappings = Mappings(control: control, clock: clock)
+        values = StoreValues(writer: writer, control: control, clock: clock)
         writer.start()
+    }
+
+    /// The inbox or the outbox.
+    public func queue(_ name: QueueName) -> JobQueue {
+        name == .inbox ? inbox : outbox
     }
 
     /// The schema version this binary writes.

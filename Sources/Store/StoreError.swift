@@ -6,8 +6,11 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case futureSchema(found: Int, supported: Int, path: String)
     /// The store was closed.
     case closed
-    /// No job with this id (or it is not in a state allowing the operation).
+    /// No job with this id in the queue.
     case noSuchJob(Int64)
+    /// The job exists but its state does not allow the operation (a job in flight cannot
+    /// be purged, a done job cannot be retried).
+    case jobInState(id: Int64, state: JobState)
 
     public var description: String {
         switch self {
@@ -19,7 +22,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .closed:
             "the store is closed"
         case .noSuchJob(let id):
-            "no job \(id) in a state that allows this"
+            "no job \(id)"
+        case .jobInState(let id, let state):
+            "job \(id) is \(state.rawValue), which does not allow this"
         }
     }
 }

@@ -55,6 +55,15 @@ enum StoreSchema {
         );
         CREATE INDEX mappings_by_partner ON mappings (kind, partner_id);
         """,
+        // 4: small facts kept across restarts (the time of Docplanner's last ping), so
+        // `dpbridge status` can show them while the daemon is stopped.
+        """
+        CREATE TABLE store_values (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated_at REAL NOT NULL
+        );
+        """,
     ])
 
     /// A durable job queue: dedup by key, per-key ordering, coalescing, priority, leases,

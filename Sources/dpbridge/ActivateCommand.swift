@@ -3,6 +3,7 @@ import Daemon
 import Foundation
 import Logging
 import Partner
+import Store
 import Sync
 
 struct ActivateCommand: ParsableCommand {
@@ -28,7 +29,8 @@ struct ActivateCommand: ParsableCommand {
         let session = try options.openSession()
         defer { session.close() }
         let configuration = session.configuration
-        let callbackStep = CallbackReadiness(configuration: configuration).check()
+        let callbackStep = CallbackReadiness(configuration: configuration)
+            .check(lastPing: try? session.store.values.date(StoreValues.lastPingKey))
         let calendarFile = session.calendarFile
         let activation = Activation(
             docplanner: session.docplanner, store: session.store, catalog: { () throws(PartnerError) in try calendarFile.catalog() },

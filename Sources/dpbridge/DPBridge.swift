@@ -1,5 +1,6 @@
 import ArgumentParser
 import Daemon
+import Foundation
 
 @main
 struct DPBridge: ParsableCommand {
@@ -13,9 +14,25 @@ struct DPBridge: ParsableCommand {
             """,
         version: DaemonVersion.current,
         subcommands: [
-            RunCommand.self, CheckConfigCommand.self, MapCommand.self, ActivateCommand.self, SimulateCommand.self,
-            VersionCommand.self,
+            RunCommand.self, CheckConfigCommand.self, StatusCommand.self, QueueCommand.self, DeadLettersCommand.self,
+            MapCommand.self, ActivateCommand.self, SimulateCommand.self, VersionCommand.self,
         ])
+
+    /// As ArgumentParser's own, except that a usage error is one line (with where to
+    /// find help) instead of the message followed by the whole usage text.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            exit(withError: code)
+        } catch {
+            guard exitCode(for: error) != .success else { exit(withError: error) }
+            let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            printError("dpbridge: \(message) (see --help)")
+            Foundation.exit(exitCode(for: error).rawValue)
+        }
+    }
 }
 
 /// Options shared by every command that reads the configuration.

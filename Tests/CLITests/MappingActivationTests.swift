@@ -93,7 +93,12 @@ import TestSupport
             #expect(try sqlite(daemon.calendarPath, "SELECT partner_id FROM dpbridge_mappings WHERE kind = 'doctor' AND docplanner_id = '3002'") == "D-2")
 
             // Docplanner pings the callback URL every second here.
-            #expect(eventually { (try? curl(["http://127.0.0.1:\(daemon.adminPort)/status"]).stdout.contains("lastPingAgeSeconds")) == true })
+            #expect(
+                eventually {
+                    let status = try? JSONSerialization.jsonObject(
+                        with: Data(((try? curl(["http://127.0.0.1:\(daemon.adminPort)/status"]))?.stdout ?? "").utf8))
+                    return ((status as? [String: Any])?["lastPingAgeSeconds"] as? Int) != nil
+                })
 
             // All five steps green.
             let first = try daemon.cli(["activate", "--facility", "3", "--json"])

@@ -6,8 +6,10 @@ import Testing
 /// it with SIGKILL and starts it again on the same files and ports).
 final class RunningDaemon {
     private(set) var process = Process()
-    private let configPath: String
+    let configPath: String
     private let environment: [String: String]
+    /// The variables added to the daemon's environment (also given to operator commands).
+    let extraEnvironment: [String: String]
     let publicPort = freeLoopbackPort()
     let adminPort = freeLoopbackPort()
     let directory: TemporaryDirectory
@@ -56,6 +58,7 @@ final class RunningDaemon {
         }
         environment.merge(extraEnvironment) { $1 }
         self.environment = environment
+        self.extraEnvironment = extraEnvironment
         logPath = directory.file("daemon.log")
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         try launch()
@@ -84,6 +87,26 @@ final class RunningDaemon {
     func restart() throws {
         kill()
         try launch()
+    }
+
+    /// SIGTERM and wait for the exit, keeping the files (unlike `stopAndReadLog`).
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    /// Starts the daemon again after `stop()` or `kill()`.
+    func start() throws {
+        guard !process.isRunning else { return }
+        try launch()
+    }
+
+    /// Runs `dpbridge <arguments> --config <this daemon's configuration>` with the
+    /// daemon's extra environment (and `environment`).
+    func command(_ arguments: [String], environment: [String: String?] = [:]) throws -> ProcessResult {
+        var merged: [String: String?] = extraEnvironment.mapValues { $0 }
+        merged.merge(environment) { $1 }
+        return try dpbridge(arguments + ["--config", configPath], environment: merged)
     }
 
     private func waitUntilAnswering() throws {

@@ -20,6 +20,26 @@ import Testing
         #expect(silent == "no ping from Docplanner for 16 min: it cannot reach the callback URL")
     }
 
+    @Test func theLastPingFromBeforeStartIsShownButTheSilenceCountsFromStart() {
+        let before = Date().addingTimeInterval(-7200)
+        let health = DaemonHealth(pingSilenceLimit: 900, lastPingBeforeStart: before)
+        #expect(health.lastPing == before)
+        #expect(health.pingWarning(now: health.startedAt.addingTimeInterval(60)) == nil)
+        #expect(health.pingWarning(now: health.startedAt.addingTimeInterval(901))?.contains("since start") == true)
+        health.recordPing()
+        #expect(health.lastPing! > before)
+    }
+
+    @Test func aStoppedDaemonWarnsFromTheStoredPing() {
+        let now = Date()
+        #expect(DaemonHealth.stoppedPingWarning(lastPing: now.addingTimeInterval(-60), limit: 900, now: now) == nil)
+        #expect(
+            DaemonHealth.stoppedPingWarning(lastPing: now.addingTimeInterval(-1200), limit: 900, now: now)
+                == "no ping from Docplanner for 20 min, and the daemon is stopped")
+        #expect(DaemonHealth.stoppedPingWarning(lastPing: nil, limit: 900, now: now)?.contains("no ping") == true)
+        #expect(DaemonHealth.stoppedPingWarning(lastPing: nil, limit: nil, now: now) == nil)
+    }
+
     @Test func pullModeExpectsNoPings() {
         let health = DaemonHealth(pingSilenceLimit: nil)
         #expect(health.pingWarning(now: health.startedAt.addingTimeInterval(86_400)) == nil)

@@ -12,6 +12,7 @@ import TestSupport
         defer { server.stop() }
         let clock = TestClock()
         let client = client(of: server, clock: clock)
+        #expect(client.tokens.tokenExpiresAt == nil)
 
         #expect(try client.getFacilities().map(\.id) == ["1"])
         #expect(try client.getFacilities().count == 1)
@@ -24,6 +25,7 @@ import TestSupport
         #expect(tokenRequest.header("Authorization") == "Basic " + Data("client-id:client-secret".utf8).base64EncodedString())
         #expect(seen.api.map { $0.header("Authorization") } == ["Bearer t1", "Bearer t1"])
         #expect(client.tokens.fetches == 1)
+        #expect(client.tokens.tokenExpiresAt == Date(timeIntervalSince1970: clock.now() + 3600))
 
         // Shortly before expires_in runs out, a new token is fetched.
         clock.advance(by: 3600 - 30)

@@ -105,6 +105,24 @@ import TestSupport
         #expect(limiter.acquire(.write, deadline: clock.now()))
     }
 
+    @Test func remainingIsTheHeadroomOfTheCurrentWindow() {
+        let clock = TestClock()
+        let limiter = RateLimiter(clock: clock)
+        #expect(limiter.remaining(.write) == 40)
+        #expect(limiter.remaining(.read) == 8000)
+        for _ in 0..<3 { limiter.acquire(.write) }
+        limiter.acquire(.read)
+        #expect(limiter.remaining(.write) == 37)
+        #expect(limiter.remaining(.read) == 7999)
+        clock.advance(by: 61)
+        #expect(limiter.remaining(.write) == 40, "the minute's grants left the window")
+        #expect(limiter.remaining(.read) == 7999, "the hour's did not")
+        limiter.pause(.write, until: clock.now() + 30)
+        #expect(limiter.remaining(.write) == 0)
+        clock.advance(by: 31)
+        #expect(limiter.remaining(.write) == 40)
+    }
+
     @Test func clientBurstIsSpreadOverMinutes() throws {
         let server = try scriptedDocplanner([api("PUT", "/", prefix: true, ScriptedResponse(status: 204))])
         defer { server.stop() }

@@ -92,7 +92,10 @@ import Testing
         #expect(dead[0].reason == "HTTP 404: slot not found")
         try t.store.outbox.replay(deadLetter: dead[0].id)
         #expect(try t.store.outbox.claim(workerID: "w").map(\.dedupKey) == ["d1"])
-        #expect(throws: StoreError.noSuchJob(dead[0].id)) { try t.store.outbox.replay(deadLetter: dead[0].id) }
+        #expect(throws: StoreError.jobInState(id: dead[0].id, state: .inFlight)) {
+            try t.store.outbox.replay(deadLetter: dead[0].id)
+        }
+        #expect(throws: StoreError.noSuchJob(999)) { try t.store.outbox.replay(deadLetter: 999) }
         #expect(try t.store.outbox.purgeDeadLetters() == 1)
         dead = try t.store.outbox.deadLetters()
         #expect(dead.isEmpty)

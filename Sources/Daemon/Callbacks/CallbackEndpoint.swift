@@ -71,7 +71,8 @@ final class CallbackEndpoint: Sendable {
         case .ping:
             // `dpbridge activate` checks the URL answers; that is not Docplanner's ping.
             if request.headers[CallbackReadiness.selfCheckHeader] == nil {
-                health.recordPing()
+                // Kept in the store too (without waiting), so `dpbridge status` shows it while stopped.
+                store.values.set(StoreValues.lastPingKey, date: health.recordPing())
                 metrics.pingSeen()
             }
             if health.canAcceptEvents {

@@ -64,7 +64,7 @@ public enum ConfigurationSchema {
         .init("listen.admin.socket", .string, default: "",
               "Unix socket path for the admin listener; when set it replaces address and port."),
         .init("listen.admin.token", .string, secret: true, credential: "admin_token",
-              "Bearer token required on the admin listener's /v1 partner API."),
+              "Bearer token required on the admin listener's /v1 partner API and job routes (dpbridge queue, deadletters)."),
 
         // Callbacks from Docplanner.
         .init("callback.secret", .string, secret: true, required: true, credential: "callback_secret",

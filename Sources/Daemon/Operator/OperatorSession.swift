@@ -1,0 +1,123 @@
+import Foundation
+import Store
+
+/// One operator command's access to a tenant's daemon and store. A running daemon (it
+/// holds `<store>.lock`) is asked through its admin listener; a stopped one's store is
+/// opened directly, with the lock held until `close()`, so no daemon can start and work
+/// on the store underneath the command. Both ways give the same reports and errors.
+public final class OperatorSession {
+    public let target: OperatorTarget
+    private let backend: Backend
+
+    private enum Backend {
+        case admin(AdminAPIClient)
+        case store(Store, InstanceLock, OperatorActions)
+    }
+
+    /// Whether the daemon runs (and answers) or is stopped.
+    public var daemon: DaemonState {
+        if case .admin = backend { return .running }
+        return .stopped
+    }
+
+    private init(target: OperatorTarget, backend: Backend) {
+        self.target = target
+        self.backend = backend
+    }
+
+    /// Finds out whether the daemon runs. While its lock is held but its admin listener
+    /// does not answer (starting, stopping, or stuck), tries again for `patience` seconds,
+    /// then throws `.daemonUnreachable`.
+    public static func open(_ target: OperatorTarget, patience: Double = 5) throws(OperatorError) -> OperatorSession {
+        guard FileManager.default.fileExists(atPath: target.storePath) else { throw .noStore(path: target.storePath) }
+        let admin = AdminAPIClient(target: target)
+        let deadline = Date().addingTimeInterval(patience)
+        var reason = ""
+        repeat {
+            if let lock = try InstanceLock.takeIfFree(storePath: target.storePath) {
+                let store: Store
+                do {
+                    store = try Store(path: target.storePath, retryPolicy: target.retryPolicy)
+                } catch {
+                    throw .storeUnreadable(path: target.storePath, reason: error.description)
+                }
+                let actions = OperatorActions(store: store, daemon: .stopped, tenant: target.tenant)
+                return OperatorSession(target: target, backend: .store(store, lock, actions))
+            }
+            guard let failure = admin.probe() else {
+                return OperatorSession(target: target, backend: .admin(admin))
+            }
+            reason = failure
+            usleep(200_000)
+        } while Date() < deadline
+        throw .daemonUnreachable(lockPath: target.lockPath, admin: "\(target.admin)", reason: reason)
+    }
+
+    /// Closes the store (when opened directly) and releases the lock.
+    public func close() {
+        if case .store(let store, let lock, _) = backend {
+            store.close()
+            withExtendedLifetime(lock) {}
+        }
+    }
+
+    // MARK: - Commands
+
+    public func status() throws(OperatorError) -> StatusReport {
+        switch backend {
+        case .admin(let client): try client.get(StatusReport.self, "/status")
+        case .store(_, _, let actions): try actions.status(pingAlertMinutes: target.pingAlertMinutes)
+        }
+    }
+
+    public func list(_ query: JobQuery) throws(OperatorError) -> JobList {
+        switch backend {
+        case .admin(let client): try client.get(JobList.self, "/jobs", query.parameters)
+        case .store(_, _, let actions): try actions.list(query)
+        }
+    }
+
+    public func show(id: Int64, queue: String?) throws(OperatorError) -> JobDetail {
+        let name = try queue.map { (name: String) throws(OperatorError) -> QueueName in try JobQuery.queue(name) }
+        switch backend {
+        case .admin(let client): return try client.get(JobDetail.self, "/jobs/\(id)", Self.queueParameter(name))
+        case .store(_, _, let actions): return try actions.show(id: id, queue: name)
+        }
+    }
+
+    public func retry(id: Int64, queue: String?) throws(OperatorError) -> RetryReport {
+        let name = try queue.map { (name: String) throws(OperatorError) -> QueueName in try JobQuery.queue(name) }
+        switch backend {
+        case .admin(let client):
+            return try client.post(RetryReport.self, "/jobs/\(id)/retry", Self.queueParameter(name), body: String?.none)
+        case .store(_, _, let actions): return try actions.retry(id: id, queue: name)
+        }
+    }
+
+    /// Deletes pending, retrying or dead jobs (`queue purge`).
+    public func purge(_ selection: JobSelection) throws(OperatorError) -> ChangeReport {
+        switch backend {
+        case .admin(let client): try client.post(ChangeReport.self, "/jobs/purge", body: selection)
+        case .store(_, _, let actions): try actions.purge(selection, states: JobState.purgeable)
+        }
+    }
+
+    /// Deletes dead letters only (`deadletters purge`).
+    public func purgeDeadLetters(_ selection: JobSelection) throws(OperatorError) -> ChangeReport {
+        switch backend {
+        case .admin(let client): try client.post(ChangeReport.self, "/deadletters/purge", body: selection)
+        case .store(_, _, let actions): try actions.purge(selection, states: [.dead])
+        }
+    }
+
+    public func replay(_ selection: JobSelection) throws(OperatorError) -> ChangeReport {
+        switch backend {
+        case .admin(let client): try client.post(ChangeReport.self, "/deadletters/replay", body: selection)
+        case .store(_, _, let actions): try actions.replay(selection)
+        }
+    }
+
+    private static func queueParameter(_ queue: QueueName?) -> [(String, String)] {
+        queue.map { [("queue", $0.rawValue)] } ?? []
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Store
+
+/// Where the operator commands find a tenant's daemon and store. The one place that
+/// turns (configuration file, tenant) into (store path, admin endpoint, admin token).
+///
+/// A configuration has one tenant for now, `default`; the admin API takes the tenant as
+/// its `tenant` query parameter so that more can be added without changing the commands.
+public struct OperatorTarget: Sendable {
+    /// How to reach the daemon's admin listener.
+    public enum AdminEndpoint: Sendable, Equatable, CustomStringConvertible {
+        case tcp(host: String, port: Int)
+        case unixSocket(path: String)
+
+        /// The URL prefix for requests (`http://127.0.0.1:8081`; for a socket the host is
+        /// only the `Host` header).
+        var baseURL: String {
+            switch self {
+            case .tcp(let host, let port): "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+            case .unixSocket: "http://localhost"
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+            case .unixSocket(let path): path
+            }
+        }
+    }
+
+    /// The tenant every configuration has.
+    public static let defaultTenant = "default"
+
+    public let configPath: String
+    public let tenant: String
+    public let storePath: String
+    public let admin: AdminEndpoint
+    /// Sent as `Authorization: Bearer …` when set (`listen.admin.token`).
+    public let adminToken: String?
+    /// Minutes without a ping before status warns; nil when none are expected (PULL mode).
+    public let pingAlertMinutes: Int?
+    /// The retry policy the store is opened with when the daemon is stopped.
+    let retryPolicy: RetryPolicy
+
+    /// Loads the configuration at `configPath` and picks `tenant` (nil: the default one).
+    public static func resolve(configPath: String, tenant: String?) throws(OperatorError) -> OperatorTarget {
+        let name = try checkTenant(tenant)
+        let configuration: DaemonConfiguration
+        switch ConfigurationLoader.loadWaiting(path: configPath) {
+        case .success(let loaded): configuration = loaded.configuration
+        case .failure(let error): throw .configuration(error.problems.map(\.description))
+        }
+        let admin = configuration.admin
+        let endpoint: AdminEndpoint =
+            admin.socketPath.isEmpty
+            ? .tcp(host: connectableHost(admin.address), port: admin.port) : .unixSocket(path: admin.socketPath)
+        let retry = configuration.retry
+        return OperatorTarget(
+            configPath: configPath, tenant: name, storePath: configuration.storePath, admin: endpoint,
+            adminToken: admin.token.map(\.value).flatMap { $0.isEmpty ? nil : $0 },
+            pingAlertMinutes: configuration.docplanner.mode == .pull ? nil : configuration.callback.pingAlertMinutes,
+            retryPolicy: RetryPolicy(
+                maxAttempts: retry.maxAttempts, initialDelay: Double(retry.initialDelaySeconds),
+                maxDelay: Double(retry.maxDelaySeconds)))
+    }
+
+    /// The tenant named on the command line or in the admin API's `tenant` parameter
+    /// (nil: the default), or `.unknownTenant`.
+    public static func checkTenant(_ name: String?) throws(OperatorError) -> String {
+        guard let name else { return defaultTenant }
+        guard name == defaultTenant else { throw .unknownTenant(name) }
+        return name
+    }
+
+    /// The lock file the daemon holds while it runs (`InstanceLock`).
+    public var lockPath: String { storePath + ".lock" }
+
+    /// A listener on every address is reached on loopback.
+    private static func connectableHost(_ address: String) -> String {
+        switch address {
+        case "0.0.0.0", "": "127.0.0.1"
+        case "::", "[::]": "::1"
+        default: address.hasPrefix("[") && address.hasSuffix("]") ? String(address.dropFirst().dropLast()) : address
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Dispatch
+import Foundation
+import HTTP1
+import Store
+
+/// The admin listener's routes behind `dpbridge queue …` and `dpbridge deadletters …`
+/// (GET reads, POST writes). Every request may name its tenant (`?tenant=default`);
+/// when `listen.admin.token` is set, each needs `Authorization: Bearer <token>`. The
+/// store is read and written on one serial queue, never on the event loop.
+struct OperatorEndpoints: Sendable {
+    let store: Store
+    let token: String?
+    /// New work is due in a queue (a retry, a replay): wakes its workers.
+    let wake: @Sendable (QueueName) -> Void
+    private let queue = DispatchQueue(label: "dpbridge.operator")
+
+    init(store: Store, token: String?, wake: @escaping @Sendable (QueueName) -> Void = { _ in }) {
+        self.store = store
+        self.token = token.flatMap { $0.isEmpty ? nil : $0 }
+        self.wake = wake
+    }
+
+    /// What a route does with the request once the tenant is known.
+    typealias Work = @Sendable (OperatorActions, HTTPRequest, QueryParameters) throws(OperatorError) -> any Encodable
+
+    func register(on router: inout Router) {
+        add(&router, "GET", "/jobs") { actions, _, parameters throws(OperatorError) in
+            try actions.list(JobQuery(parameters: parameters))
+        }
+        add(&router, "GET", "/jobs/:id") { actions, request, parameters throws(OperatorError) in
+            try actions.show(id: Self.id(request), queue: Self.queue(parameters))
+        }
+        add(&router, "POST", "/jobs/:id/retry") { [wake] actions, request, parameters throws(OperatorError) in
+            let report = try actions.retry(id: Self.id(request), queue: Self.queue(parameters))
+            wake(report.queue)
+            return report
+        }
+        add(&router, "POST", "/jobs/purge") { actions, request, _ throws(OperatorError) in
+            try actions.purge(Self.selection(request), states: JobState.purgeable)
+        }
+        add(&router, "POST", "/deadletters/purge") { actions, request, _ throws(OperatorError) in
+            try actions.purge(Self.selection(request), states: [.dead])
+        }
+        add(&router, "POST", "/deadletters/replay") { [wake] actions, request, _ throws(OperatorError) in
+            let report = try actions.replay(Self.selection(request))
+            Set(report.jobs.map(\.queue)).forEach(wake)
+            return report
+        }
+    }
+
+    private func add(_ router: inout Router, _ method: String, _ pattern: String, _ work: @escaping Work) {
+        let expected = token.map { Array("Bearer \($0)".utf8) }
+        router.add(method, pattern) { [store, queue] request, responder in
+            if let expected,
+                !PartnerAPIEndpoints.constantTimeEqual(Array((request.headers["Authorization"] ?? "").utf8), expected)
+            {
+                var response = JSONResponses.error(status: 401, "missing or wrong bearer token")
+                response.headers.add("WWW-Authenticate", "Bearer")
+                responder.respond(response)
+                return
+            }
+            queue.async {
+                do throws(OperatorError) {
+                    let parameters = QueryParameters(request.query)
+                    let tenant = try OperatorTarget.checkTenant(parameters["tenant"])
+                    let actions = OperatorActions(store: store, daemon: .running, tenant: tenant)
+                    responder.respond(JSONResponses.encoded(status: 200, try work(actions, request, parameters)))
+                } catch {
+                    responder.respond(JSONResponses.error(status: error.httpStatus, error.description))
+                }
+            }
+        }
+    }
+
+    private static func id(_ request: HTTPRequest) throws(OperatorError) -> Int64 {
+        let text = request.pathParameters["id"] ?? ""
+        guard let id = Int64(text), id > 0 else { throw .badArguments("a job id is a positive number (not \"\(text)\")") }
+        return id
+    }
+
+    private static func queue(_ parameters: QueryParameters) throws(OperatorError) -> QueueName? {
+        try parameters["queue"].map { (name: String) throws(OperatorError) -> QueueName in try JobQuery.queue(name) }
+    }
+
+    private static func selection(_ request: HTTPRequest) throws(OperatorError) -> JobSelection {
+        do {
+            return try OperatorJSON.decode(JobSelection.self, from: Data(request.body))
+        } catch {
+            throw .badArguments("the body must be a JSON job selection {\"ids\": [...], \"all\": false, ...}: \(error)")
+        }
+    }
+}

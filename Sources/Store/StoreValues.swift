@@ -1,0 +1,58 @@
+import Foundation
+
+/// Small named facts the daemon keeps across restarts (`store_values`), such as when
+/// Docplanner last pinged, so an operator can read them while the daemon is stopped.
+public final class StoreValues: Sendable {
+    /// A stored value and when it was written.
+    public struct Entry: Sendable, Equatable {
+        public let value: String
+        public let updatedAt: Date
+    }
+
+    /// The time of Docplanner's last ping, as seconds since 1970.
+    public static let lastPingKey = "last_ping_at"
+
+    private let writer: GroupCommitWriter
+    private let control: ControlConnection
+    private let clock: any StoreClock
+
+    init(writer: GroupCommitWriter, control: ControlConnection, clock: any StoreClock) {
+        self.writer = writer
+        self.control = control
+        self.clock = clock
+    }
+
+    /// Stores `value` under `key` (replacing what was there) through the group-commit
+    /// writer; `completion` runs once it is durable.
+    public func set(
+        _ key: String, _ value: String, completion: @escaping @Sendable (Result<Void, StoreError>) -> Void = { _ in }
+    ) {
+        writer.submit(.value(key: key, value: value, at: clock.now(), completion))
+    }
+
+    /// Stores `value` under `key` and waits until it is durable.
+    public func setAndWait(_ key: String, _ value: String) throws(StoreError) {
+        try JobQueue.wait { set(key, value, completion: $0) }
+    }
+
+    /// The value under `key`, or nil.
+    public func get(_ key: String) throws(StoreError) -> Entry? {
+        try control.with { database throws(StoreError) in
+            let select = try database.prepare("SELECT value, updated_at FROM store_values WHERE key = ?")
+            try select.bind([.text(key)])
+            defer { select.reset() }
+            guard try select.step() else { return nil }
+            return Entry(value: select.text(0) ?? "", updatedAt: Date(timeIntervalSince1970: select.double(1)))
+        }
+    }
+
+    /// A time stored as seconds since 1970 (as `set(_:date:)` writes it), or nil.
+    public func date(_ key: String) throws(StoreError) -> Date? {
+        try get(key).flatMap { Double($0.value) }.map { Date(timeIntervalSince1970: $0) }
+    }
+
+    /// Stores `date` under `key` as seconds since 1970, without waiting.
+    public func set(_ key: String, date: Date) {
+        set(key, String(format: "%.3f", date.timeIntervalSince1970))
+    }
+}
