@@ -13,6 +13,8 @@ struct AdminEndpoints: Sendable {
     var docplannerIPs: DocplannerAddresses? = nil
     /// The daemon's Docplanner client: its cached token and rate-limit headroom.
     var docplanner: DocplannerClient? = nil
+    /// The tenant these routes serve (the daemon dispatches on `?tenant=`).
+    var tenant = OperatorTarget.defaultTenant
 
     func register(on router: inout Router) {
         router.add("GET", "/health") { _, responder in
@@ -21,7 +23,6 @@ struct AdminEndpoints: Sendable {
         }
         router.add("GET", "/status") { request, responder in
             do throws(OperatorError) {
-                let tenant = try OperatorTarget.checkTenant(QueryParameters(request.query)["tenant"])
                 responder.respond(JSONResponses.encoded(status: 200, try status(tenant: tenant)))
             } catch {
                 responder.respond(JSONResponses.error(status: error.httpStatus, error.description))

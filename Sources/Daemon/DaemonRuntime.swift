@@ -15,139 +15,54 @@ public enum DaemonRuntime {
     public static func run(configuration: DaemonConfiguration, configPath: String, signals: DaemonSignals) throws {
         let logger = Logger(label: "dpbridge")
         let notifier = SystemdNotifier()
-        let metrics = DaemonMetrics(factory: MetricsBackend.factory)
-
-        let store: Store
-        let instanceLock: InstanceLock
-        do {
-            try ensureParentDirectory(of: configuration.storePath)
-            instanceLock = try InstanceLock(storePath: configuration.storePath)
-            let retry = configuration.retry
-            store = try Store(
-                path: configuration.storePath,
-                retryPolicy: RetryPolicy(
-                    maxAttempts: retry.maxAttempts, initialDelay: Double(retry.initialDelaySeconds),
-                    maxDelay: Double(retry.maxDelaySeconds)),
-                outcomeObserver: metrics.jobOutcomeObserver)
-        } catch let error as StartupError {
-            throw error
-        } catch {
-            throw StartupError.store(path: configuration.storePath, reason: "\(error)")
-        }
-        defer { withExtendedLifetime(instanceLock) {} }
-        do {
-            let reclaimed = try store.inbox.reclaimAbandoned() + store.outbox.reclaimAbandoned()
-            if reclaimed > 0 {
-                logger.notice(
-                    "jobs interrupted by the previous stop are due again",
-                    metadata: ["event": "jobs-reclaimed", "count": "\(reclaimed)"])
+        // One pipeline per clinic; they share only the listeners.
+        var opened: [TenantPipeline] = []
+        for tenant in configuration.tenants {
+            do {
+                opened.append(try TenantPipeline(configuration: tenant))
+            } catch {
+                for pipeline in opened { pipeline.stop() }
+                throw error
             }
-        } catch {
-            store.close()
-            throw StartupError.store(path: configuration.storePath, reason: "\(error)")
+        }
+        let tenants = opened
+        let byName = Dictionary(uniqueKeysWithValues: tenants.map { ($0.name, $0) })
+        let health = tenants[0].health
+        @Sendable func statusLine() -> String {
+            tenants.map { (tenants.count > 1 ? "\($0.name): " : "") + $0.health.statusLine(store: $0.store) }
+                .joined(separator: "; ")
         }
 
-        let docplanner = DocplannerClient(
-            configuration: configuration.docplanner.clientConfiguration, observer: metrics.docplannerObserver)
-        // The clinic calendar: the embedded file itself, or (adapter http) a mirror of it
-        // beside the store with every Docplanner event forwarded to the partner first.
-        // Every call into it is counted (MeteredPartner).
-        let calendarFile: EmbeddedPartner
-        let partner: any PartnerSystem & ClinicCalendar
-        do {
-            let opened = try ClinicSession.openPartner(configuration, forwardObserver: metrics.partnerForwardObserver)
-            calendarFile = opened.file
-            partner = MeteredPartner(opened.partner, adapter: opened.adapter, metrics: metrics)
-            if case .http(let url, _, _) = configuration.partner {
-                logger.info(
-                    "events are forwarded to the partner endpoint",
-                    metadata: [
-                        "event": "partner-http", "url": "\(url)",
-                        "mirror": "\(mirrorPath(storePath: configuration.storePath))",
-                    ])
-                if configuration.admin.token == nil {
-                    logger.warning(
-                        "listen.admin.token is not set: the partner cannot report its changes through /v1",
-                        metadata: ["event": "partner-api-off"])
-                }
-            }
-        } catch {
-            store.close()
-            throw StartupError.partner(reason: "\(error)")
-        }
-        let processor = InboundProcessor(queue: store.inbox, partner: partner, logger: logger)
-        let workers = QueueWorkers(
-            role: "inbound",
-            queue: store.inbox, processor: processor, count: configuration.workers.inbound, logger: logger)
-        let codes = configuration.callback.errorCodes
-        let answerer = BlockingAnswerer(
-            decider: BookingDecider(
-                partner: partner,
-                codes: .init(slotTaken: codes.slotTaken, notBookable: codes.notBookable, unavailable: codes.unavailable)),
-            deadline: .milliseconds(configuration.callback.blockingDeadlineMilliseconds),
-            unavailableCode: codes.unavailable, store: store, logger: logger, metrics: metrics)
-        let sender = QueueWorkers(
-            role: "outbound", queue: store.outbox,
-            processor: OutboundProcessor(
-                queue: store.outbox, docplanner: docplanner, calendar: partner,
-                horizonWeeks: configuration.docplanner.horizonWeeks,
-                reconciler: Reconciler(
-                    docplanner: docplanner, partner: partner, horizonWeeks: configuration.docplanner.horizonWeeks),
-                logger: logger),
-            count: configuration.workers.outbound, logger: logger, lease: 300)
-        let collector = ChangeCollector(
-            calendar: partner, outbox: store.outbox,
-            coalesceWindow: Double(configuration.workers.coalesceMilliseconds) / 1000,
-            reconcileInterval: Double(configuration.docplanner.reconcileMinutes * 60), logger: logger,
-            onEnqueued: { sender.wake() })
-
-        let mode = configuration.docplanner.mode
-        let health = DaemonHealth(
-            pingSilenceLimit: mode == .pull ? nil : Double(configuration.callback.pingAlertMinutes * 60),
-            lastPingBeforeStart: try? store.values.date(StoreValues.lastPingKey))
-        let puller =
-            mode == .push
-            ? nil
-            : NotificationPuller(
-                docplanner: docplanner, inbox: store.inbox, maxIdle: Double(configuration.docplanner.pullMaxIdleSeconds),
-                logger: logger, onStored: { workers.wake() })
-        let releaser = mode == .pull ? nil : NotificationReleaser(docplanner: docplanner, logger: logger)
-        let pingWatch = PingWatch(health: health, logger: logger)
-        let docplannerIPs = configuration.callback.useDocplannerIPs ? DocplannerAddresses() : nil
-        let ipRefresher = docplannerIPs.map {
-            DocplannerIPsRefresher(
-                url: configuration.docplanner.publicIPsURL, addresses: $0,
-                file: DocplannerIPsFile(besideStore: configuration.storePath), logger: logger)
-        }
-        let sources = CallbackSourcePolicy(
-            allowlist: configuration.callback.allowlist, docplanner: docplannerIPs,
-            trustedProxies: configuration.callback.trustedProxies)
-        let endpoint = CallbackEndpoint(
-            secret: configuration.callback.secret, apiKeyHeader: configuration.callback.apiKeyHeader,
-            apiKey: configuration.callback.apiKey, store: store, health: health, logger: logger, sources: sources,
-            answerer: answerer, metrics: metrics, onStored: { workers.wake() })
         var publicRoutes = Router()
-        endpoint.register(on: &publicRoutes)
+        for tenant in tenants { tenant.registerCallbacks(on: &publicRoutes) }
         let server = HTTPServer(configuration: serverConfiguration(configuration.http), router: publicRoutes)
 
+        // Admin: /health and /metrics cover every tenant; the rest goes to the tenant
+        // named by `?tenant=` (the default one when absent).
         var adminRoutes = Router()
-        AdminEndpoints(
-            store: store, health: health, callbackSources: sources.summary, docplannerIPs: docplannerIPs,
-            docplanner: docplanner
-        ).register(on: &adminRoutes)
-        OperatorEndpoints(store: store, token: configuration.admin.token?.value) { queue in
-            queue == .inbox ? workers.wake() : sender.wake()
-        }.register(on: &adminRoutes)
-        MetricsEndpoint(registry: MetricsBackend.registry, metrics: metrics, store: store, limiter: docplanner.limiter)
-            .register(on: &adminRoutes)
-        PartnerAPIEndpoints(
-            calendar: calendarFile, token: configuration.admin.token?.value,
-            timeZone: configuration.docplanner.timeZone
-        ).register(on: &adminRoutes)
+        adminRoutes.add("GET", "/health") { _, responder in
+            let ok = tenants.allSatisfy(\.health.canAcceptEvents)
+            responder.respond(JSONResponses.object(status: ok ? 200 : 503, ["status": ok ? "ok" : "unavailable"]))
+        }
+        adminRoutes.add("GET", "/metrics") { _, responder in
+            var response = HTTPResponse(status: 200)
+            for tenant in tenants { response = tenant.metricsEndpoint.render() }
+            responder.respond(response)
+        }
+        for method in ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] {
+            adminRoutes.add(method, "/*") { request, responder in
+                let name = QueryParameters(request.query)["tenant"] ?? OperatorTarget.defaultTenant
+                guard let tenant = byName[name] else {
+                    responder.respond(
+                        JSONResponses.error(
+                            status: 404, OperatorError.unknownTenant(name, known: tenants.map(\.name)).description))
+                    return
+                }
+                tenant.handleAdmin(request, responder)
+            }
+        }
         let adminServer = HTTPServer(configuration: serverConfiguration(configuration.http), router: adminRoutes)
 
-        // Before the listeners accept: the list kept from an earlier run applies at once.
-        ipRefresher?.loadKeptCopy()
         let activated = ListenedSockets.take()
         do {
             if activated.isEmpty {
@@ -164,32 +79,28 @@ public enum DaemonRuntime {
             try server.start()
             try adminServer.start()
         } catch {
-            store.close()
+            for tenant in tenants { tenant.stop() }
             throw StartupError.listener(reason: "\(error)")
         }
-        ipRefresher?.start()
-        workers.start()
-        sender.start()
-        collector.start()
-        puller?.start()
-        releaser?.start()
-        pingWatch.start()
+        for tenant in tenants { tenant.start() }
 
-        logger.info(
-            "dpbridge started",
-            metadata: [
-                "event": "started", "version": "\(DaemonVersion.current)",
-                "public": activated.isEmpty
-                    ? "\(configuration.publicListener.address):\(configuration.publicListener.port)"
-                    : "\(activated.count) socket(s) from systemd",
-                "admin": configuration.admin.socketPath.isEmpty
-                    ? "\(configuration.admin.address):\(configuration.admin.port)" : "\(configuration.admin.socketPath)",
-                "store": "\(configuration.storePath)", "mode": "\(mode.rawValue)",
-                "callback_sources": "\(sources.summary)",
-            ])
-        notifier.ready(status: health.statusLine(store: store))
-        let watchdog = WatchdogPinger(notifier: notifier, health: health, store: store) {
-            [server.heartbeat, adminServer.heartbeat, workers.heartbeat, collector.heartbeat]
+        for tenant in tenants {
+            tenant.logger.info(
+                "dpbridge started",
+                metadata: [
+                    "event": "started", "version": "\(DaemonVersion.current)",
+                    "public": activated.isEmpty
+                        ? "\(configuration.publicListener.address):\(configuration.publicListener.port)"
+                        : "\(activated.count) socket(s) from systemd",
+                    "admin": configuration.admin.socketPath.isEmpty
+                        ? "\(configuration.admin.address):\(configuration.admin.port)" : "\(configuration.admin.socketPath)",
+                    "store": "\(tenant.configuration.storePath)", "mode": "\(tenant.configuration.docplanner.mode.rawValue)",
+                    "callback_sources": "\(tenant.sources.summary)",
+                ])
+        }
+        notifier.ready(status: statusLine())
+        let watchdog = WatchdogPinger(notifier: notifier, status: { statusLine() }) {
+            [server.heartbeat, adminServer.heartbeat] + tenants.flatMap(\.heartbeats)
         }
         watchdog.start()
 
@@ -198,22 +109,16 @@ public enum DaemonRuntime {
             case .reload:
                 notifier.reloading()
                 reload(configPath: configPath, logger: logger)
-                notifier.ready(status: health.statusLine(store: store))
+                notifier.ready(status: statusLine())
             case .terminate(let name):
                 notifier.stopping()
-                health.beginShutdown()
+                for tenant in tenants { tenant.health.beginShutdown() }
                 logger.notice("stopping: draining connections", metadata: ["event": "stopping", "signal": "\(name)"])
                 server.shutdown(deadline: .seconds(10))
                 adminServer.shutdown(deadline: .seconds(2))
-                pingWatch.stop()
-                releaser?.stop()
-                puller?.stop()
-                workers.stop()
-                ipRefresher?.stop()
-                collector.stop()
-                sender.stop()
+                for tenant in tenants { tenant.stop() }
                 watchdog.stop()
-                store.close()
+                withExtendedLifetime(health) {}
                 logger.notice("stopped", metadata: ["event": "stopped"])
                 return
             }

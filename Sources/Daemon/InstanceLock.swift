@@ -3,7 +3,8 @@ import Foundation
 /// One daemon per store: an exclusive `flock` on `<store>.lock`, held for the life of
 /// the process (the kernel drops it when the process dies, even by SIGKILL). With it
 /// held, jobs left in flight belong to a dead process and can be reclaimed at once.
-final class InstanceLock {
+// Sendable: both stored properties are immutable values; the lock is released in deinit.
+final class InstanceLock: Sendable {
     private let descriptor: Int32
     let path: String
 

@@ -12,10 +12,16 @@ struct OperatorEndpoints: Sendable {
     let token: String?
     /// New work is due in a queue (a retry, a replay): wakes its workers.
     let wake: @Sendable (QueueName) -> Void
+    /// The tenant these routes serve (the daemon dispatches on `?tenant=`).
+    let tenant: String
     private let queue = DispatchQueue(label: "dpbridge.operator")
 
-    init(store: Store, token: String?, wake: @escaping @Sendable (QueueName) -> Void = { _ in }) {
+    init(
+        store: Store, token: String?, tenant: String = OperatorTarget.defaultTenant,
+        wake: @escaping @Sendable (QueueName) -> Void = { _ in }
+    ) {
         self.store = store
+        self.tenant = tenant
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
         self.wake = wake
     }
@@ -62,7 +68,6 @@ struct OperatorEndpoints: Sendable {
             queue.async {
                 do throws(OperatorError) {
                     let parameters = QueryParameters(request.query)
-                    let tenant = try OperatorTarget.checkTenant(parameters["tenant"])
                     let actions = OperatorActions(store: store, daemon: .running, tenant: tenant)
                     responder.respond(JSONResponses.encoded(status: 200, try work(actions, request, parameters)))
                 } catch {

@@ -9,17 +9,19 @@ import Systemd
 /// pings and systemd restarts the service. Also refreshes `STATUS=` every 10 s.
 final class WatchdogPinger: Sendable {
     private let notifier: SystemdNotifier
-    private let health: DaemonHealth
-    private let store: Store
+    private let status: @Sendable () -> String
     private let progress: @Sendable () -> [UInt64]
     private let running = Atomic<Bool>(false)
 
     /// `progress` returns one counter per part that must keep turning (each server's
     /// slowest event loop, the slowest inbound worker); every one must have grown.
-    init(notifier: SystemdNotifier, health: DaemonHealth, store: Store, progress: @escaping @Sendable () -> [UInt64]) {
+    /// `status` is the `STATUS=` line.
+    init(
+        notifier: SystemdNotifier, status: @escaping @Sendable () -> String,
+        progress: @escaping @Sendable () -> [UInt64]
+    ) {
         self.notifier = notifier
-        self.health = health
-        self.store = store
+        self.status = status
         self.progress = progress
     }
 
@@ -38,7 +40,7 @@ final class WatchdogPinger: Sendable {
                 lastProgress = current
                 sinceStatus += step
                 if sinceStatus >= .seconds(10) {
-                    notifier.status(health.statusLine(store: store))
+                    notifier.status(status())
                     sinceStatus = .zero
                 }
             }

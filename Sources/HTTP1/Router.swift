@@ -31,6 +31,16 @@ public struct Router: Sendable {
         }
     }
 
+    /// Answers `request` with its route's handler, or 404/405 when none matches: for a
+    /// handler that passes requests on to another router.
+    public func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
+        var request = request
+        switch resolve(&request) {
+        case .handler(let handler): handler(request, responder)
+        case .response(let response): responder.respond(response)
+        }
+    }
+
     /// The handler for `request` (with its path parameters filled in), or an error response.
     enum Resolution {
         case handler(HTTPHandler)

@@ -7,6 +7,9 @@ import Logging
 struct ClinicCommandOptions: ParsableArguments {
     @OptionGroup var config: ConfigOptions
 
+    @Option(help: ArgumentHelp("The clinic (a key under tenants:; default: the top level's).", valueName: "name"))
+    var tenant: String?
+
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
@@ -15,8 +18,12 @@ struct ClinicCommandOptions: ParsableArguments {
     func openSession() throws -> ClinicSession {
         let loaded = try loadConfigurationOrExit(path: config.config)
         LoggingSetup.bootstrap(format: "text", level: "warning")
+        guard let configuration = loaded.configuration.tenant(named: tenant) else {
+            let known = loaded.configuration.tenants.map(\.tenant).joined(separator: ", ")
+            throw CommandOutput.fail("unknown tenant \"\(tenant ?? "")\": this configuration has \(known)")
+        }
         do {
-            return try ClinicSession(configuration: loaded.configuration)
+            return try ClinicSession(configuration: configuration)
         } catch {
             printError("dpbridge: \(error)")
             throw ExitCode(1)

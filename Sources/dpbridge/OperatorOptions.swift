@@ -5,7 +5,7 @@ import Daemon
 struct OperatorOptions: ParsableArguments {
     @OptionGroup var configuration: ConfigOptions
 
-    @Option(help: ArgumentHelp("The tenant (a configuration has one for now: default).", valueName: "name"))
+    @Option(help: ArgumentHelp("The clinic (a key under tenants:; default: the top level's).", valueName: "name"))
     var tenant: String?
 
     @Flag(help: "Print one JSON object instead of a table.")

@@ -184,6 +184,6 @@ import Testing
         defer { store.close() }
         try store.values.setAndWait("k", "v")
         #expect(try store.values.get("k")?.value == "v")
-        #expect(Store.schemaVersion == 3)
+        #expect(Store.schemaVersion == 4)
     }
 }

@@ -57,11 +57,13 @@ public enum ConfigurationLoader {
         // The file: read it ourselves to report unreadable files and unknown keys by name.
         let fileName = (path as NSString).lastPathComponent
         var fileSnapshot: YAMLSnapshot?
+        var tenantNames: [String] = []
         switch readFile(path) {
         case .failure(let problem):
             problems.append(problem)
         case .success(let bytes):
             problems += YAMLKeyChecker.unknownKeys(in: bytes, fileName: fileName, path: path)
+            tenantNames = YAMLKeyChecker.tenantNames(in: bytes)
             let isBlank = String(decoding: bytes, as: UTF8.self).split(separator: "\n").allSatisfy {
                 $0.trimmingCharacters(in: .whitespaces).isEmpty || $0.trimmingCharacters(in: .whitespaces).hasPrefix("#")
             }
@@ -108,15 +110,68 @@ public enum ConfigurationLoader {
         if !problems.isEmpty { throw ConfigurationError(problems) }
 
         let builder = ConfigurationBuilder(values: resolver.values, filePath: path)
-        let configuration: DaemonConfiguration
+        var configuration: DaemonConfiguration
         do {
             configuration = try builder.build()
         } catch {
             throw error
         }
+        for name in tenantNames {
+            var own = SettingResolver(
+                file: fileSnapshot, filePath: path, environment: environmentProvider, credentials: credentialsProvider)
+            own.tenant = name
+            for spec in ConfigurationSchema.settings where ConfigurationSchema.isTenantSetting(spec.key) {
+                own.resolve(spec)
+            }
+            problems += own.problems
+            for key in ConfigurationSchema.tenantOwnSettings where own.values[key] == nil {
+                problems.append(.init("tenants.\(name).\(key)", "required for each tenant (tenants may not share it)"))
+            }
+            guard problems.isEmpty else { continue }
+            do {
+                var tenant = try ConfigurationBuilder(
+                    values: resolver.values.merging(own.values) { $1 }, filePath: path
+                ).build()
+                tenant.tenant = name
+                configuration.otherTenants.append(tenant)
+            } catch {
+                problems += error.problems.map { .init("tenants.\(name).\($0.subject)", $0.message) }
+            }
+        }
+        problems += Self.clashes(configuration.tenants)
+        if !problems.isEmpty { throw ConfigurationError(problems) }
         return LoadedConfiguration(
             configuration: configuration, sources: resolver.sources,
             renderedValues: resolver.renderedValues)
+    }
+
+    /// Tenants must not share a callback URL, a store or a calendar.
+    static func clashes(_ tenants: [DaemonConfiguration]) -> [ConfigurationProblem] {
+        var problems: [ConfigurationProblem] = []
+        func check(_ what: String, _ key: String, _ value: (DaemonConfiguration) -> String?) {
+            var seen: [String: String] = [:]
+            for tenant in tenants {
+                guard let v = value(tenant) else { continue }
+                if let other = seen[v] {
+                    let subject = tenant.tenant == "default" ? key : "tenants.\(tenant.tenant).\(key)"
+                    problems.append(.init(subject, "the same \(what) as tenant \(other); each clinic needs its own"))
+                } else {
+                    seen[v] = tenant.tenant
+                }
+            }
+        }
+        check("callback secret", "callback.secret") { $0.callback.secret.value }
+        check("store", "store.path") { $0.storePath }
+        check("Docplanner client", "docplanner.client_id") { $0.docplanner.clientID }
+        check("partner calendar", "partner.embedded.path") {
+            if case .embedded(let path) = $0.partner { return path }
+            return nil
+        }
+        check("store directory (the HTTP adapter's mirror sits beside the store)", "store.path") {
+            guard case .http = $0.partner else { return nil }
+            return ($0.storePath as NSString).deletingLastPathComponent
+        }
+        return problems
     }
 
     static func readFile(_ path: String) -> Result<[UInt8], ConfigurationProblem> {

@@ -175,6 +175,24 @@ public enum ConfigurationSchema {
     ]
 
     /// The setting with this key, if dpbridge knows it.
+    /// Settings a tenant (`tenants.<name>.<key>`) may set for itself; the rest (listeners,
+    /// limits, workers, logs) belong to the daemon. Unset ones are inherited from the top level.
+    public static func isTenantSetting(_ key: String) -> Bool {
+        key.hasPrefix("docplanner.") || key.hasPrefix("store.") || key.hasPrefix("partner.")
+            || key.hasPrefix("mapping.") || key.hasPrefix("callback.error_codes.")
+            || ["callback.secret", "callback.api_key_header", "callback.api_key", "callback.blocking_deadline_ms"]
+                .contains(key)
+    }
+
+    /// Settings each additional tenant must give itself: sharing them would mix clinics.
+    static let tenantOwnSettings = ["callback.secret", "docplanner.client_id", "docplanner.client_secret", "store.path"]
+
+    /// Names allowed for tenants: lower-case letters, digits and dashes.
+    static func isValidTenantName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 40 && name != "default"
+            && name.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
+    }
+
     public static func setting(_ key: String) -> SettingSpec? {
         settingsByKey[key]
     }

@@ -104,6 +104,23 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var retry: Retry
     public var http: HTTPLimits
     public var log: Log
+    /// This clinic's name: `default` for the top level, or its key under `tenants:`.
+    public var tenant = "default"
+    /// The clinics under `tenants:` (each a whole configuration: its own settings over the
+    /// top level's); empty in a tenant's own configuration.
+    public var otherTenants: [DaemonConfiguration] = []
+
+    /// Every clinic this daemon serves, the top level's first.
+    public var tenants: [DaemonConfiguration] {
+        var top = self
+        top.otherTenants = []
+        return [top] + otherTenants
+    }
+
+    /// The clinic named `name` (nil: the default one), or nil when there is none.
+    public func tenant(named name: String?) -> DaemonConfiguration? {
+        tenants.first { $0.tenant == (name ?? "default") }
+    }
 }
 
 /// A secret value. It prints as `<secret>` so it cannot leak into logs or output by accident;

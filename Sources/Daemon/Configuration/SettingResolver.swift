@@ -12,6 +12,9 @@ struct SettingResolver {
     private(set) var sources: [String: SettingSource] = [:]
     private(set) var renderedValues: [String: String] = [:]
     private(set) var problems: [ConfigurationProblem] = []
+    /// For a tenant: its name. Only its own file section (`tenants.<name>.…`) and its
+    /// credential files (`<name>_<credential>`) are read; nothing found leaves a setting unset.
+    var tenant: String?
 
     init(
         file: YAMLSnapshot?, filePath: String, environment: EnvironmentVariablesProvider,
@@ -28,6 +31,19 @@ struct SettingResolver {
         let components = spec.key.split(separator: ".").map(String.init)
 
         var lookups: [(SettingSource, () throws -> ConfigValue?)] = []
+        if let tenant {
+            if let credentials, let name = spec.credentialName {
+                let file = "\(tenant)_\(name)"
+                lookups.append((.credential(file), { try credentials.value(forKey: AbsoluteConfigKey([file]), type: type).value }))
+            }
+            if let file {
+                lookups.append((.file(filePath), {
+                    try file.value(forKey: AbsoluteConfigKey(["tenants", tenant] + components), type: type).value
+                }))
+            }
+            resolve(spec, lookups)
+            return
+        }
         if let credentials, let name = spec.credentialName {
             lookups.append((.credential(name), {
                 try credentials.value(forKey: AbsoluteConfigKey([name]), type: type).value
@@ -42,21 +58,7 @@ struct SettingResolver {
             }))
         }
 
-        for (source, lookup) in lookups {
-            let found: ConfigValue?
-            do {
-                found = try lookup()
-            } catch {
-                problems.append(.init(spec.key, "expected \(YAMLKeyChecker.article(spec.kind)) (from \(source))"))
-                return
-            }
-            guard let found else { continue }
-            if case .string(let text) = found.content, text.isEmpty, spec.isSecret || spec.isRequired {
-                continue  // An empty secret or required value counts as not given.
-            }
-            accept(spec, found.content, from: source)
-            return
-        }
+        guard !resolve(spec, lookups) else { return }
         if let text = spec.defaultValue {
             accept(spec, defaultContent(spec.kind, text), from: .defaultValue)
         } else {
@@ -64,9 +66,31 @@ struct SettingResolver {
         }
     }
 
+    /// Takes the first value a lookup finds; false when none did.
+    @discardableResult
+    private mutating func resolve(_ spec: SettingSpec, _ lookups: [(SettingSource, () throws -> ConfigValue?)]) -> Bool {
+        let key = tenant.map { "tenants.\($0).\(spec.key)" } ?? spec.key
+        for (source, lookup) in lookups {
+            let found: ConfigValue?
+            do {
+                found = try lookup()
+            } catch {
+                problems.append(.init(key, "expected \(YAMLKeyChecker.article(spec.kind)) (from \(source))"))
+                return true
+            }
+            guard let found else { continue }
+            if case .string(let text) = found.content, text.isEmpty, spec.isSecret || spec.isRequired {
+                continue  // An empty secret or required value counts as not given.
+            }
+            accept(spec, found.content, from: source)
+            return true
+        }
+        return false
+    }
+
     private mutating func accept(_ spec: SettingSpec, _ content: ConfigContent, from source: SettingSource) {
         if let problem = check(spec, content, source: source) {
-            problems.append(problem)
+            problems.append(tenant.map { .init("tenants.\($0).\(problem.subject)", problem.message) } ?? problem)
             return
         }
         values[spec.key] = content

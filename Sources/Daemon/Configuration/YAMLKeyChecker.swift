@@ -32,7 +32,20 @@ enum YAMLKeyChecker {
                 continue
             }
             let key = prefix.isEmpty ? name : "\(prefix).\(name)"
-            if let spec = ConfigurationSchema.setting(key) {
+            if key == "tenants" {
+                walkTenants(valueNode, fileName: fileName, line: line, problems: &problems)
+                continue
+            }
+            // Inside `tenants.<name>`, keys are checked as their top-level twins.
+            let tenantPrefix = tenantPrefix(of: key)
+            let plainKey = tenantPrefix.map { String(key.dropFirst($0.count + 1)) } ?? key
+            if tenantPrefix != nil, let spec = ConfigurationSchema.setting(plainKey),
+                !ConfigurationSchema.isTenantSetting(spec.key)
+            {
+                problems.append(.init(key, "a daemon-wide setting; set it at the top level, not per tenant\(line)"))
+                continue
+            }
+            if let spec = ConfigurationSchema.setting(plainKey) {
                 switch (spec.kind, valueNode) {
                 case (.stringList, .sequence), (.stringList, .scalar):
                     break
@@ -43,7 +56,7 @@ enum YAMLKeyChecker {
                 default:
                     problems.append(.init(key, "expected \(article(spec.kind)), found a \(shape(valueNode))\(line)"))
                 }
-            } else if ConfigurationSchema.sections.contains(key) {
+            } else if ConfigurationSchema.sections.contains(plainKey) {
                 if case .mapping(let inner) = valueNode {
                     walk(inner, prefix: key, fileName: fileName, problems: &problems)
                 } else if case .scalar(let scalar) = valueNode, scalar.string.isEmpty || scalar.string == "~" {
@@ -55,6 +68,44 @@ enum YAMLKeyChecker {
                 problems.append(.init(key, "unknown key\(line)\(suggestion(for: key))"))
             }
         }
+    }
+
+    /// `tenants.<name>` when `key` lies inside a tenant's section.
+    private static func tenantPrefix(of key: String) -> String? {
+        let parts = key.split(separator: ".", maxSplits: 2)
+        guard parts.count == 3, parts[0] == "tenants" else { return nil }
+        return "tenants.\(parts[1])"
+    }
+
+    private static func walkTenants(_ node: Node, fileName: String, line: String, problems: inout [ConfigurationProblem]) {
+        if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "~" { return }
+        guard case .mapping(let tenants) = node else {
+            problems.append(.init("tenants", "expected a mapping of tenant names to their settings\(line)"))
+            return
+        }
+        for (nameNode, settings) in tenants {
+            let name = nameNode.string ?? ""
+            guard ConfigurationSchema.isValidTenantName(name) else {
+                problems.append(
+                    .init(
+                        "tenants.\(name)",
+                        "a tenant name is 1-40 lower-case letters, digits and dashes, and not 'default'\(line)"))
+                continue
+            }
+            guard case .mapping(let inner) = settings else {
+                problems.append(.init("tenants.\(name)", "expected a section (a mapping of keys)\(line)"))
+                continue
+            }
+            walk(inner, prefix: "tenants.\(name)", fileName: fileName, problems: &problems)
+        }
+    }
+
+    /// The tenant names a file declares under `tenants:`, in file order.
+    static func tenantNames(in bytes: [UInt8]) -> [String] {
+        guard let root = try? Yams.compose(yaml: String(decoding: bytes, as: UTF8.self)),
+            case .mapping(let top) = root, case .mapping(let tenants)? = top["tenants"]
+        else { return [] }
+        return tenants.compactMap { $0.key.string }
     }
 
     static func article(_ kind: SettingSpec.Kind) -> String {

@@ -6,7 +6,7 @@ public enum OperatorError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The configuration could not be loaded; each problem names its key.
     case configuration([String])
     /// The configuration has no tenant of this name.
-    case unknownTenant(String)
+    case unknownTenant(String, known: [String])
     /// The command's arguments do not make sense together.
     case badArguments(String)
     /// There is no store file at the configured path.
@@ -30,8 +30,9 @@ public enum OperatorError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .configuration(let problems):
             "configuration: " + problems.joined(separator: "; ")
-        case .unknownTenant(let name):
-            "unknown tenant \"\(name)\": this configuration has only the tenant \"\(OperatorTarget.defaultTenant)\""
+        case .unknownTenant(let name, let known):
+            "unknown tenant \"\(name)\": this configuration has "
+                + (known.count == 1 ? "only the tenant \"\(known[0])\"" : "the tenants \(known.joined(separator: ", "))")
         case .badArguments(let message):
             message
         case .noStore(let path):

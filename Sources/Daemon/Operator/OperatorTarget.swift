@@ -45,12 +45,15 @@ public struct OperatorTarget: Sendable {
 
     /// Loads the configuration at `configPath` and picks `tenant` (nil: the default one).
     public static func resolve(configPath: String, tenant: String?) throws(OperatorError) -> OperatorTarget {
-        let name = try checkTenant(tenant)
-        let configuration: DaemonConfiguration
+        let loaded: DaemonConfiguration
         switch ConfigurationLoader.loadWaiting(path: configPath) {
-        case .success(let loaded): configuration = loaded.configuration
+        case .success(let result): loaded = result.configuration
         case .failure(let error): throw .configuration(error.problems.map(\.description))
         }
+        guard let configuration = loaded.tenant(named: tenant) else {
+            throw .unknownTenant(tenant ?? defaultTenant, known: loaded.tenants.map(\.tenant))
+        }
+        let name = configuration.tenant
         let admin = configuration.admin
         let endpoint: AdminEndpoint =
             admin.socketPath.isEmpty
@@ -63,14 +66,6 @@ public struct OperatorTarget: Sendable {
             retryPolicy: RetryPolicy(
                 maxAttempts: retry.maxAttempts, initialDelay: Double(retry.initialDelaySeconds),
                 maxDelay: Double(retry.maxDelaySeconds)))
-    }
-
-    /// The tenant named on the command line or in the admin API's `tenant` parameter
-    /// (nil: the default), or `.unknownTenant`.
-    public static func checkTenant(_ name: String?) throws(OperatorError) -> String {
-        guard let name else { return defaultTenant }
-        guard name == defaultTenant else { throw .unknownTenant(name) }
-        return name
     }
 
     /// The lock file the daemon holds while it runs (`InstanceLock`).

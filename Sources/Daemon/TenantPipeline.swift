@@ -1,0 +1,204 @@
+import DocplannerAPI
+import Foundation
+import HTTP1
+import Logging
+import Partner
+import Store
+import Sync
+
+/// Everything one clinic (tenant) runs in the daemon: its store (with its lock), clinic
+/// calendar, Docplanner client and rate limiter, workers, collector, puller, releaser,
+/// ping watch and callback endpoint. Tenants share only the listeners and the process;
+/// their events, mappings and rate limits never meet.
+final class TenantPipeline: Sendable {
+    let name: String
+    let configuration: DaemonConfiguration
+    let logger: Logger
+    let store: Store
+    let health: DaemonHealth
+    let sources: CallbackSourcePolicy
+    private let instanceLock: InstanceLock
+    private let endpoint: CallbackEndpoint
+    private let adminRoutes: Router
+    private let workers: QueueWorkers
+    private let sender: QueueWorkers
+    private let collector: ChangeCollector
+    private let puller: NotificationPuller?
+    private let releaser: NotificationReleaser?
+    private let pingWatch: PingWatch
+    private let ipRefresher: DocplannerIPsRefresher?
+    let metricsEndpoint: MetricsEndpoint
+
+    /// Opens the tenant's files and builds its parts; nothing runs before `start()`.
+    init(configuration: DaemonConfiguration) throws {
+        name = configuration.tenant
+        self.configuration = configuration
+        var logger = Logger(label: "dpbridge")
+        if name != "default" { logger[metadataKey: "tenant"] = "\(name)" }
+        self.logger = logger
+        let metrics = DaemonMetrics(factory: MetricsBackend.factory, tenant: name)
+
+        let store: Store
+        do {
+            try DaemonRuntime.ensureParentDirectory(of: configuration.storePath)
+            instanceLock = try InstanceLock(storePath: configuration.storePath)
+            let retry = configuration.retry
+            store = try Store(
+                path: configuration.storePath,
+                retryPolicy: RetryPolicy(
+                    maxAttempts: retry.maxAttempts, initialDelay: Double(retry.initialDelaySeconds),
+                    maxDelay: Double(retry.maxDelaySeconds)),
+                outcomeObserver: metrics.jobOutcomeObserver)
+        } catch let error as StartupError {
+            throw error
+        } catch {
+            throw StartupError.store(path: configuration.storePath, reason: "\(error)")
+        }
+        self.store = store
+        do {
+            let reclaimed = try store.inbox.reclaimAbandoned() + store.outbox.reclaimAbandoned()
+            if reclaimed > 0 {
+                logger.notice(
+                    "jobs interrupted by the previous stop are due again",
+                    metadata: ["event": "jobs-reclaimed", "count": "\(reclaimed)"])
+            }
+        } catch {
+            store.close()
+            throw StartupError.store(path: configuration.storePath, reason: "\(error)")
+        }
+
+        let docplanner = DocplannerClient(
+            configuration: configuration.docplanner.clientConfiguration, observer: metrics.docplannerObserver)
+        // The clinic calendar: the embedded file itself, or (adapter http) a mirror of it
+        // beside the store with every Docplanner event forwarded to the partner first.
+        // Every call into it is counted (MeteredPartner).
+        let calendarFile: EmbeddedPartner
+        let partner: any PartnerSystem & ClinicCalendar
+        do {
+            let opened = try ClinicSession.openPartner(configuration, forwardObserver: metrics.partnerForwardObserver)
+            calendarFile = opened.file
+            partner = MeteredPartner(opened.partner, adapter: opened.adapter, metrics: metrics)
+            if case .http(let url, _, _) = configuration.partner {
+                logger.info(
+                    "events are forwarded to the partner endpoint",
+                    metadata: [
+                        "event": "partner-http", "url": "\(url)",
+                        "mirror": "\(DaemonRuntime.mirrorPath(storePath: configuration.storePath))",
+                    ])
+                if configuration.admin.token == nil {
+                    logger.warning(
+                        "listen.admin.token is not set: the partner cannot report its changes through /v1",
+                        metadata: ["event": "partner-api-off"])
+                }
+            }
+        } catch {
+            store.close()
+            throw StartupError.partner(reason: "\(error)")
+        }
+        let processor = InboundProcessor(queue: store.inbox, partner: partner, logger: logger)
+        let workers = QueueWorkers(
+            role: "inbound",
+            queue: store.inbox, processor: processor, count: configuration.workers.inbound, logger: logger)
+        self.workers = workers
+        let codes = configuration.callback.errorCodes
+        let answerer = BlockingAnswerer(
+            decider: BookingDecider(
+                partner: partner,
+                codes: .init(slotTaken: codes.slotTaken, notBookable: codes.notBookable, unavailable: codes.unavailable)),
+            deadline: .milliseconds(configuration.callback.blockingDeadlineMilliseconds),
+            unavailableCode: codes.unavailable, store: store, logger: logger, metrics: metrics)
+        let sender = QueueWorkers(
+            role: "outbound", queue: store.outbox,
+            processor: OutboundProcessor(
+                queue: store.outbox, docplanner: docplanner, calendar: partner,
+                horizonWeeks: configuration.docplanner.horizonWeeks,
+                reconciler: Reconciler(
+                    docplanner: docplanner, partner: partner, horizonWeeks: configuration.docplanner.horizonWeeks),
+                logger: logger),
+            count: configuration.workers.outbound, logger: logger, lease: 300)
+        self.sender = sender
+        collector = ChangeCollector(
+            calendar: partner, outbox: store.outbox,
+            coalesceWindow: Double(configuration.workers.coalesceMilliseconds) / 1000,
+            reconcileInterval: Double(configuration.docplanner.reconcileMinutes * 60), logger: logger,
+            onEnqueued: { sender.wake() })
+
+        let mode = configuration.docplanner.mode
+        let health = DaemonHealth(
+            pingSilenceLimit: mode == .pull ? nil : Double(configuration.callback.pingAlertMinutes * 60),
+            lastPingBeforeStart: try? store.values.date(StoreValues.lastPingKey))
+        self.health = health
+        puller =
+            mode == .push
+            ? nil
+            : NotificationPuller(
+                docplanner: docplanner, inbox: store.inbox, maxIdle: Double(configuration.docplanner.pullMaxIdleSeconds),
+                logger: logger, onStored: { workers.wake() })
+        releaser = mode == .pull ? nil : NotificationReleaser(docplanner: docplanner, logger: logger)
+        pingWatch = PingWatch(health: health, logger: logger)
+        let docplannerIPs = configuration.callback.useDocplannerIPs ? DocplannerAddresses() : nil
+        ipRefresher = docplannerIPs.map {
+            DocplannerIPsRefresher(
+                url: configuration.docplanner.publicIPsURL, addresses: $0,
+                file: DocplannerIPsFile(besideStore: configuration.storePath), logger: logger)
+        }
+        let sources = CallbackSourcePolicy(
+            allowlist: configuration.callback.allowlist, docplanner: docplannerIPs,
+            trustedProxies: configuration.callback.trustedProxies)
+        self.sources = sources
+        endpoint = CallbackEndpoint(
+            secret: configuration.callback.secret, apiKeyHeader: configuration.callback.apiKeyHeader,
+            apiKey: configuration.callback.apiKey, store: store, health: health, logger: logger, sources: sources,
+            answerer: answerer, metrics: metrics, onStored: { workers.wake() })
+
+        var adminRoutes = Router()
+        AdminEndpoints(
+            store: store, health: health, callbackSources: sources.summary, docplannerIPs: docplannerIPs,
+            docplanner: docplanner, tenant: name
+        ).register(on: &adminRoutes)
+        OperatorEndpoints(store: store, token: configuration.admin.token?.value, tenant: name) { queue in
+            queue == .inbox ? workers.wake() : sender.wake()
+        }.register(on: &adminRoutes)
+        PartnerAPIEndpoints(
+            calendar: calendarFile, token: configuration.admin.token?.value,
+            timeZone: configuration.docplanner.timeZone
+        ).register(on: &adminRoutes)
+        self.adminRoutes = adminRoutes
+        metricsEndpoint = MetricsEndpoint(
+            registry: MetricsBackend.registry, metrics: metrics, store: store, limiter: docplanner.limiter)
+        // Before the listeners accept: the list kept from an earlier run applies at once.
+        ipRefresher?.loadKeptCopy()
+    }
+
+    /// The tenant's callback URL on the public listener.
+    func registerCallbacks(on router: inout Router) { endpoint.register(on: &router) }
+
+    /// Answers an admin request meant for this tenant.
+    func handleAdmin(_ request: HTTPRequest, _ responder: HTTPResponder) { adminRoutes.handle(request, responder) }
+
+    func start() {
+        ipRefresher?.start()
+        workers.start()
+        sender.start()
+        collector.start()
+        puller?.start()
+        releaser?.start()
+        pingWatch.start()
+    }
+
+    /// What the watchdog checks turns for this tenant.
+    var heartbeats: [UInt64] { [workers.heartbeat, collector.heartbeat] }
+
+    /// After the listeners have drained: stops the threads and closes the store.
+    func stop() {
+        pingWatch.stop()
+        releaser?.stop()
+        puller?.stop()
+        workers.stop()
+        ipRefresher?.stop()
+        collector.stop()
+        sender.stop()
+        store.close()
+        withExtendedLifetime(instanceLock) {}
+    }
+}
