@@ -27,6 +27,7 @@ final class TenantPipeline: Sendable {
     private let releaser: NotificationReleaser?
     private let pingWatch: PingWatch
     private let ipRefresher: DocplannerIPsRefresher?
+    private let limiter: RateLimiter
     let metricsEndpoint: MetricsEndpoint
 
     /// Opens the tenant's files and builds its parts; nothing runs before `start()`.
@@ -69,6 +70,7 @@ final class TenantPipeline: Sendable {
 
         let docplanner = DocplannerClient(
             configuration: configuration.docplanner.clientConfiguration, observer: metrics.docplannerObserver)
+        limiter = docplanner.limiter
         // The clinic calendar: the embedded file itself, or (adapter http) a mirror of it
         // beside the store with every Docplanner event forwarded to the partner first.
         // Every call into it is counted (MeteredPartner).
@@ -191,6 +193,8 @@ final class TenantPipeline: Sendable {
 
     /// After the listeners have drained: stops the threads and closes the store.
     func stop() {
+        // Workers waiting for a rate-limit permit give up at once (their jobs stay queued).
+        limiter.close()
         pingWatch.stop()
         releaser?.stop()
         puller?.stop()

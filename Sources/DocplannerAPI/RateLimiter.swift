@@ -79,6 +79,10 @@ public final class RateLimiter: Sendable {
             while true {
                 let now = clock.now()
                 state.prune(kind, before: now - window.period)
+                if state.closed {
+                    state.dequeue(kind, ticket)
+                    return false
+                }
                 let isHead = state.head(kind) == ticket
                 let pausedUntil = state.pausedUntil[kind] ?? 0
                 let full = state.granted[kind, default: []].count >= window.limit
@@ -103,6 +107,15 @@ public final class RateLimiter: Sendable {
                 if let deadline { wake = min(wake ?? deadline, deadline) }
                 clock.wait(on: condition, until: wake)
             }
+        }
+    }
+
+    /// Refuses every waiting and later request (they return false at once): a stopping
+    /// daemon does not wait out the rate-limit window; the jobs stay queued for the next start.
+    public func close() {
+        state.withLock { state, condition in
+            state.closed = true
+            condition.broadcast()
         }
     }
 
@@ -143,6 +156,8 @@ public final class RateLimiter: Sendable {
 
 /// What the limiter tracks, guarded by `LockedState`.
 struct LimiterState {
+    /// Set by `close()`: no permit is granted any more.
+    var closed = false
     struct Ticket: Equatable {
         let priority: RequestPriority
         let sequence: UInt64

@@ -26,6 +26,22 @@ import TestSupport
         #expect(limiter.acquire(.read, deadline: clock.now()))
     }
 
+    @Test func closingReleasesAWaitingRequestWithoutAPermit() {
+        let limiter = RateLimiter(
+            policy: RateLimitPolicy(reads: .init(limit: 1, period: 3600), writes: .init(limit: 1, period: 3600)))
+        #expect(limiter.acquire(.write))
+        let released = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            // The window is full for an hour: this waits until close().
+            if !limiter.acquire(.write) { released.signal() }
+        }
+        usleep(100_000)
+        limiter.close()
+        #expect(released.wait(timeout: .now() + 10) == .success)
+        #expect(!limiter.acquire(.read), "nothing is granted after close")
+        #expect(limiter.used(.write) == 1)
+    }
+
     @Test func remainingIsTheHeadroomInTheWindowAndZeroWhilePaused() {
         let clock = TestClock()
         let limiter = RateLimiter(
