@@ -43,17 +43,7 @@ enum CommandOutput {
 
     /// Prints rows as columns aligned under `header`.
     static func printTable(_ header: [String], _ rows: [[String]]) {
-        var widths = header.map(\.count)
-        for row in rows {
-            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
-        }
-        func render(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in
-                index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
-        }
-        print(render(header))
-        for row in rows { print(render(row)) }
+        print(OperatorFormat.table([header] + rows))
     }
 
     /// Fails the command with one line on stderr.
