@@ -75,7 +75,12 @@ public enum DaemonRuntime {
             store.close()
             throw StartupError.partner(reason: "\(error)")
         }
-        let processor = InboundProcessor(queue: store.inbox, partner: partner, logger: logger)
+        let mappingWatch = MappingWatch(
+            docplanner: docplanner, mappings: store.mappings, calendarFile: calendarFile,
+            discoverInterval: Double(configuration.mapping.discoverHours * 3600), logger: logger,
+            onUnmapped: { metrics.unmappedReference(kind: $0) })
+        let processor = InboundProcessor(
+            queue: store.inbox, partner: partner, logger: logger, onApplied: { mappingWatch.observe($0) })
         let workers = QueueWorkers(
             role: "inbound",
             queue: store.inbox, processor: processor, count: configuration.workers.inbound, logger: logger)
@@ -174,6 +179,7 @@ public enum DaemonRuntime {
         puller?.start()
         releaser?.start()
         pingWatch.start()
+        mappingWatch.start()
 
         logger.info(
             "dpbridge started",
@@ -206,6 +212,7 @@ public enum DaemonRuntime {
                 server.shutdown(deadline: .seconds(10))
                 adminServer.shutdown(deadline: .seconds(2))
                 pingWatch.stop()
+                mappingWatch.stop()
                 releaser?.stop()
                 puller?.stop()
                 workers.stop()
