@@ -28,6 +28,7 @@ final class TenantPipeline: Sendable {
     private let pingWatch: PingWatch
     private let ipRefresher: DocplannerIPsRefresher?
     private let limiter: RateLimiter
+    private let mappingWatch: MappingWatch
     let metricsEndpoint: MetricsEndpoint
 
     /// Opens the tenant's files and builds its parts; nothing runs before `start()`.
@@ -97,7 +98,13 @@ final class TenantPipeline: Sendable {
             store.close()
             throw StartupError.partner(reason: "\(error)")
         }
-        let processor = InboundProcessor(queue: store.inbox, partner: partner, logger: logger)
+        let mappingWatch = MappingWatch(
+            docplanner: docplanner, mappings: store.mappings, calendarFile: calendarFile,
+            discoverInterval: Double(configuration.mapping.discoverHours * 3600), logger: logger,
+            onUnmapped: { metrics.unmappedReference(kind: $0) })
+        self.mappingWatch = mappingWatch
+        let processor = InboundProcessor(
+            queue: store.inbox, partner: partner, logger: logger, onApplied: { mappingWatch.observe($0) })
         let workers = QueueWorkers(
             role: "inbound",
             queue: store.inbox, processor: processor, count: configuration.workers.inbound, logger: logger)
@@ -186,6 +193,7 @@ final class TenantPipeline: Sendable {
         puller?.start()
         releaser?.start()
         pingWatch.start()
+        mappingWatch.start()
     }
 
     /// What the watchdog checks turns for this tenant.
@@ -196,6 +204,7 @@ final class TenantPipeline: Sendable {
         // Workers waiting for a rate-limit permit give up at once (their jobs stay queued).
         limiter.close()
         pingWatch.stop()
+        mappingWatch.stop()
         releaser?.stop()
         puller?.stop()
         workers.stop()

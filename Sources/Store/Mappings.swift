@@ -4,8 +4,8 @@ import Foundation
 /// Used by `dpbridge map`, activation and the inbound workers. Writes are small and rare;
 /// they go through the control connection.
 public final class Mappings: Sendable {
-    private let control: ControlConnection
-    private let clock: any StoreClock
+    let control: ControlConnection
+    let clock: any StoreClock
 
     init(control: ControlConnection, clock: any StoreClock) {
         self.control = control

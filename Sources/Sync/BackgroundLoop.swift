@@ -32,6 +32,11 @@ public final class BackgroundLoop: Sendable {
         _ = signal.wait(timeout: .now() + seconds)
     }
 
+    /// Ends the current pause early (or the next one, if none is under way).
+    public func wake() {
+        signal.signal()
+    }
+
     /// Asks the thread to finish and waits until it has (at once if it never started).
     public func stop() {
         stopping.store(true, ordering: .releasing)

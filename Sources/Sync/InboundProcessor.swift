@@ -11,11 +11,17 @@ public struct InboundProcessor: JobProcessor {
     let queue: JobQueue
     let partner: any PartnerSystem
     let logger: Logger
+    /// Hears of each event once it was applied (`MappingWatch.observe`); it must not block.
+    let onApplied: (@Sendable (DocplannerNotification) -> Void)?
 
-    public init(queue: JobQueue, partner: any PartnerSystem, logger: Logger) {
+    public init(
+        queue: JobQueue, partner: any PartnerSystem, logger: Logger,
+        onApplied: (@Sendable (DocplannerNotification) -> Void)? = nil
+    ) {
         self.queue = queue
         self.partner = partner
         self.logger = logger
+        self.onApplied = onApplied
     }
 
     /// What became of a job.
@@ -34,7 +40,7 @@ public struct InboundProcessor: JobProcessor {
     /// Processes `job` and records its outcome; returns it.
     @discardableResult
     public func processReturningOutcome(_ job: Job) throws(StoreError) -> Outcome {
-        let outcome = apply(job)
+        let (outcome, notification) = apply(job)
         var metadata: Logger.Metadata = ["event": "\(job.kind)", "job_id": "\(job.id)", "attempt": "\(job.attempts)"]
         if let booking = Self.bookingID(in: job) { metadata["booking_id"] = "\(booking)" }
         switch outcome {
@@ -43,6 +49,7 @@ public struct InboundProcessor: JobProcessor {
             metadata["result"] = outcome == .applied ? "applied" : "already-applied"
             metadata["latency_ms"] = "\(Int(Date().timeIntervalSince(job.createdAt) * 1000))"
             logger.info("event applied to the partner calendar", metadata: metadata)
+            if outcome == .applied, let notification { onApplied?(notification) }
         case .retrying(let reason):
             _ = try queue.retryLater(job, error: reason)
             metadata["error"] = "\(reason)"
@@ -55,23 +62,24 @@ public struct InboundProcessor: JobProcessor {
         return outcome
     }
 
-    private func apply(_ job: Job) -> Outcome {
+    private func apply(_ job: Job) -> (Outcome, DocplannerNotification?) {
         let notification: DocplannerNotification
         do {
             notification = try DocplannerNotification.decode(Data(job.payload))
         } catch {
-            return .dead("\(error)")
+            return (.dead("\(error)"), nil)
         }
         let changes: [PartnerChange]
         switch NotificationTranslator.changes(for: notification) {
         case .success(let list): changes = list
-        case .failure(let problem): return .dead(problem.description)
+        case .failure(let problem): return (.dead(problem.description), notification)
         }
         let time = notification.createdAt?.date ?? job.createdAt
         do {
-            return try partner.apply(changes, eventKey: job.dedupKey, eventTime: time) ? .applied : .alreadyApplied
+            let applied = try partner.apply(changes, eventKey: job.dedupKey, eventTime: time)
+            return (applied ? .applied : .alreadyApplied, notification)
         } catch {
-            return error.isRetryable ? .retrying(error.description) : .dead(error.description)
+            return (error.isRetryable ? .retrying(error.description) : .dead(error.description), notification)
         }
     }
 

@@ -52,6 +52,20 @@ struct StatusCommand: ParsableCommand {
         }
         rows.append([""])
         rows.append(["quarantined", "\(report.quarantined)"])
+        let mapping = report.mapping
+        rows.append([
+            "mappings",
+            mapping.resources == 0 && mapping.vanishedMapped == 0
+                ? "nothing discovered (dpbridge map discover)"
+                : "\(mapping.mapped) of \(mapping.resources) Docplanner resources mapped, \(mapping.unmapped) unmapped",
+        ])
+        if mapping.vanishedMapped > 0 {
+            rows.append([
+                "WARNING",
+                "\(mapping.vanishedMapped) mapping(s) point at Docplanner resources that are gone "
+                    + "(dpbridge map list shows them; map the replacements, then dpbridge map unset)",
+            ])
+        }
         if report.daemon == .running {
             rows.append([
                 "OAuth token",

@@ -105,7 +105,8 @@ struct ConfigurationBuilder {
                 bodyTimeoutMilliseconds: int("http.body_timeout_ms"),
                 keepAliveTimeoutMilliseconds: int("http.keepalive_timeout_ms"),
                 writeTimeoutMilliseconds: int("http.write_timeout_ms")),
-            log: .init(level: string("log.level"), format: string("log.format")))
+            log: .init(level: string("log.level"), format: string("log.format")),
+            mapping: .init(discoverHours: int("mapping.discover_hours")))
         if configuration.retry.initialDelaySeconds > configuration.retry.maxDelaySeconds {
             problems.append(.init("retry.initial_delay_seconds", "must not exceed retry.max_delay_seconds"))
         }

@@ -116,6 +116,10 @@ public enum ConfigurationSchema {
         .init("docplanner.reconcile_minutes", .int, default: "60", range: 1...10080,
               "How often bookings over the horizon are compared with Docplanner's."),
 
+        // Mappings.
+        .init("mapping.discover_hours", .int, default: "24", range: 0...8760,
+              "How often Docplanner's resources are discovered again to spot drift, once `dpbridge map discover` ran; 0: never."),
+
         // Store.
         .init("store.path", .string, default: "/var/lib/dpbridge/dpbridge.sqlite",
               "SQLite database holding the inbox, outbox, dead letters and mappings."),

@@ -89,6 +89,11 @@ public struct DaemonConfiguration: Sendable, Equatable {
         public var writeTimeoutMilliseconds: Int
     }
 
+    public struct Mapping: Sendable, Equatable {
+        /// `mapping.discover_hours`; 0: no periodic discovery.
+        public var discoverHours: Int
+    }
+
     public struct Log: Sendable, Equatable {
         public var level: String
         public var format: String
@@ -104,6 +109,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var retry: Retry
     public var http: HTTPLimits
     public var log: Log
+    public var mapping: Mapping
     /// This clinic's name: `default` for the top level, or its key under `tenants:`.
     public var tenant = "default"
     /// The clinics under `tenants:` (each a whole configuration: its own settings over the

@@ -49,6 +49,8 @@ final class DaemonMetrics: Sendable {
         static let deadLetters = "dpbridge_dead_letters"
         static let quarantined = "dpbridge_quarantined_bodies"
         static let storeReadable = "dpbridge_store_readable"
+        static let mappingResources = "dpbridge_mapping_resources"
+        static let unmappedReferences = "dpbridge_unmapped_references_total"
     }
 
     // MARK: - Callbacks
@@ -150,6 +152,21 @@ final class DaemonMetrics: Sendable {
             gauge(Name.deadLetters, Double(queue.dead), ("queue", name))
         }
         gauge(Name.quarantined, Double(counts.quarantined))
+    }
+
+    // MARK: - Mappings
+
+    /// The mapping counts as the store has them now (nothing when it could not be read).
+    func recordMappings(_ summary: MappingSummary?) {
+        guard let summary else { return }
+        gauge(Name.mappingResources, Double(summary.mapped), ("state", "mapped"))
+        gauge(Name.mappingResources, Double(summary.unmapped), ("state", "unmapped"))
+        gauge(Name.mappingResources, Double(summary.vanishedMapped), ("state", "vanished_mapped"))
+    }
+
+    /// An applied event named a Docplanner id that is not mapped (`UnmappedReferences`).
+    func unmappedReference(kind: ResourceKind) {
+        count(Name.unmappedReferences, ("kind", kind.rawValue))
     }
 
     // MARK: - Plumbing

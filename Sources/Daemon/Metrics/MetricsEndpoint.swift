@@ -24,6 +24,7 @@ struct MetricsEndpoint: Sendable {
     /// Refreshes the state gauges and renders the registry.
     func render() -> HTTPResponse {
         metrics.recordStore(try? store.counts())
+        metrics.recordMappings(try? store.mappings.summary())
         metrics.recordRateLimits(limiter)
         return HTTPResponse(status: 200, headers: [("Content-Type", Self.contentType)], body: registry.emitToBuffer())
     }

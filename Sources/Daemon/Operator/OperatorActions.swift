@@ -16,6 +16,7 @@ struct OperatorActions: Sendable {
                 try store.counts()
             })
         report.pingAlertMinutes = pingAlertMinutes
+        report.mapping = try storeCall { () throws(StoreError) in try store.mappings.summary() }
         if daemon == .stopped {
             let lastPing = try storeCall { () throws(StoreError) in try store.values.date(StoreValues.lastPingKey) }
             report.lastPing = lastPing

@@ -58,6 +58,9 @@ public struct StatusReport: Codable, Sendable, Equatable {
     /// Who may post to the callback URL (`CallbackSourcePolicy.summary`).
     public var callbackSources: String?
     public var docplannerIPs: PublishedList?
+    /// Discovered resources and their mappings (`dpbridge map`); `vanishedMapped` counts
+    /// mappings whose Docplanner resource is gone.
+    public var mapping = MappingSummary()
 
     /// The counts part, from the store.
     init(daemon: DaemonState, tenant: String, store: String, counts: StoreCounts) {
@@ -100,5 +103,6 @@ public struct StatusReport: Codable, Sendable, Equatable {
         try container.encode(rateLimits, forKey: .rateLimits)
         try container.encode(callbackSources, forKey: .callbackSources)
         try container.encode(docplannerIPs, forKey: .docplannerIPs)
+        try container.encode(mapping, forKey: .mapping)
     }
 }

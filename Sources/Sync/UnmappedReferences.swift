@@ -1,0 +1,73 @@
+import DocplannerAPI
+import Logging
+import Partner
+import Store
+import Synchronization
+
+/// Warns about the Docplanner ids an applied event names that are not mapped: once per
+/// resource per process life (event `unmapped-resource`, with the command that fixes
+/// it). Each check is a primary-key lookup; the event itself is never held up or failed.
+public final class UnmappedReferences: Sendable {
+    private let mappings: Mappings
+    private let logger: Logger
+    private let onUnmapped: @Sendable (ResourceKind) -> Void
+    private let reported = Mutex<Set<String>>([])
+
+    /// `onUnmapped` hears of every unmapped reference, reported before or not (metrics).
+    public init(mappings: Mappings, logger: Logger, onUnmapped: @escaping @Sendable (ResourceKind) -> Void = { _ in }) {
+        self.mappings = mappings
+        self.logger = logger
+        self.onUnmapped = onUnmapped
+    }
+
+    /// Checks the ids `notification` names. Ids never discovered count only once some
+    /// discovery ran (before that, nothing is mapped and `activate` says so).
+    public func check(_ notification: DocplannerNotification) {
+        var discoveryRan: Bool?
+        for (kind, id) in Self.references(in: notification) {
+            guard let state = try? mappings.referenceState(kind, id), state != .mapped else { continue }
+            if state == .undiscovered {
+                if discoveryRan == nil { discoveryRan = (try? mappings.hasDiscovered()) ?? false }
+                guard discoveryRan == true else { continue }
+            }
+            onUnmapped(kind)
+            guard reported.withLock({ $0.insert("\(kind.rawValue)/\(id)").inserted }) else { continue }
+            let fix =
+                state == .unmapped
+                ? "dpbridge map set \(kind.rawValue) \(id) <partner id>" : "dpbridge map discover"
+            logger.warning(
+                "an event names a Docplanner \(kind.rawValue) that is not mapped to the clinic's",
+                metadata: [
+                    "event": "unmapped-resource", "kind": "\(kind.rawValue)", "id": "\(id)",
+                    "state": "\(state == .unmapped ? "unmapped" : "never-discovered")", "docplanner_event": "\(notification.name)",
+                    "fix": "\(fix)",
+                ])
+        }
+    }
+
+    /// The facility, doctor, address and address service an event names. The service of
+    /// `address-service-created` is new (re-discovery reports it) and that of
+    /// `address-service-deleted` gone, so neither is checked.
+    static func references(in notification: DocplannerNotification) -> [(ResourceKind, String)] {
+        let place = notification.event.place
+        var found: [(ResourceKind, String)] = [
+            (.facility, place.facility?.id), (.doctor, place.doctor?.id), (.address, place.address?.id),
+        ].compactMap { kind, id in id.flatMap { $0.isEmpty ? nil : (kind, $0) } }
+        guard case .success(let changes) = NotificationTranslator.changes(for: notification) else { return found }
+        for change in changes {
+            let service: String?
+            switch change {
+            case .booked(let booking), .canceled(let booking), .confirmed(let booking), .moved(_, let booking):
+                service = booking.serviceID
+            case .addressServiceSet(let item) where notification.name != "address-service-created":
+                service = item.docplannerID
+            default:
+                service = nil
+            }
+            if let service, !service.isEmpty, !found.contains(where: { $0 == (.service, service) }) {
+                found.append((.service, service))
+            }
+        }
+        return found
+    }
+}
