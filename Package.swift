@@ -74,9 +74,15 @@ let package = Package(
             // idle keep-alive connections). lld (shipped with the Swift toolchain) instead
             // of gold, and packed relative relocations (DT_RELR, glibc >= 2.36): gold's
             // 2.2 MB of RELA records, all read by ld.so at start, become 18 KB.
+            // --no-export-dynamic undoes the toolchain's -export-dynamic: nothing looks
+            // our symbols up at run time, and the 14,000 exported (BoringSSL's, the
+            // packages') cost 1.2 MB of .dynsym/.dynstr/.gnu.hash that ld.so searches.
             linkerSettings: [
                 .unsafeFlags(
-                    ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"],
+                    [
+                        "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+                        "-Xlinker", "--no-export-dynamic",
+                    ],
                     .when(configuration: .release))
             ]),
 
