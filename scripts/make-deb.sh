@@ -22,6 +22,14 @@ printf 'Source: dpbridge\n\nPackage: dpbridge\nArchitecture: any\n' > "$scratch/
 binary_path=$(realpath "$binary")
 shlibs=$(cd "$scratch" && dpkg-shlibdeps -O "$binary_path" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 [ -n "$shlibs" ] || { echo "make-deb: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
+# The release link packs relative relocations (DT_RELR, Package.swift), which ld.so reads
+# from glibc 2.36 on; libc6's symbols file does not say so, so dpkg-shlibdeps may ask less.
+if readelf -V "$binary_path" | grep -q GLIBC_ABI_DT_RELR; then
+    libc=$(sed -n 's/.*libc6 (>= \([^)]*\)).*/\1/p' <<<"$shlibs")
+    if [ -n "$libc" ] && dpkg --compare-versions "$libc" lt 2.36; then
+        shlibs=$(sed "s/libc6 (>= $libc)/libc6 (>= 2.36)/" <<<"$shlibs")
+    fi
+fi
 
 mkdir -p "$root/DEBIAN"
 installed_size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)

@@ -1,7 +1,12 @@
 #define _GNU_SOURCE
+#include <malloc.h>
 #include <sys/socket.h>
 #include "CLinux.h"
 
 int dpb_accept4(int fd, struct sockaddr *address, unsigned int *length, int flags) {
     return accept4(fd, address, length, flags);
+}
+
+int dpb_mallopt_arena_max(int count) {
+    return mallopt(M_ARENA_MAX, count);
 }

@@ -7,30 +7,29 @@ enum ResponseWriter {
     ) {
         let status = response.status
         if status == 200 && version.minor == 1 {
-            output.append(contentsOf: ok11)
+            output.append(contentsOf: ok11Date)
         } else {
             output.append(contentsOf: version.minor == 0 ? http10 : http11)
             appendDecimal(status, to: &output)
             output.append(32)
             output.append(contentsOf: HTTPResponse.reason(status).utf8)
-            output.append(contentsOf: crlf)
+            output.append(contentsOf: crlfDate)
         }
-        output.append(contentsOf: datePrefix)
         output.append(contentsOf: date)
-        output.append(contentsOf: crlf)
         if let serverName {
-            output.append(contentsOf: "Server: \(serverName)\r\n".utf8)
+            output.append(contentsOf: "\r\nServer: \(serverName)".utf8)
         }
         let bodyAllowed = status >= 200 && status != 204 && status != 304
         if bodyAllowed {
-            output.append(contentsOf: contentLengthPrefix)
+            output.append(contentsOf: crlfContentLength)
             appendDecimal(response.body.count, to: &output)
-            output.append(contentsOf: crlf)
         }
         if !keepAlive {
-            output.append(contentsOf: connectionClose)
+            output.append(contentsOf: crlfConnectionClose)
         } else if version.minor == 0 {
-            output.append(contentsOf: connectionKeepAlive)
+            output.append(contentsOf: crlfConnectionKeepAlive)
+        } else {
+            output.append(contentsOf: crlf)
         }
         for field in response.headers.fields {
             if HTTPHeaders.equalsIgnoringCase(field.name, "Content-Length") || HTTPHeaders.equalsIgnoringCase(field.name, "Connection")
@@ -38,11 +37,11 @@ enum ResponseWriter {
             {
                 continue
             }
-            // Header injection guard: CR and LF never reach the wire.
-            output.append(contentsOf: field.name.utf8.filter { $0 != 13 && $0 != 10 && $0 != 58 })
+            // Header injection guard: CR and LF never reach the wire (nor a colon in a name).
+            append(field.name, droppingColons: true, to: &output)
             output.append(58)
             output.append(32)
-            output.append(contentsOf: field.value.utf8.filter { $0 != 13 && $0 != 10 })
+            append(field.value, droppingColons: false, to: &output)
             output.append(contentsOf: crlf)
         }
         output.append(contentsOf: crlf)
@@ -51,16 +50,31 @@ enum ResponseWriter {
         }
     }
 
+    /// Appends `text`'s UTF-8 without CR and LF (and colons when `droppingColons`): in one
+    /// copy when it has none, as it almost always has.
+    private static func append(_ text: String, droppingColons: Bool, to output: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            func dropped(_ byte: UInt8) -> Bool { byte == 13 || byte == 10 || (droppingColons && byte == 58) }
+            if bytes.contains(where: dropped) {
+                for byte in bytes where !dropped(byte) { output.append(byte) }
+            } else {
+                output.append(contentsOf: bytes)
+            }
+        }
+    }
+
     static let continueResponse = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
+    // Each line's CRLF is written with the start of the next, to append fewer pieces.
     private static let http11 = Array("HTTP/1.1 ".utf8)
-    private static let ok11 = Array("HTTP/1.1 200 OK\r\n".utf8)
+    private static let ok11Date = Array("HTTP/1.1 200 OK\r\nDate: ".utf8)
     private static let http10 = Array("HTTP/1.0 ".utf8)
     private static let crlf: [UInt8] = [13, 10]
-    private static let datePrefix = Array("Date: ".utf8)
-    private static let contentLengthPrefix = Array("Content-Length: ".utf8)
-    private static let connectionClose = Array("Connection: close\r\n".utf8)
-    private static let connectionKeepAlive = Array("Connection: keep-alive\r\n".utf8)
+    private static let crlfDate = Array("\r\nDate: ".utf8)
+    private static let crlfContentLength = Array("\r\nContent-Length: ".utf8)
+    private static let crlfConnectionClose = Array("\r\nConnection: close\r\n".utf8)
+    private static let crlfConnectionKeepAlive = Array("\r\nConnection: keep-alive\r\n".utf8)
 
     static func appendDecimal(_ value: Int, to output: inout [UInt8]) {
         if value < 10 {

@@ -16,9 +16,16 @@ public struct Router: Sendable {
     }
 
     private var routes: [Route] = []
-    /// Patterns without `:name` or `*`, by normalised path then method: looked up without
-    /// splitting the request's path (the callback URL and pings take this way).
-    private var exact: [String: [String: HTTPHandler]] = [:]
+    /// Patterns without `:name` or `*`, with their normalised path: looked up without
+    /// splitting the request's path (the callback URL and pings take this way). A short
+    /// list compared in order costs less than hashing the path for a dictionary.
+    private var exact: [ExactRoute] = []
+
+    private struct ExactRoute: Sendable {
+        let path: String
+        let method: String
+        let handler: HTTPHandler
+    }
 
     public init() {}
 
@@ -27,7 +34,9 @@ public struct Router: Sendable {
         routes.append(Route(method: method, segments: segments, handler: handler))
         if !segments.contains(where: { $0 == "*" || $0.first == ":" }) {
             let path = "/" + segments.joined(separator: "/")
-            if exact[path]?[method] == nil { exact[path, default: [:]][method] = handler }
+            if !exact.contains(where: { $0.path == path && $0.method == method }) {
+                exact.append(ExactRoute(path: path, method: method, handler: handler))
+            }
         }
     }
 
@@ -49,8 +58,8 @@ public struct Router: Sendable {
 
     func resolve(_ request: inout HTTPRequest) -> Resolution {
         let exactKey = request.hasQuery ? String(request.path) : request.target
-        if let byMethod = exact[exactKey], let handler = byMethod[request.method] {
-            return .handler(handler)
+        for route in exact where route.method == request.method && route.path == exactKey {
+            return .handler(route.handler)
         }
         let path = Self.segments(request.path)
         var allowed: [String] = []

@@ -15,6 +15,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() throws {
+        MallocArenas.limit()
         // Before any other thread exists, so every thread inherits the blocked signals
         // and only the daemon's signal loop receives SIGTERM, SIGINT and SIGHUP.
         let signals = DaemonSignals()

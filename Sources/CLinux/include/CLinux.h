@@ -1,8 +1,8 @@
 #ifndef DPBRIDGE_CLINUX_H
 #define DPBRIDGE_CLINUX_H
 
-/* Linux-only interfaces that Swift's Glibc module does not export: epoll and eventfd.
-   Used by the HTTP1 module's event loop. */
+/* Linux-only interfaces that Swift's Glibc module does not export: epoll and eventfd
+   (used by the HTTP1 module's event loop), accept4, mallopt. */
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 
@@ -18,5 +18,9 @@ static inline void dpb_epoll_event_set(struct epoll_event *event, uint32_t event
 }
 static inline uint64_t dpb_epoll_event_data(const struct epoll_event *event) { return event->data.u64; }
 static inline uint32_t dpb_epoll_event_events(const struct epoll_event *event) { return event->events; }
+
+/* mallopt(M_ARENA_MAX, count): malloc.h is not included here, so that malloc and free
+   keep coming from the Glibc module. Used by the daemon's main. */
+int dpb_mallopt_arena_max(int count);
 
 #endif

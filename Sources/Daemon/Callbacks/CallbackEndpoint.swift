@@ -84,13 +84,13 @@ final class CallbackEndpoint: Sendable {
         case .unparseable(let reason):
             metrics.callbackReceived(event: nil)
             metrics.callbackRejected(event: nil, reason: .quarantined)
-            quarantine(request, source: source, reason: reason, responder: responder)
+            quarantine(request, source: source.text, reason: reason, responder: responder)
         case .event(let name, let dedupKey, let orderingKey, let fields):
             // Also while draining: the store stays open until the listeners have finished
             // the requests they had, so an event that arrived before the stop is kept.
             metrics.callbackReceived(event: name)
             enqueue(
-                request, source: source, name: name, dedupKey: dedupKey, orderingKey: orderingKey, fields: fields,
+                request, source: source.text, name: name, dedupKey: dedupKey, orderingKey: orderingKey, fields: fields,
                 responder: responder)
         case .question(let notification):
             metrics.callbackReceived(event: notification.name)
@@ -101,7 +101,7 @@ final class CallbackEndpoint: Sendable {
                 let fields = CallbackClassification.EventFields(
                     bookingID: nil, doctorID: place.doctor?.id, addressID: place.address?.id, facilityID: place.facility?.id)
                 enqueue(
-                    request, source: source, name: notification.name, dedupKey: notification.identityKey,
+                    request, source: source.text, name: notification.name, dedupKey: notification.identityKey,
                     orderingKey: notification.orderingKey, fields: fields, responder: responder)
             }
         }
@@ -111,25 +111,38 @@ final class CallbackEndpoint: Sendable {
     /// the answer is prepared once.
     static let pingOK = JSONResponses.object(status: 200, ["status": "ok"])
 
-    /// The client's address as stored with the event, or nil when its source may not post
-    /// (then answered here: 403, or 503 while Docplanner's list is missing). The path is
-    /// not logged: it may hold the secret.
-    private func admittedSource(_ request: HTTPRequest, _ responder: HTTPResponder) -> String? {
-        guard sources.isEnforced || !sources.resolver.trustedProxies.isEmpty else { return request.remoteAddress }
+    /// The client of an admitted request. Its text is made only when an event or a body is
+    /// stored with it: pings, most of what arrives, need none.
+    struct AdmittedSource {
+        /// The client's address when resolved through `callback.trusted_proxies` or checked
+        /// against an allowlist; nil when the peer's own text stands.
+        let address: IPAddress?
+        let peer: String
+
+        /// The client's address as stored with the event.
+        var text: String { address.map { "\($0)" } ?? peer }
+    }
+
+    /// The client of `request`, or nil when its source may not post (then answered here:
+    /// 403, or 503 while Docplanner's list is missing). The path is not logged: it may
+    /// hold the secret.
+    private func admittedSource(_ request: HTTPRequest, _ responder: HTTPResponder) -> AdmittedSource? {
+        guard sources.isEnforced || !sources.resolver.trustedProxies.isEmpty else {
+            return AdmittedSource(address: nil, peer: request.remoteAddress)
+        }
         let source = sources.source(of: request)
-        var metadata: Logger.Metadata = ["source": "\(source)", "method": "\(request.method)"]
-        if source.description != request.remoteAddress { metadata["peer"] = "\(request.remoteAddress)" }
-        switch sources.decide(source) {
-        case .allowed:
-            return source.address.map { "\($0)" } ?? request.remoteAddress
-        case .forbidden:
-            metrics.callbackReceived(event: nil)
+        let decision = sources.decide(source)
+        guard decision != .allowed else { return AdmittedSource(address: source.address, peer: request.remoteAddress) }
+        let sourceText = source.description
+        var metadata: Logger.Metadata = ["source": "\(sourceText)", "method": "\(request.method)"]
+        if sourceText != request.remoteAddress { metadata["peer"] = "\(request.remoteAddress)" }
+        metrics.callbackReceived(event: nil)
+        if decision == .forbidden {
             metrics.callbackRejected(event: nil, reason: .forbidden)
             metadata["event"] = "callback-forbidden"
             logger.warning("callback refused: source address not allowed", metadata: metadata)
             responder.respond(Self.forbidden)
-        case .unverifiable:
-            metrics.callbackReceived(event: nil)
+        } else {
             metrics.callbackRejected(event: nil, reason: .unverifiable)
             metadata["event"] = "callback-unverifiable"
             logger.error(

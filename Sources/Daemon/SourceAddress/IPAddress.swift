@@ -17,6 +17,10 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// Parses a literal such as `203.0.113.7`, `2001:db8::1` or `::ffff:10.1.2.3`; nil for
     /// anything else (host names, ports, brackets, zone ids).
     public init?(_ text: String) {
+        if let v4 = Self.plainDottedQuad(text) {
+            value = Self.mappedPrefix | UInt128(v4)
+            return
+        }
         var v4 = in_addr()
         if inet_pton(AF_INET, text, &v4) == 1 {
             value = Self.mappedPrefix | UInt128(UInt32(bigEndian: v4.s_addr))
@@ -25,6 +29,38 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         var v6 = in6_addr()
         guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
         value = withUnsafeBytes(of: &v6) { bytes in bytes.reduce(UInt128(0)) { $0 << 8 | UInt128($1) } }
+    }
+
+    /// `a.b.c.d` written plainly (each part 0...255 without leading zeros), read without
+    /// `inet_pton`: every callback request resolves its peer's address, and the C call with
+    /// its string conversion cost most of that. Accepts only what `inet_pton(AF_INET)`
+    /// accepts, with the same value; nil sends anything else to `inet_pton`.
+    static func plainDottedQuad(_ text: String) -> UInt32? {
+        var text = text
+        return text.withUTF8 { bytes -> UInt32? in
+            guard bytes.count >= 7 && bytes.count <= 15 else { return nil }
+            var result: UInt32 = 0
+            var part: UInt32 = 0
+            var digits = 0
+            var dots = 0
+            for byte in bytes {
+                if byte == UInt8(ascii: ".") {
+                    guard digits > 0 && dots < 3 else { return nil }
+                    result = result << 8 | part
+                    dots += 1
+                    part = 0
+                    digits = 0
+                } else {
+                    guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
+                    guard digits == 0 || part != 0 else { return nil }  // a leading zero
+                    part = part * 10 + UInt32(byte - UInt8(ascii: "0"))
+                    guard part <= 255 else { return nil }
+                    digits += 1
+                }
+            }
+            guard digits > 0 && dots == 3 else { return nil }
+            return result << 8 | part
+        }
     }
 
     /// Whether this is an IPv4 address (written either way).
