@@ -45,9 +45,8 @@ public enum DaemonRuntime {
             responder.respond(JSONResponses.object(status: ok ? 200 : 503, ["status": ok ? "ok" : "unavailable"]))
         }
         adminRoutes.add("GET", "/metrics") { _, responder in
-            var response = HTTPResponse(status: 200)
-            for tenant in tenants { response = tenant.metricsEndpoint.render() }
-            responder.respond(response)
+            for tenant in tenants { tenant.metricsEndpoint.refresh() }
+            responder.respond(MetricsEndpoint.render(MetricsBackend.registry))
         }
         for method in ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] {
             adminRoutes.add(method, "/*") { request, responder in

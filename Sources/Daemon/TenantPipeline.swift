@@ -173,8 +173,7 @@ final class TenantPipeline: Sendable {
             timeZone: configuration.docplanner.timeZone
         ).register(on: &adminRoutes)
         self.adminRoutes = adminRoutes
-        metricsEndpoint = MetricsEndpoint(
-            registry: MetricsBackend.registry, metrics: metrics, store: store, limiter: docplanner.limiter)
+        metricsEndpoint = MetricsEndpoint(metrics: metrics, store: store, limiter: docplanner.limiter)
         // Before the listeners accept: the list kept from an earlier run applies at once.
         ipRefresher?.loadKeptCopy()
     }

@@ -7,7 +7,6 @@ import Store
 /// format. The gauges that describe state (queue depths, rate-limit headroom) are read
 /// when scraped; the counters and histograms are kept as things happen.
 struct MetricsEndpoint: Sendable {
-    let registry: PrometheusCollectorRegistry
     let metrics: DaemonMetrics
     let store: Store
     /// The Docplanner client's limiter, whose headroom is shown.
@@ -15,17 +14,15 @@ struct MetricsEndpoint: Sendable {
 
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    func register(on router: inout Router) {
-        router.add("GET", "/metrics") { _, responder in
-            responder.respond(render())
-        }
-    }
-
-    /// Refreshes the state gauges and renders the registry.
-    func render() -> HTTPResponse {
+    /// Refreshes this tenant's state gauges (read at each scrape).
+    func refresh() {
         metrics.recordStore(try? store.counts())
         metrics.recordMappings(try? store.mappings.summary())
         metrics.recordRateLimits(limiter)
-        return HTTPResponse(status: 200, headers: [("Content-Type", Self.contentType)], body: registry.emitToBuffer())
+    }
+
+    /// The registry, every tenant's series in it, as the scrape's answer.
+    static func render(_ registry: PrometheusCollectorRegistry) -> HTTPResponse {
+        HTTPResponse(status: 200, headers: [("Content-Type", contentType)], body: registry.emitToBuffer())
     }
 }
