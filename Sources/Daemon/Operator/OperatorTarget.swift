@@ -72,7 +72,8 @@ public struct OperatorTarget: Sendable {
     public var lockPath: String { storePath + ".lock" }
 
     /// A listener on every address is reached on loopback.
-    private static func connectableHost(_ address: String) -> String {
+    /// Where to reach a listener bound to `address` from this machine (a bare host, no brackets).
+    static func connectableHost(_ address: String) -> String {
         switch address {
         case "0.0.0.0", "": "127.0.0.1"
         case "::", "[::]": "::1"
