@@ -5,18 +5,16 @@ import Logging
 
 /// Options of the commands that work on one clinic's store and calendar (`map`, `activate`).
 struct ClinicCommandOptions: ParsableArguments {
-    @OptionGroup var config: ConfigOptions
+    /// `--config`, `--tenant` and `--json`, as every operator command has them.
+    @OptionGroup var common: OperatorOptions
 
-    @Option(help: ArgumentHelp("The clinic (a key under tenants:; default: the top level's).", valueName: "name"))
-    var tenant: String?
-
-    @Flag(help: "Print JSON instead of text.")
-    var json = false
+    var json: Bool { common.json }
+    var tenant: String? { common.tenant }
 
     /// Loads the configuration, sends logs to stderr (warnings and errors only) and opens
     /// the session; a failure is one line on stderr and exit code 1.
     func openSession() throws -> ClinicSession {
-        let loaded = try loadConfigurationOrExit(path: config.config)
+        let loaded = try loadConfigurationOrExit(path: common.configuration.config)
         LoggingSetup.bootstrap(format: "text", level: "warning")
         guard let configuration = loaded.configuration.tenant(named: tenant) else {
             let known = loaded.configuration.tenants.map(\.tenant).joined(separator: ", ")
@@ -35,10 +33,7 @@ struct ClinicCommandOptions: ParsableArguments {
 enum CommandOutput {
     /// Prints `value` as pretty, key-sorted JSON on stdout.
     static func printJSON<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        print(String(decoding: OperatorJSON.encode(value), as: UTF8.self))
     }
 
     /// Prints rows as columns aligned under `header`.
