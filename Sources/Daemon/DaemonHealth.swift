@@ -6,6 +6,8 @@ import Synchronization
 /// is shutting down, and whether the store accepts writes.
 final class DaemonHealth: Sendable {
     private let lastPingMilliseconds = Atomic<Int64>(0)
+    /// The last ping handed to the store (milliseconds since 1970).
+    private let keptPingMilliseconds = Atomic<Int64>(0)
     private let shuttingDown = Atomic<Bool>(false)
     private let storeFailing = Atomic<Bool>(false)
     let startedAt = Date()
@@ -21,6 +23,11 @@ final class DaemonHealth: Sendable {
         self.lastPingBeforeStart = lastPingBeforeStart
     }
 
+    /// Pings are kept in the store at most this often (milliseconds). Docplanner pings
+    /// every 5 minutes, but a flood of pings must not become a flood of disk writes;
+    /// the latest one is kept at stop (`pingToKeep(force: true)`).
+    static let pingKeepInterval: Int64 = 30_000
+
     /// Notes a ping now; returns the time recorded (to the millisecond).
     @discardableResult
     func recordPing() -> Date {
@@ -29,6 +36,18 @@ final class DaemonHealth: Sendable {
         let milliseconds = Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
         lastPingMilliseconds.store(milliseconds, ordering: .relaxed)
         return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+
+    /// The last ping, when the store should now be given it: it has not been kept yet,
+    /// and (unless `force`) the one kept before is `pingKeepInterval` old. Marks it kept.
+    func pingToKeep(force: Bool = false) -> Date? {
+        let last = lastPingMilliseconds.load(ordering: .relaxed)
+        let kept = keptPingMilliseconds.load(ordering: .relaxed)
+        guard last > kept, force || kept == 0 || last - kept >= Self.pingKeepInterval else { return nil }
+        guard keptPingMilliseconds.compareExchange(expected: kept, desired: last, ordering: .relaxed).exchanged else {
+            return nil  // another thread is keeping a ping just now
+        }
+        return Date(timeIntervalSince1970: Double(last) / 1000)
     }
 
     /// When the last ping arrived since start, or nil if none has.

@@ -210,6 +210,9 @@ final class TenantPipeline: Sendable {
         ipRefresher?.stop()
         collector.stop()
         sender.stop()
+        if let ping = health.pingToKeep(force: true) {
+            try? store.values.setAndWait(StoreValues.lastPingKey, StoreValues.text(of: ping))
+        }
         store.close()
         withExtendedLifetime(instanceLock) {}
     }

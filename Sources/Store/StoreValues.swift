@@ -53,6 +53,11 @@ public final class StoreValues: Sendable {
 
     /// Stores `date` under `key` as seconds since 1970, without waiting.
     public func set(_ key: String, date: Date) {
-        set(key, String(format: "%.3f", date.timeIntervalSince1970))
+        set(key, Self.text(of: date))
+    }
+
+    /// A time as stored: seconds since 1970, to the millisecond.
+    public static func text(of date: Date) -> String {
+        String(format: "%.3f", date.timeIntervalSince1970)
     }
 }

@@ -44,4 +44,19 @@ import Testing
         let health = DaemonHealth(pingSilenceLimit: nil)
         #expect(health.pingWarning(now: health.startedAt.addingTimeInterval(86_400)) == nil)
     }
+
+    /// Every ping would otherwise be a disk write: a flood of pings (or a monitor pinging
+    /// every second) is kept in the store once per interval, and the latest at stop.
+    @Test func pingsAreKeptInTheStoreAtMostOncePerIntervalAndTheLatestAtStop() {
+        let health = DaemonHealth(pingSilenceLimit: 900)
+        #expect(health.pingToKeep() == nil, "no ping yet")
+        let first = health.recordPing()
+        #expect(health.pingToKeep() == first, "the first ping is kept at once")
+        #expect(health.pingToKeep() == nil, "and only once")
+        while health.recordPing() == first {}
+        #expect(health.pingToKeep() == nil, "a ping within the interval waits")
+        let latest = health.lastPing
+        #expect(health.pingToKeep(force: true) == latest, "the stop keeps the latest")
+        #expect(health.pingToKeep(force: true) == nil, "which is then kept")
+    }
 }

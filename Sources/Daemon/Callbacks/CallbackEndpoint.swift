@@ -71,8 +71,10 @@ final class CallbackEndpoint: Sendable {
         case .ping:
             // `dpbridge activate` checks the URL answers; that is not Docplanner's ping.
             if request.headers[CallbackReadiness.selfCheckHeader] == nil {
-                // Kept in the store too (without waiting), so `dpbridge status` shows it while stopped.
-                store.values.set(StoreValues.lastPingKey, date: health.recordPing())
+                // Kept in the store too (without waiting, at most every 30 s, and at stop),
+                // so `dpbridge status` shows it while the daemon is stopped.
+                health.recordPing()
+                if let ping = health.pingToKeep() { store.values.set(StoreValues.lastPingKey, date: ping) }
                 metrics.pingSeen()
             }
             if health.canAcceptEvents {
