@@ -11,7 +11,10 @@ final class InstanceLock: Sendable {
     /// Fails when the file cannot be opened or another process holds the lock.
     init(storePath: String) throws {
         path = storePath + ".lock"
-        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
+        // Assigned to `self.descriptor` only once locked: a throwing init whose stored
+        // properties are all set also runs deinit, which would close the number again
+        // (by then perhaps another thread's file or socket).
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else {
             throw StartupError.store(path: storePath, reason: "cannot open \(path): \(String(cString: strerror(errno)))")
         }
@@ -23,6 +26,7 @@ final class InstanceLock: Sendable {
             close(descriptor)
             throw StartupError.store(path: storePath, reason: reason)
         }
+        self.descriptor = descriptor
     }
 
     private init(descriptor: Int32, path: String) {

@@ -10,7 +10,10 @@ public final class RawClient {
     /// Connects to `host:port` (IPv4 or IPv6 literal).
     public init(port: Int, host: String = "127.0.0.1") throws {
         let family = host.contains(":") ? AF_INET6 : AF_INET
-        fd = socket(family, Int32(SOCK_STREAM.rawValue), 0)
+        // The socket is ours until connected: an init that throws after `self.fd` is set
+        // would also run deinit, and close the number twice (by then perhaps another
+        // thread's descriptor).
+        let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EMFILE) }
         var result: Int32
         if family == AF_INET6 {
@@ -31,6 +34,7 @@ public final class RawClient {
             close(fd)
             throw POSIXError(POSIXErrorCode(rawValue: code) ?? .ECONNREFUSED)
         }
+        self.fd = fd
     }
 
     deinit { close(fd) }
