@@ -23,6 +23,8 @@ final class Connection {
         var isHead: Bool
         var version: (major: Int, minor: Int)
         var response: HTTPResponse?
+        /// Set by the first answer (or abort), so later ones are ignored.
+        var answered = false
     }
     /// Bytes to send, and how many were sent.
     var output: [UInt8] = []

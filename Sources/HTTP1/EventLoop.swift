@@ -19,6 +19,8 @@ final class EventLoop: @unchecked Sendable {
     private var dateBytes: [UInt8] = []
     private var dateSecond = -1
     private var draining = false
+    /// The monotonic time of this loop iteration (ms), for answers made on the loop's thread.
+    private var iterationNow: Int64 = 0
     private var drainDeadline: Int64 = 0
 
     private struct Delivery {
@@ -76,7 +78,9 @@ final class EventLoop: @unchecked Sendable {
 
     func deliver(connectionID: UInt64, sequence: Int, response: HTTPResponse?) {
         if threadID.load(ordering: .relaxed) == UInt(bitPattern: Int(bitPattern: UInt(pthread_self()))) {
-            apply(Delivery(connectionID: connectionID, sequence: sequence, response: response))
+            // A handler that answered at once, on the loop's thread.
+            guard let connection = connections[connectionID] else { return }
+            answer(connection, sequence: sequence, response: response, now: iterationNow)
             return
         }
         mailbox.withLock { $0.append(Delivery(connectionID: connectionID, sequence: sequence, response: response)) }
@@ -107,6 +111,7 @@ final class EventLoop: @unchecked Sendable {
             }
             if count < 0 && errno != EINTR { break }
             let now = Self.nowMilliseconds()
+            iterationNow = now
             refreshDate()
             for index in 0..<max(0, Int(count)) {
                 var event = events[index]
@@ -302,30 +307,40 @@ final class EventLoop: @unchecked Sendable {
 
     private func apply(_ delivery: Delivery) {
         guard let connection = connections[delivery.connectionID] else { return }  // The client left.
-        guard let response = delivery.response else {
-            closeConnection(connection)
-            return
-        }
-        apply(to: connection, sequence: delivery.sequence, response: response, now: Self.nowMilliseconds())
+        answer(connection, sequence: delivery.sequence, response: delivery.response, now: Self.nowMilliseconds())
+    }
+
+    /// A handler's answer (nil: abort) to request `sequence`: the first one counts, and
+    /// any later one for the same request is ignored.
+    private func answer(_ connection: Connection, sequence: Int, response: HTTPResponse?, now: Int64) {
+        let index = sequence - connection.nextToWrite
+        guard index >= 0 && index < connection.slots.count, !connection.slots[index].answered else { return }
+        connection.slots[index].answered = true
+        guard let response else { return closeConnection(connection) }
+        apply(to: connection, sequence: sequence, response: response, now: now)
     }
 
     private func apply(to connection: Connection, sequence: Int, response: HTTPResponse, now: Int64) {
         let index = sequence - connection.nextToWrite
         guard index >= 0 && index < connection.slots.count else { return }
-        connection.slots[index].response = response
-        guard index == 0 else { return }  // An earlier response is still being prepared.
+        guard index == 0 else {
+            connection.slots[index].response = response  // An earlier response is still being prepared.
+            return
+        }
         let hadOutput = connection.hasOutput
-        var written = 0
-        while written < connection.slots.count, let ready = connection.slots[written].response {
-            let slot = connection.slots[written]
-            let closing = connection.closeAfterSequence == connection.nextToWrite
-            ResponseWriter.write(
-                ready, keepAlive: slot.keepAlive && !closing, isHead: slot.isHead, version: slot.version,
-                date: dateBytes, serverName: configuration.serverName, into: &connection.output)
-            connection.nextToWrite += 1
+        // The response goes out at once, then any later ones that were waiting for it,
+        // each moved out of its slot rather than copied.
+        append(response, slot: 0, on: connection)
+        var written = 1
+        while written < connection.slots.count, let ready = connection.slots[written].response.take() {
+            append(ready, slot: written, on: connection)
             written += 1
         }
-        connection.slots.removeFirst(written)
+        if written == connection.slots.count {
+            connection.slots.removeAll(keepingCapacity: true)
+        } else {
+            connection.slots.removeFirst(written)
+        }
         if !hadOutput { connection.lastWriteProgressAt = now }
         if connection.isParsing { return }  // The parse loop writes once at its end.
         flush(connection, now: now)
@@ -333,6 +348,16 @@ final class EventLoop: @unchecked Sendable {
             // Responses freed room for more pipelined requests already buffered.
             parseRequests(connection, now: now)
         }
+    }
+
+    /// Appends the response for `connection.slots[slot]` (sequence `nextToWrite`) to the output.
+    private func append(_ response: HTTPResponse, slot: Int, on connection: Connection) {
+        let closing = connection.closeAfterSequence == connection.nextToWrite
+        ResponseWriter.write(
+            response, keepAlive: connection.slots[slot].keepAlive && !closing, isHead: connection.slots[slot].isHead,
+            version: connection.slots[slot].version, date: dateBytes, serverName: configuration.serverName,
+            into: &connection.output)
+        connection.nextToWrite += 1
     }
 
     private func flush(_ connection: Connection, now: Int64) {

@@ -3,6 +3,11 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByArrayLiteral {
     public private(set) var fields: [(name: String, value: String)]
 
     public init(_ fields: [(name: String, value: String)] = []) { self.fields = fields }
+    init(reservingCapacity capacity: Int) {
+        fields = []
+        fields.reserveCapacity(capacity)
+    }
+
     public init(arrayLiteral elements: (String, String)...) { fields = elements.map { (name: $0.0, value: $0.1) } }
 
     /// The first value of `name` (case-insensitive), if present.

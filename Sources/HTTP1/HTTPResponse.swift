@@ -2,13 +2,20 @@
 /// by the server.
 public struct HTTPResponse: Sendable {
     public var status: Int
-    public var headers: HTTPHeaders
+    public var headers: HTTPHeaders {
+        didSet { headerLines = ResponseWriter.headerLines(headers) }
+    }
     public var body: [UInt8]
+    /// `headers` as they go on the wire, with the empty line after them, encoded when
+    /// they are set: a response made once and sent many times (a ping's answer) is not
+    /// encoded again for each request.
+    private(set) var headerLines: [UInt8]
 
     public init(status: Int, headers: HTTPHeaders = [], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
+        headerLines = ResponseWriter.headerLines(headers)
     }
 
     /// A `text/plain` response.

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Why a request was rejected: the status to answer with, and a short reason.
 public struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertible {
     public let status: Int
@@ -100,7 +102,7 @@ struct RequestParser {
         return .error(error)
     }
 
-    private mutating func finish(_ request: HTTPRequest, end: Int) -> Event {
+    private mutating func finish(_ request: consuming HTTPRequest, end: Int) -> Event {
         start = end
         scanFrom = end
         state = .head
@@ -199,11 +201,11 @@ struct RequestParser {
 
     /// Parses the head in `bytes[from..<to]` (`to` is where the final CRLFCRLF begins).
     private mutating func parseHead(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Event {
-        // Request line.
-        var lineEnd = from
-        while lineEnd < to && !(bytes[lineEnd] == 13 && bytes[lineEnd + 1] == 10) {
-            if bytes[lineEnd] == 13 || bytes[lineEnd] == 10 { return fail(400, "bare CR or LF in the request line") }
-            lineEnd += 1
+        // Request line: up to the first CR, which must start a CRLF, with no LF before it.
+        // (`bytes[to]` is the CR of the final CRLFCRLF, so a CR is always found.)
+        let lineEnd = Self.firstIndex(of: 13, in: bytes, from: from, to: to + 1) ?? to
+        if bytes[lineEnd + 1] != 10 || Self.firstIndex(of: 10, in: bytes, from: from, to: lineEnd) != nil {
+            return fail(400, "bare CR or LF in the request line")
         }
         if lineEnd - from > limits.maxRequestLineBytes {
             return fail(414, "request line longer than \(limits.maxRequestLineBytes) bytes")
@@ -211,7 +213,8 @@ struct RequestParser {
         var cursor = from
         while cursor < lineEnd && Self.isTokenByte(bytes[cursor]) { cursor += 1 }
         guard cursor > from, cursor < lineEnd, bytes[cursor] == 32 else { return fail(400, "invalid method") }
-        let method = String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<cursor]), as: UTF8.self)
+        let method = Self.known(Self.methods, in: bytes, from: from, to: cursor)
+            ?? String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<cursor]), as: UTF8.self)
         cursor += 1
         let targetStart = cursor
         var hasQuery = false
@@ -233,16 +236,19 @@ struct RequestParser {
         guard target.utf8.first == UInt8(ascii: "/") || target == "*" || target.hasPrefix("http://") || target.hasPrefix("https://")
         else { return fail(400, "invalid request target") }
 
-        // Header fields.
-        var headers = HTTPHeaders()
+        // Header fields (room for a typical request's, so the list grows once).
+        var headers = HTTPHeaders(reservingCapacity: 8)
         var line = lineEnd + 2
         let headerBytes = to - line
         if headerBytes > limits.maxHeaderBytes {
             return fail(431, "header section larger than \(limits.maxHeaderBytes) bytes")
         }
         while line < to {
-            var lineStop = line
-            while lineStop < to && !(bytes[lineStop] == 13 && bytes[lineStop + 1] == 10) { lineStop += 1 }
+            // The line ends at the next CRLF; a bare CR before it is refused below.
+            var lineStop = Self.firstIndex(of: 13, in: bytes, from: line, to: to) ?? to
+            while lineStop < to && bytes[lineStop + 1] != 10 {
+                lineStop = Self.firstIndex(of: 13, in: bytes, from: lineStop + 1, to: to) ?? to
+            }
             if bytes[line] == 32 || bytes[line] == 9 { return fail(400, "obsolete line folding") }
             var colon = line
             while colon < lineStop && Self.isTokenByte(bytes[colon]) { colon += 1 }
@@ -264,7 +270,8 @@ struct RequestParser {
                 return fail(431, "more than \(limits.maxHeaderFields) header fields")
             }
             headers.add(
-                String(decoding: UnsafeBufferPointer(rebasing: bytes[line..<colon]), as: UTF8.self),
+                Self.known(Self.fieldNames, in: bytes, from: line, to: colon)
+                    ?? String(decoding: UnsafeBufferPointer(rebasing: bytes[line..<colon]), as: UTF8.self),
                 String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd]), as: UTF8.self))
             line = lineStop + 2
         }
@@ -323,7 +330,6 @@ struct RequestParser {
         var request = HTTPRequest(
             method: method, target: target, headers: headers, body: [], version: (major, minor), keepAlive: keepAlive,
             hasQuery: hasQuery)
-        let head = Head(request: request, expectsContinue: expectsContinue)
 
         if !transferEncodings.isEmpty {
             if !contentLengths.isEmpty { return fail(400, "both Content-Length and Transfer-Encoding") }
@@ -333,6 +339,7 @@ struct RequestParser {
                 return fail(501, "unsupported transfer coding '\(coding.prefix(40))'")
             }
             guard codings.count == 1 else { return fail(400, "chunked applied more than once") }
+            let head = Head(request: request, expectsContinue: expectsContinue)
             state = .chunkedBody(head, cursor: bodyStart, body: [], trailerBytes: 0)
             return parseChunks(head, cursor: bodyStart, body: [], trailerBytes: 0)
         }
@@ -362,6 +369,7 @@ struct RequestParser {
             request.body = Array(buffer[bodyStart..<(bodyStart + length)])
             return finish(request, end: bodyStart + length)
         }
+        let head = Head(request: request, expectsContinue: expectsContinue)
         state = .fixedBody(head, length: length, bodyStart: bodyStart)
         return continueOrMore(head)
     }
@@ -449,18 +457,54 @@ struct RequestParser {
         }
     }
 
-    /// tchar of RFC 9110 §5.6.2.
-    static func isTokenByte(_ byte: UInt8) -> Bool { tokenTable[Int(byte)] }
+    /// The index of the first `byte` in `bytes[from..<to]`, or nil (glibc's vectorised memchr).
+    @inline(__always)
+    private static func firstIndex(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
+        guard from < to, let base = bytes.baseAddress, let found = memchr(base + from, Int32(byte), to - from) else {
+            return nil
+        }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
 
-    private static let tokenTable: [Bool] = (0..<256).map { value in
-        let byte = UInt8(value)
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+    /// The entry of `names` spelled exactly as `bytes[from..<to]`, or nil. Their strings
+    /// are made once, so most requests' method and field names need neither validation
+    /// nor a new string.
+    @inline(__always)
+    private static func known(_ names: [KnownName], in bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> String? {
+        let count = to - from
+        for name in names
+        where name.spelling.utf8CodeUnitCount == count && memcmp(name.spelling.utf8Start, bytes.baseAddress! + from, count) == 0 {
+            return name.text
+        }
+        return nil
+    }
+
+    private struct KnownName {
+        let spelling: StaticString
+        let text: String
+        init(_ spelling: StaticString) {
+            self.spelling = spelling
+            text = spelling.description
         }
     }
+
+    private static let methods: [KnownName] = ["GET", "POST", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"].map(KnownName.init)
+    private static let fieldNames: [KnownName] = [
+        "Host", "host", "User-Agent", "user-agent", "Accept", "accept", "Content-Type", "content-type", "Content-Length",
+        "content-length", "Connection", "connection", "X-Forwarded-For", "x-forwarded-for", "Authorization",
+        "Accept-Encoding", "X-Real-IP", "X-Forwarded-Proto", "Expect", "Transfer-Encoding",
+    ].map(KnownName.init)
+
+    /// tchar of RFC 9110 §5.6.2.
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        // A bitmap of the 128 ASCII bytes, in constants: no table to load on each byte.
+        byte < 64 ? (tokenBitsLow >> UInt64(byte)) & 1 == 1 : byte < 128 && (tokenBitsHigh >> UInt64(byte - 64)) & 1 == 1
+    }
+
+    /// Bytes 0–63 that are tchars: `!#$%&'*+-.` and digits.
+    private static let tokenBitsLow: UInt64 = 0x03FF_6CFA_0000_0000
+    /// Bytes 64–127 that are tchars: letters and `^_`|~`.
+    private static let tokenBitsHigh: UInt64 = 0x57FF_FFFF_C7FF_FFFE
 }
 
 extension StringProtocol {

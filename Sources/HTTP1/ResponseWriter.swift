@@ -31,23 +31,37 @@ enum ResponseWriter {
         } else {
             output.append(contentsOf: crlf)
         }
-        for field in response.headers.fields {
-            if HTTPHeaders.equalsIgnoringCase(field.name, "Content-Length") || HTTPHeaders.equalsIgnoringCase(field.name, "Connection")
-                || HTTPHeaders.equalsIgnoringCase(field.name, "Date") || HTTPHeaders.equalsIgnoringCase(field.name, "Transfer-Encoding")
-            {
-                continue
-            }
-            // Header injection guard: CR and LF never reach the wire (nor a colon in a name).
-            append(field.name, droppingColons: true, to: &output)
-            output.append(58)
-            output.append(32)
-            append(field.value, droppingColons: false, to: &output)
-            output.append(contentsOf: crlf)
-        }
-        output.append(contentsOf: crlf)
+        output.append(contentsOf: response.headerLines)
         if bodyAllowed && !isHead {
             output.append(contentsOf: response.body)
         }
+    }
+
+    /// The handler's header fields as written, `name: value` CRLF each, and the empty
+    /// line that ends the head. The fields the
+    /// server sets itself (`Content-Length`, `Connection`, `Date`, `Transfer-Encoding`)
+    /// are left out, and CR and LF never reach the wire (nor a colon in a name), so a
+    /// handler cannot inject headers.
+    static func headerLines(_ headers: HTTPHeaders) -> [UInt8] {
+        guard headers.count > 0 else { return crlf }
+        var output: [UInt8] = []
+        for field in headers.fields {
+            switch field.name.utf8.count {
+            case 4 where HTTPHeaders.equalsIgnoringCase(field.name, "Date"),
+                10 where HTTPHeaders.equalsIgnoringCase(field.name, "Connection"),
+                14 where HTTPHeaders.equalsIgnoringCase(field.name, "Content-Length"),
+                17 where HTTPHeaders.equalsIgnoringCase(field.name, "Transfer-Encoding"):
+                continue
+            default:
+                append(field.name, droppingColons: true, to: &output)
+                output.append(58)
+                output.append(32)
+                append(field.value, droppingColons: false, to: &output)
+                output.append(contentsOf: crlf)
+            }
+        }
+        output.append(contentsOf: crlf)
+        return output
     }
 
     /// Appends `text`'s UTF-8 without CR and LF (and colons when `droppingColons`): in one

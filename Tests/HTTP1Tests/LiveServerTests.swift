@@ -108,6 +108,38 @@ func python(_ script: String) throws -> ProcessResult {
         }
     }
 
+    /// Only a request's first answer counts, whichever copy of the responder gives it and
+    /// from whichever thread: later answers and aborts are ignored, and later requests on
+    /// the connection get their own answers.
+    @Test func onlyTheFirstAnswerToARequestCounts() throws {
+        let live = try LiveServer(routes: { router in
+            router.add("GET", "/twice") { _, responder in
+                let copy = responder
+                responder.respond(HTTPResponse(status: 200, text: "first"))
+                copy.respond(HTTPResponse(status: 500, text: "second"))
+                copy.abort()
+            }
+            router.add("GET", "/twice-later") { _, responder in
+                DispatchQueue.global().asyncAfter(deadline: .now() + 0.02) {
+                    let copy = responder
+                    copy.respond(HTTPResponse(status: 200, text: "first later"))
+                    responder.abort()
+                    responder.respond(HTTPResponse(status: 500, text: "second later"))
+                }
+            }
+        })
+        let client = try RawClient(port: live.port)
+        client.send(
+            "GET /twice HTTP/1.1\r\nHost: x\r\n\r\nGET /twice-later HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /echo/after HTTP/1.1\r\nHost: x\r\n\r\n")
+        let text = client.receive(timeout: 10, until: "after").text
+        let bodies = text.components(separatedBy: "HTTP/1.1 ").dropFirst().map {
+            ($0.prefix(3), $0.components(separatedBy: "\r\n\r\n").last ?? "")
+        }
+        #expect(bodies.map(\.0) == ["200", "200", "200"], "\(text)")
+        #expect(bodies.map(\.1) == ["first", "first later", "after"], "\(text)")
+    }
+
     @Test func chunkedUploadWithCurl() throws {
         let live = try LiveServer()
         let directory = try TemporaryDirectory()
@@ -281,6 +313,7 @@ func python(_ script: String) throws -> ProcessResult {
         try server.adopt(listeningDescriptor: fd)
         try server.start()
         defer { server.shutdown(deadline: .milliseconds(100)) }
-        #expect(try curl(["http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))/"]).stdout == "adopted")
+        let result = try curl(["http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))/"])
+        #expect(result.stdout == "adopted", "\(result.output)")
     }
 }

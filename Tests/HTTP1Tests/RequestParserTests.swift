@@ -118,6 +118,14 @@ func parse(_ text: String, step: Int? = nil, limits: RequestParser.Limits = test
         #expect(parse(text, step: 1).last == status, "byte by byte: \(text.debugDescription)")
     }
 
+    /// The token bitmap is exactly RFC 9110's tchar, for all 256 byte values.
+    @Test func tokenBytesAreExactlyTheTcharsOfRFC9110() {
+        let tchars = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8)
+        for byte in UInt8.min...UInt8.max {
+            #expect(RequestParser.isTokenByte(byte) == tchars.contains(byte), "byte \(byte)")
+        }
+    }
+
     @Test func limitsGiveTheirStatuses() {
         let small = RequestParser.Limits(maxRequestLineBytes: 64, maxHeaderBytes: 128, maxHeaderFields: 3, maxBodyBytes: 10)
         #expect(parse("GET /\(String(repeating: "a", count: 100)) HTTP/1.1\r\nHost: a\r\n\r\n", limits: small) == ["414"])
