@@ -5,6 +5,10 @@
 # and p99 for both and the ratio; then dpbridge's RSS with 1,000 idle keep-alive
 # connections open.
 # Targets (issue 3): >= 1.0x nginx's requests/s, p99 <= 2 ms, RSS <= 30 MB.
+# Both servers run on CPU 0 and wrk on CPU 1 (on a machine with two or more), so that
+# the scheduler does not put client and server on one core in some rounds and not in
+# others. Also prints each server's CPU time per request (user + system, from
+# /proc/PID/stat over the round), a figure that varies less than requests/s.
 # Usage: scripts/bench-http.sh [DURATION]   (ROUNDS=3 by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +22,7 @@ public_port=${PUBLIC_PORT:-18481}
 admin_port=${ADMIN_PORT:-18482}
 secret=bench-callback-secret-0123456789
 pids=()
+if [ "$(nproc)" -ge 2 ]; then server_cpu=(taskset -c 0); client_cpu=(taskset -c 1); else server_cpu=(); client_cpu=(); fi
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
@@ -38,8 +43,9 @@ http {
     }
 }
 CONF
-nginx -c "$work/nginx.conf" &
-pids+=($!)
+"${server_cpu[@]}" nginx -c "$work/nginx.conf" &
+nginx_master=$!
+pids+=($nginx_master)
 
 # dpbridge with the example configuration, state in the work directory.
 DPBRIDGE_STORE_PATH="$work/dpbridge.sqlite" DPBRIDGE_PARTNER_EMBEDDED_PATH="$work/partner.sqlite" \
@@ -47,7 +53,7 @@ DPBRIDGE_DOCPLANNER_BASE_URL=http://127.0.0.1:9 \
 DPBRIDGE_LISTEN_PUBLIC_ADDRESS=127.0.0.1 DPBRIDGE_LISTEN_PUBLIC_PORT=$public_port \
 DPBRIDGE_LISTEN_ADMIN_PORT=$admin_port DPBRIDGE_CALLBACK_SECRET=$secret DPBRIDGE_LOG_LEVEL=warning \
 DPBRIDGE_HTTP_MAX_CONNECTIONS=4096 DPBRIDGE_LOG_FORMAT=text \
-    "$bin" run --config etc/dpbridge.yaml 2>"$work/dpbridge.log" &
+    "${server_cpu[@]}" "$bin" run --config etc/dpbridge.yaml 2>"$work/dpbridge.log" &
 daemon=$!
 pids+=($daemon)
 for _ in $(seq 1 100); do
@@ -55,13 +61,19 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 
-run_wrk() {  # prints "requests_per_second p99_ms"
-    wrk -t1 -c64 -d"$duration" --latency "$1" >"$work/wrk.txt"
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+nginx_worker=$(pgrep -P "$nginx_master" | head -n 1)
+run_wrk() {  # URL SERVER_PID; prints "requests_per_second p99_ms cpu_us_per_request"
+    local before after requests
+    before=$(cpu_ticks "$2")
+    "${client_cpu[@]}" wrk -t1 -c64 -d"$duration" --latency "$1" >"$work/wrk.txt"
+    after=$(cpu_ticks "$2")
+    requests=$(awk '/requests in/ { print $1 }' "$work/wrk.txt")
     rps=$(awk '/^Requests\/sec:/ { print $2 }' "$work/wrk.txt")
     p99=$(awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v = v / 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v = v * 1000 } print v }' "$work/wrk.txt")
     errors=$(awk '/Non-2xx|Socket errors/ { print }' "$work/wrk.txt")
     [ -z "$errors" ] || echo "  wrk: $errors" >&2
-    echo "$rps $p99"
+    echo "$rps $p99 $(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN { printf "%.2f", t / hz * 1e6 / n }')"
 }
 
 # Rounds alternate which server goes first, so drift on a shared machine hits both;
@@ -71,20 +83,21 @@ echo "wrk -t1 -c64 -d$duration, loopback, $(nproc) cores, $rounds rounds"
 : >"$work/nginx.txt"; : >"$work/ours.txt"
 for round in $(seq 1 "$rounds"); do
     if [ $((round % 2)) -eq 1 ]; then
-        run_wrk "http://127.0.0.1:$nginx_port/" >>"$work/nginx.txt"
-        run_wrk "http://127.0.0.1:$public_port/callbacks/$secret" >>"$work/ours.txt"
+        run_wrk "http://127.0.0.1:$nginx_port/" "$nginx_worker" >>"$work/nginx.txt"
+        run_wrk "http://127.0.0.1:$public_port/callbacks/$secret" "$daemon" >>"$work/ours.txt"
     else
-        run_wrk "http://127.0.0.1:$public_port/callbacks/$secret" >>"$work/ours.txt"
-        run_wrk "http://127.0.0.1:$nginx_port/" >>"$work/nginx.txt"
+        run_wrk "http://127.0.0.1:$public_port/callbacks/$secret" "$daemon" >>"$work/ours.txt"
+        run_wrk "http://127.0.0.1:$nginx_port/" "$nginx_worker" >>"$work/nginx.txt"
     fi
 done
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 nginx_rps=$(awk '{ print $1 }' "$work/nginx.txt" | median); nginx_p99=$(awk '{ print $2 }' "$work/nginx.txt" | median)
 ours_rps=$(awk '{ print $1 }' "$work/ours.txt" | median); ours_p99=$(awk '{ print $2 }' "$work/ours.txt" | median)
-echo "rounds (requests/s p99_ms): nginx $(tr '\n' ';' <"$work/nginx.txt") dpbridge $(tr '\n' ';' <"$work/ours.txt")"
-printf '%-28s %12s %10s\n' "server (median)" "requests/s" "p99 (ms)"
-printf '%-28s %12.0f %10.2f\n' "nginx (1 worker)" "$nginx_rps" "$nginx_p99"
-printf '%-28s %12.0f %10.2f\n' "dpbridge ping (1 loop)" "$ours_rps" "$ours_p99"
+nginx_cpu=$(awk '{ print $3 }' "$work/nginx.txt" | median); ours_cpu=$(awk '{ print $3 }' "$work/ours.txt" | median)
+echo "rounds (requests/s p99_ms cpu_us/request): nginx $(tr '\n' ';' <"$work/nginx.txt") dpbridge $(tr '\n' ';' <"$work/ours.txt")"
+printf '%-28s %12s %10s %16s\n' "server (median)" "requests/s" "p99 (ms)" "CPU us/request"
+printf '%-28s %12.0f %10.2f %16.2f\n' "nginx (1 worker)" "$nginx_rps" "$nginx_p99" "$nginx_cpu"
+printf '%-28s %12.0f %10.2f %16.2f\n' "dpbridge ping (1 loop)" "$ours_rps" "$ours_p99" "$ours_cpu"
 awk -v a="$ours_rps" -v b="$nginx_rps" 'BEGIN { printf "ratio dpbridge/nginx: %.2fx\n", a / b }'
 
 # RSS with 1,000 idle keep-alive connections.
