@@ -50,6 +50,62 @@ extension EmbeddedPartner {
         }
     }
 
+    /// Replaces the whole catalog with `catalog`, in one transaction: clinic software (and
+    /// `dpbridge map`) never sees it half written, and a failure leaves the old one whole.
+    /// The caller checks it first (`PUT /v1/catalog`): ids unique per table, offers and
+    /// accepted insurances naming entries of the catalog.
+    public func replaceCatalog(_ catalog: ClinicCatalog) throws(PartnerError) {
+        try withDatabase { database throws(StoreError) in
+            try database.transaction { () throws(StoreError) in
+                for table in [
+                    "clinic_offers", "clinic_location_insurances", "clinic_facilities", "clinic_doctors", "clinic_locations",
+                    "clinic_services", "clinic_insurances",
+                ] {
+                    try database.execute("DELETE FROM \(table)")
+                }
+                func insert(_ sql: String, _ rows: [[StatementValue]]) throws(StoreError) {
+                    let statement = try database.prepare(sql)
+                    for row in rows { try statement.run(row) }
+                }
+                func text(_ value: String?) -> StatementValue { value.map { .text($0) } ?? .null }
+                try insert(
+                    "INSERT INTO clinic_facilities (id, name) VALUES (?, ?)",
+                    catalog.facilities.map { [.text($0.id), .text($0.name)] })
+                try insert(
+                    "INSERT INTO clinic_doctors (id, name, license_number) VALUES (?, ?, ?)",
+                    catalog.doctors.map { [.text($0.id), .text($0.name), text($0.details["license_number"])] })
+                try insert(
+                    "INSERT INTO clinic_locations (id, name, street, city) VALUES (?, ?, ?, ?)",
+                    catalog.locations.map {
+                        [.text($0.id), .text($0.name), text($0.details["street"]), text($0.details["city"])]
+                    })
+                try insert(
+                    "INSERT INTO clinic_services (id, name, docplanner_service_id) VALUES (?, ?, ?)",
+                    catalog.services.map { [.text($0.id), .text($0.name), text($0.details["service_id"])] })
+                try insert(
+                    "INSERT INTO clinic_insurances (id, name) VALUES (?, ?)",
+                    catalog.insurances.map { [.text($0.id), .text($0.name)] })
+                try insert(
+                    """
+                    INSERT INTO clinic_offers (doctor_id, location_id, service_id, price, is_price_from, duration, description)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    catalog.offers.map {
+                        [
+                            .text($0.doctorID), .text($0.locationID), .text($0.serviceID),
+                            $0.price.map { .integer(Int64($0)) } ?? .null, .integer($0.isPriceFrom ? 1 : 0),
+                            .integer(Int64($0.duration)), text($0.description),
+                        ]
+                    })
+                try insert(
+                    "INSERT INTO clinic_location_insurances (location_id, insurance_id) VALUES (?, ?)",
+                    catalog.locationInsurances.keys.sorted().flatMap { location in
+                        catalog.locationInsurances[location, default: []].sorted().map { [.text(location), .text($0)] }
+                    })
+            }
+        }
+    }
+
     /// Replaces `dpbridge_mappings` with `mappings` (kind, Docplanner id, partner id),
     /// in one transaction; clinic software never sees it half written.
     public func publishMappings(_ mappings: [(kind: String, docplannerID: String, partnerID: String)]) throws(PartnerError) {

@@ -49,6 +49,8 @@ struct PartnerAPIEndpoints: Sendable {
         add(&router, "GET", "/v1/breaks/:id", getBreak)
         add(&router, "PATCH", "/v1/breaks/:id", moveBreak)
         add(&router, "DELETE", "/v1/breaks/:id", deleteBreak)
+        add(&router, "GET", "/v1/catalog", getCatalog)
+        add(&router, "PUT", "/v1/catalog", putCatalog)
     }
 
     private func add(_ router: inout Router, _ method: String, _ pattern: String, _ work: @escaping Work) {
@@ -167,6 +169,29 @@ struct PartnerAPIEndpoints: Sendable {
             let id = try rowID(request, "break")
             guard try calendar.deleteClinicBreak(rowID: id) else { throw APIError.notFound("no break \(id)") }
             return HTTPResponse(status: 204)
+        }
+    }
+
+    // MARK: - Catalog
+
+    private func getCatalog(_ request: HTTPRequest) -> HTTPResponse {
+        answer { JSONResponses.json(status: 200, CatalogJSON.json(try calendar.catalog())) }
+    }
+
+    /// Replaces the whole catalog; a body with any problem changes nothing.
+    private func putCatalog(_ request: HTTPRequest) -> HTTPResponse {
+        answer {
+            let catalog = try CatalogJSON.catalog(request.body)
+            try calendar.replaceCatalog(catalog)
+            let accepted = catalog.locationInsurances.values.reduce(0) { $0 + $1.count }
+            return JSONResponses.json(
+                status: 200,
+                .object([
+                    "facilities": .int(Int64(catalog.facilities.count)), "doctors": .int(Int64(catalog.doctors.count)),
+                    "locations": .int(Int64(catalog.locations.count)), "services": .int(Int64(catalog.services.count)),
+                    "insurances": .int(Int64(catalog.insurances.count)), "offers": .int(Int64(catalog.offers.count)),
+                    "location_insurances": .int(Int64(accepted)),
+                ]))
         }
     }
 

@@ -1,0 +1,109 @@
+import DocplannerAPI
+import Partner
+
+/// The clinic's catalog as `/v1/catalog` reads and writes it: what `dpbridge map`
+/// matches Docplanner's resources against and `dpbridge activate` feeds to profiles.
+/// One JSON object with an array per table of the README's "Mapping and activation".
+enum CatalogJSON {
+    /// The whole catalog from a `PUT /v1/catalog` body, checked as a whole: every id is
+    /// unique in its array, and offers and accepted insurances name entries of the same
+    /// body. The first problem is thrown, naming its field (`offers[3].doctor_id`).
+    static func catalog(_ body: [UInt8]) throws(FieldError) -> ClinicCatalog {
+        let fields = try JSONFields.parse(body)
+        try fields.rejectUnknown([
+            "facilities", "doctors", "locations", "services", "insurances", "offers", "location_insurances",
+        ])
+        var catalog = ClinicCatalog()
+        catalog.facilities = try entries(fields, "facilities", details: [:])
+        catalog.doctors = try entries(fields, "doctors", details: ["license_number": "license_number"])
+        catalog.locations = try entries(fields, "locations", details: ["street": "street", "city": "city"])
+        catalog.services = try entries(fields, "services", details: ["docplanner_service_id": "service_id"])
+        catalog.insurances = try entries(fields, "insurances", details: [:])
+
+        let doctors = Set(catalog.doctors.map(\.id)), locations = Set(catalog.locations.map(\.id))
+        let services = Set(catalog.services.map(\.id)), insurances = Set(catalog.insurances.map(\.id))
+        var offered: Set<[String]> = []
+        for item in try fields.objects("offers") ?? [] {
+            try item.rejectUnknown([
+                "doctor_id", "location_id", "service_id", "price", "is_price_from", "duration", "description",
+            ])
+            let offer = ClinicCatalog.Offer(
+                doctorID: try reference(item, "doctor_id", in: doctors, "doctors"),
+                locationID: try reference(item, "location_id", in: locations, "locations"),
+                serviceID: try reference(item, "service_id", in: services, "services"),
+                price: try item.int("price", in: 0...10_000_000), isPriceFrom: try item.bool("is_price_from") ?? false,
+                duration: try item.requiredInt("duration", in: 1...1440), description: try item.string("description"))
+            guard offered.insert([offer.doctorID, offer.locationID, offer.serviceID]).inserted else {
+                throw FieldError(field: item.name("service_id"), problem: "this doctor already offers it at this location")
+            }
+            catalog.offers.append(offer)
+        }
+        for item in try fields.objects("location_insurances") ?? [] {
+            try item.rejectUnknown(["location_id", "insurance_id"])
+            let location = try reference(item, "location_id", in: locations, "locations")
+            let insurance = try reference(item, "insurance_id", in: insurances, "insurances")
+            catalog.locationInsurances[location, default: []].insert(insurance)
+        }
+        return catalog
+    }
+
+    /// `catalog` as `GET /v1/catalog` answers it (the shape `PUT` takes).
+    static func json(_ catalog: ClinicCatalog) -> JSONValue {
+        func entries(_ list: [ClinicCatalog.Entry], _ details: [String: String]) -> JSONValue {
+            .array(list.map { entry in
+                var object: [String: JSONValue] = ["id": .string(entry.id), "name": .string(entry.name)]
+                for (field, key) in details { object[field] = .text(entry.details[key]) }
+                return .object(object)
+            })
+        }
+        return .object([
+            "facilities": entries(catalog.facilities, [:]),
+            "doctors": entries(catalog.doctors, ["license_number": "license_number"]),
+            "locations": entries(catalog.locations, ["street": "street", "city": "city"]),
+            "services": entries(catalog.services, ["docplanner_service_id": "service_id"]),
+            "insurances": entries(catalog.insurances, [:]),
+            "offers": .array(catalog.offers.map { offer in
+                .object([
+                    "doctor_id": .string(offer.doctorID), "location_id": .string(offer.locationID),
+                    "service_id": .string(offer.serviceID), "price": offer.price.map { .int(Int64($0)) } ?? .null,
+                    "is_price_from": .bool(offer.isPriceFrom), "duration": .int(Int64(offer.duration)),
+                    "description": .text(offer.description),
+                ])
+            }),
+            "location_insurances": .array(catalog.locationInsurances.keys.sorted().flatMap { location in
+                catalog.locationInsurances[location, default: []].sorted().map {
+                    .object(["location_id": .string(location), "insurance_id": .string($0)])
+                }
+            }),
+        ])
+    }
+
+    /// The entries of array `key`: `id` and `name` required, ids unique, and the optional
+    /// text fields in `details` (JSON field → `ClinicCatalog.Entry.details` key).
+    private static func entries(
+        _ fields: JSONFields, _ key: String, details: [String: String]
+    ) throws(FieldError) -> [ClinicCatalog.Entry] {
+        var result: [ClinicCatalog.Entry] = []
+        var seen: Set<String> = []
+        for item in try fields.objects(key) ?? [] {
+            try item.rejectUnknown(Set(["id", "name"]).union(details.keys))
+            let id = try item.requiredString("id")
+            guard seen.insert(id).inserted else { throw FieldError(field: item.name("id"), problem: "\(id) is listed twice") }
+            var entry = ClinicCatalog.Entry(id: id, name: try item.requiredString("name"))
+            for (field, detail) in details {
+                if let value = try item.string(field) { entry.details[detail] = value }
+            }
+            result.append(entry)
+        }
+        return result
+    }
+
+    /// A required id that must be one of `known` (the ids of array `table` of the body).
+    private static func reference(
+        _ item: JSONFields, _ key: String, in known: Set<String>, _ table: String
+    ) throws(FieldError) -> String {
+        let id = try item.requiredString(key)
+        guard known.contains(id) else { throw FieldError(field: item.name(key), problem: "\(id) is not in \(table)") }
+        return id
+    }
+}
