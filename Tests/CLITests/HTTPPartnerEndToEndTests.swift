@@ -5,7 +5,8 @@ import Testing
 /// `partner.adapter: http` through a live daemon, the simulator as Docplanner and a
 /// loopback partner server: a patient's booking reaches the partner as a signed event;
 /// while the partner answers 503 the event waits and arrives once it is back, accepted
-/// exactly once; a booking the partner makes through `POST /v1/bookings` is booked on
+/// exactly once; the catalog the partner sends with `PUT /v1/catalog` lands in the mirror;
+/// a booking the partner makes through `POST /v1/bookings` is booked on
 /// Docplanner and its id shows in `GET /v1/bookings/{id}`; a wrong token gets 401.
 @Suite(.serialized) struct HTTPPartnerEndToEndTests {
     static let token = "partner-api-token-0123456789"
@@ -70,6 +71,13 @@ import Testing
             #expect(Set(attempts().map(\.id)).count == 1, "one webhook-id for every attempt")
             #expect(attempts().allSatisfy { $0.signatureValid })
             #expect(try sqlite(mirror, "SELECT status FROM bookings WHERE docplanner_booking_id = '\(secondID)'") == "booked")
+
+            // The partner hands over its catalog through /v1: it lands in the mirror, where
+            // `dpbridge map` and `activate` read it.
+            let catalog = #"{"doctors": [{"id": "P-7", "name": "Anna Nowak"}], "locations": [{"id": "L-1", "name": "C"}]}"#
+            #expect(try call(daemon, "PUT", "/v1/catalog", body: catalog).0 == 200)
+            #expect(try sqlite(mirror, "SELECT group_concat(id) FROM clinic_doctors") == "P-7")
+            #expect((try call(daemon, "GET", "/v1/catalog").1["locations"] as? [[String: Any]])?.first?["id"] as? String == "L-1")
 
             // The partner books a visit through /v1: it is booked on Docplanner.
             let body = """
