@@ -56,8 +56,7 @@ public final class ClinicSession: Sendable {
     /// Copies the store's mappings into the calendar's `dpbridge_mappings`, where clinic
     /// software reads them.
     public func publishMappings() throws {
-        let mappings = try store.mappings.mappings()
-        try calendarFile.publishMappings(mappings.map { ($0.kind.rawValue, $0.docplannerID, $0.partnerID) })
+        try calendarFile.publishMappings(try store.mappings.mappings())
     }
 
     public func close() { store.close() }

@@ -108,14 +108,14 @@ extension EmbeddedPartner {
 
     /// Replaces `dpbridge_mappings` with `mappings` (kind, Docplanner id, partner id),
     /// in one transaction; clinic software never sees it half written.
-    public func publishMappings(_ mappings: [(kind: String, docplannerID: String, partnerID: String)]) throws(PartnerError) {
+    public func publishMappings(_ mappings: [ResourceMapping]) throws(PartnerError) {
         try withDatabase { database throws(StoreError) in
             try database.transaction { () throws(StoreError) in
                 try database.execute("DELETE FROM dpbridge_mappings")
                 let insert = try database.prepare(
                     "INSERT INTO dpbridge_mappings (kind, docplanner_id, partner_id) VALUES (?, ?, ?)")
                 for mapping in mappings {
-                    try insert.run([.text(mapping.kind), .text(mapping.docplannerID), .text(mapping.partnerID)])
+                    try insert.run([.text(mapping.kind.rawValue), .text(mapping.docplannerID), .text(mapping.partnerID)])
                 }
             }
         }

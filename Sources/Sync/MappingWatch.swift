@@ -156,8 +156,7 @@ public final class MappingWatch: Sendable {
         }
         guard let calendarFile else { return }
         do {
-            let current = try mappings.mappings()
-            try calendarFile.publishMappings(current.map { ($0.kind.rawValue, $0.docplannerID, $0.partnerID) })
+            try calendarFile.publishMappings(try mappings.mappings())
         } catch {
             logger.warning(
                 "cannot publish the mappings into the calendar", metadata: ["event": "mapping-publish-failed", "error": "\(error)"])
