@@ -14,11 +14,9 @@ enum CatalogJSON {
             "facilities", "doctors", "locations", "services", "insurances", "offers", "location_insurances",
         ])
         var catalog = ClinicCatalog()
-        catalog.facilities = try entries(fields, "facilities", details: [:])
-        catalog.doctors = try entries(fields, "doctors", details: ["license_number": "license_number"])
-        catalog.locations = try entries(fields, "locations", details: ["street": "street", "city": "city"])
-        catalog.services = try entries(fields, "services", details: ["docplanner_service_id": "service_id"])
-        catalog.insurances = try entries(fields, "insurances", details: [:])
+        for table in entryTables {
+            catalog[keyPath: table.entries] = try entries(fields, table.key, details: table.details)
+        }
 
         let doctors = Set(catalog.doctors.map(\.id)), locations = Set(catalog.locations.map(\.id))
         let services = Set(catalog.services.map(\.id)), insurances = Set(catalog.insurances.map(\.id))
@@ -47,39 +45,45 @@ enum CatalogJSON {
         return catalog
     }
 
+    /// The arrays of id-and-name entries: their JSON key, where they go in the catalog,
+    /// and their optional text fields (JSON field → `ClinicCatalog.Entry.details` key).
+    private static let entryTables:
+        [(key: String, entries: WritableKeyPath<ClinicCatalog, [ClinicCatalog.Entry]> & Sendable, details: [String: String])] = [
+            ("facilities", \.facilities, [:]),
+            ("doctors", \.doctors, ["license_number": "license_number"]),
+            ("locations", \.locations, ["street": "street", "city": "city"]),
+            ("services", \.services, ["docplanner_service_id": "service_id"]),
+            ("insurances", \.insurances, [:]),
+        ]
+
     /// `catalog` as `GET /v1/catalog` answers it (the shape `PUT` takes).
     static func json(_ catalog: ClinicCatalog) -> JSONValue {
-        func entries(_ list: [ClinicCatalog.Entry], _ details: [String: String]) -> JSONValue {
-            .array(list.map { entry in
-                var object: [String: JSONValue] = ["id": .string(entry.id), "name": .string(entry.name)]
-                for (field, key) in details { object[field] = .text(entry.details[key]) }
-                return .object(object)
+        var object: [String: JSONValue] = [:]
+        for table in entryTables {
+            object[table.key] = .array(catalog[keyPath: table.entries].map { entry in
+                var fields: [String: JSONValue] = ["id": .string(entry.id), "name": .string(entry.name)]
+                for (field, key) in table.details { fields[field] = .text(entry.details[key]) }
+                return .object(fields)
             })
         }
-        return .object([
-            "facilities": entries(catalog.facilities, [:]),
-            "doctors": entries(catalog.doctors, ["license_number": "license_number"]),
-            "locations": entries(catalog.locations, ["street": "street", "city": "city"]),
-            "services": entries(catalog.services, ["docplanner_service_id": "service_id"]),
-            "insurances": entries(catalog.insurances, [:]),
-            "offers": .array(catalog.offers.map { offer in
-                .object([
-                    "doctor_id": .string(offer.doctorID), "location_id": .string(offer.locationID),
-                    "service_id": .string(offer.serviceID), "price": offer.price.map { .int(Int64($0)) } ?? .null,
-                    "is_price_from": .bool(offer.isPriceFrom), "duration": .int(Int64(offer.duration)),
-                    "description": .text(offer.description),
-                ])
-            }),
-            "location_insurances": .array(catalog.locationInsurances.keys.sorted().flatMap { location in
-                catalog.locationInsurances[location, default: []].sorted().map {
-                    .object(["location_id": .string(location), "insurance_id": .string($0)])
-                }
-            }),
-        ])
+        object["offers"] = .array(catalog.offers.map { offer in
+            .object([
+                "doctor_id": .string(offer.doctorID), "location_id": .string(offer.locationID),
+                "service_id": .string(offer.serviceID), "price": offer.price.map { .int(Int64($0)) } ?? .null,
+                "is_price_from": .bool(offer.isPriceFrom), "duration": .int(Int64(offer.duration)),
+                "description": .text(offer.description),
+            ])
+        })
+        object["location_insurances"] = .array(catalog.locationInsurances.keys.sorted().flatMap { location in
+            catalog.locationInsurances[location, default: []].sorted().map {
+                .object(["location_id": .string(location), "insurance_id": .string($0)])
+            }
+        })
+        return .object(object)
     }
 
     /// The entries of array `key`: `id` and `name` required, ids unique, and the optional
-    /// text fields in `details` (JSON field → `ClinicCatalog.Entry.details` key).
+    /// text fields in `details`.
     private static func entries(
         _ fields: JSONFields, _ key: String, details: [String: String]
     ) throws(FieldError) -> [ClinicCatalog.Entry] {
