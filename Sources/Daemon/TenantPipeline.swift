@@ -211,7 +211,7 @@ final class TenantPipeline: Sendable {
         collector.stop()
         sender.stop()
         if let ping = health.pingToKeep(force: true) {
-            try? store.values.setAndWait(StoreValues.lastPingKey, StoreValues.text(of: ping))
+            try? store.values.setAndWait(StoreValues.lastPingKey, date: ping)
         }
         store.close()
         withExtendedLifetime(instanceLock) {}

@@ -56,8 +56,13 @@ public final class StoreValues: Sendable {
         set(key, Self.text(of: date))
     }
 
+    /// Stores `date` under `key` as seconds since 1970, and waits until it is durable.
+    public func setAndWait(_ key: String, date: Date) throws(StoreError) {
+        try setAndWait(key, Self.text(of: date))
+    }
+
     /// A time as stored: seconds since 1970, to the millisecond.
-    public static func text(of date: Date) -> String {
+    private static func text(of date: Date) -> String {
         String(format: "%.3f", date.timeIntervalSince1970)
     }
 }
