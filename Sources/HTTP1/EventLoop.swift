@@ -19,7 +19,8 @@ final class EventLoop: @unchecked Sendable {
     private var dateBytes: [UInt8] = []
     private var dateSecond = -1
     private var draining = false
-    /// The monotonic time of this loop iteration (ms), for answers made on the loop's thread.
+    /// The monotonic time of this loop iteration (ms), for answers: those made on the
+    /// loop's thread and those taken from the mailbox in the same iteration.
     private var iterationNow: Int64 = 0
     private var drainDeadline: Int64 = 0
 
@@ -307,7 +308,7 @@ final class EventLoop: @unchecked Sendable {
 
     private func apply(_ delivery: Delivery) {
         guard let connection = connections[delivery.connectionID] else { return }  // The client left.
-        answer(connection, sequence: delivery.sequence, response: delivery.response, now: Self.nowMilliseconds())
+        answer(connection, sequence: delivery.sequence, response: delivery.response, now: iterationNow)
     }
 
     /// A handler's answer (nil: abort) to request `sequence`: the first one counts, and
