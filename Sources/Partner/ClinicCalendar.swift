@@ -34,4 +34,23 @@ public protocol ClinicCalendar: Sendable {
     func slotSignatures(_ calendar: CalendarRef) throws(PartnerError) -> [String: String]
     /// Stores signatures; an empty signature removes the day's record.
     func recordSlotSignatures(_ calendar: CalendarRef, _ signatures: [String: String]) throws(PartnerError)
+    /// Records that `day` was fed: Docplanner now holds `signature`, sent in a body
+    /// spelled as `sent` (the signature of the variant sent) at `at`.
+    func recordSlotSent(_ calendar: CalendarRef, day: String, signature: String, sent: String, at: Date)
+        throws(PartnerError)
+    /// The bodies sent for the calendar's days since `since`.
+    func slotSends(_ calendar: CalendarRef, since: Date) throws(PartnerError) -> [SlotSend]
+}
+
+/// A `replaceSlots` body sent for one day: its signature and when it was sent.
+public struct SlotSend: Sendable, Equatable {
+    public var day: String
+    public var signature: String
+    public var sentAt: Date
+
+    public init(day: String, signature: String, sentAt: Date) {
+        self.day = day
+        self.signature = signature
+        self.sentAt = sentAt
+    }
 }

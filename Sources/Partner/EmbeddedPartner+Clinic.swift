@@ -282,6 +282,49 @@ extension EmbeddedPartner: ClinicCalendar {
         }
     }
 
+    public func recordSlotSent(_ calendar: CalendarRef, day: String, signature: String, sent: String, at: Date)
+        throws(PartnerError)
+    {
+        try asDPBridge { database throws(StoreError) in
+            try database.prepare(
+                """
+                INSERT OR REPLACE INTO dpbridge_slot_days (facility_id, doctor_id, address_id, day, signature)
+                VALUES (?, ?, ?, ?, ?)
+                """
+            ).run([
+                .text(calendar.facilityID), .text(calendar.doctorID), .text(calendar.addressID), .text(day),
+                .text(signature),
+            ])
+            try database.prepare(
+                "INSERT INTO dpbridge_slot_sends (doctor_id, address_id, day, signature, sent_at) VALUES (?, ?, ?, ?, ?)"
+            ).run([
+                .text(calendar.doctorID), .text(calendar.addressID), .text(day), .text(sent),
+                .real(at.timeIntervalSince1970),
+            ])
+            // Kept an hour: only the last few minutes matter.
+            try database.prepare("DELETE FROM dpbridge_slot_sends WHERE sent_at < ?")
+                .run([.real(at.timeIntervalSince1970 - 3600)])
+        }
+    }
+
+    public func slotSends(_ calendar: CalendarRef, since: Date) throws(PartnerError) -> [SlotSend] {
+        try withDatabase { database throws(StoreError) in
+            let s = try database.prepare(
+                """
+                SELECT day, signature, sent_at FROM dpbridge_slot_sends
+                WHERE doctor_id = ? AND address_id = ? AND sent_at >= ? ORDER BY sent_at
+                """)
+            try s.bind([.text(calendar.doctorID), .text(calendar.addressID), .real(since.timeIntervalSince1970)])
+            defer { s.reset() }
+            var sends: [SlotSend] = []
+            while try s.step() {
+                sends.append(
+                    SlotSend(day: s.text(0) ?? "", signature: s.text(1) ?? "", sentAt: Date(timeIntervalSince1970: s.double(2))))
+            }
+            return sends
+        }
+    }
+
     // MARK: - Helpers
 
     /// Runs `body` in a transaction marked as dpbridge's own (not captured by the triggers).

@@ -49,14 +49,15 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
             let bookings = try database.scalar(
                 """
                 SELECT count(*) FROM bookings WHERE doctor_id = ? AND address_id = ? AND status = 'booked'
-                AND start_ts < ? AND end_ts > ? AND (docplanner_booking_id IS NULL OR docplanner_booking_id IS NOT ?)
+                AND coalesce(start_ts, unixepoch(start_at)) < ? AND coalesce(end_ts, unixepoch(end_at)) > ?
+                AND (docplanner_booking_id IS NULL OR docplanner_booking_id IS NOT ?)
                 """,
                 .text(calendar.doctorID), .text(calendar.addressID), .real(to), .real(from),
                 ignoring.map { .text($0) } ?? .null)
             let breaks = try database.scalar(
                 """
                 SELECT count(*) FROM breaks WHERE doctor_id = ? AND address_id = ? AND deleted = 0
-                AND since_ts < ? AND till_ts > ?
+                AND coalesce(since_ts, unixepoch(since)) < ? AND coalesce(till_ts, unixepoch(till)) > ?
                 """,
                 .text(calendar.doctorID), .text(calendar.addressID), .real(to), .real(from))
             return bookings == 0 && breaks == 0

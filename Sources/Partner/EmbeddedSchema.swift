@@ -339,5 +339,45 @@ enum EmbeddedSchema {
         );
         CREATE INDEX dpbridge_mappings_by_partner ON dpbridge_mappings (kind, partner_id);
         """,
+        """
+        -- 4: a row inserted with a time in one spelling only (start_at or start_ts, since or
+        -- since_ts, …) gets the other at once, as updates already did, so that every query
+        -- deciding availability reads one value; rows written before are filled in here.
+        UPDATE dpbridge_session SET applying = 1;
+        UPDATE bookings SET start_ts = unixepoch(start_at) WHERE start_ts IS NULL AND start_at IS NOT NULL;
+        UPDATE bookings SET end_ts = unixepoch(end_at) WHERE end_ts IS NULL AND end_at IS NOT NULL;
+        UPDATE breaks SET since_ts = unixepoch(since) WHERE since_ts IS NULL AND since IS NOT NULL;
+        UPDATE breaks SET till_ts = unixepoch(till) WHERE till_ts IS NULL AND till IS NOT NULL;
+        UPDATE dpbridge_session SET applying = 0;
+        CREATE TRIGGER bookings_insert_times AFTER INSERT ON bookings
+            WHEN (NEW.start_ts IS NULL AND NEW.start_at IS NOT NULL) OR (NEW.start_at IS NULL AND NEW.start_ts IS NOT NULL)
+                OR (NEW.end_ts IS NULL AND NEW.end_at IS NOT NULL) OR (NEW.end_at IS NULL AND NEW.end_ts IS NOT NULL)
+            BEGIN UPDATE bookings SET
+                start_ts = coalesce(NEW.start_ts, unixepoch(NEW.start_at)),
+                start_at = coalesce(NEW.start_at, strftime('%Y-%m-%dT%H:%M:%SZ', NEW.start_ts, 'unixepoch')),
+                end_ts = coalesce(NEW.end_ts, unixepoch(NEW.end_at)),
+                end_at = coalesce(NEW.end_at, strftime('%Y-%m-%dT%H:%M:%SZ', NEW.end_ts, 'unixepoch'))
+            WHERE id = NEW.id; END;
+        CREATE TRIGGER breaks_insert_times AFTER INSERT ON breaks
+            WHEN (NEW.since_ts IS NULL AND NEW.since IS NOT NULL) OR (NEW.since IS NULL AND NEW.since_ts IS NOT NULL)
+                OR (NEW.till_ts IS NULL AND NEW.till IS NOT NULL) OR (NEW.till IS NULL AND NEW.till_ts IS NOT NULL)
+            BEGIN UPDATE breaks SET
+                since_ts = coalesce(NEW.since_ts, unixepoch(NEW.since)),
+                since = coalesce(NEW.since, strftime('%Y-%m-%dT%H:%M:%SZ', NEW.since_ts, 'unixepoch')),
+                till_ts = coalesce(NEW.till_ts, unixepoch(NEW.till)),
+                till = coalesce(NEW.till, strftime('%Y-%m-%dT%H:%M:%SZ', NEW.till_ts, 'unixepoch'))
+            WHERE id = NEW.id; END;
+
+        -- The replaceSlots bodies sent lately, per day (their signature, a variant included),
+        -- and when: Docplanner ignores a body equal to one it took in the last 3 minutes.
+        CREATE TABLE dpbridge_slot_sends (
+            doctor_id TEXT NOT NULL,
+            address_id TEXT NOT NULL,
+            day TEXT NOT NULL,
+            signature TEXT NOT NULL,
+            sent_at REAL NOT NULL
+        );
+        CREATE INDEX dpbridge_slot_sends_by_calendar ON dpbridge_slot_sends (doctor_id, address_id, sent_at);
+        """,
     ]
 }

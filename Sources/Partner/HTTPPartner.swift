@@ -83,4 +83,14 @@ public final class HTTPPartner: PartnerSystem, ClinicCalendar {
     public func recordSlotSignatures(_ calendar: CalendarRef, _ signatures: [String: String]) throws(PartnerError) {
         try mirror.recordSlotSignatures(calendar, signatures)
     }
+
+    public func recordSlotSent(_ calendar: CalendarRef, day: String, signature: String, sent: String, at: Date)
+        throws(PartnerError)
+    {
+        try mirror.recordSlotSent(calendar, day: day, signature: signature, sent: sent, at: at)
+    }
+
+    public func slotSends(_ calendar: CalendarRef, since: Date) throws(PartnerError) -> [SlotSend] {
+        try mirror.slotSends(calendar, since: since)
+    }
 }

@@ -162,6 +162,16 @@ public final class JobQueue: Sendable {
             [.integer(Int64(attempts)), .real(due), .text(error)]))
     }
 
+    /// The job did what it could for now and has more to do from `until` on: it is due
+    /// again then, as a new attempt would be, without counting as a failed one (a slot
+    /// feed continuing after a batch of days, or waiting out Docplanner's 3-minute window).
+    @discardableResult
+    public func postpone(_ job: Job, until: Date) throws(StoreError) -> Bool {
+        try updateHeld(
+            job, "state = 'pending', not_before = ?, lease_token = NULL, lease_until = NULL",
+            [.real(max(until.timeIntervalSince1970, clock.now()))])
+    }
+
     /// The job can never succeed: keep it as a dead letter with `reason`.
     @discardableResult
     public func failPermanently(_ job: Job, reason: String) throws(StoreError) -> Bool {

@@ -294,9 +294,15 @@ public struct Activation: Sendable {
     private func send(_ job: OutboundJob) throws(MappingError) -> [String] {
         let processor = OutboundProcessor(
             queue: store.outbox, docplanner: docplanner, calendar: partner, horizonWeeks: horizonWeeks, logger: logger,
-            now: now)
+            slotDaysPerRun: .max, now: now)
         do {
-            return try processor.send(job, attempt: 1)
+            let sent = try processor.perform(job, attempt: 1)
+            if sent.resumeAt != nil {
+                // Days Docplanner would take again only in a few minutes: the daemon
+                // finishes them from the outbox.
+                _ = try? store.outbox.enqueueAndWait(job.item(dedupKey: "activate-resume:\(UUID().uuidString)"))
+            }
+            return sent.calls
         } catch {
             switch error {
             case .docplanner(let error): throw .docplanner(error)

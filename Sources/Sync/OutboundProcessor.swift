@@ -23,11 +23,19 @@ public struct OutboundProcessor: JobProcessor {
     let reconciler: Reconciler?
     let logger: Logger
     let now: @Sendable () -> Date
+    /// Days one slot-feed job sends before it yields (and is due again at once), so that a
+    /// calendar's first feed (84 days) never holds a worker or its lease for long.
+    let slotDaysPerRun: Int
+
+    /// Docplanner ignores a `replaceSlots` body equal to one it finished in the last 3
+    /// minutes; 45 s more allow for its processing time.
+    static let duplicateWindow: Double = 225
 
     /// Without a `reconciler`, reconcile jobs complete doing nothing.
     public init(
         queue: JobQueue, docplanner: DocplannerClient, calendar: any ClinicCalendar, horizonWeeks: Int,
-        reconciler: Reconciler? = nil, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
+        reconciler: Reconciler? = nil, logger: Logger, slotDaysPerRun: Int = 14,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.queue = queue
         self.docplanner = docplanner
@@ -35,7 +43,15 @@ public struct OutboundProcessor: JobProcessor {
         self.horizonWeeks = horizonWeeks
         self.reconciler = reconciler
         self.logger = logger
+        self.slotDaysPerRun = max(1, slotDaysPerRun)
         self.now = now
+    }
+
+    /// What a job did: the Docplanner operations it called, and when it must run again to
+    /// finish (nil when it is done).
+    struct Sent {
+        var calls: [String]
+        var resumeAt: Date? = nil
     }
 
     /// Why a job stopped short.
@@ -56,17 +72,22 @@ public struct OutboundProcessor: JobProcessor {
             "calendar": "\(outbound.calendar)",
         ]
         if let row = outbound.rowID { metadata["row_id"] = "\(row)" }
-        let result: Result<[String], Failure>
+        let result: Result<Sent, Failure>
         do throws(Failure) {
-            result = .success(try send(outbound, attempt: job.attempts))
+            result = .success(try perform(outbound, attempt: job.attempts))
         } catch {
             result = .failure(error)
         }
         switch result {
-        case .success(let calls):
-            try queue.complete(job)
-            if !calls.isEmpty {
-                metadata["calls"] = "\(calls.joined(separator: ","))"
+        case .success(let sent):
+            if let resumeAt = sent.resumeAt {
+                try queue.postpone(job, until: resumeAt)
+                metadata["resume_at"] = "\(resumeAt)"
+            } else {
+                try queue.complete(job)
+            }
+            if !sent.calls.isEmpty {
+                metadata["calls"] = "\(sent.calls.joined(separator: ","))"
                 logger.info("clinic change sent to Docplanner", metadata: metadata)
             }
         case .failure(.docplanner(let error)):
@@ -93,8 +114,15 @@ public struct OutboundProcessor: JobProcessor {
         }
     }
 
-    /// Performs the job; returns the Docplanner operations it called.
-    func send(_ job: OutboundJob, attempt: Int) throws(Failure) -> [String] {
+    /// Performs the job; returns the Docplanner operations it called and whether it has
+    /// more to do later.
+    func perform(_ job: OutboundJob, attempt: Int) throws(Failure) -> Sent {
+        if job.kind == .slots { return try feedSlots(job.calendar) }
+        return Sent(calls: try send(job, attempt: attempt))
+    }
+
+    /// Performs a job other than a slot feed; returns the Docplanner operations it called.
+    private func send(_ job: OutboundJob, attempt: Int) throws(Failure) -> [String] {
         switch job.kind {
         case .booking:
             guard let row = job.rowID else { throw .invalid("booking job without a row id") }
@@ -109,7 +137,7 @@ public struct OutboundProcessor: JobProcessor {
             guard let id = job.docplannerID else { return [] }
             return try deleteBreak(job.calendar, breakID: id) ? ["deleteCalendarBreak"] : []
         case .slots:
-            return try feedSlots(job.calendar)
+            return try feedSlots(job.calendar).calls
         case .reconcile:
             guard let reconciler else { return [] }
             let repairs: [String]
@@ -376,49 +404,66 @@ public struct OutboundProcessor: JobProcessor {
 
     // MARK: - Slots
 
-    /// Feeds the calendar's changed days over the horizon: one `replaceSlots` for every
-    /// day with availability, one `deleteSlots` per day that lost all of it.
-    private func feedSlots(_ c: CalendarRef) throws(Failure) -> [String] {
+    /// Feeds the calendar's changed days over the horizon, nearest first, each whole in a
+    /// `replaceSlots` of its own (see `SlotDay`), recording each as soon as Docplanner
+    /// took it. Stops after `slotDaysPerRun` days (to be resumed at once). A day whose body
+    /// Docplanner would ignore as a duplicate goes in another spelling or, with none left,
+    /// waits until Docplanner takes it again.
+    private func feedSlots(_ c: CalendarRef) throws(Failure) -> Sent {
         let timeZone = docplanner.configuration.timeZone
-        let now = now()
-        let days = SlotPlan.horizonDays(from: now, weeks: horizonWeeks, timeZone: timeZone)
-        let (availability, fed) = try partner { () throws(PartnerError) in
-            (try calendar.availability(c, days: days, timeZone: timeZone), try calendar.slotSignatures(c))
+        let start = now()
+        let days = SlotPlan.horizonDays(from: start, weeks: horizonWeeks, timeZone: timeZone)
+        let (availability, fed, sends) = try partner { () throws(PartnerError) in
+            (
+                try calendar.availability(c, days: days, timeZone: timeZone), try calendar.slotSignatures(c),
+                try calendar.slotSends(c, since: start.addingTimeInterval(-Self.duplicateWindow))
+            )
         }
         // Past days drop out of the bookkeeping once the horizon has moved past them.
         let stale = fed.keys.filter { $0 < (days.first ?? "") }
-        let plan = SlotPlan.make(
-            days: days, availability: availability, fed: fed,
-            limit: now.addingTimeInterval(Double(horizonWeeks * 7 * 86_400)))
-        var calls: [String] = []
-        var done: [String: String] = Dictionary(uniqueKeysWithValues: stale.map { ($0, "") })
-        defer {
-            if !done.isEmpty {
-                let signatures = done
-                try? calendar.recordSlotSignatures(c, signatures)
+        if !stale.isEmpty {
+            try partner { () throws(PartnerError) in
+                try calendar.recordSlotSignatures(c, Dictionary(uniqueKeysWithValues: stale.map { ($0, "") }))
             }
         }
-        if !plan.replace.isEmpty {
+        let plan = SlotPlan.make(
+            days: days, availability: availability, fed: fed, timeZone: timeZone,
+            limit: start.addingTimeInterval(Double(horizonWeeks * 7 * 86_400)))
+        var sent = Sent(calls: [])
+        func resume(at date: Date) { sent.resumeAt = min(sent.resumeAt ?? date, date) }
+        for day in plan.days {
+            guard sent.calls.count < slotDaysPerRun else {
+                resume(at: start)
+                break
+            }
+            let recent = sends.filter { $0.day == day.day }
+            guard let body = Self.spelling(of: day, avoiding: recent) else {
+                let plain = recent.filter { $0.signature == day.signature }.map(\.sentAt).max() ?? start
+                resume(at: plain.addingTimeInterval(Self.duplicateWindow))
+                continue
+            }
             try call { () throws(DocplannerError) in
                 try docplanner.replaceSlots(
-                    facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID,
-                    plan.request(timeZone: timeZone))
+                    facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, body.request(timeZone: timeZone))
             }
-            calls.append("replaceSlots")
-            for (day, _) in plan.replace { done[day] = plan.signatures[day] }
-        }
-        for day in plan.delete {
-            do {
-                try docplanner.deleteSlots(facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, day: day)
-                calls.append("deleteSlots")
-            } catch .notFound {
-                // Nothing there to delete.
-            } catch {
-                throw .docplanner(error)
+            sent.calls.append("replaceSlots")
+            let at = now()
+            try partner { () throws(PartnerError) in
+                try calendar.recordSlotSent(c, day: day.day, signature: day.signature, sent: body.signature, at: at)
             }
-            done[day] = ""
         }
-        return calls
+        return sent
+    }
+
+    /// The first spelling of `day` (itself, then its variants) that was not sent within
+    /// Docplanner's duplicate window; nil when every one was.
+    static func spelling(of day: SlotDay, avoiding recent: [SlotSend]) -> SlotDay? {
+        var variant = 0
+        while let candidate = day.variant(variant) {
+            if !recent.contains(where: { $0.signature == candidate.signature }) { return candidate }
+            variant += 1
+        }
+        return nil
     }
 
     // MARK: - Helpers

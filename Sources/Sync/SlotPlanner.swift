@@ -2,52 +2,148 @@ import DocplannerAPI
 import Foundation
 import Partner
 
-/// Decides which days' slots to send for one calendar: the days of the horizon whose
-/// availability differs from what was last fed (by signature). Days with availability go
-/// in one `replaceSlots` request; days that had slots and now have none are deleted one by
-/// one (Docplanner has no other way). A day never fed and still empty needs nothing.
-public struct SlotPlan: Sendable, Equatable {
-    /// Days to replace, with their slots, in day order.
-    public var replace: [(day: String, windows: [AvailabilityWindow])]
-    /// Days to clear with `deleteSlots`.
-    public var delete: [String]
-    /// The signatures to record once the calls succeed ("" removes a day's record).
-    public var signatures: [String: String]
+/// One day of a calendar as one `replaceSlots` request describes it: the whole day, from
+/// midnight to 23:59, as ranges in time order. Each open window carries its address
+/// services; every stretch in between is a closed range with empty `address_services`,
+/// which removes whatever slots Docplanner had there. Docplanner replaces slots only
+/// inside the ranges sent ("Overrides all existing slots for given date ranges"), so a day
+/// described whole ends exactly as the clinic has it, whatever was there before.
+///
+/// Docplanner takes one day per request ("Slots comes from different days") and slots
+/// within one day: the day ends at 23:59, and a window the clinic keeps open until 24:00
+/// is sent ending at 23:59 (a visit must end by then to be offered).
+public struct SlotDay: Sendable, Equatable {
+    /// A range of the day: open with its services, closed when `services` is empty.
+    public struct Range: Sendable, Equatable {
+        public var start: Date
+        public var end: Date
+        public var services: [AvailabilityWindow.Service]
 
-    public var isEmpty: Bool { replace.isEmpty && delete.isEmpty }
-
-    public static func == (a: SlotPlan, b: SlotPlan) -> Bool {
-        a.replace.map(\.day) == b.replace.map(\.day) && a.replace.map(\.windows) == b.replace.map(\.windows)
-            && a.delete == b.delete && a.signatures == b.signatures
+        public var isOpen: Bool { !services.isEmpty }
     }
 
-    /// Plans `days` given their `availability` and the `fed` signatures. Windows ending
-    /// after `limit` (Docplanner takes slots up to 12 weeks ahead) count as absent until a
-    /// later run, when the horizon has moved.
+    /// `YYYY-MM-DD` in the clinic's time zone.
+    public var day: String
+    public var ranges: [Range]
+
+    /// What the day holds, as a stable text: equal signatures describe equal days.
+    public var signature: String {
+        "v2;"
+            + ranges.map { range in
+                let services = range.services.map { "\($0.addressServiceID)x\($0.duration)" }.joined(separator: ",")
+                return "\(Int(range.start.timeIntervalSince1970))-\(Int(range.end.timeIntervalSince1970)):\(services)"
+            }.joined(separator: ";")
+    }
+
+    /// Whether the clinic offers anything on the day.
+    public var isOpen: Bool { ranges.contains(where: \.isOpen) }
+
+    /// The day with its closed range number `variant` split in two after its first
+    /// minute: the same slots on Docplanner, in a body that differs from the plain one.
+    /// Docplanner ignores a body equal to one it took in the last 3 minutes, so going back
+    /// to a day's earlier hours within that time needs another spelling. Nil when the day
+    /// has no closed range of at least 2 minutes to split at that position.
+    public func variant(_ variant: Int) -> SlotDay? {
+        guard variant > 0 else { return self }
+        let splittable = ranges.indices.filter { !ranges[$0].isOpen && ranges[$0].end.timeIntervalSince(ranges[$0].start) >= 120 }
+        guard variant <= splittable.count else { return nil }
+        let index = splittable[variant - 1]
+        var copy = self
+        let range = ranges[index]
+        let cut = range.start.addingTimeInterval(60)
+        copy.ranges.replaceSubrange(
+            index...index,
+            with: [Range(start: range.start, end: cut, services: []), Range(start: cut, end: range.end, services: [])])
+        return copy
+    }
+
+    /// The `replaceSlots` body for this day.
+    public func request(timeZone: TimeZone) -> ReplaceSlotsRequest {
+        ReplaceSlotsRequest(
+            slots: ranges.map { range in
+                ReplaceSlotsRequest.Slot(
+                    start: DocplannerDateTime(range.start, timeZone: timeZone),
+                    end: DocplannerDateTime(range.end, timeZone: timeZone),
+                    addressServices: range.services.map {
+                        .init(addressServiceID: $0.addressServiceID, duration: $0.duration)
+                    })
+            })
+    }
+
+    /// Describes `day` whole from the clinic's `windows` on it; nil when `day` is not a
+    /// date. Windows are kept as the clinic has them (overlapping ones too); the closed
+    /// ranges fill what no window covers, split where the clock changes (daylight saving)
+    /// so that each range keeps one UTC offset.
+    public static func describe(day: String, windows: [AvailabilityWindow], timeZone: TimeZone) -> SlotDay? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = day.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3,
+            let midnight = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
+            let next = calendar.date(byAdding: .day, value: 1, to: midnight)
+        else { return nil }
+        let dayEnd = next.addingTimeInterval(-60)
+        var open: [Range] = []
+        for window in windows.sorted(by: { ($0.start, $0.end) < ($1.start, $1.end) }) {
+            let start = max(window.start, midnight)
+            let end = min(window.end, dayEnd)
+            guard end.timeIntervalSince(start) >= 60, !window.services.isEmpty else { continue }
+            open.append(Range(start: start, end: end, services: window.services))
+        }
+        var closed: [Range] = []
+        var cursor = midnight
+        for range in open {
+            if range.start > cursor { closed += closedRanges(from: cursor, to: range.start, timeZone: timeZone) }
+            cursor = max(cursor, range.end)
+        }
+        if dayEnd > cursor { closed += closedRanges(from: cursor, to: dayEnd, timeZone: timeZone) }
+        let ranges = (open + closed).sorted { ($0.start, $0.end) < ($1.start, $1.end) }
+        return SlotDay(day: day, ranges: ranges)
+    }
+
+    /// `from..<to` as closed ranges of at least a minute, cut at each change of offset.
+    private static func closedRanges(from: Date, to: Date, timeZone: TimeZone) -> [Range] {
+        var ranges: [Range] = []
+        var start = from
+        while start < to {
+            var end = to
+            if let change = timeZone.nextDaylightSavingTimeTransition(after: start), change < to { end = change }
+            if end.timeIntervalSince(start) >= 60 { ranges.append(Range(start: start, end: end, services: [])) }
+            start = end
+        }
+        return ranges
+    }
+}
+
+/// Decides which days' slots to send for one calendar: every day of the horizon whose
+/// description differs from what was last fed, nearest first. A day never fed counts as
+/// unknown and is fed even when closed, so that slots Docplanner had before (from its own
+/// calendar or an earlier integration) do not stay bookable.
+///
+/// Feeding a calendar's whole horizon costs one write call per day: 84 for 12 weeks, that
+/// is 2.1 minutes of Docplanner's 40 writes a minute. Later feeds send only changed days.
+public struct SlotPlan: Sendable, Equatable {
+    /// Days to send, nearest first.
+    public var days: [SlotDay]
+
+    public var isEmpty: Bool { days.isEmpty }
+
+    /// Plans `days` given their `availability` and the `fed` signatures. A day that ends
+    /// after `limit` (Docplanner takes slots up to 12 weeks ahead) waits for a later run,
+    /// when the horizon has moved.
     public static func make(
-        days: [String], availability: [String: [AvailabilityWindow]], fed: [String: String], limit: Date
+        days: [String], availability: [String: [AvailabilityWindow]], fed: [String: String], timeZone: TimeZone,
+        limit: Date
     ) -> SlotPlan {
-        var plan = SlotPlan(replace: [], delete: [], signatures: [:])
+        var plan = SlotPlan(days: [])
         for day in days.sorted() {
-            let windows = (availability[day] ?? []).filter { $0.end <= limit }
-            let signature = Self.signature(windows)
-            guard signature != (fed[day] ?? "") else { continue }
-            if windows.isEmpty {
-                plan.delete.append(day)
-            } else {
-                plan.replace.append((day, windows))
-            }
-            plan.signatures[day] = signature
+            guard let described = SlotDay.describe(day: day, windows: availability[day] ?? [], timeZone: timeZone),
+                let end = described.ranges.map(\.end).max(), end <= limit
+            else { continue }
+            guard described.signature != fed[day] else { continue }
+            plan.days.append(described)
         }
         return plan
-    }
-
-    /// A stable text for a day's windows ("" for none).
-    static func signature(_ windows: [AvailabilityWindow]) -> String {
-        windows.map { window in
-            let services = window.services.map { "\($0.addressServiceID)x\($0.duration)" }.joined(separator: ",")
-            return "\(Int(window.start.timeIntervalSince1970))-\(Int(window.end.timeIntervalSince1970)):\(services)"
-        }.joined(separator: ";")
     }
 
     /// The days (`YYYY-MM-DD` in `timeZone`) from today through the horizon.
@@ -58,18 +154,5 @@ public struct SlotPlan: Sendable, Equatable {
         return (0..<(weeks * 7)).compactMap { offset in
             calendar.date(byAdding: .day, value: offset, to: today).map { DocplannerDateTime.formatDay($0, timeZone: timeZone) }
         }
-    }
-
-    /// The `replaceSlots` body for the days to replace.
-    public func request(timeZone: TimeZone) -> ReplaceSlotsRequest {
-        ReplaceSlotsRequest(
-            slots: replace.flatMap(\.windows).map { window in
-                ReplaceSlotsRequest.Slot(
-                    start: DocplannerDateTime(window.start, timeZone: timeZone),
-                    end: DocplannerDateTime(window.end, timeZone: timeZone),
-                    addressServices: window.services.map {
-                        .init(addressServiceID: $0.addressServiceID, duration: $0.duration)
-                    })
-            })
     }
 }

@@ -106,4 +106,16 @@ final class MeteredPartner: PartnerSystem, ClinicCalendar {
             try base.recordSlotSignatures(calendar, signatures)
         }
     }
+
+    func recordSlotSent(_ calendar: CalendarRef, day: String, signature: String, sent: String, at: Date)
+        throws(PartnerError)
+    {
+        try observe("recordSlotSent") { () throws(PartnerError) in
+            try base.recordSlotSent(calendar, day: day, signature: signature, sent: sent, at: at)
+        }
+    }
+
+    func slotSends(_ calendar: CalendarRef, since: Date) throws(PartnerError) -> [SlotSend] {
+        try observe("slotSends") { () throws(PartnerError) in try base.slotSends(calendar, since: since) }
+    }
 }
