@@ -343,6 +343,8 @@ enum EmbeddedSchema {
         -- 4: a row inserted with a time in one spelling only (start_at or start_ts, since or
         -- since_ts, …) gets the other at once, as updates already did, so that every query
         -- deciding availability reads one value; rows written before are filled in here.
+        -- Filling in is not a clinic change of its own: `applying` is raised meanwhile, so
+        -- the change-log triggers (which fire at 0) leave it out.
         UPDATE dpbridge_session SET applying = 1;
         UPDATE bookings SET start_ts = unixepoch(start_at) WHERE start_ts IS NULL AND start_at IS NOT NULL;
         UPDATE bookings SET end_ts = unixepoch(end_at) WHERE end_ts IS NULL AND end_at IS NOT NULL;
@@ -352,21 +354,29 @@ enum EmbeddedSchema {
         CREATE TRIGGER bookings_insert_times AFTER INSERT ON bookings
             WHEN (NEW.start_ts IS NULL AND NEW.start_at IS NOT NULL) OR (NEW.start_at IS NULL AND NEW.start_ts IS NOT NULL)
                 OR (NEW.end_ts IS NULL AND NEW.end_at IS NOT NULL) OR (NEW.end_at IS NULL AND NEW.end_ts IS NOT NULL)
-            BEGIN UPDATE bookings SET
+            BEGIN
+                UPDATE dpbridge_session SET applying = applying + 2;
+                UPDATE bookings SET
                 start_ts = coalesce(NEW.start_ts, unixepoch(NEW.start_at)),
                 start_at = coalesce(NEW.start_at, strftime('%Y-%m-%dT%H:%M:%SZ', NEW.start_ts, 'unixepoch')),
                 end_ts = coalesce(NEW.end_ts, unixepoch(NEW.end_at)),
                 end_at = coalesce(NEW.end_at, strftime('%Y-%m-%dT%H:%M:%SZ', NEW.end_ts, 'unixepoch'))
-            WHERE id = NEW.id; END;
+            WHERE id = NEW.id;
+                UPDATE dpbridge_session SET applying = applying - 2;
+            END;
         CREATE TRIGGER breaks_insert_times AFTER INSERT ON breaks
             WHEN (NEW.since_ts IS NULL AND NEW.since IS NOT NULL) OR (NEW.since IS NULL AND NEW.since_ts IS NOT NULL)
                 OR (NEW.till_ts IS NULL AND NEW.till IS NOT NULL) OR (NEW.till IS NULL AND NEW.till_ts IS NOT NULL)
-            BEGIN UPDATE breaks SET
+            BEGIN
+                UPDATE dpbridge_session SET applying = applying + 2;
+                UPDATE breaks SET
                 since_ts = coalesce(NEW.since_ts, unixepoch(NEW.since)),
                 since = coalesce(NEW.since, strftime('%Y-%m-%dT%H:%M:%SZ', NEW.since_ts, 'unixepoch')),
                 till_ts = coalesce(NEW.till_ts, unixepoch(NEW.till)),
                 till = coalesce(NEW.till, strftime('%Y-%m-%dT%H:%M:%SZ', NEW.till_ts, 'unixepoch'))
-            WHERE id = NEW.id; END;
+            WHERE id = NEW.id;
+                UPDATE dpbridge_session SET applying = applying - 2;
+            END;
 
         -- The replaceSlots bodies sent lately, per day (their signature, a variant included),
         -- and when: Docplanner ignores a body equal to one it took in the last 3 minutes.

@@ -3,17 +3,18 @@ import Foundation
 import Partner
 
 /// Answers Docplanner's blocking questions (`slot-booking`, `booking-moving`) from the
-/// partner calendar: approve when the time is free there, deny with an `error_code` from
-/// Docplanner's dictionary otherwise, so the patient sees why.
+/// partner calendar: approve when the time is free there, deny otherwise, with the
+/// `error_code` from Docplanner's dictionary that the operator configured for the kind of
+/// denial, so the patient sees why.
 public struct BookingDecider: Sendable {
-    /// The `error_code` sent for each kind of denial (configurable: the dictionary is
-    /// Docplanner's, per marketplace).
+    /// The `error_code` sent for each kind of denial, nil where none is configured. The
+    /// dictionary is Docplanner's: support hands each partner its codes.
     public struct ErrorCodes: Sendable, Equatable {
-        public var slotTaken: String
-        public var notBookable: String
-        public var unavailable: String
+        public var slotTaken: String?
+        public var notBookable: String?
+        public var unavailable: String?
 
-        public init(slotTaken: String, notBookable: String, unavailable: String) {
+        public init(slotTaken: String? = nil, notBookable: String? = nil, unavailable: String? = nil) {
             self.slotTaken = slotTaken
             self.notBookable = notBookable
             self.unavailable = unavailable
@@ -23,7 +24,7 @@ public struct BookingDecider: Sendable {
     /// The answer to one question.
     public enum Decision: Sendable, Equatable {
         case approve
-        case deny(code: String, reason: String)
+        case deny(code: String?, reason: String)
     }
 
     let partner: any PartnerSystem

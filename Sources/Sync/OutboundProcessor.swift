@@ -431,7 +431,8 @@ public struct OutboundProcessor: JobProcessor {
             limit: start.addingTimeInterval(Double(horizonWeeks * 7 * 86_400)))
         var sent = Sent(calls: [])
         func resume(at date: Date) { sent.resumeAt = min(sent.resumeAt ?? date, date) }
-        for day in plan.days {
+        let settled = try closedAlready(c, plan.days.filter { !$0.isOpen && fed[$0.day] == nil }, calls: &sent.calls)
+        for day in plan.days where !settled.contains(day.day) {
             guard sent.calls.count < slotDaysPerRun else {
                 resume(at: start)
                 break
@@ -453,6 +454,31 @@ public struct OutboundProcessor: JobProcessor {
             }
         }
         return sent
+    }
+
+    /// Of `days` (closed in the clinic, never fed), those on which Docplanner offers no slot
+    /// either: recorded as fed without a write. One read (`getSlots`, from Docplanner's
+    /// larger read budget) spares a write call per such day, e.g. every weekend of a new
+    /// calendar. When the read fails, the days are fed as usual.
+    private func closedAlready(_ c: CalendarRef, _ days: [SlotDay], calls: inout [String]) throws(Failure) -> Set<String> {
+        guard let first = days.first?.ranges.first?.start, let last = days.last?.ranges.last?.end else { return [] }
+        let offered: [Slot]
+        do {
+            offered = try docplanner.getSlots(
+                facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, start: first, end: last)
+            calls.append("getSlots")
+        } catch {
+            logger.debug(
+                "cannot list Docplanner's slots; closed days are fed", metadata: ["event": "slots-read-failed", "error": "\(error)"])
+            return []
+        }
+        let timeZone = docplanner.configuration.timeZone
+        let busy = Set(offered.compactMap { $0.start?.date.map { DocplannerDateTime.formatDay($0, timeZone: timeZone) } })
+        let settled = days.filter { !busy.contains($0.day) }
+        for day in settled {
+            try partner { () throws(PartnerError) in try calendar.recordSlotSignatures(c, [day.day: day.signature]) }
+        }
+        return Set(settled.map(\.day))
     }
 
     /// The first spelling of `day` (itself, then its variants) that was not sent within

@@ -7,8 +7,12 @@ import Testing
 /// bookings, and their cancel, move, confirm, presence and breaks follow.
 @Suite(.serialized) struct OutboundSyncTests {
     @Test func scheduleChangesBecomeSlotsCoalescedPerCalendar() throws {
-        // A 3 s window, so that a loaded machine still writes the whole burst inside it.
-        try withDaemonAndSimulator(extraYAML: "workers:\n  coalesce_ms: 3000") { daemon, simulator in
+        // A 3 s window, so that a loaded machine still writes the whole burst inside it; a
+        // budget that lets the whole horizon (84 days, a call each) go at once.
+        try withDaemonAndSimulator(
+            simulatorArguments: ["--no-rate-limits"], extraYAML: "workers:\n  coalesce_ms: 3000",
+            extraEnvironment: ["DPBRIDGE_DOCPLANNER_WRITE_LIMIT_PER_MINUTE": "1000"]
+        ) { daemon, simulator in
             let partner = daemon.directory.file("state/partner.sqlite")
             let replacesBefore = try simulator.requestCount("PUT", containing: "/addresses/111/", suffix: "/slots")
 
@@ -36,13 +40,15 @@ import Testing
             }, "slots of day 10: \((try? simulator.slotStarts(address: "111", from: tenth.0, to: tenth.1)) ?? [])")
             // Twelve weeks ahead are fed, not more.
             let farDay = (warsawTime(days: 80, hour: 0), warsawTime(days: 81, hour: 0))
-            #expect(try simulator.slotStarts(address: "111", from: farDay.0, to: farDay.1).count == 8)
-            // Eight statements in a burst became one replaceSlots call.
+            #expect(try eventually { try simulator.slotStarts(address: "111", from: farDay.0, to: farDay.1).count == 8 })
+            // Eight statements in a burst became one feed: a replaceSlots per day of the
+            // horizon (each day described whole), not one per statement.
+            #expect(try eventually { try sqlite(partner, "SELECT count(*) FROM dpbridge_slot_days WHERE address_id = '111'") == "84" })
             usleep(1_000_000)
             let replaces = try simulator.requestCount("PUT", containing: "/addresses/111/", suffix: "/slots") - replacesBefore
-            #expect(replaces == 1, "replaceSlots calls: \(replaces)")
+            #expect(replaces == 84, "replaceSlots calls: \(replaces)")
 
-            // Day slots override a date: day 10 closed (deleteSlots), day 11 14:00–15:00.
+            // Day slots override a date: day 10 closed, day 11 14:00–15:00.
             let dayAfter = String(warsawTime(days: 11, hour: 0).prefix(10))
             let closedDay = String(tenth.0.prefix(10))
             _ = try sqlite(
@@ -60,11 +66,15 @@ import Testing
                 try simulator.slotStarts(address: "111", from: eleventh.0, to: eleventh.1)
                     == [0, 15, 30, 45].map { warsawTime(days: 11, hour: 14, minute: $0) }
             })
-            #expect(try simulator.requestCount("DELETE", containing: "/addresses/111/slots/\(closedDay)") == 1)
+            // Two days changed: two more calls, each day whole (a closed day is one closed range).
+            #expect(try eventually {
+                try simulator.requestCount("PUT", containing: "/addresses/111/", suffix: "/slots") - replacesBefore == 86
+            })
+            #expect(try simulator.requestCount("DELETE", containing: "/addresses/111/slots/") == 0)
 
             // Nothing left over: the feed was recorded per day and the change log is drained.
             #expect(try eventually { try sqlite(partner, "SELECT count(*) FROM change_log") == "0" })
-            #expect(try sqlite(partner, "SELECT count(*) FROM dpbridge_slot_days WHERE address_id = '111'") == "83")
+            #expect(try sqlite(partner, "SELECT count(*) FROM dpbridge_slot_days WHERE address_id = '111'") == "84")
             let log = daemon.stopAndReadLog()
             #expect(log.contains("calls=replaceSlots"), "\(log)")
         }

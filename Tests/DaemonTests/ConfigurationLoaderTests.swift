@@ -186,7 +186,9 @@ let minimalYAML = """
             minimalYAML, environment: ["DPBRIDGE_DOCPLANNER_TIME_ZONE": "Europe/Warsaw"]
         ).configuration
         #expect(configuration.docplanner.timeZone.identifier == "Europe/Warsaw")
-        #expect(configuration.callback.errorCodes.slotTaken == "slot_not_available")
+        // No error_code is invented: Docplanner's dictionary is the operator's to configure.
+        let codes = configuration.callback.errorCodes
+        #expect(codes.slotTaken == nil && codes.notBookable == nil && codes.unavailable == nil)
         #expect(configuration.docplanner.clientConfiguration.apiBaseURL == "https://www.znanylekarz.pl/api/v3/integration")
         #expect(configuration.docplanner.clientConfiguration.rateLimits.writes.limit == 40)
         let found = await problems(

@@ -55,10 +55,10 @@ import Testing
     }
 
     /// Replaces the calendar's weekly hours (every weekday) as clinic software would.
-    func setHours(_ windows: [(String, String)]) throws {
+    func setHours(_ windows: [(String, String)], weekdays: ClosedRange<Int> = 1...7) throws {
         let clinic = try Database(path: directory.file("partner.sqlite"))
         var sql = "BEGIN; DELETE FROM working_hours;"
-        for weekday in 1...7 {
+        for weekday in weekdays {
             for (start, end) in windows {
                 sql += """
                     INSERT INTO working_hours (facility_id, doctor_id, address_id, weekday, start_time, end_time,
@@ -113,6 +113,22 @@ import Testing
         #expect(try feed().calls == ["replaceSlots"])
         #expect(try starts(day: 5).isEmpty)
         #expect(try starts(day: 6) == Self.halfHours(14, 16))
+    }
+
+    @Test func closedDaysWithoutSlotsOnDocplannerCostNoWrite() throws {
+        defer { simulator.stop() }
+        // Weekdays only; the seeded slots (09:00–13:00, the coming week) cover a weekend.
+        try setHours([("14:00", "16:00")], weekdays: 1...5)
+        let sent = try feed()
+        let writes = sent.calls.filter { $0 == "replaceSlots" }.count
+        // 60 weekdays, plus the seeded weekend days, which must be cleared.
+        #expect(sent.calls.first == "getSlots")
+        #expect(writes == 60 + 2, "\(sent.calls.count) calls")
+        #expect(try partner.slotSignatures(calendar).count == 84)
+        // 2027-01-16 and -17 are the seeded weekend.
+        #expect(try starts(day: 1).isEmpty)
+        #expect(try starts(day: 2).isEmpty)
+        #expect(try starts(day: 3) == Self.halfHours(14, 16))
     }
 
     @Test func aLongFeedGoesNearestDaysFirstInBatches() throws {

@@ -7,14 +7,15 @@ import Synchronization
 import Sync
 
 /// Answers Docplanner's blocking questions (`slot-booking`, `booking-moving`) within the
-/// configured deadline: 200 approves; a denial is a 4xx JSON body `{"error_code": …}`
-/// Docplanner turns into a message for the patient. A decision not made by the deadline
+/// configured deadline: 200 approves; a denial is a 400 (the document's denial answer)
+/// with a JSON body `{"error_code": …, "reason": …}`: Docplanner turns a configured
+/// `error_code` into a message for the patient; without one, only the reason goes. A decision not made by the deadline
 /// (the clinic calendar locked or slow) is answered as a denial, never left to
 /// Docplanner's own timeout. Every answer is recorded in the store and logged.
 final class BlockingAnswerer: Sendable {
     let decider: BookingDecider
     let deadline: Duration
-    let unavailableCode: String
+    let unavailableCode: String?
     let store: Store
     let logger: Logger
     /// Counts approvals as acknowledged callbacks, denials as rejected (`denied`).
@@ -22,7 +23,7 @@ final class BlockingAnswerer: Sendable {
     private let queue = DispatchQueue(label: "dpbridge.blocking-decisions", attributes: .concurrent)
 
     init(
-        decider: BookingDecider, deadline: Duration, unavailableCode: String, store: Store, logger: Logger,
+        decider: BookingDecider, deadline: Duration, unavailableCode: String?, store: Store, logger: Logger,
         metrics: DaemonMetrics = .disabled
     ) {
         self.metrics = metrics
@@ -94,7 +95,7 @@ final class BlockingAnswerer: Sendable {
         let response =
             approved
             ? JSONResponses.object(status: 200, ["status": "approved"])
-            : JSONResponses.object(status: 409, ["error_code": code ?? unavailableCode])
+            : Self.denial(code: code, reason: reason)
         let fields = metadata
         if approved {
             metrics.callbackAcknowledged(event: notification.name)
@@ -111,6 +112,18 @@ final class BlockingAnswerer: Sendable {
             }
             responder.respond(response)
         }
+    }
+}
+
+extension BlockingAnswerer {
+    /// The denial: 400 with the configured `error_code` in its JSON type (digits are a
+    /// number, as Docplanner's dictionary numbers its codes) and the reason.
+    static func denial(code: String?, reason: String) -> HTTPResponse {
+        var body: [String: JSONValue] = ["reason": .string(reason)]
+        if let code {
+            body["error_code"] = code.allSatisfy(\.isASCII) && Int64(code) != nil ? .int(Int64(code)!) : .string(code)
+        }
+        return JSONResponses.json(status: 400, .object(body))
     }
 }
 

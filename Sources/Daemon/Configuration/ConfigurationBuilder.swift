@@ -149,10 +149,12 @@ struct ConfigurationBuilder {
     }
 
     /// A non-empty code of letters, digits, '_', '-' or '.' (it is sent as JSON to Docplanner).
-    private mutating func errorCode(_ key: String) -> String {
+    /// An `error_code` from Docplanner's dictionary, or nil when none is configured.
+    private mutating func errorCode(_ key: String) -> String? {
         let code = string(key)
-        if code.isEmpty || code.contains(where: { !($0.isLetter || $0.isNumber || "_-.".contains($0)) }) {
-            problems.append(.init(key, "must be a non-empty code of letters, digits, '_', '-' or '.'"))
+        if code.isEmpty { return nil }
+        if code.contains(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0))) }) {
+            problems.append(.init(key, "must be a code of ASCII letters, digits, '_', '-' or '.' (a number is sent as a JSON number)"))
         }
         return code
     }

@@ -83,12 +83,12 @@ public enum ConfigurationSchema {
               "Warn when no ping from Docplanner arrived for this long."),
         .init("callback.blocking_deadline_ms", .int, default: "2000", range: 50...30000,
               "Deadline for answering slot-booking and booking-moving; past it the answer is a denial."),
-        .init("callback.error_codes.slot_taken", .string, default: "slot_not_available",
-              "error_code answered when the time is taken in the clinic calendar (from Docplanner's dictionary)."),
-        .init("callback.error_codes.not_bookable", .string, default: "booking_not_allowed",
-              "error_code answered when the doctor, address or time cannot be booked."),
-        .init("callback.error_codes.unavailable", .string, default: "service_unavailable",
-              "error_code answered when the clinic calendar cannot be asked in time."),
+        .init("callback.error_codes.slot_taken", .string, default: "",
+              "error_code of a denial because the time is taken in the clinic calendar: a code from the dictionary Docplanner support gives you (a number is sent as a JSON number); empty: none sent."),
+        .init("callback.error_codes.not_bookable", .string, default: "",
+              "error_code of a denial because the doctor, address or time cannot be booked; empty: none sent."),
+        .init("callback.error_codes.unavailable", .string, default: "",
+              "error_code of a denial because the clinic calendar could not be asked in time; empty: none sent."),
 
         // Docplanner API.
         .init("docplanner.domain", .string, required: true,

@@ -30,11 +30,12 @@ public struct DaemonConfiguration: Sendable, Equatable {
         public var errorCodes: ErrorCodes
     }
 
-    /// The `error_code`s of denied `slot-booking` / `booking-moving` answers.
+    /// The `error_code`s of denied `slot-booking` / `booking-moving` answers; nil where the
+    /// operator configured none.
     public struct ErrorCodes: Sendable, Equatable {
-        public var slotTaken: String
-        public var notBookable: String
-        public var unavailable: String
+        public var slotTaken: String?
+        public var notBookable: String?
+        public var unavailable: String?
     }
 
     public enum Mode: String, Sendable, Equatable {
