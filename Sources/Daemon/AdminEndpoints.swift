@@ -47,10 +47,10 @@ struct AdminEndpoints: Sendable {
         }
         if let docplanner {
             report.oauthTokenExpiresAt = docplanner.tokens.tokenExpiresAt
-            let policy = docplanner.limiter.policy
+            let limiter = docplanner.limiter
             report.rateLimits = StatusReport.RateLimits(
-                writesLeft: docplanner.limiter.remaining(.write), writesPerMinute: policy.writes.limit,
-                readsLeft: docplanner.limiter.remaining(.read), readsPerHour: policy.reads.limit)
+                writesLeft: limiter.remaining(.write), writesPerMinute: limiter.limit(.write),
+                readsLeft: limiter.remaining(.read), readsPerHour: limiter.limit(.read))
         }
         return report
     }

@@ -64,6 +64,30 @@ extension DocplannerClient {
             priority: priority)
     }
 
+    /// Cancels a booking unless Docplanner no longer holds it as booked: true when this call
+    /// canceled it, false when it was canceled (or gone) already. Docplanner answers 400
+    /// ("Visit … cannot be canceled because it is not booked") for a booking canceled
+    /// before, 404 for one it does not know and 409 for one moved or deleted; a 400 counts
+    /// as done only when the booking then reads as canceled (a 400 may be a bad request).
+    public func cancelBookingIfBooked(
+        facilityID: String, doctorID: String, addressID: String, bookingID: String, reason: String? = nil,
+        priority: RequestPriority = .high
+    ) throws(DocplannerError) -> Bool {
+        do {
+            try cancelBooking(
+                facilityID: facilityID, doctorID: doctorID, addressID: addressID, bookingID: bookingID, reason: reason,
+                priority: priority)
+            return true
+        } catch .notFound, .conflict {
+            return false
+        } catch .badRequest(let request, let body) {
+            let current = try getBooking(
+                facilityID: facilityID, doctorID: doctorID, addressID: addressID, bookingID: bookingID, priority: priority)
+            guard current.status == "canceled" else { throw .badRequest(request: request, body: body) }
+            return false
+        }
+    }
+
     /// `moveBooking`: POST …/bookings/{booking_id}/move → 201 with a new booking (new id).
     /// 409: already moved or deleted; 422: the booking holds money across payment accounts.
     public func moveBooking(

@@ -8,7 +8,8 @@ extension DocplannerClient {
         let response: Data
         do {
             response = try send("pullNotification", .get, ["notifications"], priority: priority).body
-        } catch .notFound {
+        } catch .notFound(let request, let body) {
+            guard Self.isEmptyQueue(body) else { throw .notFound(request: request, body: body) }
             return nil
         }
         return try decode(DocplannerNotification.self, from: response, what: "pulled notification")
@@ -28,10 +29,17 @@ extension DocplannerClient {
                 "pullNotifications", .get, ["notifications", "multiple"], query: [("limit", String(limit))],
                 priority: priority
             ).body
-        } catch .notFound {
+        } catch .notFound(let request, let body) {
+            guard Self.isEmptyQueue(body) else { throw .notFound(request: request, body: body) }
             return NotificationBatch(notifications: [], remaining: 0)
         }
         return try decode(NotificationBatch.self, from: response, what: "pulled notifications")
+    }
+
+    /// Docplanner's 404 for an empty queue says "No notifications found"; any other 404 (a
+    /// wrong base URL, a proxy's page) is an error, not an empty queue.
+    static func isEmptyQueue(_ body: APIErrorBody) -> Bool {
+        body.message?.lowercased().contains("no notifications") == true
     }
 
     /// Release Notifications: POST /notifications/release (204) — re-dispatches pushes that

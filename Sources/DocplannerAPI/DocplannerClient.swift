@@ -159,8 +159,12 @@ public final class DocplannerClient: Sendable {
         scopes.isEmpty ? [] : [("with", scopes.map(\.rawValue).joined(separator: ","))]
     }
 
-    /// When Docplanner says no requests remain before a reset, hold that kind until then.
+    /// Follows the limit Docplanner announces (`X-RateLimit-Limit`), and when it says no
+    /// requests remain before a reset, holds that kind until then.
     private func noteRateLimitHeaders(_ headers: CurlHeaders, kind: RequestKind) {
+        if let limit = headers["X-RateLimit-Limit"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
+            limiter.announce(kind, limit: limit)
+        }
         guard let remaining = headers["X-RateLimit-Remaining"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }),
             remaining <= 0, let reset = RetryAfter.resetTime(in: headers)
         else { return }

@@ -85,7 +85,7 @@ public final class RateLimiter: Sendable {
                 }
                 let isHead = state.head(kind) == ticket
                 let pausedUntil = state.pausedUntil[kind] ?? 0
-                let full = state.granted[kind, default: []].count >= window.limit
+                let full = state.granted[kind, default: []].count >= state.limit(kind, window)
                 if isHead && now >= pausedUntil && !full {
                     state.dequeue(kind, ticket)
                     state.granted[kind, default: []].append(now)
@@ -127,6 +127,22 @@ public final class RateLimiter: Sendable {
         }
     }
 
+    /// Docplanner announced `limit` for `kind` (`X-RateLimit-Limit`): the client's real
+    /// limit. Below the configured one it is followed; the configured one stays the cap.
+    public func announce(_ kind: RequestKind, limit: Int) {
+        guard limit > 0 else { return }  // not a limit: keep the configured one
+        state.withLock { state, condition in
+            state.announced[kind] = limit
+            condition.broadcast()
+        }
+    }
+
+    /// The limit of `kind` in force: the configured one, or Docplanner's lower one.
+    public func limit(_ kind: RequestKind) -> Int {
+        let window = policy.window(kind)
+        return state.withLock { state, _ in state.limit(kind, window) }
+    }
+
     /// How many permits of `kind` were taken in the current window.
     public func used(_ kind: RequestKind) -> Int {
         let window = policy.window(kind)
@@ -144,7 +160,7 @@ public final class RateLimiter: Sendable {
             let now = clock.now()
             if let paused = state.pausedUntil[kind], paused > now { return 0 }
             state.prune(kind, before: now - window.period)
-            return max(0, window.limit - state.granted[kind, default: []].count)
+            return max(0, state.limit(kind, window) - state.granted[kind, default: []].count)
         }
     }
 
@@ -166,8 +182,15 @@ struct LimiterState {
     /// Grant times inside the current window, oldest first.
     var granted: [RequestKind: [Double]] = [:]
     var pausedUntil: [RequestKind: Double] = [:]
+    /// Limits Docplanner announced (`X-RateLimit-Limit`).
+    var announced: [RequestKind: Int] = [:]
     var queue: [RequestKind: [Ticket]] = [:]
     var nextSequence: UInt64 = 0
+
+    /// The configured limit, or the lower one Docplanner announced.
+    func limit(_ kind: RequestKind, _ window: RateLimitPolicy.Window) -> Int {
+        min(window.limit, announced[kind] ?? window.limit)
+    }
 
     mutating func enqueue(_ kind: RequestKind, priority: RequestPriority) -> Ticket {
         nextSequence += 1

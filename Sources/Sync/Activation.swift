@@ -51,10 +51,55 @@ public struct Activation: Sendable {
         }
         var ready: [CalendarRef] = []
         steps.append(profiles(facilityID: facilityID, addresses: addresses, ready: &ready))
-        steps.append(guarded(3) { () throws(MappingError) in try slots(ready) })
-        steps.append(guarded(4) { () throws(MappingError) in try bookings(ready) })
-        steps.append(guarded(5) { () throws(MappingError) in try breaks(ready) })
+        steps.append(perCalendar(3, ready, slots))
+        steps.append(perCalendar(4, ready, bookings))
+        steps.append(perCalendar(5, ready, breaks))
         return ActivationReport(facilityID: facilityID, doctorID: doctorID, steps: steps)
+    }
+
+    /// What one step did for one calendar.
+    struct CalendarCheck {
+        var writes: [String] = []
+        var problems: [ActivationProblem] = []
+        /// Counts for the summary (`"calendars fed"`: 1, `"repairs"`: 3, …).
+        var counts: [String: Int] = [:]
+    }
+
+    /// Runs step `number` on each calendar on its own: a calendar that fails (Docplanner
+    /// refuses, the clinic calendar is locked) is a problem of that calendar, and the
+    /// others are still checked. A step that checked no calendar is not green.
+    private func perCalendar(
+        _ number: Int, _ calendars: [CalendarRef], _ check: (CalendarRef) throws(MappingError) -> CalendarCheck
+    ) -> ActivationReport.Step {
+        var writes: [String] = []
+        var problems: [ActivationProblem] = []
+        var counts: [String: Int] = [:]
+        var checked = 0
+        for c in calendars {
+            do {
+                let result = try check(c)
+                writes += result.writes
+                problems += result.problems
+                counts.merge(result.counts, uniquingKeysWith: +)
+                checked += 1
+            } catch {
+                problems.append(
+                    .init(
+                        "doctor \(c.doctorID) at address \(c.addressID): \(error)", fix: Self.fix(for: error)))
+            }
+        }
+        if calendars.isEmpty {
+            problems.append(
+                .init(
+                    "no calendar to check: no address with its doctor mapped",
+                    fix: "map the addresses and doctors (step 2), then run dpbridge activate again"))
+        }
+        let details = counts.keys.sorted().map { "\(counts[$0] ?? 0) \($0)" }
+        let summary = (["\(checked) of \(calendars.count) calendars checked"] + details + [Self.counted(writes)])
+            .joined(separator: "; ")
+        return .init(
+            number: number, title: Self.title(number), ok: problems.isEmpty, summary: summary, problems: problems,
+            writes: writes)
     }
 
     static let titles: [(Int, String)] = [
@@ -73,16 +118,6 @@ public struct Activation: Sendable {
             try store.mappings.list(kind: .address, facilityID: facilityID, includeVanished: false)
         }
         return resources.map(\.resource).filter { doctorID == nil || $0.doctorID == doctorID }
-    }
-
-    private func guarded(_ number: Int, _ body: () throws(MappingError) -> ActivationReport.Step) -> ActivationReport.Step {
-        do {
-            return try body()
-        } catch {
-            return .init(
-                number: number, title: Self.title(number), ok: false, summary: "stopped: \(error)",
-                problems: [.init("\(error)", fix: Self.fix(for: error))])
-        }
     }
 
     static func fix(for error: MappingError) -> String {
@@ -136,9 +171,17 @@ public struct Activation: Sendable {
                 }
                 if addressMapped == nil { problems.append(unmapped(.address, address.id)) }
                 guard doctorMapped != nil, addressMapped != nil else { continue }
-                let outcome = try feeder.feed(address: address, catalog: catalog)
-                writes += outcome.writes
-                problems += outcome.problems
+                // Each address on its own: one Docplanner refusal leaves the others fed,
+                // and the calendar still goes on to the next steps.
+                do {
+                    let outcome = try feeder.feed(address: address, catalog: catalog)
+                    writes += outcome.writes
+                    problems += outcome.problems
+                } catch {
+                    problems.append(
+                        .init(
+                            "address \(address.id) of doctor \(doctorID): \(error)", fix: Self.fix(for: error)))
+                }
                 ready.append(CalendarRef(facilityID: facilityID, doctorID: doctorID, addressID: address.id))
             }
         } catch {
@@ -160,132 +203,121 @@ public struct Activation: Sendable {
 
     // MARK: - 3. Slots
 
-    private func slots(_ calendars: [CalendarRef]) throws(MappingError) -> ActivationReport.Step {
-        var problems: [ActivationProblem] = []
-        var writes: [String] = []
+    private func slots(_ c: CalendarRef) throws(MappingError) -> CalendarCheck {
+        var check = CalendarCheck()
         let timeZone = docplanner.configuration.timeZone
         let days = SlotPlan.horizonDays(from: now(), weeks: horizonWeeks, timeZone: timeZone)
-        var fed = 0
-        for c in calendars {
-            let availability = try MappingError.partner { () throws(PartnerError) in
-                try partner.availability(c, days: days, timeZone: timeZone)
-            }
-            guard availability.values.contains(where: { !$0.isEmpty }) else {
-                problems.append(
-                    .init(
-                        "the clinic calendar has no availability for doctor \(c.doctorID) at address \(c.addressID) in the next \(horizonWeeks) weeks",
-                        fix: "add working_hours (or day_slots) rows with facility_id \(c.facilityID), doctor_id \(c.doctorID), address_id \(c.addressID)"))
-                continue
-            }
-            let calendar = try MappingError.docplanner { () throws(DocplannerError) in
-                try docplanner.getCalendar(facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID)
-            }
-            if !calendar.isEnabled {
-                do {
-                    try docplanner.enableCalendar(facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID)
-                    writes.append("enableCalendar")
-                } catch .conflict {
-                    // Enabled meanwhile.
-                } catch {
-                    if case .permanent = error.disposition {
-                        problems.append(
-                            .init(
-                                "Docplanner refused to enable the calendar of address \(c.addressID): \(error)",
-                                fix: "ask Docplanner to enable the calendar (the address may not be commercial)"))
-                        continue
-                    }
-                    throw .docplanner(error)
-                }
-            }
-            writes += try send(OutboundJob(kind: .slots, calendar: c))
-            fed += 1
+        let availability = try MappingError.partner { () throws(PartnerError) in
+            try partner.availability(c, days: days, timeZone: timeZone)
         }
-        return .init(
-            number: 3, title: Self.title(3), ok: problems.isEmpty,
-            summary: "\(fed) of \(calendars.count) calendars fed; \(Self.counted(writes))", problems: problems,
-            writes: writes)
+        guard availability.values.contains(where: { !$0.isEmpty }) else {
+            check.problems.append(
+                .init(
+                    "the clinic calendar has no availability for doctor \(c.doctorID) at address \(c.addressID) in the next \(horizonWeeks) weeks",
+                    fix: "add working_hours (or day_slots) rows with facility_id \(c.facilityID), doctor_id \(c.doctorID), address_id \(c.addressID)"))
+            return check
+        }
+        // A calendar Docplanner does not have ("Calendar does not exist") is enabled, as
+        // is a disabled one.
+        let enabled: Bool
+        do {
+            enabled = try docplanner.getCalendar(facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID)
+                .isEnabled
+        } catch .notFound {
+            enabled = false
+        } catch {
+            throw .docplanner(error)
+        }
+        if !enabled {
+            do {
+                try docplanner.enableCalendar(facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID)
+                check.writes.append("enableCalendar")
+            } catch .conflict {
+                // Enabled meanwhile.
+            } catch {
+                guard case .permanent = error.disposition else { throw .docplanner(error) }
+                check.problems.append(
+                    .init(
+                        "Docplanner refused to enable the calendar of address \(c.addressID): \(error)",
+                        fix: "ask Docplanner to enable the calendar (the address may not be commercial)"))
+                return check
+            }
+        }
+        check.writes += try send(OutboundJob(kind: .slots, calendar: c)).filter(Self.isWrite)
+        check.counts["calendars fed"] = 1
+        return check
     }
 
     // MARK: - 4. Bookings
 
-    private func bookings(_ calendars: [CalendarRef]) throws(MappingError) -> ActivationReport.Step {
-        var writes: [String] = []
-        var repairs = 0
+    private func bookings(_ c: CalendarRef) throws(MappingError) -> CalendarCheck {
+        var check = CalendarCheck()
         let start = now()
         let end = start.addingTimeInterval(Double(horizonWeeks * 7 * 86_400))
+        // The clinic's visits first (each compared with what Docplanner holds) …
+        let rows = try MappingError.partner { () throws(PartnerError) in
+            try partner.clinicBookings(c, from: start, to: end)
+        }
+        for booking in rows {
+            check.writes += try send(OutboundJob(kind: .booking, calendar: c, rowID: booking.rowID)).filter(Self.isWrite)
+        }
+        check.counts["clinic visits compared"] = rows.count
+        // … then Docplanner's bookings against the clinic's, both ways.
         let reconciler = Reconciler(docplanner: docplanner, partner: partner, horizonWeeks: horizonWeeks)
-        var clinicRows = 0
-        for c in calendars {
-            // The clinic's visits first (each compared with what Docplanner holds) …
-            let rows = try MappingError.partner { () throws(PartnerError) in
-                try partner.clinicBookings(c, from: start, to: end)
-            }
-            for booking in rows {
-                clinicRows += 1
-                writes += try send(OutboundJob(kind: .booking, calendar: c, rowID: booking.rowID)).filter(Self.isWrite)
-            }
-            // … then Docplanner's bookings against the clinic's, both ways.
-            do {
-                let repaired = try reconciler.reconcile(c, now: start)
-                repairs += repaired.count
-                writes += repaired.filter { $0.hasSuffix("canceled there") }.map { _ in "cancelBooking" }
-                for repair in repaired {
-                    logger.notice("activation repaired drift: \(repair)", metadata: ["event": "activation-repair", "calendar": "\(c)"])
-                }
-            } catch {
-                switch error {
-                case .docplanner(let error): throw .docplanner(error)
-                case .partner(let error): throw .partner(error)
-                }
+        let repaired: [String]
+        do {
+            repaired = try reconciler.reconcile(c, now: start)
+        } catch {
+            switch error {
+            case .docplanner(let error): throw .docplanner(error)
+            case .partner(let error): throw .partner(error)
             }
         }
-        return .init(
-            number: 4, title: Self.title(4), ok: true,
-            summary: "\(calendars.count) calendars, \(clinicRows) clinic visits compared, \(repairs) repairs; \(Self.counted(writes))",
-            writes: writes)
+        check.counts["repairs"] = repaired.count
+        check.writes += repaired.filter { $0.hasSuffix("canceled there") }.map { _ in "cancelBooking" }
+        for repair in repaired {
+            logger.notice("activation repaired drift: \(repair)", metadata: ["event": "activation-repair", "calendar": "\(c)"])
+        }
+        return check
     }
 
     // MARK: - 5. Breaks
 
-    private func breaks(_ calendars: [CalendarRef]) throws(MappingError) -> ActivationReport.Step {
-        var writes: [String] = []
-        var imported = 0
+    private func breaks(_ c: CalendarRef) throws(MappingError) -> CalendarCheck {
+        var check = CalendarCheck()
         let start = now()
         let end = start.addingTimeInterval(Double(horizonWeeks * 7 * 86_400))
-        for c in calendars {
-            let rows = try MappingError.partner { () throws(PartnerError) in
-                try partner.clinicBreakRows(c, from: start, to: end)
-            }
-            var known: Set<String> = []
-            for row in rows {
-                writes += try send(OutboundJob(kind: .calendarBreak, calendar: c, rowID: row))
-                if let id = try MappingError.partner({ () throws(PartnerError) in try partner.clinicBreak(rowID: row) })?
-                    .docplannerID
-                {
-                    known.insert(id)
-                }
-            }
-            // Breaks made on Docplanner that the clinic calendar lacks are brought in.
-            let remote = try MappingError.docplanner { () throws(DocplannerError) in
-                try docplanner.getCalendarBreaks(
-                    facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, since: start, till: end)
-            }
-            for item in remote {
-                guard let id = item.id, !known.contains(id) else { continue }
-                let change = PartnerChange.breakSet(
-                    PartnerBreak(
-                        docplannerID: id, calendar: c, since: item.since?.text, till: item.till?.text,
-                        sinceDate: item.since?.date, tillDate: item.till?.date, description: item.description))
-                let applied = try MappingError.partner { () throws(PartnerError) in
-                    try partner.apply([change], eventKey: "activation:break:\(id)", eventTime: start)
-                }
-                if applied { imported += 1 }
+        let rows = try MappingError.partner { () throws(PartnerError) in
+            try partner.clinicBreakRows(c, from: start, to: end)
+        }
+        var known: Set<String> = []
+        for row in rows {
+            check.writes += try send(OutboundJob(kind: .calendarBreak, calendar: c, rowID: row)).filter(Self.isWrite)
+            if let id = try MappingError.partner({ () throws(PartnerError) in try partner.clinicBreak(rowID: row) })?
+                .docplannerID
+            {
+                known.insert(id)
             }
         }
-        return .init(
-            number: 5, title: Self.title(5), ok: true,
-            summary: "\(calendars.count) calendars; \(imported) Docplanner breaks brought into the clinic calendar; \(Self.counted(writes))",
-            writes: writes)
+        // Breaks made on Docplanner that the clinic calendar lacks are brought in.
+        let remote = try MappingError.docplanner { () throws(DocplannerError) in
+            try docplanner.getCalendarBreaks(
+                facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, since: start, till: end)
+        }
+        var imported = 0
+        for item in remote {
+            guard let id = item.id, !known.contains(id) else { continue }
+            let change = PartnerChange.breakSet(
+                PartnerBreak(
+                    docplannerID: id, calendar: c, since: item.since?.text, till: item.till?.text,
+                    sinceDate: item.since?.date, tillDate: item.till?.date, description: item.description))
+            let applied = try MappingError.partner { () throws(PartnerError) in
+                try partner.apply([change], eventKey: "activation:break:\(id)", eventTime: start)
+            }
+            if applied { imported += 1 }
+        }
+        check.counts["Docplanner breaks brought in"] = imported
+        return check
     }
 
     // MARK: - Helpers

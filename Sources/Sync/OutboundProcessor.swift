@@ -213,16 +213,8 @@ public struct OutboundProcessor: JobProcessor {
             guard let service = booking.addressServiceID, !service.isEmpty else {
                 throw .invalid("clinic booking \(row) was moved but has no address_service_id")
             }
-            let moved = try call { () throws(DocplannerError) in
-                try docplanner.moveBooking(
-                    facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, bookingID: id,
-                    MoveBookingRequest(
-                        addressServiceID: service, start: docplanner.dateTime(start), duration: booking.durationMinutes))
-            }
-            calls.append("moveBooking")
-            guard let newID = moved.booking.id else {
-                throw .docplanner(.undecodable(what: "moved booking", reason: "no id in Docplanner's answer"))
-            }
+            let newID = try move(
+                c, bookingID: id, to: start, service: service, duration: booking.durationMinutes, calls: &calls)
             id = newID
             state.docplannerID = newID
             state.start = start
@@ -263,6 +255,53 @@ public struct OutboundProcessor: JobProcessor {
             try record()
         }
         return calls
+    }
+
+    /// Moves booking `bookingID` to `start`; returns the id of the booking at the new time
+    /// (Docplanner makes a new one). A move retried after its answer was lost gets 409
+    /// ("already moved"): the booking the first attempt made is found through
+    /// `booking.moving` (`newest_booking_id`) and adopted when it is at `start`; a booking
+    /// moved elsewhere meanwhile is moved on from there, once.
+    private func move(
+        _ c: CalendarRef, bookingID: String, to start: Date, service: String, duration: Int?, calls: inout [String]
+    ) throws(Failure) -> String {
+        var current = bookingID
+        for _ in 0..<2 {
+            do throws(DocplannerError) {
+                let moved = try docplanner.moveBooking(
+                    facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, bookingID: current,
+                    MoveBookingRequest(addressServiceID: service, start: docplanner.dateTime(start), duration: duration))
+                calls.append("moveBooking")
+                guard let newID = moved.booking.id else {
+                    throw DocplannerError.undecodable(what: "moved booking", reason: "no id in Docplanner's answer")
+                }
+                return newID
+            } catch .conflict(let request, let body) {
+                calls.append("moveBooking")
+                let old = try call { () throws(DocplannerError) in
+                    try docplanner.getBooking(
+                        facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, bookingID: current,
+                        with: [.bookingMoving])
+                }
+                calls.append("getBooking")
+                guard let newest = old.moving?.newestBookingID, !newest.isEmpty, newest != current else {
+                    // Not moved: canceled or deleted on Docplanner. Nothing to move.
+                    throw .docplanner(.conflict(request: request, body: body))
+                }
+                let latest = try call { () throws(DocplannerError) in
+                    try docplanner.getBooking(
+                        facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, bookingID: newest)
+                }
+                calls.append("getBooking")
+                if latest.status != "canceled", let at = latest.startAt?.date, abs(at.timeIntervalSince(start)) < 1 {
+                    return newest
+                }
+                current = newest
+            } catch {
+                throw .docplanner(error)
+            }
+        }
+        throw .invalid("booking \(bookingID) was moved on Docplanner meanwhile; the clinic's move to \(start) was not made")
     }
 
     /// Books the clinic's visit on Docplanner; on a retry, first adopts a booking an
@@ -311,17 +350,12 @@ public struct OutboundProcessor: JobProcessor {
         })?.id
     }
 
-    /// Cancels a booking; false when Docplanner no longer has it as booked (404, 409).
+    /// Cancels a booking; false when Docplanner no longer has it as booked.
     private func cancel(_ c: CalendarRef, bookingID: String) throws(Failure) -> Bool {
-        do {
-            try docplanner.cancelBooking(
+        try call { () throws(DocplannerError) in
+            try docplanner.cancelBookingIfBooked(
                 facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, bookingID: bookingID,
                 reason: "Canceled in the clinic")
-            return true
-        } catch .notFound, .conflict {
-            return false
-        } catch {
-            throw .docplanner(error)
         }
     }
 

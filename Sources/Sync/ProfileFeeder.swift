@@ -151,7 +151,6 @@ public struct ProfileFeeder: Sendable {
         var update = UpdateAddressServiceRequest()
         var changed = false
         if existing.price != offer.price {
-            update.price = offer.price.map(Double.init)
             changed = true
         }
         if (existing.isPriceFrom ?? false) != offer.isPriceFrom {
@@ -164,8 +163,9 @@ public struct ProfileFeeder: Sendable {
             changed = true
         }
         if changed {
-            // Send the whole priced state so that a price cleared to nil is explicit.
-            update.price = offer.price.map(Double.init)
+            // Send the whole priced state; a price the clinic cleared is sent as null,
+            // which clears it on Docplanner ("Send null to clear").
+            update.price = PatchField(exactly: offer.price.map(Double.init))
             update.isPriceFrom = offer.isPriceFrom
             update.defaultDuration = offer.duration
         }

@@ -54,12 +54,13 @@ public struct Reconciler: Sendable {
                 if canceled && row.status == .booked {
                     try apply(.canceled(partnerBooking(booking, c)), "\(key):\(id):canceled", now)
                     repairs.append("booking \(id) is canceled on Docplanner: canceled in the clinic calendar")
-                } else if !canceled && row.status == .canceled && booking.moving == nil {
+                } else if !canceled && row.status == .canceled {
+                    // (The list carries no `moving`: a row moved in the clinic has the new
+                    // booking's id, never a canceled status.)
                     do {
-                        try docplanner.cancelBooking(
+                        _ = try docplanner.cancelBookingIfBooked(
                             facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, bookingID: id,
                             reason: "Canceled in the clinic")
-                    } catch .notFound, .conflict {
                     } catch {
                         throw .docplanner(error)
                     }

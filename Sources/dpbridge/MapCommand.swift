@@ -112,12 +112,13 @@ struct MapListCommand: ParsableCommand {
     func run() throws {
         let session = try options.openSession()
         defer { session.close() }
-        var resources: [MappedResource]
+        let discovered: [MappedResource]
         do {
-            resources = try session.store.mappings.list(kind: kind, facilityID: facility)
+            discovered = try session.store.mappings.list(kind: kind, facilityID: facility)
         } catch {
             throw CommandOutput.fail("cannot read the mappings: \(error)")
         }
+        var resources = discovered
         if unmapped { resources = resources.filter { $0.mapping == nil && $0.resource.vanishedAt == nil } }
         if options.json {
             try CommandOutput.printJSON(
@@ -132,7 +133,11 @@ struct MapListCommand: ParsableCommand {
             return
         }
         if resources.isEmpty {
-            print("no resources discovered yet: run dpbridge map discover")
+            // Nothing listed because everything is mapped is good news, not a missing discovery.
+            print(
+                discovered.isEmpty
+                    ? "no resources discovered yet: run dpbridge map discover"
+                    : "every one of the \(discovered.count) discovered resources is mapped")
             return
         }
         CommandOutput.printTable(

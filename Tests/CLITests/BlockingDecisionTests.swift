@@ -3,11 +3,12 @@ import TestSupport
 import Testing
 
 /// `slot-booking`, asked by the simulator of a live daemon: a time free in the clinic
-/// calendar is approved (and the booking follows into it), a taken one denied with the
-/// configured `error_code`, and both answers are stored.
+/// calendar is approved (and the booking follows into it), a taken one denied with 400
+/// and the configured `error_code` (a number, as Docplanner's dictionary has them), and
+/// both answers are stored.
 @Suite(.serialized) struct BlockingDecisionTests {
     @Test func approvesFreeTimeAndDeniesTakenTime() throws {
-        try withDaemonAndSimulator { daemon, simulator in
+        try withDaemonAndSimulator(extraEnvironment: ["DPBRIDGE_CALLBACK_ERROR_CODES_SLOT_TAKEN": "17"]) { daemon, simulator in
             let partner = daemon.directory.file("state/partner.sqlite")
 
             // Free in the clinic: approved, booked on Docplanner, and applied to the clinic calendar.
@@ -32,18 +33,37 @@ import Testing
                 """)
             let taken = try simulator.act("book", ["address_id": "111", "start": warsawTime(days: 2, hour: 12, minute: 15)])
             #expect(taken["outcome"] as? String == "denied", "\(taken)")
-            #expect(taken["partner_status"] as? Int == 409, "\(taken)")
-            #expect(taken["error_code"] as? String == "slot_not_available", "\(taken)")
+            #expect(taken["partner_status"] as? Int == 400, "\(taken)")
+            #expect(taken["error_code"] as? Int == 17, "\(taken)")
+
+            // Clinic visits written in either spelling of time only, as clinic software may:
+            // start_at/end_at (ISO 8601) or start_ts/end_ts (Unix seconds). Both deny.
+            let atOnly = (warsawTime(days: 3, hour: 10), warsawTime(days: 3, hour: 10, minute: 30))
+            let tsOnly = (warsawTime(days: 3, hour: 12), warsawTime(days: 3, hour: 12, minute: 30))
+            _ = try sqlite(
+                partner,
+                """
+                INSERT INTO bookings (facility_id, doctor_id, address_id, start_at, end_at, patient_name)
+                VALUES ('1', '123', '111', '\(atOnly.0)', '\(atOnly.1)', 'Front desk');
+                INSERT INTO bookings (facility_id, doctor_id, address_id, start_ts, end_ts, patient_name)
+                VALUES ('1', '123', '111', unixepoch('\(tsOnly.0)'), unixepoch('\(tsOnly.1)'), 'Phone');
+                """)
+            #expect(try sqlite(partner, "SELECT count(*) FROM bookings WHERE start_ts IS NULL OR start_at IS NULL") == "0")
+            for start in [atOnly.0, tsOnly.0] {
+                let asked = try simulator.act("book", ["address_id": "111", "start": start])
+                #expect(asked["outcome"] as? String == "denied", "\(start): \(asked)")
+                #expect(asked["partner_status"] as? Int == 400, "\(start): \(asked)")
+            }
 
             let decisions = try sqlite(
                 daemon.directory.file("state/dpbridge.sqlite"),
                 "SELECT event_name, approved, coalesce(error_code, '-') FROM decisions ORDER BY id")
-            #expect(decisions == "slot-booking|1|-\nslot-booking|0|slot_not_available", "\(decisions)")
+            #expect(decisions == "slot-booking|1|-\nslot-booking|0|17\nslot-booking|0|17\nslot-booking|0|17", "\(decisions)")
 
             let log = daemon.stopAndReadLog()
             #expect(log.contains("msg=\"booking question approved\""), "\(log)")
             #expect(log.contains("msg=\"booking question denied\""), "\(log)")
-            #expect(log.contains("error_code=slot_not_available"))
+            #expect(log.contains("error_code=17"))
         }
     }
 }

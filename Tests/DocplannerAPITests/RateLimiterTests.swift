@@ -154,4 +154,28 @@ import TestSupport
         #expect(client.tokens.fetches == 1)
         #expect(Set(try server.requests().api.map(\.clientPort)).count == 1)
     }
+
+    @Test func aLowerLimitAnnouncedByDocplannerIsFollowed() throws {
+        // Docplanner lowered this client's writes to 10 a minute (X-RateLimit-Limit).
+        let server = try scriptedDocplanner([
+            api("PUT", "/", prefix: true, ScriptedResponse(status: 204, headers: ["X-RateLimit-Limit": "10"]))
+        ])
+        defer { server.stop() }
+        let clock = TestClock(autoAdvance: true)
+        let client = client(of: server, clock: clock)
+        let start = clock.now()
+        var waits: [Double] = []
+        for index in 0..<12 {
+            try client.confirmBooking(facilityID: "1", doctorID: "2", addressID: "3", bookingID: "\(index)")
+            waits.append(clock.now() - start)
+        }
+        // The first answer announced the limit: ten in the first minute, then the next window.
+        #expect(waits.prefix(10).allSatisfy { $0 == 0 }, "\(waits)")
+        #expect(waits[10] == 60, "\(waits)")
+        #expect(client.limiter.limit(.write) == 10)
+        #expect(client.limiter.limit(.read) == 8000)
+        // A higher announcement never lifts the configured cap.
+        client.limiter.announce(.write, limit: 1000)
+        #expect(client.limiter.limit(.write) == 40)
+    }
 }

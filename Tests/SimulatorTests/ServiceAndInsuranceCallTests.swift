@@ -47,7 +47,7 @@ import TestSupport
         #expect(fetched.description == "EEG at the hospital")
         let updated = try client.updateAddressService(
             facilityID: "1", doctorID: "123", addressID: "111", addressServiceID: id,
-            UpdateAddressServiceRequest(price: 200, isVisible: false))
+            UpdateAddressServiceRequest(price: .set(200), isVisible: false))
         #expect(updated?.price == 200 && updated?.isVisible == false)
 
         try client.deleteAddressService(facilityID: "1", doctorID: "123", addressID: "111", addressServiceID: id)

@@ -1,18 +1,20 @@
-/// Body of `updateAddressService` (PATCH …/services/{address_service_id}); nil fields are left out.
+/// Body of `updateAddressService` (PATCH …/services/{address_service_id}). Fields left nil
+/// are left out; the nullable ones (`price`, `description`, `allowed_patients`,
+/// `custom_name`) can also be cleared with an explicit `null` (`PatchField.clear`).
 public struct UpdateAddressServiceRequest: Codable, Sendable, Equatable {
     public var isPriceFrom: Bool?
-    public var price: Double?
-    public var description: String?
+    public var price: PatchField<Double>
+    public var description: PatchField<String>
     /// Minutes.
     public var defaultDuration: Int?
     public var isVisible: Bool?
-    public var allowedPatients: AllowedPatients?
-    public var customName: String?
+    public var allowedPatients: PatchField<AllowedPatients>
+    public var customName: PatchField<String>
 
     public init(
-        isPriceFrom: Bool? = nil, price: Double? = nil, description: String? = nil,
-        defaultDuration: Int? = nil, isVisible: Bool? = nil, allowedPatients: AllowedPatients? = nil,
-        customName: String? = nil
+        isPriceFrom: Bool? = nil, price: PatchField<Double> = nil, description: PatchField<String> = nil,
+        defaultDuration: Int? = nil, isVisible: Bool? = nil, allowedPatients: PatchField<AllowedPatients> = nil,
+        customName: PatchField<String> = nil
     ) {
         self.isPriceFrom = isPriceFrom
         self.price = price
@@ -30,5 +32,27 @@ public struct UpdateAddressServiceRequest: Codable, Sendable, Equatable {
         case isVisible = "is_visible"
         case allowedPatients = "allowed_patients"
         case customName = "custom_name"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        isPriceFrom = try container.decodeIfPresent(Bool.self, forKey: .isPriceFrom)
+        price = try container.decode(PatchField<Double>.self, forKey: .price)
+        description = try container.decode(PatchField<String>.self, forKey: .description)
+        defaultDuration = try container.decodeIfPresent(Int.self, forKey: .defaultDuration)
+        isVisible = try container.decodeIfPresent(Bool.self, forKey: .isVisible)
+        allowedPatients = try container.decode(PatchField<AllowedPatients>.self, forKey: .allowedPatients)
+        customName = try container.decode(PatchField<String>.self, forKey: .customName)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(isPriceFrom, forKey: .isPriceFrom)
+        try container.encode(price, forKey: .price)
+        try container.encode(description, forKey: .description)
+        try container.encodeIfPresent(defaultDuration, forKey: .defaultDuration)
+        try container.encodeIfPresent(isVisible, forKey: .isVisible)
+        try container.encode(allowedPatients, forKey: .allowedPatients)
+        try container.encode(customName, forKey: .customName)
     }
 }
