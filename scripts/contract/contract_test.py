@@ -151,9 +151,14 @@ def validate(entries: list, contract: Contract, checks: Checks) -> set:
     skipped = collections.Counter()
     exercised = set()
     callbacks_seen = collections.Counter()
+    proxy_self_test = []
     for entry in entries:
-        is_probe = PROBE_HEADER.lower() in {k.lower() for k in entry.get("request_headers", {})}
+        marker = {k.lower(): v for k, v in entry.get("request_headers", {}).items()}.get(PROBE_HEADER.lower())
+        is_probe = marker is not None
         outcome = contract.check_api(entry) if entry["channel"] == "api" else contract.check_callback(entry)
+        if marker == "self-test":
+            proxy_self_test.append(outcome)
+            continue
         if outcome.skipped:
             skipped[f"{outcome.operation}: {outcome.skipped}"] += 1
             continue
@@ -189,6 +194,12 @@ def validate(entries: list, contract: Contract, checks: Checks) -> set:
     print(f"== callbacks pushed: {', '.join(f'{k} ×{v}' for k, v in sorted(callbacks_seen.items()))}")
     if events - set(callbacks_seen):
         print(f"  not pushed (the simulator's admin API has no action for them): {', '.join(sorted(events - set(callbacks_seen)))}")
+    found = {v.path for outcome in proxy_self_test for v in outcome.violations}
+    wanted = set(flows.PROXY_SELF_TEST_PATHS)
+    checks.record("self-test through the proxy: the wrong replaceSlots is reported from the recording",
+                  len(proxy_self_test) == 1 and wanted <= found,
+                  f"reported at {', '.join(sorted(found))}" if wanted <= found else
+                  f"{len(proxy_self_test)} recorded; expected violations at {sorted(wanted)}, got {sorted(found)}")
     checks.record("0 violations of the OpenAPI document", not violations and total > 0,
                   f"{total} exchanges checked" if not violations else f"{len(violations)} violations (listed above)")
     return exercised

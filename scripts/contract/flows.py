@@ -22,7 +22,7 @@ def require(condition, message: str) -> None:
         raise FlowFailed(message)
 
 
-def calls(run: Run, operations: list, since: int, attempts: int = 150) -> str:
+def calls(run: Run, operations: list, since: int, attempts: int = 300) -> str:
     missing = run.wait_for_calls(operations, since, attempts)
     require(not missing, f"dpbridge never called (with a 2xx answer): {', '.join(missing)}; "
                          f"seen: {sorted({op for op, _ in run.dpbridge_calls(since)})}")
@@ -351,13 +351,31 @@ def pulled_events(run: Run) -> str:
     since = run.mark()
     answer = acted(run, "book", {"address_id": "111", "start": warsaw(5, 9)}, "booked")
     made = answer["booking"]["id"]
-    require(wait_until(lambda: booking(run, made, "status") == "booked", 300), f"pulled booking {made} not applied")
-    acted(run, "cancel", {"booking_id": made}, "canceled")
-    require(wait_until(lambda: booking(run, made, "status") == "canceled", 300), "pulled cancel not applied")
+    require(wait_until(lambda: booking(run, made, "status") == "booked"), f"pulled booking {made} not applied")
+    moved = acted(run, "move", {"booking_id": made, "start": warsaw(5, 10)}, "moved")["booking"]["id"]
+    require(wait_until(lambda: booking(run, made, "status") == "moved" and booking(run, moved, "status") == "booked"),
+            "pulled move not applied")
+    acted(run, "cancel", {"booking_id": moved}, "canceled")
+    require(wait_until(lambda: booking(run, moved, "status") == "canceled"), "pulled cancel not applied")
     done = calls(run, ["Pull Multiple Notification"], since)
-    empty = wait_until(lambda: ("Pull Multiple Notification", 404) in run.dpbridge_calls(since), 300)
+    empty = wait_until(lambda: ("Pull Multiple Notification", 404) in run.dpbridge_calls(since))
     require(empty, "dpbridge never met an empty queue (404)")
-    return f"booking {made} booked and canceled through {done}; the empty queue answered 404"
+    return f"booking {made} booked, moved to {moved}, canceled, through {done}; the empty queue answered 404"
+
+
+# The self-test through the proxy: a wrong replaceSlots (an id as a number, an unknown field)
+# sent through the recording proxy must come out of the recording as violations.
+PROXY_SELF_TEST = ("PUT", "/facilities/1/doctors/123/addresses/111/slots",
+                   {"slots": [{"start": warsaw(20, 9), "end": warsaw(20, 10), "colour": "blue",
+                               "address_services": [{"address_service_id": 101, "duration": 30}]}]})
+PROXY_SELF_TEST_PATHS = ("$.slots[0].address_services[0].address_service_id", "$.slots[0].colour")
+
+
+def proxy_self_test(run: Run) -> str:
+    method, path, body = PROXY_SELF_TEST
+    status, _ = run.probe(method, path, body, marker="self-test")
+    require(status is not None, "the wrong replaceSlots got no answer")
+    return f"a wrong replaceSlots sent through the proxy (answered {status}); the validator's verdict follows below"
 
 
 # MARK: - Probes: operations no dpbridge flow calls, so that the simulator's answers get checked
@@ -374,7 +392,7 @@ def probes(run: Run) -> str:
         ("PUT", a + "/insurance-providers", {"insurance_provider_id": "1", "insurance_plans": [{"insurance_plan_id": "999"}]}, ""),
         ("GET", a + "/breaks/500001", None, ""),
         ("GET", a + "/slots", None, day + "&with=slot.services"),
-        ("GET", a + "/bookings/700002", None, "with=booking.patient,booking.address_service"),
+        ("GET", a + "/bookings/700002", None, "with=booking.moving"),
         ("PUT", f + "/opinion-request", {"phone": "+48500100200"}, ""),
         ("POST", "/facilities/3/doctors/3002/addresses/30022/calendar/disable", None, ""),
         ("DELETE", "/facilities/1/doctors/234/addresses/221/integration", None, ""),
@@ -414,6 +432,7 @@ PUSH_FLOWS = [
     ("outbound: presence → markPatientAbsence, markPatientPresence", clinic_marks_presence),
     ("outbound: clinic breaks → addCalendarBreak, moveCalendarBreak, deleteCalendarBreak", clinic_breaks),
     ("probes: operations no dpbridge flow calls", probes),
+    ("self-test through the proxy: send a wrong replaceSlots", proxy_self_test),
 ]
 
 PULL_FLOWS = [

@@ -48,13 +48,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_until(probe, attempts: int = 150, pause: float = 0.1) -> bool:
+def wait_until(probe, attempts: int = 300, pause: float = 0.1) -> bool:
     """Calls `probe` until it returns true, at most `attempts` times `pause` seconds apart."""
     for _ in range(attempts):
         try:
             if probe():
                 return True
-        except (OSError, ValueError, sqlite3.Error, KeyError):
+        except (OSError, ValueError, sqlite3.Error, KeyError, AttributeError, TypeError):
             pass
         time.sleep(pause)
     return False
@@ -216,9 +216,10 @@ log:
         rows = self.query(statement, *parameters)
         return rows[0][0] if rows else None
 
-    def probe(self, method: str, path: str, body=None, query: str = ""):
-        """The driver's own API request through the proxy (marked, so that it is never taken
-        for dpbridge's), for operations no dpbridge flow calls: their answers get checked."""
+    def probe(self, method: str, path: str, body=None, query: str = "", marker: str = "driver"):
+        """The driver's own API request through the proxy, marked with `marker` so that it is
+        never taken for dpbridge's: for operations no dpbridge flow calls (their answers get
+        checked), and for the self-test through the proxy (`marker` "self-test")."""
         if self._token is None:
             status, answer = request(
                 "POST", f"http://127.0.0.1:{self.api_proxy.port}/oauth/v2/token",
@@ -226,7 +227,7 @@ log:
                 {"Content-Type": "application/x-www-form-urlencoded", PROBE_HEADER: "driver"})
             self._token = answer.get("access_token") if isinstance(answer, dict) else ""
         url = f"http://127.0.0.1:{self.api_proxy.port}/api/v3/integration{path}" + (f"?{query}" if query else "")
-        return request(method, url, body, {"Authorization": f"Bearer {self._token}", PROBE_HEADER: "driver",
+        return request(method, url, body, {"Authorization": f"Bearer {self._token}", PROBE_HEADER: marker,
                                            "Accept": "application/vnd.docplanner+json"})
 
     # MARK: - The recordings
@@ -257,7 +258,7 @@ log:
         return [(self.operation_of(e), e.get("status")) for e in self.recorded()[since:]
                 if PROBE_HEADER.lower() not in {k.lower() for k in e.get("request_headers", {})}]
 
-    def wait_for_calls(self, operations: list, since: int, attempts: int = 150, success: bool = True) -> list:
+    def wait_for_calls(self, operations: list, since: int, attempts: int = 300, success: bool = True) -> list:
         """Waits until dpbridge called each of `operations` after `since` (answered 2xx when
         `success`); returns the ones still missing."""
         def missing() -> list:
