@@ -240,6 +240,10 @@ class Contract:
     @staticmethod
     def message(error, parts) -> str:
         personal = any(isinstance(p, str) and p in PERSONAL_KEYS for p in parts)
+        if isinstance(error.instance, (dict, list)) and error.validator != "required":
+            # The message would repeat the whole object (a patient among it, perhaps).
+            kind = "object" if isinstance(error.instance, dict) else "array"
+            return f"a JSON {kind} fails '{error.validator}: {error.validator_value}'"
         if not personal:
             return error.message
         if error.validator == "type":
