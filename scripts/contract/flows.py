@@ -282,7 +282,17 @@ def day_slots(run: Run) -> str:
     status, answer = run.v1("PUT", f"/v1/day-slots/1/123/111/{custom}", {"slots": [
         {"start_time": "14:00", "end_time": "15:00", "address_service_id": "102", "duration": 15}]})
     require(status == 200, f"day slots of {custom} answered {status} {answer}")
-    return calls(run, ["deleteSlots", "replaceSlots"], since)
+    done = calls(run, ["replaceSlots"], since)
+    # A closed day is cleared with deleteSlots, or (one day per replaceSlots) with a
+    # replaceSlots whose ranges have no address services: either way it has no slots left.
+    window = f"start={warsaw(10, 0)}&end={warsaw(10, 23, 59)}".replace(":", "%3A").replace("+", "%2B")
+
+    def closed_on_docplanner():
+        status, answer = run.probe("GET", "/facilities/1/doctors/123/addresses/111/slots", query=window)
+        return status == 404 or (status == 200 and not (answer or {}).get("_items"))
+    require(wait_until(closed_on_docplanner, 100), f"{closed} still has slots on Docplanner")
+    how = "deleteSlots" if any(op == "deleteSlots" for op, _ in run.dpbridge_calls(since)) else "replaceSlots"
+    return f"{done}; {closed} closed on Docplanner (by {how})"
 
 
 def clinic_books(run: Run) -> str:
@@ -395,6 +405,7 @@ def probes(run: Run) -> str:
         ("GET", a + "/bookings/700002", None, "with=booking.moving"),
         ("PUT", f + "/opinion-request", {"phone": "+48500100200"}, ""),
         ("POST", "/facilities/3/doctors/3002/addresses/30022/calendar/disable", None, ""),
+        ("DELETE", a + f"/slots/{warsaw_day(30)}", None, ""),
         ("DELETE", "/facilities/1/doctors/234/addresses/221/integration", None, ""),
     ]
     answers = []
@@ -426,7 +437,7 @@ PUSH_FLOWS = [
     ("inbound: address-service-created, -changed, -deleted", doctor_services),
     ("inbound: address-commercial-type-changed", commercial_type),
     ("outbound: working hours (PUT /v1/working-hours) → replaceSlots", working_hours),
-    ("outbound: day slots (PUT /v1/day-slots) → deleteSlots, replaceSlots", day_slots),
+    ("outbound: day slots (PUT /v1/day-slots) → replaceSlots (a closed day: deleteSlots or replaceSlots)", day_slots),
     ("outbound: clinic bookings (SQL, POST /v1/bookings) → bookSlot", clinic_books),
     ("outbound: confirm, move, cancel → confirmBooking, moveBooking, cancelBooking", clinic_confirms_moves_cancels),
     ("outbound: presence → markPatientAbsence, markPatientPresence", clinic_marks_presence),
