@@ -63,7 +63,6 @@ SKIPPED = {
     "updateOrCreateAddressInsuranceProvider": NO_FLOW + " (the profile feed adds with addAddressInsuranceProvider)",
     "disableCalendar": NO_FLOW,
     "getCalendarBreak": NO_FLOW,
-    "getSlots": NO_FLOW + " (dpbridge keeps what it fed in dpbridge_slot_days)",
     "requestOpinion": NO_FLOW,
     "Pull Notification": NO_FLOW + " (PULL mode drains GET /notifications/multiple)",
     # Since the slot feed sends one whole day per replaceSlots, a closed day is a range

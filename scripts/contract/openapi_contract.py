@@ -42,8 +42,6 @@ ANNOTATIONS = {"example", "examples", "description", "title", "externalDocs", "x
 # Keys whose values are personal data: a message about them never shows the value.
 PERSONAL_KEYS = {"patient", "name", "surname", "email", "phone", "nin", "birth_date", "insurance_number",
                  "comment", "gender"}
-# Events Docplanner asks about before a booking or move: any non-2xx answer is a denial.
-BLOCKING_EVENTS = {"slot-booking", "booking-moving"}
 
 RFC3339 = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$")
 DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -498,8 +496,8 @@ class Contract:
         """What the simulator (as Docplanner) pushed to dpbridge's callback URL: a POST whose
         JSON body's `name` is a callback of the document, valid (undeclared properties allowed)
         against that callback's request schema; and dpbridge's answer: a status the callback
-        declares, or for the blocking slot-booking/booking-moving any non-2xx (the document:
-        "anything except 2xx ... will not allow booking"). Pings (GET/HEAD, or a POST without
+        declares (for the blocking slot-booking/booking-moving, a denial is one of the listed
+        ones, 400 or 500, although Docplanner treats any non-2xx as one). Pings (GET/HEAD, or a POST without
         an event) are not described by the document and are only counted."""
         method = exchange["method"]
         body_text = exchange.get("request_body") or ""
@@ -535,10 +533,11 @@ class Contract:
         if exchange.get("error"):
             outcome.violations.append(Violation("callback-answer", name, None, "-", f"no answer: {exchange['error']}"))
         elif str(status) not in post.get("responses", {}):
-            if not (event in BLOCKING_EVENTS and not 200 <= int(status) < 300):
-                outcome.violations.append(Violation(
-                    "callback-answer", name, status, "status",
-                    f"dpbridge answered {status}; the callback declares {', '.join(sorted(post.get('responses', {})))}"))
+            # Also for the blocking questions: any non-2xx denies, but the document lists
+            # its denial answers (400, 500), and a strict reading sends one of those.
+            outcome.violations.append(Violation(
+                "callback-answer", name, status, "status",
+                f"dpbridge answered {status}; the callback declares {', '.join(sorted(post.get('responses', {})))}"))
         return outcome
 
 
