@@ -4,6 +4,7 @@ import HTTP1
 import Store
 
 /// Routes of the admin listener (loopback): health and status for operators and scripts.
+/// `/status` needs the tenant's admin token like the other tenant routes.
 struct AdminEndpoints: Sendable {
     let store: Store
     let health: DaemonHealth
@@ -15,13 +16,18 @@ struct AdminEndpoints: Sendable {
     var docplanner: DocplannerClient? = nil
     /// The tenant these routes serve (the daemon dispatches on `?tenant=`).
     var tenant = OperatorTarget.defaultTenant
+    var authorization = AdminAuthorization(token: nil, tenant: OperatorTarget.defaultTenant)
 
     func register(on router: inout Router) {
         router.add("GET", "/health") { _, responder in
             let status = health.canAcceptEvents ? 200 : 503
             responder.respond(JSONResponses.object(status: status, ["status": status == 200 ? "ok" : "unavailable"]))
         }
-        router.add("GET", "/status") { request, responder in
+        router.add("GET", "/status") { [authorization] request, responder in
+            if let refusal = authorization.refusal(request) {
+                responder.respond(refusal)
+                return
+            }
             do throws(OperatorError) {
                 responder.respond(JSONResponses.encoded(status: 200, try status(tenant: tenant)))
             } catch {

@@ -37,14 +37,26 @@ public enum DaemonRuntime {
         for tenant in tenants { tenant.registerCallbacks(on: &publicRoutes) }
         let server = HTTPServer(configuration: serverConfiguration(configuration.http), router: publicRoutes)
 
-        // Admin: /health and /metrics cover every tenant; the rest goes to the tenant
-        // named by `?tenant=` (the default one when absent).
+        // Admin: /health and /metrics cover every tenant (open to this machine, else any
+        // tenant's token); the rest goes to the tenant named by `?tenant=` (the default one
+        // when absent), behind that tenant's token.
         var adminRoutes = Router()
-        adminRoutes.add("GET", "/health") { _, responder in
+        let tokens = tenants.map { AdminAuthorization(token: $0.configuration.admin.token?.value, tenant: $0.name) }
+            .filter(\.isConfigured)
+        @Sendable func remoteRefusal(_ request: HTTPRequest) -> HTTPResponse? {
+            guard !AdminAuthorization.isLocal(request) else { return nil }
+            if tokens.contains(where: { $0.refusal(request) == nil }) { return nil }
+            var response = JSONResponses.error(status: 401, "from another host this route needs an admin token")
+            response.headers.add("WWW-Authenticate", "Bearer")
+            return response
+        }
+        adminRoutes.add("GET", "/health") { request, responder in
+            if let refusal = remoteRefusal(request) { return responder.respond(refusal) }
             let ok = tenants.allSatisfy(\.health.canAcceptEvents)
             responder.respond(JSONResponses.object(status: ok ? 200 : 503, ["status": ok ? "ok" : "unavailable"]))
         }
-        adminRoutes.add("GET", "/metrics") { _, responder in
+        adminRoutes.add("GET", "/metrics") { request, responder in
+            if let refusal = remoteRefusal(request) { return responder.respond(refusal) }
             for tenant in tenants { tenant.metricsEndpoint.refresh() }
             responder.respond(MetricsEndpoint.render(MetricsBackend.registry))
         }

@@ -4,12 +4,14 @@ import HTTP1
 import Store
 
 /// The admin listener's routes behind `dpbridge queue …` and `dpbridge deadletters …`
-/// (GET reads, POST writes). Every request may name its tenant (`?tenant=default`);
-/// when `listen.admin.token` is set, each needs `Authorization: Bearer <token>`. The
-/// store is read and written on one serial queue, never on the event loop.
+/// (GET reads, POST writes). Every request may name its tenant (`?tenant=default`) and
+/// needs that tenant's `Authorization: Bearer <listen.admin.token>` (without a token the
+/// routes are closed). Payloads are shown with patient fields redacted unless the request
+/// asks for them (`?reveal=patient`). The store is read and written on one serial queue,
+/// never on the event loop.
 struct OperatorEndpoints: Sendable {
     let store: Store
-    let token: String?
+    let authorization: AdminAuthorization
     /// New work is due in a queue (a retry, a replay): wakes its workers.
     let wake: @Sendable (QueueName) -> Void
     /// The tenant these routes serve (the daemon dispatches on `?tenant=`).
@@ -22,7 +24,7 @@ struct OperatorEndpoints: Sendable {
     ) {
         self.store = store
         self.tenant = tenant
-        self.token = token.flatMap { $0.isEmpty ? nil : $0 }
+        authorization = AdminAuthorization(token: token, tenant: tenant)
         self.wake = wake
     }
 
@@ -34,7 +36,8 @@ struct OperatorEndpoints: Sendable {
             try actions.list(JobQuery(parameters: parameters))
         }
         add(&router, "GET", "/jobs/:id") { actions, request, parameters throws(OperatorError) in
-            try actions.show(id: Self.id(request), queue: Self.queue(parameters))
+            try actions.show(
+                id: Self.id(request), queue: Self.queue(parameters), revealPatient: parameters["reveal"] == "patient")
         }
         add(&router, "POST", "/jobs/:id/retry") { [wake] actions, request, parameters throws(OperatorError) in
             let report = try actions.retry(id: Self.id(request), queue: Self.queue(parameters))
@@ -55,14 +58,9 @@ struct OperatorEndpoints: Sendable {
     }
 
     private func add(_ router: inout Router, _ method: String, _ pattern: String, _ work: @escaping Work) {
-        let expected = token.map { Array("Bearer \($0)".utf8) }
-        router.add(method, pattern) { [store, queue] request, responder in
-            if let expected,
-                !PartnerAPIEndpoints.constantTimeEqual(Array((request.headers["Authorization"] ?? "").utf8), expected)
-            {
-                var response = JSONResponses.error(status: 401, "missing or wrong bearer token")
-                response.headers.add("WWW-Authenticate", "Bearer")
-                responder.respond(response)
+        router.add(method, pattern) { [store, queue, authorization] request, responder in
+            if let refusal = authorization.refusal(request) {
+                responder.respond(refusal)
                 return
             }
             queue.async {

@@ -163,14 +163,15 @@ final class TenantPipeline: Sendable {
         var adminRoutes = Router()
         AdminEndpoints(
             store: store, health: health, callbackSources: sources.summary, docplannerIPs: docplannerIPs,
-            docplanner: docplanner, tenant: name
+            docplanner: docplanner, tenant: name,
+            authorization: AdminAuthorization(token: configuration.admin.token?.value, tenant: name)
         ).register(on: &adminRoutes)
         OperatorEndpoints(store: store, token: configuration.admin.token?.value, tenant: name) { queue in
             queue == .inbox ? workers.wake() : sender.wake()
         }.register(on: &adminRoutes)
         PartnerAPIEndpoints(
             calendar: calendarFile, token: configuration.admin.token?.value,
-            timeZone: configuration.docplanner.timeZone
+            timeZone: configuration.docplanner.timeZone, tenant: name
         ).register(on: &adminRoutes)
         self.adminRoutes = adminRoutes
         metricsEndpoint = MetricsEndpoint(metrics: metrics, store: store, limiter: docplanner.limiter)

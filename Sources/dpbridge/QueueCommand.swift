@@ -53,8 +53,13 @@ struct QueueCommand: ParsableCommand {
         @Option(help: ArgumentHelp("The job's queue: inbox or outbox (needed when both have the id).", valueName: "queue"))
         var queue: String?
 
+        @Flag(help: "Show the patient's data in the payload (redacted by default: it is health data).")
+        var revealPatientData = false
+
         func run() throws {
-            let job = try options.withSession { session throws(OperatorError) in try session.show(id: id, queue: queue) }
+            let job = try options.withSession { session throws(OperatorError) in
+                try session.show(id: id, queue: queue, revealPatient: revealPatientData)
+            }
             options.emit(job) { JobTable.detail(job) }
         }
     }

@@ -96,7 +96,7 @@ import TestSupport
             #expect(
                 eventually {
                     let status = try? JSONSerialization.jsonObject(
-                        with: Data(((try? curl(["http://127.0.0.1:\(daemon.adminPort)/status"]))?.stdout ?? "").utf8))
+                        with: Data(((try? daemon.admin("/status"))?.stdout ?? "").utf8))
                     return ((status as? [String: Any])?["lastPingAgeSeconds"] as? Int) != nil
                 })
 
@@ -162,7 +162,7 @@ import TestSupport
     /// The daemon's outbox is empty and the simulator saw no write for a second.
     private func quiet(_ daemon: RunningDaemon, _ simulator: SimulatorProcess) throws -> Bool {
         let status = try JSONSerialization.jsonObject(
-            with: Data(try curl(["http://127.0.0.1:\(daemon.adminPort)/status"]).stdout.utf8)) as? [String: Any]
+            with: Data(try daemon.admin("/status").stdout.utf8)) as? [String: Any]
         let outbox = status?["outbox"] as? [String: Any]
         guard (outbox?["pending"] as? Int) == 0, (outbox?["inFlight"] as? Int ?? 0) == 0 else { return false }
         let writes = try simulator.state()["writes_total"] as? Int

@@ -68,7 +68,7 @@ import Testing
             #expect(status["store"] as? String == daemon.directory.file("state/dpbridge.sqlite"))
             // The same through GET /status and the --tenant the command passes on.
             let direct = try JSONSerialization.jsonObject(
-                with: Data(try curl(["http://127.0.0.1:\(daemon.adminPort)/status?tenant=default"]).stdout.utf8))
+                with: Data(try daemon.admin("/status?tenant=default").stdout.utf8))
                 as? [String: Any]
             #expect(direct?["deadLetters"] as? Int == 2)
             let table = try daemon.command(["status", "--tenant", "default"])

@@ -26,7 +26,7 @@ import Testing
             })
             #expect(try (simulator.state()["pull_queue"] as? Int) == 0)
             // No pushes were sent and no pings are expected in PULL mode: no ping warning.
-            let status = try curl(["http://127.0.0.1:\(daemon.adminPort)/status"]).stdout
+            let status = try daemon.admin("/status").stdout
             #expect(status.contains(#""pingWarning" : null"#), "\(status)")
             #expect(daemon.log.contains("msg=\"pulled notification stored\""))
         }

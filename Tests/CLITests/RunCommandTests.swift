@@ -14,6 +14,8 @@ final class RunningDaemon {
     let adminPort = freeLoopbackPort()
     let directory: TemporaryDirectory
     let secret = "run-test-callback-secret-77"
+    /// The admin token of the configuration file (`DPBRIDGE_LISTEN_ADMIN_TOKEN` overrides it).
+    static let defaultAdminToken = "run-test-admin-token-0123456789"
     static let clientID = "run-test"
     static let clientSecret = "run-test-client-secret-value"
     /// The daemon's stderr (its log) goes to a file, so a chatty daemon never blocks on a full pipe.
@@ -33,7 +35,7 @@ final class RunningDaemon {
             """
             listen:
               public: {address: 127.0.0.1, port: \(publicPort)}
-              admin: {address: 127.0.0.1, port: \(adminPort)}
+              admin: {address: 127.0.0.1, port: \(adminPort), token: \(Self.defaultAdminToken)}
             callback:
               secret: \(secret)
             \(callbackYAML.map { "  " + $0 }.joined(separator: "\n"))
@@ -99,6 +101,18 @@ final class RunningDaemon {
     func start() throws {
         guard !process.isRunning else { return }
         try launch()
+    }
+
+    /// The token the daemon's tenant routes take.
+    var adminToken: String { environment["DPBRIDGE_LISTEN_ADMIN_TOKEN"] ?? Self.defaultAdminToken }
+
+    /// `curl` of an admin route (`/status`, `/jobs?…`) with the admin token, over the
+    /// admin socket when one is configured.
+    func admin(_ path: String, _ arguments: [String] = []) throws -> ProcessResult {
+        let socket = environment["DPBRIDGE_LISTEN_ADMIN_SOCKET"]
+        let url = socket == nil ? "http://127.0.0.1:\(adminPort)\(path)" : "http://localhost\(path)"
+        return try curl(
+            (socket.map { ["--unix-socket", $0] } ?? []) + ["-H", "Authorization: Bearer \(adminToken)"] + arguments + [url])
     }
 
     /// Runs `dpbridge <arguments> --config <this daemon's configuration>` with the
@@ -181,7 +195,7 @@ func curl(_ arguments: [String]) throws -> ProcessResult {
             usleep(50_000)
         }
         #expect(applied == "555|booked")
-        let status = try curl(["http://127.0.0.1:\(daemon.adminPort)/status"])
+        let status = try daemon.admin("/status")
         let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
         let inbox = json?["inbox"] as? [String: Any]
         #expect(inbox?["pending"] as? Int == 0, "\(status.stdout)")
@@ -209,7 +223,7 @@ func curl(_ arguments: [String]) throws -> ProcessResult {
         defer { directory.remove() }
         let path = directory.file("run/admin.sock")
         let daemon = try RunningDaemon(extraEnvironment: ["DPBRIDGE_LISTEN_ADMIN_SOCKET": path])
-        let status = try curl(["--unix-socket", path, "http://localhost/status"])
+        let status = try daemon.admin("/status")
         #expect(status.stdout.contains("\"acceptingEvents\" : true"), "\(status.output)")
         #expect(try curl(["-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(daemon.adminPort)/health"]).stdout
             == "000", "no TCP admin listener when the socket is set")

@@ -68,7 +68,7 @@ import Testing
         #expect(daemon.log.contains("count=1"))
         #expect(try post(daemon) == #"200 {"status":"stored"}"#)
         #expect(try inbox(daemon) == ["127.0.0.1|slot-booked"])
-        let status = try curl(["http://127.0.0.1:\(daemon.adminPort)/status"]).stdout
+        let status = try daemon.admin("/status").stdout
         #expect(status.contains(#""callbackSources" : "Docplanner's list""#), "\(status)")
         #expect(status.contains(#""addresses" : 1"#) && status.contains(#""loaded" : true"#), "\(status)")
         let kept = try String(contentsOfFile: daemon.directory.file("state/docplanner-ips.json"), encoding: .utf8)

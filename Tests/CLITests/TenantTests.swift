@@ -18,6 +18,7 @@ import TestSupport
                 docplanner: {client_id: tenant-b, client_secret: tenant-b-secret-value, base_url: "http://127.0.0.1:\(portB)", write_limit_per_minute: 2}
                 store: {path: \(other.file("b/dpbridge.sqlite"))}
                 partner: {embedded: {path: \(calendarB)}}
+                listen: {admin: {token: tenant-b-admin-token-0123456789}}
             """
         try withDaemonAndSimulator(extraYAML: tenantYAML) { daemon, simulatorA in
             let callbackB = "http://127.0.0.1:\(daemon.publicPort)/callbacks/\(secretB)"
@@ -52,6 +53,17 @@ import TestSupport
             let reportB = try JSONSerialization.jsonObject(with: Data(statusB.stdout.utf8)) as? [String: Any]
             #expect(reportB?["tenant"] as? String == "clinic-b")
             #expect((reportB?["store"] as? String)?.hasPrefix(other.path) == true)
+            // Each clinic's routes open with its own token only.
+            func statusCode(_ tenant: String, token: String) throws -> String {
+                try curl([
+                    "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer \(token)",
+                    "http://127.0.0.1:\(daemon.adminPort)/status?tenant=\(tenant)",
+                ]).stdout
+            }
+            #expect(try statusCode("clinic-b", token: "tenant-b-admin-token-0123456789") == "200")
+            #expect(try statusCode("clinic-b", token: daemon.adminToken) == "401", "clinic A's token on clinic B")
+            #expect(try statusCode("default", token: "tenant-b-admin-token-0123456789") == "401", "and the other way")
+            #expect(try statusCode("default", token: daemon.adminToken) == "200")
             let unknown = try daemon.cli(["status", "--tenant", "nope"])
             #expect(unknown.status != 0)
             #expect(unknown.stderr.contains("clinic-b"))

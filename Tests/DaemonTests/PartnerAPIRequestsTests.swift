@@ -83,8 +83,10 @@ import Testing
     }
 
     @Test func tokensCompareExactly() {
-        #expect(PartnerAPIEndpoints.constantTimeEqual(Array("Bearer abc".utf8), Array("Bearer abc".utf8)))
-        #expect(!PartnerAPIEndpoints.constantTimeEqual(Array("Bearer abd".utf8), Array("Bearer abc".utf8)))
-        #expect(!PartnerAPIEndpoints.constantTimeEqual(Array("Bearer ab".utf8), Array("Bearer abc".utf8)))
+        #expect(ConstantTime.equal("Bearer abc", "Bearer abc"))
+        #expect(!ConstantTime.equal("Bearer abd", "Bearer abc"))
+        #expect(!ConstantTime.equal("Bearer ab", "Bearer abc"))
+        #expect(!ConstantTime.equal("", "Bearer abc"))
+        #expect(ConstantTime.equal("", ""))
     }
 }

@@ -166,7 +166,7 @@ final class CallbackEndpoint: Sendable {
     /// The path secret was checked by the route; the API key, when configured, here.
     private func authorized(_ request: HTTPRequest) -> Bool {
         if let apiKey, !apiKeyHeader.isEmpty {
-            guard let value = request.headers[apiKeyHeader], constantTimeEqual(value, apiKey.value) else { return false }
+            guard let value = request.headers[apiKeyHeader], ConstantTime.equal(value, apiKey.value) else { return false }
         }
         return true
     }
@@ -220,20 +220,6 @@ final class CallbackEndpoint: Sendable {
                     metadata: ["event": "callback-quarantined", "reason": "\(reason)", "bytes": "\(request.body.count)"])
             }
             responder.respond(JSONResponses.error(status: 400, reason))
-        }
-    }
-}
-
-/// Compares without an early exit so timing does not reveal how much of a secret matched.
-func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-    var a = a, b = b
-    return a.withUTF8 { x in
-        b.withUTF8 { y in
-            var difference = UInt8(x.count == y.count ? 0 : 1)
-            for index in 0..<max(x.count, y.count) {
-                difference |= (index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0)
-            }
-            return difference == 0
         }
     }
 }

@@ -129,9 +129,9 @@ public enum ConfigurationLoader {
             }
             guard problems.isEmpty else { continue }
             do {
-                var tenant = try ConfigurationBuilder(
-                    values: resolver.values.merging(own.values) { $1 }, filePath: path
-                ).build()
+                var values = resolver.values.merging(own.values) { $1 }
+                for key in ConfigurationSchema.tenantUninherited where own.values[key] == nil { values[key] = nil }
+                var tenant = try ConfigurationBuilder(values: values, filePath: path).build()
                 tenant.tenant = name
                 configuration.otherTenants.append(tenant)
             } catch {
@@ -161,6 +161,7 @@ public enum ConfigurationLoader {
             }
         }
         check("callback secret", "callback.secret") { $0.callback.secret.value }
+        check("admin token", "listen.admin.token") { $0.admin.token.map(\.value).flatMap { $0.isEmpty ? nil : $0 } }
         check("store", "store.path") { $0.storePath }
         check("Docplanner client", "docplanner.client_id") { $0.docplanner.clientID }
         check("partner calendar", "partner.embedded.path") {

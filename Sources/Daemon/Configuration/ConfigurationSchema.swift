@@ -64,7 +64,7 @@ public enum ConfigurationSchema {
         .init("listen.admin.socket", .string, default: "",
               "Unix socket path for the admin listener; when set it replaces address and port."),
         .init("listen.admin.token", .string, secret: true, credential: "admin_token",
-              "Bearer token required on the admin listener's /v1 partner API and job routes (dpbridge queue, deadletters)."),
+              "Bearer token of the admin listener's tenant routes: /status, jobs and dead letters (dpbridge status, queue, deadletters), the /v1 partner API; without it they are closed. Each tenant sets its own (credential <tenant>_admin_token); /health and /metrics need it only from other hosts."),
 
         // Callbacks from Docplanner.
         .init("callback.secret", .string, secret: true, required: true, credential: "callback_secret",
@@ -185,8 +185,12 @@ public enum ConfigurationSchema {
         key.hasPrefix("docplanner.") || key.hasPrefix("store.") || key.hasPrefix("partner.")
             || key.hasPrefix("mapping.") || key.hasPrefix("callback.error_codes.")
             || ["callback.secret", "callback.api_key_header", "callback.api_key", "callback.blocking_deadline_ms"]
-                .contains(key)
+                .contains(key) || tenantUninherited.contains(key)
     }
+
+    /// Tenant settings that a tenant never takes from the top level: one clinic's admin
+    /// token must not open another clinic's routes.
+    static let tenantUninherited = ["listen.admin.token"]
 
     /// Settings each additional tenant must give itself: sharing them would mix clinics.
     static let tenantOwnSettings = ["callback.secret", "docplanner.client_id", "docplanner.client_secret", "store.path"]

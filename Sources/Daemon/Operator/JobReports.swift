@@ -81,10 +81,11 @@ public struct JobDetail: Codable, Sendable, Equatable {
     /// Until when a worker holds it (in flight).
     public var leaseUntil: Date?
     public var finishedAt: Date?
-    /// The stored body (JSON for every job dpbridge makes), as UTF-8 text.
+    /// The stored body (JSON for every job dpbridge makes), as UTF-8 text; patient fields
+    /// redacted unless asked for (`PatientRedaction`).
     public var payload: String
 
-    init(_ record: JobRecord, queue: QueueName, daemon: DaemonState, tenant: String) {
+    init(_ record: JobRecord, queue: QueueName, daemon: DaemonState, tenant: String, revealPatient: Bool = false) {
         self.daemon = daemon
         self.tenant = tenant
         self.queue = queue
@@ -102,7 +103,8 @@ public struct JobDetail: Codable, Sendable, Equatable {
         dueAt = JobSummary.due(record)
         leaseUntil = record.state == .inFlight ? record.leaseUntil : nil
         finishedAt = record.finishedAt
-        payload = String(decoding: record.payload, as: UTF8.self)
+        let text = String(decoding: record.payload, as: UTF8.self)
+        payload = revealPatient ? text : PatientRedaction.redact(text)
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -41,9 +41,9 @@ struct OperatorActions: Sendable {
         return JobList(daemon: daemon, tenant: tenant, total: total, jobs: Array(jobs.prefix(query.limit)))
     }
 
-    func show(id: Int64, queue: QueueName?) throws(OperatorError) -> JobDetail {
+    func show(id: Int64, queue: QueueName?, revealPatient: Bool = false) throws(OperatorError) -> JobDetail {
         let (name, record) = try locate(id: id, in: queue, for: nil, action: "shown")
-        return JobDetail(record, queue: name, daemon: daemon, tenant: tenant)
+        return JobDetail(record, queue: name, daemon: daemon, tenant: tenant, revealPatient: revealPatient)
     }
 
     /// Makes a job due now (a dead letter: back to pending).

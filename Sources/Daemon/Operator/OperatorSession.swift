@@ -77,11 +77,14 @@ public final class OperatorSession {
         }
     }
 
-    public func show(id: Int64, queue: String?) throws(OperatorError) -> JobDetail {
+    /// One job; its payload with patient fields redacted unless `revealPatient`.
+    public func show(id: Int64, queue: String?, revealPatient: Bool = false) throws(OperatorError) -> JobDetail {
         let name = try queue.map { (name: String) throws(OperatorError) -> QueueName in try JobQuery.queue(name) }
         switch backend {
-        case .admin(let client): return try client.get(JobDetail.self, "/jobs/\(id)", Self.queueParameter(name))
-        case .store(_, _, let actions): return try actions.show(id: id, queue: name)
+        case .admin(let client):
+            return try client.get(
+                JobDetail.self, "/jobs/\(id)", Self.queueParameter(name) + (revealPatient ? [("reveal", "patient")] : []))
+        case .store(_, _, let actions): return try actions.show(id: id, queue: name, revealPatient: revealPatient)
         }
     }
 

@@ -19,7 +19,11 @@ struct PartnerAPIEndpoints: Sendable {
     let timeZone: TimeZone
     private let queue = DispatchQueue(label: "dpbridge.partner-api")
 
-    init(calendar: EmbeddedPartner, token: String?, timeZone: TimeZone) {
+    /// The tenant whose token opens the API.
+    var tenant = OperatorTarget.defaultTenant
+
+    init(calendar: EmbeddedPartner, token: String?, timeZone: TimeZone, tenant: String = OperatorTarget.defaultTenant) {
+        self.tenant = tenant
         self.calendar = calendar
         self.token = token
         self.timeZone = timeZone
@@ -54,23 +58,14 @@ struct PartnerAPIEndpoints: Sendable {
     }
 
     private func add(_ router: inout Router, _ method: String, _ pattern: String, _ work: @escaping Work) {
-        let expected = Array("Bearer \(token ?? "")".utf8)
+        let authorization = AdminAuthorization(token: token, tenant: tenant)
         router.add(method, pattern) { [queue] request, responder in
-            guard Self.constantTimeEqual(Array((request.headers["Authorization"] ?? "").utf8), expected) else {
-                var response = JSONResponses.error(status: 401, "missing or wrong bearer token")
-                response.headers.add("WWW-Authenticate", "Bearer")
-                responder.respond(response)
+            if let refusal = authorization.refusal(request) {
+                responder.respond(refusal)
                 return
             }
             queue.async { responder.respond(work(request)) }
         }
-    }
-
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
     }
 
     // MARK: - Bookings
