@@ -171,12 +171,11 @@ enum SlotRoutes {
 
     // MARK: - ReplaceSlotsRequest
 
-    /// One checked range of a ReplaceSlotsRequest, the day it starts on, and its units.
+    /// One checked range of a ReplaceSlotsRequest, the day it starts on (in the offset its
+    /// start was written with), and its units.
     struct SlotRange {
         var start: Date
         var end: Date
-        /// The start as written (its date and offset decide the day).
-        var startText: String
         var day: (start: Date, end: Date)
         var units: [SlotUnit]
     }
@@ -240,7 +239,7 @@ enum SlotRoutes {
             }
             ranges.append(
                 SlotRange(
-                    start: slot.start.date, end: slot.end.date, startText: slot.start.text, day: day(of: slot.start),
+                    start: slot.start.date, end: slot.end.date, day: day(of: slot.start),
                     units: SlotUnit.units(
                         from: slot.start.date, to: slot.end.date, offers: slot.offers, insuranceAccepted: slot.accepted,
                         insuranceProviders: slot.providers)))
