@@ -11,11 +11,19 @@ typealias APIHandler = @Sendable (APIRequest) throws(HTTPResponseError) -> HTTPR
 struct APIGateway: Sendable {
     static let base = "/api/v3/integration"
     let core: SimulatorCore
+    /// Every operation's route, for the answers to requests matching none.
+    let unknown: UnknownRoutes
+
+    init(core: SimulatorCore, unknown: UnknownRoutes = UnknownRoutes()) {
+        self.core = core
+        self.unknown = unknown
+    }
 
     /// Adds `method pattern` (below `/api/v3/integration`) to `router`.
     func add(_ router: inout Router, _ method: String, _ pattern: String, _ handler: @escaping APIHandler) {
-        router.add(method, Self.base + pattern) { [core] request, responder in
-            APIGateway(core: core).handle(request, responder, handler)
+        unknown.add(method, Self.base + pattern)
+        router.add(method, Self.base + pattern) { [core, unknown] request, responder in
+            APIGateway(core: core, unknown: unknown).handle(request, responder, handler)
         }
     }
 
@@ -95,7 +103,8 @@ struct APIGateway: Sendable {
 
         var response: HTTPResponse
         do throws(HTTPResponseError) {
-            response = try handler(APIRequest(request, now: now, timeZone: core.timeZone))
+            response = try handler(
+                APIRequest(request, now: now, timeZone: core.timeZone, lenient: core.configuration.lenient))
         } catch {
             response = error.response
         }

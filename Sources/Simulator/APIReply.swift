@@ -49,6 +49,18 @@ enum APIReply {
     }
 
     // The document's error messages (components.examples).
+    /// `ObjectNotFound`.
     static let objectNotFound = "Object not found"
+    /// `InvalidArgumentsError`.
     static let invalidArguments = "Invalid arguments"
+    /// `NoSlotsOnAddress`.
+    static let noSlots = "No slots found on given address"
+    /// `NotificationNotFound`.
+    static let noNotifications = "No notifications found"
+    /// `CalendarNotFound` (getCalendar).
+    static let calendarDoesNotExist = "Calendar does not exist"
+    /// `CalendarNotFoundForAddress` (breaks).
+    static let calendarNotFound = "Calendar not found for this address"
+    /// `CalendarEditionNotAuthorized`.
+    static let calendarEditionNotAuthorized = "You are not authorized to make changes on this calendar"
 }

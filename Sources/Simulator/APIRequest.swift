@@ -14,8 +14,10 @@ struct APIRequest: Sendable {
     /// Seconds since 1970 on the simulator's clock.
     let now: Double
     let timeZone: TimeZone
+    /// `SimulatorConfiguration.lenient`: bodies are read permissively.
+    let lenient: Bool
 
-    init(_ request: HTTPRequest, now: Double, timeZone: TimeZone) {
+    init(_ request: HTTPRequest, now: Double, timeZone: TimeZone, lenient: Bool = false) {
         method = request.method
         path = String(request.path)
         var parameters: [String: String] = [:]
@@ -27,6 +29,7 @@ struct APIRequest: Sendable {
         body = request.body
         self.now = now
         self.timeZone = timeZone
+        self.lenient = lenient
     }
 
     subscript(parameter name: String) -> String { parameters[name] ?? "" }
@@ -43,6 +46,11 @@ struct APIRequest: Sendable {
 
     /// `date` as Docplanner writes it, in the calendars' time zone.
     func text(_ date: Date) -> DocplannerDateTime { DocplannerDateTime(date, timeZone: timeZone) }
+
+    /// The body's members, read strictly unless the simulator is lenient (see `BodyValidation`).
+    func fields(required: Bool = true) throws(HTTPResponseError) -> BodyFields {
+        BodyFields(try jsonObject(required: required).get(), validation: BodyValidation(strict: !lenient))
+    }
 
     /// The body as a JSON object, or a 400 answer saying why it is not one.
     func jsonObject(required: Bool = true) -> Result<[String: JSONValue], HTTPResponseError> {

@@ -13,7 +13,8 @@ extension SimulatorCore {
         var breakID: String?
         var addressServiceID: String?
         var partnerStatus: Int?
-        var errorCode: String?
+        /// The partner's `error_code`, as the JSON value it sent.
+        var errorCode: JSONValue?
         var partnerError: String?
         var events: [String] = []
 
@@ -69,7 +70,7 @@ extension SimulatorCore {
             }
             let offered = state.availableSlots(address: address.id, from: start.date, to: start.date.addingTimeInterval(1))
                 .first { $0.start == start.date }
-            guard let offer = offered?.services.first(where: { serviceID == nil || $0.addressServiceID == serviceID })
+            guard let offer = offered?.units.first(where: { serviceID == nil || $0.addressServiceID == serviceID })
             else {
                 throw AdminError(409, "no free slot at \(start.text) for \(serviceID.map { "service \($0)" } ?? "any service")")
             }

@@ -4,7 +4,7 @@ import HTTP1
 
 /// The simulator's own API, for tests and demos acting on Docplanner's side: `POST /_sim/book`,
 /// `/cancel`, `/move`, `/confirm`, `/presence`, `/payment`, `/breaks`, `/address-services`,
-/// `/commercial-type`, `/faults`, `/ping`, and `GET /_sim/state`, `/_sim/faults`. Bodies and
+/// `/commercial-type`, `/calendar`, `/faults`, `/ping`, and `GET /_sim/state`, `/_sim/faults`. Bodies and
 /// answers are JSON; actions answer once their callbacks were delivered.
 enum AdminRoutes {
     static func register(_ core: SimulatorCore, on router: inout Router) {
@@ -88,6 +88,13 @@ enum AdminRoutes {
             let type = fields.choice("commercial_type", ["premium", "saas-only", "basic"], required: true)
             try valid(fields)
             return try core.changeCommercialType(addressID: addressID!, to: type!)
+        }
+
+        action(core, &router, "calendar") { fields throws(SimulatorCore.AdminError) in
+            let addressID = fields.id("address_id", required: true)
+            let status = fields.choice("status", ["enabled", "disabled", "missing"], required: true)
+            try valid(fields)
+            return try core.setCalendar(addressID: addressID!, to: SimulatorState.CalendarStatus(rawValue: status!)!)
         }
 
         router.add("GET", "/_sim/state") { _, responder in

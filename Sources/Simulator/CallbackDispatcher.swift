@@ -12,18 +12,26 @@ final class CallbackDispatcher: Sendable {
         var status: Int?
         var body: Data
         var error: String?
+        /// The answer's `Content-Type`.
+        var contentType: String? = nil
 
-        /// 2xx.
+        /// 2xx: only that approves a blocking event or delivers a push ("anything except 2xx
+        /// HTTP Status Codes will not allow booking", integrations-api.yml `slot-booking`).
         var succeeded: Bool { status.map { (200..<300).contains($0) } ?? false }
         /// Docplanner's liveness rule: any answer but 5xx.
         var alive: Bool { status.map { $0 < 500 } ?? false }
 
-        /// `error_code` of a JSON refusal (the partner's reason for denying a booking).
-        var errorCode: String? {
-            guard let status, (400..<500).contains(status),
+        /// `error_code` of a refusal, as the JSON value it was. The guide's custom error
+        /// messages: "a 4xx answer with `Content-Type: application/json` and a body carrying an
+        /// `error_code` from Docplanner's dictionary" (API-DIGEST.md, a number there); any
+        /// other answer carries none.
+        var errorCode: JSONValue? {
+            guard let status, (400..<500).contains(status), let contentType,
+                contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+                    == "application/json",
                 let object = try? JSONDecoder().decode([String: JSONValue].self, from: body)
             else { return nil }
-            return object["error_code"]?.stringValue
+            return object["error_code"]
         }
     }
 
@@ -35,7 +43,7 @@ final class CallbackDispatcher: Sendable {
         var blocking: Bool
         var redelivery: Bool
         var at: Double
-        var errorCode: String?
+        var errorCode: JSONValue?
     }
 
     let url: String
@@ -90,7 +98,8 @@ final class CallbackDispatcher: Sendable {
     private func perform(_ request: CurlRequest) -> Outcome {
         do {
             let response = try http.perform(request)
-            return Outcome(status: response.status, body: response.body, error: nil)
+            return Outcome(
+                status: response.status, body: response.body, error: nil, contentType: response.headers["Content-Type"])
         } catch {
             return Outcome(status: nil, body: Data(), error: "\(error)")
         }

@@ -35,6 +35,7 @@ public final class DocplannerSimulator: Sendable {
         SlotRoutes.register(gateway, on: &router)
         BookingRoutes.register(gateway, on: &router)
         NotificationRoutes.register(gateway, on: &router)
+        gateway.unknown.register(on: &router, requests: core.requests, clock: { core.clock.now() })
         AdminRoutes.register(core, on: &router)
         PublicIPRoutes.register(configuration.publicIPs, on: &router)
         var serverConfiguration = ServerConfiguration()
@@ -50,6 +51,7 @@ public final class DocplannerSimulator: Sendable {
         try server.start()
         boundPort.withLock { $0 = actual }
         core.pings?.start()
+        core.redeliveries?.start()
         core.logger.info(
             "Docplanner simulator listening",
             metadata: [
@@ -62,6 +64,7 @@ public final class DocplannerSimulator: Sendable {
     /// Stops pinging and serving.
     public func stop() {
         core.pings?.stop()
+        core.redeliveries?.stop()
         server.shutdown(deadline: .seconds(2))
         core.actions.sync {}
     }

@@ -79,7 +79,7 @@ extension SimulatorCore {
                 }
                 let event = state.addressServiceEvent(.addressServiceDeleted, state.addressServices[index])
                 let record = state.addressServices.remove(at: index)
-                state.removeOffers(of: record.id, at: record.addressID)
+                state.removeUnits(of: record.id, at: record.addressID)
                 return (record, event)
             default:
                 throw AdminError(400, "action must be create, change or delete")
@@ -90,6 +90,18 @@ extension SimulatorCore {
         hub.publish(DocplannerNotification(event: event, createdAt: text(now)), now: now)
         outcome.events.append(event.name)
         return outcome
+    }
+
+    /// Sets an address's calendar to `enabled`, `disabled` or `missing` (as if it never had one:
+    /// getCalendar answers 404 "Calendar does not exist"); a missing calendar loses its slots.
+    /// Docplanner sends no event for it.
+    func setCalendar(addressID: String, to status: SimulatorState.CalendarStatus) throws(AdminError) -> AdminOutcome {
+        try store.withLock { state throws(AdminError) in
+            guard let index = state.addressIndex(addressID) else { throw AdminError(404, "no address \(addressID)") }
+            state.addresses[index].calendar = status
+            if status == .missing { state.slots[addressID] = nil }
+        }
+        return AdminOutcome(outcome: "calendar-\(status.rawValue)")
     }
 
     /// Changes an address's commercial type (`premium`, `saas-only`, `basic`).

@@ -3,15 +3,17 @@ import Foundation
 import Logging
 
 /// Where the simulator's events go: POSTed to the callback URL (PUSH), queued for
-/// `GET /notifications` (PULL), or both. Pushes are sent once; those not accepted wait for
-/// a release. Blocking events (`slot-booking`, `booking-moving`) are only asked, never queued.
+/// `GET /notifications` (PULL), or both. A push not accepted (2xx) is re-sent after 1, 5 and
+/// 15 minutes and then waits for a release (`PushRedelivery`). Blocking events
+/// (`slot-booking`, `booking-moving`) are only asked, never queued nor re-sent.
 final class NotificationHub: Sendable {
     /// The partner's answer to a blocking callback.
     struct Verdict: Sendable {
         var approved: Bool
         /// Nil when nobody was asked (no callback URL, or real-time booking off).
         var status: Int?
-        var errorCode: String?
+        /// The refusal's `error_code`, as the JSON value it was (see `CallbackDispatcher.Outcome`).
+        var errorCode: JSONValue?
         var error: String?
     }
 
@@ -38,7 +40,17 @@ final class NotificationHub: Sendable {
         if mode.queues { queue.append(body, now: now) }
         guard mode.pushes, let dispatcher else { return }
         let outcome = dispatcher.post(body, name: notification.name, blocking: false, now: now)
-        if !outcome.succeeded { redelivery.add(body, name: notification.name, now: now) }
+        if !outcome.succeeded { redelivery.failed(body, name: notification.name, now: now) }
+    }
+
+    /// Re-sends the failed pushes due at `now`; those refused again wait for the next delay
+    /// or, after the third re-send, for a release.
+    func redeliverDue(now: Double) {
+        guard let dispatcher else { return }
+        for push in redelivery.takeDue(now: now) {
+            let outcome = dispatcher.post(push.body, name: push.name, blocking: false, redelivery: true, now: now)
+            if !outcome.succeeded { redelivery.failedAgain(push, now: now) }
+        }
     }
 
     /// Asks the partner about a blocking event: 2xx approves, anything else denies.
@@ -62,7 +74,7 @@ final class NotificationHub: Sendable {
         guard let dispatcher else { return }
         for push in pushes {
             let outcome = dispatcher.post(push.body, name: push.name, blocking: false, redelivery: true, now: now())
-            if !outcome.succeeded { redelivery.add(push.body, name: push.name, now: now()) }
+            if !outcome.succeeded { redelivery.add(push.body, name: push.name, failedAt: push.failedAt) }
         }
         logger.info("released notifications re-sent", metadata: ["event": "release", "count": "\(pushes.count)"])
     }

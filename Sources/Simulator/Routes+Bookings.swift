@@ -38,14 +38,17 @@ enum BookingRoutes {
         }
     }
 
-    /// getBookings?start&end[&page&limit] — bookings starting in the range, by start.
+    /// getBookings?start&end[&page&limit] — bookings starting in the range, by start. The
+    /// list carries no `moving`: `booking.moving` is a scope of getBooking only (BookingScopes;
+    /// BookingsScopes does not list it).
     static func list(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
         let addressID = state.addresses[try state.resolveAddress(request)].id
         let start = try CalendarRoutes.requiredDate(request, "start")
         let end = try CalendarRoutes.requiredDate(request, "end")
         let found = state.bookings.filter { $0.addressID == addressID && $0.start >= start && $0.start <= end }
             .sorted { ($0.start, $0.id) < ($1.start, $1.id) }
-        let rendered = found.map { state.render($0, timeZone: request.timeZone, scopes: request.scopes) }
+        let scopes = request.scopes.subtracting(["booking.moving"])
+        let rendered = found.map { state.render($0, timeZone: request.timeZone, scopes: scopes) }
         guard let pageText = request.query("page") else { return APIReply.json(Page(items: rendered)) }
         guard let page = Int(pageText), page >= 1 else {
             throw HTTPResponseError(APIReply.problem(400, APIReply.invalidArguments, fieldErrors: ["page": ["This value should be 1 or more."]]))
@@ -68,18 +71,23 @@ enum BookingRoutes {
         return APIReply.json(Page(items: items, page: page, limit: limit, pages: pages, total: rendered.count, links: links))
     }
 
-    /// getBooking (`booking.moving`)
+    /// getBooking. With `booking.moving`, the move chain (BookingMoving): `origin_booking_id`
+    /// is the first booking of the chain and `newest_booking_id` the latest; both are the
+    /// booking's own id when it was never moved (getBooking's description).
     static func get(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
         let index = try state.resolveBooking(request)
         return APIReply.json(state.render(state.bookings[index], timeZone: request.timeZone, scopes: request.scopes, full: true))
     }
 
-    /// cancelBooking (204; 400 when not booked), with an optional reason.
+    /// cancelBooking (204), with an optional CancelBookingRequest (`reason`). A booking not
+    /// booked (already canceled or moved) is a 400, `DeleteBookingValidationError`: "Visit …
+    /// cannot be canceled because it is not booked".
     static func cancel(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
         let index = try state.resolveBooking(request)
-        let validation = BodyValidation()
-        _ = BodyFields(try request.jsonObject(required: false).get(), validation: validation).string("reason")
-        try validation.check()
+        let fields = try request.fields(required: false)
+        fields.only(["reason"])
+        _ = fields.string("reason")
+        try fields.validation.check()
         guard state.bookings[index].isBooked else {
             throw HTTPResponseError(
                 APIReply.problem(400, "Visit \(state.bookings[index].id) cannot be canceled because it is not booked"))
@@ -91,16 +99,19 @@ enum BookingRoutes {
     }
 
     /// moveBooking → 201 with the new booking (a new id) and its `Location`; the old one is
-    /// canceled. 409 when already moved or canceled; 422 when money would cross payment accounts.
+    /// canceled. 409 "The visit has already been canceled or moved" (`VisitAlreadyMovedOrDeleted`)
+    /// when it is not booked any more — a second move of a moved booking included; 422 when
+    /// money would cross payment accounts (1.13.0). MoveBookingRequest requires
+    /// `address_service_id` and, by changelog 1.0.4, `start`.
     static func move(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
         let index = try state.resolveBooking(request)
-        let validation = BodyValidation()
-        let fields = BodyFields(try request.jsonObject().get(), validation: validation)
+        let fields = try request.fields()
+        fields.only(["address_service_id", "start", "duration", "address_id"])
         let serviceID = fields.id("address_service_id", required: true)
         let start = fields.dateTime("start", required: true)
         let duration = fields.int("duration", minimum: 1)
         let targetID = fields.id("address_id")
-        try validation.check()
+        try fields.validation.check()
 
         let old = state.bookings[index]
         guard old.isBooked else {
@@ -145,10 +156,10 @@ enum BookingRoutes {
     /// confirmBooking (204; 409 when canceled, already confirmed or past).
     static func confirm(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
         let index = try state.resolveBooking(request)
-        let validation = BodyValidation()
-        let fields = BodyFields(try request.jsonObject().get(), validation: validation)
+        let fields = try request.fields()
+        fields.only(["confirmed_by"])
         _ = fields.choice("confirmed_by", ["user", "admin"], required: true)
-        try validation.check()
+        try fields.validation.check()
         let booking = state.bookings[index]
         guard booking.isBooked else {
             let moved = booking.newestID.map { $0 != booking.id } ?? false

@@ -54,15 +54,15 @@ enum FacilityRoutes {
         return APIReply.json(state.render(state.addresses[index], scopes: request.scopes))
     }
 
-    /// updateAddress: `insurance_support` (200 with the address).
+    /// updateAddress (200 with the address). UpdateAddressRequest declares one optional
+    /// member, `insurance_support` (`private`, `insurance`, `private_and_insurance`).
     static func updateAddress(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
         let index = try state.resolveAddress(request)
-        let validation = BodyValidation()
-        let fields = BodyFields(try request.jsonObject().get(), validation: validation)
-        let support = fields.choice(
-            "insurance_support", ["private", "insurance", "private_and_insurance"], required: true)
-        try validation.check()
-        state.addresses[index].insuranceSupport = support!
+        let fields = try request.fields()
+        fields.only(["insurance_support"])
+        let support = fields.choice("insurance_support", ["private", "insurance", "private_and_insurance"])
+        try fields.validation.check()
+        if let support { state.addresses[index].insuranceSupport = support }
         return APIReply.json(state.render(state.addresses[index], scopes: ["address.insurance_support"]))
     }
 
@@ -73,13 +73,14 @@ enum FacilityRoutes {
         return APIReply.empty(202)
     }
 
-    /// requestOpinion: a patient phone number (200; 409 when already asked).
+    /// requestOpinion: OpinionRequest, a patient `phone` (a string; 200; 409 when already asked,
+    /// `OpinionAlreadyExist`; 400 `OpinionRequestValidationError` "Phone number is invalid.").
     static func requestOpinion(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
         _ = try state.resolveDoctor(request[parameter: "facility"], request[parameter: "doctor"])
-        let validation = BodyValidation()
-        let fields = BodyFields(try request.jsonObject().get(), validation: validation)
+        let fields = try request.fields()
+        fields.only(["phone"])
         let phone = fields.string("phone", required: true, allowInteger: true)
-        try validation.check()
+        try fields.validation.check()
         let digits = phone!.filter(\.isNumber)
         guard digits.count >= 9, digits.count <= 15, phone!.allSatisfy({ $0.isNumber || " +-()".contains($0) }) else {
             throw HTTPResponseError(APIReply.problem(400, "Phone number is invalid."))

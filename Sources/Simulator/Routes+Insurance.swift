@@ -78,25 +78,27 @@ enum InsuranceRoutes {
         return APIReply.empty(204)
     }
 
-    /// The address, provider and plan ids of an Add/UpdateOrCreate request, checked against
-    /// the dictionary.
+    /// The address, provider and plan ids of an AddAddressInsuranceProviderRequest or
+    /// UpdateOrCreateAddressInsuranceProviderRequest (`insurance_provider_id`, a string, and
+    /// `insurance_plans[].insurance_plan_id`, strings; changelog 1.7.1), checked against the
+    /// dictionary.
     private static func read(
         _ request: APIRequest, _ state: inout SimulatorState
     ) throws(HTTPResponseError) -> (String, String, [String]?) {
         let addressID = state.addresses[try state.resolveAddress(request)].id
-        let validation = BodyValidation()
-        let fields = BodyFields(try request.jsonObject().get(), validation: validation)
+        let fields = try request.fields()
+        fields.only(["insurance_provider_id", "insurance_plans"])
         let providerID = fields.id("insurance_provider_id", required: true)
         var plans: [String]? = nil
         if let elements = fields.array("insurance_plans") {
             plans = []
             for (index, element) in elements.enumerated() {
-                if let plan = fields.element(element, of: "insurance_plans", at: index)?.id("insurance_plan_id", required: true) {
-                    plans?.append(plan)
-                }
+                guard let item = fields.element(element, of: "insurance_plans", at: index) else { continue }
+                item.only(["insurance_plan_id"])
+                if let plan = item.id("insurance_plan_id", required: true) { plans?.append(plan) }
             }
         }
-        try validation.check()
+        try fields.validation.check()
         guard let provider = state.provider(providerID!) else {
             throw HTTPResponseError(APIReply.problem(404, "Provided insurance provider ID not found in dictionary"))
         }

@@ -8,7 +8,7 @@ enum NotificationRoutes {
         let core = gateway.core
         gateway.add(&router, "GET", "/notifications") { request throws(HTTPResponseError) in
             let (bodies, _) = core.hub.queue.take(1, now: request.now)
-            guard let body = bodies.first else { throw HTTPResponseError(APIReply.problem(404, "No notifications found")) }
+            guard let body = bodies.first else { throw HTTPResponseError(APIReply.problem(404, APIReply.noNotifications)) }
             return HTTPResponse(status: 200, headers: [("Content-Type", APIReply.resourceType)], body: [UInt8](body))
         }
         gateway.add(&router, "GET", "/notifications/multiple") { request throws(HTTPResponseError) in
@@ -18,7 +18,7 @@ enum NotificationRoutes {
                     APIReply.problem(400, APIReply.invalidArguments, fieldErrors: ["limit": ["This value should be between 1 and 100."]]))
             }
             let (bodies, remaining) = core.hub.queue.take(limit, now: request.now)
-            guard !bodies.isEmpty else { throw HTTPResponseError(APIReply.problem(404, "No notifications found")) }
+            guard !bodies.isEmpty else { throw HTTPResponseError(APIReply.problem(404, APIReply.noNotifications)) }
             // The stored notifications are spliced in as they were encoded.
             var body = Data(#"{"notifications":["#.utf8)
             for (index, notification) in bodies.enumerated() {

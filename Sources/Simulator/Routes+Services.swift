@@ -24,7 +24,8 @@ enum ServiceRoutes {
         return APIReply.json(ItemList(services.map { Service(id: $0.id, name: $0.name) }))
     }
 
-    /// getAddressServices; `start` keeps the services of the slot starting then.
+    /// getAddressServices; `start` keeps those "linked to slots that start on that date"
+    /// (`startForAddressServices`): the services of the free units starting then.
     static func list(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
         let index = try state.resolveAddress(request)
         let addressID = state.addresses[index].id
@@ -34,7 +35,7 @@ enum ServiceRoutes {
                 throw HTTPResponseError(APIReply.problem(400, "Invalid date given."))
             }
             let offered = state.availableSlots(address: addressID, from: start, to: start.addingTimeInterval(1))
-                .filter { $0.start == start }.flatMap { $0.services.map(\.addressServiceID) }
+                .filter { $0.start == start }.flatMap { $0.units.map(\.addressServiceID) }
             services = services.filter { offered.contains($0.id) }
         }
         return APIReply.json(ItemList(services.map { state.render($0, scopes: request.scopes) }))
@@ -45,11 +46,11 @@ enum ServiceRoutes {
     static func add(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
         let index = try state.resolveAddress(request)
         let addressID = state.addresses[index].id
-        let validation = BodyValidation()
-        let fields = BodyFields(try request.jsonObject().get(), validation: validation)
+        let fields = try request.fields()
+        fields.only(addMembers)
         let serviceID = fields.id("service_id", required: true)
-        let details = readDetails(fields, durationKey: "default_duration")
-        try validation.check()
+        let details = readDetails(fields, durationNullable: true)
+        try fields.validation.check()
         guard let service = state.services.first(where: { $0.id == serviceID }) else {
             throw HTTPResponseError(APIReply.problem(400, "Service does not exist"))
         }
@@ -73,13 +74,15 @@ enum ServiceRoutes {
         return APIReply.json(state.render(state.addressServices[index], scopes: request.scopes))
     }
 
-    /// updateAddressService (200 with the address service).
+    /// updateAddressService (200 with the address service). UpdateAddressServiceRequest:
+    /// every member optional; `price`, `description`, `allowed_patients` and `custom_name` are
+    /// nullable, and `null` clears them ("Send null to clear"; changelog 1.9.1).
     static func update(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
         let index = try state.resolveAddressService(request)
-        let validation = BodyValidation()
-        let fields = BodyFields(try request.jsonObject().get(), validation: validation)
-        let details = readDetails(fields, durationKey: "default_duration")
-        try validation.check()
+        let fields = try request.fields()
+        fields.only(updateMembers)
+        let details = readDetails(fields, durationNullable: false)
+        try fields.validation.check()
         details.apply(to: &state.addressServices[index])
         return APIReply.json(state.render(state.addressServices[index], scopes: ["address_service.custom_name"]))
     }
@@ -88,11 +91,20 @@ enum ServiceRoutes {
     static func delete(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
         let index = try state.resolveAddressService(request)
         let removed = state.addressServices.remove(at: index)
-        state.removeOffers(of: removed.id, at: removed.addressID)
+        state.removeUnits(of: removed.id, at: removed.addressID)
         return APIReply.empty(204)
     }
 
-    /// The optional fields of Add/UpdateAddressServiceRequest, checked.
+    /// The members of AddAddressServiceRequest and UpdateAddressServiceRequest
+    /// (integrations-api.yml `components.schemas`), and of AllowedPatientsData.
+    static let updateMembers: Set<String> = [
+        "is_price_from", "price", "description", "is_visible", "default_duration", "allowed_patients", "custom_name",
+    ]
+    static let addMembers: Set<String> = updateMembers.union(["service_id"])
+    static let allowedPatientsMembers: Set<String> = ["minimum_age", "maximum_age"]
+
+    /// The optional fields of Add/UpdateAddressServiceRequest, checked. A double optional is
+    /// nil when the member was not sent and `.some(nil)` when it was sent as `null` (cleared).
     struct Details {
         var price: Double??
         var isPriceFrom: Bool?
@@ -100,7 +112,7 @@ enum ServiceRoutes {
         var isVisible: Bool?
         var defaultDuration: Int?
         var allowedPatients: AllowedPatients??
-        var customName: String?
+        var customName: String??
 
         func apply(to record: inout SimulatorState.AddressServiceRecord) {
             if let price { record.price = price }
@@ -113,39 +125,44 @@ enum ServiceRoutes {
         }
     }
 
-    static func readDetails(_ fields: BodyFields, durationKey: String) -> Details {
+    /// `price` is a number with at most 2 decimals kept (1.12.0: "additional decimals are
+    /// truncated"); `default_duration` is nullable in the Add request only; `custom_name`
+    /// "Cannot be an empty string" (`minLength: 1`).
+    static func readDetails(_ fields: BodyFields, durationNullable: Bool) -> Details {
         var details = Details()
-        if fields.members.keys.contains("price") {
-            if let price = fields.number("price") {
-                let cents = price * 100
-                if price < 0 || !price.isFinite {
-                    fields.validation.add(
-                        "price", "Invalid price value for service. Price should be either null or a number greater or equal 0.")
-                }
-                details.price = .some((cents.rounded(.towardZero)) / 100)
-            } else if fields.members["price"] == .null {
-                details.price = .some(nil)
+        if fields.isNull("price") {
+            details.price = .some(nil)
+        } else if let price = fields.number("price", nullable: true) {
+            if price < 0 || !price.isFinite {
+                fields.validation.add(
+                    "price", "Invalid price value for service. Price should be either null or a number greater or equal 0.")
             }
+            details.price = .some((price * 100).rounded(.towardZero) / 100)
         }
         details.isPriceFrom = fields.bool("is_price_from")
-        if fields.members.keys.contains("description") {
-            details.description = .some(fields.string("description"))
+        if fields.isNull("description") {
+            details.description = .some(nil)
+        } else if let description = fields.string("description", nullable: true) {
+            details.description = .some(description)
         }
         details.isVisible = fields.bool("is_visible")
-        details.defaultDuration = fields.int(durationKey, minimum: 1)
-        if let patients = fields.object("allowed_patients") {
-            let minimum = patients.int("minimum_age", minimum: 0)
-            let maximum = patients.int("maximum_age", minimum: 0)
+        details.defaultDuration = fields.int("default_duration", nullable: durationNullable, minimum: 1)
+        if fields.isNull("allowed_patients") {
+            details.allowedPatients = .some(nil)
+        } else if let patients = fields.object("allowed_patients", nullable: true) {
+            patients.only(allowedPatientsMembers)
+            let minimum = patients.int("minimum_age", nullable: true, minimum: 0)
+            let maximum = patients.int("maximum_age", nullable: true, minimum: 0)
             if let minimum, let maximum, maximum < minimum {
                 fields.validation.add("allowed_patients.maximum_age", "Maximum age cannot be lower than minimum age.")
             }
             details.allowedPatients = .some(AllowedPatients(minimumAge: minimum, maximumAge: maximum))
-        } else if fields.members["allowed_patients"] == .null {
-            details.allowedPatients = .some(nil)
         }
-        if let name = fields.string("custom_name") {
+        if fields.isNull("custom_name") {
+            details.customName = .some(nil)
+        } else if let name = fields.string("custom_name", nullable: true) {
             if name.isEmpty { fields.validation.add("custom_name", "Custom name cannot be an empty string.") }
-            details.customName = name
+            details.customName = .some(name)
         }
         return details
     }

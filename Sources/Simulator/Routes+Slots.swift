@@ -2,13 +2,16 @@ import DocplannerAPI
 import Foundation
 import HTTP1
 
-/// Available slots: reading, replacing, deleting, and booking one.
+/// Available slots: reading, replacing, deleting, and booking one. The calendar holds
+/// bookable units (`SlotUnit`), not the ranges that were sent.
 enum SlotRoutes {
     static let address = "/facilities/:facility/doctors/:doctor/addresses/:address"
-    /// Slots may be fed at most this far ahead.
+    /// Slots may be fed at most this far ahead (`SlotsFromFurtherThen12Weeks`).
     static let horizon: Double = 12 * 7 * 86400
-    /// `getSlots` covers at most this range.
+    /// `getSlots` covers at most this range (changelog 1.9.3, `DateRangeExceedsMaximum`).
     static let maximumRange: Double = 180 * 86400
+    /// `PutSlotsValidationError`: "Slots comes from different days".
+    static let differentDays = "Slots comes from different days"
 
     static func register(_ gateway: APIGateway, on router: inout Router) {
         gateway.add(&router, "GET", address + "/slots", state: list)
@@ -17,7 +20,9 @@ enum SlotRoutes {
         gateway.add(&router, "POST", address + "/slots/:start/book", state: book)
     }
 
-    /// getSlots?start&end (≤ 180 days; `slot.services`); 404 when there are none.
+    /// getSlots?start&end (≤ 180 days; `slot.services`): the starts of free units in
+    /// `start ..< end`, each with the address services bookable there; 404 "No slots found on
+    /// given address" (`NoSlotsOnAddress`) when there are none.
     static func list(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
         let index = try state.resolveAddress(request)
         let start = try CalendarRoutes.requiredDate(request, "start")
@@ -28,24 +33,30 @@ enum SlotRoutes {
         }
         let address = state.addresses[index]
         let found = address.calendarEnabled ? state.availableSlots(address: address.id, from: start, to: end) : []
-        guard !found.isEmpty else { throw HTTPResponseError(APIReply.problem(404, "No slots found on given address")) }
+        guard !found.isEmpty else { throw HTTPResponseError(APIReply.problem(404, APIReply.noSlots)) }
         let withServices = request.scopes.contains("slot.services")
         let rendered = found.map { slot in
             Slot(
                 start: request.text(slot.start),
                 addressServices: withServices
-                    ? ItemList(slot.services.compactMap { state.addressService($0.addressServiceID) }.map { state.render($0) })
+                    ? ItemList(slot.units.compactMap { state.addressService($0.addressServiceID) }.map { state.render($0) })
                     : nil)
         }
         return APIReply.json(ItemList(rendered))
     }
 
-    /// replaceSlots (201): the given windows replace every slot on the days they cover.
-    /// A duplicate payload is refused (429) while "processing" and ignored for 3 minutes after.
+    /// replaceSlots (201). "Overrides all existing slots for given date ranges" and a range
+    /// whose `address_services` is null or empty "will remove all the slots from a given time
+    /// range" (integrations-api.yml `replaceSlots`, `ReplaceSlotsRequest.slots[].address_services`):
+    /// the units starting inside a range sent (`start ..< end`) are removed and the range's
+    /// new units added; units outside the ranges stay. The slots of one request come from one
+    /// day (`PutSlotsValidationError`). A duplicate (same address and payload) is refused with
+    /// 429 while "processing" and ignored with 201 for 3 minutes after (`replaceSlots`).
+    /// Lenient: a request may span days, and each day a range starts on is cleared whole.
     static func replace(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
         let index = try CalendarRoutes.editableCalendar(request, state)
         let address = state.addresses[index]
-        let windows = try readWindows(request, state: state, address: address)
+        let ranges = try readRanges(request, state: state, address: address)
 
         let key = "\(address.id)|\(String(decoding: request.body, as: UTF8.self))"
         state.recentReplaces = state.recentReplaces.filter { request.now < $0.value.ignoredUntil }
@@ -58,16 +69,26 @@ enum SlotRoutes {
         let processedAt = request.now + max(0, state.replaceProcessingTime)
         state.recentReplaces[key] = .init(processedAt: processedAt, ignoredUntil: processedAt + 180)
 
-        let days = windows.map(\.day)
-        state.slots[address.id, default: []].removeAll { window in
-            days.contains { window.start >= $0.start && window.start < $0.end }
+        if request.lenient {
+            let days = ranges.map(\.day)
+            state.slots[address.id]?.removeAll { unit in days.contains { unit.start >= $0.start && unit.start < $0.end } }
+        } else {
+            for range in ranges {
+                state.slots[address.id]?.removeAll { $0.start >= range.start && $0.start < range.end }
+            }
         }
-        state.slots[address.id, default: []] += windows.map(\.window).filter { !$0.services.isEmpty }
-        state.slots[address.id]?.sort { $0.start < $1.start }
+        // A unit sent twice (overlapping ranges) counts once, as sent last.
+        var added: [SlotUnit] = []
+        for unit in ranges.flatMap(\.units) {
+            added.removeAll { $0.start == unit.start && $0.addressServiceID == unit.addressServiceID }
+            added.append(unit)
+        }
+        state.slots[address.id, default: []] += added
         return APIReply.empty(201)
     }
 
-    /// deleteSlots/{YYYY-MM-DD} (204): removes the day's slots.
+    /// deleteSlots/{YYYY-MM-DD} (204): removes every unit starting that day in the
+    /// calendars' time zone ("Delete slots for the given date").
     static func deleteDay(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
         let index = try CalendarRoutes.editableCalendar(request, state)
         let text = request[parameter: "date"]
@@ -85,7 +106,11 @@ enum SlotRoutes {
         return APIReply.empty(204)
     }
 
-    /// bookSlot/{start}/book → 200 with the booking (404 when the slot or service is not offered).
+    /// bookSlot/{start}/book → 200 with the booking. 404 with the document's messages when
+    /// the address takes no bookings (`UnableToBookForAddress`), the address service is not
+    /// the address's (`ServiceDoesNotExist`), no free unit starts then
+    /// (`UnableToPerformBookingWithSlot`) or none offers the service
+    /// (`UnableToPerformBookingWithService`). The body is a BookSlotRequest.
     static func book(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
         let index = try state.resolveAddress(request)
         let startText = request[parameter: "start"]
@@ -97,18 +122,21 @@ enum SlotRoutes {
         guard address.calendarEnabled else {
             throw HTTPResponseError(APIReply.problem(404, "Unable to book a visit for this address"))
         }
-        let validation = BodyValidation()
-        let fields = BodyFields(try request.jsonObject().get(), validation: validation)
+        let fields = try request.fields()
+        fields.only([
+            "address_service_id", "is_returning", "patient", "duration", "label", "comment", "insurance_provider_id",
+            "insurance_plan_id", "is_recurring",
+        ])
         let serviceID = fields.id("address_service_id", required: true)
         let duration = fields.int("duration", required: true, minimum: 1)
         let patient = PatientFields.read(fields.object("patient", required: true))
         let isReturning = fields.bool("is_returning")
-        let comment = fields.string("comment")
-        let label = fields.string("label")
-        let providerID = fields.id("insurance_provider_id")
-        let planID = fields.id("insurance_plan_id")
+        let comment = fields.string("comment", nullable: true)
+        let label = fields.string("label", nullable: true)
+        let providerID = fields.id("insurance_provider_id", nullable: true)
+        let planID = fields.id("insurance_plan_id", nullable: true)
         _ = fields.bool("is_recurring")
-        try validation.check()
+        try fields.validation.check()
 
         guard let service = state.addressService(serviceID!), service.addressID == address.id else {
             throw HTTPResponseError(APIReply.problem(404, "Service does not exist"))
@@ -143,37 +171,50 @@ enum SlotRoutes {
 
     // MARK: - ReplaceSlotsRequest
 
-    /// One checked slot of a ReplaceSlotsRequest and the day it falls on.
-    struct ParsedWindow {
-        var window: SimulatorState.SlotWindow
+    /// One checked range of a ReplaceSlotsRequest, the day it starts on (in the offset its
+    /// start was written with), and its units.
+    struct SlotRange {
+        var start: Date
+        var end: Date
         var day: (start: Date, end: Date)
+        var units: [SlotUnit]
     }
 
-    static func readWindows(
+    /// The members of `ReplaceSlotsRequest` and of its `slots[]` and `address_services[]`
+    /// items (integrations-api.yml `components.schemas.ReplaceSlotsRequest`).
+    static let requestMembers: Set<String> = ["slots"]
+    static let slotMembers: Set<String> = ["address_services", "start", "end", "insurance_accepted", "insurance_providers"]
+    static let offerMembers: Set<String> = ["address_service_id", "duration"]
+
+    /// Reads and checks a ReplaceSlotsRequest: field problems first (400 "Invalid
+    /// arguments"), then one day per request, then each slot's rules.
+    static func readRanges(
         _ request: APIRequest, state: SimulatorState, address: SimulatorState.AddressRecord
-    ) throws(HTTPResponseError) -> [ParsedWindow] {
-        let validation = BodyValidation()
-        let fields = BodyFields(try request.jsonObject().get(), validation: validation)
+    ) throws(HTTPResponseError) -> [SlotRange] {
+        let fields = try request.fields()
+        let validation = fields.validation
+        fields.only(requestMembers)
         guard let elements = fields.array("slots", required: true) else { throw validation.failure! }
         if elements.isEmpty { validation.add("slots", BodyValidation.blank) }
-        var parsed: [ParsedWindow] = []
-        var semantic: HTTPResponseError? = nil
+        var parsed: [(start: (date: Date, text: String), end: (date: Date, text: String), offers: [SlotUnit.Offer], accepted: String, providers: [Int])] = []
         for (position, element) in elements.enumerated() {
             guard let slot = fields.element(element, of: "slots", at: position) else { continue }
+            slot.only(slotMembers)
             let start = slot.dateTime("start", required: true)
             let end = slot.dateTime("end", required: true)
-            var offers: [SimulatorState.SlotWindow.ServiceOffer] = []
-            for (offerIndex, offerValue) in (slot.array("address_services") ?? []).enumerated() {
+            var offers: [SlotUnit.Offer] = []
+            for (offerIndex, offerValue) in (slot.array("address_services", nullable: true) ?? []).enumerated() {
                 guard let offer = slot.element(offerValue, of: "address_services", at: offerIndex) else { continue }
+                offer.only(offerMembers)
                 let id = offer.id("address_service_id", required: true)
                 let duration = offer.int("duration", required: true, minimum: 1)
                 if let id, let duration, duration >= 1 { offers.append(.init(addressServiceID: id, duration: duration)) }
             }
             let accepted = slot.choice(
-                "insurance_accepted", ["with-and-without-insurance", "without-insurance-only", "with-insurance-only"])
-                ?? "with-and-without-insurance"
+                "insurance_accepted", ["with-and-without-insurance", "without-insurance-only", "with-insurance-only"],
+                nullable: true) ?? "with-and-without-insurance"
             var providers: [Int] = []
-            for (providerIndex, value) in (slot.array("insurance_providers") ?? []).enumerated() {
+            for (providerIndex, value) in (slot.array("insurance_providers", nullable: true) ?? []).enumerated() {
                 if case .int(let id) = value {
                     providers.append(Int(id))
                 } else {
@@ -181,27 +222,40 @@ enum SlotRoutes {
                 }
             }
             guard let start, let end else { continue }
-            guard semantic == nil else { continue }
-            semantic = check(
-                position: position, start: start, end: end, offers: offers, accepted: accepted, providers: providers,
-                request: request, state: state, address: address, validation: validation)
-            parsed.append(
-                ParsedWindow(
-                    window: .init(
-                        start: start.date, end: end.date, services: offers, insuranceAccepted: accepted,
-                        insuranceProviders: providers),
-                    day: day(of: start)))
+            parsed.append((start, end, offers, accepted, providers))
         }
         try validation.check()
-        if let semantic { throw semantic }
-        return parsed
+        if !request.lenient && Set(parsed.map { dayText(of: $0.start.text) }).count > 1 {
+            throw HTTPResponseError(APIReply.problem(400, differentDays))
+        }
+        var ranges: [SlotRange] = []
+        for (position, slot) in parsed.enumerated() {
+            if let semantic = check(
+                position: position, start: slot.start, end: slot.end, offers: slot.offers, accepted: slot.accepted,
+                providers: slot.providers, request: request, state: state, address: address, validation: validation)
+            {
+                try validation.check()
+                throw semantic
+            }
+            ranges.append(
+                SlotRange(
+                    start: slot.start.date, end: slot.end.date, day: day(of: slot.start),
+                    units: SlotUnit.units(
+                        from: slot.start.date, to: slot.end.date, offers: slot.offers, insuranceAccepted: slot.accepted,
+                        insuranceProviders: slot.providers)))
+        }
+        try validation.check()
+        return ranges
     }
 
-    /// The rules of one slot: ≥ 1 minute, within one day, ≤ 12 weeks ahead, known address
-    /// services, insurance consistent. Field problems go to `validation`; others are returned.
+    /// The rules of one slot: ≥ 1 minute (`SlotDurationIsLessThanOneMinute`), within one day
+    /// (`SlotExceedsSingleDayBoundary`), ≤ 12 weeks ahead (`SlotsFromFurtherThen12Weeks`),
+    /// address services of the address (`AddressServiceDoesNotExist`), insurance consistent
+    /// (`InsuranceProvidersMissing`, `InsuranceProvidersNotSupported`,
+    /// `InsuranceProviderDoesNotExist`). Field problems go to `validation`; others are returned.
     private static func check(
         position: Int, start: (date: Date, text: String), end: (date: Date, text: String),
-        offers: [SimulatorState.SlotWindow.ServiceOffer], accepted: String, providers: [Int], request: APIRequest,
+        offers: [SlotUnit.Offer], accepted: String, providers: [Int], request: APIRequest,
         state: SimulatorState, address: SimulatorState.AddressRecord, validation: BodyValidation
     ) -> HTTPResponseError? {
         if end.date.timeIntervalSince(start.date) < 60 {
@@ -254,4 +308,8 @@ enum SlotRoutes {
         let dayStart = calendar.startOfDay(for: start.date)
         return (dayStart, calendar.date(byAdding: .day, value: 1, to: dayStart)!)
     }
+
+    /// The date a start was written with (`2027-01-20` of `2027-01-20T09:00:00+01:00`): the
+    /// day in its own offset.
+    static func dayText(of text: String) -> Substring { text.prefix(10) }
 }

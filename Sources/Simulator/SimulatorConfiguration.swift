@@ -53,6 +53,10 @@ public struct SimulatorConfiguration: Sendable {
     /// Doctors of the seeded clinic (facility 3) for mapping and activation; see
     /// `SimulatorDataset.addClinicFacility`.
     public var clinicDoctors: Int
+    /// Brings back the permissive reading of the contract, for demos only: `replaceSlots`
+    /// may mix days and clears whole days, request bodies may carry unknown members, ids as
+    /// numbers and `null` anywhere. False (the default): Docplanner as its document says.
+    public var lenient: Bool
 
     public init(
         clientID: String = "demo-client", clientSecret: String = "demo-client-secret",
@@ -63,7 +67,7 @@ public struct SimulatorConfiguration: Sendable {
         releaseInterval: Double = 3600, replaceSlotsProcessingTime: Double = 0,
         timeZone: TimeZone = TimeZone(identifier: "Europe/Warsaw") ?? TimeZone(secondsFromGMT: 3600)!,
         publicIPs: [String] = ["127.0.0.1"], faults: SimulatorFaults = SimulatorFaults(), extraDoctors: Int = 0,
-        clinicDoctors: Int = 0
+        clinicDoctors: Int = 0, lenient: Bool = false
     ) {
         self.clientID = clientID
         self.clientSecret = clientSecret
@@ -84,5 +88,6 @@ public struct SimulatorConfiguration: Sendable {
         self.faults = faults
         self.extraDoctors = extraDoctors
         self.clinicDoctors = clinicDoctors
+        self.lenient = lenient
     }
 }

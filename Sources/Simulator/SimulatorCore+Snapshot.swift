@@ -5,10 +5,10 @@ extension SimulatorCore {
     /// Everything `GET /_sim/state` shows.
     func snapshot() -> SimulatorSnapshot {
         let now = clock.now()
-        let (bookings, calendars, windows, breaks, services) = store.withLock { state in
+        let (bookings, calendars, units, breaks, services) = store.withLock { state in
             (
                 state.bookings.map { Self.state(of: $0, timeZone: timeZone) },
-                Dictionary(uniqueKeysWithValues: state.addresses.map { ($0.id, $0.calendarEnabled ? "enabled" : "disabled") }),
+                Dictionary(uniqueKeysWithValues: state.addresses.map { ($0.id, $0.calendar.rawValue) }),
                 state.slots.mapValues(\.count), state.breaks.count, state.addressServices.count
             )
         }
@@ -30,9 +30,13 @@ extension SimulatorCore {
         }
         return SimulatorSnapshot(
             now: text(now).text, mode: configuration.mode.rawValue, callbackURL: configuration.callbackURL,
-            bookings: bookings, calendars: calendars, slotWindows: windows, breaks: breaks, addressServices: services,
+            bookings: bookings, calendars: calendars, slotUnits: units, breaks: breaks, addressServices: services,
             tokensIssued: tokens.issued, pings: pingStatus, deliveries: deliveries, pullQueue: hub.queue.count(now: now),
-            failedPushes: hub.redelivery.pending, releases: hub.redelivery.releases, requestsTotal: requests.total,
+            failedPushes: hub.redelivery.pending,
+            redeliveries: hub.redelivery.scheduled.map {
+                SimulatorSnapshot.Redelivery(name: $0.name, resent: $0.resent, dueAt: text($0.dueAt ?? 0).text)
+            },
+            releases: hub.redelivery.releases, requestsTotal: requests.total,
             writesTotal: requests.writes,
             requests: requests.entries.map {
                 SimulatorSnapshot.Request(method: $0.method, path: $0.path, status: $0.status, at: $0.at, fault: $0.fault)

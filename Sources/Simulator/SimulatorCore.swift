@@ -14,6 +14,8 @@ final class SimulatorCore: Sendable {
     let faults: FaultInjector
     let hub: NotificationHub
     let pings: PingMonitor?
+    /// Re-sends failed pushes when due (PUSH modes with a callback URL).
+    let redeliveries: RedeliveryLoop?
     let requests = RequestLog()
     /// Admin actions run here one at a time, off the event loop: they wait for callbacks.
     let actions = DispatchQueue(label: "dpbridge.simulator.actions")
@@ -35,6 +37,7 @@ final class SimulatorCore: Sendable {
                 url: $0, headers: configuration.callbackHeaders, timeout: configuration.callbackTimeout, logger: logger)
         }
         hub = NotificationHub(configuration: configuration, dispatcher: dispatcher, logger: logger)
+        redeliveries = dispatcher != nil && configuration.mode.pushes ? RedeliveryLoop(hub: hub, clock: clock) : nil
         pings = dispatcher.map {
             PingMonitor(
                 dispatcher: $0, interval: configuration.pingInterval, threshold: configuration.pingAlertThreshold,

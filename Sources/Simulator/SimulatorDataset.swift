@@ -46,15 +46,15 @@ enum SimulatorDataset {
                 id: "111", facilityID: "1", doctorID: "123", name: "Example hospital", cityName: "Some city",
                 postCode: "00-001", street: "Some street 1", isOnlineOnly: false, commercialType: "premium",
                 insuranceSupport: "private_and_insurance", visitPayment: true, paymentAccount: "A",
-                calendarEnabled: true),
+                calendar: .enabled),
             .init(
                 id: "112", facilityID: "1", doctorID: "123", name: "Online consultations", cityName: "Some city",
                 postCode: "00-001", street: "Some street 1", isOnlineOnly: true, commercialType: "premium",
-                insuranceSupport: "private", visitPayment: false, paymentAccount: "B", calendarEnabled: true),
+                insuranceSupport: "private", visitPayment: false, paymentAccount: "B", calendar: .enabled),
             .init(
                 id: "221", facilityID: "1", doctorID: "234", name: "Branch clinic", cityName: "Other city",
                 postCode: "00-002", street: "Other street 2", isOnlineOnly: false, commercialType: "basic",
-                insuranceSupport: "private", visitPayment: false, paymentAccount: "A", calendarEnabled: false),
+                insuranceSupport: "private", visitPayment: false, paymentAccount: "A", calendar: .disabled),
         ]
         state.services = [
             .init(id: "1", name: "USG", specializationIDs: ["12"]),
@@ -89,17 +89,16 @@ enum SimulatorDataset {
             .init(addressID: "111", providerID: "1", planIDs: ["999"]),
             .init(addressID: "111", providerID: "52", planIDs: []),
         ]
+        // Bookable units of the week's ranges: 111 09:00-13:00 (USG every 30 min, EKG every 15),
+        // 112 14:00-16:00 (online consultation every 20 min).
         for day in 1...7 {
-            state.slots["111", default: []].append(
-                .init(
-                    start: at(day: day, 9), end: at(day: day, 13),
-                    services: [.init(addressServiceID: "101", duration: 30), .init(addressServiceID: "102", duration: 15)],
-                    insuranceAccepted: "with-and-without-insurance", insuranceProviders: []))
-            state.slots["112", default: []].append(
-                .init(
-                    start: at(day: day, 14), end: at(day: day, 16),
-                    services: [.init(addressServiceID: "121", duration: 20)],
-                    insuranceAccepted: "without-insurance-only", insuranceProviders: []))
+            state.slots["111", default: []] += SlotUnit.units(
+                from: at(day: day, 9), to: at(day: day, 13),
+                offers: [.init(addressServiceID: "101", duration: 30), .init(addressServiceID: "102", duration: 15)],
+                insuranceAccepted: "with-and-without-insurance", insuranceProviders: [])
+            state.slots["112", default: []] += SlotUnit.units(
+                from: at(day: day, 14), to: at(day: day, 16), offers: [.init(addressServiceID: "121", duration: 20)],
+                insuranceAccepted: "without-insurance-only", insuranceProviders: [])
         }
         state.breaks = [
             .init(id: "500001", addressID: "111", since: at(day: 2, 11), till: at(day: 2, 11, 30), description: "Staff meeting")
@@ -157,7 +156,7 @@ enum SimulatorDataset {
                         id: address, facilityID: "1", doctorID: doctor, name: "Extra address \(address)",
                         cityName: "Some city", postCode: "00-001", street: "Extra street \(k)", isOnlineOnly: false,
                         commercialType: "premium", insuranceSupport: "private", visitPayment: false, paymentAccount: "A",
-                        calendarEnabled: true))
+                        calendar: .enabled))
                 state.addressServices += [
                     .init(
                         id: address + "1", addressID: address, serviceID: "1", name: "USG", price: 100,
@@ -206,7 +205,7 @@ enum SimulatorDataset {
                         id: address, facilityID: "3", doctorID: doctor, name: name, cityName: "Some city",
                         postCode: "00-003", street: street, isOnlineOnly: false, commercialType: "premium",
                         insuranceSupport: "private_and_insurance", visitPayment: false, paymentAccount: "A",
-                        calendarEnabled: false))
+                        calendar: .disabled))
                 for (index, service) in services.enumerated() {
                     state.addressServices.append(
                         .init(

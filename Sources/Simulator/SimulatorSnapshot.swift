@@ -43,12 +43,34 @@ public struct SimulatorSnapshot: Sendable, Codable {
         public var error: String?
         public var blocking: Bool
         public var redelivery: Bool
-        public var errorCode: String?
+        /// `error_code` of a refusal (a 4xx with `Content-Type: application/json`), as the JSON
+        /// value it was: Docplanner's dictionary codes are numbers.
+        public var errorCode: JSONValue?
         public var at: String
 
         enum CodingKeys: String, CodingKey {
             case name, status, error, blocking, redelivery, at
             case errorCode = "error_code"
+        }
+    }
+
+    /// A failed push waiting for its next automatic re-send (after 1, 5 and 15 minutes).
+    public struct Redelivery: Sendable, Codable, Equatable {
+        public var name: String
+        /// Re-sends made so far (0 to 2).
+        public var resent: Int
+        /// When the next re-send is due.
+        public var dueAt: String
+
+        public init(name: String, resent: Int, dueAt: String) {
+            self.name = name
+            self.resent = resent
+            self.dueAt = dueAt
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, resent
+            case dueAt = "due_at"
         }
     }
 
@@ -102,17 +124,20 @@ public struct SimulatorSnapshot: Sendable, Codable {
     public var mode: String
     public var callbackURL: String?
     public var bookings: [BookingState]
-    /// Calendar status per address id (`enabled` / `disabled`).
+    /// Calendar status per address id (`enabled`, `disabled` or `missing`).
     public var calendars: [String: String]
-    /// Availability windows per address id.
-    public var slotWindows: [String: Int]
+    /// Bookable units (free or not) per address id.
+    public var slotUnits: [String: Int]
     public var breaks: Int
     public var addressServices: Int
     public var tokensIssued: Int
     public var pings: Pings?
     public var deliveries: [Delivery]
     public var pullQueue: Int
+    /// Pushes not delivered yet: waiting for a re-send or for a release.
     public var failedPushes: Int
+    /// Pushes waiting for their next automatic re-send.
+    public var redeliveries: [Redelivery]
     public var releases: Int
     public var requestsTotal: Int
     /// API requests other than GET and HEAD since the start.
@@ -126,11 +151,12 @@ public struct SimulatorSnapshot: Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case now, mode, bookings, calendars, breaks, pings, deliveries, releases, requests, faults
         case callbackURL = "callback_url"
-        case slotWindows = "slot_windows"
+        case slotUnits = "slot_units"
         case addressServices = "address_services"
         case tokensIssued = "tokens_issued"
         case pullQueue = "pull_queue"
         case failedPushes = "failed_pushes"
+        case redeliveries
         case requestsTotal = "requests_total"
         case writesTotal = "writes_total"
         case rateLimits = "rate_limits"

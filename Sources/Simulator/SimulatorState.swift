@@ -34,10 +34,17 @@ struct SimulatorState: Sendable {
         var visitPayment: Bool
         /// Bookings holding money move only between addresses of one payment account.
         var paymentAccount: String
-        var calendarEnabled: Bool
+        var calendar: CalendarStatus
         var integrationRemoved = false
 
         var isCommercial: Bool { commercialType != "basic" }
+        var calendarEnabled: Bool { calendar == .enabled }
+    }
+
+    /// An address's calendar: enabled or disabled (`Calendar.status`), or missing altogether
+    /// (`getCalendar` answers 404 "Calendar does not exist", the `CalendarNotFound` example).
+    enum CalendarStatus: String, Sendable {
+        case enabled, disabled, missing
     }
 
     struct ServiceRecord: Sendable {
@@ -74,26 +81,15 @@ struct SimulatorState: Sendable {
         var planIDs: [String]
     }
 
-    /// Availability sent by `replaceSlots`: bookable starts are derived from it.
-    struct SlotWindow: Sendable, Equatable {
-        var start: Date
-        var end: Date
-        var services: [ServiceOffer]
-        var insuranceAccepted: String
-        var insuranceProviders: [Int]
-
-        struct ServiceOffer: Sendable, Equatable {
-            var addressServiceID: String
-            var duration: Int
-        }
-    }
-
     struct BreakRecord: Sendable {
         var id: String
         var addressID: String
         var since: Date
         var till: Date
         var description: String?
+        /// The break this one was created alongside (`apply_on_coupled_addresses`): it moves
+        /// and goes with that one.
+        var coupledTo: String? = nil
     }
 
     struct BookingRecord: Sendable {
@@ -147,7 +143,8 @@ struct SimulatorState: Sendable {
     var addressServices: [AddressServiceRecord] = []
     var insuranceProviders: [InsuranceProviderRecord] = []
     var addressInsurance: [AddressInsuranceRecord] = []
-    var slots: [String: [SlotWindow]] = [:]
+    /// Bookable units per address id (see `SlotUnit`), in the order they were sent.
+    var slots: [String: [SlotUnit]] = [:]
     var breaks: [BreakRecord] = []
     var bookings: [BookingRecord] = []
     var opinionRequests: [String] = []

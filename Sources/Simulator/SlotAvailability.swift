@@ -1,32 +1,24 @@
 import Foundation
 
-/// Bookable slots derived from the availability windows of `replaceSlots`: each window
-/// offers starts every `step` minutes (its shortest service), a service at a start when
-/// it ends inside the window, and only where no booking or break takes the time.
+/// What of the calendar's units can be booked: a unit is free when no booking and no break
+/// at the address overlaps its visit. `getSlots` groups the free units by start ("List of free
+/// slots for the address", integrations-api.yml `getSlots`; `slot.services` lists the address
+/// services bookable at that start).
 extension SimulatorState {
+    /// A start with the units bookable there.
     struct AvailableSlot: Equatable {
         var start: Date
-        var services: [SlotWindow.ServiceOffer]
+        var units: [SlotUnit]
     }
 
-    /// Bookable slots at `address` starting in `from ..< to`, in time order.
+    /// Free units at `address` starting in `from ..< to`, grouped by start in time order;
+    /// each group keeps its units in the order they were sent.
     func availableSlots(address: String, from: Date, to: Date) -> [AvailableSlot] {
-        var result: [AvailableSlot] = []
-        for window in slots[address] ?? [] where window.end > from && window.start < to {
-            guard let step = window.services.map(\.duration).min(), step > 0 else { continue }
-            var start = window.start
-            while start < window.end {
-                if start >= from && start < to {
-                    let fitting = window.services.filter { offer in
-                        let end = start.addingTimeInterval(Double(offer.duration) * 60)
-                        return end <= window.end && isFree(address: address, from: start, to: end)
-                    }
-                    if !fitting.isEmpty { result.append(AvailableSlot(start: start, services: fitting)) }
-                }
-                start = start.addingTimeInterval(Double(step) * 60)
-            }
+        var groups: [Date: [SlotUnit]] = [:]
+        for unit in slots[address] ?? [] where unit.start >= from && unit.start < to {
+            if isFree(address: address, from: unit.start, to: unit.end) { groups[unit.start, default: []].append(unit) }
         }
-        return result.sorted { $0.start < $1.start }
+        return groups.map { AvailableSlot(start: $0.key, units: $0.value) }.sorted { $0.start < $1.start }
     }
 
     /// Whether no booking and no break at `address` overlaps `from ..< to`.
@@ -38,34 +30,25 @@ extension SimulatorState {
         return !booked && !onBreak
     }
 
-    /// Why a booking of `service` for `duration` minutes at `start` is impossible (the
-    /// document's 404 messages), or nil when the slot can be booked.
+    /// Why a booking of `service` for `duration` minutes at `start` is impossible, in the
+    /// document's 404 messages (`UnableToPerformBookingWithSlot`,
+    /// `UnableToPerformBookingWithService`), or nil when it can be booked: a free unit must
+    /// start then offering that service, and the visit booked must not overlap a booking or
+    /// a break.
     func slotProblem(address: String, start: Date, service: String, duration: Int, startText: String) -> String? {
-        let end = start.addingTimeInterval(Double(duration) * 60)
-        let windows = (slots[address] ?? []).filter { window in
-            guard start >= window.start, start < window.end,
-                let step = window.services.map(\.duration).min(), step > 0
-            else { return false }
-            let offset = Int(start.timeIntervalSince(window.start).rounded())
-            return offset % (step * 60) == 0
-        }
-        guard !windows.isEmpty, isFree(address: address, from: start, to: end) else {
-            return "Unable to perform booking. Requested target slot (\(startText)) not found"
-        }
-        guard windows.contains(where: { window in
-            window.services.contains { $0.addressServiceID == service } && end <= window.end
-        }) else {
+        let free = availableSlots(address: address, from: start, to: start.addingTimeInterval(1)).first?.units ?? []
+        guard !free.isEmpty else { return "Unable to perform booking. Requested target slot (\(startText)) not found" }
+        guard free.contains(where: { $0.addressServiceID == service }) else {
             return "Unable to perform booking. Slot (\(startText)) does not support service \(service)"
+        }
+        guard isFree(address: address, from: start, to: start.addingTimeInterval(Double(duration) * 60)) else {
+            return "Unable to perform booking. Requested target slot (\(startText)) not found"
         }
         return nil
     }
 
-    /// Drops the offers of a deleted address service (and windows left with none).
-    mutating func removeOffers(of service: String, at address: String) {
-        guard var windows = slots[address] else { return }
-        for index in windows.indices {
-            windows[index].services.removeAll { $0.addressServiceID == service }
-        }
-        slots[address] = windows.filter { !$0.services.isEmpty }
+    /// Drops the units of a deleted address service.
+    mutating func removeUnits(of service: String, at address: String) {
+        slots[address]?.removeAll { $0.addressServiceID == service }
     }
 }

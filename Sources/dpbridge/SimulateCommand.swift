@@ -29,7 +29,13 @@ struct SimulateCommand: ParsableCommand {
             blocking (2xx approves, anything else denies; a JSON 4xx may carry {"error_code": ...}). \
             The URL is pinged (GET) every --ping-interval seconds; 3 failed pings in a row raise an alert \
             (logged, and shown by GET /_sim/state). --mode pull queues events for GET /notifications \
-            instead; both does both. POST /notifications/release re-sends failed pushes, once per hour.
+            instead; both does both. A push answered other than 2xx is re-sent after 1, 5 and 15 \
+            minutes; POST /notifications/release re-sends those still failed, once per hour.
+
+            Strict by default, as Docplanner's document says: replaceSlots replaces the bookable units \
+            starting inside the ranges sent and takes one day per request; request bodies are checked \
+            as a schema validator would (unknown fields, types, null only where nullable). --lenient \
+            brings back the permissive reading for demos.
 
             Acting as a patient or doctor (JSON bodies, answered once the callbacks were delivered):
               POST /_sim/book     {"address_id":"111","start":"2027-01-16T11:00:00+01:00"}
@@ -41,6 +47,7 @@ struct SimulateCommand: ParsableCommand {
               POST /_sim/breaks   {"action":"create","address_id":"111","since":"...",...}
               POST /_sim/address-services {"action":"create","address_id":"111",...}
               POST /_sim/commercial-type {"address_id":"111","commercial_type":"basic"}
+              POST /_sim/calendar {"address_id":"111","status":"missing"}
               POST /_sim/ping, GET /_sim/state, GET|POST /_sim/faults
 
             Docplanner's published callback sources: GET /public/docs/public-ips.json (with the \
@@ -154,6 +161,14 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .customLong("fault-seed"), help: ArgumentHelp("Seed of the fault draws.", valueName: "number"))
     var seed: UInt64 = 1
 
+    @Flag(
+        help: """
+            Permissive reading of the contract, for demos only: replaceSlots may mix days and clears \
+            whole days, request bodies may carry unknown fields, ids as numbers and null anywhere. \
+            Without it the simulator is Docplanner as documented.
+            """)
+    var lenient = false
+
     @Option(help: "Lowest level logged: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -211,7 +226,7 @@ struct SimulateCommand: ParsableCommand {
             faults: SimulatorFaults(
                 serverErrorShare: serverErrorShare, rateLimitShare: rateLimitShare, dropShare: dropShare,
                 tokenExpiryShare: tokenExpiryShare, latencyMilliseconds: latency, seed: seed),
-            extraDoctors: extraDoctors, clinicDoctors: clinicDoctors)
+            extraDoctors: extraDoctors, clinicDoctors: clinicDoctors, lenient: lenient)
         let simulator = DocplannerSimulator(configuration: configuration)
         let actual: Int
         do {
@@ -226,7 +241,7 @@ struct SimulateCommand: ParsableCommand {
             Data(
                 """
                 Docplanner simulator: API \(base)/api/v3/integration, token \(base)/oauth/v2/token, admin \(base)/_sim/state
-                client \(clientID); mode \(mode.rawValue); callbacks \(callbackURL ?? "none"); Ctrl-C stops
+                client \(clientID); mode \(mode.rawValue); callbacks \(callbackURL ?? "none"); \(lenient ? "lenient" : "strict"); Ctrl-C stops
 
                 """.utf8))
 

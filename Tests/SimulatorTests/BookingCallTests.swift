@@ -94,6 +94,44 @@ import TestSupport
         }
     }
 
+    /// `booking.moving` shows the whole chain from any booking of it: the first booking and
+    /// the newest one (BookingMoving); the bookings list carries no `moving`.
+    @Test func moveChainAndTheListWithoutMoving() throws {
+        let fixture = try APIFixture(rateLimits: nil)
+        defer { fixture.stop() }
+        let client = fixture.client
+        func move(_ id: String, to start: Date) throws -> String {
+            try #require(
+                try client.moveBooking(
+                    facilityID: "1", doctorID: "123", addressID: "111", bookingID: id,
+                    MoveBookingRequest(addressServiceID: "101", start: DocplannerDateTime(start, timeZone: testTimeZone))
+                ).booking.id)
+        }
+        let second = try move("700003", to: day(1, 11))
+        let third = try move(second, to: day(1, 12))
+        for id in ["700003", second, third] {
+            let booking = try client.getBooking(facilityID: "1", doctorID: "123", addressID: "111", bookingID: id, with: [.bookingMoving])
+            #expect(booking.moving == BookingMoving(originBookingID: "700003", newestBookingID: third), "\(id)")
+        }
+        #expect(try client.getBooking(facilityID: "1", doctorID: "123", addressID: "111", bookingID: second).moving == nil)
+        #expect {
+            _ = try move(second, to: day(1, 12, 30))
+        } throws: { error in
+            guard case .conflict(_, let body) = error as? DocplannerError else { return false }
+            return body.message == "The visit has already been canceled or moved"
+        }
+
+        let start = queryValue(text(day(1)))
+        let end = queryValue(text(day(2)))
+        let list = try RawHTTP.api(
+            fixture.simulator, .get, "/facilities/1/doctors/123/addresses/111/bookings?start=\(start)&end=\(end)&with=booking.moving")
+        #expect(list.status == 200)
+        let items = try JSONDecoder().decode([String: JSONValue].self, from: list.response.body)["_items"]
+        guard case .array(let bookings)? = items else { throw CancellationError() }
+        #expect(bookings.count == 4)
+        #expect(bookings.allSatisfy { $0["moving"] == nil })
+    }
+
     @Test func paidBookingCannotMoveAcrossPaymentAccounts() throws {
         let fixture = try APIFixture()
         defer { fixture.stop() }
@@ -156,3 +194,4 @@ import TestSupport
         }
     }
 }
+

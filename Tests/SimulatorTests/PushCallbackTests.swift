@@ -79,11 +79,46 @@ import TestSupport
         #expect(outcome["partner_status"] == .int(409) && outcome["error_code"] == .string("SLOT_TAKEN"))
         #expect(setup.receiver.events.map(\.name) == ["slot-booking"])
         #expect(setup.simulator.snapshot().bookings.count == before)
-        #expect(setup.simulator.snapshot().deliveries.last?.errorCode == "SLOT_TAKEN")
+        #expect(setup.simulator.snapshot().deliveries.last?.errorCode == .string("SLOT_TAKEN"))
 
         // An unreachable or failing partner denies too.
         setup.receiver.answerAll(503)
         #expect(try setup.admin("book", #"{"address_id":"111","start":"\#(text(day(1, 11)))"}"#)["outcome"] == .string("denied"))
+    }
+
+    /// The guide's custom error messages: a 4xx with `Content-Type: application/json` and an
+    /// `error_code` (a number of Docplanner's dictionary). The code is kept as the JSON value
+    /// it was; another content type carries none; only 2xx approves.
+    @Test func errorCodesAreKeptAsTheirJSONValue() throws {
+        let setup = try Setup()
+        defer { setup.stop() }
+        func answer(_ status: Int, _ contentType: String, _ body: String) {
+            setup.receiver.answer { event, _ in
+                event == "slot-booking"
+                    ? HTTPResponse(status: status, headers: [("Content-Type", contentType)], body: Array(body.utf8))
+                    : HTTPResponse(status: 200)
+            }
+        }
+        func book() throws -> [String: JSONValue] {
+            try setup.admin("book", #"{"address_id":"111","start":"\#(text(day(1, 11)))"}"#)
+        }
+        answer(409, "application/json; charset=utf-8", #"{"error_code":3,"message":"taken"}"#)
+        var outcome = try book()
+        #expect(outcome["outcome"] == .string("denied") && outcome["error_code"] == .int(3))
+        #expect(setup.simulator.snapshot().deliveries.last?.errorCode == .int(3))
+
+        answer(422, "text/plain", #"{"error_code":5}"#)
+        outcome = try book()
+        #expect(outcome["outcome"] == .string("denied") && outcome["error_code"] == nil)
+        #expect(setup.simulator.snapshot().deliveries.last?.errorCode == nil)
+        #expect(setup.simulator.snapshot().deliveries.last?.status == 422)
+
+        // A 3xx is no approval either; a 2xx is.
+        answer(302, "application/json", "{}")
+        #expect(try book()["outcome"] == .string("denied"))
+        answer(202, "application/json", "{}")
+        #expect(try book()["outcome"] == .string("booked"))
+        #expect(setup.simulator.snapshot().deliveries.filter(\.blocking).map(\.status) == [409, 422, 302, 202])
     }
 
     @Test func doctorBookingAndRealTimeOffSkipTheQuestion() throws {

@@ -22,6 +22,24 @@ import TestSupport
         #expect(response.headers["X-RateLimit-Reset"] == "2027-01-15T10:00:00+01:00")
     }
 
+    /// A simulator configured to a lower write limit (`--write-limit`) announces it: writes
+    /// carry that `X-RateLimit-Limit`, reads keep theirs.
+    @Test func aLowerWriteLimitIsAnnounced() throws {
+        let simulator = try startSimulator(rateLimits: RateLimitPolicy(writes: .init(limit: 10, period: 60)))
+        defer { simulator.stop() }
+        let write = try RawHTTP.api(simulator, .patch, "/facilities/1/doctors/123/addresses/111", json: #"{"insurance_support":"private"}"#)
+        #expect(write.status == 200)
+        #expect(write.response.headers["X-RateLimit-Limit"] == "10")
+        #expect(write.response.headers["X-RateLimit-Used"] == "1")
+        #expect(write.response.headers["X-RateLimit-Remaining"] == "9")
+        #expect(write.response.headers["X-RateLimit-Reset"] == "2027-01-15T09:01:00+01:00")
+        let read = try RawHTTP.api(simulator, .get, "/facilities")
+        #expect(read.response.headers["X-RateLimit-Limit"] == "8000")
+        // Refusals carry them too.
+        let refused = try RawHTTP.api(simulator, .patch, "/facilities/1/doctors/123/addresses/111", json: #"{"insurance_support":7}"#)
+        #expect(refused.status == 400 && refused.response.headers["X-RateLimit-Remaining"] == "8")
+    }
+
     @Test func overTheBudgetIs429UntilTheReset() throws {
         let clock = TestClock()
         let simulator = try startSimulator(

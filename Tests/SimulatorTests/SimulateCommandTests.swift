@@ -1,4 +1,5 @@
 import Curl
+import DocplannerAPI
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -16,7 +17,7 @@ import TestSupport
         for text in [
             "dpbridge simulate --port 9090", "--callback-url", "--ping-interval", "--mode", "--fault-5xx",
             "--fault-429", "--fault-drop", "--fault-token-expiry", "--fault-latency-ms", "--fault-seed", "/_sim/book",
-            "/_sim/faults", "/notifications/release", "--extra-doctors",
+            "/_sim/faults", "/notifications/release", "--extra-doctors", "--lenient", "/_sim/calendar",
         ] {
             #expect(result.stdout.contains(text), "help lacks \(text)")
         }
@@ -32,7 +33,10 @@ import TestSupport
         let port = Int(freeLoopbackPort())
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["simulate", "--port", "\(port)", "--client-id", "cli", "--client-secret", "cli-secret", "--log-level", "warning"]
+        process.arguments = [
+            "simulate", "--port", "\(port)", "--client-id", "cli", "--client-secret", "cli-secret", "--log-level", "warning",
+            "--write-limit", "7",
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -50,6 +54,16 @@ import TestSupport
         let response = try #require(answer)
         #expect(response.status == 200)
         #expect(response.text.contains(#""expires_in":3600"#))
+        // --write-limit is announced on writes; strict by default: an id sent as a number is refused.
+        let bearer = try #require(try JSONDecoder().decode([String: JSONValue].self, from: response.body)["access_token"]?.stringValue)
+        let write = try http.perform(
+            CurlRequest(
+                method: .post, url: "http://127.0.0.1:\(port)/api/v3/integration/facilities/1/doctors/123/addresses/111/services",
+                headers: ["Authorization": "Bearer \(bearer)", "Content-Type": "application/json"],
+                body: Data(#"{"service_id":3}"#.utf8)))
+        #expect(write.status == 400)
+        #expect(write.headers["X-RateLimit-Limit"] == "7")
+        #expect(write.text.contains("This value should be of type string."))
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)

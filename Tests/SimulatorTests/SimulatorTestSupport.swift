@@ -21,19 +21,24 @@ func day(_ days: Int, _ hour: Int = 0, _ minute: Int = 0) -> Date {
 /// `date` as the simulator writes it (`2027-01-16T09:00:00+01:00`).
 func text(_ date: Date) -> String { DocplannerDateTime.format(date, timeZone: testTimeZone) }
 
+/// `text` percent-encoded as a query value (`:` and `+` included).
+func queryValue(_ text: String) -> String {
+    text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
+}
+
 /// A started simulator on a free loopback port, stopped by `stop()`.
 func startSimulator(
     clock: TestClock = TestClock(), callbackURL: String? = nil, mode: SimulatorConfiguration.NotificationMode = .push,
     pingInterval: Double? = nil, rateLimits: RateLimitPolicy? = .docplanner, tokenLifetime: Int = 3600,
     realTimeBooking: Bool = true, replaceSlotsProcessingTime: Double = 0, faults: SimulatorFaults = SimulatorFaults(),
-    extraDoctors: Int = 0
+    extraDoctors: Int = 0, lenient: Bool = false
 ) throws -> DocplannerSimulator {
     let configuration = SimulatorConfiguration(
         clientID: "test-client", clientSecret: "test-client-secret", tokenLifetime: tokenLifetime,
         rateLimits: rateLimits, callbackURL: callbackURL, mode: mode, pingInterval: pingInterval,
         realTimeBooking: realTimeBooking, blockingTimeout: .seconds(5), callbackTimeout: .seconds(5),
         replaceSlotsProcessingTime: replaceSlotsProcessingTime, timeZone: testTimeZone, faults: faults,
-        extraDoctors: extraDoctors)
+        extraDoctors: extraDoctors, lenient: lenient)
     let simulator = DocplannerSimulator(configuration: configuration, clock: clock)
     try simulator.start()
     return simulator
@@ -56,9 +61,13 @@ struct APIFixture {
     let simulator: DocplannerSimulator
     let client: DocplannerClient
 
-    init(clock: TestClock = TestClock(), replaceSlotsProcessingTime: Double = 0, rateLimits: RateLimitPolicy? = .docplanner) throws {
+    init(
+        clock: TestClock = TestClock(), replaceSlotsProcessingTime: Double = 0, rateLimits: RateLimitPolicy? = .docplanner,
+        lenient: Bool = false
+    ) throws {
         self.clock = clock
-        simulator = try startSimulator(clock: clock, rateLimits: rateLimits, replaceSlotsProcessingTime: replaceSlotsProcessingTime)
+        simulator = try startSimulator(
+            clock: clock, rateLimits: rateLimits, replaceSlotsProcessingTime: replaceSlotsProcessingTime, lenient: lenient)
         client = makeClient(of: simulator, clock: clock)
     }
 
@@ -85,6 +94,17 @@ struct RawHTTP {
         let response = try send(.post, simulator.baseURL + "/_sim/" + action, json: json)
         let object = (try? JSONDecoder().decode([String: JSONValue].self, from: response.body)) ?? [:]
         return (response.status, object)
+    }
+
+    /// `method` on `path` below the simulator's API base with a bearer token and an optional
+    /// JSON body; the status and the error body (nil unless it is Docplanner's error shape).
+    static func api(
+        _ simulator: DocplannerSimulator, _ method: CurlMethod, _ path: String, json: String? = nil
+    ) throws -> (status: Int, error: APIErrorBody?, response: CurlResponse) {
+        let token = try token(simulator)
+        let response = try send(method, simulator.apiBaseURL + path, json: json, headers: ["Authorization": "Bearer \(token)"])
+        let error = response.headers["Content-Type"] == "application/vnd.error+docplanner+json" ? APIErrorBody.parse(response.body) : nil
+        return (response.status, error, response)
     }
 
     /// A bearer token for hand-made API requests.
