@@ -458,7 +458,7 @@ for r in writes:
     else:
         other += 1
 dead = store_query("SELECT count(*) FROM outbox WHERE id > ? AND state = 'dead'", outbox_before)[0][0]
-fed = sum(1 for _, address in addresses if state.get("slot_windows", {}).get(address, 0) > 0)
+fed = sum(1 for _, address in addresses if state.get("slot_units", {}).get(address, 0) > 0)
 counts = list(calls.values())
 print(f"written in {ms(written)} ({len(statements)} transactions): {windows} coalescing window(s) of {coalesce_ms} ms")
 print("change_log empty and outbox idle " + (f"{settled_total:.1f} s after the burst began" if settled is not None

@@ -10,6 +10,8 @@ final class DaemonHealth: Sendable {
     private let keptPingMilliseconds = Atomic<Int64>(0)
     private let shuttingDown = Atomic<Bool>(false)
     private let storeFailing = Atomic<Bool>(false)
+    /// Set by `StoreWatch`: the store's file system is full, or a probe write failed.
+    private let storeProblem = Mutex<String?>(nil)
     let startedAt = Date()
     /// Seconds without a ping after which Docplanner has raised its alert (three missed
     /// 5-minute pings); nil when no pings are expected (PULL mode).
@@ -86,9 +88,21 @@ final class DaemonHealth: Sendable {
 
     func recordStoreResult(success: Bool) { storeFailing.store(!success, ordering: .relaxed) }
 
-    /// True when an event sent now would be stored: not shutting down, and the last
-    /// store write did not fail.
-    var canAcceptEvents: Bool { !isShuttingDown && !storeFailing.load(ordering: .relaxed) }
+    /// What `StoreWatch` found (nil: nothing wrong). A good probe also clears a failure
+    /// recorded by an event write, so health comes back by itself.
+    func recordStoreProblem(_ problem: String?) {
+        storeProblem.withLock { $0 = problem }
+        if problem == nil { storeFailing.store(false, ordering: .relaxed) }
+    }
+
+    /// Why the store cannot take events now, if it cannot.
+    var storeTrouble: String? {
+        storeProblem.withLock { $0 } ?? (storeFailing.load(ordering: .relaxed) ? "the last store write failed" : nil)
+    }
+
+    /// True when an event sent now would be stored: not shutting down, the last store
+    /// write did not fail, and the store's file system has room.
+    var canAcceptEvents: Bool { !isShuttingDown && storeTrouble == nil }
 
     /// The one-line summary for `STATUS=` and logs.
     func statusLine(store: Store) -> String {

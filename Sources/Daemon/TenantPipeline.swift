@@ -26,6 +26,7 @@ final class TenantPipeline: Sendable {
     private let puller: NotificationPuller?
     private let releaser: NotificationReleaser?
     private let pingWatch: PingWatch
+    private let storeWatch: StoreWatch
     private let ipRefresher: DocplannerIPsRefresher?
     private let limiter: RateLimiter
     private let mappingWatch: MappingWatch
@@ -145,6 +146,10 @@ final class TenantPipeline: Sendable {
                 logger: logger, onStored: { workers.wake() })
         releaser = mode == .pull ? nil : NotificationReleaser(docplanner: docplanner, logger: logger)
         pingWatch = PingWatch(health: health, logger: logger)
+        // Room for two of the largest bodies and their log frames, plus a margin.
+        storeWatch = StoreWatch(
+            store: store, storePath: configuration.storePath,
+            reserveBytes: UInt64(2 * configuration.http.maxBodyBytes + (1 << 20)), health: health, logger: logger)
         let docplannerIPs = configuration.callback.useDocplannerIPs ? DocplannerAddresses() : nil
         ipRefresher = docplannerIPs.map {
             DocplannerIPsRefresher(
@@ -193,6 +198,7 @@ final class TenantPipeline: Sendable {
         puller?.start()
         releaser?.start()
         pingWatch.start()
+        storeWatch.start()
         mappingWatch.start()
     }
 
@@ -204,6 +210,7 @@ final class TenantPipeline: Sendable {
         // Workers waiting for a rate-limit permit give up at once (their jobs stay queued).
         limiter.close()
         pingWatch.stop()
+        storeWatch.stop()
         mappingWatch.stop()
         releaser?.stop()
         puller?.stop()

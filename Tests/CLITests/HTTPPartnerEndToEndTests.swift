@@ -39,7 +39,7 @@ import Testing
             // A patient books: the partner gets one signed event naming the booking.
             let booked = try simulator.act("book", ["address_id": "111", "start": warsawTime(days: 6, hour: 10)])
             let id = (booked["booking"] as? [String: Any])?["id"] as? String ?? "?"
-            #expect(try eventually { !partnerServer.accepted(booking: id).isEmpty }, "\(booked)\n\(daemon.log)")
+            #expect(eventually { !partnerServer.accepted(booking: id).isEmpty }, "\(booked)\n\(daemon.log)")
             let first = try #require(partnerServer.accepted(booking: id).first)
             #expect(first.signatureValid)
             #expect(first.id.hasPrefix("slot-booked|"), "\(first.id)")
@@ -120,10 +120,17 @@ import Testing
     }
 
     @Test func withoutATokenThePartnerAPIIsOff() throws {
-        let daemon = try RunningDaemon()
+        let daemon = try RunningDaemon(adminToken: nil)
         defer { daemon.stopAndReadLog() }
         let (status, body) = try call(daemon, "GET", "/v1/bookings/1")
         #expect(status == 404)
         #expect((body["error"] as? String)?.contains("listen.admin.token") == true, "\(body)")
+        // The operator's routes are closed too, whoever asks; health stays open here.
+        for path in ["/status", "/jobs", "/jobs/1"] {
+            let (code, answer) = try call(daemon, "GET", path, token: nil)
+            #expect(code == 403, "\(path)")
+            #expect((answer["error"] as? String)?.contains("listen.admin.token") == true, "\(path): \(answer)")
+        }
+        #expect(try call(daemon, "GET", "/health", token: nil).0 == 200)
     }
 }

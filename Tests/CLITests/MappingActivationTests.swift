@@ -110,7 +110,7 @@ import TestSupport
             #expect(profileWrites == Array(repeating: "addAddressInsuranceProvider", count: 20))
             let state = try simulator.state()
             let calendars = state["calendars"] as? [String: String] ?? [:]
-            let windows = state["slot_windows"] as? [String: Int] ?? [:]
+            let windows = state["slot_units"] as? [String: Int] ?? [:]
             for k in 1...Self.doctors {
                 for suffix in ["1", "2"] {
                     let address = "\(3000 + k)\(suffix)"

@@ -47,7 +47,7 @@ import Testing
             #expect(try sqlite(store, "SELECT count(*) FROM inbox WHERE kind = 'slot-booked'") == "1")
             #expect(try sqlite(store, "SELECT count(*) FROM inbox WHERE kind = 'booking-canceled'") == "1")
             #expect(try sqlite(partner, "SELECT count(*) FROM bookings WHERE docplanner_booking_id = '\(id)'") == "1")
-            #expect(try eventually { daemon.log.contains("msg=\"pulled notification already stored (duplicate)\"") })
+            #expect(eventually { daemon.log.contains("msg=\"pulled notification already stored (duplicate)\"") })
             // PUSH recovery: failed pushes are asked for again at start (then hourly); the
             // simulator started after the daemon, so the first try failed and was retried.
             #expect(try eventually(attempts: 300) { try (simulator.state()["releases"] as? Int) == 1 }, "\(daemon.log)")

@@ -27,15 +27,16 @@ final class RunningDaemon {
     /// appended to the configuration file.
     init(
         extraEnvironment: [String: String] = [:], simulatorURL: String? = nil, mode: String = "push",
-        callbackYAML: [String] = [], extraYAML: String = ""
+        callbackYAML: [String] = [], extraYAML: String = "", adminToken: String? = RunningDaemon.defaultAdminToken
     ) throws {
         directory = try TemporaryDirectory()
+        configuredToken = adminToken
         configPath = try directory.write(
             "dpbridge.yaml",
             """
             listen:
               public: {address: 127.0.0.1, port: \(publicPort)}
-              admin: {address: 127.0.0.1, port: \(adminPort), token: \(Self.defaultAdminToken)}
+              admin: {address: 127.0.0.1, port: \(adminPort)\(adminToken.map { ", token: \($0)" } ?? "")}
             callback:
               secret: \(secret)
             \(callbackYAML.map { "  " + $0 }.joined(separator: "\n"))
@@ -104,7 +105,8 @@ final class RunningDaemon {
     }
 
     /// The token the daemon's tenant routes take.
-    var adminToken: String { environment["DPBRIDGE_LISTEN_ADMIN_TOKEN"] ?? Self.defaultAdminToken }
+    var adminToken: String { environment["DPBRIDGE_LISTEN_ADMIN_TOKEN"] ?? configuredToken ?? "" }
+    private let configuredToken: String?
 
     /// `curl` of an admin route (`/status`, `/jobs?…`) with the admin token, over the
     /// admin socket when one is configured.

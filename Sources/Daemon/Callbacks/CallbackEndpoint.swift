@@ -91,6 +91,12 @@ final class CallbackEndpoint: Sendable {
             // Also while draining: the store stays open until the listeners have finished
             // the requests they had, so an event that arrived before the stop is kept.
             metrics.callbackReceived(event: name)
+            if health.storeTrouble != nil {
+                // A full disk: refused before it can fail half-way; Docplanner sends again.
+                metrics.callbackRejected(event: name, reason: .unavailable)
+                responder.respond(Self.storeUnwritable)
+                return
+            }
             enqueue(
                 request, source: source.text, name: name, dedupKey: dedupKey, orderingKey: orderingKey, fields: fields,
                 responder: responder)
@@ -156,6 +162,8 @@ final class CallbackEndpoint: Sendable {
     }
 
     static let forbidden = JSONResponses.error(status: 403, "this source address may not post callbacks")
+    static let storeUnwritable = JSONResponses.object(
+        status: 503, ["error": "cannot store the event now", "reason": "store not writable"])
     static let unverifiable = JSONResponses.object(
         status: 503,
         [
@@ -211,7 +219,8 @@ final class CallbackEndpoint: Sendable {
     }
 
     private func quarantine(_ request: HTTPRequest, source: String, reason: String, responder: HTTPResponder) {
-        store.quarantine.add(body: request.body, reason: reason, sourceAddress: source) { [logger] result in
+        store.quarantine.add(body: request.body, reason: reason, sourceAddress: source) { [logger, health] result in
+            if case .failure = result { health.recordStoreResult(success: false) }
             if case .failure(let error) = result {
                 logger.error("unparseable callback could not be quarantined", metadata: ["error": "\(error)"])
             } else {

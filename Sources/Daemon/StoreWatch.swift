@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import Store
+import Sync
+
+/// Keeps `DaemonHealth` true to whether the store can take events now, before one fails:
+/// it checks the free space of the store's file system (an event needs room for its body
+/// in the write-ahead log) and writes a probe value, every `healthyInterval` while all is
+/// well and every `failingInterval` while it is not, so that `/health` and the ping
+/// answer 503 on a full disk and come back by themselves when space returns. Logs each
+/// change once: critical when the store stops taking writes, a notice when it is back.
+final class StoreWatch: Sendable {
+    private let store: Store
+    private let directory: String
+    private let reserveBytes: UInt64
+    private let health: DaemonHealth
+    private let logger: Logger
+    private let healthyInterval: Double
+    private let failingInterval: Double
+    private let loop = BackgroundLoop()
+
+    static let probeKey = "health_probe"
+
+    /// `reserveBytes`: the free space below which the store counts as full.
+    init(
+        store: Store, storePath: String, reserveBytes: UInt64, health: DaemonHealth, logger: Logger,
+        healthyInterval: Double = 30, failingInterval: Double = 2
+    ) {
+        self.store = store
+        directory = (storePath as NSString).deletingLastPathComponent.isEmpty
+            ? "." : (storePath as NSString).deletingLastPathComponent
+        self.reserveBytes = reserveBytes
+        self.health = health
+        self.logger = logger
+        self.healthyInterval = healthyInterval
+        self.failingInterval = failingInterval
+    }
+
+    func start() {
+        loop.start(name: "dpbridge-storewatch") { [self] in
+            var reported: String? = nil
+            while !loop.isStopping {
+                let problem = check()
+                health.recordStoreProblem(problem)
+                if let problem, reported == nil {
+                    logger.critical(
+                        "the store cannot take events: \(problem); callbacks and pings answer 503 until it can",
+                        metadata: ["event": "store-unwritable", "directory": "\(directory)"])
+                } else if problem == nil, reported != nil {
+                    logger.notice("the store takes events again", metadata: ["event": "store-writable"])
+                }
+                reported = problem
+                loop.pause(problem == nil ? healthyInterval : failingInterval)
+            }
+        }
+    }
+
+    func stop() { loop.stop() }
+
+    /// What keeps the store from taking events now, or nil.
+    func check() -> String? {
+        if let free = Self.freeBytes(directory), free < reserveBytes {
+            return "\(free / 1024) KiB free on the store's file system (at least \(reserveBytes / 1024) KiB needed)"
+        }
+        do {
+            try store.values.setAndWait(Self.probeKey, date: Date())
+            return nil
+        } catch {
+            return "a probe write failed: \(error)"
+        }
+    }
+
+    /// Bytes an unprivileged writer may still use on the file system of `path`.
+    static func freeBytes(_ path: String) -> UInt64? {
+        var info = statvfs()
+        guard statvfs(path, &info) == 0 else { return nil }
+        return UInt64(info.f_bavail) * UInt64(info.f_frsize)
+    }
+}
