@@ -94,9 +94,15 @@ public final class Mappings: Sendable {
         kind: ResourceKind? = nil, facilityID: String? = nil, includeVanished: Bool = true
     ) throws(StoreError) -> [MappedResource] {
         try control.with { database throws(StoreError) in
-            try Self.selectResources(database, scope: .everything).filter { entry in
-                (kind == nil || entry.resource.kind == kind)
-                    && (facilityID == nil || entry.resource.kind.isDictionary || entry.resource.facilityID == facilityID)
+            // One kind is read alone (profile feeding reads the plans for each address).
+            let rows =
+                if let kind {
+                    try Self.selectResources(database, where: "r.kind = ?", [.text(kind.rawValue)])
+                } else {
+                    try Self.selectResources(database, scope: .everything)
+                }
+            return rows.filter { entry in
+                (facilityID == nil || entry.resource.kind.isDictionary || entry.resource.facilityID == facilityID)
                     && (includeVanished || entry.resource.vanishedAt == nil)
             }
         }

@@ -6,8 +6,8 @@ import Store
 /// Publishes the clinic's offers on Docplanner: for each mapped doctor address, the
 /// clinic's services there become address services (created, updated or deleted to
 /// match `clinic_offers`) and its accepted insurances become address insurance
-/// providers, each with the plans accepted there. Idempotent: it compares first and writes only differences, so a second
-/// run with nothing changed makes no write call.
+/// providers, each with the plans accepted there. Idempotent: it compares first and
+/// writes only differences, so a second run with nothing changed makes no write call.
 public struct ProfileFeeder: Sendable {
     let docplanner: DocplannerClient
     let mappings: Mappings

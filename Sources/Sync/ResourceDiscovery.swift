@@ -78,8 +78,9 @@ public struct ResourceDiscovery: Sendable {
                 done += 1
             }
         }
+        let resources = found.count
         found += try insuranceDictionary { id in
-            progress(.init(done: done, total: total, resources: found.count, current: "insurance provider \(id)"))
+            progress(.init(done: done, total: total, resources: resources, current: "insurance provider \(id)"))
         }
         progress(.init(done: done, total: total, resources: found.count, current: "recording"))
         return found

@@ -13,9 +13,10 @@ struct MapCommand: ParsableCommand {
         abstract: "Map Docplanner's resources to the clinic's own ids.",
         discussion: """
             Docplanner accepts an integration only with every resource mapped: facilities, \
-            doctors, addresses, address services, insurance providers and insurance plans. `discover` reads them \
-            from Docplanner into the store; `auto` proposes partner ids from the clinic's \
-            catalog (the clinic_* tables of the calendar); `set`, `unset`, `import` bind by hand. \
+            doctors, addresses, address services, insurance providers and insurance plans. \
+            `discover` reads them from Docplanner into the store; `auto` proposes partner ids \
+            from the clinic's catalog (the clinic_* tables of the calendar); `set`, `unset`, \
+            `import` bind by hand. \
             Mappings are copied into the calendar's dpbridge_mappings table for clinic software.
             """,
         subcommands: [
