@@ -4,12 +4,14 @@ import SwiftCSV
 
 /// `dpbridge map export` / `import`: every discovered resource as one CSV line, so
 /// that a person can fill in partner ids in a spreadsheet and load them back.
-/// Columns: kind, docplanner_id, name, facility_id, doctor_id, address_id, partner_id,
-/// source, confidence. Import reads kind, docplanner_id and partner_id (an empty
-/// partner_id unbinds); the other columns are there for the reader.
+/// Columns: kind, docplanner_id, name, facility_id, doctor_id, address_id,
+/// insurance_provider_id (a plan's provider), partner_id, source, confidence. Import
+/// reads kind, docplanner_id and partner_id (an empty partner_id unbinds); the other
+/// columns are there for the reader.
 public enum MappingCSV {
     static let header = [
-        "kind", "docplanner_id", "name", "facility_id", "doctor_id", "address_id", "partner_id", "source", "confidence",
+        "kind", "docplanner_id", "name", "facility_id", "doctor_id", "address_id", "insurance_provider_id", "partner_id",
+        "source", "confidence",
     ]
 
     /// The CSV text for `resources`.
@@ -20,7 +22,7 @@ public enum MappingCSV {
             lines.append(
                 line([
                     r.kind.rawValue, r.id, r.name, r.facilityID ?? "", r.doctorID ?? "", r.addressID ?? "",
-                    entry.mapping?.partnerID ?? "", entry.mapping?.source.rawValue ?? "",
+                    r.insuranceProviderID ?? "", entry.mapping?.partnerID ?? "", entry.mapping?.source.rawValue ?? "",
                     entry.mapping?.confidence.map { String(format: "%.2f", $0) } ?? "",
                 ]))
         }

@@ -6,7 +6,8 @@ public struct ClinicCatalog: Sendable, Equatable {
         public var id: String
         public var name: String
         /// Doctors: the license number; locations: street and city; services: the
-        /// Docplanner dictionary service id when the clinic declares it.
+        /// Docplanner dictionary service id when the clinic declares it; insurance plans:
+        /// the insurance they belong to (`insurance_id`).
         public var details: [String: String]
         public init(id: String, name: String, details: [String: String] = [:]) {
             self.id = id
@@ -43,9 +44,13 @@ public struct ClinicCatalog: Sendable, Equatable {
     public var locations: [Entry] = []
     public var services: [Entry] = []
     public var insurances: [Entry] = []
+    /// The insurances' plans, each with `details["insurance_id"]`.
+    public var insurancePlans: [Entry] = []
     public var offers: [Offer] = []
     /// Location id → the insurance ids accepted there.
     public var locationInsurances: [String: Set<String>] = [:]
+    /// Location id → the plan ids accepted there (each of an insurance accepted there).
+    public var locationInsurancePlans: [String: Set<String>] = [:]
 
     public init() {}
 }

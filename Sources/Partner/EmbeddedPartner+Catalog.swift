@@ -28,6 +28,8 @@ extension EmbeddedPartner {
             catalog.services = try entries(
                 "SELECT id, name, docplanner_service_id FROM clinic_services ORDER BY id", ["service_id"])
             catalog.insurances = try entries("SELECT id, name FROM clinic_insurances ORDER BY id", [])
+            catalog.insurancePlans = try entries(
+                "SELECT id, name, insurance_id FROM clinic_insurance_plans ORDER BY id", ["insurance_id"])
             let offers = try database.prepare(
                 """
                 SELECT doctor_id, location_id, service_id, price, is_price_from, duration, description
@@ -46,20 +48,25 @@ extension EmbeddedPartner {
             while try accepted.step() {
                 catalog.locationInsurances[accepted.text(0) ?? "", default: []].insert(accepted.text(1) ?? "")
             }
+            let plans = try database.prepare("SELECT location_id, plan_id FROM clinic_location_insurance_plans")
+            defer { plans.reset() }
+            while try plans.step() {
+                catalog.locationInsurancePlans[plans.text(0) ?? "", default: []].insert(plans.text(1) ?? "")
+            }
             return catalog
         }
     }
 
     /// Replaces the whole catalog with `catalog`, in one transaction: clinic software (and
     /// `dpbridge map`) never sees it half written, and a failure leaves the old one whole.
-    /// The caller checks it first (`PUT /v1/catalog`): ids unique per table, offers and
-    /// accepted insurances naming entries of the catalog.
+    /// The caller checks it first (`PUT /v1/catalog`): ids unique per table, offers,
+    /// plans and accepted insurances and plans naming entries of the catalog.
     public func replaceCatalog(_ catalog: ClinicCatalog) throws(PartnerError) {
         try withDatabase { database throws(StoreError) in
             try database.transaction { () throws(StoreError) in
                 for table in [
-                    "clinic_offers", "clinic_location_insurances", "clinic_facilities", "clinic_doctors", "clinic_locations",
-                    "clinic_services", "clinic_insurances",
+                    "clinic_offers", "clinic_location_insurances", "clinic_location_insurance_plans", "clinic_facilities",
+                    "clinic_doctors", "clinic_locations", "clinic_services", "clinic_insurances", "clinic_insurance_plans",
                 ] {
                     try database.execute("DELETE FROM \(table)")
                 }
@@ -86,6 +93,9 @@ extension EmbeddedPartner {
                     "INSERT INTO clinic_insurances (id, name) VALUES (?, ?)",
                     catalog.insurances.map { [.text($0.id), .text($0.name)] })
                 try insert(
+                    "INSERT INTO clinic_insurance_plans (id, insurance_id, name) VALUES (?, ?, ?)",
+                    catalog.insurancePlans.map { [.text($0.id), .text($0.details["insurance_id"] ?? ""), .text($0.name)] })
+                try insert(
                     """
                     INSERT INTO clinic_offers (doctor_id, location_id, service_id, price, is_price_from, duration, description)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -101,6 +111,11 @@ extension EmbeddedPartner {
                     "INSERT INTO clinic_location_insurances (location_id, insurance_id) VALUES (?, ?)",
                     catalog.locationInsurances.keys.sorted().flatMap { location in
                         catalog.locationInsurances[location, default: []].sorted().map { [.text(location), .text($0)] }
+                    })
+                try insert(
+                    "INSERT INTO clinic_location_insurance_plans (location_id, plan_id) VALUES (?, ?)",
+                    catalog.locationInsurancePlans.keys.sorted().flatMap { location in
+                        catalog.locationInsurancePlans[location, default: []].sorted().map { [.text(location), .text($0)] }
                     })
             }
         }

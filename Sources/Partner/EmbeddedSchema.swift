@@ -389,5 +389,24 @@ enum EmbeddedSchema {
         );
         CREATE INDEX dpbridge_slot_sends_by_calendar ON dpbridge_slot_sends (doctor_id, address_id, sent_at);
         """,
+        """
+        -- 5: insurance plans. Each clinic plan belongs to one of the clinic's insurances and
+        -- is what a Docplanner plan is mapped to (kind `plan` of dpbridge_mappings); plan ids
+        -- are unique across insurances, as every mapped id is one string. A location accepts
+        -- a plan when it is listed here and the plan's insurance is accepted there
+        -- (clinic_location_insurances); profile feeding sends the accepted plans with the
+        -- location's address insurance providers. dpbridge only reads these.
+        CREATE TABLE clinic_insurance_plans (
+            id TEXT PRIMARY KEY,
+            insurance_id TEXT NOT NULL,
+            name TEXT NOT NULL
+        );
+        CREATE INDEX clinic_insurance_plans_by_insurance ON clinic_insurance_plans (insurance_id);
+        CREATE TABLE clinic_location_insurance_plans (
+            location_id TEXT NOT NULL,
+            plan_id TEXT NOT NULL,
+            PRIMARY KEY (location_id, plan_id)
+        );
+        """,
     ]
 }

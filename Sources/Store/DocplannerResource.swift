@@ -8,6 +8,8 @@ public struct DocplannerResource: Sendable, Equatable {
     public var facilityID: String?
     public var doctorID: String?
     public var addressID: String?
+    /// The insurance provider a plan belongs to (nil for other kinds).
+    public var insuranceProviderID: String?
     /// What else helps a person or `map auto` match it: `license_number`, `street`,
     /// `city`, `service_id`, `price`, `duration`, …
     public var details: [String: String]
@@ -16,7 +18,8 @@ public struct DocplannerResource: Sendable, Equatable {
 
     public init(
         kind: ResourceKind, id: String, name: String, facilityID: String? = nil, doctorID: String? = nil,
-        addressID: String? = nil, details: [String: String] = [:], vanishedAt: Date? = nil
+        addressID: String? = nil, insuranceProviderID: String? = nil, details: [String: String] = [:],
+        vanishedAt: Date? = nil
     ) {
         self.kind = kind
         self.id = id
@@ -24,6 +27,7 @@ public struct DocplannerResource: Sendable, Equatable {
         self.facilityID = facilityID
         self.doctorID = doctorID
         self.addressID = addressID
+        self.insuranceProviderID = insuranceProviderID
         self.details = details
         self.vanishedAt = vanishedAt
     }
@@ -32,10 +36,10 @@ public struct DocplannerResource: Sendable, Equatable {
 /// Which resources one discovery walked: the ones of that part it did not find are
 /// marked vanished.
 public enum DiscoveryScope: Sendable, Equatable {
-    /// Every facility, doctor, address, address service and insurance provider.
+    /// Every facility, doctor, address, address service, insurance provider and plan.
     case everything
     /// One facility with its doctors, addresses and address services (and the insurance
-    /// dictionary).
+    /// dictionary: providers and their plans).
     case facility(String)
     /// The address services of one address.
     case addressServices(addressID: String)

@@ -43,10 +43,12 @@ public final class Mappings: Sendable {
                 let upsert = try database.prepare(
                     """
                     INSERT INTO docplanner_resources
-                        (kind, id, name, facility_id, doctor_id, address_id, details, first_seen, last_seen)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        (kind, id, name, facility_id, doctor_id, address_id, insurance_provider_id, details, first_seen,
+                            last_seen)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (kind, id) DO UPDATE SET name = excluded.name, facility_id = excluded.facility_id,
-                        doctor_id = excluded.doctor_id, address_id = excluded.address_id, details = excluded.details,
+                        doctor_id = excluded.doctor_id, address_id = excluded.address_id,
+                        insurance_provider_id = excluded.insurance_provider_id, details = excluded.details,
                         last_seen = excluded.last_seen, vanished_at = NULL
                     """)
                 let isMapped = try database.prepare("SELECT 1 FROM mappings WHERE kind = ? AND docplanner_id = ?")
@@ -57,7 +59,8 @@ public final class Mappings: Sendable {
                     try upsert.run([
                         .text(resource.kind.rawValue), .text(resource.id), .text(resource.name),
                         Self.optional(resource.facilityID), Self.optional(resource.doctorID),
-                        Self.optional(resource.addressID), .text(Self.encode(resource.details)),
+                        Self.optional(resource.addressID), Self.optional(resource.insuranceProviderID),
+                        .text(Self.encode(resource.details)),
                         .real(now.timeIntervalSince1970), .real(now.timeIntervalSince1970),
                     ])
                     if !knownIDs.contains(key) {
@@ -86,14 +89,20 @@ public final class Mappings: Sendable {
     // MARK: - Reading
 
     /// Discovered resources with their mappings, in kind then id order. `facilityID`
-    /// narrows to one facility (insurance providers, which belong to none, are kept).
+    /// narrows to one facility (insurance providers and plans, which belong to none, are kept).
     public func list(
         kind: ResourceKind? = nil, facilityID: String? = nil, includeVanished: Bool = true
     ) throws(StoreError) -> [MappedResource] {
         try control.with { database throws(StoreError) in
-            try Self.selectResources(database, scope: .everything).filter { entry in
-                (kind == nil || entry.resource.kind == kind)
-                    && (facilityID == nil || entry.resource.kind == .insurance || entry.resource.facilityID == facilityID)
+            // One kind is read alone (profile feeding reads the plans for each address).
+            let rows =
+                if let kind {
+                    try Self.selectResources(database, where: "r.kind = ?", [.text(kind.rawValue)])
+                } else {
+                    try Self.selectResources(database, scope: .everything)
+                }
+            return rows.filter { entry in
+                (facilityID == nil || entry.resource.kind.isDictionary || entry.resource.facilityID == facilityID)
                     && (includeVanished || entry.resource.vanishedAt == nil)
             }
         }
@@ -280,7 +289,7 @@ public final class Mappings: Sendable {
             return try selectResources(database, where: "1", [])
         case .facility(let id):
             return try selectResources(
-                database, where: "r.kind = 'insurance' OR (r.kind = 'facility' AND r.id = ?1) OR r.facility_id = ?1",
+                database, where: "r.kind IN (\(dictionaryKinds)) OR (r.kind = 'facility' AND r.id = ?1) OR r.facility_id = ?1",
                 [.text(id)])
         case .addressServices(let addressID):
             return try selectResources(database, where: "r.kind = 'service' AND r.address_id = ?", [.text(addressID)])
@@ -293,7 +302,8 @@ public final class Mappings: Sendable {
         let select = try database.prepare(
             """
             SELECT m.kind, m.docplanner_id, m.partner_id, m.source, m.confidence, m.updated_at,
-                r.kind, r.id, r.name, r.facility_id, r.doctor_id, r.address_id, r.details, r.vanished_at
+                r.kind, r.id, r.name, r.facility_id, r.doctor_id, r.address_id, r.details, r.vanished_at,
+                r.insurance_provider_id
             FROM docplanner_resources r LEFT JOIN mappings m ON m.kind = r.kind AND m.docplanner_id = r.id
             WHERE \(condition)
             """)
@@ -304,7 +314,8 @@ public final class Mappings: Sendable {
             guard let kind = ResourceKind(rawValue: select.text(6) ?? "") else { continue }
             let resource = DocplannerResource(
                 kind: kind, id: select.text(7) ?? "", name: select.text(8) ?? "", facilityID: select.text(9),
-                doctorID: select.text(10), addressID: select.text(11), details: decode(select.text(12)),
+                doctorID: select.text(10), addressID: select.text(11), insuranceProviderID: select.text(14),
+                details: decode(select.text(12)),
                 vanishedAt: select.isNull(13) ? nil : Date(timeIntervalSince1970: select.double(13)))
             result.append(MappedResource(resource: resource, mapping: mapping(select, from: 0)))
         }
@@ -329,6 +340,10 @@ public final class Mappings: Sendable {
         if let x = Int(a), let y = Int(b) { return x < y }
         return a < b
     }
+
+    /// The kinds of Docplanner's dictionary as an SQL list (`'insurance', 'plan'`).
+    private static let dictionaryKinds = ResourceKind.allCases.filter(\.isDictionary).map { "'\($0.rawValue)'" }
+        .joined(separator: ", ")
 
     private static func optional(_ text: String?) -> StatementValue { text.map { .text($0) } ?? .null }
 

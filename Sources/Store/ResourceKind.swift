@@ -8,9 +8,15 @@ public enum ResourceKind: String, Sendable, CaseIterable, Codable, Comparable {
     case service
     /// An insurance provider from Docplanner's dictionary.
     case insurance
+    /// An insurance plan from Docplanner's dictionary; it belongs to one insurance
+    /// provider (`DocplannerResource.insuranceProviderID`).
+    case plan
 
     /// The order `map list` and discovery walk them in.
     public static func < (a: ResourceKind, b: ResourceKind) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
+
+    /// Insurance providers and plans: Docplanner's dictionary, shared by every facility.
+    public var isDictionary: Bool { self == .insurance || self == .plan }
 }

@@ -64,6 +64,11 @@ enum StoreSchema {
             updated_at REAL NOT NULL
         );
         """,
+        // 5: insurance plans are discovered too; each belongs to an insurance provider,
+        // which no facility, doctor or address column can name.
+        """
+        ALTER TABLE docplanner_resources ADD COLUMN insurance_provider_id TEXT;
+        """,
     ])
 
     /// A durable job queue: dedup by key, per-key ordering, coalescing, priority, leases,

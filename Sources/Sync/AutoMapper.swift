@@ -4,8 +4,9 @@ import Store
 
 /// Proposes a partner id for each unmapped Docplanner resource by comparing names (and
 /// license numbers, street and city, dictionary service ids where present) with the
-/// clinic's catalog. Proposals are only suggestions: `map auto --apply` records those at
-/// or above a confidence threshold.
+/// clinic's catalog; insurance plans among the plans of their provider's clinic
+/// insurance. Proposals are only suggestions: `map auto --apply` records those at or
+/// above a confidence threshold.
 public enum AutoMapper {
     /// One suggested binding.
     public struct Proposal: Sendable, Equatable, Codable {
@@ -16,34 +17,59 @@ public enum AutoMapper {
         public var partnerName: String
         /// 0…1.
         public var confidence: Double
-        /// Why: `license number`, `dictionary service`, `same name`, `similar name`, `ambiguous`.
+        /// Why: `license number`, `dictionary service`, `same name`, `similar name`, `ambiguous`
+        /// (a plan whose provider is only proposed adds `, provider not yet mapped`).
         public var reason: String
     }
 
     /// Proposals for the resources in `resources` that have no mapping yet, best first
     /// within each kind. Resources without any candidate scoring above zero get none.
+    ///
+    /// A plan is matched only among the plans of the clinic insurance its provider is
+    /// mapped to, or proposed for here (then the plan is never more certain than its
+    /// provider, so `--apply` records a plan only with its provider).
     public static func propose(for resources: [MappedResource], catalog: ClinicCatalog) -> [Proposal] {
-        var proposals: [Proposal] = []
-        for entry in resources where entry.mapping == nil && entry.resource.vanishedAt == nil {
-            let resource = entry.resource
-            let candidates = self.candidates(resource.kind, catalog)
-            var scored = candidates.map { candidate in (candidate, score(resource, candidate)) }
-                .filter { $0.1.0 > 0 }
-            scored.sort { $0.1.0 > $1.1.0 }
-            guard let best = scored.first else { continue }
-            var confidence = best.1.0
-            var reason = best.1.1
-            if scored.count > 1, scored[1].1.0 == confidence, confidence < 1 || scored[1].1.1 == reason {
-                // Two candidates alike: a person must choose.
-                confidence /= 2
-                reason = "ambiguous (\(best.0.id) or \(scored[1].0.id))"
+        let open = resources.filter { $0.mapping == nil && $0.resource.vanishedAt == nil }
+        var proposals = open.filter { $0.resource.kind != .plan }.compactMap {
+            proposal($0.resource, among: candidates($0.resource.kind, catalog))
+        }
+        var insuranceOfProvider: [String: (partnerID: String, confidence: Double)] = [:]
+        for entry in resources where entry.resource.kind == .insurance {
+            if let mapping = entry.mapping { insuranceOfProvider[entry.resource.id] = (mapping.partnerID, 1) }
+        }
+        for proposal in proposals where proposal.kind == .insurance {
+            insuranceOfProvider[proposal.docplannerID] = (proposal.partnerID, proposal.confidence)
+        }
+        for entry in open where entry.resource.kind == .plan {
+            guard let provider = entry.resource.insuranceProviderID, let insurance = insuranceOfProvider[provider]
+            else { continue }
+            let plans = catalog.insurancePlans.filter { $0.details["insurance_id"] == insurance.partnerID }
+            guard var proposal = proposal(entry.resource, among: plans) else { continue }
+            if insurance.confidence < proposal.confidence {
+                proposal.confidence = insurance.confidence
+                proposal.reason += ", provider not yet mapped"
             }
-            proposals.append(
-                Proposal(
-                    kind: resource.kind, docplannerID: resource.id, docplannerName: resource.name, partnerID: best.0.id,
-                    partnerName: best.0.name, confidence: (confidence * 100).rounded() / 100, reason: reason))
+            proposals.append(proposal)
         }
         return proposals
+    }
+
+    /// The best of `candidates` for `resource`, nil when none scores above zero.
+    static func proposal(_ resource: DocplannerResource, among candidates: [ClinicCatalog.Entry]) -> Proposal? {
+        var scored = candidates.map { candidate in (candidate, score(resource, candidate)) }
+            .filter { $0.1.0 > 0 }
+        scored.sort { $0.1.0 > $1.1.0 }
+        guard let best = scored.first else { return nil }
+        var confidence = best.1.0
+        var reason = best.1.1
+        if scored.count > 1, scored[1].1.0 == confidence, confidence < 1 || scored[1].1.1 == reason {
+            // Two candidates alike: a person must choose.
+            confidence /= 2
+            reason = "ambiguous (\(best.0.id) or \(scored[1].0.id))"
+        }
+        return Proposal(
+            kind: resource.kind, docplannerID: resource.id, docplannerName: resource.name, partnerID: best.0.id,
+            partnerName: best.0.name, confidence: (confidence * 100).rounded() / 100, reason: reason)
     }
 
     /// The clinic's resources a Docplanner resource of `kind` may be mapped to.
@@ -54,6 +80,7 @@ public enum AutoMapper {
         case .address: catalog.locations
         case .service: catalog.services
         case .insurance: catalog.insurances
+        case .plan: catalog.insurancePlans
         }
     }
 
@@ -79,7 +106,7 @@ public enum AutoMapper {
             let hasPlace = candidate.details["street"] != nil
             let combined = hasPlace ? (name * 2 + place) / 3 : name
             return (combined, combined == 1 ? "same name and street" : "similar name")
-        case .facility, .insurance:
+        case .facility, .insurance, .plan:
             break
         }
         let name = NameSimilarity.score(resource.name, candidate.name)

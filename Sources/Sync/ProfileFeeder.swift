@@ -6,8 +6,8 @@ import Store
 /// Publishes the clinic's offers on Docplanner: for each mapped doctor address, the
 /// clinic's services there become address services (created, updated or deleted to
 /// match `clinic_offers`) and its accepted insurances become address insurance
-/// providers. Idempotent: it compares first and writes only differences, so a second
-/// run with nothing changed makes no write call.
+/// providers, each with the plans accepted there. Idempotent: it compares first and
+/// writes only differences, so a second run with nothing changed makes no write call.
 public struct ProfileFeeder: Sendable {
     let docplanner: DocplannerClient
     let mappings: Mappings
@@ -174,40 +174,95 @@ public struct ProfileFeeder: Sendable {
 
     // MARK: - Insurance
 
+    /// Makes the address's insurance providers those the clinic accepts at `location`,
+    /// each with the plans accepted there: a missing provider is added with its plans, a
+    /// present one whose plans differ is updated (PUT), one the clinic knows and does not
+    /// accept here is deleted. Providers and plans no clinic id is mapped to are left to a
+    /// person, as they are.
     private func feedInsurances(
         _ c: CalendarRef, location: String, catalog: ClinicCatalog, into outcome: inout Outcome
     ) throws(MappingError) {
         let accepted = catalog.locationInsurances[location] ?? []
         let insuranceMappings = try MappingError.store { () throws(StoreError) in try mappings.mappings(kind: .insurance) }
-        var wanted: Set<String> = []
+        let planResources = try MappingError.store { () throws(StoreError) in try mappings.list(kind: .plan) }
+        func providers(of insurance: String) -> [String] {
+            insuranceMappings.filter { $0.partnerID == insurance }.map(\.docplannerID)
+        }
+        // Docplanner provider id → the Docplanner plan ids the clinic accepts with it here.
+        var wanted: [String: Set<String>] = [:]
         for insurance in accepted.sorted() {
-            let providers = insuranceMappings.filter { $0.partnerID == insurance }.map(\.docplannerID)
-            if providers.isEmpty {
+            let mapped = providers(of: insurance)
+            if mapped.isEmpty {
                 let name = catalog.insurances.first { $0.id == insurance }?.name ?? "not in clinic_insurances"
                 outcome.problems.append(
                     .init(
                         "clinic insurance \(insurance) (\(name)) accepted at location \(location) is not mapped to a Docplanner insurance provider",
                         fix: "dpbridge map set insurance <provider id> \(insurance), or dpbridge map auto --apply"))
             }
-            wanted.formUnion(providers)
+            for provider in mapped where wanted[provider] == nil { wanted[provider] = [] }
+        }
+        for planID in (catalog.locationInsurancePlans[location] ?? []).sorted() {
+            let plan = catalog.insurancePlans.first { $0.id == planID }
+            let name = plan?.name ?? "not in clinic_insurance_plans"
+            guard let insurance = plan?.details["insurance_id"], accepted.contains(insurance) else {
+                outcome.problems.append(
+                    .init(
+                        "clinic insurance plan \(planID) (\(name)) is accepted at location \(location), but its insurance is not",
+                        fix: "add its insurance to clinic_location_insurances for \(location), or remove the plan from clinic_location_insurance_plans"))
+                continue
+            }
+            let mapped = providers(of: insurance)
+            // An insurance without a provider is reported above; its plans cannot be fed.
+            guard !mapped.isEmpty else { continue }
+            let planIDs = planResources.filter {
+                $0.mapping?.partnerID == planID && $0.resource.vanishedAt == nil
+                    && mapped.contains($0.resource.insuranceProviderID ?? "")
+            }
+            if planIDs.isEmpty {
+                outcome.problems.append(
+                    .init(
+                        "clinic insurance plan \(planID) (\(name)) accepted at location \(location) is not mapped to a plan of Docplanner insurance provider \(mapped.joined(separator: " or "))",
+                        fix: "dpbridge map set plan <plan id> \(planID), or dpbridge map auto --apply (dpbridge map list --kind plan)"))
+            }
+            for resource in planIDs {
+                wanted[resource.resource.insuranceProviderID ?? "", default: []].insert(resource.resource.id)
+            }
         }
         let current = try MappingError.docplanner { () throws(DocplannerError) in
             try docplanner.getAddressInsuranceProviders(
                 facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID)
         }
-        let present = Set(current.compactMap(\.insuranceProviderID))
-        for provider in wanted.subtracting(present).sorted() {
-            try MappingError.docplanner { () throws(DocplannerError) in
-                try docplanner.addAddressInsuranceProvider(
-                    facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID,
-                    AddressInsuranceProviderRequest(insuranceProviderID: provider))
+        var present: [String: Set<String>] = [:]
+        for item in current {
+            guard let id = item.insuranceProviderID else { continue }
+            present[id] = Set(item.insurancePlans?.items.compactMap(\.insurancePlanID) ?? [])
+        }
+        let knownPlans = Set(planResources.filter { $0.mapping != nil }.map(\.resource.id))
+        for (provider, plans) in wanted.sorted(by: { $0.key < $1.key }) {
+            guard let existing = present[provider] else {
+                try MappingError.docplanner { () throws(DocplannerError) in
+                    try docplanner.addAddressInsuranceProvider(
+                        facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID,
+                        AddressInsuranceProviderRequest(
+                            insuranceProviderID: provider, insurancePlanIDs: plans.isEmpty ? nil : plans.sorted()))
+                }
+                outcome.writes.append("addAddressInsuranceProvider")
+                continue
             }
-            outcome.writes.append("addAddressInsuranceProvider")
+            // Plans no clinic plan is mapped to stay as they are.
+            let target = plans.union(existing.subtracting(knownPlans))
+            guard target != existing else { continue }
+            try MappingError.docplanner { () throws(DocplannerError) in
+                try docplanner.updateOrCreateAddressInsuranceProvider(
+                    facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID,
+                    AddressInsuranceProviderRequest(insuranceProviderID: provider, insurancePlanIDs: target.sorted()))
+            }
+            outcome.writes.append("updateOrCreateAddressInsuranceProvider")
         }
         // Remove only what the clinic knows and does not accept here; a provider the
         // clinic has never mapped is left to a person.
         let known = Set(insuranceMappings.map(\.docplannerID))
-        for provider in present.subtracting(wanted).intersection(known).sorted() {
+        for provider in Set(present.keys).subtracting(wanted.keys).intersection(known).sorted() {
             do {
                 try docplanner.deleteAddressInsuranceProvider(
                     facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, insuranceProviderID: provider)

@@ -4,8 +4,9 @@ import Partner
 import Store
 
 /// Walks Docplanner's resources — facilities → doctors → addresses → address services,
-/// plus the insurance-provider dictionary — and records them in the store, reporting
-/// what drifted since the previous walk (a mapped id that vanished, a new unmapped one).
+/// plus the insurance dictionary (providers → plans) — and records them in the store,
+/// reporting what drifted since the previous walk (a mapped id that vanished, a new
+/// unmapped one).
 public struct ResourceDiscovery: Sendable {
     let docplanner: DocplannerClient
     let mappings: Mappings
@@ -30,7 +31,8 @@ public struct ResourceDiscovery: Sendable {
     }
 
     /// Walks everything, or one facility, and records it. Reads only (low priority, so
-    /// they never delay a booking).
+    /// they never delay a booking): one GET per facility, doctor, address, and insurance
+    /// provider (its plans), plus the facility and provider lists.
     public func discover(
         facilityID: String? = nil, progress: (Progress) -> Void = { _ in }
     ) throws(MappingError) -> Outcome {
@@ -76,11 +78,36 @@ public struct ResourceDiscovery: Sendable {
                 done += 1
             }
         }
-        for provider in try docplanner.getInsuranceProviders(priority: .low) {
-            guard let id = provider.insuranceProviderID else { continue }
-            found.append(.init(kind: .insurance, id: id, name: provider.name ?? ""))
+        let resources = found.count
+        found += try insuranceDictionary { id in
+            progress(.init(done: done, total: total, resources: resources, current: "insurance provider \(id)"))
         }
         progress(.init(done: done, total: total, resources: found.count, current: "recording"))
+        return found
+    }
+
+    /// The insurance providers and the plans of each: the dictionary is the same for every
+    /// facility, so it is read once per walk, one GET per provider.
+    private func insuranceDictionary(progress: (String) -> Void) throws(DocplannerError) -> [DocplannerResource] {
+        var found: [DocplannerResource] = []
+        for provider in try docplanner.getInsuranceProviders(priority: .low) {
+            guard let id = provider.insuranceProviderID else { continue }
+            progress(id)
+            found.append(.init(kind: .insurance, id: id, name: provider.name ?? ""))
+            let plans: [InsurancePlan]
+            do {
+                plans = try docplanner.getInsurancePlans(insuranceProviderID: id, priority: .low)
+            } catch .notFound {
+                // Gone since the list was read: it has no plans any more.
+                plans = []
+            } catch {
+                throw error
+            }
+            for plan in plans {
+                guard let planID = plan.insurancePlanID else { continue }
+                found.append(.init(kind: .plan, id: planID, name: plan.name ?? "", insuranceProviderID: id))
+            }
+        }
         return found
     }
 

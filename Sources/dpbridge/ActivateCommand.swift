@@ -12,8 +12,9 @@ struct ActivateCommand: ParsableCommand {
         abstract: "Run Docplanner's activation steps for a facility, in order, and report readiness.",
         discussion: """
             1. PUSH: the callback URL answers and Docplanner pings it (or PULL mode is set). \
-            2. Doctor profiles fed with the mapped services and insurances (clinic_offers, \
-            clinic_location_insurances). 3. Calendars fed with available slots. 4. Bookings \
+            2. Doctor profiles fed with the mapped services and insurances with their plans \
+            (clinic_offers, clinic_location_insurances, clinic_location_insurance_plans). \
+            3. Calendars fed with available slots. 4. Bookings \
             synchronized both ways over the horizon. 5. Calendar breaks fed. Each step prints ✓ \
             or ✗ with the reason and the fix. Every step compares before writing, so the command \
             is safe to run again and resumes where it stopped. Exit code 0 when ready, 1 when not.

@@ -13,9 +13,10 @@ struct MapCommand: ParsableCommand {
         abstract: "Map Docplanner's resources to the clinic's own ids.",
         discussion: """
             Docplanner accepts an integration only with every resource mapped: facilities, \
-            doctors, addresses, address services and insurance providers. `discover` reads them \
-            from Docplanner into the store; `auto` proposes partner ids from the clinic's \
-            catalog (the clinic_* tables of the calendar); `set`, `unset`, `import` bind by hand. \
+            doctors, addresses, address services, insurance providers and insurance plans. \
+            `discover` reads them from Docplanner into the store; `auto` proposes partner ids \
+            from the clinic's catalog (the clinic_* tables of the calendar); `set`, `unset`, \
+            `import` bind by hand. \
             Mappings are copied into the calendar's dpbridge_mappings table for clinic software.
             """,
         subcommands: [
@@ -27,10 +28,11 @@ struct MapCommand: ParsableCommand {
 struct MapDiscoverCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "discover",
-        abstract: "Read facilities, doctors, addresses, address services and insurance providers from Docplanner.")
+        abstract:
+            "Read facilities, doctors, addresses, address services, insurance providers and plans from Docplanner.")
 
     @OptionGroup var options: ClinicCommandOptions
-    @Option(help: ArgumentHelp("Only this facility (and the insurance dictionary).", valueName: "id"))
+    @Option(help: ArgumentHelp("Only this facility (and the insurance dictionary: providers and plans).", valueName: "id"))
     var facility: String?
 
     struct Report: Encodable {
@@ -89,7 +91,7 @@ struct MapListCommand: ParsableCommand {
         commandName: "list", abstract: "Show every discovered resource with its partner id or \"unmapped\".")
 
     @OptionGroup var options: ClinicCommandOptions
-    @Option(help: "Only this kind (facility, doctor, address, service, insurance).")
+    @Option(help: "Only this kind (facility, doctor, address, service, insurance, plan).")
     var kind: ResourceKind?
     @Option(help: ArgumentHelp("Only this facility.", valueName: "id"))
     var facility: String?
@@ -103,6 +105,7 @@ struct MapListCommand: ParsableCommand {
         var facilityID: String?
         var doctorID: String?
         var addressID: String?
+        var insuranceProviderID: String?
         var partnerID: String?
         var source: String?
         var confidence: Double?
@@ -126,7 +129,8 @@ struct MapListCommand: ParsableCommand {
                     Row(
                         kind: $0.resource.kind.rawValue, docplannerID: $0.resource.id, name: $0.resource.name,
                         facilityID: $0.resource.facilityID, doctorID: $0.resource.doctorID,
-                        addressID: $0.resource.addressID, partnerID: $0.mapping?.partnerID,
+                        addressID: $0.resource.addressID, insuranceProviderID: $0.resource.insuranceProviderID,
+                        partnerID: $0.mapping?.partnerID,
                         source: $0.mapping?.source.rawValue, confidence: $0.mapping?.confidence,
                         vanished: $0.resource.vanishedAt != nil)
                 })
@@ -145,7 +149,8 @@ struct MapListCommand: ParsableCommand {
             resources.map { entry in
                 let r = entry.resource
                 let place = [r.kind == .doctor || r.kind == .facility ? nil : r.doctorID.map { "doctor \($0)" },
-                    r.kind == .service ? r.addressID.map { "address \($0)" } : nil].compactMap { $0 }.joined(separator: ", ")
+                    r.kind == .service ? r.addressID.map { "address \($0)" } : nil,
+                    r.insuranceProviderID.map { "provider \($0)" }].compactMap { $0 }.joined(separator: ", ")
                 var partner = entry.mapping?.partnerID ?? "unmapped"
                 if r.vanishedAt != nil { partner += " (vanished)" }
                 return [r.kind.rawValue, r.id, r.name, place, partner]
@@ -160,7 +165,7 @@ struct MapSetCommand: ParsableCommand {
         commandName: "set", abstract: "Bind one Docplanner resource to a partner id.")
 
     @OptionGroup var options: ClinicCommandOptions
-    @Argument(help: "facility, doctor, address, service or insurance.")
+    @Argument(help: "facility, doctor, address, service, insurance or plan.")
     var kind: ResourceKind
     @Argument(help: "Docplanner's id.")
     var docplannerID: String
@@ -182,6 +187,7 @@ struct MapSetCommand: ParsableCommand {
                 throw CommandOutput.fail(
                     "\(partnerID) is not in the clinic's \(MapCommand.catalogTable(kind)) table (--force binds anyway)")
             }
+            if kind == .plan { try checkPlanInsurance(session, catalog) }
         }
         let previous: String?
         do {
@@ -200,12 +206,32 @@ struct MapSetCommand: ParsableCommand {
     }
 }
 
+extension MapSetCommand {
+    /// A plan goes to a clinic plan of the insurance its provider is mapped to: Docplanner
+    /// takes a plan only with its own provider. (An unmapped provider is not checked.)
+    func checkPlanInsurance(_ session: ClinicSession, _ catalog: ClinicCatalog) throws {
+        let provider: String?
+        let insurance: String?
+        do {
+            provider = try session.store.mappings.resource(.plan, docplannerID)?.resource.insuranceProviderID
+            insurance = try provider.flatMap { id throws(StoreError) in try session.store.mappings.partnerID(.insurance, id) }
+        } catch {
+            throw CommandOutput.fail("cannot read the mappings: \(error)")
+        }
+        let planInsurance = catalog.insurancePlans.first { $0.id == partnerID }?.details["insurance_id"]
+        guard let provider, let insurance, insurance != planInsurance else { return }
+        throw CommandOutput.fail(
+            "plan \(docplannerID) belongs to insurance provider \(provider), which is mapped to \(insurance), "
+                + "but clinic plan \(partnerID) is a plan of \(planInsurance ?? "no insurance") (--force binds anyway)")
+    }
+}
+
 struct MapUnsetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unset", abstract: "Remove the binding of one Docplanner resource.")
 
     @OptionGroup var options: ClinicCommandOptions
-    @Argument(help: "facility, doctor, address, service or insurance.")
+    @Argument(help: "facility, doctor, address, service, insurance or plan.")
     var kind: ResourceKind
     @Argument(help: "Docplanner's id.")
     var docplannerID: String
@@ -399,6 +425,7 @@ extension MapCommand {
         case .address: "clinic_locations"
         case .service: "clinic_services"
         case .insurance: "clinic_insurances"
+        case .plan: "clinic_insurance_plans"
         }
     }
 }

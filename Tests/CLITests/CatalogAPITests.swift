@@ -4,8 +4,8 @@ import Testing
 
 /// `PUT /v1/catalog` and `GET /v1/catalog` through a live daemon: clinic software that
 /// cannot write the calendar file (the HTTP adapter's partners) hands dpbridge its whole
-/// catalog; `dpbridge map` then matches against it. A body with any problem is refused
-/// with the field named, and the catalog stays as it was.
+/// catalog, insurance plans included; `dpbridge map` then matches against it. A body with
+/// any problem is refused with the field named, and the catalog stays as it was.
 @Suite struct CatalogAPITests {
     static let token = "catalog-api-token-0123456789"
 
@@ -31,13 +31,19 @@ import Testing
             {"id": "S-1", "name": "Konsultacja", "docplanner_service_id": "75"},
             {"id": "S-2", "name": "USG"}
           ],
-          "insurances": [{"id": "I-1", "name": "Luxmed"}],
+          "insurances": [{"id": "I-1", "name": "Luxmed"}, {"id": "I-2", "name": "Medicover"}],
+          "insurance_plans": [
+            {"id": "P-1", "insurance_id": "I-1", "name": "Standard"},
+            {"id": "P-2", "insurance_id": "I-1", "name": "Premium"},
+            {"id": "P-3", "insurance_id": "I-2", "name": "Basic"}
+          ],
           "offers": [
             {"doctor_id": "D-1", "location_id": "L-1", "service_id": "S-1", "price": 150, "duration": 20},
             {"doctor_id": "D-2", "location_id": "L-1", "service_id": "S-2", "price": 200, "is_price_from": true,
              "duration": 30, "description": "z opisem"}
           ],
-          "location_insurances": [{"location_id": "L-1", "insurance_id": "I-1"}]
+          "location_insurances": [{"location_id": "L-1", "insurance_id": "I-1"}],
+          "location_insurance_plans": [{"location_id": "L-1", "plan_id": "P-2"}, {"location_id": "L-1", "plan_id": "P-1"}]
         }
         """
 
@@ -55,6 +61,7 @@ import Testing
         let (status, counts) = try call(daemon, "PUT", body: Self.catalog)
         #expect(status == 200, "\(counts)")
         #expect(counts["doctors"] as? Int == 2 && counts["offers"] as? Int == 2 && counts["location_insurances"] as? Int == 1)
+        #expect(counts["insurance_plans"] as? Int == 3 && counts["location_insurance_plans"] as? Int == 2, "\(counts)")
 
         let (_, read) = try call(daemon, "GET")
         let doctors = try #require(read["doctors"] as? [[String: Any]])
@@ -68,6 +75,16 @@ import Testing
         #expect(offers[1]["is_price_from"] as? Bool == true && offers[1]["description"] as? String == "z opisem")
         #expect(offers[0]["price"] as? Int == 150 && offers[0]["duration"] as? Int == 20)
         #expect((read["location_insurances"] as? [[String: Any]])?.first?["insurance_id"] as? String == "I-1")
+        let plans = try #require(read["insurance_plans"] as? [[String: Any]])
+        #expect(plans.map { "\($0["id"] ?? "")/\($0["insurance_id"] ?? "")/\($0["name"] ?? "")" } == [
+            "P-1/I-1/Standard", "P-2/I-1/Premium", "P-3/I-2/Basic",
+        ])
+        let acceptedPlans = try #require(read["location_insurance_plans"] as? [[String: Any]])
+        #expect(acceptedPlans.compactMap { $0["plan_id"] as? String } == ["P-1", "P-2"])
+        #expect(acceptedPlans.allSatisfy { $0["location_id"] as? String == "L-1" })
+        #expect(
+            try sqlite(daemon.calendarPath, "SELECT group_concat(plan_id) FROM (SELECT plan_id FROM clinic_location_insurance_plans ORDER BY plan_id)")
+                == "P-1,P-2")
         #expect(try sqlite(daemon.calendarPath, "SELECT street || ', ' || city FROM clinic_locations") == "Marszałkowska 1, Warszawa")
 
         // `dpbridge map` reads the same tables: D-1 passes the catalog check now (and the
@@ -82,6 +99,8 @@ import Testing
         #expect(try call(daemon, "PUT", body: smaller).0 == 200)
         #expect(try sqlite(daemon.calendarPath, "SELECT group_concat(id) FROM clinic_doctors") == "D-3")
         #expect(try sqlite(daemon.calendarPath, "SELECT count(*) FROM clinic_offers") == "0")
+        #expect(try sqlite(daemon.calendarPath, "SELECT count(*) FROM clinic_insurance_plans") == "0")
+        #expect(try sqlite(daemon.calendarPath, "SELECT count(*) FROM clinic_location_insurance_plans") == "0")
     }
 
     @Test func aBodyWithAnyProblemIsRefusedByFieldAndChangesNothing() throws {
@@ -106,6 +125,31 @@ import Testing
             (#"{"clinics": []}"#, "clinics", "unknown field"),
             (#"{"doctors": [{"id": "D-1"}]}"#, "doctors[0].name", "is required"),
             (#"{"doctors": {"id": "D-1"}}"#, "doctors", "must be an array"),
+            (#"{"insurance_plans": [{"id": "P-1", "name": "Standard"}]}"#, "insurance_plans[0].insurance_id", "is required"),
+            (
+                #"{"insurances": [{"id": "I-1", "name": "L"}], "insurance_plans": [{"id": "P-1", "insurance_id": "I-1", "name": "A"}, "#
+                    + #"{"id": "P-2", "insurance_id": "I-9", "name": "B"}]}"#,
+                "insurance_plans[1].insurance_id", "I-9 is not in insurances"
+            ),
+            (
+                #"{"insurances": [{"id": "I-1", "name": "L"}], "#
+                    + #""insurance_plans": [{"id": "P-1", "insurance_id": "I-1", "name": "A"}, {"id": "P-1", "insurance_id": "I-1", "name": "B"}]}"#,
+                "insurance_plans[1].id", "listed twice"
+            ),
+            (
+                #"{"locations": [{"id": "L-1", "name": "C"}], "location_insurance_plans": [{"location_id": "L-1", "plan_id": "P-1"}]}"#,
+                "location_insurance_plans[0].plan_id", "P-1 is not in insurance_plans"
+            ),
+            (
+                #"{"locations": [{"id": "L-1", "name": "C"}], "insurances": [{"id": "I-1", "name": "L"}], "#
+                    + #""insurance_plans": [{"id": "P-1", "insurance_id": "I-1", "name": "A"}], "#
+                    + #""location_insurance_plans": [{"location_id": "L-1", "plan_id": "P-1"}]}"#,
+                "location_insurance_plans[0].plan_id", "its insurance I-1 is not accepted at L-1"
+            ),
+            (
+                #"{"locations": [{"id": "L-1", "name": "C"}], "location_insurance_plans": [{"location_id": "L-1", "plan": "P-1"}]}"#,
+                "location_insurance_plans[0].plan", "unknown field"
+            ),
         ]
         for (body, field, problem) in bad {
             let (status, answer) = try call(daemon, "PUT", body: body)

@@ -9,7 +9,8 @@ import TestSupport
 
     /// The clinic's own catalog, named a little differently from Docplanner (titles,
     /// capitals), half the doctors with license numbers; every doctor offers the five
-    /// services at both locations at Docplanner's prices; AXA is accepted at the main one.
+    /// services at both locations at Docplanner's prices; AXA is accepted at the main one,
+    /// with its basic plan (Docplanner's plan 11 of provider 52).
     static var catalogSQL: String {
         let first = ["Anna", "Piotr", "Maria", "Jan", "Ewa", "Tomasz", "Zofia", "Adam", "Hanna", "Marek"]
         var sql = "BEGIN; INSERT INTO clinic_facilities VALUES ('C-1', 'Seeded Clinic');"
@@ -41,6 +42,8 @@ import TestSupport
                 ('S-ONLINE', 'Online consultation', NULL), ('S-CONS', 'Consultation', '5');
             INSERT INTO clinic_insurances VALUES ('I-AXA', 'AXA');
             INSERT INTO clinic_location_insurances VALUES ('L-MAIN', 'I-AXA');
+            INSERT INTO clinic_insurance_plans (id, insurance_id, name) VALUES ('P-AXA-BASIC', 'I-AXA', 'AXA basic');
+            INSERT INTO clinic_location_insurance_plans (location_id, plan_id) VALUES ('L-MAIN', 'P-AXA-BASIC');
             COMMIT;
             """
         return sql
@@ -58,11 +61,15 @@ import TestSupport
             simulatorArguments: ["--clinic-doctors", "\(Self.doctors)", "--ping-interval", "1", "--no-rate-limits"],
             extraEnvironment: ["DPBRIDGE_DOCPLANNER_WRITE_LIMIT_PER_MINUTE": "1000"]
         ) { daemon, simulator in
-            // Discover: 1 facility, 20 doctors, 40 addresses, 200 address services (+ the dictionary).
+            // Discover: 1 facility, 20 doctors, 40 addresses, 200 address services (+ the
+            // dictionary: 3 insurance providers, 3 plans, read with one GET per provider).
             let discovered = try daemon.cli(["map", "discover", "--facility", "3", "--json"])
             #expect(discovered.status == 0, "\(discovered.output)")
             let counts = try Self.json(discovered)["resources"] as? [String: Int]
-            #expect(counts == ["facility": 1, "doctor": 20, "address": 40, "service": 200, "insurance": 3])
+            #expect(counts == ["facility": 1, "doctor": 20, "address": 40, "service": 200, "insurance": 3, "plan": 3])
+            let planReads = ((try simulator.state()["requests"] as? [[String: Any]]) ?? [])
+                .compactMap { $0["path"] as? String }.filter { $0.hasSuffix("/plans") }
+            #expect(planReads.count == 3 && Set(planReads).count == 3, "\(planReads)")
             #expect(discovered.stderr.contains("discover: 20/20"), "plain progress lines off a terminal")
 
             // Activation before any mapping: step 2 is red and names the fix.
@@ -78,7 +85,7 @@ import TestSupport
             let proposed = try Self.json(try daemon.cli(["map", "auto", "--facility", "3", "--json"]))
             #expect(proposed["applied"] as? Int == 0, "nothing recorded without --apply")
             let applied = try daemon.cli(["map", "auto", "--facility", "3", "--apply", "--json"])
-            #expect(try Self.json(applied)["applied"] as? Int == 1 + 20 + 40 + 200 + 1)
+            #expect(try Self.json(applied)["applied"] as? Int == 1 + 20 + 40 + 200 + 1 + 1)
             let proposals = try Self.json(applied)["proposals"] as? [[String: Any]] ?? []
             #expect(
                 proposals.contains {
@@ -86,11 +93,21 @@ import TestSupport
                         && $0["reason"] as? String == "license number"
                 })
             #expect(proposals.contains { $0["docplannerID"] as? String == "30012" && $0["partnerID"] as? String == "L-BRANCH" })
+            #expect(
+                proposals.contains {
+                    $0["kind"] as? String == "plan" && $0["docplannerID"] as? String == "11"
+                        && $0["partnerID"] as? String == "P-AXA-BASIC"
+                }, "Axa's plan, matched among AXA's plans in the same run as its provider")
             let unmapped = try daemon.cli(["map", "list", "--facility", "3", "--unmapped", "--json"])
             let open = (try JSONSerialization.jsonObject(with: Data(unmapped.stdout.utf8)) as? [[String: Any]]) ?? []
-            #expect(open.allSatisfy { $0["kind"] as? String == "insurance" }, "only providers the clinic lacks stay unmapped")
+            #expect(
+                open.map { "\($0["kind"] ?? "")/\($0["docplannerID"] ?? "")" }.sorted()
+                    == ["insurance/1", "insurance/2", "plan/1000", "plan/999"],
+                "only providers the clinic lacks, and their plans, stay unmapped")
+            #expect(open.first { $0["kind"] as? String == "plan" }?["insuranceProviderID"] as? String == "1")
             // Clinic software reads the mappings from its own file.
             #expect(try sqlite(daemon.calendarPath, "SELECT partner_id FROM dpbridge_mappings WHERE kind = 'doctor' AND docplanner_id = '3002'") == "D-2")
+            #expect(try sqlite(daemon.calendarPath, "SELECT partner_id FROM dpbridge_mappings WHERE kind = 'plan' AND docplanner_id = '11'") == "P-AXA-BASIC")
 
             // Docplanner pings the callback URL every second here.
             #expect(
@@ -119,7 +136,12 @@ import TestSupport
                 }
             }
             let insurers = try simulator.api("/facilities/3/doctors/3007/addresses/30071/insurance-providers") as? [String: Any]
-            #expect((insurers?["_items"] as? [[String: Any]])?.compactMap { $0["insurance_provider_id"] as? String } == ["52"])
+            let items = insurers?["_items"] as? [[String: Any]] ?? []
+            #expect(items.compactMap { $0["insurance_provider_id"] as? String } == ["52"])
+            let fedPlans = (items.first?["insurance_plans"] as? [String: Any])?["_items"] as? [[String: Any]]
+            #expect(fedPlans?.compactMap { $0["insurance_plan_id"] as? String } == ["11"], "AXA fed with its accepted plan")
+            let branchInsurers = try simulator.api("/facilities/3/doctors/3007/addresses/30072/insurance-providers") as? [String: Any]
+            #expect((branchInsurers?["_items"] as? [Any])?.isEmpty == true, "nothing accepted at the branch")
 
             // Once the daemon is idle too, running activation again writes nothing.
             #expect(try eventually(attempts: 400) { try quiet(daemon, simulator) })
@@ -178,16 +200,34 @@ import TestSupport
             #expect(refused.status == 1)
             #expect(refused.stderr.contains("not in the clinic's clinic_doctors table"))
 
+            // A plan goes only to a clinic plan of the insurance its provider is mapped to.
+            _ = try sqlite(
+                daemon.calendarPath,
+                """
+                INSERT INTO clinic_insurances VALUES ('I-AXA', 'AXA'), ('I-LUX', 'Luxmed');
+                INSERT INTO clinic_insurance_plans (id, insurance_id, name) VALUES ('P-AXA', 'I-AXA', 'Basic'), ('P-LUX', 'I-LUX', 'Basic');
+                """)
+            #expect(try daemon.cli(["map", "set", "insurance", "52", "I-AXA"]).status == 0)
+            let otherInsurance = try daemon.cli(["map", "set", "plan", "11", "P-LUX"])
+            #expect(otherInsurance.status == 1)
+            #expect(otherInsurance.stderr.contains("clinic plan P-LUX is a plan of I-LUX"), "\(otherInsurance.output)")
+            #expect(try daemon.cli(["map", "set", "plan", "11", "P-AXA"]).status == 0)
+
             let exported = try daemon.cli(["map", "export", "--facility", "3"])
             #expect(exported.status == 0)
             var lines = exported.stdout.split(separator: "\n").map(String.init)
-            #expect(lines.first == "kind,docplanner_id,name,facility_id,doctor_id,address_id,partner_id,source,confidence")
-            #expect(lines.contains { $0.hasPrefix("doctor,3001,Anna Doctor3001,3,3001,,D-1,manual,") })
+            #expect(
+                lines.first
+                    == "kind,docplanner_id,name,facility_id,doctor_id,address_id,insurance_provider_id,partner_id,source,confidence")
+            #expect(lines.contains { $0.hasPrefix("doctor,3001,Anna Doctor3001,3,3001,,,D-1,manual,") })
+            #expect(lines.contains("plan,11,Axa Basic,,,,52,P-AXA,manual,"), "\(lines.filter { $0.hasPrefix("plan") })")
+            #expect(lines.contains("plan,999,Insurance plan 999,,,,1,,,"))
             // Bind 3002 and an address, unbind 3001, in a spreadsheet.
             lines = lines.map { line in
-                if line.hasPrefix("doctor,3001,") { return "doctor,3001,Anna Doctor3001,3,3001,,,," }
-                if line.hasPrefix("doctor,3002,") { return "doctor,3002,\"Doctor, Piotr\",3,3002,,D-2,," }
-                if line.hasPrefix("address,30021,") { return "address,30021,Main clinic,3,3002,30021,L-MAIN,," }
+                if line.hasPrefix("doctor,3001,") { return "doctor,3001,Anna Doctor3001,3,3001,,,,," }
+                if line.hasPrefix("doctor,3002,") { return "doctor,3002,\"Doctor, Piotr\",3,3002,,,D-2,," }
+                if line.hasPrefix("address,30021,") { return "address,30021,Main clinic,3,3002,30021,,L-MAIN,," }
+                if line.hasPrefix("plan,11,") { return "plan,11,Axa Basic,,,,52,,," }
                 return line
             }
             let file = daemon.directory.file("mappings.csv")
@@ -195,7 +235,8 @@ import TestSupport
             let imported = try daemon.cli(["map", "import", file, "--json"])
             #expect(imported.status == 0, "\(imported.output)")
             #expect(try Self.json(imported)["set"] as? Int == 2)
-            #expect(try Self.json(imported)["unset"] as? Int == 1)
+            #expect(try Self.json(imported)["unset"] as? Int == 2)
+            #expect(try sqlite(daemon.calendarPath, "SELECT count(*) FROM dpbridge_mappings WHERE kind = 'plan'") == "0")
             let listed = try daemon.cli(["map", "list", "--kind", "doctor", "--json"])
             let rows = (try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]]) ?? []
             #expect(rows.first { $0["docplannerID"] as? String == "3001" }?["partnerID"] == nil)

@@ -6,12 +6,14 @@ import Partner
 /// One JSON object with an array per table of the README's "Mapping and activation".
 enum CatalogJSON {
     /// The whole catalog from a `PUT /v1/catalog` body, checked as a whole: every id is
-    /// unique in its array, and offers and accepted insurances name entries of the same
-    /// body. The first problem is thrown, naming its field (`offers[3].doctor_id`).
+    /// unique in its array; offers, insurance plans and accepted insurances and plans name
+    /// entries of the same body; a plan is accepted only where its insurance is. The first
+    /// problem is thrown, naming its field (`offers[3].doctor_id`).
     static func catalog(_ body: [UInt8]) throws(FieldError) -> ClinicCatalog {
         let fields = try JSONFields.parse(body)
         try fields.rejectUnknown([
-            "facilities", "doctors", "locations", "services", "insurances", "offers", "location_insurances",
+            "facilities", "doctors", "locations", "services", "insurances", "insurance_plans", "offers",
+            "location_insurances", "location_insurance_plans",
         ])
         var catalog = ClinicCatalog()
         for table in entryTables {
@@ -20,6 +22,12 @@ enum CatalogJSON {
 
         let doctors = Set(catalog.doctors.map(\.id)), locations = Set(catalog.locations.map(\.id))
         let services = Set(catalog.services.map(\.id)), insurances = Set(catalog.insurances.map(\.id))
+        // Each plan names an insurance of the body; `entries` read them in this order.
+        var insuranceOfPlan: [String: String] = [:]
+        for (index, item) in (try fields.objects("insurance_plans") ?? []).enumerated() {
+            let insurance = try reference(item, "insurance_id", in: insurances, "insurances")
+            insuranceOfPlan[catalog.insurancePlans[index].id] = insurance
+        }
         var offered: Set<[String]> = []
         for item in try fields.objects("offers") ?? [] {
             try item.rejectUnknown([
@@ -42,6 +50,18 @@ enum CatalogJSON {
             let insurance = try reference(item, "insurance_id", in: insurances, "insurances")
             catalog.locationInsurances[location, default: []].insert(insurance)
         }
+        for item in try fields.objects("location_insurance_plans") ?? [] {
+            try item.rejectUnknown(["location_id", "plan_id"])
+            let location = try reference(item, "location_id", in: locations, "locations")
+            let plan = try reference(item, "plan_id", in: Set(insuranceOfPlan.keys), "insurance_plans")
+            let insurance = insuranceOfPlan[plan] ?? ""
+            guard catalog.locationInsurances[location]?.contains(insurance) == true else {
+                throw FieldError(
+                    field: item.name("plan_id"),
+                    problem: "its insurance \(insurance) is not accepted at \(location) (add it to location_insurances)")
+            }
+            catalog.locationInsurancePlans[location, default: []].insert(plan)
+        }
         return catalog
     }
 
@@ -54,6 +74,7 @@ enum CatalogJSON {
             ("locations", \.locations, ["street": "street", "city": "city"]),
             ("services", \.services, ["docplanner_service_id": "service_id"]),
             ("insurances", \.insurances, [:]),
+            ("insurance_plans", \.insurancePlans, ["insurance_id": "insurance_id"]),
         ]
 
     /// `catalog` as `GET /v1/catalog` answers it (the shape `PUT` takes).
@@ -77,6 +98,11 @@ enum CatalogJSON {
         object["location_insurances"] = .array(catalog.locationInsurances.keys.sorted().flatMap { location in
             catalog.locationInsurances[location, default: []].sorted().map {
                 .object(["location_id": .string(location), "insurance_id": .string($0)])
+            }
+        })
+        object["location_insurance_plans"] = .array(catalog.locationInsurancePlans.keys.sorted().flatMap { location in
+            catalog.locationInsurancePlans[location, default: []].sorted().map {
+                .object(["location_id": .string(location), "plan_id": .string($0)])
             }
         })
         return .object(object)

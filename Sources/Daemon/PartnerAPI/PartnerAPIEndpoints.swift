@@ -179,13 +179,15 @@ struct PartnerAPIEndpoints: Sendable {
             let catalog = try CatalogJSON.catalog(request.body)
             try calendar.replaceCatalog(catalog)
             let accepted = catalog.locationInsurances.values.reduce(0) { $0 + $1.count }
+            let acceptedPlans = catalog.locationInsurancePlans.values.reduce(0) { $0 + $1.count }
             return JSONResponses.json(
                 status: 200,
                 .object([
                     "facilities": .int(Int64(catalog.facilities.count)), "doctors": .int(Int64(catalog.doctors.count)),
                     "locations": .int(Int64(catalog.locations.count)), "services": .int(Int64(catalog.services.count)),
                     "insurances": .int(Int64(catalog.insurances.count)), "offers": .int(Int64(catalog.offers.count)),
-                    "location_insurances": .int(Int64(accepted)),
+                    "insurance_plans": .int(Int64(catalog.insurancePlans.count)),
+                    "location_insurances": .int(Int64(accepted)), "location_insurance_plans": .int(Int64(acceptedPlans)),
                 ]))
         }
     }
