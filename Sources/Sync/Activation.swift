@@ -217,13 +217,15 @@ public struct Activation: Sendable {
                     fix: "add working_hours (or day_slots) rows with facility_id \(c.facilityID), doctor_id \(c.doctorID), address_id \(c.addressID)"))
             return check
         }
-        // A calendar Docplanner does not have ("Calendar does not exist") is enabled, as
-        // is a disabled one.
-        let enabled: Bool
+        // A disabled calendar is enabled; one Docplanner does not have ("Calendar does not
+        // exist") is made first: adding a break creates a missing calendar (changelog
+        // 1.0.13), so a one-minute break is added at the horizon's end and removed again.
+        var enabled: Bool
         do {
             enabled = try docplanner.getCalendar(facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID)
                 .isEnabled
         } catch .notFound {
+            check.writes += try createCalendar(c)
             enabled = false
         } catch {
             throw .docplanner(error)
@@ -246,6 +248,29 @@ public struct Activation: Sendable {
         check.writes += try send(OutboundJob(kind: .slots, calendar: c)).filter(Self.isWrite)
         check.counts["calendars fed"] = 1
         return check
+    }
+
+    /// Makes Docplanner create the missing calendar of `c` (disabled) by adding a break and
+    /// deleting it; returns the write calls made. A refusal of the break itself (the
+    /// calendar, just created, is disabled) is expected; whether a calendar exists now
+    /// is read back, and its absence is reported by the caller's enable.
+    private func createCalendar(_ c: CalendarRef) throws(MappingError) -> [String] {
+        let since = now().addingTimeInterval(Double(horizonWeeks * 7 * 86_400) - 3600)
+        do {
+            let made = try docplanner.addCalendarBreak(
+                facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, since: since,
+                till: since.addingTimeInterval(60), description: "dpbridge: creating the calendar")
+            if let id = made.id {
+                try? docplanner.deleteCalendarBreak(
+                    facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, breakID: id)
+                return ["addCalendarBreak", "deleteCalendarBreak"]
+            }
+        } catch .forbidden, .notFound, .conflict, .badRequest, .unprocessable {
+            // Refused as a break; the calendar may exist now all the same.
+        } catch {
+            throw .docplanner(error)
+        }
+        return ["addCalendarBreak"]
     }
 
     // MARK: - 4. Bookings

@@ -15,10 +15,13 @@ import Testing
         """
 
     @Test(arguments: ["push", "pull"]) func bothSidesAgreeAfterFaultsAndKills(mode: String) throws {
+        // A write budget that lets the slot feed's 84 days go at once: faults, not Docplanner's
+        // 40 writes a minute, are what this test is about.
         let faults = ["--fault-5xx", "0.15", "--fault-429", "0.15", "--fault-seed", "11", "--release-interval", "1",
-                      "--blocking-timeout", "2", "--mode", mode]
+                      "--blocking-timeout", "2", "--mode", mode, "--write-limit", "2000"]
         try withDaemonAndSimulator(
-            mode: mode, simulatorArguments: faults, pushes: mode == "push", extraYAML: Self.retryYAML
+            mode: mode, simulatorArguments: faults, pushes: mode == "push", extraYAML: Self.retryYAML,
+            extraEnvironment: ["DPBRIDGE_DOCPLANNER_WRITE_LIMIT_PER_MINUTE": "2000"]
         ) { daemon, simulator in
             let partner = daemon.directory.file("state/partner.sqlite")
             let store = daemon.directory.file("state/dpbridge.sqlite")

@@ -117,6 +117,11 @@ import TestSupport
                     return ((status as? [String: Any])?["lastPingAgeSeconds"] as? Int) != nil
                 })
 
+            // One address has no calendar on Docplanner at all ("Calendar does not exist"):
+            // activation makes one (a break creates it) and enables it.
+            let missing = try simulator.act("calendar", ["address_id": "30011", "status": "missing"])
+            #expect(missing["error"] == nil, "\(missing)")
+
             // All five steps green.
             let first = try daemon.cli(["activate", "--facility", "3", "--json"])
             #expect(first.status == 0, "\(first.output)")

@@ -59,8 +59,6 @@ SKIPPED = {
     "updateAddress": NO_FLOW,
     "removeAddressIntegration": NO_FLOW + " (DocplannerPMS clients only)",
     "getAddressService": NO_FLOW,
-    "getInsurancePlans": NO_FLOW + " (discovery maps insurance providers, not plans)",
-    "updateOrCreateAddressInsuranceProvider": NO_FLOW + " (the profile feed adds with addAddressInsuranceProvider)",
     "disableCalendar": NO_FLOW,
     "getCalendarBreak": NO_FLOW,
     "requestOpinion": NO_FLOW,
