@@ -225,7 +225,7 @@ struct RequestParser {
         guard cursor > targetStart, cursor < lineEnd, bytes[cursor] == 32 else {
             return fail(400, "invalid request target")
         }
-        let target = String(decoding: UnsafeBufferPointer(rebasing: bytes[targetStart..<cursor]), as: UTF8.self)
+        var target = String(decoding: UnsafeBufferPointer(rebasing: bytes[targetStart..<cursor]), as: UTF8.self)
         cursor += 1
         guard lineEnd - cursor == 8, bytes[cursor] == 72, bytes[cursor + 1] == 84, bytes[cursor + 2] == 84,
             bytes[cursor + 3] == 80, bytes[cursor + 4] == 47, bytes[cursor + 6] == 46,
@@ -233,8 +233,13 @@ struct RequestParser {
         else { return fail(400, "invalid HTTP version") }
         let major = Int(bytes[cursor + 5] - 48), minor = Int(bytes[cursor + 7] - 48)
         guard major == 1 else { return fail(505, "only HTTP/1.x is supported") }
-        guard target.utf8.first == UInt8(ascii: "/") || target == "*" || target.hasPrefix("http://") || target.hasPrefix("https://")
-        else { return fail(400, "invalid request target") }
+        var authority: String?
+        if bytes[targetStart] != UInt8(ascii: "/") && target != "*" {
+            // The absolute form, which a server MUST accept (RFC 9112 §3.2.2): routes see its path and query.
+            guard let absolute = Self.originForm(ofAbsolute: target) else { return fail(400, "invalid request target") }
+            target = absolute.target
+            authority = absolute.authority
+        }
 
         // Header fields (room for a typical request's, so the list grows once).
         var headers = HTTPHeaders(reservingCapacity: 8)
@@ -276,14 +281,37 @@ struct RequestParser {
             line = lineStop + 2
         }
         return interpret(
-            method: method, target: target, hasQuery: hasQuery, major: major, minor: minor, headers: headers,
-            bodyStart: to + 4)
+            method: method, target: target, authority: authority, hasQuery: hasQuery, major: major, minor: minor,
+            headers: headers, bodyStart: to + 4)
+    }
+
+    /// The origin form (path and query) and the authority of an absolute-form target
+    /// (`http://host:port/path?query`), or nil when it is not an `http` or `https` URI
+    /// with a host and without user information (RFC 9110 §4.2).
+    static func originForm(ofAbsolute target: String) -> (target: String, authority: String)? {
+        let utf8 = target.utf8
+        let scheme = utf8.prefix(8).map { $0 | 0x20 }  // lowercase letters; ':' and '/' stay apart
+        let schemeLength: Int
+        if scheme.starts(with: "http://".utf8) {
+            schemeLength = 7
+        } else if scheme.starts(with: "https://".utf8) {
+            schemeLength = 8
+        } else {
+            return nil
+        }
+        let rest = utf8.dropFirst(schemeLength)
+        let end = rest.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? rest.endIndex
+        let authority = String(Substring(rest[rest.startIndex..<end]))
+        guard !authority.isEmpty, !authority.utf8.contains(UInt8(ascii: "@")) else { return nil }
+        let remainder = String(Substring(rest[end...]))
+        return (remainder.utf8.first == UInt8(ascii: "/") ? remainder : "/" + remainder, authority)
     }
 
     // MARK: - Semantics
 
     private mutating func interpret(
-        method: String, target: String, hasQuery: Bool, major: Int, minor: Int, headers: HTTPHeaders, bodyStart: Int
+        method: String, target: String, authority: String?, hasQuery: Bool, major: Int, minor: Int, headers: HTTPHeaders,
+        bodyStart: Int
     ) -> Event {
         // One pass over the fields for everything framing depends on.
         var hostCount = 0
@@ -309,6 +337,12 @@ struct RequestParser {
         }
         if minor >= 1 && hostCount != 1 { return fail(400, hostCount == 0 ? "missing Host" : "more than one Host") }
         if minor == 0 && hostCount > 1 { return fail(400, "more than one Host") }
+        var headers = headers
+        if let authority {
+            // The target's authority, not the Host field, names the host (RFC 9112 §3.2.2).
+            headers.remove("Host")
+            headers.add("Host", authority)
+        }
 
         var keepAlive = minor >= 1
         for value in connectionValues {
