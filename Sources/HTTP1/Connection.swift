@@ -33,7 +33,15 @@ final class Connection {
     var closeAfterSequence: Int?
     /// Reading stopped (a parse error, `Connection: close`, or draining).
     var readingStopped = false
+    /// The epoll interest registered for this socket.
+    var wantsRead = true
     var wantsWrite = false
+    /// The client closed its side (EOF read): nothing more will arrive.
+    var peerClosed = false
+    /// When our side was shut down to close gracefully (lingering), in ms.
+    var lingeringSince: Int64?
+    /// Bytes read and thrown away since reading stopped.
+    var discardedBytes = 0
     /// Set when the loop closed the socket; the object may still be referenced briefly.
     var isClosed = false
 

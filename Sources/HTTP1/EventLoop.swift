@@ -68,10 +68,16 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func modify(_ connection: Connection, wantWrite: Bool) {
-        guard connection.wantsWrite != wantWrite else { return }
-        connection.wantsWrite = wantWrite
+        setInterest(connection, read: connection.wantsRead, write: wantWrite)
+    }
+
+    private func setInterest(_ connection: Connection, read: Bool, write: Bool) {
+        guard connection.wantsRead != read || connection.wantsWrite != write else { return }
+        connection.wantsRead = read
+        connection.wantsWrite = write
         var event = epoll_event()
-        dpb_epoll_event_set(&event, EPOLLIN.rawValue | EPOLLRDHUP.rawValue | (wantWrite ? EPOLLOUT.rawValue : 0), connection.id)
+        dpb_epoll_event_set(
+            &event, (read ? EPOLLIN.rawValue | EPOLLRDHUP.rawValue : 0) | (write ? EPOLLOUT.rawValue : 0), connection.id)
         epoll_ctl(epoll, EPOLL_CTL_MOD, connection.fd, &event)
     }
 
@@ -226,12 +232,7 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func readAvailable(_ connection: Connection, now: Int64) {
-        guard !connection.readingStopped else {
-            // Discard what a client sends after we decided to close; EOF ends it.
-            let count = readBuffer.withUnsafeMutableBytes { read(connection.fd, $0.baseAddress, $0.count) }
-            if count == 0 || (count < 0 && errno != EAGAIN && errno != EINTR) { closeConnection(connection) }
-            return
-        }
+        guard !connection.readingStopped else { return discardInput(connection) }
         for _ in 0..<4 {
             let count = readBuffer.withUnsafeMutableBytes { read(connection.fd, $0.baseAddress, $0.count) }
             if count < 0 {
@@ -246,7 +247,9 @@ final class EventLoop: @unchecked Sendable {
                     closeConnection(connection)
                 } else {
                     connection.readingStopped = true
+                    connection.peerClosed = true
                     connection.closeAfterSequence = max(connection.nextSequence - 1, 0)
+                    setInterest(connection, read: false, write: connection.wantsWrite)
                 }
                 return
             }
@@ -256,6 +259,35 @@ final class EventLoop: @unchecked Sendable {
             if count < readBuffer.count { break }
         }
         parseRequests(connection, now: now)
+    }
+
+    /// Reads and throws away what a client sends after we decided to close, so that
+    /// closing does not reset the connection under the answer; EOF, an error or
+    /// `lingerMaxBytes` ends it.
+    private func discardInput(_ connection: Connection) {
+        for _ in 0..<4 {
+            let count = readBuffer.withUnsafeMutableBytes { read(connection.fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                if errno != EAGAIN { closeConnection(connection) }
+                return
+            }
+            if count == 0 {
+                if connection.lingeringSince != nil || (connection.inFlight == 0 && !connection.hasOutput) {
+                    closeConnection(connection)
+                } else {
+                    // Answers are still to be written: wait for them, no longer for input.
+                    connection.peerClosed = true
+                    setInterest(connection, read: false, write: connection.wantsWrite)
+                }
+                return
+            }
+            connection.discardedBytes += count
+            if connection.discardedBytes > configuration.lingerMaxBytes {
+                closeConnection(connection)
+                return
+            }
+        }
     }
 
     private func parseRequests(_ connection: Connection, now: Int64) {
@@ -382,10 +414,24 @@ final class EventLoop: @unchecked Sendable {
         connection.outputOffset = 0
         modify(connection, wantWrite: false)
         if let last = connection.closeAfterSequence, connection.nextToWrite > last {
-            closeConnection(connection)
+            finishConnection(connection, now: now)
         } else if connection.isIdle {
             connection.phaseStartedAt = now
         }
+    }
+
+    /// Closes after the last answer: at once when the client has closed its side too,
+    /// else gracefully (RFC 9112 §9.6): shut down our side and read and discard until the
+    /// client closes, at most `lingerTimeout` (the sweep ends it) and `lingerMaxBytes`,
+    /// so that input still arriving does not reset the connection before the client has
+    /// read the answer.
+    private func finishConnection(_ connection: Connection, now: Int64) {
+        guard !connection.peerClosed else { return closeConnection(connection) }
+        guard connection.lingeringSince == nil else { return }
+        connection.readingStopped = true
+        connection.lingeringSince = now
+        shutdown(connection.fd, Int32(SHUT_WR))
+        setInterest(connection, read: true, write: false)
     }
 
     // MARK: - Timeouts
@@ -395,8 +441,11 @@ final class EventLoop: @unchecked Sendable {
         let body = Self.milliseconds(configuration.bodyTimeout)
         let idle = Self.milliseconds(configuration.keepAliveTimeout)
         let write = Self.milliseconds(configuration.writeTimeout)
+        let linger = Self.milliseconds(configuration.lingerTimeout)
         for connection in Array(connections.values) {
-            if connection.hasOutput {
+            if let since = connection.lingeringSince {
+                if now - since > linger { closeConnection(connection) }
+            } else if connection.hasOutput {
                 if now - connection.lastWriteProgressAt > write { closeConnection(connection) }
             } else if connection.inFlight > 0 {
                 continue  // A handler is working; it has its own deadline.

@@ -18,6 +18,13 @@ public struct ServerConfiguration: Sendable {
     public var keepAliveTimeout: Duration = .seconds(60)
     /// A client that accepts no response bytes for this long is disconnected.
     public var writeTimeout: Duration = .seconds(10)
+    /// After an answer that closes the connection while the client may still be sending
+    /// (413, 400, 408, `Connection: close` with more input), the server shuts down its
+    /// side and reads and discards what arrives for at most this long, so that the
+    /// client reads the answer rather than a connection reset.
+    public var lingerTimeout: Duration = .seconds(2)
+    /// At most this many bytes are discarded that way before the connection is closed.
+    public var lingerMaxBytes = 8 * 1024 * 1024
     /// Event-loop threads (each with its own listening socket via SO_REUSEPORT).
     public var loopCount = 1
     /// The `Server` response header; nil sends none.

@@ -190,6 +190,57 @@ func python(_ script: String) throws -> ProcessResult {
         #expect(ok.stdout == "200")
     }
 
+    /// RFC 9112 §3.2.2: a request in absolute form is served like the origin form.
+    @Test func absoluteFormIsServedLikeOriginForm() throws {
+        let live = try LiveServer()
+        let client = try RawClient(port: live.port)
+        client.send("GET http://dpbridge.example/echo/absolute?x=1 HTTP/1.1\r\nHost: dpbridge.example\r\n\r\n")
+        let text = client.receive(timeout: 3, until: "absolute").text
+        #expect(text.hasPrefix("HTTP/1.1 200"), "\(text)")
+        #expect(text.hasSuffix("\r\n\r\nabsolute"))
+        // curl sends the absolute form to a proxy: the server is the proxy here.
+        let proxied = try curl(["-x", live.url, "http://dpbridge.example/echo/proxied"])
+        #expect(proxied.stdout == "proxied", "\(proxied.output)")
+    }
+
+    /// A client still uploading a body over the limit can send all of it and then reads
+    /// the 413, instead of a reset while sending (which most clients report as the
+    /// outcome): the server shuts down its side and discards the rest before closing.
+    @Test func oversizedUploadReadsThe413NotAReset() throws {
+        let live = try LiveServer()
+        let body = [UInt8](repeating: 0x62, count: 3 << 20)  // 2 MiB over the 1 MiB limit
+        for attempt in 0..<20 {
+            let client = try RawClient(port: live.port)
+            client.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.count)\r\n\r\n")
+            var sent = 0
+            while sent < body.count {
+                let count = body.withUnsafeBytes { send(client.fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+                if count <= 0 { break }
+                sent += count
+            }
+            #expect(sent == body.count, "attempt \(attempt): sending failed after \(sent) bytes: \(String(cString: strerror(errno)))")
+            let (text, closed) = client.receive(timeout: 5, until: "\r\n\r\n")
+            #expect(text.hasPrefix("HTTP/1.1 413"), "attempt \(attempt): \(text.isEmpty ? "reset, no answer" : text)")
+            #expect(text.contains("Connection: close"))
+            if !closed { #expect(client.receive(timeout: 3).closed, "attempt \(attempt): not closed") }
+        }
+        #expect(try curl(["\(live.url)/ping"]).stdout == "pong")
+    }
+
+    /// A client that shuts down its sending side after its request still gets the
+    /// answer, even one that takes a while, with or without `Connection: close`.
+    @Test func halfClosedClientGetsItsAnswer() throws {
+        let live = try LiveServer()
+        for close in ["", "Connection: close\r\n"] {
+            let client = try RawClient(port: live.port)
+            client.send("GET /later/200 HTTP/1.1\r\nHost: x\r\n\(close)\r\n")
+            shutdown(client.fd, Int32(SHUT_WR))
+            let (text, closed) = client.receive(timeout: 3)
+            #expect(text.hasPrefix("HTTP/1.1 200") && text.hasSuffix("later 200"), "\(close.debugDescription): \(text)")
+            #expect(closed)
+        }
+    }
+
     @Test func headerTimeoutAnswers408AndCloses() throws {
         let live = try LiveServer(configure: { $0.headerTimeout = .milliseconds(300) })
         let client = try RawClient(port: live.port)
