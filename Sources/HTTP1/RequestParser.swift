@@ -37,7 +37,7 @@ struct RequestParser {
     private enum State {
         case head
         case fixedBody(Head, length: Int, bodyStart: Int)
-        case chunkedBody(Head, cursor: Int, body: [UInt8], trailerBytes: Int)
+        case chunkedBody(Head, bodyStart: Int, cursor: Int, body: [UInt8])
         case failed(HTTPParseError)
     }
 
@@ -91,8 +91,9 @@ struct RequestParser {
                 return finish(request, end: bodyStart + length)
             }
             return continueOrMore(head)
-        case .chunkedBody(let head, let cursor, let body, let trailerBytes):
-            return parseChunks(head, cursor: cursor, body: body, trailerBytes: trailerBytes)
+        case .chunkedBody(let head, let bodyStart, let cursor, let body):
+            state = .head  // The state lets go of `body`, so appending to it does not copy it.
+            return parseChunks(head, bodyStart: bodyStart, cursor: cursor, body: body)
         }
     }
 
@@ -374,8 +375,7 @@ struct RequestParser {
             }
             guard codings.count == 1 else { return fail(400, "chunked applied more than once") }
             let head = Head(request: request, expectsContinue: expectsContinue)
-            state = .chunkedBody(head, cursor: bodyStart, body: [], trailerBytes: 0)
-            return parseChunks(head, cursor: bodyStart, body: [], trailerBytes: 0)
+            return parseChunks(head, bodyStart: bodyStart, cursor: bodyStart, body: [])
         }
 
         var length = 0
@@ -410,15 +410,18 @@ struct RequestParser {
 
     // MARK: - Chunked bodies
 
-    private mutating func parseChunks(_ head: Head, cursor start: Int, body start_body: [UInt8], trailerBytes start_trailers: Int) -> Event {
+    /// Decodes chunks from `cursor` on. The whole chunked body as sent (`bodyStart` on),
+    /// framing included — size lines, extensions, trailers — counts against the body
+    /// limit, so that a body of tiny chunks with long extensions cannot grow without bound.
+    private mutating func parseChunks(_ head: Head, bodyStart: Int, cursor start: Int, body: consuming [UInt8]) -> Event {
         var cursor = start
-        var body = start_body
-        var trailerBytes = start_trailers
         let count = buffer.count
+        let limit = limits.maxBodyBytes
         while true {
             // A chunk-size line: hex digits, optional extensions, CRLF.
             let lineEnd = firstCRLF(from: cursor, limit: min(count, cursor + 4096))
             if lineEnd < 0 {
+                if count - bodyStart > limit { return tooLarge() }
                 if count - cursor >= 4096 { return fail(400, "chunk size line too long") }
                 break
             }
@@ -447,16 +450,18 @@ struct RequestParser {
                 while true {
                     let stop = firstCRLF(from: line, limit: min(count, line + limits.maxHeaderBytes + 2))
                     if stop < 0 {
+                        if count - bodyStart > limit { return tooLarge() }
                         if count - line > limits.maxHeaderBytes { return fail(431, "trailer section too large") }
-                        state = .chunkedBody(head, cursor: cursor, body: body, trailerBytes: trailerBytes)
+                        state = .chunkedBody(head, bodyStart: bodyStart, cursor: cursor, body: body)
                         return continueOrMore(head)
                     }
+                    if stop + 2 - bodyStart > limit { return tooLarge() }
                     if stop == line {
                         var request = head.request
                         request.body = body
                         return finish(request, end: stop + 2)
                     }
-                    trailerBytes = stop + 2 - (lineEnd + 2)
+                    let trailerBytes = stop + 2 - (lineEnd + 2)
                     fields += 1
                     if trailerBytes > limits.maxHeaderBytes { return fail(431, "trailer section too large") }
                     if fields > limits.maxHeaderFields { return fail(431, "too many trailer fields") }
@@ -467,10 +472,8 @@ struct RequestParser {
                     line = stop + 2
                 }
             }
-            if body.count + size > limits.maxBodyBytes {
-                return fail(413, "body larger than \(limits.maxBodyBytes) bytes")
-            }
             let dataStart = lineEnd + 2
+            if dataStart + size + 2 - bodyStart > limit { return tooLarge() }
             guard count - dataStart >= size + 2 else { break }
             guard buffer[dataStart + size] == 13, buffer[dataStart + size + 1] == 10 else {
                 return fail(400, "chunk data not followed by CRLF")
@@ -478,8 +481,12 @@ struct RequestParser {
             body.append(contentsOf: buffer[dataStart..<(dataStart + size)])
             cursor = dataStart + size + 2
         }
-        state = .chunkedBody(head, cursor: cursor, body: body, trailerBytes: trailerBytes)
+        state = .chunkedBody(head, bodyStart: bodyStart, cursor: cursor, body: body)
         return continueOrMore(head)
+    }
+
+    private mutating func tooLarge() -> Event {
+        fail(413, "chunked body larger than \(limits.maxBodyBytes) bytes, framing included")
     }
 
     static func hexValue(_ byte: UInt8) -> Int? {

@@ -150,6 +150,27 @@ func parse(_ text: String, step: Int? = nil, limits: RequestParser.Limits = test
         #expect(parse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n0123456789", limits: small) == ["POST / body=0123456789 ka=true"])
     }
 
+    /// A chunked body counts against the limit as sent: size lines, extensions and
+    /// trailers too, so 1-byte chunks with long extensions cannot grow without bound.
+    @Test func chunkFramingCountsAgainstTheBodyLimit() {
+        let limit32 = RequestParser.Limits(maxRequestLineBytes: 64, maxHeaderBytes: 128, maxHeaderFields: 3, maxBodyBytes: 32)
+        let head = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+        // 15 bytes as sent: within the limit.
+        #expect(parse(head + "5\r\nhello\r\n0\r\n\r\n", limits: limit32) == ["POST / body=hello ka=true"])
+        // One byte of data, but an extension takes the size line over the limit.
+        #expect(parse(head + "1;ext=\(String(repeating: "e", count: 40))\r\nx\r\n0\r\n\r\n", limits: limit32) == ["413"])
+        #expect(parse(head + "1;ext=\(String(repeating: "e", count: 40))", limits: limit32) == ["413"], "before the line ends")
+        // Trailers count too.
+        #expect(parse(head + "1\r\nx\r\n0\r\nX-T: \(String(repeating: "t", count: 30))\r\n\r\n", limits: limit32) == ["413"])
+        #expect(parse(head + "1\r\nx\r\n0\r\nX-T: t\r\n\r\n", limits: limit32) == ["POST / body=x ka=true"])
+        // The flood: 1-byte chunks with 4,000 bytes of extensions each (size lines stay
+        // under their 4 KiB limit) stop at the 1 MiB limit, however the bytes arrive.
+        let chunk = "1;\(String(repeating: "e", count: 4000))\r\nx\r\n"
+        let flood = head + String(repeating: chunk, count: 300)
+        #expect(parse(flood) == ["413"])
+        #expect(parse(flood, step: 1000) == ["413"])
+    }
+
     @Test func expectContinueIsAnnouncedOnceBeforeTheBody() {
         var parser = RequestParser(limits: testLimits)
         parser.append(Array("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n".utf8))
