@@ -26,6 +26,8 @@ final class Connection {
         /// Set by the first answer (or abort), so later ones are ignored.
         var answered = false
     }
+    /// Bytes of answers waiting in `slots` for an earlier one.
+    var queuedBytes = 0
     /// Bytes to send, and how many were sent.
     var output: [UInt8] = []
     var outputOffset = 0
@@ -48,6 +50,8 @@ final class Connection {
     /// When the current request head began (or the connection became idle), in ms.
     var phaseStartedAt: Int64
     var lastReadAt: Int64
+    /// When the body now arriving began (its head was parsed), for the body deadline.
+    var bodyStartedAt: Int64?
     var lastWriteProgressAt: Int64
 
     init(id: UInt64, fd: Int32, remoteAddress: String, limits: RequestParser.Limits, now: Int64) {
@@ -63,5 +67,7 @@ final class Connection {
     /// Requests handed to handlers whose responses are not yet written.
     var inFlight: Int { nextSequence - nextToWrite }
     var hasOutput: Bool { outputOffset < output.count }
+    /// Answers not yet sent: unwritten bytes and answers waiting for an earlier one.
+    var unsentBytes: Int { output.count - outputOffset + queuedBytes }
     var isIdle: Bool { inFlight == 0 && !hasOutput && !parser.hasPartialRequest }
 }

@@ -68,7 +68,19 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func modify(_ connection: Connection, wantWrite: Bool) {
-        setInterest(connection, read: connection.wantsRead, write: wantWrite)
+        setInterest(connection, read: wantsToRead(connection), write: wantWrite)
+    }
+
+    /// Too much waits to go out on `connection`: parse none of its requests and read
+    /// nothing more until its answers drain (a client pipelining without reading).
+    private func isBackedUp(_ connection: Connection) -> Bool {
+        connection.inFlight >= configuration.maxPipelinedRequests
+            || connection.unsentBytes >= configuration.maxUnsentResponseBytes
+    }
+
+    /// Reading is wanted until EOF, except while backed up (when discarding, always).
+    private func wantsToRead(_ connection: Connection) -> Bool {
+        !connection.peerClosed && (connection.readingStopped || !isBackedUp(connection))
     }
 
     private func setInterest(_ connection: Connection, read: Bool, write: Bool) {
@@ -225,6 +237,11 @@ final class EventLoop: @unchecked Sendable {
         if events & EPOLLOUT.rawValue != 0 {
             flush(connection, now: now)
             if connection.isClosed { return }
+            if !connection.readingStopped && connection.parser.hasPartialRequest && !isBackedUp(connection) {
+                // Answers drained: go on with pipelined requests already read.
+                parseRequests(connection, now: now)
+                if connection.isClosed { return }
+            }
         }
         if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue) != 0 {
             readAvailable(connection, now: now)
@@ -292,13 +309,20 @@ final class EventLoop: @unchecked Sendable {
 
     private func parseRequests(_ connection: Connection, now: Int64) {
         guard !connection.isParsing else { return }
+        var backedUp: Bool
+        repeat {
         connection.isParsing = true
+        backedUp = false
         parsing: while !connection.readingStopped && !connection.isClosed {
             // Bound pipelining: stop parsing while many responses are outstanding.
-            if connection.inFlight >= 128 { break }
+            if isBackedUp(connection) {
+                backedUp = true
+                break
+            }
             switch connection.parser.next() {
             case .needMore:
                 if !connection.parser.hasPartialRequest { connection.phaseStartedAt = now }
+                if connection.parser.isReadingBody && connection.bodyStartedAt == nil { connection.bodyStartedAt = now }
                 break parsing
             case .continueNeeded:
                 if connection.inFlight == 0 && !connection.hasOutput {
@@ -317,6 +341,7 @@ final class EventLoop: @unchecked Sendable {
                 request.remoteAddress = connection.remoteAddress
                 let sequence = connection.nextSequence
                 connection.nextSequence += 1
+                connection.bodyStartedAt = nil
                 let keepAlive = request.keepAlive && !draining
                 connection.slots.append(.init(keepAlive: keepAlive, isHead: request.method == "HEAD", version: request.version))
                 if !keepAlive {
@@ -333,7 +358,15 @@ final class EventLoop: @unchecked Sendable {
             }
         }
         connection.isParsing = false
-        if !connection.isClosed && connection.hasOutput { flush(connection, now: now) }
+        if connection.isClosed { return }
+        if connection.hasOutput {
+            flush(connection, now: now)
+        } else {
+            modify(connection, wantWrite: connection.wantsWrite)
+        }
+        if connection.isClosed { return }
+        // If the answers went out at once, go on with pipelined requests already read.
+        } while backedUp && !connection.readingStopped && !isBackedUp(connection)
     }
 
     // MARK: - Writing
@@ -358,6 +391,7 @@ final class EventLoop: @unchecked Sendable {
         guard index >= 0 && index < connection.slots.count else { return }
         guard index == 0 else {
             connection.slots[index].response = response  // An earlier response is still being prepared.
+            connection.queuedBytes += response.body.count + response.headerLines.count
             return
         }
         let hadOutput = connection.hasOutput
@@ -366,6 +400,7 @@ final class EventLoop: @unchecked Sendable {
         append(response, slot: 0, on: connection)
         var written = 1
         while written < connection.slots.count, let ready = connection.slots[written].response.take() {
+            connection.queuedBytes -= ready.body.count + ready.headerLines.count
             append(ready, slot: written, on: connection)
             written += 1
         }
@@ -439,6 +474,7 @@ final class EventLoop: @unchecked Sendable {
     private func sweep(now: Int64) {
         let header = Self.milliseconds(configuration.headerTimeout)
         let body = Self.milliseconds(configuration.bodyTimeout)
+        let bodyDeadline = Self.milliseconds(configuration.bodyDeadline)
         let idle = Self.milliseconds(configuration.keepAliveTimeout)
         let write = Self.milliseconds(configuration.writeTimeout)
         let linger = Self.milliseconds(configuration.lingerTimeout)
@@ -450,7 +486,9 @@ final class EventLoop: @unchecked Sendable {
             } else if connection.inFlight > 0 {
                 continue  // A handler is working; it has its own deadline.
             } else if connection.parser.isReadingBody {
-                if now - connection.lastReadAt > body { timeOut(connection, now: now, reason: "body not received in time") }
+                if now - connection.lastReadAt > body || now - (connection.bodyStartedAt ?? now) > bodyDeadline {
+                    timeOut(connection, now: now, reason: "body not received in time")
+                }
             } else if connection.parser.hasPartialRequest {
                 if now - connection.phaseStartedAt > header { timeOut(connection, now: now, reason: "header section not received in time") }
             } else if draining || now - connection.phaseStartedAt > idle {
