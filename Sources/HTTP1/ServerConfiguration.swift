@@ -48,3 +48,10 @@ public struct ServerConfiguration: Sendable {
             maxHeaderFields: maxHeaderFields, maxBodyBytes: maxBodyBytes)
     }
 }
+
+extension Duration {
+    /// The duration in whole milliseconds, as the event loop counts time.
+    var wholeMilliseconds: Int64 {
+        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+    }
+}
