@@ -54,6 +54,14 @@ struct RequestParser {
         self.limits = limits
     }
 
+    /// Between requests the buffer keeps its storage up to this size; a larger one (after
+    /// a burst of pipelined requests or a large body) is given back, so that idle
+    /// connections do not hold on to their peak.
+    static let keptCapacity = 64 * 1024
+
+    /// Storage the parser holds on to.
+    var bufferCapacity: Int { buffer.capacity }
+
     /// Bytes of a request not yet delivered (a request in progress).
     var hasPartialRequest: Bool { buffer.count > start }
 
@@ -67,7 +75,7 @@ struct RequestParser {
 
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
         if start > 0 && start == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
+            buffer.removeAll(keepingCapacity: buffer.capacity <= Self.keptCapacity)
             scanFrom -= start
             start = 0
         }
@@ -109,7 +117,7 @@ struct RequestParser {
         state = .head
         continueSent = false
         if start == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
+            buffer.removeAll(keepingCapacity: buffer.capacity <= Self.keptCapacity)
             start = 0
             scanFrom = 0
         } else if start > 64 * 1024 {

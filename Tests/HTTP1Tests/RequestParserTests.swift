@@ -171,6 +171,18 @@ func parse(_ text: String, step: Int? = nil, limits: RequestParser.Limits = test
         #expect(parse(flood, step: 1000) == ["413"])
     }
 
+    /// After a large request the parser gives its storage back; after small ones it keeps it.
+    @Test func storageOfALargeRequestIsGivenBack() {
+        var parser = RequestParser(limits: testLimits)
+        parser.append(Array("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 500000\r\n\r\n".utf8) + [UInt8](repeating: 0x62, count: 500_000))
+        guard case .request(let request) = parser.next() else { Issue.record("no request"); return }
+        #expect(request.body.count == 500_000)
+        #expect(parser.bufferCapacity <= RequestParser.keptCapacity)
+        parser.append(Array("GET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8))
+        guard case .request = parser.next() else { Issue.record("no request"); return }
+        #expect(parser.bufferCapacity > 0, "a small buffer is kept for the next request")
+    }
+
     @Test func expectContinueIsAnnouncedOnceBeforeTheBody() {
         var parser = RequestParser(limits: testLimits)
         parser.append(Array("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n".utf8))
