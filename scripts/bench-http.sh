@@ -9,13 +9,19 @@
 # the scheduler does not put client and server on one core in some rounds and not in
 # others. Also prints each server's CPU time per request (user + system, from
 # /proc/PID/stat over the round), a figure that varies less than requests/s.
-# Usage: scripts/bench-http.sh [DURATION]   (ROUNDS=3 by default)
+# Usage: scripts/bench-http.sh [DURATION]   (ROUNDS=3 by default; SWIFT=scripts/swiftlock on a shared
+# machine; BIN=path/to/dpbridge benchmarks that binary instead of building one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-10s}
 scripts/setup.sh nginx-light wrk
-swift build -c release --static-swift-stdlib --product dpbridge >/dev/null  # as installed (make install)
-bin="$(swift build -c release --static-swift-stdlib --show-bin-path)/dpbridge"
+swift=${SWIFT:-swift}
+if [ -n "${BIN:-}" ]; then
+    bin=$BIN  # a daemon built before, e.g. to compare two builds in the same conditions
+else
+    $swift build -c release --static-swift-stdlib --product dpbridge >/dev/null  # as installed (make install)
+    bin="$($swift build -c release --static-swift-stdlib --show-bin-path)/dpbridge"
+fi
 work=$(mktemp -d /tmp/dpbridge-bench-http.XXXXXX)
 nginx_port=${NGINX_PORT:-18480}
 public_port=${PUBLIC_PORT:-18481}

@@ -9,6 +9,7 @@ final class EventLoop: @unchecked Sendable {
     // @unchecked: every stored property except `mailbox`, `drainRequest`, `heartbeat` and
     // `threadID` is touched only on the loop thread (after `run` starts).
     private let configuration: ServerConfiguration
+    private let settings: ConnectionStateMachine.Settings
     private let router: Router
     private let epoll: Int32
     private let wakeFD: Int32
@@ -36,67 +37,51 @@ final class EventLoop: @unchecked Sendable {
     /// Incremented on every loop iteration; a watchdog can check that the loop turns.
     let heartbeat = Atomic<UInt64>(0)
     private let threadID = Atomic<UInt>(0)
+    /// Shared by the server's loops, for the connection cap.
+    private let counter: ConnectionCounter
 
     private static let wakeID: UInt64 = 0
     private static let listenerBit: UInt64 = 1 << 63
 
     init(configuration: ServerConfiguration, router: Router, listeners: [Int32], counter: ConnectionCounter) throws(SystemCallError) {
         self.configuration = configuration
+        settings = ConnectionStateMachine.Settings(configuration)
         self.router = router
         self.listeners = listeners
         self.counter = counter
-        epoll = try SystemCall.check("epoll_create1") { epoll_create1(Int32(EPOLL_CLOEXEC)) }
-        wakeFD = try SystemCall.check("eventfd") { eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC)) }
-        try add(wakeFD, id: Self.wakeID, events: EPOLLIN.rawValue)
+        epoll = try SystemCall.epollCreate()
+        wakeFD = try SystemCall.eventFD()
+        try SystemCall.epollAdd(epoll, wakeFD, events: EPOLLIN.rawValue, data: Self.wakeID)
         for (index, listener) in listeners.enumerated() {
-            try add(listener, id: Self.listenerBit | UInt64(index), events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)
+            try SystemCall.epollAdd(
+                epoll, listener, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue, data: Self.listenerBit | UInt64(index))
         }
     }
 
-    /// Shared by the server's loops, for the connection cap.
-    private let counter: ConnectionCounter
-
     deinit {
-        close(epoll)
-        close(wakeFD)
-    }
-
-    private func add(_ fd: Int32, id: UInt64, events: UInt32) throws(SystemCallError) {
-        var event = epoll_event()
-        dpb_epoll_event_set(&event, events, id)
-        _ = try SystemCall.check("epoll_ctl(ADD)") { epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event) }
-    }
-
-    private func modify(_ connection: Connection, wantWrite: Bool) {
-        guard connection.wantsWrite != wantWrite else { return }
-        connection.wantsWrite = wantWrite
-        var event = epoll_event()
-        dpb_epoll_event_set(&event, EPOLLIN.rawValue | EPOLLRDHUP.rawValue | (wantWrite ? EPOLLOUT.rawValue : 0), connection.id)
-        epoll_ctl(epoll, EPOLL_CTL_MOD, connection.fd, &event)
+        SystemCall.close(epoll)
+        SystemCall.close(wakeFD)
     }
 
     // MARK: - Cross-thread entry points
 
     func deliver(connectionID: UInt64, sequence: Int, response: HTTPResponse?) {
         if threadID.load(ordering: .relaxed) == UInt(bitPattern: Int(bitPattern: UInt(pthread_self()))) {
-            // A handler that answered at once, on the loop's thread.
+            // A handler that answered at once, on the loop's thread (usually while the
+            // loop runs this connection's actions: that run picks the answer up).
             guard let connection = connections[connectionID] else { return }
-            answer(connection, sequence: sequence, response: response, now: iterationNow)
+            connection.machine.responseReady(response, sequence: sequence)
+            run(connection, now: iterationNow)
             return
         }
         mailbox.withLock { $0.append(Delivery(connectionID: connectionID, sequence: sequence, response: response)) }
-        wake()
+        SystemCall.signal(eventFD: wakeFD)
     }
 
     /// Stop accepting; finish in-flight requests; close idle connections; stop by `deadline` (ms, monotonic).
     func requestDrain(deadline: Int64) {
         drainRequest.store(deadline, ordering: .releasing)
-        wake()
-    }
-
-    private func wake() {
-        var one: UInt64 = 1
-        _ = write(wakeFD, &one, 8)
+        SystemCall.signal(eventFD: wakeFD)
     }
 
     // MARK: - The loop
@@ -107,67 +92,59 @@ final class EventLoop: @unchecked Sendable {
         var lastSweep = Self.nowMilliseconds()
         while true {
             heartbeat.wrappingAdd(1, ordering: .relaxed)
-            let count = events.withUnsafeMutableBufferPointer { buffer in
-                epoll_wait(epoll, buffer.baseAddress, Int32(buffer.count), 100)
-            }
-            if count < 0 && errno != EINTR { break }
+            let count = SystemCall.epollWait(epoll, into: &events, timeout: 100)
+            if count < 0 { break }
             let now = Self.nowMilliseconds()
             iterationNow = now
             refreshDate()
-            for index in 0..<max(0, Int(count)) {
+            for index in 0..<count {
                 var event = events[index]
                 let id = dpb_epoll_event_data(&event)
                 if id == Self.wakeID {
-                    drainWake()
+                    takeDeliveries(now: now)
                 } else if id & Self.listenerBit != 0 {
                     acceptConnections(listeners[Int(id & ~Self.listenerBit)], now: now)
                 } else if let connection = connections[id] {
                     handle(dpb_epoll_event_events(&event), on: connection, now: now)
                 }
             }
-            if !draining, drainRequest.load(ordering: .acquiring) != 0 { beginDrain() }
-            if now - lastSweep >= 100 || draining {
+            if !draining, drainRequest.load(ordering: .acquiring) != 0 { beginDrain(now: now) }
+            if now - lastSweep >= 100 {
                 sweep(now: now)
                 lastSweep = now
             }
             if draining && (connections.isEmpty || now >= drainDeadline) { break }
         }
         for connection in Array(connections.values) { closeConnection(connection) }
-        for listener in listeners { close(listener) }
+        for listener in listeners { SystemCall.close(listener) }
         listeners.removeAll()
     }
 
-    private func drainWake() {
-        var value: UInt64 = 0
-        _ = read(wakeFD, &value, 8)
+    private func takeDeliveries(now: Int64) {
+        SystemCall.reset(eventFD: wakeFD)
         let deliveries = mailbox.withLock { pending -> [Delivery] in
             let taken = pending
             pending.removeAll(keepingCapacity: true)
             return taken
         }
-        for delivery in deliveries { apply(delivery) }
+        for delivery in deliveries {
+            guard let connection = connections[delivery.connectionID] else { continue }  // The client left.
+            connection.machine.responseReady(delivery.response, sequence: delivery.sequence)
+            run(connection, now: now)
+        }
     }
 
-    private func beginDrain() {
+    private func beginDrain(now: Int64) {
         draining = true
         drainDeadline = drainRequest.load(ordering: .acquiring)
         for listener in listeners {
-            epoll_ctl(epoll, EPOLL_CTL_DEL, listener, nil)
-            close(listener)
+            SystemCall.epollRemove(epoll, listener)
+            SystemCall.close(listener)
         }
         listeners.removeAll()
         for connection in Array(connections.values) {
-            if connection.isIdle {
-                closeConnection(connection)
-            } else {
-                // Finish what was asked, including a request still arriving; no new
-                // requests on this connection.
-                let last = connection.parser.hasPartialRequest ? connection.nextSequence : max(connection.nextSequence - 1, 0)
-                connection.closeAfterSequence = min(connection.closeAfterSequence ?? Int.max, last)
-                if connection.inFlight == 0 && !connection.hasOutput && !connection.parser.hasPartialRequest {
-                    closeConnection(connection)
-                }
-            }
+            connection.machine.drainRequested()
+            run(connection, now: now)
         }
     }
 
@@ -175,30 +152,22 @@ final class EventLoop: @unchecked Sendable {
 
     private func acceptConnections(_ listener: Int32, now: Int64) {
         for _ in 0..<64 {
-            var storage = sockaddr_storage()
-            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-            let fd = withUnsafeMutablePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    dpb_accept4(listener, $0, &length, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
-                }
-            }
-            if fd < 0 {
-                if errno == EINTR || errno == ECONNABORTED { continue }
-                return  // EAGAIN, or EMFILE: try again on the next readiness.
-            }
+            // EAGAIN, or EMFILE: try again on the next readiness.
+            guard case .accepted(let fd, let address) = SystemCall.accept(listener) else { return }
             if counter.value >= configuration.maxConnections || draining {
-                _ = Self.overloaded.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-                close(fd)
+                _ = Self.overloaded.withUnsafeBytes { SystemCall.send(fd, $0) }
+                SystemCall.close(fd)
                 continue
             }
             SystemCall.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
             let connection = Connection(
-                id: nextID, fd: fd, remoteAddress: SystemCall.addressText(storage), limits: configuration.parserLimits, now: now)
+                id: nextID, fd: fd, remoteAddress: SystemCall.addressText(address),
+                machine: ConnectionStateMachine(settings: settings, now: now))
             nextID += 1
             do {
-                try add(fd, id: connection.id, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
+                try SystemCall.epollAdd(epoll, fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue, data: connection.id)
             } catch {
-                close(fd)
+                SystemCall.close(fd)
                 continue
             }
             connections[connection.id] = connection
@@ -209,221 +178,95 @@ final class EventLoop: @unchecked Sendable {
     private static let overloaded = Array(
         "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 1\r\n\r\n".utf8)
 
-    // MARK: - Reading
+    // MARK: - Events into the machine
 
     private func handle(_ events: UInt32, on connection: Connection, now: Int64) {
         if events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 && events & EPOLLIN.rawValue == 0 {
-            closeConnection(connection)
-            return
+            connection.machine.socketFailed()
+        } else {
+            if events & EPOLLOUT.rawValue != 0 { connection.machine.writable() }
+            if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue) != 0 { readAvailable(connection, now: now) }
         }
-        if events & EPOLLOUT.rawValue != 0 {
-            flush(connection, now: now)
-            if connection.isClosed { return }
-        }
-        if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue) != 0 {
-            readAvailable(connection, now: now)
-        }
+        run(connection, now: now)
     }
 
+    /// Reads what the socket has (up to four buffers' worth) into the machine.
     private func readAvailable(_ connection: Connection, now: Int64) {
-        guard !connection.readingStopped else {
-            // Discard what a client sends after we decided to close; EOF ends it.
-            let count = readBuffer.withUnsafeMutableBytes { read(connection.fd, $0.baseAddress, $0.count) }
-            if count == 0 || (count < 0 && errno != EAGAIN && errno != EINTR) { closeConnection(connection) }
-            return
-        }
         for _ in 0..<4 {
-            let count = readBuffer.withUnsafeMutableBytes { read(connection.fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN { break }
-                closeConnection(connection)
-                return
-            }
-            if count == 0 {
-                // The client closed its side: answer what was asked, then close.
-                if connection.inFlight == 0 && !connection.hasOutput {
-                    closeConnection(connection)
-                } else {
-                    connection.readingStopped = true
-                    connection.closeAfterSequence = max(connection.nextSequence - 1, 0)
+            switch readBuffer.withUnsafeMutableBytes({ SystemCall.read(connection.fd, into: $0) }) {
+            case .transferred(let count):
+                readBuffer.withUnsafeBytes {
+                    connection.machine.bytesRead(UnsafeRawBufferPointer(rebasing: $0[0..<count]), now: now)
                 }
+                if count < readBuffer.count { return }
+            case .endOfInput:
+                connection.machine.endOfInput()
+                return
+            case .wouldBlock:
+                return
+            case .failed:
+                connection.machine.socketFailed()
                 return
             }
-            if !connection.parser.hasPartialRequest && connection.isIdle { connection.phaseStartedAt = now }
-            connection.lastReadAt = now
-            readBuffer.withUnsafeBytes { connection.parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-            if count < readBuffer.count { break }
         }
-        parseRequests(connection, now: now)
     }
 
-    private func parseRequests(_ connection: Connection, now: Int64) {
-        guard !connection.isParsing else { return }
-        connection.isParsing = true
-        parsing: while !connection.readingStopped && !connection.isClosed {
-            // Bound pipelining: stop parsing while many responses are outstanding.
-            if connection.inFlight >= 128 { break }
-            switch connection.parser.next() {
-            case .needMore:
-                if !connection.parser.hasPartialRequest { connection.phaseStartedAt = now }
-                break parsing
-            case .continueNeeded:
-                if connection.inFlight == 0 && !connection.hasOutput {
-                    connection.output.append(contentsOf: ResponseWriter.continueResponse)
-                    flush(connection, now: now)
-                }
-            case .error(let error):
-                connection.readingStopped = true
-                let sequence = connection.nextSequence
-                connection.nextSequence += 1
-                connection.closeAfterSequence = sequence
-                connection.slots.append(.init(keepAlive: false, isHead: false, version: (1, 1)))
-                apply(to: connection, sequence: sequence, response: HTTPResponse(status: error.status, text: error.reason + "\n"), now: now)
-                break parsing
-            case .request(var request):
+    // MARK: - Actions out of the machine
+
+    /// Performs the connection's actions until its machine waits for an event.
+    private func run(_ connection: Connection, now: Int64) {
+        guard !connection.isRunning && !connection.isClosed else { return }
+        connection.isRunning = true
+        defer { connection.isRunning = false }
+        while true {
+            switch connection.machine.nextAction(now: now, date: dateBytes) {
+            case .deliver(var request, let sequence):
                 request.remoteAddress = connection.remoteAddress
-                let sequence = connection.nextSequence
-                connection.nextSequence += 1
-                let keepAlive = request.keepAlive && !draining
-                connection.slots.append(.init(keepAlive: keepAlive, isHead: request.method == "HEAD", version: request.version))
-                if !keepAlive {
-                    connection.readingStopped = true
-                    connection.closeAfterSequence = sequence
-                }
-                connection.phaseStartedAt = now
                 switch router.resolve(&request) {
                 case .response(let response):
-                    apply(to: connection, sequence: sequence, response: response, now: now)
+                    connection.machine.responseReady(response, sequence: sequence)
                 case .handler(let handler):
                     handler(request, HTTPResponder(loop: self, connectionID: connection.id, sequence: sequence))
                 }
-            }
-        }
-        connection.isParsing = false
-        if !connection.isClosed && connection.hasOutput { flush(connection, now: now) }
-    }
-
-    // MARK: - Writing
-
-    private func apply(_ delivery: Delivery) {
-        guard let connection = connections[delivery.connectionID] else { return }  // The client left.
-        answer(connection, sequence: delivery.sequence, response: delivery.response, now: iterationNow)
-    }
-
-    /// A handler's answer (nil: abort) to request `sequence`: the first one counts, and
-    /// any later one for the same request is ignored.
-    private func answer(_ connection: Connection, sequence: Int, response: HTTPResponse?, now: Int64) {
-        let index = sequence - connection.nextToWrite
-        guard index >= 0 && index < connection.slots.count, !connection.slots[index].answered else { return }
-        connection.slots[index].answered = true
-        guard let response else { return closeConnection(connection) }
-        apply(to: connection, sequence: sequence, response: response, now: now)
-    }
-
-    private func apply(to connection: Connection, sequence: Int, response: HTTPResponse, now: Int64) {
-        let index = sequence - connection.nextToWrite
-        guard index >= 0 && index < connection.slots.count else { return }
-        guard index == 0 else {
-            connection.slots[index].response = response  // An earlier response is still being prepared.
-            return
-        }
-        let hadOutput = connection.hasOutput
-        // The response goes out at once, then any later ones that were waiting for it,
-        // each moved out of its slot rather than copied.
-        append(response, slot: 0, on: connection)
-        var written = 1
-        while written < connection.slots.count, let ready = connection.slots[written].response.take() {
-            append(ready, slot: written, on: connection)
-            written += 1
-        }
-        if written == connection.slots.count {
-            connection.slots.removeAll(keepingCapacity: true)
-        } else {
-            connection.slots.removeFirst(written)
-        }
-        if !hadOutput { connection.lastWriteProgressAt = now }
-        if connection.isParsing { return }  // The parse loop writes once at its end.
-        flush(connection, now: now)
-        if !connection.isClosed && !connection.readingStopped && connection.parser.hasPartialRequest {
-            // Responses freed room for more pipelined requests already buffered.
-            parseRequests(connection, now: now)
-        }
-    }
-
-    /// Appends the response for `connection.slots[slot]` (sequence `nextToWrite`) to the output.
-    private func append(_ response: HTTPResponse, slot: Int, on connection: Connection) {
-        let closing = connection.closeAfterSequence == connection.nextToWrite
-        ResponseWriter.write(
-            response, keepAlive: connection.slots[slot].keepAlive && !closing, isHead: connection.slots[slot].isHead,
-            version: connection.slots[slot].version, date: dateBytes, serverName: configuration.serverName,
-            into: &connection.output)
-        connection.nextToWrite += 1
-    }
-
-    private func flush(_ connection: Connection, now: Int64) {
-        while connection.hasOutput {
-            let count = connection.output.withUnsafeBytes { raw in
-                send(connection.fd, raw.baseAddress! + connection.outputOffset, raw.count - connection.outputOffset, Int32(MSG_NOSIGNAL))
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN {
-                    modify(connection, wantWrite: true)
-                    return
+            case .write:
+                switch connection.machine.withUnsentOutput({ SystemCall.send(connection.fd, $0) }) {
+                case .transferred(let count): connection.machine.wrote(count, now: now)
+                case .wouldBlock, .endOfInput: connection.machine.writeWouldBlock()
+                case .failed: connection.machine.socketFailed()
                 }
+            case .setInterest(let read, let write):
+                SystemCall.epollModify(
+                    epoll, connection.fd,
+                    events: (read ? EPOLLIN.rawValue | EPOLLRDHUP.rawValue : 0) | (write ? EPOLLOUT.rawValue : 0),
+                    data: connection.id)
+            case .shutdownWrite:
+                SystemCall.shutdownWrite(connection.fd)
+            case .armTimer(let at):
+                connection.timer = at
+            case .close:
                 closeConnection(connection)
                 return
+            case .wait:
+                return
             }
-            connection.outputOffset += count
-            connection.lastWriteProgressAt = now
-        }
-        connection.output.removeAll(keepingCapacity: connection.output.capacity <= 16 * 1024)
-        connection.outputOffset = 0
-        modify(connection, wantWrite: false)
-        if let last = connection.closeAfterSequence, connection.nextToWrite > last {
-            closeConnection(connection)
-        } else if connection.isIdle {
-            connection.phaseStartedAt = now
         }
     }
 
-    // MARK: - Timeouts
-
+    /// Ticks the connections whose timer is due.
     private func sweep(now: Int64) {
-        let header = Self.milliseconds(configuration.headerTimeout)
-        let body = Self.milliseconds(configuration.bodyTimeout)
-        let idle = Self.milliseconds(configuration.keepAliveTimeout)
-        let write = Self.milliseconds(configuration.writeTimeout)
-        for connection in Array(connections.values) {
-            if connection.hasOutput {
-                if now - connection.lastWriteProgressAt > write { closeConnection(connection) }
-            } else if connection.inFlight > 0 {
-                continue  // A handler is working; it has its own deadline.
-            } else if connection.parser.isReadingBody {
-                if now - connection.lastReadAt > body { timeOut(connection, now: now, reason: "body not received in time") }
-            } else if connection.parser.hasPartialRequest {
-                if now - connection.phaseStartedAt > header { timeOut(connection, now: now, reason: "header section not received in time") }
-            } else if draining || now - connection.phaseStartedAt > idle {
-                closeConnection(connection)
-            }
+        let due = connections.values.filter { $0.timer.map { now > $0 } ?? false }
+        for connection in due {
+            connection.timer = nil
+            connection.machine.tick(now: now)
+            run(connection, now: now)
         }
-    }
-
-    private func timeOut(_ connection: Connection, now: Int64, reason: String) {
-        connection.readingStopped = true
-        let sequence = connection.nextSequence
-        connection.nextSequence += 1
-        connection.closeAfterSequence = sequence
-        connection.slots.append(.init(keepAlive: false, isHead: false, version: (1, 1)))
-        apply(to: connection, sequence: sequence, response: HTTPResponse(status: 408, text: reason + "\n"), now: now)
     }
 
     private func closeConnection(_ connection: Connection) {
         guard connections.removeValue(forKey: connection.id) != nil else { return }
         connection.isClosed = true
-        epoll_ctl(epoll, EPOLL_CTL_DEL, connection.fd, nil)
-        close(connection.fd)
+        SystemCall.epollRemove(epoll, connection.fd)
+        SystemCall.close(connection.fd)
         counter.add(-1)
     }
 
@@ -443,10 +286,6 @@ final class EventLoop: @unchecked Sendable {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
 }
 

@@ -1,7 +1,9 @@
 /// A complete request as the parser delivers it: head and whole body.
 public struct HTTPRequest: Sendable {
     public var method: String
-    /// The request-target as sent (`/callbacks/x?y=1`).
+    /// The request-target in origin form (`/callbacks/x?y=1`). A target sent in absolute
+    /// form (`http://host/callbacks/x?y=1`) is given as its path and query, and its
+    /// authority replaces the `Host` field.
     public var target: String
     public var headers: HTTPHeaders
     public var body: [UInt8]

@@ -85,7 +85,7 @@ public final class HTTPServer: Sendable {
     public func shutdown(deadline: Duration = .seconds(10)) {
         shutdownLock.withLock { _ in
             let (loops, threads) = state.withLock { ($0.loops, $0.threads) }
-            let until = EventLoop.nowMilliseconds() + EventLoop.milliseconds(deadline)
+            let until = EventLoop.nowMilliseconds() + deadline.wholeMilliseconds
             for loop in loops { loop.requestDrain(deadline: until) }
             for thread in threads { pthread_join(thread, nil) }  // each thread joined once
             state.withLock {

@@ -37,7 +37,7 @@ struct RequestParser {
     private enum State {
         case head
         case fixedBody(Head, length: Int, bodyStart: Int)
-        case chunkedBody(Head, cursor: Int, body: [UInt8], trailerBytes: Int)
+        case chunkedBody(Head, bodyStart: Int, cursor: Int, body: [UInt8])
         case failed(HTTPParseError)
     }
 
@@ -54,6 +54,14 @@ struct RequestParser {
         self.limits = limits
     }
 
+    /// Between requests the buffer keeps its storage up to this size; a larger one (after
+    /// a burst of pipelined requests or a large body) is given back, so that idle
+    /// connections do not hold on to their peak.
+    static let keptCapacity = 64 * 1024
+
+    /// Storage the parser holds on to.
+    var bufferCapacity: Int { buffer.capacity }
+
     /// Bytes of a request not yet delivered (a request in progress).
     var hasPartialRequest: Bool { buffer.count > start }
 
@@ -67,7 +75,7 @@ struct RequestParser {
 
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
         if start > 0 && start == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
+            buffer.removeAll(keepingCapacity: buffer.capacity <= Self.keptCapacity)
             scanFrom -= start
             start = 0
         }
@@ -91,8 +99,9 @@ struct RequestParser {
                 return finish(request, end: bodyStart + length)
             }
             return continueOrMore(head)
-        case .chunkedBody(let head, let cursor, let body, let trailerBytes):
-            return parseChunks(head, cursor: cursor, body: body, trailerBytes: trailerBytes)
+        case .chunkedBody(let head, let bodyStart, let cursor, let body):
+            state = .head  // The state lets go of `body`, so appending to it does not copy it.
+            return parseChunks(head, bodyStart: bodyStart, cursor: cursor, body: body)
         }
     }
 
@@ -108,7 +117,7 @@ struct RequestParser {
         state = .head
         continueSent = false
         if start == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
+            buffer.removeAll(keepingCapacity: buffer.capacity <= Self.keptCapacity)
             start = 0
             scanFrom = 0
         } else if start > 64 * 1024 {
@@ -225,7 +234,7 @@ struct RequestParser {
         guard cursor > targetStart, cursor < lineEnd, bytes[cursor] == 32 else {
             return fail(400, "invalid request target")
         }
-        let target = String(decoding: UnsafeBufferPointer(rebasing: bytes[targetStart..<cursor]), as: UTF8.self)
+        var target = String(decoding: UnsafeBufferPointer(rebasing: bytes[targetStart..<cursor]), as: UTF8.self)
         cursor += 1
         guard lineEnd - cursor == 8, bytes[cursor] == 72, bytes[cursor + 1] == 84, bytes[cursor + 2] == 84,
             bytes[cursor + 3] == 80, bytes[cursor + 4] == 47, bytes[cursor + 6] == 46,
@@ -233,8 +242,13 @@ struct RequestParser {
         else { return fail(400, "invalid HTTP version") }
         let major = Int(bytes[cursor + 5] - 48), minor = Int(bytes[cursor + 7] - 48)
         guard major == 1 else { return fail(505, "only HTTP/1.x is supported") }
-        guard target.utf8.first == UInt8(ascii: "/") || target == "*" || target.hasPrefix("http://") || target.hasPrefix("https://")
-        else { return fail(400, "invalid request target") }
+        var authority: String?
+        if bytes[targetStart] != UInt8(ascii: "/") && target != "*" {
+            // The absolute form, which a server MUST accept (RFC 9112 §3.2.2): routes see its path and query.
+            guard let absolute = Self.originForm(ofAbsolute: target) else { return fail(400, "invalid request target") }
+            target = absolute.target
+            authority = absolute.authority
+        }
 
         // Header fields (room for a typical request's, so the list grows once).
         var headers = HTTPHeaders(reservingCapacity: 8)
@@ -276,14 +290,37 @@ struct RequestParser {
             line = lineStop + 2
         }
         return interpret(
-            method: method, target: target, hasQuery: hasQuery, major: major, minor: minor, headers: headers,
-            bodyStart: to + 4)
+            method: method, target: target, authority: authority, hasQuery: hasQuery, major: major, minor: minor,
+            headers: headers, bodyStart: to + 4)
+    }
+
+    /// The origin form (path and query) and the authority of an absolute-form target
+    /// (`http://host:port/path?query`), or nil when it is not an `http` or `https` URI
+    /// with a host and without user information (RFC 9110 §4.2).
+    static func originForm(ofAbsolute target: String) -> (target: String, authority: String)? {
+        let utf8 = target.utf8
+        let scheme = utf8.prefix(8).map { $0 | 0x20 }  // lowercase letters; ':' and '/' stay apart
+        let schemeLength: Int
+        if scheme.starts(with: "http://".utf8) {
+            schemeLength = 7
+        } else if scheme.starts(with: "https://".utf8) {
+            schemeLength = 8
+        } else {
+            return nil
+        }
+        let rest = utf8.dropFirst(schemeLength)
+        let end = rest.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? rest.endIndex
+        let authority = String(Substring(rest[rest.startIndex..<end]))
+        guard !authority.isEmpty, !authority.utf8.contains(UInt8(ascii: "@")) else { return nil }
+        let remainder = String(Substring(rest[end...]))
+        return (remainder.utf8.first == UInt8(ascii: "/") ? remainder : "/" + remainder, authority)
     }
 
     // MARK: - Semantics
 
     private mutating func interpret(
-        method: String, target: String, hasQuery: Bool, major: Int, minor: Int, headers: HTTPHeaders, bodyStart: Int
+        method: String, target: String, authority: String?, hasQuery: Bool, major: Int, minor: Int, headers: HTTPHeaders,
+        bodyStart: Int
     ) -> Event {
         // One pass over the fields for everything framing depends on.
         var hostCount = 0
@@ -309,6 +346,12 @@ struct RequestParser {
         }
         if minor >= 1 && hostCount != 1 { return fail(400, hostCount == 0 ? "missing Host" : "more than one Host") }
         if minor == 0 && hostCount > 1 { return fail(400, "more than one Host") }
+        var headers = headers
+        if let authority {
+            // The target's authority, not the Host field, names the host (RFC 9112 §3.2.2).
+            headers.remove("Host")
+            headers.add("Host", authority)
+        }
 
         var keepAlive = minor >= 1
         for value in connectionValues {
@@ -340,8 +383,7 @@ struct RequestParser {
             }
             guard codings.count == 1 else { return fail(400, "chunked applied more than once") }
             let head = Head(request: request, expectsContinue: expectsContinue)
-            state = .chunkedBody(head, cursor: bodyStart, body: [], trailerBytes: 0)
-            return parseChunks(head, cursor: bodyStart, body: [], trailerBytes: 0)
+            return parseChunks(head, bodyStart: bodyStart, cursor: bodyStart, body: [])
         }
 
         var length = 0
@@ -376,15 +418,18 @@ struct RequestParser {
 
     // MARK: - Chunked bodies
 
-    private mutating func parseChunks(_ head: Head, cursor start: Int, body start_body: [UInt8], trailerBytes start_trailers: Int) -> Event {
+    /// Decodes chunks from `cursor` on. The whole chunked body as sent (`bodyStart` on),
+    /// framing included — size lines, extensions, trailers — counts against the body
+    /// limit, so that a body of tiny chunks with long extensions cannot grow without bound.
+    private mutating func parseChunks(_ head: Head, bodyStart: Int, cursor start: Int, body: consuming [UInt8]) -> Event {
         var cursor = start
-        var body = start_body
-        var trailerBytes = start_trailers
         let count = buffer.count
+        let limit = limits.maxBodyBytes
         while true {
             // A chunk-size line: hex digits, optional extensions, CRLF.
             let lineEnd = firstCRLF(from: cursor, limit: min(count, cursor + 4096))
             if lineEnd < 0 {
+                if count - bodyStart > limit { return tooLarge() }
                 if count - cursor >= 4096 { return fail(400, "chunk size line too long") }
                 break
             }
@@ -413,16 +458,18 @@ struct RequestParser {
                 while true {
                     let stop = firstCRLF(from: line, limit: min(count, line + limits.maxHeaderBytes + 2))
                     if stop < 0 {
+                        if count - bodyStart > limit { return tooLarge() }
                         if count - line > limits.maxHeaderBytes { return fail(431, "trailer section too large") }
-                        state = .chunkedBody(head, cursor: cursor, body: body, trailerBytes: trailerBytes)
+                        state = .chunkedBody(head, bodyStart: bodyStart, cursor: cursor, body: body)
                         return continueOrMore(head)
                     }
+                    if stop + 2 - bodyStart > limit { return tooLarge() }
                     if stop == line {
                         var request = head.request
                         request.body = body
                         return finish(request, end: stop + 2)
                     }
-                    trailerBytes = stop + 2 - (lineEnd + 2)
+                    let trailerBytes = stop + 2 - (lineEnd + 2)
                     fields += 1
                     if trailerBytes > limits.maxHeaderBytes { return fail(431, "trailer section too large") }
                     if fields > limits.maxHeaderFields { return fail(431, "too many trailer fields") }
@@ -433,10 +480,8 @@ struct RequestParser {
                     line = stop + 2
                 }
             }
-            if body.count + size > limits.maxBodyBytes {
-                return fail(413, "body larger than \(limits.maxBodyBytes) bytes")
-            }
             let dataStart = lineEnd + 2
+            if dataStart + size + 2 - bodyStart > limit { return tooLarge() }
             guard count - dataStart >= size + 2 else { break }
             guard buffer[dataStart + size] == 13, buffer[dataStart + size + 1] == 10 else {
                 return fail(400, "chunk data not followed by CRLF")
@@ -444,8 +489,12 @@ struct RequestParser {
             body.append(contentsOf: buffer[dataStart..<(dataStart + size)])
             cursor = dataStart + size + 2
         }
-        state = .chunkedBody(head, cursor: cursor, body: body, trailerBytes: trailerBytes)
+        state = .chunkedBody(head, bodyStart: bodyStart, cursor: cursor, body: body)
         return continueOrMore(head)
+    }
+
+    private mutating func tooLarge() -> Event {
+        fail(413, "chunked body larger than \(limits.maxBodyBytes) bytes, framing included")
     }
 
     static func hexValue(_ byte: UInt8) -> Int? {

@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// An error from a system call: which call, and `errno`.
@@ -11,9 +12,31 @@ public struct SystemCallError: Error, Sendable, Equatable, CustomStringConvertib
 }
 
 /// Thin wrappers over the socket and epoll calls the server needs: each retries on
-/// EINTR and reports failure as a typed error. Nothing else in the module calls them raw.
+/// EINTR and reports failure as a typed error, or — for the calls on non-blocking
+/// sockets — as a result where "would block" is a case, not an errno to check. Nothing
+/// else in the module calls them raw.
 enum SystemCall {
-    /// Runs `body` until it does not fail with EINTR; returns the result or the errno.
+    /// The outcome of a read or send on a non-blocking socket.
+    enum IOResult: Equatable {
+        /// This many bytes (more than zero) were read or sent.
+        case transferred(Int)
+        /// The peer closed its sending side (reads only).
+        case endOfInput
+        /// Nothing can be done now: wait for readiness.
+        case wouldBlock
+        /// The call failed with this errno (the connection is broken).
+        case failed(Int32)
+    }
+
+    /// The outcome of accepting on a non-blocking listening socket.
+    enum AcceptResult {
+        case accepted(Int32, sockaddr_storage)
+        /// No connection is waiting.
+        case wouldBlock
+        /// `errno`, EMFILE say: try again on the next readiness.
+        case failed(Int32)
+    }
+
     /// Runs `body` until it does not fail with EINTR; throws the errno of any other failure.
     static func check(_ call: String, _ body: () -> Int32) throws(SystemCallError) -> Int32 {
         while true {
@@ -22,6 +45,102 @@ enum SystemCall {
             if errno != EINTR { throw SystemCallError(call: call, errno: errno) }
         }
     }
+
+    // MARK: - Non-blocking socket I/O
+
+    static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
+        while true {
+            let count = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            if count > 0 { return .transferred(count) }
+            if count == 0 { return .endOfInput }
+            if errno == EINTR { continue }
+            return errno == EAGAIN || errno == EWOULDBLOCK ? .wouldBlock : .failed(errno)
+        }
+    }
+
+    /// Sends what the socket takes of `bytes` (never raising SIGPIPE).
+    static func send(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> IOResult {
+        while true {
+            let count = Glibc.send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
+            if count >= 0 { return count == 0 && !bytes.isEmpty ? .wouldBlock : .transferred(count) }
+            if errno == EINTR { continue }
+            return errno == EAGAIN || errno == EWOULDBLOCK ? .wouldBlock : .failed(errno)
+        }
+    }
+
+    /// Accepts one connection as a non-blocking, close-on-exec socket (a connection
+    /// aborted before it was accepted is skipped).
+    static func accept(_ listener: Int32) -> AcceptResult {
+        while true {
+            var storage = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let fd = withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    dpb_accept4(listener, $0, &length, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
+                }
+            }
+            if fd >= 0 { return .accepted(fd, storage) }
+            if errno == EINTR || errno == ECONNABORTED { continue }
+            return errno == EAGAIN || errno == EWOULDBLOCK ? .wouldBlock : .failed(errno)
+        }
+    }
+
+    /// Shuts down the sending side: the peer reads EOF after the bytes already sent.
+    static func shutdownWrite(_ fd: Int32) {
+        _ = Glibc.shutdown(fd, Int32(SHUT_WR))
+    }
+
+    static func close(_ fd: Int32) {
+        _ = Glibc.close(fd)
+    }
+
+    // MARK: - epoll and eventfd
+
+    static func epollCreate() throws(SystemCallError) -> Int32 {
+        try check("epoll_create1") { epoll_create1(Int32(EPOLL_CLOEXEC)) }
+    }
+
+    /// Watches `fd` for `events`, reported with `data`.
+    static func epollAdd(_ epoll: Int32, _ fd: Int32, events: UInt32, data: UInt64) throws(SystemCallError) {
+        var event = epoll_event()
+        dpb_epoll_event_set(&event, events, data)
+        _ = try check("epoll_ctl(ADD)") { epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event) }
+    }
+
+    static func epollModify(_ epoll: Int32, _ fd: Int32, events: UInt32, data: UInt64) {
+        var event = epoll_event()
+        dpb_epoll_event_set(&event, events, data)
+        _ = epoll_ctl(epoll, EPOLL_CTL_MOD, fd, &event)
+    }
+
+    static func epollRemove(_ epoll: Int32, _ fd: Int32) {
+        _ = epoll_ctl(epoll, EPOLL_CTL_DEL, fd, nil)
+    }
+
+    /// Waits up to `timeout` ms for events; 0 when interrupted, -1 when epoll failed.
+    static func epollWait(_ epoll: Int32, into events: inout [epoll_event], timeout: Int32) -> Int {
+        let count = events.withUnsafeMutableBufferPointer { epoll_wait(epoll, $0.baseAddress, Int32($0.count), timeout) }
+        if count < 0 { return errno == EINTR ? 0 : -1 }
+        return Int(count)
+    }
+
+    static func eventFD() throws(SystemCallError) -> Int32 {
+        try check("eventfd") { eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC)) }
+    }
+
+    /// Makes an eventfd readable.
+    static func signal(eventFD fd: Int32) {
+        var one: UInt64 = 1
+        _ = Glibc.write(fd, &one, 8)
+    }
+
+    /// Makes an eventfd unreadable again.
+    static func reset(eventFD fd: Int32) {
+        var value: UInt64 = 0
+        _ = Glibc.read(fd, &value, 8)
+    }
+
+    // MARK: - Setup
 
     static func setNonBlocking(_ fd: Int32) throws(SystemCallError) {
         let flags = try check("fcntl(F_GETFL)") { fcntl(fd, F_GETFL) }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP1
+import Synchronization
 import TestSupport
 import Testing
 
@@ -188,6 +189,185 @@ func python(_ script: String) throws -> ProcessResult {
         #expect(try status("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: br\r\n\r\n") == "HTTP/1.1 501")
         let ok = try curl(["-o", "/dev/null", "-w", "%{http_code}", "\(live.url)/ping"])
         #expect(ok.stdout == "200")
+    }
+
+    /// RFC 9112 §3.2.2: a request in absolute form is served like the origin form.
+    @Test func absoluteFormIsServedLikeOriginForm() throws {
+        let live = try LiveServer()
+        let client = try RawClient(port: live.port)
+        client.send("GET http://dpbridge.example/echo/absolute?x=1 HTTP/1.1\r\nHost: dpbridge.example\r\n\r\n")
+        let text = client.receive(timeout: 3, until: "absolute").text
+        #expect(text.hasPrefix("HTTP/1.1 200"), "\(text)")
+        #expect(text.hasSuffix("\r\n\r\nabsolute"))
+        // curl sends the absolute form to a proxy: the server is the proxy here.
+        let proxied = try curl(["-x", live.url, "http://dpbridge.example/echo/proxied"])
+        #expect(proxied.stdout == "proxied", "\(proxied.output)")
+    }
+
+    /// A client still uploading a body over the limit can send all of it and then reads
+    /// the 413, instead of a reset while sending (which most clients report as the
+    /// outcome): the server shuts down its side and discards the rest before closing.
+    @Test func oversizedUploadReadsThe413NotAReset() throws {
+        let live = try LiveServer()
+        let body = [UInt8](repeating: 0x62, count: 3 << 20)  // 2 MiB over the 1 MiB limit
+        for attempt in 0..<20 {
+            let client = try RawClient(port: live.port)
+            client.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.count)\r\n\r\n")
+            var sent = 0
+            while sent < body.count {
+                let count = body.withUnsafeBytes { send(client.fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+                if count <= 0 { break }
+                sent += count
+            }
+            #expect(sent == body.count, "attempt \(attempt): sending failed after \(sent) bytes: \(String(cString: strerror(errno)))")
+            let (text, closed) = client.receive(timeout: 5, until: "\r\n\r\n")
+            #expect(text.hasPrefix("HTTP/1.1 413"), "attempt \(attempt): \(text.isEmpty ? "reset, no answer" : text)")
+            #expect(text.contains("Connection: close"))
+            if !closed { #expect(client.receive(timeout: 3).closed, "attempt \(attempt): not closed") }
+        }
+        #expect(try curl(["\(live.url)/ping"]).stdout == "pong")
+    }
+
+    /// A client that shuts down its sending side after its request still gets the
+    /// answer, even one that takes a while, with or without `Connection: close`.
+    @Test func halfClosedClientGetsItsAnswer() throws {
+        let live = try LiveServer()
+        for close in ["", "Connection: close\r\n"] {
+            let client = try RawClient(port: live.port)
+            client.send("GET /later/200 HTTP/1.1\r\nHost: x\r\n\(close)\r\n")
+            shutdown(client.fd, Int32(SHUT_WR))
+            let (text, closed) = client.receive(timeout: 3)
+            #expect(text.hasPrefix("HTTP/1.1 200") && text.hasSuffix("later 200"), "\(close.debugDescription): \(text)")
+            #expect(closed)
+        }
+    }
+
+    /// A client pipelining requests without reading the answers is read only as far as
+    /// its answers drain, so the server holds a bounded number of answers (without the
+    /// bound it answered all it could read, and kept the answers); once the client
+    /// reads, the server goes on.
+    @Test func pipelinedFloodIsReadOnlyAsFastAsAnswersDrain() throws {
+        let handled = Atomic<Int>(0)
+        let live = try LiveServer(configure: { $0.writeTimeout = .seconds(60) }, routes: { router in
+            router.add("GET", "/kib") { _, responder in
+                handled.add(1, ordering: .relaxed)
+                responder.respond(HTTPResponse(status: 200, text: String(repeating: "k", count: 1024)))
+            }
+        })
+        let client = try RawClient(port: live.port)
+        var small: Int32 = 64 * 1024
+        setsockopt(client.fd, SOL_SOCKET, SO_RCVBUF, &small, 4)
+        setsockopt(client.fd, SOL_SOCKET, SO_SNDBUF, &small, 4)
+        let request = Array("GET /kib HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        let batch = [[UInt8]](repeating: request, count: 1024).flatMap { $0 }
+        var sent = 0
+        var offset = 0  // in `batch`: the stream stays whole requests
+        while sent < 8 << 20 {  // 270,000 requests
+            var poller = pollfd(fd: client.fd, events: Int16(POLLOUT), revents: 0)
+            guard poll(&poller, 1, 1000) > 0 else { break }  // blocked for 1 s: the server stopped reading
+            let count = batch.withUnsafeBytes {
+                send(client.fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
+            }
+            if count <= 0 { break }
+            sent += count
+            offset = (offset + count) % batch.count
+        }
+        // Answers held: the socket buffers' (a few MB) and the bound's (64 KiB), of 1.1 KiB each.
+        let handledWhileBlocked = handled.load(ordering: .relaxed)
+        #expect(sent < 8 << 20, "the client never had to wait")
+        #expect(handledWhileBlocked < 20_000, "\(handledWhileBlocked) answers made for a client that reads none")
+        // Reading, the client gets the answer to every request it sent (all of one length).
+        let requests = sent / request.count
+        var received = 0
+        var expected = Int.max
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var head: [UInt8] = []
+        while received < expected {
+            var poller = pollfd(fd: client.fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 5000) > 0 else { break }
+            let count = recv(client.fd, &buffer, buffer.count, 0)
+            if count <= 0 { break }
+            if expected == Int.max {
+                head += buffer[0..<count]
+                if let end = String(decoding: head, as: UTF8.self).range(of: "\r\n\r\n") {
+                    expected = (String(decoding: head, as: UTF8.self)[..<end.upperBound].utf8.count + 1024) * requests
+                }
+            }
+            received += count
+        }
+        #expect(String(decoding: head, as: UTF8.self).hasPrefix("HTTP/1.1 200 OK"))
+        #expect(received == expected, "\(received) bytes of answers to \(requests) requests")
+        #expect(handled.load(ordering: .relaxed) == requests)
+    }
+
+    /// At most `maxPipelinedRequests` of a connection's requests are with handlers at once;
+    /// the rest wait and are all answered, in order.
+    @Test func handlersSeeAtMostTheBoundOfPipelinedRequests() throws {
+        let active = Mutex((now: 0, most: 0))
+        let live = try LiveServer(configure: { $0.maxPipelinedRequests = 3 }, routes: { router in
+            router.add("GET", "/slow/:n") { request, responder in
+                active.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+                DispatchQueue.global().asyncAfter(deadline: .now() + 0.01) {
+                    active.withLock { $0.now -= 1 }
+                    responder.respond(HTTPResponse(status: 200, text: "s\(request.pathParameters["n"]!)."))
+                }
+            }
+        })
+        let client = try RawClient(port: live.port)
+        client.send((0..<20).map { "GET /slow/\($0) HTTP/1.1\r\nHost: x\r\n\r\n" }.joined())
+        let text = client.receive(timeout: 10, until: "s19.").text
+        let bodies = text.components(separatedBy: "HTTP/1.1 200 OK").dropFirst().map { $0.components(separatedBy: "\r\n\r\n").last ?? "" }
+        #expect(bodies == (0..<20).map { "s\($0)." }, "\(text)")
+        #expect(active.withLock { $0.most } <= 3)
+    }
+
+    /// Chunk framing counts against the body limit: a flood of 1-byte chunks with 4,000
+    /// bytes of extensions each is answered 413 once it passes the limit.
+    @Test func chunkExtensionFloodIsAnswered413() throws {
+        let live = try LiveServer(configure: { $0.maxBodyBytes = 64 * 1024 })
+        let client = try RawClient(port: live.port)
+        client.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+        let chunk = Array("1;\(String(repeating: "e", count: 4000))\r\nx\r\n".utf8)
+        var sent = 0
+        for _ in 0..<1000 {  // 4 MiB at most
+            var poller = pollfd(fd: client.fd, events: Int16(POLLIN), revents: 0)
+            if poll(&poller, 1, 0) > 0 { break }  // answered
+            let count = chunk.withUnsafeBytes { send(client.fd, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL)) }
+            if count <= 0 { break }
+            sent += count
+        }
+        let text = client.receive(timeout: 3, until: "\r\n\r\n").text
+        #expect(text.hasPrefix("HTTP/1.1 413"), "after \(sent) bytes: \(text)")
+    }
+
+    /// The header section must arrive within `headerTimeout` of its first byte, however
+    /// steadily it trickles.
+    @Test func headerDeadlineIsAbsolute() throws {
+        let live = try LiveServer(configure: { $0.headerTimeout = .milliseconds(500) })
+        let client = try RawClient(port: live.port)
+        let head = Array("GET /ping HTTP/1.1\r\nHost: x\r\nX-Slow: \(String(repeating: "s", count: 60))\r\n\r\n".utf8)
+        var answer = ""
+        for byte in head {  // one byte every 100 ms: about 9 s for the whole head
+            client.send([byte])
+            answer = client.receive(timeout: 0.1).text
+            if !answer.isEmpty { break }
+        }
+        #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer)")
+    }
+
+    /// A body must arrive within `bodyDeadline` of its head, however steadily it trickles
+    /// (each pause is shorter than `bodyTimeout`).
+    @Test func bodyDeadlineIsAbsolute() throws {
+        let live = try LiveServer(configure: { $0.bodyDeadline = .milliseconds(500) })
+        let client = try RawClient(port: live.port)
+        client.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 80\r\n\r\n")
+        var answer = ""
+        for _ in 0..<80 {  // one byte every 100 ms: 8 s for the whole body
+            client.send("b")
+            answer = client.receive(timeout: 0.1).text
+            if !answer.isEmpty { break }
+        }
+        #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer)")
     }
 
     @Test func headerTimeoutAnswers408AndCloses() throws {

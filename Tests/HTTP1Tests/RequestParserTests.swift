@@ -52,6 +52,12 @@ func parse(_ text: String, step: Int? = nil, limits: RequestParser.Limits = test
         ("GET / HTTP/1.1\r\nHost: a\r\nX-Empty:\r\nX-Obs: caf\u{E9}\r\n\r\n", ["GET / body= ka=true"]),
         ("GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n", ["GET /1 body= ka=true", "GET /2 body= ka=true"]),
         ("OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n", ["OPTIONS * body= ka=true"]),
+        // The absolute form (RFC 9112 §3.2.2): served as its path and query.
+        ("GET http://example.com/callbacks/x?y=1 HTTP/1.1\r\nHost: example.com\r\n\r\n", ["GET /callbacks/x?y=1 body= ka=true"]),
+        ("GET HTTPS://example.com:8443/a/b HTTP/1.1\r\nHost: other\r\n\r\n", ["GET /a/b body= ka=true"]),
+        ("GET http://example.com HTTP/1.1\r\nHost: example.com\r\n\r\n", ["GET / body= ka=true"]),
+        ("GET http://example.com?q=1 HTTP/1.0\r\n\r\n", ["GET /?q=1 body= ka=false"]),
+        ("POST http://[::1]:80/p HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok", ["POST /p body=ok ka=true"]),
     ]
 
     /// (request, status) — each rejection.
@@ -82,6 +88,11 @@ func parse(_ text: String, step: Int? = nil, limits: RequestParser.Limits = test
         ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n", "400"),
         ("POST / HTTP/1.1\r\nHost: a\r\nExpect: something-else\r\n\r\n", "417"),
         ("GET nowhere HTTP/1.1\r\nHost: a\r\n\r\n", "400"),
+        ("GET http:///x HTTP/1.1\r\nHost: a\r\n\r\n", "400"),
+        ("GET http://user@example.com/x HTTP/1.1\r\nHost: a\r\n\r\n", "400"),
+        ("GET ftp://example.com/x HTTP/1.1\r\nHost: a\r\n\r\n", "400"),
+        ("GET http:/example.com/x HTTP/1.1\r\nHost: a\r\n\r\n", "400"),
+        ("GET http://example.com/x HTTP/1.1\r\n\r\n", "400"),
     ]
 
     @Test(arguments: valid.indices) func validRequestParses(_ index: Int) {
@@ -139,6 +150,39 @@ func parse(_ text: String, step: Int? = nil, limits: RequestParser.Limits = test
         #expect(parse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n0123456789", limits: small) == ["POST / body=0123456789 ka=true"])
     }
 
+    /// A chunked body counts against the limit as sent: size lines, extensions and
+    /// trailers too, so 1-byte chunks with long extensions cannot grow without bound.
+    @Test func chunkFramingCountsAgainstTheBodyLimit() {
+        let limit32 = RequestParser.Limits(maxRequestLineBytes: 64, maxHeaderBytes: 128, maxHeaderFields: 3, maxBodyBytes: 32)
+        let head = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+        // 15 bytes as sent: within the limit.
+        #expect(parse(head + "5\r\nhello\r\n0\r\n\r\n", limits: limit32) == ["POST / body=hello ka=true"])
+        // One byte of data, but an extension takes the size line over the limit.
+        #expect(parse(head + "1;ext=\(String(repeating: "e", count: 40))\r\nx\r\n0\r\n\r\n", limits: limit32) == ["413"])
+        #expect(parse(head + "1;ext=\(String(repeating: "e", count: 40))", limits: limit32) == ["413"], "before the line ends")
+        // Trailers count too.
+        #expect(parse(head + "1\r\nx\r\n0\r\nX-T: \(String(repeating: "t", count: 30))\r\n\r\n", limits: limit32) == ["413"])
+        #expect(parse(head + "1\r\nx\r\n0\r\nX-T: t\r\n\r\n", limits: limit32) == ["POST / body=x ka=true"])
+        // The flood: 1-byte chunks with 4,000 bytes of extensions each (size lines stay
+        // under their 4 KiB limit) stop at the 1 MiB limit, however the bytes arrive.
+        let chunk = "1;\(String(repeating: "e", count: 4000))\r\nx\r\n"
+        let flood = head + String(repeating: chunk, count: 300)
+        #expect(parse(flood) == ["413"])
+        #expect(parse(flood, step: 1000) == ["413"])
+    }
+
+    /// After a large request the parser gives its storage back; after small ones it keeps it.
+    @Test func storageOfALargeRequestIsGivenBack() {
+        var parser = RequestParser(limits: testLimits)
+        parser.append(Array("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 500000\r\n\r\n".utf8) + [UInt8](repeating: 0x62, count: 500_000))
+        guard case .request(let request) = parser.next() else { Issue.record("no request"); return }
+        #expect(request.body.count == 500_000)
+        #expect(parser.bufferCapacity <= RequestParser.keptCapacity)
+        parser.append(Array("GET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8))
+        guard case .request = parser.next() else { Issue.record("no request"); return }
+        #expect(parser.bufferCapacity > 0, "a small buffer is kept for the next request")
+    }
+
     @Test func expectContinueIsAnnouncedOnceBeforeTheBody() {
         var parser = RequestParser(limits: testLimits)
         parser.append(Array("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n".utf8))
@@ -158,6 +202,19 @@ func parse(_ text: String, step: Int? = nil, limits: RequestParser.Limits = test
         #expect(request.headers["host"] == "example")
         #expect(request.headers["x-api-key"] == "secret")
         #expect(request.path == "/")
+    }
+
+    /// An absolute-form target gives the router its path and query, and its authority
+    /// stands for the Host field (RFC 9112 §3.2.2).
+    @Test func absoluteFormGivesPathQueryAndHost() {
+        var parser = RequestParser(limits: testLimits)
+        parser.append(Array("GET http://api.example.com:8080/callbacks/s?x=1&y HTTP/1.1\r\nHost: wrong\r\nAccept: */*\r\n\r\n".utf8))
+        guard case .request(let request) = parser.next() else { Issue.record("no request"); return }
+        #expect(request.target == "/callbacks/s?x=1&y")
+        #expect(request.path == "/callbacks/s")
+        #expect(request.query == "x=1&y")
+        #expect(request.headers.values("Host") == ["api.example.com:8080"])
+        #expect(request.headers["Accept"] == "*/*")
     }
 
     @Test func afterAnErrorTheParserStaysFailed() {
