@@ -117,6 +117,7 @@ public enum ConfigurationLoader {
         } catch {
             throw error
         }
+        problems += UnsafeSettings.daemonProblems(in: configuration)
         for name in tenantNames {
             var own = SettingResolver(
                 file: fileSnapshot, filePath: path, environment: environmentProvider, credentials: credentialsProvider)

@@ -13,6 +13,7 @@ enum UnsafeSettings {
     /// The longest `partner.http.timeout_seconds` that fits in an inbound job's lease.
     static var longestPartnerTimeout: Int { JobLease.inboundSeconds - partnerCallMargin }
 
+    /// What one clinic's settings expose (checked for the top level and each tenant).
     static func problems(in configuration: DaemonConfiguration) -> [ConfigurationProblem] {
         var problems: [ConfigurationProblem] = []
 
@@ -34,16 +35,6 @@ enum UnsafeSettings {
             }
         }
 
-        let admin = configuration.admin
-        if admin.socketPath.isEmpty, admin.token == nil, IPAddress(admin.address)?.isLoopback != true {
-            problems.append(
-                .init(
-                    "listen.admin.address",
-                    "\(admin.address) is not a loopback address and listen.admin.token is not set: anyone reaching "
-                        + "it could read the status and drive the job routes; set the token (credential admin_token) "
-                        + "or listen on 127.0.0.1"))
-        }
-
         if case .http(let url, _, let timeoutSeconds) = configuration.partner {
             if url.lowercased().hasPrefix("http://"), !isLoopbackURL(url) {
                 problems.append(
@@ -62,6 +53,20 @@ enum UnsafeSettings {
             }
         }
         return problems
+    }
+
+    /// What the daemon's own settings (the listeners, shared by every clinic) expose:
+    /// checked once, on the top level.
+    static func daemonProblems(in configuration: DaemonConfiguration) -> [ConfigurationProblem] {
+        let admin = configuration.admin
+        guard admin.socketPath.isEmpty, admin.token == nil, IPAddress(admin.address)?.isLoopback != true else { return [] }
+        return [
+            .init(
+                "listen.admin.address",
+                "\(admin.address) is not a loopback address and listen.admin.token is not set: anyone reaching "
+                    + "it could read the status and drive the job routes; set the token (credential admin_token) "
+                    + "or listen on 127.0.0.1")
+        ]
     }
 
     /// An http(s) URL whose host is a loopback address or `localhost`.
