@@ -11,8 +11,10 @@ RELEASE_BIN = $(shell $(SWIFT) build -c release --static-swift-stdlib --show-bin
 
 .PHONY: install uninstall deb
 
-# Installs into $(DESTDIR). An existing /etc/dpbridge/dpbridge.yaml is kept: the example
-# goes next to it as dpbridge.yaml.example.
+# Installs into $(DESTDIR). /etc/dpbridge/dpbridge.yaml is the production template, which
+# check-config and the daemon refuse until `dpbridge init` has filled it in; an existing
+# one is kept and the template goes next to it as dpbridge.yaml.example. The demo's
+# complete example (etc/dpbridge-demo.yaml, published secrets) goes to the docs only.
 install: setup
 	$(SWIFT) build -c release --static-swift-stdlib --product dpbridge
 	install -D -m 0755 "$(RELEASE_BIN)" "$(DESTDIR)$(PREFIX)/bin/dpbridge"
@@ -20,6 +22,7 @@ install: setup
 	install -D -m 0644 systemd/dpbridge.socket "$(DESTDIR)$(UNITDIR)/dpbridge.socket"
 	install -D -m 0644 README.md "$(DESTDIR)$(DOCDIR)/README.md"
 	install -D -m 0644 etc/dpbridge.yaml "$(DESTDIR)$(DOCDIR)/dpbridge.yaml.example"
+	install -D -m 0644 etc/dpbridge-demo.yaml "$(DESTDIR)$(DOCDIR)/dpbridge-demo.yaml"
 	install -d -m 0700 "$(DESTDIR)$(SYSCONFDIR)/dpbridge/credentials"
 	if [ -e "$(DESTDIR)$(SYSCONFDIR)/dpbridge/dpbridge.yaml" ]; then \
 		install -m 0644 etc/dpbridge.yaml "$(DESTDIR)$(SYSCONFDIR)/dpbridge/dpbridge.yaml.example"; \

@@ -106,7 +106,7 @@ export DPBRIDGE_DOCPLANNER_WRITE_LIMIT_PER_MINUTE=$write_limit
 export DPBRIDGE_LOG_LEVEL=$log_level
 export DPBRIDGE_LOG_FORMAT=text
 if [[ -n ${E2E_COALESCE_MS:-} ]]; then export DPBRIDGE_WORKERS_COALESCE_MS=$E2E_COALESCE_MS; fi
-"$bin" run --config etc/dpbridge.yaml 2>"$work/daemon.log" &
+"$bin" run --config etc/dpbridge-demo.yaml 2>"$work/daemon.log" &
 daemon=$!
 daemon_up() {
     grep -q 'event=started' "$work/daemon.log" \
@@ -114,12 +114,12 @@ daemon_up() {
 }
 wait_until 100 daemon_up || fail "the daemon did not start within 10 s"
 # The daemon's effective settings (check-config prints "key = value  (source)").
-"$bin" check-config --config etc/dpbridge.yaml >"$work/settings.txt" || fail "check-config failed"
+"$bin" check-config --config etc/dpbridge-demo.yaml >"$work/settings.txt" || fail "check-config failed"
 effective() { awk -v key="$1" '$1 == key { print $3 }' "$work/settings.txt"; }
 coalesce_ms=$(effective workers.coalesce_ms)
 
 echo "dpbridge end-to-end, $build, loopback, $(nproc) cores; store and partner calendar in ${work%/*}"
-echo "daemon: etc/dpbridge.yaml with workers.inbound $(effective workers.inbound)," \
+echo "daemon: etc/dpbridge-demo.yaml with workers.inbound $(effective workers.inbound)," \
     "workers.outbound $(effective workers.outbound), workers.coalesce_ms $coalesce_ms, log.level $(effective log.level)"
 echo "rate limits raised for the burst: simulator --no-rate-limits," \
     "daemon docplanner.write_limit_per_minute $(effective docplanner.write_limit_per_minute)"

@@ -59,7 +59,7 @@ DPBRIDGE_DOCPLANNER_BASE_URL=http://127.0.0.1:9 \
 DPBRIDGE_LISTEN_PUBLIC_ADDRESS=127.0.0.1 DPBRIDGE_LISTEN_PUBLIC_PORT=$public_port \
 DPBRIDGE_LISTEN_ADMIN_PORT=$admin_port DPBRIDGE_CALLBACK_SECRET=$secret DPBRIDGE_LOG_LEVEL=warning \
 DPBRIDGE_HTTP_MAX_CONNECTIONS=4096 DPBRIDGE_LOG_FORMAT=text \
-    "${server_cpu[@]}" "$bin" run --config etc/dpbridge.yaml 2>"$work/dpbridge.log" &
+    "${server_cpu[@]}" "$bin" run --config etc/dpbridge-demo.yaml 2>"$work/dpbridge.log" &
 daemon=$!
 pids+=($daemon)
 for _ in $(seq 1 100); do

@@ -80,8 +80,8 @@ urlencode_date() {
     printf '%s' "${s//+/%2B}"
 }
 
-step "configuration (etc/dpbridge.yaml, with DPBRIDGE_* overrides for this demo)"
-"$bin" check-config --config etc/dpbridge.yaml | head -n 8
+step "configuration (etc/dpbridge-demo.yaml, with DPBRIDGE_* overrides for this demo)"
+"$bin" check-config --config etc/dpbridge-demo.yaml | head -n 8
 echo "…"
 
 step "starting the Docplanner simulator: $bin simulate --port $sim_port --callback-url …/callbacks/<secret>"
@@ -98,8 +98,8 @@ simulator_up() {
 }
 wait_until 50 simulator_up || fail "the simulator did not start within 5 s (port $sim_port in use? set DEMO_SIMULATOR_PORT)"
 
-step "starting: $bin run --config etc/dpbridge.yaml"
-"$bin" run --config etc/dpbridge.yaml 2>"$work/daemon.log" &
+step "starting: $bin run --config etc/dpbridge-demo.yaml"
+"$bin" run --config etc/dpbridge-demo.yaml 2>"$work/daemon.log" &
 daemon=$!
 daemon_up() {
     grep -q 'event=started' "$work/daemon.log" \

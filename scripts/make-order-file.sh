@@ -41,7 +41,7 @@ DPBRIDGE_LISTEN_PUBLIC_ADDRESS=127.0.0.1 DPBRIDGE_LISTEN_PUBLIC_PORT=$public_por
 DPBRIDGE_LISTEN_ADMIN_PORT=$admin_port DPBRIDGE_CALLBACK_SECRET=$secret DPBRIDGE_LOG_LEVEL=warning \
 DPBRIDGE_HTTP_MAX_CONNECTIONS=4096 DPBRIDGE_LOG_FORMAT=text \
     valgrind --tool=callgrind --demangle=no --dump-instr=no --callgrind-out-file="$work/callgrind.out" \
-    "$work/dpbridge" run --config etc/dpbridge.yaml 2>"$work/dpbridge.log" &
+    "$work/dpbridge" run --config etc/dpbridge-demo.yaml 2>"$work/dpbridge.log" &
 daemon=$!
 for _ in $(seq 1 600); do
     curl -fs -o /dev/null "http://127.0.0.1:$public_port/callbacks/$secret" && break

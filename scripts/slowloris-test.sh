@@ -18,7 +18,7 @@ DPBRIDGE_DOCPLANNER_BASE_URL=http://127.0.0.1:9 \
 DPBRIDGE_LISTEN_PUBLIC_ADDRESS=127.0.0.1 DPBRIDGE_LISTEN_PUBLIC_PORT=$public_port \
 DPBRIDGE_LISTEN_ADMIN_PORT=$admin_port DPBRIDGE_CALLBACK_SECRET=$secret DPBRIDGE_HTTP_MAX_CONNECTIONS=600 \
 DPBRIDGE_LOG_FORMAT=text DPBRIDGE_LOG_LEVEL=warning \
-    "$bin" run --config etc/dpbridge.yaml 2>"$work/daemon.log" &
+    "$bin" run --config etc/dpbridge-demo.yaml 2>"$work/daemon.log" &
 daemon=$!
 trap 'kill $daemon 2>/dev/null; wait $daemon 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$public_port/callbacks/$secret" && break; sleep 0.1; done

@@ -108,7 +108,8 @@ final class TenantPipeline: Sendable {
             queue: store.inbox, partner: partner, logger: logger, onApplied: { mappingWatch.observe($0) })
         let workers = QueueWorkers(
             role: "inbound",
-            queue: store.inbox, processor: processor, count: configuration.workers.inbound, logger: logger)
+            queue: store.inbox, processor: processor, count: configuration.workers.inbound, logger: logger,
+            lease: Double(JobLease.inboundSeconds))
         self.workers = workers
         let codes = configuration.callback.errorCodes
         let answerer = BlockingAnswerer(
@@ -125,7 +126,7 @@ final class TenantPipeline: Sendable {
                 reconciler: Reconciler(
                     docplanner: docplanner, partner: partner, horizonWeeks: configuration.docplanner.horizonWeeks),
                 logger: logger),
-            count: configuration.workers.outbound, logger: logger, lease: 300)
+            count: configuration.workers.outbound, logger: logger, lease: Double(JobLease.outboundSeconds))
         self.sender = sender
         collector = ChangeCollector(
             calendar: partner, outbox: store.outbox,

@@ -14,7 +14,7 @@ struct DPBridge: ParsableCommand {
             """,
         version: DaemonVersion.current,
         subcommands: [
-            RunCommand.self, CheckConfigCommand.self, StatusCommand.self, QueueCommand.self, DeadLettersCommand.self,
+            InitCommand.self, RunCommand.self, CheckConfigCommand.self, StatusCommand.self, QueueCommand.self, DeadLettersCommand.self,
             MapCommand.self, ActivateCommand.self, SimulateCommand.self, VersionCommand.self,
         ])
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Daemon
+import Glibc
 import Logging
 
 struct RunCommand: ParsableCommand {
@@ -15,6 +16,10 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() throws {
+        // Everything the daemon creates (stores, calendars, the lock, the Docplanner
+        // address list, an admin socket) holds patient data or guards it: owner only,
+        // under systemd (UMask=0077) or not.
+        umask(0o077)
         MallocArenas.limit()
         // Before any other thread exists, so every thread inherits the blocked signals
         // and only the daemon's signal loop receives SIGTERM, SIGINT and SIGHUP.

@@ -31,24 +31,99 @@ let validYAML = """
     """
 
 @Suite struct CheckConfigCommandTests {
-    @Test func exampleConfigurationPasses() throws {
-        let result = try dpbridge(["check-config", "--config", repositoryRoot() + "/etc/dpbridge.yaml"])
+    @Test func demoConfigurationPasses() throws {
+        let result = try dpbridge(["check-config", "--config", repositoryRoot() + "/etc/dpbridge-demo.yaml"])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.stdout.contains("is valid"))
         #expect(result.stdout.contains("docplanner.domain = znanylekarz.pl  (file"))
     }
 
-    func expectOneLineError(_ yaml: String?, path: String? = nil, naming subject: String) throws {
+    /// The installed configuration is a template: refused, one line per value still to give.
+    @Test func productionTemplateIsRefusedUntilFilledIn() throws {
+        let result = try dpbridge(["check-config", "--config", repositoryRoot() + "/etc/dpbridge.yaml"])
+        #expect(result.status == 1)
+        let subjects = result.stderr.split(separator: "\n").map {
+            $0.dropFirst("dpbridge: configuration: ".count).prefix { $0 != ":" }
+        }
+        #expect(Set(subjects) == [
+            "docplanner.domain", "docplanner.client_id", "callback.secret", "docplanner.client_secret",
+        ], "\(result.stderr)")
+        #expect(result.stderr.contains("docplanner.domain: still the template's CHANGE-ME: run `dpbridge init`"))
+        #expect(!looksLikeStackTrace(result.output))
+    }
+
+    @discardableResult
+    func expectOneLineError(
+        _ yaml: String?, path: String? = nil, naming subject: String, environment: [String: String?] = [:]
+    ) throws -> ProcessResult {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let configPath = try path ?? directory.write("dpbridge.yaml", yaml!)
-        let result = try dpbridge(["check-config", "--config", configPath])
+        let result = try dpbridge(["check-config", "--config", configPath], environment: environment)
         #expect(result.status != 0)
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "expected one line, got: \(result.stderr)")
         #expect(lines.first?.hasPrefix("dpbridge: configuration: \(subject): ") == true, "\(result.stderr)")
         #expect(!looksLikeStackTrace(result.output))
         #expect(result.stdout.isEmpty)
+        return result
+    }
+
+    /// A published example secret guards nothing: refused unless dpbridge talks to the
+    /// simulator on loopback (the demo).
+    @Test func publishedSecretsAreRefusedOutsideTheSimulator() throws {
+        let demoSecret = validYAML.replacingOccurrences(
+            of: "cli-test-callback-secret", with: "demo-callback-secret-0123456789")
+        try expectOneLineError(demoSecret, naming: "callback.secret")
+        try expectOneLineError(
+            validYAML.replacingOccurrences(of: "cli-file-secret-value", with: "demo-client-secret"),
+            naming: "docplanner.client_secret")
+        try expectOneLineError(
+            demoSecret, naming: "callback.secret", environment: ["DPBRIDGE_DOCPLANNER_BASE_URL": "https://staging.example.org"])
+        try expectValid(demoSecret, environment: ["DPBRIDGE_DOCPLANNER_BASE_URL": "http://127.0.0.1:9090"])
+        try expectValid(demoSecret, environment: ["DPBRIDGE_DOCPLANNER_BASE_URL": "http://[::1]:9090"])
+    }
+
+    @Test func openAdminListenerNeedsAToken() throws {
+        let open = validYAML + "\nlisten:\n  admin:\n    address: 0.0.0.0\n"
+        try expectOneLineError(open, naming: "listen.admin.address")
+        try expectValid(open, environment: ["DPBRIDGE_LISTEN_ADMIN_TOKEN": "cli-admin-token-0123456789"])
+        try expectValid(validYAML + "\nlisten:\n  admin:\n    address: ::1\n")
+    }
+
+    @Test func partnerDataIsNeverSentInClear() throws {
+        func partner(_ url: String) -> String {
+            validYAML + "\npartner:\n  adapter: http\n  http:\n    url: \(url)\n    secret: cli-partner-hmac-key\n"
+        }
+        try expectOneLineError(partner("http://partner.example.org/events"), naming: "partner.http.url")
+        try expectOneLineError(partner("HTTP://10.1.2.3:8000/events"), naming: "partner.http.url")
+        try expectValid(partner("https://partner.example.org/events"))
+        try expectValid(partner("http://127.0.0.1:8000/events"))
+        try expectValid(partner("http://localhost:8000/events"))
+    }
+
+    @Test func partnerTimeoutMustFitInTheInboundLease() throws {
+        let yaml = validYAML + "\npartner:\n  adapter: http\n  http:\n    url: https://partner.example.org/e\n    secret: k\n"
+        let result = try expectOneLineError(yaml + "    timeout_seconds: 25\n", naming: "partner.http.timeout_seconds")
+        #expect(result.stderr.contains("30 s lease") && result.stderr.contains("at most 20"), "\(result.stderr)")
+        try expectValid(yaml + "    timeout_seconds: 20\n")
+    }
+
+    /// `isLetter` took "ż"; a URL path carries it percent-encoded, so it could never match.
+    @Test func callbackSecretMustBeASCII() throws {
+        try expectOneLineError(
+            validYAML.replacingOccurrences(of: "cli-test-callback-secret", with: "sekret-zażółć-gęślą-jaźń"),
+            naming: "callback.secret")
+        try expectOneLineError(
+            validYAML.replacingOccurrences(of: "cli-test-callback-secret", with: "cli-test-callback-secret-٣"),
+            naming: "callback.secret")
+    }
+
+    func expectValid(_ yaml: String, environment: [String: String?] = [:]) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let result = try dpbridge(["check-config", "--config", directory.write("dpbridge.yaml", yaml)], environment: environment)
+        #expect(result.status == 0, "\(result.output)")
     }
 
     @Test func wrongTypeGivesOneLineNamingTheKey() throws {

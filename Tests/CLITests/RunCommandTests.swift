@@ -20,6 +20,8 @@ final class RunningDaemon {
     static let clientSecret = "run-test-client-secret-value"
     /// The daemon's stderr (its log) goes to a file, so a chatty daemon never blocks on a full pipe.
     private let logPath: String
+    /// When set, the daemon is started by `/bin/sh` under this umask (e.g. "022").
+    private let umask: String?
 
     /// `simulatorURL` points the daemon's Docplanner client at a simulator (by default at a
     /// closed loopback port: tests never reach the internet); `callbackYAML`
@@ -27,8 +29,10 @@ final class RunningDaemon {
     /// appended to the configuration file.
     init(
         extraEnvironment: [String: String] = [:], simulatorURL: String? = nil, mode: String = "push",
-        callbackYAML: [String] = [], extraYAML: String = "", adminToken: String? = RunningDaemon.defaultAdminToken
+        callbackYAML: [String] = [], extraYAML: String = "", adminToken: String? = RunningDaemon.defaultAdminToken,
+        umask: String? = nil
     ) throws {
+        self.umask = umask
         directory = try TemporaryDirectory()
         configuredToken = adminToken
         configPath = try directory.write(
@@ -69,8 +73,15 @@ final class RunningDaemon {
 
     private func launch() throws {
         process = Process()
-        process.executableURL = URL(fileURLWithPath: buildProductsDirectory() + "/dpbridge")
-        process.arguments = ["run", "--config", configPath]
+        let binary = buildProductsDirectory() + "/dpbridge"
+        if let umask {
+            // exec: the daemon keeps the shell's pid, so signals reach it.
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "umask \(umask) && exec \"$0\" \"$@\"", binary, "run", "--config", configPath]
+        } else {
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["run", "--config", configPath]
+        }
         process.environment = environment
         let log = FileHandle(forWritingAtPath: logPath)
         log?.seekToEndOfFile()
@@ -233,6 +244,25 @@ func curl(_ arguments: [String]) throws -> ProcessResult {
         #expect(mode == 0o660)
         let log = daemon.stopAndReadLog()
         #expect(log.contains("admin=\(path)"), "\(log)")
+    }
+
+    /// The daemon sets its own umask: even started under 022 (outside systemd), the stores,
+    /// the calendar and the directory it creates for them are the daemon user's alone.
+    @Test func filesTheDaemonCreatesAreOwnerOnly() throws {
+        let daemon = try RunningDaemon(umask: "022")
+        defer { daemon.stopAndReadLog() }
+        func mode(_ path: String) -> Int? {
+            (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int
+        }
+        let state = daemon.directory.file("state")
+        #expect(mode(state) == 0o700)
+        for name in ["dpbridge.sqlite", "partner.sqlite", "dpbridge.sqlite.lock"] {
+            #expect(mode("\(state)/\(name)") == 0o600, "\(name)")
+        }
+        // Under the same umask, a file made by the shell is readable by all: the test can fail.
+        let control = try runProcess("/bin/sh", ["-c", "umask 022 && : > \"$0\"", daemon.directory.file("control")])
+        #expect(control.status == 0)
+        #expect(mode(daemon.directory.file("control")) == 0o644)
     }
 
     @Test func unusableStorePathFailsWithOneLine() throws {

@@ -32,9 +32,9 @@ let minimalYAML = """
         }
     }
 
-    @Test func exampleConfigurationIsValid() async throws {
+    @Test func demoConfigurationIsValid() async throws {
         let loaded = try await ConfigurationLoader.load(
-            path: repositoryRoot() + "/etc/dpbridge.yaml", environment: [:])
+            path: repositoryRoot() + "/etc/dpbridge-demo.yaml", environment: [:])
         #expect(loaded.configuration.docplanner.domain == "znanylekarz.pl")
         #expect(loaded.configuration.publicListener.port == 8080)
         #expect(loaded.configuration.partner == .embedded(path: "/var/lib/dpbridge/partner.sqlite"))
@@ -209,6 +209,22 @@ let minimalYAML = """
             minimalYAML + "\nlisten:\n  admin:\n    address: localhost\n",
             environment: ["DPBRIDGE_CALLBACK_ALLOWLIST": "10.0.0.0/33,203.0.113.0/24"])
         #expect(Set(found.map(\.subject)) == ["listen.admin.address", "callback.allowlist"])
+    }
+
+    @Test func credentialsBesideTheConfigurationAreReadWithoutCredentialsDirectory() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try directory.write("dpbridge.yaml", minimalYAML)
+        try FileManager.default.createDirectory(atPath: directory.file("credentials"), withIntermediateDirectories: false)
+        try directory.write("credentials/callback_secret", "beside-callback-secret-0001\n")
+        let beside = try await ConfigurationLoader.load(path: path, environment: [:])
+        #expect(beside.configuration.callback.secret.value == "beside-callback-secret-0001")
+        #expect(beside.sources["callback.secret"] == .credential("callback_secret"))
+        // $CREDENTIALS_DIRECTORY (systemd) wins: the files beside are not read then.
+        let other = try TemporaryDirectory()
+        defer { other.remove() }
+        let systemd = try await ConfigurationLoader.load(path: path, environment: ["CREDENTIALS_DIRECTORY": other.path])
+        #expect(systemd.configuration.callback.secret.value == "test-callback-secret-0001")
     }
 
     @Test func shortCallbackSecretIsRejectedWithoutEchoingIt() async {

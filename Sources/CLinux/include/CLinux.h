@@ -2,7 +2,7 @@
 #define DPBRIDGE_CLINUX_H
 
 /* Linux-only interfaces that Swift's Glibc module does not export: epoll and eventfd
-   (used by the HTTP1 module's event loop), accept4, mallopt. */
+   (used by the HTTP1 module's event loop), accept4, mallopt, getrandom. */
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 
@@ -22,5 +22,9 @@ static inline uint32_t dpb_epoll_event_events(const struct epoll_event *event) {
 /* mallopt(M_ARENA_MAX, count): malloc.h is not included here, so that malloc and free
    keep coming from the Glibc module. Used by the daemon's main. */
 int dpb_mallopt_arena_max(int count);
+
+/* getrandom(2) with no flags: bytes from the kernel's CSPRNG (blocks only until it is
+   seeded at boot). Returns the count filled, or -1 with errno. Used by `dpbridge init`. */
+long dpb_getrandom(void *buffer, unsigned long length);
 
 #endif

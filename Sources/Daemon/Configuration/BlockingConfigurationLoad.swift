@@ -4,12 +4,14 @@ import Foundation
 extension ConfigurationLoader {
     /// `load(path:)` for synchronous callers (the CLI commands, the daemon's signal
     /// thread): the async loader runs on a task while the calling thread waits.
-    public static func loadWaiting(path: String) -> Result<LoadedConfiguration, ConfigurationError> {
+    public static func loadWaiting(
+        path: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> Result<LoadedConfiguration, ConfigurationError> {
         let box = ResultBox()
         let done = DispatchSemaphore(value: 0)
         Task {
             do throws(ConfigurationError) {
-                box.result = .success(try await load(path: path))
+                box.result = .success(try await load(path: path, environment: environment))
             } catch {
                 box.result = .failure(error)
             }

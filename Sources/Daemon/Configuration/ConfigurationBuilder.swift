@@ -7,15 +7,32 @@ struct ConfigurationBuilder {
     let values: [String: ConfigContent]
     let filePath: String
     private var problems: [ConfigurationProblem] = []
+    /// Keys still holding the production template's placeholder: reported once each, and
+    /// otherwise treated as not set.
+    private let placeholders: Set<String>
 
     init(values: [String: ConfigContent], filePath: String) {
-        self.values = values
+        var kept = values
+        var placeholders = Set<String>()
+        for (key, value) in values {
+            if case .string(let text) = value, PublishedExamples.isPlaceholder(text) {
+                placeholders.insert(key)
+                kept[key] = .string("")
+            }
+        }
+        self.values = kept
         self.filePath = filePath
+        self.placeholders = placeholders
+        for key in placeholders.sorted() {
+            problems.append(
+                .init(key, "still the template's \(PublishedExamples.placeholder): run `dpbridge init`" + hint(key)))
+        }
     }
 
     func build() throws(ConfigurationError) -> DaemonConfiguration {
         var builder = self
         let configuration = builder.assemble()
+        builder.problems += UnsafeSettings.problems(in: configuration)
         if !builder.problems.isEmpty { throw ConfigurationError(builder.problems) }
         return configuration
     }
@@ -59,10 +76,9 @@ struct ConfigurationBuilder {
             problems.append(.init("callback.api_key_header", "required when callback.api_key is set"))
         }
         let callbackSecret = requiredSecret("callback.secret")
-        if let value = callbackSecret?.value,
-            value.count < 16 || value.contains(where: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
-        {
-            problems.append(.init("callback.secret", "must be at least 16 letters, digits, '-' or '_' (it is a URL path segment)"))
+        if let value = callbackSecret?.value, !Self.isCallbackSecret(value) {
+            problems.append(
+                .init("callback.secret", "must be at least 16 ASCII letters, digits, '-' or '_' (it is a URL path segment)"))
         }
 
         let configuration = DaemonConfiguration(
@@ -203,13 +219,27 @@ struct ConfigurationBuilder {
     }
 
     private mutating func missing(_ key: String) {
+        guard !placeholders.contains(key) else { return }
         problems.append(.init(key, "required, not set" + hint(key)))
+    }
+
+    /// At least 16 of `A-Z a-z 0-9 - _`: the characters a URL path segment carries as they
+    /// are, so the secret Docplanner sends back is byte for byte the one configured.
+    static func isCallbackSecret(_ value: String) -> Bool {
+        value.utf8.count >= 16
+            && value.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || byte == 0x2D || byte == 0x5F
+            }
     }
 
     private func hint(_ key: String) -> String {
         guard let spec = ConfigurationSchema.setting(key) else { return "" }
         var places = ["in \(filePath)", spec.environmentVariable]
-        if let credential = spec.credentialName { places.append("credential '\(credential)'") }
+        if let credential = spec.credentialName {
+            let written = ["callback_secret", "admin_token", "client_secret"].contains(credential)
+            places.append("credential '\(credential)'" + (written ? " (dpbridge init writes it)" : ""))
+        }
         return " (set it \(places.joined(separator: ", or ")))"
     }
 

@@ -89,9 +89,10 @@ public enum ConfigurationLoader {
         }
         let environmentProvider = EnvironmentVariablesProvider(environmentVariables: environment)
 
-        // Credentials (systemd LoadCredential=).
+        // Credentials (systemd LoadCredential=), or, for a command run from a shell, the
+        // files `dpbridge init` wrote beside the configuration when this user may read them.
         var credentialsProvider: DirectoryFilesProvider?
-        if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty {
+        if let directory = credentialsDirectory(configPath: path, environment: environment) {
             do {
                 credentialsProvider = try await DirectoryFilesProvider(
                     directoryPath: .init(directory), allowMissing: true)
@@ -116,6 +117,7 @@ public enum ConfigurationLoader {
         } catch {
             throw error
         }
+        problems += UnsafeSettings.daemonProblems(in: configuration)
         for name in tenantNames {
             var own = SettingResolver(
                 file: fileSnapshot, filePath: path, environment: environmentProvider, credentials: credentialsProvider)
@@ -143,6 +145,23 @@ public enum ConfigurationLoader {
         return LoadedConfiguration(
             configuration: configuration, sources: resolver.sources,
             renderedValues: resolver.renderedValues)
+    }
+
+    /// `$CREDENTIALS_DIRECTORY` when set; else the `credentials` directory beside the
+    /// configuration file, when it exists and can be read; else nil.
+    static func credentialsDirectory(configPath: String, environment: [String: String]) -> String? {
+        if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty { return directory }
+        let beside = credentialsDirectory(besideConfiguration: configPath)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: beside, isDirectory: &isDirectory), isDirectory.boolValue,
+            access(beside, R_OK | X_OK) == 0
+        else { return nil }
+        return beside
+    }
+
+    /// `<directory of the configuration file>/credentials`: where `dpbridge init` writes the secrets.
+    public static func credentialsDirectory(besideConfiguration configPath: String) -> String {
+        ((configPath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("credentials")
     }
 
     /// Tenants must not share a callback URL, a store or a calendar.

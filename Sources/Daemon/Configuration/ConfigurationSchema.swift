@@ -1,3 +1,5 @@
+import Sync
+
 /// Every setting dpbridge understands: its key, type, default, whether it is a secret,
 /// and a one-line description. This table drives loading, validation (unknown keys,
 /// types, ranges), `check-config` output and the README's configuration reference.
@@ -58,7 +60,7 @@ public enum ConfigurationSchema {
         .init("listen.public.port", .int, default: "8080", range: 1...65535,
               "Port of the public listener."),
         .init("listen.admin.address", .string, default: "127.0.0.1",
-              "Address of the admin listener (status, metrics, partner API); keep it on loopback."),
+              "Address of the admin listener (status, metrics, partner API); keep it on loopback (elsewhere listen.admin.token is required)."),
         .init("listen.admin.port", .int, default: "8081", range: 1...65535,
               "Port of the admin listener."),
         .init("listen.admin.socket", .string, default: "",
@@ -68,7 +70,7 @@ public enum ConfigurationSchema {
 
         // Callbacks from Docplanner.
         .init("callback.secret", .string, secret: true, required: true, credential: "callback_secret",
-              "Secret path segment: Docplanner posts to https://HOST/callbacks/<secret>."),
+              "Secret path segment: Docplanner posts to https://HOST/callbacks/<secret>. At least 16 of A-Z a-z 0-9 - _ (dpbridge init generates one)."),
         .init("callback.api_key_header", .string, default: "",
               "Request header carrying Docplanner's API key, when one is configured on Docplanner's side."),
         .init("callback.api_key", .string, secret: true, credential: "callback_api_key",
@@ -130,11 +132,11 @@ public enum ConfigurationSchema {
         .init("partner.embedded.path", .string, default: "/var/lib/dpbridge/partner.sqlite",
               "SQLite database of the embedded partner calendar."),
         .init("partner.http.url", .string, default: "",
-              "Partner endpoint receiving events as signed JSON (required with adapter http)."),
+              "Partner endpoint receiving events as signed JSON (required with adapter http): https://, or http:// to a loopback address."),
         .init("partner.http.secret", .string, secret: true, credential: "partner_secret",
               "HMAC-SHA256 key signing requests to the partner endpoint (required with adapter http)."),
         .init("partner.http.timeout_seconds", .int, default: "10", range: 1...600,
-              "Total timeout of one call to the partner endpoint."),
+              "Total timeout of one call to the partner endpoint; at most \(UnsafeSettings.longestPartnerTimeout), to fit in the \(JobLease.inboundSeconds) s lease of an inbound job."),
 
         // Workers and retries.
         .init("workers.inbound", .int, default: "2", range: 1...64,

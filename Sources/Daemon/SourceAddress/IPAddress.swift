@@ -66,6 +66,9 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// Whether this is an IPv4 address (written either way).
     public var isIPv4: Bool { value >> 32 == 0xffff }
 
+    /// `127.0.0.0/8` or `::1`: only this host can reach it.
+    public var isLoopback: Bool { value == 1 || (isIPv4 && (value >> 24) & 0xff == 127) }
+
     /// Dotted for IPv4, `inet_ntop`'s compressed form for IPv6.
     public var description: String {
         if isIPv4 {
