@@ -85,7 +85,7 @@ public final class RateLimiter: Sendable {
                 }
                 let isHead = state.head(kind) == ticket
                 let pausedUntil = state.pausedUntil[kind] ?? 0
-                let full = state.granted[kind, default: []].count >= state.limit(kind, window)
+                let full = state.granted[kind, default: []].count >= state.limit(kind, window, for: priority)
                 if isHead && now >= pausedUntil && !full {
                     state.dequeue(kind, ticket)
                     state.granted[kind, default: []].append(now)
@@ -190,6 +190,14 @@ struct LimiterState {
     /// The configured limit, or the lower one Docplanner announced.
     func limit(_ kind: RequestKind, _ window: RateLimitPolicy.Window) -> Int {
         min(window.limit, announced[kind] ?? window.limit)
+    }
+
+    /// The limit for a request of `priority`: low-priority requests (slot feeds,
+    /// reconciliation) leave a quarter of each window to the others, so a booking made
+    /// right after a burst of slot feeds does not wait for the next window.
+    func limit(_ kind: RequestKind, _ window: RateLimitPolicy.Window, for priority: RequestPriority) -> Int {
+        let limit = limit(kind, window)
+        return priority == .low && limit >= 4 ? limit - limit / 4 : limit
     }
 
     mutating func enqueue(_ kind: RequestKind, priority: RequestPriority) -> Ticket {

@@ -87,7 +87,7 @@ public struct OutboundProcessor: JobProcessor {
                 try queue.complete(job)
             }
             if !sent.calls.isEmpty {
-                metadata["calls"] = "\(sent.calls.joined(separator: ","))"
+                metadata["calls"] = "\(Self.summary(of: sent.calls))"
                 logger.info("clinic change sent to Docplanner", metadata: metadata)
             }
         case .failure(.docplanner(let error)):
@@ -112,6 +112,15 @@ public struct OutboundProcessor: JobProcessor {
             try queue.failPermanently(job, reason: reason)
             logger.error("clinic change cannot be sent; kept as a dead letter", metadata: metadata)
         }
+    }
+
+    /// `calls` for a log line, runs of one operation counted: `getSlots,replaceSlots×14`.
+    static func summary(of calls: [String]) -> String {
+        var runs: [(String, Int)] = []
+        for call in calls {
+            if runs.last?.0 == call { runs[runs.count - 1].1 += 1 } else { runs.append((call, 1)) }
+        }
+        return runs.map { $0.1 == 1 ? $0.0 : "\($0.0)×\($0.1)" }.joined(separator: ",")
     }
 
     /// Performs the job; returns the Docplanner operations it called and whether it has

@@ -178,4 +178,20 @@ import TestSupport
         client.limiter.announce(.write, limit: 1000)
         #expect(client.limiter.limit(.write) == 40)
     }
+
+    @Test func slotFeedsLeaveAQuarterOfTheWindowToBookings() {
+        let clock = TestClock(autoAdvance: true)
+        let limiter = RateLimiter(clock: clock)
+        let start = clock.now()
+        // A burst of low-priority writes (a slot feed) takes 30 of the 40 a minute …
+        for _ in 0..<30 { limiter.acquire(.write, priority: .low) }
+        #expect(clock.now() == start)
+        #expect(!limiter.acquire(.write, priority: .low, deadline: start))
+        // … so bookings still go at once, up to the limit.
+        for _ in 0..<10 { #expect(limiter.acquire(.write, priority: .high, deadline: start)) }
+        #expect(!limiter.acquire(.write, priority: .high, deadline: start))
+        // The next low-priority write waits for the window.
+        limiter.acquire(.write, priority: .low)
+        #expect(clock.now() - start == 60)
+    }
 }

@@ -278,4 +278,10 @@ import Testing
             days: days, availability: availability, fed: [:], timeZone: Self.warsaw, limit: at("2027-03-03T12:00:00+01:00"))
         #expect(near.days.map(\.day) == ["2027-03-02"])
     }
+
+    @Test func logLinesCountRunsOfCalls() {
+        #expect(OutboundProcessor.summary(of: ["getSlots", "replaceSlots", "replaceSlots", "deleteSlots"])
+            == "getSlots,replaceSlots×2,deleteSlots")
+        #expect(OutboundProcessor.summary(of: []) == "")
+    }
 }

@@ -63,9 +63,8 @@ enum UnsafeSettings {
         return [
             .init(
                 "listen.admin.address",
-                "\(admin.address) is not a loopback address and listen.admin.token is not set: anyone reaching "
-                    + "it could read the status and drive the job routes; set the token (credential admin_token) "
-                    + "or listen on 127.0.0.1")
+                "\(admin.address) is not a loopback address and listen.admin.token is not set: an admin listener "
+                    + "open to the network needs a token; set it (credential admin_token) or listen on 127.0.0.1")
         ]
     }
 
