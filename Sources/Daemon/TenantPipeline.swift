@@ -86,7 +86,7 @@ final class TenantPipeline: Sendable {
                 logger.info(
                     "events are forwarded to the partner endpoint",
                     metadata: [
-                        "event": "partner-http", "url": "\(url)",
+                        "event": "partner-http", "url": "\(URLCredentials.hidden(url))",
                         "mirror": "\(DaemonRuntime.mirrorPath(storePath: configuration.storePath))",
                     ])
                 if configuration.admin.token == nil {
@@ -144,7 +144,9 @@ final class TenantPipeline: Sendable {
             ? nil
             : NotificationPuller(
                 docplanner: docplanner, inbox: store.inbox, maxIdle: Double(configuration.docplanner.pullMaxIdleSeconds),
-                logger: logger, onStored: { workers.wake() })
+                logger: logger,
+                spillDirectory: (configuration.storePath as NSString).deletingLastPathComponent,
+                onStored: { workers.wake() })
         releaser = mode == .pull ? nil : NotificationReleaser(docplanner: docplanner, logger: logger)
         pingWatch = PingWatch(health: health, logger: logger)
         // Room for two of the largest bodies and their log frames, plus a margin.

@@ -20,13 +20,17 @@ public final class NotificationPuller: Sendable {
     private let maxIdle: Double
     private let logger: Logger
     private let onStored: @Sendable () -> Void
+    /// Where notifications that could not be stored before a stop are written (a file
+    /// each, owner-only), so that patient data never goes to the log.
+    private let spillDirectory: String
     private let loop = BackgroundLoop()
     private let pulled = Atomic<Int>(0)
 
     public init(
         docplanner: DocplannerClient, inbox: JobQueue, minIdle: Double = 0.25, maxIdle: Double, logger: Logger,
-        onStored: @escaping @Sendable () -> Void = {}
+        spillDirectory: String, onStored: @escaping @Sendable () -> Void = {}
     ) {
+        self.spillDirectory = spillDirectory
         self.docplanner = docplanner
         self.inbox = inbox
         self.minIdle = min(minIdle, maxIdle)
@@ -45,6 +49,14 @@ public final class NotificationPuller: Sendable {
     /// Stops after the call in progress (a batch already pulled is stored first).
     public func stop() {
         loop.stop()
+    }
+
+    /// Writes `body` to a new owner-only file in `spillDirectory`; its path, or nil.
+    private func spill(_ body: Data, name: String) -> String? {
+        let path = "\(spillDirectory)/unstored-\(name)-\(UUID().uuidString).json"
+        let created = FileManager.default.createFile(
+            atPath: path, contents: body, attributes: [.posixPermissions: 0o600])
+        return created ? path : nil
     }
 
     private func run() {
@@ -115,10 +127,13 @@ public final class NotificationPuller: Sendable {
             guard !remaining.isEmpty else { return }
             if loop.isStopping {
                 for notification in remaining {
-                    let body = (try? encoder.encode(notification)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+                    let body = (try? encoder.encode(notification)) ?? Data()
+                    var metadata: Logger.Metadata = ["event": "\(notification.name)"]
+                    if let booking = notification.event.bookingID { metadata["booking_id"] = "\(booking)" }
+                    metadata["file"] = "\(spill(body, name: notification.name) ?? "none: it could not be written either")"
                     logger.critical(
-                        "pulled notification could not be stored before stopping; apply it by hand",
-                        metadata: ["event": "\(notification.name)", "notification": "\(body)"])
+                        "pulled notification could not be stored before stopping; it is kept in the file named, apply it by hand (POST it to the callback URL)",
+                        metadata: metadata)
                 }
                 return
             }

@@ -26,3 +26,28 @@ import Testing
         #expect(bare.keys.sorted() == ["reason"])
     }
 }
+
+/// A URL with credentials shown in a log line or `check-config`.
+@Suite struct URLCredentialsTests {
+    @Test func credentialsBeforeTheHostAreHidden() {
+        #expect(URLCredentials.hidden("https://clinic:s3cret@partner.example/hook?x=a@b")
+            == "https://<credentials>@partner.example/hook?x=a@b")
+        #expect(URLCredentials.hidden("https://partner.example/a@b") == "https://partner.example/a@b")
+        #expect(URLCredentials.hidden("not a url") == "not a url")
+    }
+}
+
+/// Refused requests logged a few per interval, the rest counted.
+@Suite struct LogThrottleTests {
+    @Test func aFloodIsHeldBackAndCounted() {
+        let throttle = LogThrottle(burst: 2, interval: 10)
+        #expect(throttle.admit("refused", now: 0) == (true, 0))
+        #expect(throttle.admit("refused", now: 1) == (true, 0))
+        for second in 2..<9 { #expect(throttle.admit("refused", now: Double(second)).log == false) }
+        // Another key has its own budget.
+        #expect(throttle.admit("forbidden", now: 5).log)
+        // The next window's first line says how many were held back.
+        #expect(throttle.admit("refused", now: 10) == (true, 7))
+        #expect(throttle.admit("refused", now: 11) == (true, 0))
+    }
+}

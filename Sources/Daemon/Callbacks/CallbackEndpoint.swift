@@ -14,6 +14,8 @@ final class CallbackEndpoint: Sendable {
     let store: Store
     let health: DaemonHealth
     let logger: Logger
+    /// Refused requests are logged a few a minute at most (a flood would drown the journal).
+    let refusals = LogThrottle()
     /// Called after a new event is committed (wakes an inbound worker).
     let onStored: @Sendable () -> Void
     /// Answers `slot-booking` / `booking-moving`; without one (no partner calendar to ask)
@@ -61,9 +63,7 @@ final class CallbackEndpoint: Sendable {
         guard authenticatedPath, authorized(request) else {
             metrics.callbackReceived(event: nil)
             metrics.callbackRejected(event: nil, reason: .unauthorized)
-            logger.warning(
-                "callback refused: wrong secret or API key",
-                metadata: ["event": "callback-refused", "source": "\(request.remoteAddress)"])
+            logRefusal(.warning, "callback refused: wrong secret or API key", ["event": "callback-refused", "source": "\(request.remoteAddress)"])
             responder.respond(JSONResponses.error(status: 404, "not found"))
             return
         }
@@ -148,17 +148,28 @@ final class CallbackEndpoint: Sendable {
         if decision == .forbidden {
             metrics.callbackRejected(event: nil, reason: .forbidden)
             metadata["event"] = "callback-forbidden"
-            logger.warning("callback refused: source address not allowed", metadata: metadata)
+            logRefusal(.warning, "callback refused: source address not allowed", metadata)
             responder.respond(Self.forbidden)
         } else {
             metrics.callbackRejected(event: nil, reason: .unverifiable)
             metadata["event"] = "callback-unverifiable"
-            logger.error(
-                "callback refused with 503: source outside callback.allowlist, Docplanner's address list never loaded",
-                metadata: metadata)
+            logRefusal(
+                .error, "callback refused with 503: source outside callback.allowlist, Docplanner's address list never loaded",
+                metadata)
             responder.respond(Self.unverifiable)
         }
         return nil
+    }
+
+    /// Logs a refused request, a few a key per interval (`LogThrottle`): a flood of them
+    /// would drown the journal; the lines let through say how many were held back.
+    private func logRefusal(_ level: Logger.Level, _ message: Logger.Message, _ metadata: Logger.Metadata) {
+        let key = metadata["event"].map { "\($0)" } ?? "\(message)"
+        let (log, suppressed) = refusals.admit(key)
+        guard log else { return }
+        var metadata = metadata
+        if suppressed > 0 { metadata["suppressed_before"] = "\(suppressed)" }
+        logger.log(level: level, message, metadata: metadata)
     }
 
     static let forbidden = JSONResponses.error(status: 403, "this source address may not post callbacks")
@@ -219,14 +230,14 @@ final class CallbackEndpoint: Sendable {
     }
 
     private func quarantine(_ request: HTTPRequest, source: String, reason: String, responder: HTTPResponder) {
-        store.quarantine.add(body: request.body, reason: reason, sourceAddress: source) { [logger, health] result in
+        store.quarantine.add(body: request.body, reason: reason, sourceAddress: source) { [self] result in
             if case .failure = result { health.recordStoreResult(success: false) }
             if case .failure(let error) = result {
                 logger.error("unparseable callback could not be quarantined", metadata: ["error": "\(error)"])
             } else {
-                logger.warning(
-                    "unparseable callback quarantined",
-                    metadata: ["event": "callback-quarantined", "reason": "\(reason)", "bytes": "\(request.body.count)"])
+                logRefusal(
+                    .warning, "unparseable callback quarantined",
+                    ["event": "callback-quarantined", "reason": "\(reason)", "bytes": "\(request.body.count)"])
             }
             responder.respond(JSONResponses.error(status: 400, reason))
         }

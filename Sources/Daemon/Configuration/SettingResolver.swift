@@ -95,7 +95,7 @@ struct SettingResolver {
         }
         values[spec.key] = content
         sources[spec.key] = source
-        if !spec.isSecret { renderedValues[spec.key] = render(content) }
+        if !spec.isSecret { renderedValues[spec.key] = URLCredentials.hidden(render(content)) }
     }
 
     private func check(_ spec: SettingSpec, _ content: ConfigContent, source: SettingSource) -> ConfigurationProblem? {
