@@ -34,7 +34,7 @@ public enum DaemonRuntime {
         }
 
         var publicRoutes = Router()
-        for tenant in tenants { tenant.registerCallbacks(on: &publicRoutes) }
+        CallbackRouting(tenants.map(\.callbackEndpoint)).register(on: &publicRoutes)
         let server = HTTPServer(configuration: serverConfiguration(configuration.http), router: publicRoutes)
 
         // Admin: /health and /metrics cover every tenant (open to this machine, else any

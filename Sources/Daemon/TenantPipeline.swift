@@ -187,8 +187,8 @@ final class TenantPipeline: Sendable {
         ipRefresher?.loadKeptCopy()
     }
 
-    /// The tenant's callback URL on the public listener.
-    func registerCallbacks(on router: inout Router) { endpoint.register(on: &router) }
+    /// The tenant's callback URL on the public listener (routed by `CallbackRouting`).
+    var callbackEndpoint: CallbackEndpoint { endpoint }
 
     /// Answers an admin request meant for this tenant.
     func handleAdmin(_ request: HTTPRequest, _ responder: HTTPResponder) { adminRoutes.handle(request, responder) }

@@ -5,7 +5,10 @@ import Glibc
 public typealias HTTPHandler = @Sendable (HTTPRequest, HTTPResponder) -> Void
 
 /// Maps method and path to a handler. Patterns are literal segments, `:name` segments
-/// (captured into `HTTPRequest.pathParameters`) and a trailing `*` (any rest).
+/// (captured into `HTTPRequest.pathParameters`) and a trailing `*` (any rest); prefix
+/// routes (`addPrefix`) take every path that starts with their prefix, for a handler that
+/// reads the rest itself (the daemon's callback URLs, whose secret is compared in
+/// constant time there, never by the router).
 /// `HEAD` uses the `GET` route when it has none of its own. No match: 404; a path that
 /// matches under another method: 405 with `Allow`.
 public struct Router: Sendable {
@@ -27,6 +30,9 @@ public struct Router: Sendable {
         let handler: HTTPHandler
     }
 
+    /// Routes by path prefix, checked after the exact ones and before the patterns.
+    private var prefixes: [ExactRoute] = []
+
     public init() {}
 
     public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping HTTPHandler) {
@@ -38,6 +44,12 @@ public struct Router: Sendable {
                 exact.append(ExactRoute(path: path, method: method, handler: handler))
             }
         }
+    }
+
+    /// Sends every `method` request whose path starts with `prefix` (and is longer) to
+    /// `handler`, which finds the rest in `request.path`.
+    public mutating func addPrefix(_ method: String, _ prefix: String, _ handler: @escaping HTTPHandler) {
+        prefixes.append(ExactRoute(path: prefix, method: method, handler: handler))
     }
 
     /// Answers `request` with its route's handler, or 404/405 when none matches: for a
@@ -60,6 +72,15 @@ public struct Router: Sendable {
         let exactKey = request.hasQuery ? String(request.path) : request.target
         for route in exact where route.method == request.method && route.path == exactKey {
             return .handler(route.handler)
+        }
+        if !prefixes.isEmpty {
+            let path = request.path
+            for route in prefixes
+            where (route.method == request.method || (request.method == "HEAD" && route.method == "GET"))
+                && path.utf8.count > route.path.utf8.count && path.utf8.starts(with: route.path.utf8)
+            {
+                return .handler(route.handler)
+            }
         }
         let path = Self.segments(request.path)
         var allowed: [String] = []

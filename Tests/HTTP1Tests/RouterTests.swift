@@ -19,6 +19,8 @@ import Testing
         router.add("GET", "/callbacks/:secret", handler("other-secret"))
         router.add("PUT", "/things/:id", handler("put-thing"))
         router.add("GET", "/files/*", handler("files"))
+        router.addPrefix("POST", "/hooks/", handler("hooks"))
+        router.addPrefix("GET", "/hooks/", handler("hooks-get"))
         return router
     }
 
@@ -62,5 +64,15 @@ import Testing
         #expect(resolve("GET", "/things/7") == "405 Allow: PUT")
         #expect(resolve("GET", "/callbacks/secret/more") == "404")
         #expect(resolve("GET", "/CALLBACKS/secret") == "404")
+    }
+
+    @Test func prefixRoutesTakeLongerPathsUnderTheirPrefix() {
+        #expect(resolve("POST", "/hooks/abc?x=1") == "hooks [:]")
+        #expect(resolve("POST", "/hooks/a/b") == "hooks [:]")
+        #expect(resolve("HEAD", "/hooks/abc") == "hooks-get [:]")
+        #expect(resolve("POST", "/hooks/") == "404")
+        #expect(resolve("PUT", "/hooks/abc") == "404")
+        // Exact routes still come first.
+        #expect(resolve("GET", "/callbacks/secret") == "exact-get [:]")
     }
 }

@@ -43,19 +43,10 @@ final class CallbackEndpoint: Sendable {
         self.logger = logger
     }
 
+    /// Registers this endpoint alone (tests); the daemon routes every tenant's callback
+    /// URL through one `CallbackRouting`.
     func register(on router: inout Router) {
-        // The exact URL first (the common case, matched without capturing), then any
-        // other secret, which is refused and logged.
-        for method in ["GET", "HEAD", "POST"] {
-            router.add(method, "/callbacks/\(secret.value)") { [self] request, responder in
-                handle(request, responder, authenticatedPath: true)
-            }
-        }
-        for method in ["GET", "HEAD", "POST"] {
-            router.add(method, "/callbacks/:secret") { [self] request, responder in
-                handle(request, responder, authenticatedPath: false)
-            }
-        }
+        CallbackRouting([self]).register(on: &router)
     }
 
     func handle(_ request: HTTPRequest, _ responder: HTTPResponder, authenticatedPath: Bool) {
