@@ -29,6 +29,7 @@ final class TenantPipeline: Sendable {
     private let ipRefresher: DocplannerIPsRefresher?
     private let limiter: RateLimiter
     private let mappingWatch: MappingWatch
+    private let retention: RetentionSweeper
     let metricsEndpoint: MetricsEndpoint
 
     /// Opens the tenant's files and builds its parts; nothing runs before `start()`.
@@ -165,7 +166,10 @@ final class TenantPipeline: Sendable {
             store: store, health: health, callbackSources: sources.summary, docplannerIPs: docplannerIPs,
             docplanner: docplanner, tenant: name
         ).register(on: &adminRoutes)
-        OperatorEndpoints(store: store, token: configuration.admin.token?.value, tenant: name) { queue in
+        OperatorEndpoints(
+            store: store, calendar: calendarFile, calendarPath: configuration.calendarPath,
+            token: configuration.admin.token?.value, tenant: name, logger: logger
+        ) { queue in
             queue == .inbox ? workers.wake() : sender.wake()
         }.register(on: &adminRoutes)
         PartnerAPIEndpoints(
@@ -174,6 +178,11 @@ final class TenantPipeline: Sendable {
         ).register(on: &adminRoutes)
         self.adminRoutes = adminRoutes
         metricsEndpoint = MetricsEndpoint(metrics: metrics, store: store, limiter: docplanner.limiter)
+        retention = RetentionSweeper(
+            store: store,
+            policy: RetentionPolicy(
+                days: configuration.retention.days, quarantineDays: configuration.retention.quarantineDays),
+            logger: logger)
         // Before the listeners accept: the list kept from an earlier run applies at once.
         ipRefresher?.loadKeptCopy()
     }
@@ -193,6 +202,7 @@ final class TenantPipeline: Sendable {
         releaser?.start()
         pingWatch.start()
         mappingWatch.start()
+        retention.start()
     }
 
     /// What the watchdog checks turns for this tenant.
@@ -204,6 +214,7 @@ final class TenantPipeline: Sendable {
         limiter.close()
         pingWatch.stop()
         mappingWatch.stop()
+        retention.stop()
         releaser?.stop()
         puller?.stop()
         workers.stop()
