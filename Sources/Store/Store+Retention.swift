@@ -51,10 +51,24 @@ extension Store {
     /// After deletions: frees the pages they emptied (new stores, `auto_vacuum`
     /// incremental) and copies the write-ahead log into the database file, then truncates
     /// the log, so the deleted bytes (overwritten in the pages) have no older copy left in
-    /// it. A checkpoint that readers keep from finishing is completed by a later run.
+    /// it. Both go in steps (a passive checkpoint first), so the group-commit writer waits
+    /// for one step at most. A checkpoint that readers keep from finishing is completed by
+    /// a later run.
     func reclaimSpace() throws(StoreError) {
+        let incremental = try control.with { database throws(StoreError) in
+            try database.scalar("PRAGMA auto_vacuum") == 2
+        }
+        var free = Int64.max
+        while incremental {
+            let left = try control.with { database throws(StoreError) -> Int64 in
+                try database.execute("PRAGMA incremental_vacuum(\(Self.retentionBatch))")
+                return try database.scalar("PRAGMA freelist_count")
+            }
+            guard left > 0, left < free else { break }
+            free = left
+        }
         try control.with { database throws(StoreError) in
-            try database.execute("PRAGMA incremental_vacuum")
+            try database.execute("PRAGMA wal_checkpoint(PASSIVE)")
             try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         }
     }
