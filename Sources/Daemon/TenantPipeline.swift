@@ -30,6 +30,7 @@ final class TenantPipeline: Sendable {
     private let ipRefresher: DocplannerIPsRefresher?
     private let limiter: RateLimiter
     private let mappingWatch: MappingWatch
+    private let retention: RetentionSweeper
     let metricsEndpoint: MetricsEndpoint
 
     /// Opens the tenant's files and builds its parts; nothing runs before `start()`.
@@ -174,7 +175,10 @@ final class TenantPipeline: Sendable {
             docplanner: docplanner, tenant: name,
             authorization: AdminAuthorization(token: configuration.admin.token?.value, tenant: name)
         ).register(on: &adminRoutes)
-        OperatorEndpoints(store: store, token: configuration.admin.token?.value, tenant: name) { queue in
+        OperatorEndpoints(
+            store: store, calendar: calendarFile, calendarPath: configuration.calendarPath,
+            token: configuration.admin.token?.value, tenant: name, logger: logger
+        ) { queue in
             queue == .inbox ? workers.wake() : sender.wake()
         }.register(on: &adminRoutes)
         PartnerAPIEndpoints(
@@ -183,6 +187,11 @@ final class TenantPipeline: Sendable {
         ).register(on: &adminRoutes)
         self.adminRoutes = adminRoutes
         metricsEndpoint = MetricsEndpoint(metrics: metrics, store: store, limiter: docplanner.limiter)
+        retention = RetentionSweeper(
+            store: store,
+            policy: RetentionPolicy(
+                days: configuration.retention.days, quarantineDays: configuration.retention.quarantineDays),
+            logger: logger)
         // Before the listeners accept: the list kept from an earlier run applies at once.
         ipRefresher?.loadKeptCopy()
     }
@@ -203,6 +212,7 @@ final class TenantPipeline: Sendable {
         pingWatch.start()
         storeWatch.start()
         mappingWatch.start()
+        retention.start()
     }
 
     /// What the watchdog checks turns for this tenant.
@@ -215,6 +225,7 @@ final class TenantPipeline: Sendable {
         pingWatch.stop()
         storeWatch.stop()
         mappingWatch.stop()
+        retention.stop()
         releaser?.stop()
         puller?.stop()
         workers.stop()

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Bodies that reached the callback URL with the right secret but could not be parsed.
-/// Kept (the newest `limit`) so nothing authenticated is thrown away.
+/// Kept (the newest `limit`, for `RetentionPolicy.quarantine` at most) so nothing
+/// authenticated is thrown away unseen; `dpbridge quarantine` lists, shows and purges them.
 public final class Quarantine: Sendable {
     /// A quarantined body.
     public struct Entry: Sendable, Equatable {
@@ -42,13 +43,60 @@ public final class Quarantine: Sendable {
             let select = try database.prepare(
                 "SELECT id, received_at, source, reason, body FROM quarantine ORDER BY id DESC LIMIT ?")
             try select.bind([.integer(Int64(limit))])
+            defer { select.reset() }
             var entries: [Entry] = []
-            while try select.step() {
-                entries.append(Entry(
-                    id: select.int64(0), receivedAt: Date(timeIntervalSince1970: select.double(1)),
-                    source: select.text(2) ?? "", reason: select.text(3) ?? "", body: select.blob(4)))
-            }
+            while try select.step() { entries.append(Self.entry(select)) }
             return entries
         }
+    }
+
+    /// How many bodies are kept.
+    public func count() throws(StoreError) -> Int {
+        try control.with { database throws(StoreError) in Int(try database.scalar("SELECT count(*) FROM quarantine")) }
+    }
+
+    /// The entry `id`, or nil when there is none.
+    public func entry(id: Int64) throws(StoreError) -> Entry? {
+        try control.with { database throws(StoreError) in
+            let select = try database.prepare("SELECT id, received_at, source, reason, body FROM quarantine WHERE id = ?")
+            try select.bind([.integer(id)])
+            defer { select.reset() }
+            return try select.step() ? Self.entry(select) : nil
+        }
+    }
+
+    /// Deletes the entries `ids`, all or none: an unknown id deletes nothing and is thrown
+    /// (`.noSuchQuarantined`).
+    public func purge(ids: [Int64]) throws(StoreError) {
+        try control.with { database throws(StoreError) in
+            try database.transaction { () throws(StoreError) in
+                let delete = try database.prepare("DELETE FROM quarantine WHERE id = ?")
+                for id in ids {
+                    try delete.run([.integer(id)])
+                    if database.changes != 1 { throw .noSuchQuarantined(id) }
+                }
+            }
+        }
+    }
+
+    /// Deletes every entry; their ids, oldest first.
+    @discardableResult
+    public func purgeAll() throws(StoreError) -> [Int64] {
+        try control.with { database throws(StoreError) in
+            try database.transaction { () throws(StoreError) -> [Int64] in
+                let select = try database.prepare("SELECT id FROM quarantine ORDER BY id")
+                var ids: [Int64] = []
+                while try select.step() { ids.append(select.int64(0)) }
+                select.reset()
+                try database.execute("DELETE FROM quarantine")
+                return ids
+            }
+        }
+    }
+
+    private static func entry(_ row: Statement) -> Entry {
+        Entry(
+            id: row.int64(0), receivedAt: Date(timeIntervalSince1970: row.double(1)), source: row.text(2) ?? "",
+            reason: row.text(3) ?? "", body: row.blob(4))
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 
 /// dpbridge's durable state in one SQLite file: the inbox (Docplanner → partner), the
 /// outbox (partner → Docplanner) and the quarantine. An enqueue completes only after
-/// its transaction is on disk, so an acknowledged event survives any crash.
+/// its transaction is on disk, so an acknowledged event survives any crash. Deleted rows
+/// are overwritten (`PRAGMA secure_delete`): patients' data does not linger in free pages.
 public final class Store: Sendable {
     public let path: String
     /// Events from Docplanner, to apply to the partner system.
@@ -18,8 +19,8 @@ public final class Store: Sendable {
     /// Facts kept across restarts (the time of the last ping).
     public let values: StoreValues
     private let writer: GroupCommitWriter
-    private let control: ControlConnection
-    private let clock: any StoreClock
+    let control: ControlConnection
+    let clock: any StoreClock
 
     /// Opens (or creates) the store at `path`, migrates its schema, and starts the writer.
     /// Throws `StoreError.futureSchema` for a database written by a newer dpbridge.
@@ -33,8 +34,12 @@ public final class Store: Sendable {
         self.path = path
         self.clock = clock
         let writerDatabase = try Database(path: path)
+        try Self.enableIncrementalVacuumIfNew(writerDatabase)
         try StoreSchema.migrator.migrate(writerDatabase)
         let controlDatabase = try Database(path: path)
+        for database in [writerDatabase, controlDatabase] {
+            try database.execute("PRAGMA secure_delete = ON")
+        }
         writer = GroupCommitWriter(
             database: writerDatabase, quarantineLimit: max(1, quarantineLimit), maxBatchSize: maxBatchSize)
         control = ControlConnection(controlDatabase)
@@ -49,6 +54,17 @@ public final class Store: Sendable {
         mappings = Mappings(control: control, clock: clock)
         values = StoreValues(writer: writer, control: control, clock: clock)
         writer.start()
+    }
+
+    /// A new, empty store gives the pages of deleted rows back to the file system
+    /// (`PRAGMA incremental_vacuum` after each retention run); SQLite allows that setting
+    /// only before the first table. Stores created by older versions keep their size.
+    private static func enableIncrementalVacuumIfNew(_ database: Database) throws(StoreError) {
+        guard try database.scalar("PRAGMA user_version") == 0,
+            try database.scalar("SELECT count(*) FROM sqlite_master") == 0
+        else { return }
+        try database.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        try database.execute("VACUUM")
     }
 
     /// The inbox or the outbox.

@@ -11,6 +11,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The job exists but its state does not allow the operation (a job in flight cannot
     /// be purged, a done job cannot be retried).
     case jobInState(id: Int64, state: JobState)
+    /// No quarantined body with this id.
+    case noSuchQuarantined(Int64)
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "no job \(id)"
         case .jobInState(let id, let state):
             "job \(id) is \(state.rawValue), which does not allow this"
+        case .noSuchQuarantined(let id):
+            "no quarantined body \(id)"
         }
     }
 }

@@ -14,8 +14,9 @@ struct DPBridge: ParsableCommand {
             """,
         version: DaemonVersion.current,
         subcommands: [
-            InitCommand.self, RunCommand.self, CheckConfigCommand.self, StatusCommand.self, QueueCommand.self, DeadLettersCommand.self,
-            MapCommand.self, ActivateCommand.self, SimulateCommand.self, VersionCommand.self,
+            InitCommand.self, RunCommand.self, CheckConfigCommand.self, StatusCommand.self, QueueCommand.self,
+            DeadLettersCommand.self, QuarantineCommand.self, EraseCommand.self, MapCommand.self, ActivateCommand.self,
+            SimulateCommand.self, VersionCommand.self,
         ])
 
     /// As ArgumentParser's own, except that a usage error is one line (with where to

@@ -122,7 +122,8 @@ struct ConfigurationBuilder {
                 keepAliveTimeoutMilliseconds: int("http.keepalive_timeout_ms"),
                 writeTimeoutMilliseconds: int("http.write_timeout_ms")),
             log: .init(level: string("log.level"), format: string("log.format")),
-            mapping: .init(discoverHours: int("mapping.discover_hours")))
+            mapping: .init(discoverHours: int("mapping.discover_hours")),
+            retention: .init(days: int("retention.days"), quarantineDays: int("retention.quarantine_days")))
         if configuration.retry.initialDelaySeconds > configuration.retry.maxDelaySeconds {
             problems.append(.init("retry.initial_delay_seconds", "must not exceed retry.max_delay_seconds"))
         }

@@ -126,6 +126,12 @@ public enum ConfigurationSchema {
         .init("store.path", .string, default: "/var/lib/dpbridge/dpbridge.sqlite",
               "SQLite database holding the inbox, outbox, dead letters and mappings."),
 
+        // Retention of patients' data.
+        .init("retention.days", .int, default: "30", range: 1...3650,
+              "Done jobs (with their payloads: patients' names, phones, e-mails) and blocking decisions are deleted this many days after they finished; dead letters are kept until replayed or purged."),
+        .init("retention.quarantine_days", .int, default: "7", range: 1...3650,
+              "Quarantined callback bodies (see dpbridge quarantine) are deleted this many days after they arrived."),
+
         // Partner system.
         .init("partner.adapter", .string, default: "embedded", allowed: ["embedded", "http"],
               "Where the clinic calendar lives: an SQLite database (embedded) or a partner REST endpoint (http)."),
@@ -185,7 +191,7 @@ public enum ConfigurationSchema {
     /// limits, workers, logs) belong to the daemon. Unset ones are inherited from the top level.
     public static func isTenantSetting(_ key: String) -> Bool {
         key.hasPrefix("docplanner.") || key.hasPrefix("store.") || key.hasPrefix("partner.")
-            || key.hasPrefix("mapping.") || key.hasPrefix("callback.error_codes.")
+            || key.hasPrefix("mapping.") || key.hasPrefix("retention.") || key.hasPrefix("callback.error_codes.")
             || ["callback.secret", "callback.api_key_header", "callback.api_key", "callback.blocking_deadline_ms"]
                 .contains(key) || tenantUninherited.contains(key)
     }

@@ -95,6 +95,14 @@ public struct DaemonConfiguration: Sendable, Equatable {
         public var discoverHours: Int
     }
 
+    /// How long patients' data is kept (`retention.*`).
+    public struct Retention: Sendable, Equatable {
+        /// Days after which done jobs and decisions are deleted.
+        public var days: Int
+        /// Days after which quarantined bodies are deleted.
+        public var quarantineDays: Int
+    }
+
     public struct Log: Sendable, Equatable {
         public var level: String
         public var format: String
@@ -111,6 +119,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var http: HTTPLimits
     public var log: Log
     public var mapping: Mapping
+    public var retention: Retention
     /// This clinic's name: `default` for the top level, or its key under `tenants:`.
     public var tenant = "default"
     /// The clinics under `tenants:` (each a whole configuration: its own settings over the
@@ -122,6 +131,15 @@ public struct DaemonConfiguration: Sendable, Equatable {
         var top = self
         top.otherTenants = []
         return [top] + otherTenants
+    }
+
+    /// The file of the clinic calendar dpbridge reads and writes: the embedded calendar,
+    /// or the HTTP adapter's mirror beside the store.
+    public var calendarPath: String {
+        switch partner {
+        case .embedded(let path): path
+        case .http: DaemonRuntime.mirrorPath(storePath: storePath)
+        }
     }
 
     /// The clinic named `name` (nil: the default one), or nil when there is none.

@@ -1,4 +1,5 @@
 import Foundation
+import Partner
 import Store
 
 /// What the operator commands do to a store, shared by the admin listener (daemon
@@ -8,6 +9,10 @@ struct OperatorActions: Sendable {
     let store: Store
     let daemon: DaemonState
     let tenant: String
+    /// The clinic calendar (or the HTTP adapter's mirror), for `erase`; nil when there is none.
+    var calendar: EmbeddedPartner? = nil
+    /// Its file.
+    var calendarPath: String? = nil
 
     /// The counts and what the store keeps; the caller adds what only a running daemon knows.
     func status(pingAlertMinutes: Int?, now: Date = Date()) throws(OperatorError) -> StatusReport {
@@ -149,7 +154,7 @@ struct OperatorActions: Sendable {
         }
     }
 
-    private func storeCall<T>(_ body: () throws(StoreError) -> T) throws(OperatorError) -> T {
+    func storeCall<T>(_ body: () throws(StoreError) -> T) throws(OperatorError) -> T {
         do {
             return try body()
         } catch {

@@ -1,7 +1,8 @@
 import Store
 
-/// Why an operator command (`dpbridge status`, `queue …`, `deadletters …`) could not do
-/// what was asked, in one line. Nothing stored is changed when one is thrown.
+/// Why an operator command (`dpbridge status`, `queue …`, `deadletters …`, `quarantine …`,
+/// `erase`) could not do what was asked, in one line. Nothing stored is changed when one
+/// is thrown.
 public enum OperatorError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The configuration could not be loaded; each problem names its key.
     case configuration([String])
@@ -23,8 +24,12 @@ public enum OperatorError: Error, Sendable, Equatable, CustomStringConvertible {
     case ambiguousJob(id: Int64)
     /// The job's state does not allow the action.
     case jobState(queue: QueueName, id: Int64, state: JobState, action: String)
+    /// No quarantined body with this id.
+    case unknownQuarantined(id: Int64)
     /// The store failed while the command ran.
     case store(String)
+    /// The clinic calendar (or the HTTP adapter's mirror) failed while the command ran.
+    case calendar(String)
 
     public var description: String {
         switch self {
@@ -49,8 +54,12 @@ public enum OperatorError: Error, Sendable, Equatable, CustomStringConvertible {
             "both the inbox and the outbox have a job \(id): say which with --queue inbox or --queue outbox"
         case .jobState(let queue, let id, let state, let action):
             "\(queue.rawValue) job \(id) is \(state.rawValue): \(Self.refusal(state, action))"
+        case .unknownQuarantined(let id):
+            "no quarantined body \(id)"
         case .store(let message):
             "store: \(message)"
+        case .calendar(let message):
+            "calendar: \(message)"
         }
     }
 
@@ -67,7 +76,7 @@ public enum OperatorError: Error, Sendable, Equatable, CustomStringConvertible {
     var httpStatus: Int {
         switch self {
         case .badArguments: 400
-        case .unknownTenant, .unknownJob: 404
+        case .unknownTenant, .unknownJob, .unknownQuarantined: 404
         case .ambiguousJob, .jobState: 409
         case .daemonRefused(let status, _): status
         default: 500

@@ -1,4 +1,5 @@
 import Foundation
+import Partner
 import Store
 
 /// One operator command's access to a tenant's daemon and store. A running daemon (it
@@ -117,6 +118,52 @@ public final class OperatorSession {
         switch backend {
         case .admin(let client): try client.post(ChangeReport.self, "/deadletters/replay", body: selection)
         case .store(_, _, let actions): try actions.replay(selection)
+        }
+    }
+
+    // MARK: - Quarantine
+
+    public func quarantineList(limit: Int?) throws(OperatorError) -> QuarantineList {
+        switch backend {
+        case .admin(let client):
+            try client.get(QuarantineList.self, "/quarantine", limit.map { [("limit", "\($0)")] } ?? [])
+        case .store(_, _, let actions): try actions.quarantineList(limit: limit)
+        }
+    }
+
+    public func quarantineShow(id: Int64) throws(OperatorError) -> QuarantineDetail {
+        switch backend {
+        case .admin(let client): try client.get(QuarantineDetail.self, "/quarantine/\(id)")
+        case .store(_, _, let actions): try actions.quarantineShow(id: id)
+        }
+    }
+
+    public func quarantinePurge(_ selection: QuarantineSelection) throws(OperatorError) -> QuarantinePurgeReport {
+        switch backend {
+        case .admin(let client): try client.post(QuarantinePurgeReport.self, "/quarantine/purge", body: selection)
+        case .store(_, _, let actions): try actions.quarantinePurge(selection)
+        }
+    }
+
+    // MARK: - Erasure
+
+    /// Finds (and with `request.apply`, erases) one patient's data in the store and the
+    /// calendar. While the daemon is stopped the calendar file is opened here, when it exists.
+    public func erase(_ request: ErasureRequest) throws(OperatorError) -> ErasureReport {
+        switch backend {
+        case .admin(let client):
+            return try client.post(ErasureReport.self, "/erase", body: request)
+        case .store(let store, _, _):
+            var actions = OperatorActions(store: store, daemon: .stopped, tenant: target.tenant)
+            if FileManager.default.fileExists(atPath: target.calendarPath) {
+                do {
+                    actions.calendar = try EmbeddedPartner(path: target.calendarPath)
+                } catch {
+                    throw .calendar("\(target.calendarPath): \(error)")
+                }
+                actions.calendarPath = target.calendarPath
+            }
+            return try actions.erase(request)
         }
     }
 

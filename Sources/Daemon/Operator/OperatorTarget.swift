@@ -35,6 +35,8 @@ public struct OperatorTarget: Sendable {
     public let configPath: String
     public let tenant: String
     public let storePath: String
+    /// The clinic calendar's file (the embedded calendar, or the HTTP adapter's mirror).
+    public let calendarPath: String
     public let admin: AdminEndpoint
     /// Sent as `Authorization: Bearer …` when set (`listen.admin.token`).
     public let adminToken: String?
@@ -60,7 +62,8 @@ public struct OperatorTarget: Sendable {
             ? .tcp(host: connectableHost(admin.address), port: admin.port) : .unixSocket(path: admin.socketPath)
         let retry = configuration.retry
         return OperatorTarget(
-            configPath: configPath, tenant: name, storePath: configuration.storePath, admin: endpoint,
+            configPath: configPath, tenant: name, storePath: configuration.storePath,
+            calendarPath: configuration.calendarPath, admin: endpoint,
             adminToken: admin.token.map(\.value).flatMap { $0.isEmpty ? nil : $0 },
             pingAlertMinutes: configuration.docplanner.mode == .pull ? nil : configuration.callback.pingAlertMinutes,
             retryPolicy: RetryPolicy(

@@ -1,0 +1,88 @@
+import Foundation
+import Store
+
+/// One line of `dpbridge quarantine list`: a callback body that could not be parsed.
+public struct QuarantineSummary: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var receivedAt: Date
+    /// The client address it came from.
+    public var source: String
+    /// Why it could not be parsed.
+    public var reason: String
+    /// The body's size in bytes.
+    public var bytes: Int
+
+    init(_ entry: Quarantine.Entry) {
+        id = entry.id
+        receivedAt = entry.receivedAt
+        source = entry.source
+        reason = entry.reason
+        bytes = entry.body.count
+    }
+}
+
+/// `dpbridge quarantine list`: the newest bodies first, and how many are kept in all.
+public struct QuarantineList: Codable, Sendable, Equatable {
+    public var daemon: DaemonState
+    public var tenant: String
+    public var total: Int
+    public var entries: [QuarantineSummary]
+}
+
+/// `dpbridge quarantine show`: one body, as text and exactly (base64).
+public struct QuarantineDetail: Codable, Sendable, Equatable {
+    public var daemon: DaemonState
+    public var tenant: String
+    public var id: Int64
+    public var receivedAt: Date
+    public var source: String
+    public var reason: String
+    public var bytes: Int
+    /// The body as UTF-8 text (bytes that are not UTF-8 become U+FFFD).
+    public var body: String
+    public var bodyBase64: String
+
+    init(_ entry: Quarantine.Entry, daemon: DaemonState, tenant: String) {
+        self.daemon = daemon
+        self.tenant = tenant
+        id = entry.id
+        receivedAt = entry.receivedAt
+        source = entry.source
+        reason = entry.reason
+        bytes = entry.body.count
+        body = String(decoding: entry.body, as: UTF8.self)
+        bodyBase64 = Data(entry.body).base64EncodedString()
+    }
+}
+
+/// Which bodies `quarantine purge` deletes: the ids given, or all. Never both, never neither.
+public struct QuarantineSelection: Codable, Sendable, Equatable {
+    public var ids: [Int64]
+    public var all: Bool
+
+    public init(ids: [Int64], all: Bool) throws(OperatorError) {
+        self.ids = ids
+        self.all = all
+        try check()
+    }
+
+    /// Missing keys take their defaults (`{"ids": [3]}` is enough).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        ids = try container.decodeIfPresent([Int64].self, forKey: .ids) ?? []
+        all = try container.decodeIfPresent(Bool.self, forKey: .all) ?? false
+    }
+
+    func check() throws(OperatorError) {
+        if all && !ids.isEmpty { throw .badArguments("give quarantined body ids or --all, not both") }
+        if !all && ids.isEmpty { throw .badArguments("say which bodies: give their ids, or --all") }
+    }
+}
+
+/// `dpbridge quarantine purge`: the bodies deleted.
+public struct QuarantinePurgeReport: Codable, Sendable, Equatable {
+    public var daemon: DaemonState
+    public var tenant: String
+    public var count: Int
+    public var ids: [Int64]
+}

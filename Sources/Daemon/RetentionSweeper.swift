@@ -1,0 +1,62 @@
+import Logging
+import Store
+import Sync
+
+/// Applies the retention (`retention.*`) to one tenant's store at start and then every
+/// `interval` seconds, on its own thread, and logs each run once (`event=retention`) with
+/// the counts: never a payload. Dead letters past the retention are kept (an operator
+/// must look at them) and turn the line into a warning.
+final class RetentionSweeper: Sendable {
+    private let store: Store
+    private let policy: RetentionPolicy
+    private let interval: Double
+    private let logger: Logger
+    private let loop = BackgroundLoop()
+
+    init(store: Store, policy: RetentionPolicy, interval: Double = 3600, logger: Logger) {
+        self.store = store
+        self.policy = policy
+        self.interval = interval
+        self.logger = logger
+    }
+
+    func start() {
+        loop.start(name: "dpbridge-retention") { [self] in
+            while !loop.isStopping {
+                sweep()
+                loop.pause(interval)
+            }
+        }
+    }
+
+    func stop() { loop.stop() }
+
+    /// One run: deletes what is past the retention and logs what it did. Nil when the
+    /// store failed (logged; the next run tries again).
+    @discardableResult
+    func sweep() -> RetentionReport? {
+        let report: RetentionReport
+        do {
+            report = try store.applyRetention(policy)
+        } catch {
+            logger.error(
+                "cannot delete data past its retention; trying again later",
+                metadata: ["event": "retention-failed", "error": "\(error)"])
+            return nil
+        }
+        var metadata: Logger.Metadata = [
+            "event": "retention", "inbox_done": "\(report.inboxDone)", "outbox_done": "\(report.outboxDone)",
+            "decisions": "\(report.decisions)", "quarantined": "\(report.quarantined)",
+            "dead_letters_kept": "\(report.deadLettersKept)",
+        ]
+        metadata["retention_days"] = "\(Int(policy.finished / 86_400))"
+        if report.deadLettersKept > 0 {
+            logger.warning(
+                "data past its retention deleted; dead letters older than retention.days are kept until replayed or purged (dpbridge deadletters)",
+                metadata: metadata)
+        } else {
+            logger.info("data past its retention deleted", metadata: metadata)
+        }
+        return report
+    }
+}
