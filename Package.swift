@@ -40,14 +40,16 @@ let package = Package(
         .target(name: "CLinux"),
 
         // Libraries.
+        // The one clock (wall time that never jumps, and a manual one for tests).
+        .target(name: "Clocks"),
         .target(
             name: "HTTP1", dependencies: ["CLinux"],
             // The event loop owns its state on one thread; dynamic exclusivity checks
             // cost ~3% of a request there (measured with perf).
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         .target(name: "Curl", dependencies: ["CCurl", "CCurlShim"]),
-        .target(name: "Store", dependencies: ["CSQLite"]),
-        .target(name: "DocplannerAPI", dependencies: ["Curl"]),
+        .target(name: "Store", dependencies: ["CSQLite", "Clocks"]),
+        .target(name: "DocplannerAPI", dependencies: ["Curl", "Clocks"]),
         .target(
             name: "Partner",
             dependencies: ["Store", "Curl", .product(name: "Crypto", package: "swift-crypto")]),
@@ -106,7 +108,7 @@ let package = Package(
         .executableTarget(name: "store-bench", dependencies: ["Store"]),
 
         // Shared helpers for tests: temporary directories, ephemeral ports, child processes.
-        .target(name: "TestSupport", dependencies: ["DocplannerAPI"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["DocplannerAPI", "Clocks"], path: "Tests/TestSupport"),
 
         // Tests.
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "TestSupport"]),

@@ -68,8 +68,8 @@ struct OperatorEndpoints: Sendable {
         add(&router, "GET", "/quarantine") { actions, _, parameters throws(OperatorError) in
             try actions.quarantineList(limit: Self.limit(parameters))
         }
-        add(&router, "GET", "/quarantine/:id") { actions, request, _ throws(OperatorError) in
-            try actions.quarantineShow(id: Self.id(request))
+        add(&router, "GET", "/quarantine/:id") { actions, request, parameters throws(OperatorError) in
+            try actions.quarantineShow(id: Self.id(request), revealPatient: parameters["reveal"] == "patient")
         }
         add(&router, "POST", "/quarantine/purge") { actions, request, _ throws(OperatorError) in
             try actions.quarantinePurge(Self.decode(QuarantineSelection.self, request, "{\"ids\": [...], \"all\": false}"))

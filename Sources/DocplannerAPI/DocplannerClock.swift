@@ -1,27 +1,8 @@
-import Foundation
+@_exported import Clocks
 
-/// Where the client reads the time and how it waits, so that token expiry and rate limiting
-/// can be tested without sleeping.
-public protocol DocplannerClock: Sendable {
-    /// Seconds since 1970.
-    func now() -> Double
-    /// Called with `condition` locked: waits until `deadline` (on this clock; nil: no
-    /// deadline) or until the condition is signalled, and returns with it locked. It may
-    /// return early; callers re-check their state.
-    func wait(on condition: NSCondition, until deadline: Double?)
-}
+/// Where the client reads the time and how it waits, so that token expiry and rate
+/// limiting can be tested without sleeping: the one clock of dpbridge (`DaemonClock`).
+public typealias DocplannerClock = DaemonClock
 
-/// The real clock.
-public struct DocplannerSystemClock: DocplannerClock {
-    public init() {}
-
-    public func now() -> Double { Date().timeIntervalSince1970 }
-
-    public func wait(on condition: NSCondition, until deadline: Double?) {
-        if let deadline {
-            _ = condition.wait(until: Date(timeIntervalSince1970: deadline))
-        } else {
-            condition.wait()
-        }
-    }
-}
+/// The client's clock in the daemon: steady, never stepped with the wall clock.
+public typealias DocplannerSystemClock = SteadyClock

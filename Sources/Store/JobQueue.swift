@@ -193,6 +193,11 @@ public final class JobQueue: Sendable {
     @discardableResult
     public func reclaimAbandoned() throws(StoreError) -> Int {
         try control.with { database throws(StoreError) in
+            // Due times were set on the previous process's clock; should the wall clock
+            // have been stepped back since, none waits longer than a backoff or an hour.
+            try database.prepare(
+                "UPDATE \(table.rawValue) SET not_before = ?1 WHERE state IN ('pending', 'retry') AND not_before > ?1"
+            ).run([.real(clock.now() + max(retryPolicy.maxDelay, 3600))])
             try database.prepare(
                 """
                 UPDATE \(table.rawValue) SET state = 'retry', attempts = attempts + 1, not_before = ?,

@@ -1,22 +1,8 @@
-import Foundation
-import Synchronization
+@_exported import Clocks
 
-/// Where the store reads the time (seconds since 1970), so leases and backoff can be tested.
-public protocol StoreClock: Sendable {
-    func now() -> Double
-}
+/// Where the store reads the time (seconds since 1970), so leases and backoff can be
+/// tested: the one clock of dpbridge (`DaemonClock`).
+public typealias StoreClock = DaemonClock
 
-/// The real wall clock.
-public struct SystemClock: StoreClock {
-    public init() {}
-    public func now() -> Double { Date().timeIntervalSince1970 }
-}
-
-/// A clock that moves only when told to; for tests.
-public final class ManualClock: StoreClock {
-    private let current: Mutex<Double>
-
-    public init(_ start: Double = 1_800_000_000) { current = Mutex(start) }
-    public func now() -> Double { current.withLock { $0 } }
-    public func advance(by seconds: Double) { current.withLock { $0 += seconds } }
-}
+/// The store's clock in the daemon: steady, never stepped with the wall clock.
+public typealias SystemClock = SteadyClock

@@ -25,14 +25,17 @@ public final class ChangeCollector: Sendable {
     private let batchLimit: Int
     private let logger: Logger
     private let onEnqueued: @Sendable () -> Void
+    /// Intervals are measured on it (never stepped with the wall clock).
+    private let clock: any DaemonClock
     private let loop = BackgroundLoop()
     private let beat = Atomic<UInt64>(0)
 
     public init(
         calendar: any ClinicCalendar, outbox: JobQueue, coalesceWindow: Double = 0.5, pollInterval: Double = 0.1,
         refreshInterval: Double = 3600, reconcileInterval: Double? = nil, batchLimit: Int = 5000, logger: Logger,
-        onEnqueued: @escaping @Sendable () -> Void = {}
+        clock: any DaemonClock = SteadyClock(), onEnqueued: @escaping @Sendable () -> Void = {}
     ) {
+        self.clock = clock
         self.calendar = calendar
         self.outbox = outbox
         self.coalesceWindow = coalesceWindow
@@ -58,18 +61,18 @@ public final class ChangeCollector: Sendable {
 
     private func run() {
         var firstSeen: Date?
-        var nextRefresh = Date()
-        var nextReconcile = reconcileInterval.map { Date().addingTimeInterval($0) }
+        var nextRefresh = clock.date()
+        var nextReconcile = reconcileInterval.map { clock.date().addingTimeInterval($0) }
         while !loop.isStopping {
             beat.add(1, ordering: .relaxed)
-            if let due = nextReconcile, let interval = reconcileInterval, Date() >= due {
-                nextReconcile = Date().addingTimeInterval((try? queueReconciliations(period: interval)) != nil ? interval : 30)
+            if let due = nextReconcile, let interval = reconcileInterval, clock.date() >= due {
+                nextReconcile = clock.date().addingTimeInterval((try? queueReconciliations(period: interval)) != nil ? interval : 30)
             }
-            if Date() >= nextRefresh {
+            if clock.date() >= nextRefresh {
                 if (try? refreshSlots()) != nil {
-                    nextRefresh = Date().addingTimeInterval(refreshInterval)
+                    nextRefresh = clock.date().addingTimeInterval(refreshInterval)
                 } else {
-                    nextRefresh = Date().addingTimeInterval(min(refreshInterval, 30))
+                    nextRefresh = clock.date().addingTimeInterval(min(refreshInterval, 30))
                 }
             }
             do {
@@ -77,9 +80,9 @@ public final class ChangeCollector: Sendable {
                 if pending.isEmpty {
                     firstSeen = nil
                 } else {
-                    let seen = firstSeen ?? Date()
+                    let seen = firstSeen ?? clock.date()
                     firstSeen = seen
-                    if Date().timeIntervalSince(seen) >= coalesceWindow || pending.count >= batchLimit {
+                    if clock.date().timeIntervalSince(seen) >= coalesceWindow || pending.count >= batchLimit {
                         try collect(pending)
                         firstSeen = nil
                         continue
@@ -149,7 +152,7 @@ public final class ChangeCollector: Sendable {
     /// to send makes no call).
     private func refreshSlots() throws {
         let calendars = try calendar.calendarsWithAvailability()
-        let hour = Int(Date().timeIntervalSince1970 / 3600)
+        let hour = Int(clock.date().timeIntervalSince1970 / 3600)
         try store(calendars.map {
             OutboundJob(kind: .slots, calendar: $0).item(dedupKey: "slots-refresh:\(hour):\($0.doctorID):\($0.addressID)")
         })
@@ -162,7 +165,7 @@ public final class ChangeCollector: Sendable {
     /// Queues a reconciliation of every known calendar (once per period).
     private func queueReconciliations(period: Double) throws {
         let calendars = try calendar.knownCalendars()
-        let slot = Int(Date().timeIntervalSince1970 / max(period, 1))
+        let slot = Int(clock.date().timeIntervalSince1970 / max(period, 1))
         try store(calendars.map {
             OutboundJob(kind: .reconcile, calendar: $0).item(dedupKey: "reconcile:\(slot):\($0.doctorID):\($0.addressID)")
         })

@@ -18,6 +18,8 @@ public final class MappingWatch: Sendable {
     private let coalesceWindow: Double
     private let logger: Logger
     private let unmapped: UnmappedReferences
+    /// Intervals are measured on it (never stepped with the wall clock).
+    private let clock: any DaemonClock
     private let loop = BackgroundLoop()
     /// Addresses whose services are to be read again, by address id, with when.
     private let pending = Mutex<[String: (calendar: CalendarRef, due: Date)]>([:])
@@ -27,8 +29,10 @@ public final class MappingWatch: Sendable {
     /// unmapped id an event names (metrics).
     public init(
         docplanner: DocplannerClient, mappings: Mappings, calendarFile: EmbeddedPartner?, discoverInterval: Double,
-        coalesceWindow: Double = 2, logger: Logger, onUnmapped: @escaping @Sendable (ResourceKind) -> Void = { _ in }
+        coalesceWindow: Double = 2, logger: Logger, clock: any DaemonClock = SteadyClock(),
+        onUnmapped: @escaping @Sendable (ResourceKind) -> Void = { _ in }
     ) {
+        self.clock = clock
         discovery = ResourceDiscovery(docplanner: docplanner, mappings: mappings)
         self.mappings = mappings
         self.calendarFile = calendarFile
@@ -51,7 +55,7 @@ public final class MappingWatch: Sendable {
             guard let facility = place.facility?.id, let doctor = place.doctor?.id, let address = place.address?.id
             else { return }
             let calendar = CalendarRef(facilityID: facility, doctorID: doctor, addressID: address)
-            let due = Date().addingTimeInterval(coalesceWindow)
+            let due = clock.date().addingTimeInterval(coalesceWindow)
             pending.withLock { $0[address] = ($0[address]?.calendar ?? calendar, $0[address]?.due ?? due) }
             loop.wake()
         default:
@@ -70,9 +74,9 @@ public final class MappingWatch: Sendable {
     private func run() {
         // A failed or skipped walk is looked at again this much later.
         let recheck = discoverInterval > 0 ? min(discoverInterval, 600) : 0
-        var nextWalk: Date? = discoverInterval > 0 ? Date() : nil
+        var nextWalk: Date? = discoverInterval > 0 ? clock.date() : nil
         while !loop.isStopping {
-            let now = Date()
+            let now = clock.date()
             let due = pending.withLock { waiting in
                 let ready = waiting.filter { $0.value.due <= now }
                 for address in ready.keys { waiting[address] = nil }
@@ -86,7 +90,7 @@ public final class MappingWatch: Sendable {
             }
             let soonest = pending.withLock { $0.values.map(\.due).min() }
             let wake = [soonest, nextWalk].compactMap { $0 }.min()
-            loop.pause(wake.map { max(0.05, $0.timeIntervalSinceNow) } ?? 3600)
+            loop.pause(wake.map { max(0.05, $0.timeIntervalSince(clock.date())) } ?? 3600)
         }
     }
 

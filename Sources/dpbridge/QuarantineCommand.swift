@@ -37,8 +37,13 @@ struct QuarantineCommand: ParsableCommand {
         @Argument(help: "The body's id.")
         var id: Int64
 
+        @Flag(help: "Show the patient's data in the body (redacted by default: it is health data).")
+        var revealPatientData = false
+
         func run() throws {
-            let detail = try options.withSession { session throws(OperatorError) in try session.quarantineShow(id: id) }
+            let detail = try options.withSession { session throws(OperatorError) in
+                try session.quarantineShow(id: id, revealPatient: revealPatientData)
+            }
             options.emit(detail) {
                 OperatorFormat.table([
                     ["id", "\(detail.id)"],

@@ -124,3 +124,31 @@ final class OrderLog: @unchecked Sendable {
         completed += 1
     }
 }
+
+/// Times set by a previous process, on a wall clock stepped back since, never hold a job
+/// longer than a backoff (or an hour).
+@Suite struct ClockStepTests {
+    @Test func dueTimesFromAnEarlierProcessAreCappedAtStart() throws {
+        let t = try TestStore()
+        _ = try t.store.inbox.enqueueAndWait(event("a"))
+        _ = try t.store.inbox.enqueueAndWait(event("b"))
+        let a = try #require(try t.store.inbox.claim(limit: 1, workerID: "w").first)
+        // As if the clock had read two days later when this was recorded.
+        try t.store.inbox.retryLater(a, error: "busy", notBefore: Date(timeIntervalSince1970: t.clock.now() + 2 * 86_400))
+        try t.store.inbox.reclaimAbandoned()
+        t.clock.advance(by: 3600)
+        let claimed = try t.store.inbox.claim(limit: 2, workerID: "w").map(\.dedupKey).sorted()
+        #expect(claimed == ["a", "b"])
+    }
+
+    @Test func theSteadyClockFollowsTheWallClockAndNeverGoesBack() {
+        let clock = SteadyClock()
+        var last = clock.now()
+        #expect(abs(last - Date().timeIntervalSince1970) < 5)
+        for _ in 0..<1000 {
+            let next = clock.now()
+            #expect(next >= last)
+            last = next
+        }
+    }
+}

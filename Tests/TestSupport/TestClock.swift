@@ -1,31 +1,5 @@
-import DocplannerAPI
-import Foundation
-import Synchronization
+import Clocks
 
-/// A clock for tests. Time moves only through `advance(by:)`, or — with `autoAdvance` — by
-/// jumping straight to any deadline a caller waits for, so nothing really sleeps. The
-/// simulator and the client share one, so token lifetimes, rate windows, pings and the
-/// hourly release are all tested without waiting.
-public final class TestClock: DocplannerClock {
-    private let current: Mutex<Double>
-    public let autoAdvance: Bool
-
-    /// 1_800_000_000 is 2027-01-15T09:00:00+01:00.
-    public init(start: Double = 1_800_000_000, autoAdvance: Bool = false) {
-        current = Mutex(start)
-        self.autoAdvance = autoAdvance
-    }
-
-    public func now() -> Double { current.withLock { $0 } }
-
-    public func advance(by seconds: Double) { current.withLock { $0 += seconds } }
-
-    public func wait(on condition: NSCondition, until deadline: Double?) {
-        if autoAdvance, let deadline {
-            current.withLock { $0 = max($0, deadline) }
-            return
-        }
-        // Waiters re-check their state; a short real wait notices `advance(by:)` promptly.
-        _ = condition.wait(until: Date().addingTimeInterval(0.005))
-    }
-}
+/// The tests' clock: `ManualClock` (time moves when told, or jumps to a deadline waited
+/// for with `autoAdvance`).
+public typealias TestClock = ManualClock

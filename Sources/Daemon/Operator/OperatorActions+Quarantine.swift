@@ -11,11 +11,11 @@ extension OperatorActions {
         return QuarantineList(daemon: daemon, tenant: tenant, total: total, entries: entries.map(QuarantineSummary.init))
     }
 
-    func quarantineShow(id: Int64) throws(OperatorError) -> QuarantineDetail {
+    func quarantineShow(id: Int64, revealPatient: Bool = false) throws(OperatorError) -> QuarantineDetail {
         guard let entry = try storeCall({ () throws(StoreError) in try store.quarantine.entry(id: id) }) else {
             throw .unknownQuarantined(id: id)
         }
-        return QuarantineDetail(entry, daemon: daemon, tenant: tenant)
+        return QuarantineDetail(entry, daemon: daemon, tenant: tenant, revealPatient: revealPatient)
     }
 
     /// Deletes the bodies selected: with ids, all of them or (one unknown) none.

@@ -131,10 +131,12 @@ public final class OperatorSession {
         }
     }
 
-    public func quarantineShow(id: Int64) throws(OperatorError) -> QuarantineDetail {
+    /// One quarantined body; patient fields redacted unless `revealPatient`.
+    public func quarantineShow(id: Int64, revealPatient: Bool = false) throws(OperatorError) -> QuarantineDetail {
         switch backend {
-        case .admin(let client): try client.get(QuarantineDetail.self, "/quarantine/\(id)")
-        case .store(_, _, let actions): try actions.quarantineShow(id: id)
+        case .admin(let client):
+            try client.get(QuarantineDetail.self, "/quarantine/\(id)", revealPatient ? [("reveal", "patient")] : [])
+        case .store(_, _, let actions): try actions.quarantineShow(id: id, revealPatient: revealPatient)
         }
     }
 

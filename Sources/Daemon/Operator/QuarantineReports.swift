@@ -38,11 +38,13 @@ public struct QuarantineDetail: Codable, Sendable, Equatable {
     public var source: String
     public var reason: String
     public var bytes: Int
-    /// The body as UTF-8 text (bytes that are not UTF-8 become U+FFFD).
+    /// The body as UTF-8 text (bytes that are not UTF-8 become U+FFFD), patient fields
+    /// redacted unless asked for (`PatientRedaction`).
     public var body: String
-    public var bodyBase64: String
+    /// The exact bytes, only when the patient's data was asked for.
+    public var bodyBase64: String?
 
-    init(_ entry: Quarantine.Entry, daemon: DaemonState, tenant: String) {
+    init(_ entry: Quarantine.Entry, daemon: DaemonState, tenant: String, revealPatient: Bool = false) {
         self.daemon = daemon
         self.tenant = tenant
         id = entry.id
@@ -50,8 +52,9 @@ public struct QuarantineDetail: Codable, Sendable, Equatable {
         source = entry.source
         reason = entry.reason
         bytes = entry.body.count
-        body = String(decoding: entry.body, as: UTF8.self)
-        bodyBase64 = Data(entry.body).base64EncodedString()
+        let text = String(decoding: entry.body, as: UTF8.self)
+        body = revealPatient ? text : PatientRedaction.redact(text)
+        bodyBase64 = revealPatient ? Data(entry.body).base64EncodedString() : nil
     }
 }
 

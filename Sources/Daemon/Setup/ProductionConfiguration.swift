@@ -58,6 +58,15 @@ public enum ProductionConfiguration {
         store:
           path: /var/lib/dpbridge/dpbridge.sqlite
 
+        retention:
+          # Patients' data (names, phones, e-mails in Docplanner's events) is kept no longer than
+          # needed: done jobs and blocking decisions are deleted this many days after they
+          # finished (hourly; keep at least 14, Docplanner's re-send window). Dead letters stay
+          # until replayed or purged. Erase one patient on request: dpbridge erase.
+          days: 30
+          # Callback bodies that could not be parsed (dpbridge quarantine).
+          quarantine_days: 7
+
         partner:
           # embedded: the clinic calendar is an SQLite database the clinic software uses;
           # http: events are posted, signed, to the partner's endpoint (https://).
