@@ -199,10 +199,10 @@ def demo_secret_refused(simulator_port):
     checked = subprocess.run([BIN, "check-config", "--config", config], capture_output=True, text=True, timeout=30)
     template = subprocess.run([BIN, "check-config", "--config", os.path.join(ROOT, "etc", "dpbridge.yaml")],
                               capture_output=True, text=True, timeout=30)
-    said = "demo" in (started.stderr + started.stdout).lower()
+    said = "example value published" in (started.stderr + started.stdout)
     ok = started.returncode != 0 and said and checked.returncode != 0 and template.returncode != 0
     report(ok, "forged callback with the demo secret",
-           f"run exits {started.returncode} ({'names the demo secret' if said else 'no reason given'}), "
+           f"run exits {started.returncode} ({'says the secret is a published example' if said else 'no reason given'}), "
            f"check-config exits {checked.returncode}, the installed template fails check-config "
            f"(exit {template.returncode})")
 
@@ -253,22 +253,28 @@ def no_secrets_or_patient_data_shown(ping, admin, log_path, config):
         "the log": open(log_path, errors="replace").read(),
         "/status": http("GET", admin + "/status", headers={"Authorization": f"Bearer {TOKEN_A}"})[1],
         "/metrics": http("GET", admin + "/metrics")[1],
-        "queue show": subprocess.run([BIN, "queue", "list", "--json", "--config", config], capture_output=True,
-                                     text=True, timeout=30).stdout,
+        "queue show": subprocess.run([BIN, "queue", "list", "--state", "done", "--queue", "inbox", "--json", "--config",
+                                      config], capture_output=True, text=True, timeout=30).stdout,
     }
     jobs = json.loads(shown["queue show"] or "{}").get("jobs", []) if shown["queue show"].startswith("{") else []
     if jobs:
         shown["queue show"] = subprocess.run(
             [BIN, "queue", "show", str(jobs[0]["id"]), "--queue", jobs[0].get("queue", "inbox"), "--json",
              "--config", config], capture_output=True, text=True, timeout=30).stdout
+    # The control: asked for explicitly, the same job shows the patient (so the search can find one).
+    revealed = subprocess.run(
+        [BIN, "queue", "show", str(jobs[0]["id"]), "--queue", "inbox", "--reveal-patient-data", "--json", "--config",
+         config], capture_output=True, text=True, timeout=30).stdout if jobs else ""
+    control = PATIENT["phone"] in revealed
     secrets = [SECRET_A, SECRET_B, TOKEN_A, TOKEN_B, CLIENT_SECRET_A, CLIENT_SECRET_B]
     private = list(PATIENT.values()) + ["private note"]
     leaks = [f"{what} shows {'a secret' if value in secrets else 'patient data'}"
              for what, text in shown.items() for value in secrets + private if value in text]
-    ok = status == 200 and applied and not leaks and bool(jobs)
+    ok = status == 200 and applied and not leaks and bool(jobs) and control
     report(ok, "secrets and patient fields absent from the log, /status, /metrics and queue show",
            f"callback {status}, applied {applied}, {sum(len(t) for t in shown.values())} bytes searched"
-           + (f"; {', '.join(sorted(set(leaks)))}" if leaks else "; none found"))
+           + (f"; {', '.join(sorted(set(leaks)))}" if leaks else "; none found")
+           + f"; queue show --reveal-patient-data shows the patient: {control}")
 
 
 def files_are_private(store_dir):
