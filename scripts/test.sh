@@ -13,6 +13,7 @@ echo "== swift test"
 swift test 2>&1 | tee "$log_dir/swift-test.log" | grep -vE '^\[[0-9]+/[0-9]+\]|^(◇|↳) |^Test Suite |Executed 0 tests|passed after [0-9.]+ seconds\.$|^Building for'
 swift_status=${PIPESTATUS[0]}
 summary=$(grep -E 'Test run with [0-9]+ tests?' "$log_dir/swift-test.log" | tail -n 1)
+echo "$summary"
 tests=$(sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p' <<<"$summary")
 issues=$(sed -nE 's/.* with ([0-9]+) issues?.*/\1/p' <<<"$summary")
 tests=${tests:-0}

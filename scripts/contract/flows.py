@@ -143,9 +143,27 @@ def activation(run: Run) -> str:
     return f"5 steps {steps}; {done}, getBooking"
 
 
+def activation_plan(run: Run) -> str:
+    """The clinic now accepts AXA's basic plan (Docplanner's plan 11 of provider 52) at the
+    main location: the provider, already there without plans, is updated with it."""
+    since = run.mark()
+    run.sql("""
+        INSERT INTO clinic_insurance_plans VALUES ('P-AXA-BASIC', 'I-AXA', 'Axa Basic');
+        INSERT INTO clinic_location_insurance_plans VALUES ('L-MAIN', 'P-AXA-BASIC');
+        """)
+    mapped = run.cli("map", "set", "plan", "11", "P-AXA-BASIC", "--force")
+    require(mapped.returncode == 0, f"map set plan exited {mapped.returncode}: {mapped.stderr[-300:]}")
+    result, report = cli_json(run, "activate", "--facility", "3", "--json")
+    require(result.returncode == 0, f"activate exited {result.returncode}: {result.stdout[-300:]}")
+    return calls(run, ["updateOrCreateAddressInsuranceProvider"], since) + f"; {report.get('write_calls')} write calls"
+
+
 def activation_again(run: Run) -> str:
     since = run.mark()
-    run.sql("DELETE FROM clinic_location_insurances WHERE location_id = 'L-MAIN'")
+    run.sql("""
+        DELETE FROM clinic_location_insurance_plans WHERE location_id = 'L-MAIN';
+        DELETE FROM clinic_location_insurances WHERE location_id = 'L-MAIN';
+        """)
     result, report = cli_json(run, "activate", "--facility", "3", "--json")
     require(result.returncode == 0, f"activate exited {result.returncode}: {result.stdout[-300:]}")
     return calls(run, ["deleteAddressInsuranceProvider"], since) + f"; {report.get('write_calls')} write calls"
@@ -426,6 +444,7 @@ PUSH_FLOWS = [
     ("discovery: map discover (all, --facility 3)", discovery),
     ("mapping: catalog, map auto --apply, map set", mapping),
     ("activation: activate --facility 3 (profiles, calendars, slots, bookings, breaks)", activation),
+    ("activation again: a plan accepted with its provider", activation_plan),
     ("activation again: an insurance no longer accepted", activation_again),
     ("inbound: a patient books (slot-booking, slot-booked)", patient_books),
     ("inbound: slot-booking and booking-moving denied by the clinic calendar", blocking_denied),
