@@ -1,4 +1,5 @@
 import Foundation
+import HTTP1
 
 /// The parameters of a request's query string (`?tenant=default&state=dead,pending`),
 /// percent-decoded, `+` read as a space. A name given twice keeps its last value.
@@ -6,20 +7,10 @@ struct QueryParameters: Sendable, Equatable {
     private var values: [String: String] = [:]
 
     init(_ query: Substring?) {
-        guard let query else { return }
-        for pair in query.split(separator: "&") where !pair.isEmpty {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = Self.decode(parts[0])
-            values[name] = parts.count > 1 ? Self.decode(parts[1]) : ""
-        }
+        for (name, value) in PercentDecoding.query(query) { values[name] = value }
     }
 
     subscript(_ name: String) -> String? { values[name] }
-
-    private static func decode(_ text: Substring) -> String {
-        let spaced = text.replacingOccurrences(of: "+", with: " ")
-        return spaced.removingPercentEncoding ?? spaced
-    }
 
     /// `name=value&…` with both sides percent-encoded, for a request the CLI sends.
     static func encode(_ parameters: [(String, String)]) -> String {

@@ -22,10 +22,10 @@ struct APIRequest: Sendable {
         path = String(request.path)
         var parameters: [String: String] = [:]
         for (name, raw) in request.pathParameters {
-            parameters[name] = PercentEncoding.decode(raw[...]) ?? raw
+            parameters[name] = PercentDecoding.decode(raw[...]) ?? raw
         }
         self.parameters = parameters
-        query = PercentEncoding.query(request.query)
+        query = PercentDecoding.query(request.query)
         body = request.body
         self.now = now
         self.timeZone = timeZone

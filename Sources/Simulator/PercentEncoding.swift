@@ -1,53 +1,12 @@
 import Foundation
 
-/// Percent-encoding of path segments and query components: `%XX` escapes decoded (and `+`
-/// as a space in queries; invalid escapes or UTF-8 give nil), and encoded for links (RFC
-/// 3986 unreserved characters kept).
+/// Percent-encoding of query components for links (RFC 3986 unreserved characters kept);
+/// decoding is HTTP1's `PercentDecoding`.
 enum PercentEncoding {
-    static func decode(_ text: Substring, plusIsSpace: Bool = false) -> String? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            switch byte {
-            case UInt8(ascii: "%"):
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                    return nil
-                }
-                bytes.append(high << 4 | low)
-            case UInt8(ascii: "+") where plusIsSpace:
-                bytes.append(UInt8(ascii: " "))
-            default:
-                bytes.append(byte)
-            }
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    /// `a=1&b=x%20y` as pairs in order (a name without `=` has an empty value).
-    static func query(_ text: Substring?) -> [(String, String)] {
-        guard let text, !text.isEmpty else { return [] }
-        return text.split(separator: "&", omittingEmptySubsequences: true).compactMap { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = decode(parts[0], plusIsSpace: true) else { return nil }
-            let value = parts.count > 1 ? decode(parts[1], plusIsSpace: true) ?? "" : ""
-            return (name, value)
-        }
-    }
-
     static func encode(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
     }
 
     private static let unreserved = CharacterSet(
         charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
 }

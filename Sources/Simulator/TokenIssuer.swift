@@ -35,7 +35,7 @@ final class TokenIssuer: Sendable {
     /// Answers a token request.
     func issue(_ request: HTTPRequest, now: Double) -> HTTPResponse {
         let form = Dictionary(
-            PercentEncoding.query(String(decoding: request.body, as: UTF8.self)[...]), uniquingKeysWith: { first, _ in first })
+            PercentDecoding.query(String(decoding: request.body, as: UTF8.self)[...]), uniquingKeysWith: { first, _ in first })
         var credentials: (String, String)? = nil
         if let header = request.headers["Authorization"], header.lowercased().hasPrefix("basic ") {
             let encoded = header.dropFirst(6).trimmingCharacters(in: .whitespaces)
@@ -53,7 +53,7 @@ final class TokenIssuer: Sendable {
         guard grant == "client_credentials" else {
             return APIReply.oauthError(400, "unsupported_grant_type", "Invalid grant_type parameter or parameter missing")
         }
-        guard let credentials, credentials.0 == clientID, constantTimeEqual(credentials.1, clientSecret) else {
+        guard let credentials, credentials.0 == clientID, ConstantTime.equal(credentials.1, clientSecret) else {
             return APIReply.oauthError(400, "invalid_client", "The client credentials are invalid")
         }
         if let scope = form["scope"], !scope.isEmpty, scope != "integration" {
@@ -108,14 +108,4 @@ final class TokenIssuer: Sendable {
         var generator = SystemRandomNumberGenerator()
         return (0..<20).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }
-}
-
-/// Compares without an early exit, so timing does not reveal how much of a secret matched.
-func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8), y = Array(b.utf8)
-    var difference = UInt8(x.count == y.count ? 0 : 1)
-    for index in 0..<max(x.count, y.count) {
-        difference |= (index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0)
-    }
-    return difference == 0
 }

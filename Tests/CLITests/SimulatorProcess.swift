@@ -129,14 +129,6 @@ func sqlite(_ path: String, _ sql: String) throws -> String {
         .trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
-/// Polls `probe` until it returns true, for at most `attempts` × 50 ms.
-func eventually(attempts: Int = 200, _ probe: () throws -> Bool) rethrows -> Bool {
-    for _ in 0..<attempts {
-        if try probe() { return true }
-        usleep(50_000)
-    }
-    return false
-}
 
 func percentEncoded(_ text: String) -> String {
     text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text

@@ -99,19 +99,11 @@ import Testing
             server, directory, addresses: addresses, refreshInterval: 0.05, retryInterval: 3600, missingRetryInterval: 0.05)
         refresher.start()
         // Refreshed, then one failure; the next attempt is an hour away.
-        #expect(eventuallyTrue { (try? server.requests().count) == 2 })
+        #expect(eventually { (try? server.requests().count) == 2 })
         usleep(300_000)
         refresher.stop()
         #expect(try server.requests().count == 2)
         #expect(addresses.snapshot != nil)
-    }
-
-    func eventuallyTrue(_ probe: () -> Bool) -> Bool {
-        for _ in 0..<200 {
-            if probe() { return true }
-            usleep(20_000)
-        }
-        return false
     }
 
     @Test func aKeptCopyFromAnotherURLIsNotUsed() throws {

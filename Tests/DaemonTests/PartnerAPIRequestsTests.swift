@@ -81,12 +81,4 @@ import Testing
         #expect(throws: FieldError.self) { try PartnerAPIRequests.day("2026-02-30") }
         #expect(try PartnerAPIRequests.day("2026-02-28") == "2026-02-28")
     }
-
-    @Test func tokensCompareExactly() {
-        #expect(ConstantTime.equal("Bearer abc", "Bearer abc"))
-        #expect(!ConstantTime.equal("Bearer abd", "Bearer abc"))
-        #expect(!ConstantTime.equal("Bearer ab", "Bearer abc"))
-        #expect(!ConstantTime.equal("", "Bearer abc"))
-        #expect(ConstantTime.equal("", ""))
-    }
 }

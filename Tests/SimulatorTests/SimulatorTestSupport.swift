@@ -189,12 +189,3 @@ final class CallbackReceiver: Sendable {
     func stop() { server.shutdown(deadline: .seconds(1)) }
 }
 
-/// Waits (up to 10 s, real time) until `condition` holds.
-func eventually(_ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(10)
-    while !condition() {
-        if Date() >= deadline { return false }
-        Thread.sleep(forTimeInterval: 0.005)
-    }
-    return true
-}
