@@ -1,5 +1,5 @@
-import CCurl
-import CCurlShim
+internal import CCurl
+internal import CCurlShim
 import Foundation
 
 /// One libcurl easy handle, created in `init` and cleaned up in `deinit`. The handle keeps

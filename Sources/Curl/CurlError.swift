@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 
 /// Why a transfer failed before a complete HTTP response arrived.
 public enum CurlError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 
 /// libcurl's process-wide setup (`curl_global_init`), run once, before the first handle.
 /// A global `let` is initialized lazily and exactly once, even when several threads race.

@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 
 /// A `curl_slist` (the list libcurl takes for request headers), freed in `deinit`.
 final class CurlSList {

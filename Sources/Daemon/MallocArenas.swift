@@ -1,4 +1,4 @@
-import CLinux
+internal import CLinux
 
 /// glibc's malloc gives each thread that allocates its own arena, up to 8 per core, and
 /// each keeps its freed memory and top chunk resident. The daemon's dozen threads

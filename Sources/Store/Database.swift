@@ -1,4 +1,4 @@
-import CSQLite
+internal import CSQLite
 import Glibc
 
 /// One SQLite connection. Not thread-safe: each connection belongs to one thread or is

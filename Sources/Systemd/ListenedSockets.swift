@@ -1,4 +1,4 @@
-import CSystemd
+internal import CSystemd
 
 /// Sockets handed over by systemd socket activation (`LISTEN_FDS`, `sd_listen_fds(3)`).
 public enum ListenedSockets {

@@ -1,4 +1,4 @@
-import CSystemd
+internal import CSystemd
 import Glibc
 
 /// Tells the service manager about the daemon's state through `sd_notify(3)`.

@@ -1,4 +1,4 @@
-import CLinux
+internal import CLinux
 import Foundation
 
 /// Fresh secrets from the kernel's CSPRNG (`getrandom(2)`), written in the URL-safe
