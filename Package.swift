@@ -48,11 +48,14 @@ let package = Package(
             // cost ~3% of a request there (measured with perf).
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         .target(name: "Curl", dependencies: ["CCurl", "CCurlShim"]),
-        .target(name: "Store", dependencies: ["CSQLite", "Clocks"]),
+        // The SQLite wrapper (connections, cached statements, migrations) that the store and
+        // the embedded clinic calendar share.
+        .target(name: "SQLite", dependencies: ["CSQLite"]),
+        .target(name: "Store", dependencies: ["SQLite", "Clocks"]),
         .target(name: "DocplannerAPI", dependencies: ["Curl", "Clocks"]),
         .target(
             name: "Partner",
-            dependencies: ["Store", "Curl", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["SQLite", "Curl", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Sync",
             dependencies: ["Store", "DocplannerAPI", "Partner", .product(name: "Logging", package: "swift-log")]),
@@ -113,13 +116,14 @@ let package = Package(
         // Tests.
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "TestSupport"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "HTTP1", "TestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "SQLite", "TestSupport"]),
         .testTarget(
             name: "DocplannerAPITests", dependencies: ["DocplannerAPI", "Curl", "TestSupport"],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "PartnerTests", dependencies: ["Partner", "Store", "Curl", "TestSupport"]),
+        .testTarget(name: "PartnerTests", dependencies: ["Partner", "SQLite", "Store", "Curl", "TestSupport"]),
         .testTarget(
-            name: "SyncTests", dependencies: ["Sync", "Partner", "Store", "DocplannerAPI", "Simulator", "TestSupport"]),
+            name: "SyncTests",
+            dependencies: ["Sync", "Partner", "SQLite", "Store", "DocplannerAPI", "Simulator", "TestSupport"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),
         .testTarget(
             name: "DaemonTests",

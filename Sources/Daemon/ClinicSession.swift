@@ -2,6 +2,7 @@ import DocplannerAPI
 import Foundation
 import Partner
 import Store
+import Sync
 
 /// What an operator command (`map`, `activate`) works with, opened from the
 /// configuration: the store, the clinic calendar (the embedded file, or the HTTP
@@ -56,7 +57,7 @@ public final class ClinicSession: Sendable {
     /// Copies the store's mappings into the calendar's `dpbridge_mappings`, where clinic
     /// software reads them.
     public func publishMappings() throws {
-        try calendarFile.publishMappings(try store.mappings.mappings())
+        try calendarFile.publishMappings(try store.mappings.mappings().map(CalendarMapping.init))
     }
 
     public func close() { store.close() }

@@ -1,13 +1,13 @@
-import Store
+import SQLite
 
 /// The clinic's catalog (`clinic_*` tables) and dpbridge's copy of the mappings
 /// (`dpbridge_mappings`) that clinic software reads to translate ids.
 extension EmbeddedPartner {
     /// Reads the whole catalog.
     public func catalog() throws(PartnerError) -> ClinicCatalog {
-        try withDatabase { database throws(StoreError) in
+        try withDatabase { database throws(SQLiteError) in
             var catalog = ClinicCatalog()
-            func entries(_ sql: String, _ detailNames: [String]) throws(StoreError) -> [ClinicCatalog.Entry] {
+            func entries(_ sql: String, _ detailNames: [String]) throws(SQLiteError) -> [ClinicCatalog.Entry] {
                 let select = try database.prepare(sql)
                 defer { select.reset() }
                 var result: [ClinicCatalog.Entry] = []
@@ -62,15 +62,15 @@ extension EmbeddedPartner {
     /// The caller checks it first (`PUT /v1/catalog`): ids unique per table, offers,
     /// plans and accepted insurances and plans naming entries of the catalog.
     public func replaceCatalog(_ catalog: ClinicCatalog) throws(PartnerError) {
-        try withDatabase { database throws(StoreError) in
-            try database.transaction { () throws(StoreError) in
+        try withDatabase { database throws(SQLiteError) in
+            try database.transaction { () throws(SQLiteError) in
                 for table in [
                     "clinic_offers", "clinic_location_insurances", "clinic_location_insurance_plans", "clinic_facilities",
                     "clinic_doctors", "clinic_locations", "clinic_services", "clinic_insurances", "clinic_insurance_plans",
                 ] {
                     try database.execute("DELETE FROM \(table)")
                 }
-                func insert(_ sql: String, _ rows: [[StatementValue]]) throws(StoreError) {
+                func insert(_ sql: String, _ rows: [[StatementValue]]) throws(SQLiteError) {
                     let statement = try database.prepare(sql)
                     for row in rows { try statement.run(row) }
                 }
@@ -123,14 +123,14 @@ extension EmbeddedPartner {
 
     /// Replaces `dpbridge_mappings` with `mappings` (kind, Docplanner id, partner id),
     /// in one transaction; clinic software never sees it half written.
-    public func publishMappings(_ mappings: [ResourceMapping]) throws(PartnerError) {
-        try withDatabase { database throws(StoreError) in
-            try database.transaction { () throws(StoreError) in
+    public func publishMappings(_ mappings: [CalendarMapping]) throws(PartnerError) {
+        try withDatabase { database throws(SQLiteError) in
+            try database.transaction { () throws(SQLiteError) in
                 try database.execute("DELETE FROM dpbridge_mappings")
                 let insert = try database.prepare(
                     "INSERT INTO dpbridge_mappings (kind, docplanner_id, partner_id) VALUES (?, ?, ?)")
                 for mapping in mappings {
-                    try insert.run([.text(mapping.kind.rawValue), .text(mapping.docplannerID), .text(mapping.partnerID)])
+                    try insert.run([.text(mapping.kind), .text(mapping.docplannerID), .text(mapping.partnerID)])
                 }
             }
         }

@@ -1,5 +1,5 @@
 import Foundation
-import Store
+import SQLite
 
 /// The outbound side of the embedded calendar: clinic changes captured by the triggers,
 /// the rows they name, availability from working hours and day slots, and dpbridge's
@@ -7,7 +7,7 @@ import Store
 /// `dpbridge_session.applying = 1`, so they are not captured as clinic changes.
 extension EmbeddedPartner: ClinicCalendar {
     public func pendingChanges(limit: Int) throws(PartnerError) -> [ClinicChangeRecord] {
-        try withDatabase { database throws(StoreError) in
+        try withDatabase { database throws(SQLiteError) in
             let select = try database.prepare(
                 """
                 SELECT id, table_name, row_id, operation, coalesce(facility_id, ''), coalesce(doctor_id, ''),
@@ -30,7 +30,7 @@ extension EmbeddedPartner: ClinicCalendar {
     }
 
     public func forgetChanges(through id: Int64) throws(PartnerError) {
-        try withDatabase { database throws(StoreError) in
+        try withDatabase { database throws(SQLiteError) in
             try database.prepare("DELETE FROM change_log WHERE id <= ?").run([.integer(id)])
         }
     }
@@ -49,7 +49,7 @@ extension EmbeddedPartner: ClinicCalendar {
     }
 
     private func selectBookings(_ condition: String, _ values: [StatementValue]) throws(PartnerError) -> [ClinicBooking] {
-        try withDatabase { database throws(StoreError) in
+        try withDatabase { database throws(SQLiteError) in
             let s = try database.prepare(
                 """
                 SELECT id, docplanner_booking_id, facility_id, doctor_id, address_id,
@@ -80,7 +80,7 @@ extension EmbeddedPartner: ClinicCalendar {
     }
 
     public func recordBookingSynced(rowID: Int64, _ state: BookingSyncState) throws(PartnerError) {
-        try asDPBridge { database throws(StoreError) in
+        try asDPBridge { database throws(SQLiteError) in
             try database.prepare(
                 """
                 UPDATE bookings SET docplanner_booking_id = ?, synced_status = ?, synced_start_ts = ?,
@@ -95,7 +95,7 @@ extension EmbeddedPartner: ClinicCalendar {
     }
 
     public func clinicBreak(rowID: Int64) throws(PartnerError) -> ClinicBreak? {
-        try withDatabase { database throws(StoreError) in
+        try withDatabase { database throws(SQLiteError) in
             let s = try database.prepare(
                 """
                 SELECT docplanner_break_id, facility_id, doctor_id, address_id,
@@ -116,7 +116,7 @@ extension EmbeddedPartner: ClinicCalendar {
     }
 
     public func clinicBreakRows(_ calendar: CalendarRef, from: Date, to: Date) throws(PartnerError) -> [Int64] {
-        try withDatabase { database throws(StoreError) in
+        try withDatabase { database throws(SQLiteError) in
             let s = try database.prepare(
                 """
                 SELECT id FROM breaks WHERE doctor_id = ? AND address_id = ?
@@ -136,7 +136,7 @@ extension EmbeddedPartner: ClinicCalendar {
     public func recordBreakSynced(rowID: Int64, docplannerID: String?, since: Date?, till: Date?, deleted: Bool)
         throws(PartnerError)
     {
-        try asDPBridge { database throws(StoreError) in
+        try asDPBridge { database throws(SQLiteError) in
             try database.prepare(
                 """
                 UPDATE breaks SET docplanner_break_id = coalesce(?, docplanner_break_id), synced_since_ts = ?,
@@ -174,7 +174,7 @@ extension EmbeddedPartner: ClinicCalendar {
     }
 
     private func selectCalendars(_ sql: String) throws(PartnerError) -> [CalendarRef] {
-        try withDatabase { database throws(StoreError) in
+        try withDatabase { database throws(SQLiteError) in
             let s = try database.prepare(sql)
             defer { s.reset() }
             var calendars: [CalendarRef] = []
@@ -192,7 +192,7 @@ extension EmbeddedPartner: ClinicCalendar {
         guard let first = days.min(), let last = days.max() else { return [:] }
         struct Row { var weekday: Int; var start: String; var end: String; var service: String; var duration: Int
             var from: String?; var until: String? }
-        let (weekly, explicit) = try withDatabase { database throws(StoreError) -> ([Row], [String: [Row]]) in
+        let (weekly, explicit) = try withDatabase { database throws(SQLiteError) -> ([Row], [String: [Row]]) in
             let hours = try database.prepare(
                 """
                 SELECT weekday, start_time, end_time, address_service_id, duration, valid_from, valid_until
@@ -250,7 +250,7 @@ extension EmbeddedPartner: ClinicCalendar {
     }
 
     public func slotSignatures(_ calendar: CalendarRef) throws(PartnerError) -> [String: String] {
-        try withDatabase { database throws(StoreError) in
+        try withDatabase { database throws(SQLiteError) in
             let s = try database.prepare(
                 "SELECT day, signature FROM dpbridge_slot_days WHERE doctor_id = ? AND address_id = ?")
             try s.bind([.text(calendar.doctorID), .text(calendar.addressID)])
@@ -262,7 +262,7 @@ extension EmbeddedPartner: ClinicCalendar {
     }
 
     public func recordSlotSignatures(_ calendar: CalendarRef, _ signatures: [String: String]) throws(PartnerError) {
-        try asDPBridge { database throws(StoreError) in
+        try asDPBridge { database throws(SQLiteError) in
             for (day, signature) in signatures {
                 if signature.isEmpty {
                     try database.prepare("DELETE FROM dpbridge_slot_days WHERE doctor_id = ? AND address_id = ? AND day = ?")
@@ -285,7 +285,7 @@ extension EmbeddedPartner: ClinicCalendar {
     public func recordSlotSent(_ calendar: CalendarRef, day: String, signature: String, sent: String, at: Date)
         throws(PartnerError)
     {
-        try asDPBridge { database throws(StoreError) in
+        try asDPBridge { database throws(SQLiteError) in
             try database.prepare(
                 """
                 INSERT OR REPLACE INTO dpbridge_slot_days (facility_id, doctor_id, address_id, day, signature)
@@ -308,7 +308,7 @@ extension EmbeddedPartner: ClinicCalendar {
     }
 
     public func slotSends(_ calendar: CalendarRef, since: Date) throws(PartnerError) -> [SlotSend] {
-        try withDatabase { database throws(StoreError) in
+        try withDatabase { database throws(SQLiteError) in
             let s = try database.prepare(
                 """
                 SELECT day, signature, sent_at FROM dpbridge_slot_sends
@@ -328,9 +328,9 @@ extension EmbeddedPartner: ClinicCalendar {
     // MARK: - Helpers
 
     /// Runs `body` in a transaction marked as dpbridge's own (not captured by the triggers).
-    func asDPBridge(_ body: (Database) throws(StoreError) -> Void) throws(PartnerError) {
-        try withDatabase { database throws(StoreError) in
-            try database.transaction { () throws(StoreError) in
+    func asDPBridge(_ body: (Database) throws(SQLiteError) -> Void) throws(PartnerError) {
+        try withDatabase { database throws(SQLiteError) in
+            try database.transaction { () throws(SQLiteError) in
                 try database.execute("UPDATE dpbridge_session SET applying = 1")
                 try body(database)
                 try database.execute("UPDATE dpbridge_session SET applying = 0")

@@ -1,5 +1,5 @@
 import Foundation
-import Store
+import SQLite
 
 /// Writes made on the clinic's behalf (the admin listener's `/v1` API): each is one
 /// transaction *not* marked as dpbridge's own, so the change-log triggers capture it and
@@ -8,7 +8,7 @@ import Store
 extension EmbeddedPartner {
     /// Inserts a clinic booking; returns its row id.
     public func insertClinicBooking(_ booking: NewClinicBooking) throws(PartnerError) -> Int64 {
-        try asClinic { database throws(StoreError) in
+        try asClinic { database throws(SQLiteError) in
             func text(_ value: String?) -> StatementValue { value.map { .text($0) } ?? .null }
             try database.prepare(
                 """
@@ -29,7 +29,7 @@ extension EmbeddedPartner {
 
     /// Applies `edit` to booking `rowID`; false when there is no such row.
     public func updateClinicBooking(rowID: Int64, _ edit: ClinicBookingEdit) throws(PartnerError) -> Bool {
-        try asClinic { database throws(StoreError) in
+        try asClinic { database throws(SQLiteError) in
             guard try database.scalar("SELECT count(*) FROM bookings WHERE id = ?", .integer(rowID)) > 0 else {
                 return false
             }
@@ -61,7 +61,7 @@ extension EmbeddedPartner {
 
     /// Deletes booking `rowID` (Docplanner's booking is canceled); false when there is none.
     public func deleteClinicBooking(rowID: Int64) throws(PartnerError) -> Bool {
-        try asClinic { database throws(StoreError) in
+        try asClinic { database throws(SQLiteError) in
             try database.prepare("DELETE FROM bookings WHERE id = ?").run([.integer(rowID)])
             return database.changes > 0
         }
@@ -69,7 +69,7 @@ extension EmbeddedPartner {
 
     /// Replaces every weekly row of `calendar` by `rows` (none: the doctor has no weekly hours).
     public func replaceWorkingHours(_ calendar: CalendarRef, _ rows: [WorkingHoursRow]) throws(PartnerError) {
-        try asClinic { database throws(StoreError) in
+        try asClinic { database throws(SQLiteError) in
             try database.prepare("DELETE FROM working_hours WHERE doctor_id = ? AND address_id = ?")
                 .run([.text(calendar.doctorID), .text(calendar.addressID)])
             for row in rows {
@@ -92,7 +92,7 @@ extension EmbeddedPartner {
     /// Replaces the day slots of `calendar` on `day`: `rows` (none: the day is closed),
     /// or, with nil, removes them so the weekly hours apply again.
     public func replaceDaySlots(_ calendar: CalendarRef, day: String, _ rows: [DaySlotRow]?) throws(PartnerError) {
-        try asClinic { database throws(StoreError) in
+        try asClinic { database throws(SQLiteError) in
             try database.prepare("DELETE FROM day_slots WHERE doctor_id = ? AND address_id = ? AND day = ?")
                 .run([.text(calendar.doctorID), .text(calendar.addressID), .text(day)])
             guard let rows else { return }
@@ -114,7 +114,7 @@ extension EmbeddedPartner {
 
     /// Inserts a clinic break; returns its row id.
     public func insertClinicBreak(_ item: NewClinicBreak) throws(PartnerError) -> Int64 {
-        try asClinic { database throws(StoreError) in
+        try asClinic { database throws(SQLiteError) in
             try database.prepare(
                 """
                 INSERT INTO breaks (facility_id, doctor_id, address_id, since, till, since_ts, till_ts, description, origin)
@@ -131,7 +131,7 @@ extension EmbeddedPartner {
 
     /// Moves break `rowID`; false when there is none.
     public func moveClinicBreak(rowID: Int64, since: ClinicTime, till: ClinicTime) throws(PartnerError) -> Bool {
-        try asClinic { database throws(StoreError) in
+        try asClinic { database throws(SQLiteError) in
             try database.prepare(
                 """
                 UPDATE breaks SET since = ?, till = ?, since_ts = ?, till_ts = ?,
@@ -147,16 +147,16 @@ extension EmbeddedPartner {
 
     /// Deletes break `rowID` (Docplanner's break is deleted); false when there is none.
     public func deleteClinicBreak(rowID: Int64) throws(PartnerError) -> Bool {
-        try asClinic { database throws(StoreError) in
+        try asClinic { database throws(SQLiteError) in
             try database.prepare("DELETE FROM breaks WHERE id = ?").run([.integer(rowID)])
             return database.changes > 0
         }
     }
 
     /// Runs `body` in one transaction as the clinic (captured by the change-log triggers).
-    private func asClinic<T>(_ body: (Database) throws(StoreError) -> T) throws(PartnerError) -> T {
-        try withDatabase { database throws(StoreError) in
-            try database.transaction { () throws(StoreError) in try body(database) }
+    private func asClinic<T>(_ body: (Database) throws(SQLiteError) -> T) throws(PartnerError) -> T {
+        try withDatabase { database throws(SQLiteError) in
+            try database.transaction { () throws(SQLiteError) in try body(database) }
         }
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Store
+import SQLite
 
 /// The default partner system: the clinic's calendar in a SQLite file (schema in
 /// `EmbeddedSchema`, documented in the README) that clinic software reads and writes.
@@ -23,8 +23,8 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
 
     public func apply(_ changes: [PartnerChange], eventKey: String, eventTime: Date) throws(PartnerError) -> Bool {
         let version = eventTime.timeIntervalSince1970
-        return try withDatabase { database throws(StoreError) in
-            try database.transaction { () throws(StoreError) in
+        return try withDatabase { database throws(SQLiteError) in
+            try database.transaction { () throws(SQLiteError) in
                 try database.prepare("INSERT OR IGNORE INTO applied_events (event_key) VALUES (?)").run([.text(eventKey)])
                 guard database.changes == 1 else { return false }
                 try database.execute("UPDATE dpbridge_session SET applying = 1")
@@ -37,7 +37,7 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
 
     /// Whether the event `eventKey` was applied (recorded in `applied_events`).
     public func hasApplied(eventKey: String) throws(PartnerError) -> Bool {
-        try withDatabase { database throws(StoreError) in
+        try withDatabase { database throws(SQLiteError) in
             try database.scalar("SELECT count(*) FROM applied_events WHERE event_key = ?", .text(eventKey)) > 0
         }
     }
@@ -45,7 +45,7 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
     public func isFree(_ calendar: CalendarRef, start: Date, end: Date, ignoring: String?) throws(PartnerError) -> Bool {
         let from = start.timeIntervalSince1970
         let to = end.timeIntervalSince1970
-        return try withDatabase { database throws(StoreError) in
+        return try withDatabase { database throws(SQLiteError) in
             let bookings = try database.scalar(
                 """
                 SELECT count(*) FROM bookings WHERE doctor_id = ? AND address_id = ? AND status = 'booked'
@@ -65,7 +65,7 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
     }
 
     public func booking(docplannerID: String) throws(PartnerError) -> PartnerBooking? {
-        try withDatabase { database throws(StoreError) in
+        try withDatabase { database throws(SQLiteError) in
             let statement = try database.prepare(
                 """
                 SELECT docplanner_booking_id, facility_id, doctor_id, address_id, start_at, end_at, start_ts, end_ts,
@@ -95,7 +95,7 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
     /// Runs `body` on the connection, mapping SQLite errors: a busy or locked database
     /// (clinic software holding a write lock) is `unavailable`, anything else too, since
     /// no SQLite error says the change itself is wrong.
-    func withDatabase<T>(_ body: (Database) throws(StoreError) -> T) throws(PartnerError) -> T {
+    func withDatabase<T>(_ body: (Database) throws(SQLiteError) -> T) throws(PartnerError) -> T {
         do {
             lock.lock()
             defer { lock.unlock() }
@@ -107,14 +107,14 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
 
     // MARK: - Writing one change
 
-    private static func write(_ change: PartnerChange, version: Double, in database: Database) throws(StoreError) {
+    private static func write(_ change: PartnerChange, version: Double, in database: Database) throws(SQLiteError) {
         try apply(change, version: version, in: database)
         try recordSynced(change, in: database)
     }
 
     /// What Docplanner told us is what it holds: outbound sync compares against it, so
     /// a change that came from Docplanner is never sent back.
-    private static func recordSynced(_ change: PartnerChange, in database: Database) throws(StoreError) {
+    private static func recordSynced(_ change: PartnerChange, in database: Database) throws(SQLiteError) {
         let bookingSQL = "UPDATE bookings SET synced_status = status, synced_start_ts = start_ts WHERE docplanner_booking_id = ?"
         let breakSQL = """
             UPDATE breaks SET synced_since_ts = since_ts, synced_till_ts = till_ts, synced_deleted = deleted
@@ -140,7 +140,7 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
         }
     }
 
-    private static func apply(_ change: PartnerChange, version: Double, in database: Database) throws(StoreError) {
+    private static func apply(_ change: PartnerChange, version: Double, in database: Database) throws(SQLiteError) {
         switch change {
         case .booked(let booking):
             try upsert(booking, status: .booked, version: version, in: database)
@@ -205,7 +205,7 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
     /// time, an end — canceled or moved — wins over booked).
     private static func upsert(
         _ booking: PartnerBooking, status: PartnerBooking.Status, version: Double, in database: Database
-    ) throws(StoreError) {
+    ) throws(SQLiteError) {
         func text(_ value: String?) -> StatementValue { value.map { .text($0) } ?? .null }
         func time(_ value: Date?) -> StatementValue { value.map { .real($0.timeIntervalSince1970) } ?? .null }
         try database.prepare(
@@ -247,7 +247,7 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
 
     /// A booking row to hang presence or payment on when that event comes first; its
     /// status version 0 lets the booking's own event fill it in.
-    private static func ensureBooking(_ id: String, _ calendar: CalendarRef, in database: Database) throws(StoreError) {
+    private static func ensureBooking(_ id: String, _ calendar: CalendarRef, in database: Database) throws(SQLiteError) {
         try database.prepare(
             """
             INSERT OR IGNORE INTO bookings (docplanner_booking_id, facility_id, doctor_id, address_id, origin)
@@ -256,7 +256,7 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
         ).run([.text(id), .text(calendar.facilityID), .text(calendar.doctorID), .text(calendar.addressID)])
     }
 
-    private static func upsert(_ item: PartnerBreak, deleted: Bool, version: Double, in database: Database) throws(StoreError) {
+    private static func upsert(_ item: PartnerBreak, deleted: Bool, version: Double, in database: Database) throws(SQLiteError) {
         try database.prepare(
             """
             INSERT INTO breaks (docplanner_break_id, facility_id, doctor_id, address_id, since, till, since_ts,
@@ -286,7 +286,7 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
 
     private static func upsert(
         _ service: PartnerAddressService, deleted: Bool, version: Double, in database: Database
-    ) throws(StoreError) {
+    ) throws(SQLiteError) {
         func text(_ value: String?) -> StatementValue { value.map { .text($0) } ?? .null }
         func int(_ value: Int?) -> StatementValue { value.map { .integer(Int64($0)) } ?? .null }
         try database.prepare(

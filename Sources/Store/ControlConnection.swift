@@ -6,11 +6,11 @@ import Foundation
 final class ControlConnection: @unchecked Sendable {
     // @unchecked: `database` is only touched inside `lock`.
     private let lock = NSLock()
-    private var database: Database?
+    private var database: Connection?
 
-    init(_ database: Database) { self.database = database }
+    init(_ database: Connection) { self.database = database }
 
-    func with<T>(_ body: (Database) throws(StoreError) -> T) throws(StoreError) -> T {
+    func with<T>(_ body: (Connection) throws(StoreError) -> T) throws(StoreError) -> T {
         lock.lock()
         defer { lock.unlock() }
         guard let database else { throw .closed }

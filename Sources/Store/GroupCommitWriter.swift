@@ -1,3 +1,4 @@
+import SQLite
 import Foundation
 
 /// The single writer thread: takes every pending write, commits them in one transaction
@@ -26,7 +27,7 @@ final class GroupCommitWriter: @unchecked Sendable {
         case value(key: String, value: String, at: Double, @Sendable (Result<Void, StoreError>) -> Void)
     }
 
-    private let database: Database
+    private let database: Connection
     private let condition = NSCondition()
     private var pending: [Request] = []
     private var stopping = false
@@ -39,7 +40,7 @@ final class GroupCommitWriter: @unchecked Sendable {
     /// the baseline the benchmark compares group commit with).
     private let maxBatchSize: Int
 
-    init(database: Database, quarantineLimit: Int, maxBatchSize: Int = Int.max) {
+    init(database: Connection, quarantineLimit: Int, maxBatchSize: Int = Int.max) {
         self.database = database
         self.quarantineLimit = quarantineLimit
         self.maxBatchSize = max(1, maxBatchSize)
@@ -148,9 +149,9 @@ final class GroupCommitWriter: @unchecked Sendable {
     /// The writer's statements per table, prepared once (hashing their SQL text for the
     /// connection's cache on every row showed up in profiles).
     private struct TableStatements {
-        let insert: Statement
-        let existing: Statement
-        let coalesce: Statement
+        let insert: PreparedStatement
+        let existing: PreparedStatement
+        let coalesce: PreparedStatement
     }
 
     private var statements: [QueueTable: TableStatements] = [:]
@@ -159,12 +160,12 @@ final class GroupCommitWriter: @unchecked Sendable {
         if let prepared = statements[table] { return prepared }
         let name = table.rawValue
         let prepared = TableStatements(
-            insert: try Statement(database: database, sql: """
+            insert: try database.prepareKept("""
                 INSERT INTO \(name) (dedup_key, kind, ordering_key, coalesce_key, priority, payload, source, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING
                 """),
-            existing: try Statement(database: database, sql: "SELECT id FROM \(name) WHERE dedup_key = ?"),
-            coalesce: try Statement(database: database, sql: """
+            existing: try database.prepareKept("SELECT id FROM \(name) WHERE dedup_key = ?"),
+            coalesce: try database.prepareKept("""
                 DELETE FROM \(name) WHERE coalesce_key = ? AND state = 'pending' AND attempts = 0 AND dedup_key <> ?
                 """))
         statements[table] = prepared

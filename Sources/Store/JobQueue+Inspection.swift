@@ -1,3 +1,4 @@
+import SQLite
 import Foundation
 
 /// What operators do with a queue (`dpbridge queue …`, `dpbridge deadletters …`): list
@@ -141,7 +142,7 @@ extension JobQueue {
     // MARK: - Helpers
 
     /// The operator state of job `id`; throws `.noSuchJob` when there is none.
-    private func currentState(_ database: Database, _ id: Int64, now: Double) throws(StoreError) -> JobState {
+    private func currentState(_ database: Connection, _ id: Int64, now: Double) throws(StoreError) -> JobState {
         let select = try database.prepare("SELECT \(JobState.sqlExpression) FROM \(table.rawValue) WHERE id = ?2")
         try select.bind([.real(now), .integer(id)])
         defer { select.reset() }
@@ -152,7 +153,7 @@ extension JobQueue {
     }
 
     /// Why job `id` was not changed: it does not exist, or its state.
-    func stateError(_ database: Database, _ id: Int64) -> StoreError {
+    func stateError(_ database: Connection, _ id: Int64) -> StoreError {
         do {
             return .jobInState(id: id, state: try currentState(database, id, now: clock.now()))
         } catch {
@@ -160,7 +161,7 @@ extension JobQueue {
         }
     }
 
-    private static func ids(_ database: Database, _ sql: String, _ values: [StatementValue] = []) throws(StoreError)
+    private static func ids(_ database: Connection, _ sql: String, _ values: [StatementValue] = []) throws(StoreError)
         -> [Int64]
     {
         let select = try database.prepare(sql)
@@ -176,7 +177,7 @@ extension JobQueue {
         states.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
     }
 
-    private static func record(_ row: Statement) -> JobRecord {
+    private static func record(_ row: PreparedStatement) -> JobRecord {
         func date(_ column: Int32) -> Date? {
             row.isNull(column) ? nil : Date(timeIntervalSince1970: row.double(column))
         }

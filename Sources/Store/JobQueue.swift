@@ -1,3 +1,4 @@
+import SQLite
 import Foundation
 
 /// A durable queue of jobs (the inbox or the outbox): enqueue through the group-commit
@@ -282,7 +283,7 @@ public final class JobQueue: Sendable {
         }
     }
 
-    func counts(_ database: Database, now: Double) throws(StoreError) -> StoreCounts.Queue {
+    func counts(_ database: Connection, now: Double) throws(StoreError) -> StoreCounts.Queue {
         var queue = StoreCounts.Queue()
         let select = try database.prepare(
             """

@@ -1,3 +1,4 @@
+import SQLite
 import Foundation
 
 /// Docplanner's resources as discovered, and the partner id each one is mapped to.
@@ -282,7 +283,7 @@ public final class Mappings: Sendable {
     // MARK: - SQL
 
     private static func selectResources(
-        _ database: Database, scope: DiscoveryScope
+        _ database: Connection, scope: DiscoveryScope
     ) throws(StoreError) -> [MappedResource] {
         switch scope {
         case .everything:
@@ -297,7 +298,7 @@ public final class Mappings: Sendable {
     }
 
     private static func selectResources(
-        _ database: Database, where condition: String, _ values: [StatementValue]
+        _ database: Connection, where condition: String, _ values: [StatementValue]
     ) throws(StoreError) -> [MappedResource] {
         let select = try database.prepare(
             """
@@ -325,7 +326,7 @@ public final class Mappings: Sendable {
         }
     }
 
-    private static func mapping(_ select: Statement, from column: Int32) -> ResourceMapping? {
+    private static func mapping(_ select: PreparedStatement, from column: Int32) -> ResourceMapping? {
         guard let kind = ResourceKind(rawValue: select.text(column) ?? ""),
             let source = ResourceMapping.Source(rawValue: select.text(column + 3) ?? "")
         else { return nil }

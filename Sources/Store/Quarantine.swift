@@ -94,7 +94,7 @@ public final class Quarantine: Sendable {
         }
     }
 
-    private static func entry(_ row: Statement) -> Entry {
+    private static func entry(_ row: PreparedStatement) -> Entry {
         Entry(
             id: row.int64(0), receivedAt: Date(timeIntervalSince1970: row.double(1)), source: row.text(2) ?? "",
             reason: row.text(3) ?? "", body: row.blob(4))

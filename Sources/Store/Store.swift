@@ -33,10 +33,10 @@ public final class Store: Sendable {
     ) throws(StoreError) {
         self.path = path
         self.clock = clock
-        let writerDatabase = try Database(path: path)
+        let writerDatabase = try Connection(path: path)
         try Self.enableIncrementalVacuumIfNew(writerDatabase)
-        try StoreSchema.migrator.migrate(writerDatabase)
-        let controlDatabase = try Database(path: path)
+        try writerDatabase.migrate(StoreSchema.migrator)
+        let controlDatabase = try Connection(path: path)
         for database in [writerDatabase, controlDatabase] {
             try database.execute("PRAGMA secure_delete = ON")
         }
@@ -59,7 +59,7 @@ public final class Store: Sendable {
     /// A new, empty store gives the pages of deleted rows back to the file system
     /// (`PRAGMA incremental_vacuum` after each retention run); SQLite allows that setting
     /// only before the first table. Stores created by older versions keep their size.
-    private static func enableIncrementalVacuumIfNew(_ database: Database) throws(StoreError) {
+    private static func enableIncrementalVacuumIfNew(_ database: Connection) throws(StoreError) {
         guard try database.scalar("PRAGMA user_version") == 0,
             try database.scalar("SELECT count(*) FROM sqlite_master") == 0
         else { return }

@@ -1,3 +1,5 @@
+import SQLite
+
 /// What went wrong in the store, with what to do about it.
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// SQLite reported an error; `code` is the extended result code.
@@ -29,6 +31,15 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "job \(id) is \(state.rawValue), which does not allow this"
         case .noSuchQuarantined(let id):
             "no quarantined body \(id)"
+        }
+    }
+
+    /// The store's view of a failure of the SQLite wrapper.
+    init(_ error: SQLiteError) {
+        switch error {
+        case .sqlite(let code, let message, let context): self = .sqlite(code: code, message: message, context: context)
+        case .futureSchema(let found, let supported, let path):
+            self = .futureSchema(found: found, supported: supported, path: path)
         }
     }
 }

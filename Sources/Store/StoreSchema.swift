@@ -1,3 +1,4 @@
+import SQLite
 /// The store's tables. Append migrations; never edit one that has shipped.
 enum StoreSchema {
     static let migrator = Migrator(migrations: [

@@ -160,7 +160,7 @@ public final class MappingWatch: Sendable {
         }
         guard let calendarFile else { return }
         do {
-            try calendarFile.publishMappings(try mappings.mappings())
+            try calendarFile.publishMappings(try mappings.mappings().map(CalendarMapping.init))
         } catch {
             logger.warning(
                 "cannot publish the mappings into the calendar", metadata: ["event": "mapping-publish-failed", "error": "\(error)"])

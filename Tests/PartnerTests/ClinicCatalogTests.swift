@@ -1,6 +1,7 @@
 import Foundation
 @testable import Partner
 import Store
+import SQLite
 import TestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import Partner
 import Store
+import SQLite
 import TestSupport
 import Testing
 

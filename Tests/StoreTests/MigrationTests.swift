@@ -1,5 +1,6 @@
 import Foundation
 @testable import Store
+import SQLite
 import TestSupport
 import Testing
 
@@ -27,7 +28,7 @@ import Testing
             "CREATE TABLE a (x INTEGER); INSERT INTO a VALUES (7)",
             "CREATE TABLE b (y INTEGER); INSERT INTO nowhere VALUES (1)",
         ])
-        #expect(throws: StoreError.self) { try broken.migrate(database) }
+        #expect(throws: SQLiteError.self) { try broken.migrate(database) }
         #expect(try database.scalar("PRAGMA user_version") == 1)
         #expect(try database.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'b'") == 0)
         #expect(try database.scalar("SELECT x FROM a") == 7)

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Store
+import SQLite
 import TestSupport
 import Testing
 

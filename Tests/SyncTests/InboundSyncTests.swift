@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Partner
 import Store
+import SQLite
 import Sync
 import TestSupport
 import Testing

@@ -3,6 +3,7 @@ import Foundation
 import Partner
 import Simulator
 import Store
+import SQLite
 import Sync
 import TestSupport
 import Testing

@@ -4,6 +4,7 @@ import Logging
 import Partner
 import Simulator
 import Store
+import SQLite
 @testable import Sync
 import TestSupport
 import Testing

@@ -12,7 +12,7 @@ extension OperatorActions {
         var bookings = 0
         if let calendar {
             do {
-                bookings = try calendar.erasePatient(matcher, apply: request.apply)
+                bookings = try calendar.erasePatient(where: { matcher.occurs(in: $0) }, apply: request.apply)
             } catch {
                 throw .calendar("\(calendarPath ?? "the calendar"): \(error)")
             }

@@ -1,25 +1,25 @@
 /// Brings a database's schema up to date through numbered migrations recorded in
 /// `PRAGMA user_version`, each in its own transaction. A database whose version is
 /// higher than the newest migration (written by a newer binary) is refused.
-public struct Migrator: Sendable {
+package struct Migrator: Sendable {
     /// SQL scripts; migration N (1-based) is `migrations[N-1]`.
-    public let migrations: [String]
+    package let migrations: [String]
 
-    public init(migrations: [String]) {
+    package init(migrations: [String]) {
         self.migrations = migrations
     }
 
     /// The schema version this binary writes.
-    public var latestVersion: Int { migrations.count }
+    package var latestVersion: Int { migrations.count }
 
     /// Applies every migration the database has not seen yet.
-    public func migrate(_ database: Database) throws(StoreError) {
+    package func migrate(_ database: Database) throws(SQLiteError) {
         let current = Int(try database.scalar("PRAGMA user_version"))
         if current > latestVersion {
             throw .futureSchema(found: current, supported: latestVersion, path: database.path)
         }
         for version in (current + 1)...max(current + 1, latestVersion) where version <= latestVersion {
-            try database.transaction { () throws(StoreError) in
+            try database.transaction { () throws(SQLiteError) in
                 try database.execute(migrations[version - 1])
                 try database.execute("PRAGMA user_version = \(version)")
             }

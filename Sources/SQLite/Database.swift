@@ -3,13 +3,13 @@ import Glibc
 
 /// One SQLite connection. Not thread-safe: each connection belongs to one thread or is
 /// guarded by a lock by its owner. The handle is closed in `deinit`.
-public final class Database {
+package final class Database {
     let handle: OpaquePointer
-    public let path: String
+    package let path: String
     private var statements: [String: Statement] = [:]
 
     /// Opens (creating when missing) the database at `path` in WAL mode with a busy timeout.
-    public init(path: String, busyTimeoutMilliseconds: Int32 = 5000) throws(StoreError) {
+    package init(path: String, busyTimeoutMilliseconds: Int32 = 5000) throws(SQLiteError) {
         var pointer: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &pointer, flags, nil)
@@ -49,7 +49,7 @@ public final class Database {
     }
 
     /// Runs one or more SQL statements that return no rows.
-    public func execute(_ sql: String) throws(StoreError) {
+    package func execute(_ sql: String) throws(SQLiteError) {
         var message: UnsafeMutablePointer<CChar>?
         let code = sqlite3_exec(handle, sql, nil, nil, &message)
         if code != SQLITE_OK {
@@ -60,7 +60,7 @@ public final class Database {
     }
 
     /// A prepared statement for `sql`, cached per connection and reset before reuse.
-    public func prepare(_ sql: String) throws(StoreError) -> Statement {
+    package func prepare(_ sql: String) throws(SQLiteError) -> Statement {
         if let cached = statements[sql] {
             cached.reset()
             return cached
@@ -72,11 +72,19 @@ public final class Database {
 
     /// Runs `body` in a transaction (`BEGIN IMMEDIATE`, so the write lock is taken up
     /// front); commits when it returns, rolls back when it throws.
-    public func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
-        try execute("BEGIN IMMEDIATE")
-        do {
+    package func transaction<T>(_ body: () throws(SQLiteError) -> T) throws(SQLiteError) -> T {
+        try transaction(body, failure: { $0 })
+    }
+
+    /// `transaction(_:)` for a caller with its own error type: SQLite's own failures (to
+    /// begin or commit) reach it through `failure`.
+    package func transaction<T, Failure: Error>(
+        _ body: () throws(Failure) -> T, failure: (SQLiteError) -> Failure
+    ) throws(Failure) -> T {
+        do throws(SQLiteError) { try execute("BEGIN IMMEDIATE") } catch { throw failure(error) }
+        do throws(Failure) {
             let result = try body()
-            try execute("COMMIT")
+            do throws(SQLiteError) { try execute("COMMIT") } catch { throw failure(error) }
             return result
         } catch {
             try? execute("ROLLBACK")
@@ -85,20 +93,21 @@ public final class Database {
     }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.
-    public var changes: Int { Int(sqlite3_changes(handle)) }
+    package var changes: Int { Int(sqlite3_changes(handle)) }
 
     /// The rowid of the last INSERT.
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    package var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     /// The first column of the first row of `sql`, as an integer (0 when no row).
-    public func scalar(_ sql: String, _ values: StatementValue...) throws(StoreError) -> Int64 {
+    package func scalar(_ sql: String, _ values: StatementValue...) throws(SQLiteError) -> Int64 {
         let statement = try prepare(sql)
         try statement.bind(values)
         defer { statement.reset() }  // Ends the implicit read transaction.
         return try statement.step() ? statement.int64(0) : 0
     }
 
-    func error(_ code: Int32, _ context: String) -> StoreError {
+    /// The connection's last error message for `code`, with `context`.
+    func error(_ code: Int32, _ context: String) -> SQLiteError {
         .sqlite(code: code, message: String(cString: sqlite3_errmsg(handle)), context: context)
     }
 }

@@ -1,7 +1,7 @@
 internal import CSQLite
 
 /// A value bound to a statement parameter.
-public enum StatementValue: Sendable, Equatable {
+package enum StatementValue: Sendable, Equatable {
     case integer(Int64)
     case real(Double)
     case text(String)
@@ -10,12 +10,13 @@ public enum StatementValue: Sendable, Equatable {
 }
 
 /// A prepared statement: created in `init`, finalized in `deinit`, never elsewhere.
-public final class Statement {
+package final class Statement {
     private let handle: OpaquePointer
     private unowned let database: Database
     let sql: String
 
-    init(database: Database, sql: String) throws(StoreError) {
+    /// Prepares `sql` on `database` without the connection's cache (the caller keeps it).
+    package init(database: Database, sql: String) throws(SQLiteError) {
         var pointer: OpaquePointer?
         let code = sqlite3_prepare_v3(database.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &pointer, nil)
         guard code == SQLITE_OK, let pointer else {
@@ -29,23 +30,23 @@ public final class Statement {
     deinit { sqlite3_finalize(handle) }
 
     /// Resets the statement so it can run again, and clears its bindings.
-    public func reset() {
+    package func reset() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
     }
 
     /// Binds `values` to parameters 1…n.
-    public func bind(_ values: [StatementValue]) throws(StoreError) {
+    package func bind(_ values: [StatementValue]) throws(SQLiteError) {
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
             let code: Int32
             switch value {
             case .integer(let number): code = sqlite3_bind_int64(handle, index, number)
             case .real(let number): code = sqlite3_bind_double(handle, index, number)
-            case .text(let text): code = sqlite3_bind_text(handle, index, text, -1, SQLITE_TRANSIENT)
+            case .text(let text): code = sqlite3_bind_text(handle, index, text, -1, sqliteTransient)
             case .blob(let bytes):
                 code = bytes.withUnsafeBytes { raw in
-                    sqlite3_bind_blob(handle, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count), SQLITE_TRANSIENT)
+                    sqlite3_bind_blob(handle, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count), sqliteTransient)
                 }
             case .null: code = sqlite3_bind_null(handle, index)
             }
@@ -54,7 +55,7 @@ public final class Statement {
     }
 
     /// Advances to the next row; false when done.
-    public func step() throws(StoreError) -> Bool {
+    package func step() throws(SQLiteError) -> Bool {
         let code = sqlite3_step(handle)
         switch code {
         case SQLITE_ROW: return true
@@ -64,24 +65,24 @@ public final class Statement {
     }
 
     /// Binds `values` and runs the statement to completion.
-    public func run(_ values: [StatementValue] = []) throws(StoreError) {
+    package func run(_ values: [StatementValue] = []) throws(SQLiteError) {
         reset()
         try bind(values)
         defer { reset() }
         while try step() {}
     }
 
-    public func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
-    public func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }
-    public func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
-    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+    package func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+    package func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }
+    package func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+    package func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
 
-    public func text(_ column: Int32) -> String? {
+    package func text(_ column: Int32) -> String? {
         guard let pointer = sqlite3_column_text(handle, column) else { return nil }
         return String(cString: pointer)
     }
 
-    public func blob(_ column: Int32) -> [UInt8] {
+    package func blob(_ column: Int32) -> [UInt8] {
         let count = Int(sqlite3_column_bytes(handle, column))
         guard count > 0, let pointer = sqlite3_column_blob(handle, column) else { return [] }
         return Array(UnsafeRawBufferPointer(start: pointer, count: count))
@@ -89,4 +90,4 @@ public final class Statement {
 }
 
 /// SQLite's "copy the value now" destructor, which C spells as a cast of -1.
-let SQLITE_TRANSIENT = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+let sqliteTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
