@@ -61,6 +61,13 @@ final class DaemonHealth: Sendable {
     /// When the last ping arrived: since start, or else the one kept from before.
     var lastPing: Date? { lastPingSinceStart ?? lastPingBeforeStart }
 
+    /// Seconds since Docplanner's last ping to this run of the daemon (since its start until
+    /// the first one, as `pingWarning` counts); nil when no pings are expected (PULL mode).
+    func pingAge(now: Date = Date()) -> Double? {
+        guard pingSilenceLimit != nil else { return nil }
+        return max(0, now.timeIntervalSince(lastPingSinceStart ?? startedAt))
+    }
+
     /// The warning to show when Docplanner's pings have stopped (counted from start when
     /// none came since), or nil.
     func pingWarning(now: Date = Date()) -> String? {

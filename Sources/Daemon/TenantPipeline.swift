@@ -186,7 +186,7 @@ final class TenantPipeline: Sendable {
             timeZone: configuration.docplanner.timeZone, tenant: name
         ).register(on: &adminRoutes)
         self.adminRoutes = adminRoutes
-        metricsEndpoint = MetricsEndpoint(metrics: metrics, store: store, limiter: docplanner.limiter)
+        metricsEndpoint = MetricsEndpoint(metrics: metrics, store: store, limiter: docplanner.limiter, health: health)
         retention = RetentionSweeper(
             store: store,
             policy: RetentionPolicy(

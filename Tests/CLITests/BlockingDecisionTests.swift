@@ -60,6 +60,14 @@ import Testing
                 "SELECT event_name, approved, coalesce(error_code, '-') FROM decisions ORDER BY id")
             #expect(decisions == "slot-booking|1|-\nslot-booking|0|17\nslot-booking|0|17\nslot-booking|0|17", "\(decisions)")
 
+            // Each answer is timed, by its result.
+            let scrape = try Scrape(daemon)
+            let answers = "dpbridge_blocking_answer_duration_seconds_count"
+            #expect(scrape.value(answers, ["event": "slot-booking", "answer": "approved"]) == 1, "\(scrape.text)")
+            #expect(scrape.value(answers, ["event": "slot-booking", "answer": "denied"]) == 3)
+            #expect(scrape.total(answers, ["event": "booking-moving"]) == 0)
+            #expect(scrape.types["dpbridge_blocking_answer_duration_seconds"] == "histogram")
+
             let log = daemon.stopAndReadLog()
             #expect(log.contains("msg=\"booking question approved\""), "\(log)")
             #expect(log.contains("msg=\"booking question denied\""), "\(log)")

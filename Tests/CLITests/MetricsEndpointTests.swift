@@ -4,8 +4,8 @@ import Testing
 
 /// `GET /metrics` of a live daemon talking to the simulator, read by Prometheus' own
 /// Python parser: the state gauges are there from the start, and pings, callbacks, the
-/// booking question, the inbound job, the partner calls and the Docplanner calls move
-/// their counters by what was sent.
+/// booking question (and its answer's latency), the inbound job, the partner calls and the
+/// Docplanner calls move their counters by what was sent; the ping age is there in PUSH mode.
 @Suite(.serialized) struct MetricsEndpointTests {
     @Test func scrapeParsesAndCountersFollowWhatWasSent() throws {
         try withDaemonAndSimulator { daemon, simulator in
@@ -27,6 +27,8 @@ import Testing
             #expect(before.value("dpbridge_docplanner_rate_limit_remaining", ["kind": "write"]).map { $0 > 30 } == true)
             #expect(before.types["dpbridge_pings"] == "counter")
             #expect(before.types["dpbridge_queue_jobs"] == "gauge")
+            #expect(before.types["dpbridge_last_ping_age_seconds"] == "gauge")
+            #expect(before.value("dpbridge_last_ping_age_seconds").map { $0 >= 0 } == true, "\(before.text)")
             #expect(!before.samples.isEmpty && before.samples.allSatisfy { $0.labels["tenant"] == "default" })
 
             // Three pings, a body that is not JSON, a wrong secret.
@@ -54,6 +56,9 @@ import Testing
             #expect(after.delta(before, "dpbridge_callbacks_rejected_total", ["reason": "quarantined"]) == 1)
             #expect(after.delta(before, "dpbridge_callbacks_rejected_total", ["reason": "unauthorized"]) == 1)
             #expect(after.delta(before, "dpbridge_callbacks_rejected_total", ["reason": "denied"]) == 0)
+            let answers = "dpbridge_blocking_answer_duration_seconds_count"
+            #expect(after.delta(before, answers, ["event": "slot-booking", "answer": "approved"]) == 1)
+            #expect(after.delta(before, answers, ["answer": "denied"]) == 0)
             #expect(after.value("dpbridge_quarantined_bodies") == 1)
             #expect(after.value("dpbridge_queue_jobs", ["queue": "inbox", "state": "pending"]) == 0)
 

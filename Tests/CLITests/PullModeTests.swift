@@ -28,6 +28,10 @@ import Testing
             // No pushes were sent and no pings are expected in PULL mode: no ping warning.
             let status = try daemon.admin("/status").stdout
             #expect(status.contains(#""pingWarning" : null"#), "\(status)")
+            // Nor a ping age to alert on.
+            let scrape = try Scrape(daemon)
+            #expect(scrape.value("dpbridge_store_readable") == 1)
+            #expect(scrape.value("dpbridge_last_ping_age_seconds") == nil, "\(scrape.text)")
             #expect(daemon.log.contains("msg=\"pulled notification stored\""))
         }
     }

@@ -121,6 +121,54 @@ import Testing
         #expect(sample("dpbridge_docplanner_rate_limit_waiting", ["kind": "write"]) == 0)
     }
 
+    /// The ping age is read at each scrape: from the last ping since start, or from the start
+    /// (a ping kept from before a restart does not count), and absent in PULL mode.
+    @Test func pingAgeIsReadAtEachScrape() throws {
+        let directory = try TemporaryDirectory(prefix: "dpbridge-ping-age")
+        defer { directory.remove() }
+        let store = try Store(path: directory.file("store.sqlite"))
+        defer { store.close() }
+        let limiter = RateLimiter(clock: TestClock())
+        let health = DaemonHealth(pingSilenceLimit: 900, lastPingBeforeStart: Date().addingTimeInterval(-7200))
+        let endpoint = MetricsEndpoint(metrics: metrics, store: store, limiter: limiter, health: health)
+        let age = "dpbridge_last_ping_age_seconds"
+
+        endpoint.refresh(now: health.startedAt.addingTimeInterval(120))
+        #expect(sample(age, ["tenant": "default"]).map { abs($0 - 120) < 0.001 } == true, "\(registry.emitToString())")
+        let pinged = health.recordPing()
+        endpoint.refresh(now: pinged.addingTimeInterval(42.5))
+        #expect(sample(age).map { abs($0 - 42.5) < 0.001 } == true, "\(registry.emitToString())")
+        endpoint.refresh(now: pinged.addingTimeInterval(1000))
+        #expect(sample(age).map { abs($0 - 1000) < 0.001 } == true)
+
+        let pullRegistry = PrometheusCollectorRegistry()
+        MetricsEndpoint(
+            metrics: DaemonMetrics(factory: MetricsBackend.makeFactory(registry: pullRegistry)), store: store,
+            limiter: limiter, health: DaemonHealth(pingSilenceLimit: nil)
+        ).refresh()
+        let pull = pullRegistry.emitToString()
+        #expect(pull.contains("dpbridge_store_readable"), "\(pull)")
+        #expect(!pull.contains(age), "\(pull)")
+    }
+
+    @Test func blockingAnswersAreTimedByResult() {
+        let metrics = metrics
+        metrics.blockingAnswered(event: "slot-booking", approved: true, elapsed: .milliseconds(3))
+        metrics.blockingAnswered(event: "slot-booking", approved: true, elapsed: .milliseconds(40))
+        metrics.blockingAnswered(event: "booking-moving", approved: false, elapsed: .milliseconds(2010))
+        metrics.blockingAnswered(event: "invented", approved: false, elapsed: .milliseconds(1))
+        let answers = "dpbridge_blocking_answer_duration_seconds"
+        #expect(sample(answers + "_count", ["event": "slot-booking", "answer": "approved"]) == 2)
+        #expect(sample(answers + "_bucket", ["event": "slot-booking", "answer": "approved", "le": "0.005"]) == 1)
+        #expect(sample(answers + "_bucket", ["event": "slot-booking", "answer": "approved", "le": "0.05"]) == 2)
+        #expect(abs((sample(answers + "_sum", ["event": "slot-booking", "answer": "approved"]) ?? 0) - 0.043) < 1e-9)
+        #expect(sample(answers + "_count", ["event": "booking-moving", "answer": "denied"]) == 1)
+        #expect(sample(answers + "_bucket", ["event": "booking-moving", "answer": "denied", "le": "2.5"]) == 1)
+        #expect(sample(answers + "_bucket", ["event": "booking-moving", "answer": "denied", "le": "1.0"]) == 0)
+        #expect(sample(answers + "_count", ["event": "other", "answer": "denied"]) == 1)
+        #expect(sample(answers + "_count", ["event": "slot-booking", "answer": "denied"]) == nil)
+    }
+
     @Test func jobOutcomesStartAtZeroAndCount() {
         let metrics = metrics
         #expect(sample("dpbridge_jobs_processed_total", ["queue": "outbox", "outcome": "dead"]) == 0)

@@ -18,7 +18,8 @@ final class BlockingAnswerer: Sendable {
     let unavailableCode: String?
     let store: Store
     let logger: Logger
-    /// Counts approvals as acknowledged callbacks, denials as rejected (`denied`).
+    /// Counts approvals as acknowledged callbacks, denials as rejected (`denied`), and times
+    /// every answer (`dpbridge_blocking_answer_duration_seconds`).
     let metrics: DaemonMetrics
     private let queue = DispatchQueue(label: "dpbridge.blocking-decisions", attributes: .concurrent)
 
@@ -41,7 +42,7 @@ final class BlockingAnswerer: Sendable {
         queue.async { [self] in
             let decision = decider.decide(notification)
             if once.claim() {
-                finish(notification, decision, elapsed: ContinuousClock.now - received, responder: responder)
+                finish(notification, decision, received: received, responder: responder)
             } else {
                 logger.warning(
                     "blocking decision came after the deadline; the denial already sent stands",
@@ -52,16 +53,15 @@ final class BlockingAnswerer: Sendable {
         queue.asyncAfter(deadline: .now() + seconds) { [self] in
             guard once.claim() else { return }
             let reason = "no decision within \(deadline) (the clinic calendar is busy or locked)"
-            finish(
-                notification, .deny(code: unavailableCode, reason: reason), elapsed: ContinuousClock.now - received,
-                responder: responder)
+            finish(notification, .deny(code: unavailableCode, reason: reason), received: received, responder: responder)
         }
     }
 
     private func finish(
-        _ notification: DocplannerNotification, _ decision: BookingDecider.Decision, elapsed: Duration,
+        _ notification: DocplannerNotification, _ decision: BookingDecider.Decision, received: ContinuousClock.Instant,
         responder: HTTPResponder
     ) {
+        let elapsed = ContinuousClock.now - received
         let place = notification.event.place
         let request: VisitBookingRequest? =
             switch notification.event {
@@ -97,12 +97,13 @@ final class BlockingAnswerer: Sendable {
             ? JSONResponses.object(status: 200, ["status": "approved"])
             : Self.denial(code: code, reason: reason)
         let fields = metadata
+        let name = notification.name
         if approved {
             metrics.callbackAcknowledged(event: notification.name)
         } else {
             metrics.callbackRejected(event: notification.name, reason: .denied)
         }
-        store.decisions.record(record) { [logger] result in
+        store.decisions.record(record) { [logger, metrics] result in
             var metadata = fields
             if case .failure(let error) = result { metadata["store_error"] = "\(error)" }
             if approved {
@@ -110,6 +111,8 @@ final class BlockingAnswerer: Sendable {
             } else {
                 logger.notice("booking question denied", metadata: metadata)
             }
+            // Counted before it goes, so a scrape after the answer always sees it.
+            metrics.blockingAnswered(event: name, approved: approved, elapsed: ContinuousClock.now - received)
             responder.respond(response)
         }
     }

@@ -33,9 +33,11 @@ final class DaemonMetrics: Sendable {
 
     enum Name {
         static let pings = "dpbridge_pings_total"
+        static let lastPingAge = "dpbridge_last_ping_age_seconds"
         static let callbacksReceived = "dpbridge_callbacks_received_total"
         static let callbacksAcknowledged = "dpbridge_callbacks_acknowledged_total"
         static let callbacksRejected = "dpbridge_callbacks_rejected_total"
+        static let blockingAnswerDuration = "dpbridge_blocking_answer_duration_seconds"
         static let docplannerRequests = "dpbridge_docplanner_requests_total"
         static let docplannerDuration = "dpbridge_docplanner_request_duration_seconds"
         static let rateLimitRemaining = "dpbridge_docplanner_rate_limit_remaining"
@@ -94,6 +96,21 @@ final class DaemonMetrics: Sendable {
 
     /// Docplanner's ping on the callback URL, whatever the answer.
     func pingSeen() { pings.increment() }
+
+    /// `DaemonHealth.pingAge`, read at each scrape; no series while no pings are expected (nil).
+    func recordPingAge(_ seconds: Double?) {
+        guard let seconds else { return }
+        gauge(Name.lastPingAge, seconds)
+    }
+
+    /// A blocking question (`slot-booking`, `booking-moving`) answered: by `answer`
+    /// (`approved` or `denied`, a missed deadline being a denial), timed from the body
+    /// read to the answer handed to the connection.
+    func blockingAnswered(event: String, approved: Bool, elapsed: Duration) {
+        time(
+            Name.blockingAnswerDuration, elapsed, ("event", Self.eventLabel(event)),
+            ("answer", approved ? "approved" : "denied"))
+    }
 
     // MARK: - Docplanner API
 
