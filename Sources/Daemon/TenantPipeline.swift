@@ -176,7 +176,8 @@ final class TenantPipeline: Sendable {
         AdminEndpoints(
             store: store, health: health, callbackSources: sources.summary, docplannerIPs: docplannerIPs,
             docplanner: docplanner, tenant: name,
-            authorization: AdminAuthorization(token: configuration.admin.token?.value, tenant: name)
+            authorization: AdminAuthorization(token: configuration.admin.token?.value, tenant: name),
+            timeZone: configuration.docplanner.timeZone
         ).register(on: &adminRoutes)
         OperatorEndpoints(
             store: store, calendar: calendarFile, calendarPath: configuration.calendarPath,
