@@ -44,7 +44,8 @@ struct AdminEndpoints: Sendable {
                     }
                     responder.respond(Self.page(status: 200, page.html()))
                 } catch {
-                    responder.respond(Self.page(status: error.httpStatus, StatusPage.refusal(error.description)))
+                    responder.respond(
+                        Self.page(status: error.httpStatus, StatusPage.refusal(error.description, explainingToken: false)))
                 }
             }
         }

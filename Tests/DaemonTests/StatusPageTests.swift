@@ -163,6 +163,7 @@ import Testing
         let none = try live.get("/")
         #expect(none.status == 401 && none.head.contains("WWW-Authenticate: Bearer"))
         #expect(none.body.contains("missing or wrong bearer token") && !none.body.contains("inbox-dead"))
+        #expect(none.body.contains("/?token=TOKEN"), "a refused token says how to give it")
         #expect(try live.get("/", ["Authorization: Bearer wrong-token"]).status == 401)
         #expect(try live.get("/?token=wrong-token").status == 401)
 

@@ -37,8 +37,9 @@ extension StatusPage {
         return page
     }
 
-    /// A page saying why the status page cannot be shown (no token, a wrong one, a store error).
-    static func refusal(_ message: String) -> String {
+    /// A page saying why the status page cannot be shown (no token, a wrong one, a store
+    /// error); `explainingToken`: with how to give the token.
+    static func refusal(_ message: String, explainingToken: Bool = true) -> String {
         """
         <!doctype html>
         <html lang="en">
@@ -46,15 +47,19 @@ extension StatusPage {
         <body>
         <h1>dpbridge</h1>
         <p class="warning">\(HTMLText.escape(message))</p>
-        <p>Open this page as <code>http://127.0.0.1:PORT/?token=TOKEN</code> from this machine (an SSH tunnel \
-        from yours will do), with the tenant's <code>listen.admin.token</code> (in <code>/etc/dpbridge/credentials/admin_token</code> \
-        when <code>dpbridge init</code> made it); other tenants add <code>&amp;tenant=NAME</code>. Elsewhere, send the \
-        token as <code>Authorization: Bearer</code>.</p>
+        \(explainingToken ? tokenHelp : "")
         </body>
         </html>
 
         """
     }
+
+    private static let tokenHelp = """
+        <p>Open this page as <code>http://127.0.0.1:PORT/?token=TOKEN</code> from this machine (an SSH tunnel \
+        from yours will do), with the tenant's <code>listen.admin.token</code> (in <code>/etc/dpbridge/credentials/admin_token</code> \
+        when <code>dpbridge init</code> made it); other tenants add <code>&amp;tenant=NAME</code>. Elsewhere, send the \
+        token as <code>Authorization: Bearer</code>.</p>
+        """
 
     // MARK: - Sections
 
