@@ -5,8 +5,9 @@ set -euo pipefail
 
 # python3-prometheus-client: the CLI tests parse GET /metrics with its parser.
 # python3-jsonschema, python3-yaml: scripts/contract-test.sh validates against the OpenAPI document.
+# chromium: scripts/status-page-test.sh loads the status page in a headless browser.
 packages=(pkg-config libsqlite3-dev libcurl4-openssl-dev libsystemd-dev python3 python3-prometheus-client
-    python3-jsonschema python3-yaml curl sqlite3 "$@")
+    python3-jsonschema python3-yaml curl sqlite3 chromium "$@")
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
