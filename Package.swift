@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: [
-                "Daemon", "DocplannerAPI", "Partner", "Store", "TestSupport",
+                "Daemon", "DocplannerAPI", "Partner", "Store", "Sync", "TestSupport",
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .testTarget(

@@ -1,10 +1,13 @@
+import Dispatch
 import DocplannerAPI
 import Foundation
 import HTTP1
 import Store
 
-/// Routes of the admin listener (loopback): health and status for operators and scripts.
-/// `/status` needs the tenant's admin token like the other tenant routes.
+/// Routes of the admin listener (loopback): health and status for operators and scripts,
+/// and the status page (`GET /`, `StatusPage`) for a browser. `/status` and `/` need the
+/// tenant's admin token like the other tenant routes; `/` also takes it as `?token=` from
+/// this machine (`AdminAuthorization.refusalReason`).
 struct AdminEndpoints: Sendable {
     let store: Store
     let health: DaemonHealth
@@ -17,8 +20,35 @@ struct AdminEndpoints: Sendable {
     /// The tenant these routes serve (the daemon dispatches on `?tenant=`).
     var tenant = OperatorTarget.defaultTenant
     var authorization = AdminAuthorization(token: nil, tenant: OperatorTarget.defaultTenant)
+    /// The zone the status page shows times in (`docplanner.time_zone`).
+    var timeZone = TimeZone(identifier: "UTC")!
+    /// The status page reads the store here, never on the event loop.
+    private let pageQueue = DispatchQueue(label: "dpbridge.status-page")
 
     func register(on router: inout Router) {
+        router.add("GET", "/") { [self] request, responder in
+            let token = QueryParameters(request.query)["token"]
+            if let refusal = authorization.refusalReason(request, queryToken: token) {
+                responder.respond(Self.page(status: refusal.status, StatusPage.refusal(refusal.message)))
+                return
+            }
+            pageQueue.async {
+                do throws(OperatorError) {
+                    let now = Date()
+                    let report = try status(tenant: tenant, now: now)
+                    let page: StatusPage
+                    do throws(StoreError) {
+                        page = try StatusPage(report: report, health: health, store: store, timeZone: timeZone, now: now)
+                    } catch {
+                        throw .store(error.description)
+                    }
+                    responder.respond(Self.page(status: 200, page.html()))
+                } catch {
+                    responder.respond(
+                        Self.page(status: error.httpStatus, StatusPage.refusal(error.description, explainingToken: false)))
+                }
+            }
+        }
         router.add("GET", "/health") { _, responder in
             let status = health.canAcceptEvents ? 200 : 503
             responder.respond(JSONResponses.object(status: status, ["status": status == 200 ? "ok" : "unavailable"]))
@@ -34,6 +64,25 @@ struct AdminEndpoints: Sendable {
                 responder.respond(JSONResponses.error(status: error.httpStatus, error.description))
             }
         }
+    }
+
+    /// An HTML answer of the status page: never cached, never framed, never sending the
+    /// URL (which may hold `?token=`) on as a referrer, and no script allowed to run even if
+    /// escaping failed (`Content-Security-Policy`).
+    static func page(status: Int, _ html: String) -> HTTPResponse {
+        var response = HTTPResponse(
+            status: status,
+            headers: [
+                ("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"),
+                ("Referrer-Policy", "no-referrer"), ("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"),
+                (
+                    "Content-Security-Policy",
+                    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+                ),
+            ],
+            body: Array(html.utf8))
+        if status == 401 { response.headers.add("WWW-Authenticate", "Bearer") }
+        return response
     }
 
     /// `StatusReport` with what only the running daemon knows.

@@ -19,10 +19,13 @@ final class DaemonHealth: Sendable {
 
     /// The last ping before this start, as the store kept it (shown until a new one comes).
     let lastPingBeforeStart: Date?
+    /// The pings of the last 24 hours (the status page's strip).
+    let pingHistory: PingHistory
 
-    init(pingSilenceLimit: Double? = nil, lastPingBeforeStart: Date? = nil) {
+    init(pingSilenceLimit: Double? = nil, lastPingBeforeStart: Date? = nil, pingHistory: PingHistory? = nil) {
         self.pingSilenceLimit = pingSilenceLimit
         self.lastPingBeforeStart = lastPingBeforeStart
+        self.pingHistory = pingHistory ?? PingHistory(encoded: nil, lastPing: lastPingBeforeStart)
     }
 
     /// Pings are kept in the store at most this often (milliseconds). Docplanner pings
@@ -37,7 +40,9 @@ final class DaemonHealth: Sendable {
         clock_gettime(CLOCK_REALTIME, &now)
         let milliseconds = Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
         lastPingMilliseconds.store(milliseconds, ordering: .relaxed)
-        return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        pingHistory.record(date)
+        return date
     }
 
     /// The last ping, when the store should now be given it: it has not been kept yet,
@@ -50,6 +55,20 @@ final class DaemonHealth: Sendable {
             return nil  // another thread is keeping a ping just now
         }
         return Date(timeIntervalSince1970: Double(last) / 1000)
+    }
+
+    /// Hands the last ping and the ping history to the store when `pingToKeep(force:)`
+    /// gives a ping; `wait`: until they are durable (at stop), else without waiting.
+    func keepPing(in values: StoreValues, force: Bool = false, wait: Bool = false) {
+        guard let ping = pingToKeep(force: force) else { return }
+        let history = pingHistory.encoded
+        if wait {
+            try? values.setAndWait(StoreValues.pingHistoryKey, history)
+            try? values.setAndWait(StoreValues.lastPingKey, date: ping)
+        } else {
+            values.set(StoreValues.pingHistoryKey, history)
+            values.set(StoreValues.lastPingKey, date: ping)
+        }
     }
 
     /// When the last ping arrived since start, or nil if none has.

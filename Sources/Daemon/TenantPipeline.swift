@@ -136,9 +136,12 @@ final class TenantPipeline: Sendable {
             onEnqueued: { sender.wake() })
 
         let mode = configuration.docplanner.mode
+        let lastPingBeforeStart = try? store.values.date(StoreValues.lastPingKey)
         let health = DaemonHealth(
             pingSilenceLimit: mode == .pull ? nil : Double(configuration.callback.pingAlertMinutes * 60),
-            lastPingBeforeStart: try? store.values.date(StoreValues.lastPingKey))
+            lastPingBeforeStart: lastPingBeforeStart,
+            pingHistory: PingHistory(
+                encoded: (try? store.values.get(StoreValues.pingHistoryKey))?.value, lastPing: lastPingBeforeStart))
         self.health = health
         puller =
             mode == .push
@@ -173,7 +176,8 @@ final class TenantPipeline: Sendable {
         AdminEndpoints(
             store: store, health: health, callbackSources: sources.summary, docplannerIPs: docplannerIPs,
             docplanner: docplanner, tenant: name,
-            authorization: AdminAuthorization(token: configuration.admin.token?.value, tenant: name)
+            authorization: AdminAuthorization(token: configuration.admin.token?.value, tenant: name),
+            timeZone: configuration.docplanner.timeZone
         ).register(on: &adminRoutes)
         OperatorEndpoints(
             store: store, calendar: calendarFile, calendarPath: configuration.calendarPath,
@@ -232,9 +236,7 @@ final class TenantPipeline: Sendable {
         ipRefresher?.stop()
         collector.stop()
         sender.stop()
-        if let ping = health.pingToKeep(force: true) {
-            try? store.values.setAndWait(StoreValues.lastPingKey, date: ping)
-        }
+        health.keepPing(in: store.values, force: true, wait: true)
         store.close()
         withExtendedLifetime(instanceLock) {}
     }

@@ -32,6 +32,24 @@ extension JobQueue {
         }
     }
 
+    /// The dead letters that failed last, newest first, at most `limit`.
+    public func latestDeadLetters(limit: Int) throws(StoreError) -> [JobRecord] {
+        guard limit > 0 else { return [] }
+        let now = clock.now()
+        return try control.with { database throws(StoreError) in
+            let select = try database.prepare(
+                """
+                SELECT \(Self.columns) FROM \(table.rawValue)
+                WHERE state = 'dead' ORDER BY finished_at DESC, id DESC LIMIT ?2
+                """)
+            try select.bind([.real(now), .integer(Int64(limit))])
+            defer { select.reset() }
+            var records: [JobRecord] = []
+            while try select.step() { records.append(Self.record(select)) }
+            return records
+        }
+    }
+
     /// How many jobs are in `states`.
     public func count(in states: Set<JobState>) throws(StoreError) -> Int {
         guard !states.isEmpty else { return 0 }

@@ -167,6 +167,34 @@ public final class Mappings: Sendable {
         }
     }
 
+    /// `summary()` for each kind discovered (kinds never discovered are absent): the
+    /// status page's mapping coverage.
+    public func summaryByKind() throws(StoreError) -> [ResourceKind: MappingSummary] {
+        try control.with { database throws(StoreError) in
+            let select = try database.prepare(
+                """
+                SELECT r.kind,
+                    SUM(r.vanished_at IS NULL),
+                    SUM(r.vanished_at IS NULL AND m.kind IS NOT NULL),
+                    SUM(r.vanished_at IS NOT NULL AND m.kind IS NOT NULL)
+                FROM docplanner_resources r LEFT JOIN mappings m ON m.kind = r.kind AND m.docplanner_id = r.id
+                GROUP BY r.kind
+                """)
+            defer { select.reset() }
+            var result: [ResourceKind: MappingSummary] = [:]
+            while try select.step() {
+                guard let kind = ResourceKind(rawValue: select.text(0) ?? "") else { continue }
+                var summary = MappingSummary()
+                summary.resources = select.int(1)
+                summary.mapped = select.int(2)
+                summary.unmapped = summary.resources - summary.mapped
+                summary.vanishedMapped = select.int(3)
+                result[kind] = summary
+            }
+            return result
+        }
+    }
+
     // MARK: - Writing
 
     /// Binds `kind`/`docplannerID` (which discovery must have seen) to `partnerID`,

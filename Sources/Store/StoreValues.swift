@@ -12,6 +12,9 @@ public final class StoreValues: Sendable {
     /// The time of Docplanner's last ping, as seconds since 1970.
     public static let lastPingKey = "last_ping_at"
 
+    /// Docplanner's pings of the last 24 hours, for the status page (`PingHistory`).
+    public static let pingHistoryKey = "ping_history"
+
     private let writer: GroupCommitWriter
     private let control: ControlConnection
     private let clock: any StoreClock
@@ -43,6 +46,22 @@ public final class StoreValues: Sendable {
             defer { select.reset() }
             guard try select.step() else { return nil }
             return Entry(value: select.text(0) ?? "", updatedAt: Date(timeIntervalSince1970: select.double(1)))
+        }
+    }
+
+    /// Every value whose key starts with `prefix`, by key.
+    public func entries(prefix: String) throws(StoreError) -> [(key: String, entry: Entry)] {
+        try control.with { database throws(StoreError) in
+            let select = try database.prepare(
+                "SELECT key, value, updated_at FROM store_values WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key")
+            try select.bind([.text(prefix)])
+            defer { select.reset() }
+            var result: [(key: String, entry: Entry)] = []
+            while try select.step() {
+                result.append(
+                    (select.text(0) ?? "", Entry(value: select.text(1) ?? "", updatedAt: Date(timeIntervalSince1970: select.double(2)))))
+            }
+            return result
         }
     }
 

@@ -36,8 +36,22 @@ public struct Activation: Sendable {
     }
 
     /// Runs steps 2–5 for `facilityID` (one doctor's addresses with `doctorID`), after
-    /// `callbackStep`, which the caller checks (it needs the daemon's listener).
+    /// `callbackStep`, which the caller checks (it needs the daemon's listener). The report
+    /// is kept in the store as the facility's last (`ActivationRecord`).
     public func run(facilityID: String, doctorID: String?, callbackStep: ActivationReport.Step) -> ActivationReport {
+        let checkedAt = now()
+        let report = checkSteps(facilityID: facilityID, doctorID: doctorID, callbackStep: callbackStep)
+        do {
+            try ActivationRecord(checkedAt: checkedAt, report: report).keep(in: store)
+        } catch {
+            logger.warning(
+                "the activation report could not be kept in the store: \(error)",
+                metadata: ["event": "activation-report-not-kept", "facility_id": "\(facilityID)"])
+        }
+        return report
+    }
+
+    private func checkSteps(facilityID: String, doctorID: String?, callbackStep: ActivationReport.Step) -> ActivationReport {
         var steps = [callbackStep]
         let addresses: [DocplannerResource]
         do {

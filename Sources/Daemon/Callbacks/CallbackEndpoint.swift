@@ -65,7 +65,7 @@ final class CallbackEndpoint: Sendable {
                 // Kept in the store too (without waiting, at most every 30 s, and at stop),
                 // so `dpbridge status` shows it while the daemon is stopped.
                 health.recordPing()
-                if let ping = health.pingToKeep() { store.values.set(StoreValues.lastPingKey, date: ping) }
+                health.keepPing(in: store.values)
                 metrics.pingSeen()
             }
             if health.canAcceptEvents {

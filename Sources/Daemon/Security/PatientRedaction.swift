@@ -20,6 +20,37 @@ enum PatientRedaction {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// `text` (a job's reason, shown on the status page) with each patient value of
+    /// `payload` (what `redact` hides there) that occurs in it replaced by the marker.
+    static func masking(_ text: String, patientValuesOf payload: [UInt8]) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(payload), options: [.fragmentsAllowed]) else {
+            return text
+        }
+        var values: Set<String> = []
+        collect(object, inside: false, into: &values)
+        var result = text
+        // Longer first, so that a value inside another is not unmasked in part.
+        for value in values.sorted(by: { $0.count > $1.count }) where value.count >= 3 {
+            result = result.replacingOccurrences(of: value, with: marker, options: [.caseInsensitive])
+        }
+        return result
+    }
+
+    private static func collect(_ value: Any, inside: Bool, into values: inout Set<String>) {
+        switch value {
+        case let object as [String: Any]:
+            for (key, member) in object { collect(member, inside: inside || redactedKeys.contains(key), into: &values) }
+        case let array as [Any]:
+            for member in array { collect(member, inside: inside, into: &values) }
+        case let text as String where inside:
+            values.insert(text.trimmingCharacters(in: .whitespaces))
+        case let number as NSNumber where inside:
+            values.insert(number.stringValue)
+        default:
+            break
+        }
+    }
+
     private static func redact(_ value: Any, inside: Bool) -> Any {
         switch value {
         case let object as [String: Any]:
