@@ -2,7 +2,7 @@
 docs/*.md resolves to a file or directory of the repository, and every `#anchor` to a
 heading of the Markdown file it names (GitHub's slug rules); every repository path that
 docs/ARCHITECTURE.md names in backticks (`Sources/...`, `Tests/...`, `scripts/...`, ...)
-exists; README.md stays under 15 KB. Prints each failure, then "N passed, N failed".
+exists; every page of docs/ is linked from README.md; README.md stays under 15 KB. Prints each failure, then "N passed, N failed".
 
 Usage: docs_test.py [--self-test] [ROOT]
   ROOT         the repository to check (default: this script's repository)
@@ -152,6 +152,17 @@ class Checks:
                 self.result(os.path.exists(os.path.join(self.root, candidate)),
                             f"{name}:{number}: path `{candidate}` does not exist")
 
+    def pages_linked_from_readme(self):
+        """Every page of docs/ is reachable from the README (the newcomer's way in)."""
+        with open(os.path.join(self.root, "README.md"), encoding="utf-8") as f:
+            text = f.read()
+        linked = set()
+        for _, line in prose_lines(text):
+            for match in LINK.finditer(line):
+                linked.add(os.path.normpath(match.group(1).partition("#")[0]))
+        for name in documents(self.root)[1:]:
+            self.result(os.path.normpath(name) in linked, f"README.md: no link to {name}")
+
     def readme_size(self):
         size = os.path.getsize(os.path.join(self.root, "README.md"))
         self.result(size < README_LIMIT, f"README.md is {size} bytes, the limit is {README_LIMIT}")
@@ -160,6 +171,7 @@ class Checks:
         for name in documents(self.root):
             self.links(name)
         self.architecture_paths()
+        self.pages_linked_from_readme()
         self.readme_size()
         return self
 
@@ -174,6 +186,7 @@ def self_test(root):
         "an anchor within the same file": ("docs/testing.md", "\nSee [gone](#no-such-heading).\n"),
         "a missing source path": ("docs/ARCHITECTURE.md", "\nSee `Sources/NoSuchModule/Nothing.swift`.\n"),
         "an oversized README": ("README.md", "\n" + "x" * README_LIMIT + "\n"),
+        "a page the README does not link": ("docs/orphan.md", "# Orphan\n"),
     }
     # Anchors GitHub gives these headings (the links of the README before the split used them).
     known = {
