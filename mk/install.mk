@@ -21,6 +21,7 @@ install: setup
 	install -D -m 0644 systemd/dpbridge.service "$(DESTDIR)$(UNITDIR)/dpbridge.service"
 	install -D -m 0644 systemd/dpbridge.socket "$(DESTDIR)$(UNITDIR)/dpbridge.socket"
 	install -D -m 0644 README.md "$(DESTDIR)$(DOCDIR)/README.md"
+	for doc in docs/*.md; do install -D -m 0644 "$$doc" "$(DESTDIR)$(DOCDIR)/$$doc" || exit 1; done
 	install -D -m 0644 etc/dpbridge.yaml "$(DESTDIR)$(DOCDIR)/dpbridge.yaml.example"
 	install -D -m 0644 etc/dpbridge-demo.yaml "$(DESTDIR)$(DOCDIR)/dpbridge-demo.yaml"
 	install -d -m 0700 "$(DESTDIR)$(SYSCONFDIR)/dpbridge/credentials"

@@ -28,7 +28,7 @@ else
 fi
 
 # Shell-level tests: each prints its own "N passed, N failed" line.
-for script in scripts/crash-test.sh scripts/slowloris-test.sh scripts/contract-test.sh scripts/dashboards-test.sh scripts/status-page-test.sh scripts/security-test.sh scripts/systemd-test.sh; do
+for script in scripts/docs-test.sh scripts/crash-test.sh scripts/slowloris-test.sh scripts/contract-test.sh scripts/dashboards-test.sh scripts/status-page-test.sh scripts/security-test.sh scripts/systemd-test.sh; do
     [ -x "$script" ] || continue
     echo "== $script"
     "$script" 2>&1 | tee "$log_dir/$(basename "$script").log"

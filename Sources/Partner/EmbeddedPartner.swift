@@ -2,7 +2,7 @@ import Foundation
 import SQLite
 
 /// The default partner system: the clinic's calendar in a SQLite file (schema in
-/// `EmbeddedSchema`, documented in the README) that clinic software reads and writes.
+/// `EmbeddedSchema`, documented in docs/clinic-calendar.md) that clinic software reads and writes.
 ///
 /// One connection, used under a lock; each `apply` is one transaction that records the
 /// event's key in `applied_events`, so a change and its "applied" mark commit together.

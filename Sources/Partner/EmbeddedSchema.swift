@@ -1,5 +1,5 @@
 /// The embedded partner calendar's tables. Clinic software reads and writes them
-/// directly (the README documents them); dpbridge migrates them by `PRAGMA user_version`.
+/// directly (docs/clinic-calendar.md documents them); dpbridge migrates them by `PRAGMA user_version`.
 ///
 /// Rows are keyed by Docplanner's ids (`facility_id`, `doctor_id`, `address_id`).
 /// `*_version` columns hold the time (Unix seconds) of the Docplanner event that last

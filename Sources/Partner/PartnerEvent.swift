@@ -2,7 +2,7 @@ import Foundation
 
 /// One Docplanner event as the HTTP adapter forwards it to the partner: the event's
 /// identity (`event_key`, also the `webhook-id` header), its time and the changes it asks
-/// of the clinic calendar. The JSON shape is documented in the README ("The HTTP partner
+/// of the clinic calendar. The JSON shape is documented in docs/http-adapter.md ("The HTTP partner
 /// adapter"); absent values are left out rather than sent as null.
 public struct PartnerEvent: Sendable, Equatable, Encodable {
     public var eventKey: String

@@ -108,7 +108,7 @@ struct InitCommand: ParsableCommand {
         print("  1. The TLS proxy: HTTPS for the public host, proxying /callbacks/ to \(listener) with X-Forwarded-For")
         print("     (nginx: proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;)")
         print("  2. systemctl enable --now dpbridge.socket dpbridge.service")
-        print("  3. dpbridge map discover, then dpbridge map auto --facility ID (README: Mapping and activation)")
+        print("  3. dpbridge map discover, then dpbridge map auto --facility ID (docs/mapping-and-activation.md)")
         print("  4. dpbridge activate --facility ID")
     }
 

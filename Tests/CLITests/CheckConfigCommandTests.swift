@@ -219,13 +219,15 @@ let validYAML = """
     }
 }
 
-@Suite struct ReadmeTests {
-    /// The README's configuration reference is the schema's own table, so they cannot drift.
-    @Test func readmeCarriesTheCurrentConfigurationReference() throws {
+@Suite struct ConfigurationReferenceTests {
+    /// docs/configuration.md carries the schema's own table, so the two cannot drift.
+    @Test func configurationDocCarriesTheCurrentReference() throws {
         let result = try dpbridge(["check-config", "--reference"])
         #expect(result.status == 0)
-        let readme = try String(contentsOfFile: repositoryRoot() + "/README.md", encoding: .utf8)
-        #expect(readme.contains(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)),
-                "README.md is out of date: paste `dpbridge check-config --reference` into it")
+        let reference = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(reference.hasPrefix("| key | type | default | environment | meaning |"))
+        let document = try String(contentsOfFile: repositoryRoot() + "/docs/configuration.md", encoding: .utf8)
+        #expect(document.contains(reference),
+                "docs/configuration.md is out of date: paste `dpbridge check-config --reference` into it")
     }
 }

@@ -2,7 +2,7 @@ import Sync
 
 /// Every setting dpbridge understands: its key, type, default, whether it is a secret,
 /// and a one-line description. This table drives loading, validation (unknown keys,
-/// types, ranges), `check-config` output and the README's configuration reference.
+/// types, ranges), `check-config` output and the configuration reference in docs/configuration.md.
 public struct SettingSpec: Sendable {
     /// The value type a setting holds.
     public enum Kind: String, Sendable {
@@ -232,7 +232,7 @@ public enum ConfigurationSchema {
 }
 
 extension ConfigurationSchema {
-    /// The settings as a Markdown table (the README's configuration reference).
+    /// The settings as a Markdown table (the reference in docs/configuration.md).
     public static func markdownReference() -> String {
         var lines = [
             "| key | type | default | environment | meaning |",

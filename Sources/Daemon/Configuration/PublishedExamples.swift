@@ -1,6 +1,6 @@
 import Foundation
 
-/// Values that dpbridge itself publishes (the demo configuration, the README's examples,
+/// Values that dpbridge itself publishes (the demo configuration, the examples in README.md and docs/,
 /// the production template's placeholder): anyone can read them, so none may guard a
 /// real clinic's data.
 enum PublishedExamples {
@@ -8,7 +8,7 @@ enum PublishedExamples {
     /// the operator must write a real value.
     static let placeholder = "CHANGE-ME"
 
-    /// Secrets printed in `etc/dpbridge-demo.yaml`, `scripts/demo.sh` and README.md (and in
+    /// Secrets printed in `etc/dpbridge-demo.yaml`, `scripts/demo.sh`, README.md and docs/ (and in
     /// the example configuration earlier versions installed).
     static let secrets: Set<String> = [
         "demo-callback-secret-0123456789",

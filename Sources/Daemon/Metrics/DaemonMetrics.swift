@@ -4,7 +4,7 @@ import Partner
 import Store
 
 /// dpbridge's metrics, recorded through the swift-metrics facade. Every metric carries a
-/// `tenant` label, set here and nowhere else. The names and labels are listed in README.md
+/// `tenant` label, set here and nowhere else. The names and labels are listed in docs/operating.md
 /// ("Metrics"); counters are created on first use, except those initialised at zero here.
 final class DaemonMetrics: Sendable {
     /// The tenant label while dpbridge serves one clinic.

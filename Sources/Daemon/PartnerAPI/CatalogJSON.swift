@@ -3,7 +3,7 @@ import Partner
 
 /// The clinic's catalog as `/v1/catalog` reads and writes it: what `dpbridge map`
 /// matches Docplanner's resources against and `dpbridge activate` feeds to profiles.
-/// One JSON object with an array per table of the README's "Mapping and activation".
+/// One JSON object with an array per table of docs/mapping-and-activation.md.
 enum CatalogJSON {
     /// The whole catalog from a `PUT /v1/catalog` body, checked as a whole: every id is
     /// unique in its array; offers, insurance plans and accepted insurances and plans name

@@ -5,7 +5,7 @@ import HTTP1
 import Partner
 
 /// The admin listener's `/v1` API, through which a partner reports its own changes (see
-/// the README, "The /v1 partner API"). Every request needs `Authorization: Bearer
+/// docs/v1-api.md, "The /v1 partner API"). Every request needs `Authorization: Bearer
 /// <listen.admin.token>`; without a configured token the API is off. Each write is one
 /// clinic-side transaction on the calendar file (`EmbeddedPartner+ClinicWrites`), so the
 /// change-log triggers and outbound sync take it exactly as a clinic's own edit.
