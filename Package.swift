@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "HTTP1", "Curl", "Store", "Systemd", "DocplannerAPI", "Partner", "Sync", "CLinux",
+                "HTTP1", "Curl", "Store", "Systemd", "DocplannerAPI", "Partner", "Sync", "CLinux", "Clocks",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),

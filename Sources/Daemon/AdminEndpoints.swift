@@ -34,7 +34,7 @@ struct AdminEndpoints: Sendable {
             }
             pageQueue.async {
                 do throws(OperatorError) {
-                    let now = Date()
+                    let now = SteadyClock().date()
                     let report = try status(tenant: tenant, now: now)
                     let page: StatusPage
                     do throws(StoreError) {
@@ -86,7 +86,7 @@ struct AdminEndpoints: Sendable {
     }
 
     /// `StatusReport` with what only the running daemon knows.
-    func status(tenant: String, now: Date = Date()) throws(OperatorError) -> StatusReport {
+    func status(tenant: String, now: Date = SteadyClock().date()) throws(OperatorError) -> StatusReport {
         let actions = OperatorActions(store: store, daemon: .running, tenant: tenant)
         var report = try actions.status(pingAlertMinutes: health.pingSilenceLimit.map { Int($0 / 60) }, now: now)
         report.uptimeSeconds = Int(now.timeIntervalSince(health.startedAt))

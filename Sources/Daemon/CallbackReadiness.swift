@@ -1,3 +1,4 @@
+import Clocks
 import Curl
 import Foundation
 import Sync
@@ -15,7 +16,7 @@ public struct CallbackReadiness: Sendable {
     public init(configuration: DaemonConfiguration) { self.configuration = configuration }
 
     /// `lastPing`: when Docplanner last pinged (the store keeps it across restarts).
-    public func check(lastPing: Date?, now: Date = Date()) -> ActivationReport.Step {
+    public func check(lastPing: Date?, now: Date = SteadyClock().date()) -> ActivationReport.Step {
         let title = "callback URL configured and answering"
         let secretPath = "/callbacks/<callback.secret>"
         func red(_ summary: String, _ reason: String, fix: String) -> ActivationReport.Step {

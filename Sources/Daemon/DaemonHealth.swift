@@ -12,7 +12,7 @@ final class DaemonHealth: Sendable {
     private let storeFailing = Atomic<Bool>(false)
     /// Set by `StoreWatch`: the store's file system is full, or a probe write failed.
     private let storeProblem = Mutex<String?>(nil)
-    let startedAt = Date()
+    let startedAt = SteadyClock().date()
     /// Seconds without a ping after which Docplanner has raised its alert (three missed
     /// 5-minute pings); nil when no pings are expected (PULL mode).
     let pingSilenceLimit: Double?
@@ -82,14 +82,14 @@ final class DaemonHealth: Sendable {
 
     /// Seconds since Docplanner's last ping to this run of the daemon (since its start until
     /// the first one, as `pingWarning` counts); nil when no pings are expected (PULL mode).
-    func pingAge(now: Date = Date()) -> Double? {
+    func pingAge(now: Date = SteadyClock().date()) -> Double? {
         guard pingSilenceLimit != nil else { return nil }
         return max(0, now.timeIntervalSince(lastPingSinceStart ?? startedAt))
     }
 
     /// The warning to show when Docplanner's pings have stopped (counted from start when
     /// none came since), or nil.
-    func pingWarning(now: Date = Date()) -> String? {
+    func pingWarning(now: Date = SteadyClock().date()) -> String? {
         guard let limit = pingSilenceLimit else { return nil }
         let silent = now.timeIntervalSince(lastPingSinceStart ?? startedAt)
         guard silent >= limit else { return nil }
@@ -101,7 +101,7 @@ final class DaemonHealth: Sendable {
 
     /// The warning for a stopped daemon, from the last ping its store kept: nil when that
     /// ping is recent or no pings are expected (`limit` nil).
-    static func stoppedPingWarning(lastPing: Date?, limit: Double?, now: Date = Date()) -> String? {
+    static func stoppedPingWarning(lastPing: Date?, limit: Double?, now: Date = SteadyClock().date()) -> String? {
         guard let limit else { return nil }
         guard let lastPing else { return "no ping from Docplanner recorded, and the daemon is stopped" }
         let silent = now.timeIntervalSince(lastPing)
@@ -135,7 +135,7 @@ final class DaemonHealth: Sendable {
         let counts = try? store.counts()
         let ping =
             pingWarning().map { "WARNING \($0)" }
-            ?? lastPing.map { "last ping \(Int(Date().timeIntervalSince($0)))s ago" } ?? "no ping yet"
+            ?? lastPing.map { "last ping \(Int(SteadyClock().date().timeIntervalSince($0)))s ago" } ?? "no ping yet"
         guard let counts else { return "store unreadable; \(ping)" }
         return "inbox \(counts.inbox.pending) pending, outbox \(counts.outbox.pending) pending, "
             + "\(counts.inbox.dead + counts.outbox.dead) dead; \(ping)"

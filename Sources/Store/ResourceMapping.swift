@@ -24,7 +24,7 @@ public struct ResourceMapping: Sendable, Equatable {
 
     public init(
         kind: ResourceKind, docplannerID: String, partnerID: String, source: Source, confidence: Double? = nil,
-        updatedAt: Date = Date()
+        updatedAt: Date = SteadyClock().date()
     ) {
         self.kind = kind
         self.docplannerID = docplannerID

@@ -24,7 +24,7 @@ public struct Activation: Sendable {
     public init(
         docplanner: DocplannerClient, store: Store, catalog: @escaping @Sendable () throws(PartnerError) -> ClinicCatalog,
         partner: any PartnerSystem & ClinicCalendar, horizonWeeks: Int, logger: Logger,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { SteadyClock().date() }
     ) {
         self.docplanner = docplanner
         self.store = store

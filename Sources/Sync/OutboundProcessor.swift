@@ -35,7 +35,7 @@ public struct OutboundProcessor: JobProcessor {
     public init(
         queue: JobQueue, docplanner: DocplannerClient, calendar: any ClinicCalendar, horizonWeeks: Int,
         reconciler: Reconciler? = nil, logger: Logger, slotDaysPerRun: Int = 14,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { SteadyClock().date() }
     ) {
         self.queue = queue
         self.docplanner = docplanner

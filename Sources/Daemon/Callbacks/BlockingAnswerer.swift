@@ -80,7 +80,7 @@ final class BlockingAnswerer: Sendable {
             (approved, code, reason) = (false, denial, why)
         }
         let record = DecisionRecord(
-            decidedAt: Date(), eventName: notification.name, eventKey: notification.identityKey,
+            decidedAt: SteadyClock().date(), eventName: notification.name, eventKey: notification.identityKey,
             doctorID: place.doctor?.id, addressID: place.address?.id, startAt: request?.startAt?.text,
             approved: approved, errorCode: code, reason: reason, elapsedMilliseconds: milliseconds)
         var metadata: Logger.Metadata = [

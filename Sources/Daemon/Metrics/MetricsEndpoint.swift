@@ -18,7 +18,7 @@ struct MetricsEndpoint: Sendable {
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     /// Refreshes this tenant's state gauges (read at each scrape).
-    func refresh(now: Date = Date()) {
+    func refresh(now: Date = SteadyClock().date()) {
         metrics.recordStore(try? store.counts())
         metrics.recordMappings(try? store.mappings.summary())
         metrics.recordRateLimits(limiter)

@@ -15,7 +15,7 @@ struct OperatorActions: Sendable {
     var calendarPath: String? = nil
 
     /// The counts and what the store keeps; the caller adds what only a running daemon knows.
-    func status(pingAlertMinutes: Int?, now: Date = Date()) throws(OperatorError) -> StatusReport {
+    func status(pingAlertMinutes: Int?, now: Date = SteadyClock().date()) throws(OperatorError) -> StatusReport {
         var report = StatusReport(
             daemon: daemon, tenant: tenant, store: store.path, counts: try storeCall { () throws(StoreError) in
                 try store.counts()

@@ -32,7 +32,7 @@ public final class OperatorSession {
     public static func open(_ target: OperatorTarget, patience: Double = 5) throws(OperatorError) -> OperatorSession {
         guard FileManager.default.fileExists(atPath: target.storePath) else { throw .noStore(path: target.storePath) }
         let admin = AdminAPIClient(target: target)
-        let deadline = Date().addingTimeInterval(patience)
+        let deadline = SteadyClock.monotonicSeconds() + patience
         var reason = ""
         repeat {
             if let lock = try InstanceLock.takeIfFree(storePath: target.storePath) {
@@ -50,7 +50,7 @@ public final class OperatorSession {
             }
             reason = failure
             usleep(200_000)
-        } while Date() < deadline
+        } while SteadyClock.monotonicSeconds() < deadline
         throw .daemonUnreachable(lockPath: target.lockPath, admin: "\(target.admin)", reason: reason)
     }
 
