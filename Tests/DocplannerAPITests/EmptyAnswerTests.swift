@@ -75,4 +75,21 @@ import TestSupport
             Self.throwsNotFound { () throws(DocplannerError) in try client.pullNotification() },
             "\(other.label) is an error, not an empty queue")
     }
+
+    /// `cancelBookingIfBooked` takes a 404 as "gone already" (nothing to cancel) only with
+    /// Docplanner's "Object not found"; after any other 404 the booking may still be booked.
+    @Test(arguments: 1..<otherNotFounds.count) func cancelTakesOnlyObjectNotFoundAsGone(_ index: Int) throws {
+        let other = Self.otherNotFounds[index]
+        let server = try scriptedDocplanner([
+            api("DELETE", Self.address + "/bookings/2134124",
+                problem(404, #"{"errors":[],"message":"Object not found"}"#), other.response)
+        ])
+        defer { server.stop() }
+        let client = client(of: server)
+        let cancel = { () throws(DocplannerError) -> Bool in
+            try client.cancelBookingIfBooked(facilityID: "1", doctorID: "123", addressID: "111", bookingID: "2134124")
+        }
+        #expect(try cancel() == false, "the documented body: gone already, nothing canceled")
+        #expect(Self.throwsNotFound(cancel), "\(other.label) is an error, not a booking gone")
+    }
 }
