@@ -67,8 +67,9 @@ extension DocplannerClient {
     /// Cancels a booking unless Docplanner no longer holds it as booked: true when this call
     /// canceled it, false when it was canceled (or gone) already. Docplanner answers 400
     /// ("Visit … cannot be canceled because it is not booked") for a booking canceled
-    /// before, 404 for one it does not know and 409 for one moved or deleted; a 400 counts
-    /// as done only when the booking then reads as canceled (a 400 may be a bad request).
+    /// before, 404 "Object not found" for one it does not know and 409 for one moved or
+    /// deleted; a 400 counts as done only when the booking then reads as canceled (a 400 may
+    /// be a bad request), a 404 only with that body.
     public func cancelBookingIfBooked(
         facilityID: String, doctorID: String, addressID: String, bookingID: String, reason: String? = nil,
         priority: RequestPriority = .high
@@ -78,7 +79,14 @@ extension DocplannerClient {
                 facilityID: facilityID, doctorID: doctorID, addressID: addressID, bookingID: bookingID, reason: reason,
                 priority: priority)
             return true
-        } catch .notFound, .conflict {
+        } catch .notFound(let request, let body) {
+            // Only Docplanner's "Object not found" says the booking is gone; any other 404 (a
+            // wrong base URL, a proxy's page) is an error, not a cancel done.
+            guard body.message?.lowercased().contains("object not found") == true else {
+                throw .notFound(request: request, body: body)
+            }
+            return false
+        } catch .conflict {
             return false
         } catch .badRequest(let request, let body) {
             let current = try getBooking(

@@ -74,4 +74,40 @@ import Testing
             #expect(log.contains("error_code=17"))
         }
     }
+
+    /// A clinic break written with its times in one spelling only, `since`/`till` (ISO
+    /// 8601) or `since_ts`/`till_ts` (Unix seconds), makes the time it covers taken: a
+    /// `slot-booking` there is denied with 400; the time beside it is still approved.
+    @Test func deniesTimeCoveredByABreakInEitherSpelling() throws {
+        try withDaemonAndSimulator { daemon, simulator in
+            let partner = daemon.calendarPath
+            let textOnly = (warsawTime(days: 4, hour: 10), warsawTime(days: 4, hour: 11))
+            let secondsOnly = (warsawTime(days: 4, hour: 12), warsawTime(days: 4, hour: 13))
+            // Written as dpbridge's own rows (applying = 1), so they are not sent to Docplanner as breaks.
+            _ = try sqlite(
+                partner,
+                """
+                BEGIN; UPDATE dpbridge_session SET applying = 1;
+                INSERT INTO breaks (facility_id, doctor_id, address_id, since, till)
+                VALUES ('1', '123', '111', '\(textOnly.0)', '\(textOnly.1)');
+                INSERT INTO breaks (facility_id, doctor_id, address_id, since_ts, till_ts)
+                VALUES ('1', '123', '111', unixepoch('\(secondsOnly.0)'), unixepoch('\(secondsOnly.1)'));
+                UPDATE dpbridge_session SET applying = 0; COMMIT;
+                """)
+            #expect(
+                try sqlite(partner, "SELECT count(*) FROM breaks WHERE since IS NULL OR since_ts IS NULL OR till IS NULL OR till_ts IS NULL")
+                    == "0")
+            for start in [warsawTime(days: 4, hour: 10, minute: 30), warsawTime(days: 4, hour: 12, minute: 30)] {
+                let asked = try simulator.act("book", ["address_id": "111", "start": start])
+                #expect(asked["outcome"] as? String == "denied", "\(start): \(asked)")
+                #expect(asked["partner_status"] as? Int == 400, "\(start): \(asked)")
+            }
+            let beside = try simulator.act("book", ["address_id": "111", "start": warsawTime(days: 4, hour: 11, minute: 30)])
+            #expect(beside["outcome"] as? String == "booked", "\(beside)")
+            #expect(beside["partner_status"] as? Int == 200, "\(beside)")
+            let decisions = try sqlite(
+                daemon.directory.file("state/dpbridge.sqlite"), "SELECT event_name, approved FROM decisions ORDER BY id")
+            #expect(decisions == "slot-booking|0\nslot-booking|0\nslot-booking|1", "\(decisions)")
+        }
+    }
 }

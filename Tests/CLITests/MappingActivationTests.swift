@@ -265,4 +265,49 @@ import TestSupport
             #expect(doctors.first { $0["docplannerID"] as? String == "3001" }?["partnerID"] == nil, "nothing imported")
         }
     }
+
+    /// `map list --unmapped` in text: with nothing discovered it says to run discover; with
+    /// every discovered resource mapped it says so, not that nothing was discovered.
+    @Test func listingTheUnmappedTellsNothingDiscoveredFromEverythingMapped() throws {
+        try withDaemonAndSimulator(simulatorArguments: ["--clinic-doctors", "2"]) { daemon, _ in
+            let before = try daemon.cli(["map", "list", "--unmapped"])
+            #expect(before.status == 0, "\(before.output)")
+            #expect(before.stdout.contains("no resources discovered yet: run dpbridge map discover"), "\(before.output)")
+
+            #expect(try daemon.cli(["map", "discover"]).status == 0)
+            let open = try daemon.cli(["map", "list", "--unmapped"])
+            #expect(open.status == 0, "\(open.output)")
+            #expect(!open.stdout.contains("no resources discovered yet"), "\(open.output)")
+            #expect(open.stdout.contains(" unmapped"), "a table of what is left: \(open.output)")
+
+            // Map every discovered resource (its partner id: its kind and Docplanner id).
+            let listed = try daemon.cli(["map", "list", "--json"])
+            let rows = (try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]]) ?? []
+            let live = rows.filter { $0["vanished"] as? Bool == false }
+            #expect(live.count >= 4, "\(listed.output)")
+            var csv = ["kind,docplanner_id,partner_id"]
+            for row in live {
+                let kind = row["kind"] as? String ?? "?"
+                let id = row["docplannerID"] as? String ?? "?"
+                csv.append("\(kind),\(id),X-\(kind)-\(id)")
+            }
+            let file = daemon.directory.file("everything.csv")
+            try csv.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+            let imported = try daemon.cli(["map", "import", file])
+            #expect(imported.status == 0, "\(imported.output)")
+
+            let mapped = try daemon.cli(["map", "list", "--unmapped"])
+            #expect(mapped.status == 0, "\(mapped.output)")
+            #expect(
+                mapped.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                    == "every one of the \(rows.count) discovered resources is mapped", "\(mapped.output)")
+            #expect(!mapped.stdout.contains("no resources discovered yet"))
+            // The same within one kind.
+            let doctors = try daemon.cli(["map", "list", "--unmapped", "--kind", "doctor"])
+            #expect(
+                doctors.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                    == "every one of the \(rows.filter { $0["kind"] as? String == "doctor" }.count) discovered resources is mapped",
+                "\(doctors.output)")
+        }
+    }
 }

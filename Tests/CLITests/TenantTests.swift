@@ -120,4 +120,49 @@ import TestSupport
             #expect(metrics.contains("tenant=\"default\""))
         }
     }
+
+    /// A tenant's admin token may come only from its credential file `<tenant>_admin_token`
+    /// in `$CREDENTIALS_DIRECTORY` (systemd `LoadCredential=`), never written in the YAML:
+    /// it opens that tenant's routes and no other's, and the other tenant's token does not
+    /// open them.
+    @Test func aTenantsTokenFromItsCredentialFileOpensOnlyItsRoutes() throws {
+        let other = try TemporaryDirectory(prefix: "dpbridge-tenant-cred")
+        defer { other.remove() }
+        let credentials = other.file("credentials")
+        try FileManager.default.createDirectory(
+            atPath: credentials, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let tokenB = "tenant-b-credential-token-9876543210"
+        _ = FileManager.default.createFile(
+            atPath: credentials + "/clinic-b_admin_token", contents: Data(tokenB.utf8), attributes: [.posixPermissions: 0o600])
+        let tenantYAML = """
+            tenants:
+              clinic-b:
+                callback: {secret: tenant-b-callback-secret-0043}
+                docplanner: {client_id: tenant-b, client_secret: tenant-b-secret-value}
+                store: {path: \(other.file("b/dpbridge.sqlite"))}
+                partner: {embedded: {path: \(other.file("b/partner.sqlite"))}}
+            """
+        let daemon = try RunningDaemon(extraEnvironment: ["CREDENTIALS_DIRECTORY": credentials], extraYAML: tenantYAML)
+        defer { daemon.stopAndReadLog() }
+        #expect(!(try String(contentsOfFile: daemon.configPath, encoding: .utf8)).contains(tokenB))
+
+        func statusCode(_ path: String, token: String) throws -> String {
+            try curl([
+                "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer \(token)",
+                "http://127.0.0.1:\(daemon.adminPort)\(path)",
+            ]).stdout
+        }
+        for path in ["/status?tenant=clinic-b", "/jobs?tenant=clinic-b"] {
+            #expect(try statusCode(path, token: tokenB) == "200", "\(path) with the credential's token: \(daemon.log)")
+            #expect(try statusCode(path, token: daemon.adminToken) == "401", "\(path) with the default tenant's token")
+            #expect(try statusCode(path, token: "tenant-b-credential-token-987654321X") == "401", "\(path) with a wrong token")
+        }
+        #expect(try statusCode("/status?tenant=default", token: tokenB) == "401", "clinic B's token on the default tenant")
+        #expect(try statusCode("/status?tenant=default", token: daemon.adminToken) == "200")
+        // The operator command finds the token the same way.
+        let status = try daemon.cli(["status", "--tenant", "clinic-b", "--json"])
+        #expect(status.status == 0, "\(status.output)")
+        let report = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        #expect(report?["tenant"] as? String == "clinic-b")
+    }
 }
