@@ -3,6 +3,7 @@ import Foundation
 import HTTP1
 import Logging
 import Partner
+import Scheduling
 import Store
 import Sync
 import Systemd
@@ -15,13 +16,18 @@ public enum DaemonRuntime {
     public static func run(configuration: DaemonConfiguration, configPath: String, signals: DaemonSignals) throws {
         let logger = Logger(label: "dpbridge")
         let notifier = SystemdNotifier()
-        // One pipeline per clinic; they share only the listeners.
+        // One pipeline per clinic; they share the listeners and the thread pools. The pools
+        // are sized for the machine, not for the number of tenants.
+        let pools = DaemonPools()
+        let poolParts = PartList(pools.parts)
+        poolParts.start()
         var opened: [TenantPipeline] = []
         for tenant in configuration.tenants {
             do {
-                opened.append(try TenantPipeline(configuration: tenant))
+                opened.append(try TenantPipeline(configuration: tenant, pools: pools))
             } catch {
                 for pipeline in opened { pipeline.stop() }
+                poolParts.stop()
                 throw error
             }
         }
@@ -91,6 +97,7 @@ public enum DaemonRuntime {
             try adminServer.start()
         } catch {
             for tenant in tenants { tenant.stop() }
+            poolParts.stop()
             throw StartupError.listener(reason: "\(error)")
         }
         for tenant in tenants { tenant.start() }
@@ -111,7 +118,7 @@ public enum DaemonRuntime {
         }
         notifier.ready(status: statusLine())
         let watchdog = WatchdogPinger(notifier: notifier, status: { statusLine() }) {
-            [server.heartbeat, adminServer.heartbeat] + tenants.flatMap(\.heartbeats)
+            [server.heartbeat, adminServer.heartbeat] + poolParts.heartbeats + tenants.flatMap(\.heartbeats)
         }
         watchdog.start()
 
@@ -127,7 +134,8 @@ public enum DaemonRuntime {
                 logger.notice("stopping: draining connections", metadata: ["event": "stopping", "signal": "\(name)"])
                 server.shutdown(deadline: .seconds(10))
                 adminServer.shutdown(deadline: .seconds(2))
-                for tenant in tenants { tenant.stop() }
+                for tenant in tenants.reversed() { tenant.stop() }
+                poolParts.stop()
                 watchdog.stop()
                 withExtendedLifetime(health) {}
                 logger.notice("stopped", metadata: ["event": "stopped"])
