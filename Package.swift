@@ -124,7 +124,7 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(name: "PartnerTests", dependencies: ["Partner", "Store", "Curl", "TestSupport"]),
         .testTarget(
-            name: "SyncTests", dependencies: ["Sync", "Partner", "Store", "DocplannerAPI", "Simulator", "TestSupport"]),
+            name: "SyncTests", dependencies: ["Sync", "Partner", "Store", "DocplannerAPI", "Simulator", "Scheduling", "TestSupport"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),
         .testTarget(
             name: "DaemonTests",

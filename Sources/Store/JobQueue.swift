@@ -132,21 +132,24 @@ public final class JobQueue: Sendable {
         }
     }
 
-    /// Seconds until the next job comes due on the queue's clock: a pending or retrying
-    /// job's `not_before`, an in-flight job's lease end (≤ 0: one is due now, possibly
-    /// waiting behind another of its ordering key); nil when no job is waiting.
+    /// Seconds until a job not claimable now may become so, on the queue's clock: the
+    /// next `not_before` of a pending or retrying job still to come, or the next lease end
+    /// of an in-flight one; nil when there is none. (A job due now that a claim did not
+    /// hand out waits behind one of those, of its ordering key.)
     public func secondsUntilNextDue() throws(StoreError) -> Double? {
         let t = table.rawValue
+        let now = clock.now()
         return try control.with { database throws(StoreError) in
             let select = try database.prepare(
                 """
                 SELECT min(due) FROM (
-                    SELECT min(not_before) AS due FROM \(t) WHERE state IN ('pending', 'retry')
+                    SELECT min(not_before) AS due FROM \(t) WHERE state IN ('pending', 'retry') AND not_before > ?1
                     UNION ALL SELECT min(lease_until) FROM \(t) WHERE state = 'inflight')
                 """)
             defer { select.reset() }
+            try select.bind([.real(now)])
             guard try select.step(), !select.isNull(0) else { return nil }
-            return select.double(0) - clock.now()
+            return select.double(0) - now
         }
     }
 
