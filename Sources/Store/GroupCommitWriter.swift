@@ -76,16 +76,23 @@ final class GroupCommitWriter: @unchecked Sendable {
         while takeBatch().map({ commit($0) }) != nil {}
     }
 
-    /// Commits every write pending now (in batches of `maxBatchSize`); asks for another
-    /// commit when writes arrived meanwhile.
+    /// Commits the writes pending now (in batches of `maxBatchSize`), and those that came
+    /// meanwhile, up to `turnBatches` batches on this thread (no hand-over to another
+    /// thread between them, which cost a wake-up per batch); then asks for another run,
+    /// so that other stores' commits take their turn on the pool.
     private func commitPending() {
-        guard let batch = takeBatch() else { return }
-        commit(batch)
+        for _ in 0..<Self.turnBatches {
+            guard let batch = takeBatch() else { return }
+            commit(batch)
+        }
         lock.lock()
         let more = !pending.isEmpty
         lock.unlock()
         if more { work.signal() }
     }
+
+    /// Batches one run commits before it yields the thread.
+    private static let turnBatches = 16
 
     private func takeBatch() -> [Request]? {
         lock.lock()
