@@ -45,7 +45,7 @@ public final class QueueWorkers: BackgroundPart {
     /// checks these workers.
     public init(
         role: String, queue: JobQueue, processor: any JobProcessor, count: Int, logger: Logger, lease: Double = 30,
-        batchSize: Int = 1, idlePoll: Double = 5, watched: Bool = true, scheduler: WorkScheduler = .shared
+        batchSize: Int = 1, idlePoll: Double = 30, watched: Bool = true, scheduler: WorkScheduler = .shared
     ) {
         self.role = role
         self.queue = queue
