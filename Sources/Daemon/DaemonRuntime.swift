@@ -6,6 +6,7 @@ import Partner
 import Scheduling
 import Store
 import Sync
+import Synchronization
 import Systemd
 
 /// The running daemon: opens the store, starts the listeners, reports to systemd, and
@@ -21,15 +22,34 @@ public enum DaemonRuntime {
         let pools = DaemonPools()
         let poolParts = PartList(pools.parts)
         poolParts.start()
-        var opened: [TenantPipeline] = []
-        for tenant in configuration.tenants {
-            do {
-                opened.append(try TenantPipeline(configuration: tenant, pools: pools))
-            } catch {
-                for pipeline in opened { pipeline.stop() }
-                poolParts.stop()
-                throw error
+        // Opened side by side on the work pool: opening is mostly waiting for the disk
+        // (a new store or calendar is created in several fsync'd steps), and a thousand
+        // clinics opened one after the other took most of a minute.
+        let opening = Mutex<[Int: Result<TenantPipeline, StartupFailure>]>([:])
+        let allOpened = DispatchGroup()
+        for (index, tenant) in configuration.tenants.enumerated() {
+            allOpened.enter()
+            pools.work.submit {
+                let result: Result<TenantPipeline, StartupFailure>
+                do {
+                    result = .success(try TenantPipeline(configuration: tenant, pools: pools))
+                } catch {
+                    result = .failure(StartupFailure(error: error))
+                }
+                opening.withLock { $0[index] = result }
+                allOpened.leave()
             }
+        }
+        allOpened.wait()
+        let results = opening.withLock { opened in configuration.tenants.indices.map { opened[$0] } }
+        let opened = results.compactMap { try? $0?.get() }
+        if opened.count < configuration.tenants.count {
+            for pipeline in opened { pipeline.stop() }
+            poolParts.stop()
+            for result in results {
+                if case .failure(let failure)? = result { throw failure.error }
+            }
+            throw StartupError.listener(reason: "the work pool stopped while the clinics were opened")
         }
         let tenants = opened
         let byName = Dictionary(uniqueKeysWithValues: tenants.map { ($0.name, $0) })
@@ -212,4 +232,10 @@ public enum StartupError: Error, CustomStringConvertible {
         case .partner(let reason): "cannot open the partner calendar: \(reason)"
         }
     }
+}
+
+/// A tenant's startup error, carried from the pool thread that opened it.
+private struct StartupFailure: Error, @unchecked Sendable {
+    // @unchecked: the error is only read after the thread that made it has finished.
+    let error: any Error
 }
