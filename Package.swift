@@ -42,6 +42,8 @@ let package = Package(
         // Libraries.
         // The one clock (wall time that never jumps, and a manual one for tests).
         .target(name: "Clocks"),
+        // One pool of threads and timers for the whole daemon, and the lifecycle of its parts.
+        .target(name: "Scheduling", dependencies: ["Clocks", "CLinux"]),
         .target(
             name: "HTTP1", dependencies: ["CLinux"],
             // The event loop owns its state on one thread; dynamic exclusivity checks
@@ -51,14 +53,16 @@ let package = Package(
         // The SQLite wrapper (connections, cached statements, migrations) that the store and
         // the embedded clinic calendar share.
         .target(name: "SQLite", dependencies: ["CSQLite"]),
-        .target(name: "Store", dependencies: ["SQLite", "Clocks"]),
+        .target(name: "Store", dependencies: ["SQLite", "Clocks", "Scheduling"]),
         .target(name: "DocplannerAPI", dependencies: ["Curl", "Clocks"]),
         .target(
             name: "Partner",
             dependencies: ["SQLite", "Curl", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Sync",
-            dependencies: ["Store", "DocplannerAPI", "Partner", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "Store", "DocplannerAPI", "Partner", "Scheduling", .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(
             name: "Systemd",
             dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
@@ -68,7 +72,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "HTTP1", "Curl", "Store", "Systemd", "DocplannerAPI", "Partner", "Sync", "CLinux", "Clocks",
+                "HTTP1", "Curl", "Store", "Systemd", "DocplannerAPI", "Partner", "Sync", "CLinux", "Clocks", "Scheduling",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
@@ -117,13 +121,14 @@ let package = Package(
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "TestSupport"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "HTTP1", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "SQLite", "TestSupport"]),
+        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "TestSupport"]),
         .testTarget(
             name: "DocplannerAPITests", dependencies: ["DocplannerAPI", "Curl", "TestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "PartnerTests", dependencies: ["Partner", "SQLite", "Store", "Curl", "TestSupport"]),
         .testTarget(
             name: "SyncTests",
-            dependencies: ["Sync", "Partner", "SQLite", "Store", "DocplannerAPI", "Simulator", "TestSupport"]),
+            dependencies: ["Sync", "Partner", "SQLite", "Store", "DocplannerAPI", "Simulator", "Scheduling", "TestSupport"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),
         .testTarget(
             name: "DaemonTests",

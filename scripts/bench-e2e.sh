@@ -15,8 +15,13 @@
 # Docplanner's write limit (40/min) would spread 50 calendars' feeds over more than a minute:
 # the simulator runs with --no-rate-limits and the daemon with a high
 # docplanner.write_limit_per_minute, and the output says so.
+# During the steady load a slot-booking question is asked 10 times a second on one more
+# connection, and its answer time measured; daemon CPU per callback is its CPU time over
+# the callbacks and questions of the phase (issue 17).
 # Targets (issue 6): p99 receipt→applied ≤ 50 ms at 200/s; ≤ 1 write call per address-day
-# per coalescing window (one replaceSlots carries one day: issue 15). Prints figures next to the targets, then "N passed, N failed"; exits 1
+# per coalescing window (one replaceSlots carries one day: issue 15). Issue 17 (run with
+# E2E_RATE=1000): p99 receipt→applied ≤ 50 ms and slot-booking answers p99 ≤ 20 ms at
+# 1,000/s, ≤ 200 µs daemon CPU per callback, ≥ 5,000/s sustained. Prints figures next to the targets, then "N passed, N failed"; exits 1
 # when a check fails.
 # Usage: scripts/bench-e2e.sh
 #   E2E_SECONDS=60 (steady load), E2E_RATE=200, E2E_STEP_SECONDS=10, E2E_MAX_RATE=12800,
@@ -136,6 +141,7 @@ seconds, rate, step_seconds, max_rate = float(sys.argv[6]), float(sys.argv[7]), 
 coalesce_ms, extra_doctors = int(sys.argv[10]), int(sys.argv[11])
 daemon_pid, simulator_pid = int(sys.argv[12]), int(sys.argv[13])
 PATH = f"/callbacks/{secret}"
+QUESTION_RATE = 10  # slot-booking questions a second during the steady load
 HEADERS = {"Content-Type": "application/json"}
 NOT_DONE = "('pending', 'retry', 'inflight')"
 
@@ -158,6 +164,49 @@ TEMPLATE = (
     '"patient":{"name":"Bench","surname":"Patient %d","email":"bench@example.com","phone":"+48500100200",'
     '"birth_date":"1985-01-01","gender":"f"},"comment":"bench-e2e"}},"created_at":"%s"}')
 next_seq = 0
+# slot-booking: the blocking question, answered (approve or deny) in the HTTP answer.
+QUESTION = (
+    '{"name":"slot-booking","data":{"facility":{"id":"1","name":"Sample hospital"},'
+    '"doctor":{"id":"123","name":"Sample","surname":"Doctor 123"},'
+    '"address":{"id":"111","name":"Example hospital","street":"Some street","post_code":"00-001"},'
+    '"visit_booking_request":{"booking_at":"%s","booking_by":"user","duration":15,"start_at":"%s","end_at":"%s",'
+    '"address_service":{"id":"101","name":"Service","price":50,"is_price_from":false,"is_visible":true},'
+    '"patient":{"name":"Bench","surname":"Asker","email":"bench@example.com","phone":"+48500100200",'
+    '"birth_date":"1985-01-01","gender":"f"},"comment":"bench-e2e"}},"created_at":"%s"}')
+
+def question(seq):
+    start = VISIT_BASE + timedelta(days=30, minutes=15 * seq)
+    asked = (CREATED_BASE + timedelta(seconds=seq)).isoformat()
+    return (QUESTION % (asked, start.isoformat(), (start + timedelta(minutes=15)).isoformat(), asked)).encode()
+
+def ask(rate, stop, answers, failures):
+    """Asks slot-booking at rate/s over one keep-alive connection until stop is set; answer times in answers."""
+    connection, seq, t0 = None, 0, time.monotonic()
+    while not stop.is_set():
+        due = t0 + seq / rate
+        now = time.monotonic()
+        if due > now:
+            time.sleep(due - now)
+        start = time.monotonic()
+        try:
+            if connection is None:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("POST", PATH, question(seq), HEADERS)
+            response = connection.getresponse()
+            answer = response.read()
+            # 200 approved, 400 denied (the bench calendars have no hours there): both are answers.
+            if response.status in (200, 400):
+                answers.append(time.monotonic() - start)
+            else:
+                failures.append(response.status)
+        except (OSError, http.client.HTTPException):
+            failures.append(0)
+            if connection is not None:
+                connection.close()
+            connection = None
+        seq += 1
+    if connection is not None:
+        connection.close()
 
 def body(seq):
     doctor, address, service, name = CALENDARS[seq % len(CALENDARS)]
@@ -306,7 +355,12 @@ print(f"\n== 1. steady load: {rate:.0f} slot-booked callbacks/s for {seconds:.0f
       f"({len(CALENDARS)} calendars, unique booking ids and created_at)")
 wait_for(lambda: backlog() == 0, 30)
 before = last_inbox_id()
+questions, question_failures, asking = [], [], threading.Event()
+asker = threading.Thread(target=ask, args=(QUESTION_RATE, asking, questions, question_failures))
+asker.start()
 run = offer(rate, seconds)
+asking.set()
+asker.join()
 drained = wait_for(lambda: backlog() == 0, 60)
 after = last_inbox_id()
 latencies, states = applied(before, after)
@@ -314,6 +368,14 @@ print(f"offered {run['count']} callbacks over {run['connections']} keep-alive co
       f"(generator at most {ms(run['late'])} behind schedule)")
 print(f"CPU (% of one core): generator {run['cpu'] * 100:.0f}%, daemon {run['daemon_cpu'] * 100:.0f}%, "
       f"other processes on the machine {run['others'] * 100:.0f}%")
+per_callback = run["daemon_cpu"] * run["wall"] / max(1, run["count"] + len(questions))
+print(f"daemon CPU per callback: {per_callback * 1e6:.0f} µs (daemon CPU time / callbacks and questions answered)")
+checks.append(("daemon CPU per callback", "≤ 200 µs", f"{per_callback * 1e6:.0f} µs", per_callback <= 200e-6))
+q99 = percentile(questions, 99)
+print(f"slot-booking answers ({QUESTION_RATE}/s alongside): {len(questions)}, failed {len(question_failures)}; "
+      f"p50 {ms(percentile(questions, 50))}, p99 {ms(q99)}, max {ms(max(questions, default=float('nan')))}")
+checks.append((f"slot-booking answer p99 at {rate:.0f} callbacks/s", "≤ 20 ms", ms(q99),
+               q99 <= 0.020 and not question_failures))
 noisy = []  # phases during which the rest of the machine was busy
 if run["others"] >= 0.25:
     noisy.append("steady load")
@@ -338,7 +400,7 @@ print("arrivals) and, 2 s later, ≤ max(10, 1% of the step's callbacks); a step
 print("≥ 95% of its rate. Backlog sampled each second during the step; CPU in % of one core, others: the rest of")
 print("the machine (other builds and tests make a run noisy).")
 print(f"{'step/s':>7} {'offered/s':>9} {'ack p99':>9} {'applied p99':>11} {'at end':>7} {'2 s later':>9} "
-      f"{'CPU gen':>7} {'daemon':>6} {'others':>6}  backlog each second / verdict")
+      f"{'CPU gen':>7} {'daemon':>6} {'µs/cb':>6} {'others':>6}  backlog each second / verdict")
 best, result, verdict = None, None, None  # best: the highest bounded step fully offered
 step = rate
 while step <= max_rate:
@@ -362,7 +424,8 @@ while step <= max_rate:
     series = " ".join(str(n) for n in run["samples"])
     print(f"{step:>7.0f} {run['offered']:>9.0f} {ms(percentile(run['acks'], 99)):>9} "
           f"{ms(percentile(latencies, 99)):>11} {at_end:>7} {later:>9} {run['cpu'] * 100:>6.0f}% "
-          f"{run['daemon_cpu'] * 100:>5.0f}% {run['others'] * 100:>5.0f}%  [{series}] {note}")
+          f"{run['daemon_cpu'] * 100:>5.0f}% {run['daemon_cpu'] * run['wall'] / run['count'] * 1e6:>6.0f} "
+          f"{run['others'] * 100:>5.0f}%  [{series}] {note}")
     if run["others"] >= 0.25 and f"step {step:.0f}/s" not in noisy:
         noisy.append(f"step {step:.0f}/s")
     if not bounded:

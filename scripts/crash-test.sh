@@ -9,8 +9,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 kills=${CRASH_KILLS:-20}
-swift build --product store-crash-child >/dev/null 2>&1 || { swift build --product store-crash-child; echo "0 passed, 1 failed"; exit 1; }
-child="$(swift build --show-bin-path)/store-crash-child"
+scripts/swiftlock build --product store-crash-child >/dev/null 2>&1 || { scripts/swiftlock build --product store-crash-child; echo "0 passed, 1 failed"; exit 1; }
+child="$(scripts/swiftlock build --show-bin-path)/store-crash-child"
 work=$(mktemp -d /tmp/dpbridge-crash.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 db="$work/store.sqlite"

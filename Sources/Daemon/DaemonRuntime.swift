@@ -3,8 +3,10 @@ import Foundation
 import HTTP1
 import Logging
 import Partner
+import Scheduling
 import Store
 import Sync
+import Synchronization
 import Systemd
 
 /// The running daemon: opens the store, starts the listeners, reports to systemd, and
@@ -15,15 +17,39 @@ public enum DaemonRuntime {
     public static func run(configuration: DaemonConfiguration, configPath: String, signals: DaemonSignals) throws {
         let logger = Logger(label: "dpbridge")
         let notifier = SystemdNotifier()
-        // One pipeline per clinic; they share only the listeners.
-        var opened: [TenantPipeline] = []
-        for tenant in configuration.tenants {
-            do {
-                opened.append(try TenantPipeline(configuration: tenant))
-            } catch {
-                for pipeline in opened { pipeline.stop() }
-                throw error
+        // One pipeline per clinic; they share the listeners and the thread pools. The pools
+        // are sized for the machine, not for the number of tenants.
+        let pools = DaemonPools()
+        let poolParts = PartList(pools.parts)
+        poolParts.start()
+        // Opened side by side on the work pool: opening is mostly waiting for the disk
+        // (a new store or calendar is created in several fsync'd steps), and a thousand
+        // clinics opened one after the other took most of a minute.
+        let opening = Mutex<[Int: Result<TenantPipeline, StartupFailure>]>([:])
+        let allOpened = DispatchGroup()
+        for (index, tenant) in configuration.tenants.enumerated() {
+            allOpened.enter()
+            pools.work.submit {
+                let result: Result<TenantPipeline, StartupFailure>
+                do {
+                    result = .success(try TenantPipeline(configuration: tenant, pools: pools))
+                } catch {
+                    result = .failure(StartupFailure(error: error))
+                }
+                opening.withLock { $0[index] = result }
+                allOpened.leave()
             }
+        }
+        allOpened.wait()
+        let results = opening.withLock { opened in configuration.tenants.indices.map { opened[$0] } }
+        let opened = results.compactMap { try? $0?.get() }
+        if opened.count < configuration.tenants.count {
+            for pipeline in opened { pipeline.stop() }
+            poolParts.stop()
+            for result in results {
+                if case .failure(let failure)? = result { throw failure.error }
+            }
+            throw StartupError.listener(reason: "the work pool stopped while the clinics were opened")
         }
         let tenants = opened
         let byName = Dictionary(uniqueKeysWithValues: tenants.map { ($0.name, $0) })
@@ -91,6 +117,7 @@ public enum DaemonRuntime {
             try adminServer.start()
         } catch {
             for tenant in tenants { tenant.stop() }
+            poolParts.stop()
             throw StartupError.listener(reason: "\(error)")
         }
         for tenant in tenants { tenant.start() }
@@ -111,7 +138,7 @@ public enum DaemonRuntime {
         }
         notifier.ready(status: statusLine())
         let watchdog = WatchdogPinger(notifier: notifier, status: { statusLine() }) {
-            [server.heartbeat, adminServer.heartbeat] + tenants.flatMap(\.heartbeats)
+            [server.heartbeat, adminServer.heartbeat] + poolParts.heartbeats + tenants.flatMap(\.heartbeats)
         }
         watchdog.start()
 
@@ -127,7 +154,8 @@ public enum DaemonRuntime {
                 logger.notice("stopping: draining connections", metadata: ["event": "stopping", "signal": "\(name)"])
                 server.shutdown(deadline: .seconds(10))
                 adminServer.shutdown(deadline: .seconds(2))
-                for tenant in tenants { tenant.stop() }
+                for tenant in tenants.reversed() { tenant.stop() }
+                poolParts.stop()
                 watchdog.stop()
                 withExtendedLifetime(health) {}
                 logger.notice("stopped", metadata: ["event": "stopped"])
@@ -204,4 +232,10 @@ public enum StartupError: Error, CustomStringConvertible {
         case .partner(let reason): "cannot open the partner calendar: \(reason)"
         }
     }
+}
+
+/// A tenant's startup error, carried from the pool thread that opened it.
+private struct StartupFailure: Error, @unchecked Sendable {
+    // @unchecked: the error is only read after the thread that made it has finished.
+    let error: any Error
 }

@@ -1,19 +1,24 @@
 import Logging
+import Scheduling
 import Store
 import Sync
 
 /// Applies the retention (`retention.*`) to one tenant's store at start and then every
-/// `interval` seconds, on its own thread, and logs each run once (`event=retention`) with
+/// `interval` seconds, as turns on the work pool, and logs each run once (`event=retention`) with
 /// the counts: never a payload. Dead letters past the retention are kept (an operator
 /// must look at them) and turn the line into a warning.
-final class RetentionSweeper: Sendable {
+final class RetentionSweeper: BackgroundPart {
     private let store: Store
     private let policy: RetentionPolicy
     private let interval: Double
     private let logger: Logger
-    private let loop = BackgroundLoop()
+    private let loop: BackgroundLoop
 
-    init(store: Store, policy: RetentionPolicy, interval: Double = 3600, logger: Logger) {
+    init(
+        store: Store, policy: RetentionPolicy, interval: Double = 3600, logger: Logger,
+        scheduler: WorkScheduler = .shared
+    ) {
+        loop = BackgroundLoop(scheduler: scheduler)
         self.store = store
         self.policy = policy
         self.interval = interval
@@ -21,15 +26,17 @@ final class RetentionSweeper: Sendable {
     }
 
     func start() {
-        loop.start(name: "dpbridge-retention") { [self] in
-            while !loop.isStopping {
-                sweep()
-                loop.pause(interval)
-            }
+        loop.start(name: "retention") { [self] in
+            sweep()
+            return interval
         }
     }
 
     func stop() { loop.stop() }
+
+    /// Out of the watchdog: a sweep of a large store may take minutes (in steps that let
+    /// callbacks through); it is not a sign of a stuck daemon.
+    var heartbeat: UInt64? { nil }
 
     /// One run: deletes what is past the retention and logs what it did. Nil when the
     /// store failed (logged; the next run tries again).

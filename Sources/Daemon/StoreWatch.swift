@@ -1,7 +1,9 @@
 import Foundation
 import Logging
+import Scheduling
 import Store
 import Sync
+import Synchronization
 
 /// Keeps `DaemonHealth` true to whether the store can take events now, before one fails:
 /// it checks the free space of the store's file system (an event needs room for its body
@@ -9,7 +11,7 @@ import Sync
 /// well and every `failingInterval` while it is not, so that `/health` and the ping
 /// answer 503 on a full disk and come back by themselves when space returns. Logs each
 /// change once: critical when the store stops taking writes, a notice when it is back.
-final class StoreWatch: Sendable {
+final class StoreWatch: BackgroundPart {
     private let store: Store
     private let directory: String
     private let reserveBytes: UInt64
@@ -17,15 +19,17 @@ final class StoreWatch: Sendable {
     private let logger: Logger
     private let healthyInterval: Double
     private let failingInterval: Double
-    private let loop = BackgroundLoop()
+    private let loop: BackgroundLoop
+    private let reported = Mutex<String?>(nil)
 
     static let probeKey = "health_probe"
 
     /// `reserveBytes`: the free space below which the store counts as full.
     init(
         store: Store, storePath: String, reserveBytes: UInt64, health: DaemonHealth, logger: Logger,
-        healthyInterval: Double = 30, failingInterval: Double = 2
+        healthyInterval: Double = 30, failingInterval: Double = 2, scheduler: WorkScheduler = .shared
     ) {
+        loop = BackgroundLoop(scheduler: scheduler)
         self.store = store
         directory = (storePath as NSString).deletingLastPathComponent.isEmpty
             ? "." : (storePath as NSString).deletingLastPathComponent
@@ -37,25 +41,29 @@ final class StoreWatch: Sendable {
     }
 
     func start() {
-        loop.start(name: "dpbridge-storewatch") { [self] in
-            var reported: String? = nil
-            while !loop.isStopping {
-                let problem = check()
-                health.recordStoreProblem(problem)
-                if let problem, reported == nil {
-                    logger.critical(
-                        "the store cannot take events: \(problem); callbacks and pings answer 503 until it can",
-                        metadata: ["event": "store-unwritable", "directory": "\(directory)"])
-                } else if problem == nil, reported != nil {
-                    logger.notice("the store takes events again", metadata: ["event": "store-writable"])
-                }
-                reported = problem
-                loop.pause(problem == nil ? healthyInterval : failingInterval)
+        loop.start(name: "storewatch") { [self] in
+            let problem = check()
+            health.recordStoreProblem(problem)
+            let before = reported.withLock { reported in
+                defer { reported = problem }
+                return reported
             }
+            if let problem, before == nil {
+                logger.critical(
+                    "the store cannot take events: \(problem); callbacks and pings answer 503 until it can",
+                    metadata: ["event": "store-unwritable", "directory": "\(directory)"])
+            } else if problem == nil, before != nil {
+                logger.notice("the store takes events again", metadata: ["event": "store-writable"])
+            }
+            return problem == nil ? healthyInterval : failingInterval
         }
     }
 
     func stop() { loop.stop() }
+
+    /// Out of the watchdog: a probe on a failing disk may block in fsync for long, and a
+    /// restart would not help it; `/health` and the 503s report it instead.
+    var heartbeat: UInt64? { nil }
 
     /// What keeps the store from taking events now, or nil.
     func check() -> String? {

@@ -3,13 +3,15 @@ import Foundation
 import HTTP1
 import Logging
 import Partner
+import Scheduling
 import Store
 import Sync
 
 /// Everything one clinic (tenant) runs in the daemon: its store (with its lock), clinic
 /// calendar, Docplanner client and rate limiter, workers, collector, puller, releaser,
-/// ping watch and callback endpoint. Tenants share only the listeners and the process;
-/// their events, mappings and rate limits never meet.
+/// ping watch and callback endpoint. Tenants share the listeners, the process and the
+/// daemon's thread pools (`DaemonPools`); their events, mappings and rate limits never
+/// meet. Its background parts are one ordered `PartList`.
 final class TenantPipeline: Sendable {
     let name: String
     let configuration: DaemonConfiguration
@@ -20,21 +22,15 @@ final class TenantPipeline: Sendable {
     private let instanceLock: InstanceLock
     private let endpoint: CallbackEndpoint
     private let adminRoutes: Router
-    private let workers: QueueWorkers
-    private let sender: QueueWorkers
-    private let collector: ChangeCollector
-    private let puller: NotificationPuller?
-    private let releaser: NotificationReleaser?
-    private let pingWatch: PingWatch
-    private let storeWatch: StoreWatch
     private let ipRefresher: DocplannerIPsRefresher?
     private let limiter: RateLimiter
-    private let mappingWatch: MappingWatch
-    private let retention: RetentionSweeper
+    /// The background parts, in the order they start (`parts` says why).
+    private let parts: PartList
     let metricsEndpoint: MetricsEndpoint
 
-    /// Opens the tenant's files and builds its parts; nothing runs before `start()`.
-    init(configuration: DaemonConfiguration) throws {
+    /// Opens the tenant's files and builds its parts; nothing runs before `start()`. The
+    /// parts run on `pools`, which the caller starts before and stops after the tenant.
+    init(configuration: DaemonConfiguration, pools: DaemonPools) throws {
         name = configuration.tenant
         self.configuration = configuration
         var logger = Logger(label: "dpbridge")
@@ -52,7 +48,7 @@ final class TenantPipeline: Sendable {
                 retryPolicy: RetryPolicy(
                     maxAttempts: retry.maxAttempts, initialDelay: Double(retry.initialDelaySeconds),
                     maxDelay: Double(retry.maxDelaySeconds)),
-                outcomeObserver: metrics.jobOutcomeObserver)
+                outcomeObserver: metrics.jobOutcomeObserver, commits: pools.commits)
         } catch let error as StartupError {
             throw error
         } catch {
@@ -103,15 +99,17 @@ final class TenantPipeline: Sendable {
         let mappingWatch = MappingWatch(
             docplanner: docplanner, mappings: store.mappings, calendarFile: calendarFile,
             discoverInterval: Double(configuration.mapping.discoverHours * 3600), logger: logger,
-            onUnmapped: { metrics.unmappedReference(kind: $0) })
-        self.mappingWatch = mappingWatch
+            scheduler: pools.work, onUnmapped: { metrics.unmappedReference(kind: $0) })
+        let decoded = DecodedNotifications()
         let processor = InboundProcessor(
-            queue: store.inbox, partner: partner, logger: logger, onApplied: { mappingWatch.observe($0) })
+            queue: store.inbox, partner: partner, logger: logger, decoded: decoded,
+            onApplied: { mappingWatch.observe($0) })
+        // A run applies up to 64 due events in one calendar transaction and records them in
+        // one store transaction.
         let workers = QueueWorkers(
             role: "inbound",
             queue: store.inbox, processor: processor, count: configuration.workers.inbound, logger: logger,
-            lease: Double(JobLease.inboundSeconds))
-        self.workers = workers
+            lease: Double(JobLease.inboundSeconds), batchSize: 64, scheduler: pools.work)
         let codes = configuration.callback.errorCodes
         let answerer = BlockingAnswerer(
             decider: BookingDecider(
@@ -127,13 +125,15 @@ final class TenantPipeline: Sendable {
                 reconciler: Reconciler(
                     docplanner: docplanner, partner: partner, horizonWeeks: configuration.docplanner.horizonWeeks),
                 logger: logger),
-            count: configuration.workers.outbound, logger: logger, lease: Double(JobLease.outboundSeconds))
-        self.sender = sender
-        collector = ChangeCollector(
+            count: configuration.workers.outbound, logger: logger, lease: Double(JobLease.outboundSeconds),
+            // Out of the watchdog: a run may wait on the rate limit (40 writes a minute) or
+            // make many calls, each up to the client's timeout.
+            watched: false, scheduler: pools.sends)
+        let collector = ChangeCollector(
             calendar: partner, outbox: store.outbox,
             coalesceWindow: Double(configuration.workers.coalesceMilliseconds) / 1000,
             reconcileInterval: Double(configuration.docplanner.reconcileMinutes * 60), logger: logger,
-            onEnqueued: { sender.wake() })
+            scheduler: pools.work, onEnqueued: { sender.wake() })
 
         let mode = configuration.docplanner.mode
         let lastPingBeforeStart = try? store.values.date(StoreValues.lastPingKey)
@@ -143,26 +143,29 @@ final class TenantPipeline: Sendable {
             pingHistory: PingHistory(
                 encoded: (try? store.values.get(StoreValues.pingHistoryKey))?.value, lastPing: lastPingBeforeStart))
         self.health = health
-        puller =
+        let puller =
             mode == .push
             ? nil
             : NotificationPuller(
                 docplanner: docplanner, inbox: store.inbox, maxIdle: Double(configuration.docplanner.pullMaxIdleSeconds),
                 logger: logger,
                 spillDirectory: (configuration.storePath as NSString).deletingLastPathComponent,
-                onStored: { workers.wake() })
-        releaser = mode == .pull ? nil : NotificationReleaser(docplanner: docplanner, logger: logger)
-        pingWatch = PingWatch(health: health, logger: logger)
+                onStored: { workers.wake() }, scheduler: pools.work)
+        let releaser =
+            mode == .pull ? nil : NotificationReleaser(docplanner: docplanner, logger: logger, scheduler: pools.work)
+        let pingWatch = PingWatch(health: health, logger: logger, scheduler: pools.work)
         // Room for two of the largest bodies and their log frames, plus a margin.
-        storeWatch = StoreWatch(
+        let storeWatch = StoreWatch(
             store: store, storePath: configuration.storePath,
-            reserveBytes: UInt64(2 * configuration.http.maxBodyBytes + (1 << 20)), health: health, logger: logger)
+            reserveBytes: UInt64(2 * configuration.http.maxBodyBytes + (1 << 20)), health: health, logger: logger,
+            scheduler: pools.work)
         let docplannerIPs = configuration.callback.useDocplannerIPs ? DocplannerAddresses() : nil
-        ipRefresher = docplannerIPs.map {
+        let ipRefresher = docplannerIPs.map {
             DocplannerIPsRefresher(
                 url: configuration.docplanner.publicIPsURL, addresses: $0,
-                file: DocplannerIPsFile(besideStore: configuration.storePath), logger: logger)
+                file: DocplannerIPsFile(besideStore: configuration.storePath), logger: logger, scheduler: pools.work)
         }
+        self.ipRefresher = ipRefresher
         let sources = CallbackSourcePolicy(
             allowlist: configuration.callback.allowlist, docplanner: docplannerIPs,
             trustedProxies: configuration.callback.trustedProxies)
@@ -170,7 +173,7 @@ final class TenantPipeline: Sendable {
         endpoint = CallbackEndpoint(
             secret: configuration.callback.secret, apiKeyHeader: configuration.callback.apiKeyHeader,
             apiKey: configuration.callback.apiKey, store: store, health: health, logger: logger, sources: sources,
-            answerer: answerer, metrics: metrics, onStored: { workers.wake() })
+            answerer: answerer, metrics: metrics, decoded: decoded, onStored: { workers.wake() })
 
         var adminRoutes = Router()
         AdminEndpoints(
@@ -191,11 +194,18 @@ final class TenantPipeline: Sendable {
         ).register(on: &adminRoutes)
         self.adminRoutes = adminRoutes
         metricsEndpoint = MetricsEndpoint(metrics: metrics, store: store, limiter: docplanner.limiter, health: health)
-        retention = RetentionSweeper(
+        let retention = RetentionSweeper(
             store: store,
             policy: RetentionPolicy(
                 days: configuration.retention.days, quarantineDays: configuration.retention.quarantineDays),
-            logger: logger)
+            logger: logger, scheduler: pools.work)
+        // Started in this order, stopped in the reverse: the store is watched and the
+        // address list fetched before events flow; the inbound workers start before what
+        // feeds them (the puller) and stop after it; the outbound workers before the
+        // collector that feeds them, and after it on the way down.
+        parts = PartList([
+            ipRefresher, storeWatch, workers, sender, collector, puller, releaser, pingWatch, mappingWatch, retention,
+        ])
         // Before the listeners accept: the list kept from an earlier run applies at once.
         ipRefresher?.loadKeptCopy()
     }
@@ -207,35 +217,17 @@ final class TenantPipeline: Sendable {
     func handleAdmin(_ request: HTTPRequest, _ responder: HTTPResponder) { adminRoutes.handle(request, responder) }
 
     func start() {
-        ipRefresher?.start()
-        workers.start()
-        sender.start()
-        collector.start()
-        puller?.start()
-        releaser?.start()
-        pingWatch.start()
-        storeWatch.start()
-        mappingWatch.start()
-        retention.start()
+        parts.start()
     }
 
-    /// What the watchdog checks turns for this tenant.
-    var heartbeats: [UInt64] { [workers.heartbeat, collector.heartbeat] }
+    /// What the watchdog checks turns for this tenant: the parts' heartbeats.
+    var heartbeats: [UInt64] { parts.heartbeats }
 
-    /// After the listeners have drained: stops the threads and closes the store.
+    /// After the listeners have drained: stops the parts and closes the store.
     func stop() {
         // Workers waiting for a rate-limit permit give up at once (their jobs stay queued).
         limiter.close()
-        pingWatch.stop()
-        storeWatch.stop()
-        mappingWatch.stop()
-        retention.stop()
-        releaser?.stop()
-        puller?.stop()
-        workers.stop()
-        ipRefresher?.stop()
-        collector.stop()
-        sender.stop()
+        parts.stop()
         health.keepPing(in: store.values, force: true, wait: true)
         store.close()
         withExtendedLifetime(instanceLock) {}

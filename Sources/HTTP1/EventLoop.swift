@@ -74,8 +74,13 @@ final class EventLoop: @unchecked Sendable {
             run(connection, now: iterationNow)
             return
         }
-        mailbox.withLock { $0.append(Delivery(connectionID: connectionID, sequence: sequence, response: response)) }
-        SystemCall.signal(eventFD: wakeFD)
+        // One wake-up per batch of answers: the loop resets the eventfd before it takes the
+        // whole mailbox, so an answer added to a non-empty mailbox is taken with the others.
+        let wasEmpty = mailbox.withLock { pending -> Bool in
+            pending.append(Delivery(connectionID: connectionID, sequence: sequence, response: response))
+            return pending.count == 1
+        }
+        if wasEmpty { SystemCall.signal(eventFD: wakeFD) }
     }
 
     /// Stop accepting; finish in-flight requests; close idle connections; stop by `deadline` (ms, monotonic).

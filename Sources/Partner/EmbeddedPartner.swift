@@ -35,6 +35,50 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
         }
     }
 
+    /// Applies the events in one transaction (one commit for the batch), each inside a
+    /// savepoint: an event that fails is rolled back alone and reported, the others commit.
+    public func apply(batch events: [PartnerEvent]) -> [Result<Bool, PartnerError>] {
+        guard events.count > 1 else {
+            return events.map { event in
+                Result { () throws(PartnerError) in
+                    try apply(event.changes, eventKey: event.eventKey, eventTime: event.eventTime)
+                }
+            }
+        }
+        do {
+            return try withDatabase { database throws(SQLiteError) in
+                try database.transaction { () throws(SQLiteError) -> [Result<Bool, PartnerError>] in
+                    try database.execute("UPDATE dpbridge_session SET applying = 1")
+                    var results: [Result<Bool, PartnerError>] = []
+                    results.reserveCapacity(events.count)
+                    for event in events {
+                        try database.execute("SAVEPOINT event")
+                        do {
+                            try database.prepare("INSERT OR IGNORE INTO applied_events (event_key) VALUES (?)")
+                                .run([.text(event.eventKey)])
+                            if database.changes == 1 {
+                                let version = event.eventTime.timeIntervalSince1970
+                                for change in event.changes { try Self.write(change, version: version, in: database) }
+                                results.append(.success(true))
+                            } else {
+                                results.append(.success(false))
+                            }
+                            try database.execute("RELEASE event")
+                        } catch {
+                            try database.execute("ROLLBACK TO event")
+                            try database.execute("RELEASE event")
+                            results.append(.failure(.unavailable("\(error)")))
+                        }
+                    }
+                    try database.execute("UPDATE dpbridge_session SET applying = 0")
+                    return results
+                }
+            }
+        } catch {
+            return events.map { _ in .failure(error) }
+        }
+    }
+
     /// Whether the event `eventKey` was applied (recorded in `applied_events`).
     public func hasApplied(eventKey: String) throws(PartnerError) -> Bool {
         try withDatabase { database throws(SQLiteError) in

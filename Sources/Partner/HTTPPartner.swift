@@ -28,6 +28,29 @@ public final class HTTPPartner: PartnerSystem, ClinicCalendar {
         return try mirror.apply(changes, eventKey: eventKey, eventTime: eventTime)
     }
 
+    /// Each event not yet in the mirror is forwarded first, one signed POST each as
+    /// `apply` does; the mirror then records the forwarded ones in one transaction.
+    public func apply(batch events: [PartnerEvent]) -> [Result<Bool, PartnerError>] {
+        var results = [Result<Bool, PartnerError>?](repeating: nil, count: events.count)
+        var forwarded: [(index: Int, event: PartnerEvent)] = []
+        for (index, event) in events.enumerated() {
+            do {
+                if try mirror.hasApplied(eventKey: event.eventKey) {
+                    results[index] = .success(false)
+                    continue
+                }
+                try forwarder.forward(event)
+                forwarded.append((index, event))
+            } catch {
+                results[index] = .failure(error)
+            }
+        }
+        for (slot, result) in zip(forwarded, mirror.apply(batch: forwarded.map(\.event))) {
+            results[slot.index] = result
+        }
+        return results.map { $0 ?? .failure(.unavailable("not applied")) }
+    }
+
     public func isFree(_ calendar: CalendarRef, start: Date, end: Date, ignoring: String?) throws(PartnerError) -> Bool {
         try mirror.isFree(calendar, start: start, end: end, ignoring: ignoring)
     }

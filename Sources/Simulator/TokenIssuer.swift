@@ -32,6 +32,14 @@ final class TokenIssuer: Sendable {
 
     var issued: Int { issuedCount.load(ordering: .relaxed) }
 
+    /// Whether `id` is the client id accepted; one ending in `*` accepts every id that
+    /// starts with the rest (many tenants of one daemon against one simulator, each
+    /// with a client id of its own: `bench-*`).
+    private func accepts(_ id: String) -> Bool {
+        guard clientID.hasSuffix("*") else { return id == clientID }
+        return id.hasPrefix(clientID.dropLast()) && id.count >= clientID.count
+    }
+
     /// Answers a token request.
     func issue(_ request: HTTPRequest, now: Double) -> HTTPResponse {
         let form = Dictionary(
@@ -53,7 +61,7 @@ final class TokenIssuer: Sendable {
         guard grant == "client_credentials" else {
             return APIReply.oauthError(400, "unsupported_grant_type", "Invalid grant_type parameter or parameter missing")
         }
-        guard let credentials, credentials.0 == clientID, ConstantTime.equal(credentials.1, clientSecret) else {
+        guard let credentials, accepts(credentials.0), ConstantTime.equal(credentials.1, clientSecret) else {
             return APIReply.oauthError(400, "invalid_client", "The client credentials are invalid")
         }
         if let scope = form["scope"], !scope.isEmpty, scope != "integration" {

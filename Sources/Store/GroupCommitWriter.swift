@@ -1,12 +1,15 @@
 import SQLite
 import Foundation
+import Scheduling
 
-/// The single writer thread: takes every pending write, commits them in one transaction
+/// The store's single writer: takes every pending write, commits them in one transaction
 /// (`synchronous=FULL`, so the commit is on disk when it returns), and only then
-/// completes each caller. Many concurrent enqueues share one fsync.
+/// completes each caller. Many concurrent enqueues share one fsync. It runs as work on a
+/// shared commit pool (`WorkScheduler.commits` by default), never more than one commit of
+/// this store at a time: a thousand stores do not need a thousand threads.
 final class GroupCommitWriter: @unchecked Sendable {
-    // @unchecked: `database` is used only on the writer thread; `pending`, `stopping` and
-    // `stopped` only under `condition`.
+    // @unchecked: `database` is used by one commit at a time (`work` runs one at once, and
+    // `stop` drains only after it stopped); `pending` and `stopping` only under `lock`.
     struct Row {
         var table: QueueTable
         var kind: String
@@ -28,11 +31,12 @@ final class GroupCommitWriter: @unchecked Sendable {
     }
 
     private let database: Connection
-    private let condition = NSCondition()
+    private let lock = NSLock()
     private var pending: [Request] = []
     private var stopping = false
-    private var stopped = false
     private let quarantineLimit: Int
+    private let scheduler: WorkScheduler
+    private var work: CoalescedWork!
     /// Batches committed and rows written, for tests and benchmarks.
     private(set) var batches = 0
 
@@ -40,60 +44,67 @@ final class GroupCommitWriter: @unchecked Sendable {
     /// the baseline the benchmark compares group commit with).
     private let maxBatchSize: Int
 
-    init(database: Connection, quarantineLimit: Int, maxBatchSize: Int = Int.max) {
+    init(database: Connection, quarantineLimit: Int, maxBatchSize: Int = Int.max, scheduler: WorkScheduler = .commits) {
         self.database = database
         self.quarantineLimit = quarantineLimit
         self.maxBatchSize = max(1, maxBatchSize)
+        self.scheduler = scheduler
+        work = CoalescedWork(scheduler: scheduler) { [unowned self] in commitPending() }
     }
 
-    func start() {
-        let thread = Thread { [self] in run() }
-        thread.name = "store-writer"
-        thread.start()
-    }
+    func start() {}
 
     func submit(_ request: Request) {
-        condition.lock()
+        lock.lock()
         if stopping {
-            condition.unlock()
+            lock.unlock()
             fail(request, .closed)
             return
         }
         pending.append(request)
-        condition.signal()
-        condition.unlock()
+        let first = pending.count == 1
+        lock.unlock()
+        // A commit under way asks for the next itself; the first write after it needs one.
+        if first { work.signal() }
     }
 
-    /// Commits what is pending, then ends the thread and waits for it.
+    /// Commits what is pending, and no more.
     func stop() {
-        condition.lock()
+        lock.lock()
         stopping = true
-        condition.broadcast()
-        while !stopped { condition.wait() }
-        condition.unlock()
+        lock.unlock()
+        work.stop()
+        while takeBatch().map({ commit($0) }) != nil {}
     }
 
-    private func run() {
-        while true {
-            condition.lock()
-            while pending.isEmpty && !stopping { condition.wait() }
-            if pending.isEmpty && stopping {
-                stopped = true
-                condition.broadcast()
-                condition.unlock()
-                return
-            }
-            let batch: [Request]
-            if pending.count <= maxBatchSize {
-                batch = pending
-                pending.removeAll(keepingCapacity: true)
-            } else {
-                batch = Array(pending.prefix(maxBatchSize))
-                pending.removeFirst(maxBatchSize)
-            }
-            condition.unlock()
+    /// Commits the writes pending now (in batches of `maxBatchSize`), and those that came
+    /// meanwhile, up to `turnBatches` batches on this thread (no hand-over to another
+    /// thread between them, which cost a wake-up per batch); then asks for another run,
+    /// so that other stores' commits take their turn on the pool.
+    private func commitPending() {
+        for _ in 0..<Self.turnBatches {
+            guard let batch = takeBatch() else { return }
             commit(batch)
         }
+        lock.lock()
+        let more = !pending.isEmpty
+        lock.unlock()
+        if more { work.signal() }
+    }
+
+    /// Batches one run commits before it yields the thread.
+    private static let turnBatches = 16
+
+    private func takeBatch() -> [Request]? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !pending.isEmpty else { return nil }
+        if pending.count <= maxBatchSize {
+            defer { pending.removeAll(keepingCapacity: true) }
+            return pending
+        }
+        defer { pending.removeFirst(maxBatchSize) }
+        return Array(pending.prefix(maxBatchSize))
     }
 
     private enum Written {

@@ -133,6 +133,90 @@ public final class JobQueue: Sendable {
         }
     }
 
+    /// Seconds until a job not claimable now may become so, on the queue's clock: the
+    /// next `not_before` of a pending or retrying job still to come, or the next lease end
+    /// of an in-flight one; nil when there is none. (A job due now that a claim did not
+    /// hand out waits behind one of those, of its ordering key.)
+    public func secondsUntilNextDue() throws(StoreError) -> Double? {
+        let t = table.rawValue
+        let now = clock.now()
+        return try control.with { database throws(StoreError) in
+            let select = try database.prepare(
+                """
+                SELECT min(due) FROM (
+                    SELECT min(not_before) AS due FROM \(t) WHERE state IN ('pending', 'retry') AND not_before > ?1
+                    UNION ALL SELECT min(lease_until) FROM \(t) WHERE state = 'inflight')
+                """)
+            defer { select.reset() }
+            try select.bind([.real(now)])
+            guard try select.step(), !select.isNull(0) else { return nil }
+            return select.double(0) - now
+        }
+    }
+
+    /// How a job claimed in a batch ended, for `finish(_:)`.
+    public enum Resolution: Sendable, Equatable {
+        case complete
+        case retry(error: String, notBefore: Date?)
+        case dead(reason: String)
+    }
+
+    /// Records the outcomes of several held jobs in one transaction (one commit for a
+    /// batch); the same rules as `complete`, `retryLater` and `failPermanently`. One
+    /// answer per job: false when its lease had been lost.
+    @discardableResult
+    public func finish(_ outcomes: [(job: Job, resolution: Resolution)]) throws(StoreError) -> [Bool] {
+        let now = clock.now()
+        let t = table.rawValue
+        let recorded = try control.with { database throws(StoreError) -> [(Bool, JobOutcome)] in
+            try database.transaction { () throws(StoreError) -> [(Bool, JobOutcome)] in
+                var answers: [(Bool, JobOutcome)] = []
+                answers.reserveCapacity(outcomes.count)
+                for (job, resolution) in outcomes {
+                    var resolution = resolution
+                    if case .retry(let error, _) = resolution, job.attempts + 1 >= retryPolicy.maxAttempts {
+                        resolution = .dead(reason: "gave up after \(job.attempts + 1) attempts: \(error)")
+                    }
+                    let statement: PreparedStatement
+                    let values: [StatementValue]
+                    let outcome: JobOutcome
+                    switch resolution {
+                    case .complete:
+                        statement = try database.prepare(
+                            """
+                            UPDATE \(t) SET state = 'done', finished_at = ?, lease_token = NULL, lease_until = NULL,
+                                last_error = NULL WHERE id = ? AND lease_token = ? AND state = 'inflight'
+                            """)
+                        values = [.real(now)]
+                        outcome = .done
+                    case .retry(let error, let notBefore):
+                        let due = max(now + retryPolicy.delay(afterAttempt: job.attempts + 1),
+                                      notBefore?.timeIntervalSince1970 ?? 0)
+                        statement = try database.prepare(
+                            """
+                            UPDATE \(t) SET state = 'retry', attempts = ?, not_before = ?, last_error = ?,
+                                lease_token = NULL, lease_until = NULL WHERE id = ? AND lease_token = ? AND state = 'inflight'
+                            """)
+                        values = [.integer(Int64(job.attempts + 1)), .real(due), .text(error)]
+                        outcome = .retry
+                    case .dead(let reason):
+                        statement = try database.prepare(
+                            """
+                            UPDATE \(t) SET state = 'dead', attempts = ?, finished_at = ?, last_error = ?,
+                                lease_token = NULL, lease_until = NULL WHERE id = ? AND lease_token = ? AND state = 'inflight'
+                            """)
+                        values = [.integer(Int64(job.attempts + 1)), .real(now), .text(reason)]
+                        outcome = .dead
+                    }
+                    try statement.run(values + [.integer(job.id), .text(job.leaseToken)])
+                    answers.append((database.changes == 1, outcome))
+                }
+                return answers
+            }
+        }
+        return recorded.map { record($0.1, $0.0) }
+    }
+
     /// Extends a held lease (a long call in progress). False when the lease was lost.
     @discardableResult
     public func extendLease(_ job: Job, by lease: Double) throws(StoreError) -> Bool {

@@ -1,4 +1,5 @@
 import Foundation
+import Scheduling
 
 /// dpbridge's durable state in one SQLite file: the inbox (Docplanner → partner), the
 /// outbox (partner → Docplanner) and the quarantine. An enqueue completes only after
@@ -26,10 +27,12 @@ public final class Store: Sendable {
     /// Throws `StoreError.futureSchema` for a database written by a newer dpbridge.
     /// `maxBatchSize` bounds how many enqueues share one commit; leave it unbounded except
     /// to measure the cost of committing each enqueue alone. `outcomeObserver` hears of
-    /// each job outcome recorded in either queue.
+    /// each job outcome recorded in either queue. Commits run on `commits` (shared by
+    /// every store of the process by default).
     public init(
         path: String, clock: any StoreClock = SystemClock(), retryPolicy: RetryPolicy = RetryPolicy(),
-        quarantineLimit: Int = 1000, maxBatchSize: Int = Int.max, outcomeObserver: JobOutcomeObserver? = nil
+        quarantineLimit: Int = 1000, maxBatchSize: Int = Int.max, outcomeObserver: JobOutcomeObserver? = nil,
+        commits: WorkScheduler = .commits
     ) throws(StoreError) {
         self.path = path
         self.clock = clock
@@ -41,7 +44,8 @@ public final class Store: Sendable {
             try database.execute("PRAGMA secure_delete = ON")
         }
         writer = GroupCommitWriter(
-            database: writerDatabase, quarantineLimit: max(1, quarantineLimit), maxBatchSize: maxBatchSize)
+            database: writerDatabase, quarantineLimit: max(1, quarantineLimit), maxBatchSize: maxBatchSize,
+            scheduler: commits)
         control = ControlConnection(controlDatabase)
         inbox = JobQueue(
             table: .inbox, writer: writer, control: control, clock: clock, retryPolicy: retryPolicy,

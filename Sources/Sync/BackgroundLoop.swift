@@ -1,46 +1,58 @@
 import Foundation
+import Scheduling
 import Synchronization
 
-/// One named thread that runs until stopped, for the daemon's periodic work (collecting
-/// clinic changes, pulling notifications, releasing failed pushes, watching pings).
-/// `pause` sleeps but returns at once on `stop`, so stopping never waits out a sleep.
+/// Periodic work of one part of the daemon (collecting clinic changes, pulling
+/// notifications, releasing failed pushes, watching pings), as turns on the shared
+/// `WorkScheduler` instead of a thread of its own: each turn returns when the next one is
+/// due, and between turns nothing runs and no thread is held. `wake()` brings the next
+/// turn forward; `stop()` cancels the next one and waits for a turn in progress.
 public final class BackgroundLoop: Sendable {
+    private let scheduler: WorkScheduler
+    private let work = Mutex<CoalescedWork?>(nil)
     private let stopping = Atomic<Bool>(false)
     private let signal = DispatchSemaphore(value: 0)
-    private let finished = DispatchGroup()
 
-    public init() {}
+    public init(scheduler: WorkScheduler = .shared) {
+        self.scheduler = scheduler
+    }
 
     /// True once `stop` was called.
     public var isStopping: Bool { stopping.load(ordering: .acquiring) }
 
-    /// Starts the thread named `name` running `body`; `body` should return when
-    /// `isStopping` turns true.
-    public func start(name: String, _ body: @escaping @Sendable () -> Void) {
-        finished.enter()
-        let thread = Thread { [finished] in
-            body()
-            finished.leave()
+    /// Starts the turns: `turn` runs at once and then again the number of seconds it
+    /// returns later (never again on its own when it returns nil; `wake()` still runs it).
+    /// `name` names the part in logs of the pool.
+    public func start(name: String, _ turn: @escaping @Sendable () -> Double?) {
+        let work = CoalescedWork(scheduler: scheduler) { [weak self] in
+            guard let self, !self.isStopping else { return }
+            if let next = turn(), !self.isStopping {
+                self.work.withLock { $0 }?.signal(after: max(next, 0.001))
+            }
         }
-        thread.name = name
-        thread.start()
+        self.work.withLock { $0 = work }
+        work.signal()
     }
 
-    /// Waits up to `seconds`, less when stopped.
+    /// Waits up to `seconds` inside a turn (a rare retry), less when stopped. It holds a
+    /// thread of the pool: a turn that waits long returns the delay instead.
     public func pause(_ seconds: Double) {
         guard seconds > 0, !isStopping else { return }
         _ = signal.wait(timeout: .now() + seconds)
     }
 
-    /// Ends the current pause early (or the next one, if none is under way).
+    /// Runs the next turn now (after the one in progress).
     public func wake() {
-        signal.signal()
+        work.withLock { $0 }?.signal()
     }
 
-    /// Asks the thread to finish and waits until it has (at once if it never started).
+    /// Grows while the loop turns; frozen while one turn does not end (for the watchdog).
+    public var heartbeat: UInt64 { work.withLock { $0 }?.heartbeat ?? scheduler.turnCount }
+
+    /// Cancels the next turn and waits for the one in progress (at once if never started).
     public func stop() {
         stopping.store(true, ordering: .releasing)
         signal.signal()
-        finished.wait()
+        work.withLock { $0 }?.stop()
     }
 }

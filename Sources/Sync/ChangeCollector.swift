@@ -1,11 +1,13 @@
 import Foundation
 import Logging
 import Partner
+import Scheduling
 import Store
 import Synchronization
 
-/// Moves the clinic's captured changes into the outbox: one thread polls the partner
-/// calendar's change log, lets a burst settle for `coalesceWindow` seconds (counted from
+/// Moves the clinic's captured changes into the outbox: turns on the work pool read the
+/// partner calendar's change log (every `idlePollInterval` while it is empty, every
+/// `pollInterval` while a burst is under way, at once on `wake()`), let a burst settle for `coalesceWindow` seconds (counted from
 /// the first change seen), turns the batch into one job per booking, break and calendar
 /// (so many edits of one calendar's hours become one slot feed), stores the jobs
 /// durably, and only then forgets the captured changes. A crash in between re-reads the
@@ -15,11 +17,12 @@ import Synchronization
 /// with availability, so that the horizon moves forward day by day; and every
 /// `reconcileInterval` (first one interval after start) a reconciliation of every
 /// calendar it knows.
-public final class ChangeCollector: Sendable {
+public final class ChangeCollector: BackgroundPart {
     private let calendar: any ClinicCalendar
     private let outbox: JobQueue
     private let coalesceWindow: Double
     private let pollInterval: Double
+    private let idlePollInterval: Double
     private let refreshInterval: Double
     private let reconcileInterval: Double?
     private let batchLimit: Int
@@ -27,14 +30,19 @@ public final class ChangeCollector: Sendable {
     private let onEnqueued: @Sendable () -> Void
     /// Intervals are measured on it (never stepped with the wall clock).
     private let clock: any DaemonClock
-    private let loop = BackgroundLoop()
-    private let beat = Atomic<UInt64>(0)
+    private let loop: BackgroundLoop
+    /// When the first change of the burst was seen, and when slot feeds and reconciliations
+    /// are due next.
+    private let timing = Mutex<(firstSeen: Date?, nextRefresh: Date?, nextReconcile: Date?)>((nil, nil, nil))
 
     public init(
         calendar: any ClinicCalendar, outbox: JobQueue, coalesceWindow: Double = 0.5, pollInterval: Double = 0.1,
-        refreshInterval: Double = 3600, reconcileInterval: Double? = nil, batchLimit: Int = 5000, logger: Logger,
-        clock: any DaemonClock = SteadyClock(), onEnqueued: @escaping @Sendable () -> Void = {}
+        idlePollInterval: Double = 1, refreshInterval: Double = 3600, reconcileInterval: Double? = nil,
+        batchLimit: Int = 5000, logger: Logger, clock: any DaemonClock = SteadyClock(),
+        scheduler: WorkScheduler = .shared, onEnqueued: @escaping @Sendable () -> Void = {}
     ) {
+        loop = BackgroundLoop(scheduler: scheduler)
+        self.idlePollInterval = max(pollInterval, idlePollInterval)
         self.clock = clock
         self.calendar = calendar
         self.outbox = outbox
@@ -47,56 +55,63 @@ public final class ChangeCollector: Sendable {
         self.onEnqueued = onEnqueued
     }
 
-    /// Moves on while the thread runs (for the watchdog).
-    public var heartbeat: UInt64 { beat.load(ordering: .relaxed) }
+    /// Moves on while the collector turns; frozen while one turn does not end (for the watchdog).
+    public var heartbeat: UInt64? { loop.heartbeat }
 
     public func start() {
-        loop.start(name: "dpbridge-collector") { [self] in run() }
+        timing.withLock { timing in
+            timing = (nil, clock.date(), reconcileInterval.map { clock.date().addingTimeInterval($0) })
+        }
+        loop.start(name: "collector") { [self] in turn() }
     }
 
-    /// Stops the thread; changes not yet collected stay in the change log for next time.
+    /// Looks at the change log now (the calendar file was written).
+    public func wake() { loop.wake() }
+
+    /// Stops the turns; changes not yet collected stay in the change log for next time.
     public func stop() {
         loop.stop()
     }
 
-    private func run() {
-        var firstSeen: Date?
-        var nextRefresh = clock.date()
-        var nextReconcile = reconcileInterval.map { clock.date().addingTimeInterval($0) }
-        while !loop.isStopping {
-            beat.add(1, ordering: .relaxed)
-            if let due = nextReconcile, let interval = reconcileInterval, clock.date() >= due {
-                nextReconcile = clock.date().addingTimeInterval((try? queueReconciliations(period: interval)) != nil ? interval : 30)
-            }
-            if clock.date() >= nextRefresh {
-                if (try? refreshSlots()) != nil {
-                    nextRefresh = clock.date().addingTimeInterval(refreshInterval)
-                } else {
-                    nextRefresh = clock.date().addingTimeInterval(min(refreshInterval, 30))
-                }
-            }
-            do {
-                let pending = try calendar.pendingChanges(limit: batchLimit)
-                if pending.isEmpty {
-                    firstSeen = nil
-                } else {
-                    let seen = firstSeen ?? clock.date()
-                    firstSeen = seen
-                    if clock.date().timeIntervalSince(seen) >= coalesceWindow || pending.count >= batchLimit {
-                        try collect(pending)
-                        firstSeen = nil
-                        continue
-                    }
-                }
-            } catch {
-                logger.error(
-                    "cannot move clinic changes to the outbox; will try again",
-                    metadata: ["event": "collect-failed", "error": "\(error)"])
-                loop.pause(1)
-                continue
-            }
-            loop.pause(pollInterval)
+    /// One look at the change log (and the periodic feeds when due); returns the seconds
+    /// until the next.
+    private func turn() -> Double {
+        var (firstSeen, nextRefresh, nextReconcile) = timing.withLock { $0 }
+        defer { timing.withLock { $0 = (firstSeen, nextRefresh, nextReconcile) } }
+        if let due = nextReconcile, let interval = reconcileInterval, clock.date() >= due {
+            nextReconcile = clock.date().addingTimeInterval((try? queueReconciliations(period: interval)) != nil ? interval : 30)
         }
+        if let due = nextRefresh, clock.date() >= due {
+            if (try? refreshSlots()) != nil {
+                nextRefresh = clock.date().addingTimeInterval(refreshInterval)
+            } else {
+                nextRefresh = clock.date().addingTimeInterval(min(refreshInterval, 30))
+            }
+        }
+        do {
+            let pending = try calendar.pendingChanges(limit: batchLimit)
+            if pending.isEmpty {
+                firstSeen = nil
+            } else {
+                let seen = firstSeen ?? clock.date()
+                firstSeen = seen
+                let settled = clock.date().timeIntervalSince(seen)
+                if settled >= coalesceWindow || pending.count >= batchLimit {
+                    try collect(pending)
+                    firstSeen = nil
+                    return 0
+                }
+                return min(pollInterval, coalesceWindow - settled)
+            }
+        } catch {
+            logger.error(
+                "cannot move clinic changes to the outbox; will try again",
+                metadata: ["event": "collect-failed", "error": "\(error)"])
+            return 1
+        }
+        let now = clock.date()
+        let periodic = [nextRefresh, nextReconcile].compactMap { $0?.timeIntervalSince(now) }.min() ?? idlePollInterval
+        return max(0, min(idlePollInterval, periodic))
     }
 
     /// Stores the jobs for `records` and forgets the records.

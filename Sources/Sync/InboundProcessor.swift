@@ -4,23 +4,28 @@ import Logging
 import Partner
 import Store
 
-/// Applies one inbox job (a stored Docplanner notification) to the partner system and
-/// records the outcome in the store: done; retry later when the partner is unavailable;
-/// a dead letter, with the reason, when the event can never be applied.
+/// Applies inbox jobs (stored Docplanner notifications) to the partner system and
+/// records their outcomes in the store: done; retry later when the partner is
+/// unavailable; a dead letter, with the reason, when the event can never be applied.
+/// A batch is applied in one partner transaction (`PartnerSystem.apply(batch:)`) and
+/// recorded in one store transaction (`JobQueue.finish`).
 public struct InboundProcessor: JobProcessor {
     let queue: JobQueue
     let partner: any PartnerSystem
     let logger: Logger
     /// Hears of each event once it was applied (`MappingWatch.observe`); it must not block.
     let onApplied: (@Sendable (DocplannerNotification) -> Void)?
+    /// Notifications the callback endpoint decoded already.
+    let decoded: DecodedNotifications?
 
     public init(
-        queue: JobQueue, partner: any PartnerSystem, logger: Logger,
+        queue: JobQueue, partner: any PartnerSystem, logger: Logger, decoded: DecodedNotifications? = nil,
         onApplied: (@Sendable (DocplannerNotification) -> Void)? = nil
     ) {
         self.queue = queue
         self.partner = partner
         self.logger = logger
+        self.decoded = decoded
         self.onApplied = onApplied
     }
 
@@ -34,52 +39,93 @@ public struct InboundProcessor: JobProcessor {
     }
 
     public func process(_ job: Job) throws(StoreError) {
-        _ = try processReturningOutcome(job)
+        _ = try processReturningOutcomes([job])
+    }
+
+    public func process(batch jobs: [Job]) throws(StoreError) {
+        _ = try processReturningOutcomes(jobs)
     }
 
     /// Processes `job` and records its outcome; returns it.
     @discardableResult
     public func processReturningOutcome(_ job: Job) throws(StoreError) -> Outcome {
-        let (outcome, notification) = apply(job)
-        var metadata: Logger.Metadata = ["event": "\(job.kind)", "job_id": "\(job.id)", "attempt": "\(job.attempts)"]
-        if let booking = Self.bookingID(in: job) { metadata["booking_id"] = "\(booking)" }
-        switch outcome {
-        case .applied, .alreadyApplied:
-            _ = try queue.complete(job)
-            metadata["result"] = outcome == .applied ? "applied" : "already-applied"
-            metadata["latency_ms"] = "\(Int(Date().timeIntervalSince(job.createdAt) * 1000))"
-            logger.info("event applied to the partner calendar", metadata: metadata)
-            if outcome == .applied, let notification { onApplied?(notification) }
-        case .retrying(let reason):
-            _ = try queue.retryLater(job, error: reason)
-            metadata["error"] = "\(reason)"
-            logger.warning("event not applied yet; will retry", metadata: metadata)
-        case .dead(let reason):
-            _ = try queue.failPermanently(job, reason: reason)
-            metadata["error"] = "\(reason)"
-            logger.error("event cannot be applied; kept as a dead letter", metadata: metadata)
-        }
-        return outcome
+        try processReturningOutcomes([job])[0]
     }
 
-    private func apply(_ job: Job) -> (Outcome, DocplannerNotification?) {
-        let notification: DocplannerNotification
-        do {
-            notification = try DocplannerNotification.decode(Data(job.payload))
-        } catch {
-            return (.dead("\(error)"), nil)
+    /// Applies `jobs` (at most one per ordering key) and records their outcomes; returns
+    /// them in order.
+    @discardableResult
+    public func processReturningOutcomes(_ jobs: [Job]) throws(StoreError) -> [Outcome] {
+        // Decode (or take the endpoint's decoding) and translate; what cannot be is dead.
+        var outcomes = [Outcome?](repeating: nil, count: jobs.count)
+        var notifications = [DocplannerNotification?](repeating: nil, count: jobs.count)
+        var events: [(index: Int, event: PartnerEvent)] = []
+        events.reserveCapacity(jobs.count)
+        for (index, job) in jobs.enumerated() {
+            let notification: DocplannerNotification
+            if let kept = decoded?.take(job.id) {
+                notification = kept
+            } else {
+                do {
+                    notification = try DocplannerNotification.decode(Data(job.payload))
+                } catch {
+                    outcomes[index] = .dead("\(error)")
+                    continue
+                }
+            }
+            notifications[index] = notification
+            switch NotificationTranslator.changes(for: notification) {
+            case .success(let changes):
+                let time = notification.createdAt?.date ?? job.createdAt
+                events.append((index, PartnerEvent(eventKey: job.dedupKey, eventTime: time, changes: changes)))
+            case .failure(let problem):
+                outcomes[index] = .dead(problem.description)
+            }
         }
-        let changes: [PartnerChange]
-        switch NotificationTranslator.changes(for: notification) {
-        case .success(let list): changes = list
-        case .failure(let problem): return (.dead(problem.description), notification)
+        for (slot, result) in zip(events, partner.apply(batch: events.map(\.event))) {
+            switch result {
+            case .success(let applied): outcomes[slot.index] = applied ? .applied : .alreadyApplied
+            case .failure(let error):
+                outcomes[slot.index] = error.isRetryable ? .retrying(error.description) : .dead(error.description)
+            }
         }
-        let time = notification.createdAt?.date ?? job.createdAt
-        do {
-            let applied = try partner.apply(changes, eventKey: job.dedupKey, eventTime: time)
-            return (applied ? .applied : .alreadyApplied, notification)
-        } catch {
-            return (error.isRetryable ? .retrying(error.description) : .dead(error.description), notification)
+        let final = outcomes.map { $0 ?? .retrying("not applied") }
+        let recorded = try queue.finish(
+            zip(jobs, final).map { job, outcome in
+                switch outcome {
+                case .applied, .alreadyApplied: (job, .complete)
+                case .retrying(let reason): (job, .retry(error: reason, notBefore: nil))
+                case .dead(let reason): (job, .dead(reason: reason))
+                }
+            })
+        let finished = Date()
+        for index in jobs.indices where recorded[index] {
+            log(jobs[index], final[index], at: finished)
+            if final[index] == .applied, let notification = notifications[index] { onApplied?(notification) }
+        }
+        return final
+    }
+
+    /// One line per event; its fields are only put together when the level lets it through.
+    private func log(_ job: Job, _ outcome: Outcome, at finished: Date) {
+        func metadata(_ extra: Logger.Metadata) -> Logger.Metadata {
+            var metadata: Logger.Metadata = ["event": "\(job.kind)", "job_id": "\(job.id)", "attempt": "\(job.attempts)"]
+            if let booking = Self.bookingID(in: job) { metadata["booking_id"] = "\(booking)" }
+            metadata.merge(extra) { $1 }
+            return metadata
+        }
+        switch outcome {
+        case .applied, .alreadyApplied:
+            logger.info(
+                "event applied to the partner calendar",
+                metadata: metadata([
+                    "result": "\(outcome == .applied ? "applied" : "already-applied")",
+                    "latency_ms": "\(Int(finished.timeIntervalSince(job.createdAt) * 1000))",
+                ]))
+        case .retrying(let reason):
+            logger.warning("event not applied yet; will retry", metadata: metadata(["error": "\(reason)"]))
+        case .dead(let reason):
+            logger.error("event cannot be applied; kept as a dead letter", metadata: metadata(["error": "\(reason)"]))
         }
     }
 

@@ -2,6 +2,7 @@ import DocplannerAPI
 import Foundation
 import Logging
 import Partner
+import Scheduling
 import Store
 import Synchronization
 
@@ -10,7 +11,7 @@ import Synchronization
 /// operator ran `map discover`, and re-reads an address's services soon after an
 /// `address-service-*` event (several within `coalesceWindow` become one read). Each
 /// walk's drift is logged and the mappings are published into the calendar file.
-public final class MappingWatch: Sendable {
+public final class MappingWatch: BackgroundPart {
     private let discovery: ResourceDiscovery
     private let mappings: Mappings
     private let calendarFile: EmbeddedPartner?
@@ -20,7 +21,9 @@ public final class MappingWatch: Sendable {
     private let unmapped: UnmappedReferences
     /// Intervals are measured on it (never stepped with the wall clock).
     private let clock: any DaemonClock
-    private let loop = BackgroundLoop()
+    private let loop: BackgroundLoop
+    /// When the next whole walk is due (nil: never).
+    private let nextWalk = Mutex<Date?>(nil)
     /// Addresses whose services are to be read again, by address id, with when.
     private let pending = Mutex<[String: (calendar: CalendarRef, due: Date)]>([:])
     private let walks = Atomic<Int>(0)
@@ -30,8 +33,9 @@ public final class MappingWatch: Sendable {
     public init(
         docplanner: DocplannerClient, mappings: Mappings, calendarFile: EmbeddedPartner?, discoverInterval: Double,
         coalesceWindow: Double = 2, logger: Logger, clock: any DaemonClock = SteadyClock(),
-        onUnmapped: @escaping @Sendable (ResourceKind) -> Void = { _ in }
+        scheduler: WorkScheduler = .shared, onUnmapped: @escaping @Sendable (ResourceKind) -> Void = { _ in }
     ) {
+        loop = BackgroundLoop(scheduler: scheduler)
         self.clock = clock
         discovery = ResourceDiscovery(docplanner: docplanner, mappings: mappings)
         self.mappings = mappings
@@ -64,34 +68,40 @@ public final class MappingWatch: Sendable {
     }
 
     public func start() {
-        loop.start(name: "dpbridge-mappings") { [self] in run() }
+        nextWalk.withLock { $0 = discoverInterval > 0 ? clock.date() : nil }
+        loop.start(name: "mappings") { [self] in turn() }
     }
 
     public func stop() {
         loop.stop()
     }
 
-    private func run() {
+    /// Out of the watchdog: a walk makes many calls to Docplanner, each bounded by the
+    /// client's timeout; a slow Docplanner is no reason to restart the daemon.
+    public var heartbeat: UInt64? { nil }
+
+    /// Re-reads the addresses that are due, walks everything when due; returns the
+    /// seconds until the next turn.
+    private func turn() -> Double {
         // A failed or skipped walk is looked at again this much later.
         let recheck = discoverInterval > 0 ? min(discoverInterval, 600) : 0
-        var nextWalk: Date? = discoverInterval > 0 ? clock.date() : nil
-        while !loop.isStopping {
-            let now = clock.date()
-            let due = pending.withLock { waiting in
-                let ready = waiting.filter { $0.value.due <= now }
-                for address in ready.keys { waiting[address] = nil }
-                return ready.values.map(\.calendar)
-            }
-            for calendar in due.sorted(by: { $0.addressID < $1.addressID }) where !loop.isStopping {
-                rediscover(calendar)
-            }
-            if let planned = nextWalk, planned <= now, !loop.isStopping {
-                nextWalk = walkIfDue(now: now, recheck: recheck)
-            }
-            let soonest = pending.withLock { $0.values.map(\.due).min() }
-            let wake = [soonest, nextWalk].compactMap { $0 }.min()
-            loop.pause(wake.map { max(0.05, $0.timeIntervalSince(clock.date())) } ?? 3600)
+        let now = clock.date()
+        let due = pending.withLock { waiting in
+            let ready = waiting.filter { $0.value.due <= now }
+            for address in ready.keys { waiting[address] = nil }
+            return ready.values.map(\.calendar)
         }
+        for calendar in due.sorted(by: { $0.addressID < $1.addressID }) where !loop.isStopping {
+            rediscover(calendar)
+        }
+        var walk = nextWalk.withLock { $0 }
+        if let planned = walk, planned <= now, !loop.isStopping {
+            walk = walkIfDue(now: now, recheck: recheck)
+            nextWalk.withLock { $0 = walk }
+        }
+        let soonest = pending.withLock { $0.values.map(\.due).min() }
+        let wake = [soonest, walk].compactMap { $0 }.min()
+        return wake.map { max(0.05, $0.timeIntervalSince(clock.date())) } ?? 3600
     }
 
     /// Walks everything when the last walk is `discoverInterval` old; returns when to look again.

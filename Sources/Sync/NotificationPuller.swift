@@ -1,10 +1,11 @@
 import DocplannerAPI
 import Foundation
 import Logging
+import Scheduling
 import Store
 import Synchronization
 
-/// PULL mode: one thread drains Docplanner's notification queue
+/// PULL mode: turns on the work pool drain Docplanner's notification queue
 /// (`GET /notifications/multiple?limit=100`) into the inbox, where the inbound workers
 /// apply them exactly as pushed events. Each notification is stored under the same
 /// identity and ordering keys as its pushed twin, so an event arriving both ways (mode
@@ -13,7 +14,7 @@ import Synchronization
 /// While the queue has notifications it pulls again at once; when it is empty it waits,
 /// doubling from `minIdle` to `maxIdle` seconds. Docplanner errors back off the same way
 /// (or for as long as a 429 asks).
-public final class NotificationPuller: Sendable {
+public final class NotificationPuller: BackgroundPart {
     private let docplanner: DocplannerClient
     private let inbox: JobQueue
     private let minIdle: Double
@@ -23,13 +24,17 @@ public final class NotificationPuller: Sendable {
     /// Where notifications that could not be stored before a stop are written (a file
     /// each, owner-only), so that patient data never goes to the log.
     private let spillDirectory: String
-    private let loop = BackgroundLoop()
+    private let loop: BackgroundLoop
     private let pulled = Atomic<Int>(0)
+    /// The wait after an empty answer or an error (doubling from `minIdle` to `maxIdle`).
+    private let idle: Mutex<Double>
 
     public init(
         docplanner: DocplannerClient, inbox: JobQueue, minIdle: Double = 0.25, maxIdle: Double, logger: Logger,
-        spillDirectory: String, onStored: @escaping @Sendable () -> Void = {}
+        spillDirectory: String, onStored: @escaping @Sendable () -> Void = {}, scheduler: WorkScheduler = .shared
     ) {
+        loop = BackgroundLoop(scheduler: scheduler)
+        idle = Mutex(min(minIdle, maxIdle))
         self.spillDirectory = spillDirectory
         self.docplanner = docplanner
         self.inbox = inbox
@@ -43,13 +48,17 @@ public final class NotificationPuller: Sendable {
     public var count: Int { pulled.load(ordering: .relaxed) }
 
     public func start() {
-        loop.start(name: "dpbridge-puller") { [self] in run() }
+        loop.start(name: "puller") { [self] in turn() }
     }
 
     /// Stops after the call in progress (a batch already pulled is stored first).
     public func stop() {
         loop.stop()
     }
+
+    /// Out of the watchdog: a pull is a call to Docplanner bounded by the client's timeout,
+    /// and storing a pulled batch retries until the store takes it.
+    public var heartbeat: UInt64? { nil }
 
     /// Writes `body` to a new owner-only file in `spillDirectory`; its path, or nil.
     private func spill(_ body: Data, name: String) -> String? {
@@ -59,33 +68,30 @@ public final class NotificationPuller: Sendable {
         return created ? path : nil
     }
 
-    private func run() {
-        var idle = minIdle
-        while !loop.isStopping {
-            let wait: Double
-            do {
-                let batch = try docplanner.pullNotifications(limit: 100)
-                if batch.notifications.isEmpty {
-                    wait = idle
-                    idle = min(idle * 2, maxIdle)
-                } else {
-                    store(batch.notifications)
-                    idle = minIdle
-                    wait = (batch.remaining ?? 1) > 0 ? 0 : minIdle
-                }
-            } catch {
-                var metadata: Logger.Metadata = ["event": "pull-failed", "error": "\(error)"]
-                switch error.disposition {
-                case .retryAfter(let seconds?):
-                    wait = seconds
-                default:
-                    wait = idle
-                    idle = min(idle * 2, maxIdle)
-                }
-                metadata["retry_in_s"] = "\(wait)"
-                logger.warning("cannot pull notifications from Docplanner; will try again", metadata: metadata)
+    /// One pull; returns the seconds until the next.
+    private func turn() -> Double {
+        func backOff() -> Double {
+            idle.withLock { idle in
+                defer { idle = min(idle * 2, maxIdle) }
+                return idle
             }
-            loop.pause(wait)
+        }
+        do {
+            let batch = try docplanner.pullNotifications(limit: 100)
+            if batch.notifications.isEmpty { return backOff() }
+            store(batch.notifications)
+            idle.withLock { $0 = minIdle }
+            return (batch.remaining ?? 1) > 0 ? 0 : minIdle
+        } catch {
+            var metadata: Logger.Metadata = ["event": "pull-failed", "error": "\(error)"]
+            let wait: Double
+            switch error.disposition {
+            case .retryAfter(let seconds?): wait = seconds
+            default: wait = backOff()
+            }
+            metadata["retry_in_s"] = "\(wait)"
+            logger.warning("cannot pull notifications from Docplanner; will try again", metadata: metadata)
+            return wait
         }
     }
 

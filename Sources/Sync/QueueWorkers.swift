@@ -1,103 +1,130 @@
 import Foundation
 import Logging
+import Scheduling
 import Store
 import Synchronization
 
-/// Processes one claimed job and records its outcome in the queue.
+/// Processes claimed jobs and records their outcomes in the queue.
 public protocol JobProcessor: Sendable {
     func process(_ job: Job) throws(StoreError)
+    /// Processes jobs claimed together (at most one per ordering key). By default one by
+    /// one; a processor that can apply and record a batch at once does so.
+    func process(batch jobs: [Job]) throws(StoreError)
 }
 
-/// Worker threads that claim jobs from one queue (with a lease, in order per ordering
-/// key, as the store hands them out) and hand each to a `JobProcessor`: the inbound
-/// workers apply Docplanner's events to the partner, the outbound ones send the clinic's
-/// changes to Docplanner. `wake()` after an enqueue gets an idle worker going at once;
-/// otherwise idle workers look again every `idlePoll` (for retries coming due and
-/// expired leases).
-public final class QueueWorkers: Sendable {
+extension JobProcessor {
+    public func process(batch jobs: [Job]) throws(StoreError) {
+        for job in jobs { try process(job) }
+    }
+}
+
+/// The workers of one queue (the inbox or the outbox of one tenant), as work on the
+/// shared `WorkScheduler`: no thread of their own, and nothing polls. A run claims up to
+/// `batchSize` ready jobs (with a lease, in order per ordering key, as the store hands
+/// them out) and hands them to the `JobProcessor`; a run that found jobs asks for another
+/// (up to `count` run at once for this queue), a run that found none sleeps until the
+/// next job comes due (a retry's `not_before`, an expired lease) or `wake()` after an
+/// enqueue. `idlePoll` bounds that sleep, for jobs another process (an operator command)
+/// stored.
+public final class QueueWorkers: BackgroundPart {
     private let role: String
     private let queue: JobQueue
     private let processor: any JobProcessor
     private let count: Int
+    private let batchSize: Int
     private let lease: Double
     private let idlePoll: Double
     private let logger: Logger
-    private let signal = DispatchSemaphore(value: 0)
-    private let stopping = Atomic<Bool>(false)
-    private let finished = DispatchGroup()
+    private let watched: Bool
+    private let work: CoalescedWork
     private let processed = Atomic<Int>(0)
-    private let beats: Mutex<[UInt64]>
+    private let workerID: String
 
-    /// `role` names the threads and log lines ("inbound", "outbound").
+    /// `role` names the log lines ("inbound", "outbound"). `count`: runs at once for this
+    /// queue; `batchSize`: jobs one run claims. `watched`: whether the systemd watchdog
+    /// checks these workers.
     public init(
         role: String, queue: JobQueue, processor: any JobProcessor, count: Int, logger: Logger, lease: Double = 30,
-        idlePoll: Double = 0.25
+        batchSize: Int = 1, idlePoll: Double = 30, watched: Bool = true, scheduler: WorkScheduler = .shared
     ) {
         self.role = role
         self.queue = queue
         self.processor = processor
         self.count = max(1, count)
+        self.batchSize = max(1, batchSize)
         self.lease = lease
         self.idlePoll = idlePoll
         self.logger = logger
-        beats = Mutex([UInt64](repeating: 0, count: max(1, count)))
+        self.watched = watched
+        workerID = "\(role)-\(getpid())"
+        let box = WorkBox()
+        work = CoalescedWork(scheduler: scheduler, limit: max(1, count)) { box.run?() }
+        box.run = { [unowned self] in drain() }
     }
 
-    /// Starts the threads.
-    public func start() {
-        for index in 0..<count {
-            finished.enter()
-            let thread = Thread { [self] in
-                run(index: index, workerID: "\(role)-\(index)-\(getpid())")
-                finished.leave()
-            }
-            thread.name = "dpbridge-\(role)-\(index)"
-            thread.start()
-        }
-    }
+    /// Looks for due jobs now.
+    public func start() { work.signal() }
 
-    /// New work was stored: wakes an idle worker.
-    public func wake() { signal.signal() }
+    /// New work was stored: a run looks at once.
+    public func wake() { work.signal() }
 
-    /// A number that grows while every worker keeps turning (idle workers turn at least
-    /// every `idlePoll`); it stops when one is stuck. For the systemd watchdog.
-    public var heartbeat: UInt64 { beats.withLock { $0.min() ?? 0 } }
+    /// Grows while the workers turn; frozen while a run does not end. Nil for workers left
+    /// out of the watchdog.
+    public var heartbeat: UInt64? { watched ? work.heartbeat : nil }
 
     /// Jobs processed since start (for status and tests).
     public var processedCount: Int { processed.load(ordering: .relaxed) }
 
-    /// Lets each worker finish the job in hand, then returns once all have stopped.
-    /// Claimed but unstarted jobs go back to the queue when their lease expires.
-    public func stop() {
-        stopping.store(true, ordering: .releasing)
-        for _ in 0..<count { signal.signal() }
-        finished.wait()
+    /// Lets each run finish the jobs in hand, then returns once none runs. Claimed but
+    /// unstarted jobs go back to the queue when their lease expires (or at the next start).
+    public func stop() { work.stop() }
+
+    private func drain() {
+        guard !work.isStopped else { return }
+        let jobs: [Job]
+        do {
+            jobs = try queue.claim(limit: batchSize, lease: lease, workerID: workerID)
+        } catch {
+            logger.error(
+                "cannot claim jobs", metadata: ["event": "claim-failed", "queue": "\(role)", "error": "\(error)"])
+            work.signal(after: 1)
+            return
+        }
+        guard !jobs.isEmpty else {
+            sleepUntilDue()
+            return
+        }
+        // More may be ready: another run (or this one again) looks.
+        work.signal()
+        do {
+            try processor.process(batch: jobs)
+        } catch {
+            logger.error(
+                "cannot record the outcome of jobs; their leases will expire and they will be retried",
+                metadata: [
+                    "event": "outcome-failed", "queue": "\(role)", "job_ids": "\(jobs.map(\.id))", "error": "\(error)",
+                ])
+        }
+        processed.add(jobs.count, ordering: .relaxed)
+        // Jobs held back behind these (the same ordering key) are claimable now; a run
+        // that looked meanwhile did not see them.
+        work.signal()
     }
 
-    private func run(index: Int, workerID: String) {
-        while !stopping.load(ordering: .acquiring) {
-            beats.withLock { $0[index] &+= 1 }
-            let jobs: [Job]
-            do {
-                jobs = try queue.claim(limit: 1, lease: lease, workerID: workerID)
-            } catch {
-                logger.error(
-                    "cannot claim jobs", metadata: ["event": "claim-failed", "queue": "\(role)", "error": "\(error)"])
-                _ = signal.wait(timeout: .now() + 1)
-                continue
-            }
-            guard let job = jobs.first else {
-                _ = signal.wait(timeout: .now() + idlePoll)
-                continue
-            }
-            do {
-                try processor.process(job)
-            } catch {
-                logger.error(
-                    "cannot record a job's outcome; its lease will expire and it will be retried",
-                    metadata: ["event": "outcome-failed", "queue": "\(role)", "job_id": "\(job.id)", "error": "\(error)"])
-            }
-            processed.add(1, ordering: .relaxed)
+    /// Asks for a run when the next job comes due, within `idlePoll`.
+    private func sleepUntilDue() {
+        var delay = idlePoll
+        if let wait = try? queue.secondsUntilNextDue() {
+            // A job due now but not claimable waits behind another of its ordering key,
+            // whose end asks for a run.
+            if wait > 0 { delay = min(delay, wait + 0.001) }
         }
+        work.signal(after: delay)
     }
+}
+
+/// Lets the work's body call back into the workers that own it.
+private final class WorkBox: @unchecked Sendable {
+    // @unchecked: `run` is set once, in the owner's init, before the work can run.
+    var run: (@Sendable () -> Void)?
 }

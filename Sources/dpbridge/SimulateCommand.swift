@@ -72,7 +72,9 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Port to listen on (the example configuration's base_url uses 9090).", valueName: "port"))
     var port = 9090
 
-    @Option(name: .customLong("client-id"), help: ArgumentHelp("The OAuth client id accepted.", valueName: "id"))
+    @Option(name: .customLong("client-id"), help: ArgumentHelp(
+            "The OAuth client id accepted; one ending in * accepts every id that starts with the rest (bench-* for many tenants).",
+            valueName: "id"))
     var clientID = "demo-client"
 
     @Option(name: .customLong("client-secret"), help: ArgumentHelp("The OAuth client secret accepted.", valueName: "secret"))

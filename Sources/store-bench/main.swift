@@ -8,13 +8,24 @@
 // 2. Enqueue-to-durable latency at a paced rate (default 1,000/s).
 //
 // usage: store-bench DIRECTORY [SECONDS] [PACED_RATE]
+//        store-bench --create-store PATH (an empty store, for the reference client)
 import Foundation
 import Store
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
-    print("usage: store-bench DIRECTORY [SECONDS] [PACED_RATE]")
+    print("usage: store-bench DIRECTORY [SECONDS] [PACED_RATE] | store-bench --create-store PATH")
     exit(2)
+}
+// An empty store (the schema and settings the reference client of bench-store.sh writes to).
+if arguments[1] == "--create-store", arguments.count == 3 {
+    do {
+        try Store(path: arguments[2]).close()
+        exit(0)
+    } catch {
+        print("cannot create \(arguments[2]): \(error)")
+        exit(1)
+    }
 }
 let directory = arguments[1]
 let seconds = arguments.count > 2 ? Double(arguments[2]) ?? 5 : 5

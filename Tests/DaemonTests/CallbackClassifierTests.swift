@@ -26,7 +26,7 @@ import Testing
              "visit_booking":{"id":"12345","start_at":"2026-12-01T10:00:00+01:00"}},
              "created_at":"2026-11-25T10:00:00+01:00"}
             """#
-        guard case .event(let name, let key, let ordering, let fields) = classify("POST", body) else {
+        guard case .event(let name, let key, let ordering, let fields, _) = classify("POST", body) else {
             Issue.record("not an event")
             return
         }
@@ -40,8 +40,8 @@ import Testing
         let first = #"{"name":"booking-canceled","data":{"visit_booking":{"id":7}},"created_at":"2026-11-25T10:00:00+01:00"}"#
         let resent = #"{"created_at":"2026-11-25T10:00:00+01:00","name":"booking-canceled","data":{"visit_booking":{"id":"7"}}}"#
         let later = #"{"name":"booking-canceled","data":{"visit_booking":{"id":"7"}},"created_at":"2026-11-25T10:05:00+01:00"}"#
-        guard case .event(_, let a, _, _) = classify("POST", first), case .event(_, let b, _, _) = classify("POST", resent),
-            case .event(_, let c, _, _) = classify("POST", later)
+        guard case .event(_, let a, _, _, _) = classify("POST", first), case .event(_, let b, _, _, _) = classify("POST", resent),
+            case .event(_, let c, _, _, _) = classify("POST", later)
         else {
             Issue.record("not events")
             return
@@ -52,7 +52,7 @@ import Testing
 
     @Test func breakEventsOrderPerCalendar() {
         let body = #"{"name":"break-created","data":{"facility":{"id":"1"},"doctor":{"id":"2"},"address":{"id":"3"},"break":{"id":"b9"}},"created_at":"T"}"#
-        guard case .event(_, let key, let ordering, _) = classify("POST", body) else {
+        guard case .event(_, let key, let ordering, _, _) = classify("POST", body) else {
             Issue.record("not an event")
             return
         }
@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test func unknownEventIsStillAnEventKeyedOnItsData() {
-        guard case .event(let name, let key, _, _) = classify("POST", #"{"name":"mystery-event","data":{"x":1}}"#) else {
+        guard case .event(let name, let key, _, _, _) = classify("POST", #"{"name":"mystery-event","data":{"x":1}}"#) else {
             Issue.record("not an event")
             return
         }

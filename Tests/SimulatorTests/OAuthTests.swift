@@ -20,6 +20,24 @@ import TestSupport
         #expect(fixture.simulator.snapshot().tokensIssued == 0)
     }
 
+    @Test func aClientIDPatternAcceptsEveryIDWithItsPrefixAndNoOther() throws {
+        let configuration = SimulatorConfiguration(clientID: "bench-*", clientSecret: "test-client-secret")
+        let simulator = DocplannerSimulator(configuration: configuration, clock: TestClock())
+        try simulator.start()
+        defer { simulator.stop() }
+        func status(_ id: String) throws -> Int {
+            try RawHTTP.http.perform(
+                CurlRequest(
+                    method: .post, url: simulator.tokenURL, headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                    body: Data("grant_type=client_credentials".utf8), basicAuth: (id, "test-client-secret"))
+            ).status
+        }
+        #expect(try status("bench-1") == 200)
+        #expect(try status("bench-clinic-999") == 200)
+        #expect(try status("bench-") == 400)
+        #expect(try status("other-1") == 400)
+    }
+
     @Test func tokenRequestNeedsClientCredentialsGrant() throws {
         let fixture = try APIFixture()
         defer { fixture.stop() }

@@ -56,6 +56,27 @@ import Testing
         #expect(try t.store.counts().inbox.dead == 1)
     }
 
+    @Test func aBatchOfOutcomesIsRecordedTogetherWithTheSameRules() throws {
+        let t = try TestStore()  // maxAttempts 4
+        for key in ["a", "b", "c", "d"] { _ = try t.store.inbox.enqueueAndWait(event(key)) }
+        let jobs = try t.store.inbox.claim(limit: 4, workerID: "w")
+        #expect(jobs.count == 4)
+        let held = jobs[3]
+        let lost = Job(
+            id: held.id, kind: held.kind, payload: held.payload, dedupKey: held.dedupKey, orderingKey: held.orderingKey,
+            source: held.source, createdAt: held.createdAt, attempts: held.attempts, leaseToken: "someone-else")
+        let recorded = try t.store.inbox.finish([
+            (jobs[0], .complete), (jobs[1], .retry(error: "partner busy", notBefore: nil)),
+            (jobs[2], .dead(reason: "cannot apply")), (lost, .complete),
+        ])
+        #expect(recorded == [true, true, true, false])
+        let counts = try t.store.counts().inbox
+        #expect(counts.done == 1 && counts.retrying == 1 && counts.dead == 1 && counts.inFlight == 1)
+        // The queue knows when the retry comes due (5–10 s with this policy).
+        let due = try #require(try t.store.inbox.secondsUntilNextDue())
+        #expect(due >= 4.9 && due <= 30)
+    }
+
     @Test func theObserverHearsEachRecordedOutcomeOnce() throws {
         let heard = Mutex<[String]>([])
         let t = try TestStore { queue, outcome in heard.withLock { $0.append("\(queue) \(outcome.rawValue)") } }

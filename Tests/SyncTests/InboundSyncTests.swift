@@ -2,9 +2,11 @@ import DocplannerAPI
 import Foundation
 import Logging
 import Partner
+import Scheduling
 import Store
 import SQLite
 import Sync
+import Synchronization
 import TestSupport
 import Testing
 
@@ -187,6 +189,66 @@ enum Examples {
         #expect(decider.decide(moving) == .approve)
     }
 
+    @Test func aBatchAppliesInOneGoAndOneRefusedEventLeavesTheOthersApplied() throws {
+        // The calendar refuses one booking (a clinic-side rule); the others of the batch commit.
+        let database = try Database(path: directory.file("partner.sqlite"))
+        try database.execute(
+            """
+            CREATE TRIGGER refuse_one BEFORE INSERT ON bookings WHEN NEW.docplanner_booking_id = 'b-refused'
+            BEGIN SELECT RAISE(ABORT, 'refused by the clinic'); END
+            """)
+        for id in ["b-1", "b-refused", "b-2"] {
+            try enqueue(Examples.body("SlotBookedNotification") { setBookingID(&$0, id) })
+        }
+        try enqueue(Examples.body("SlotBookedNotification") { object in
+            var data = object["data"] as! [String: Any]
+            data["visit_booking"] = ["status": "booked"]
+            object["data"] = data
+        })
+        let jobs = try store.inbox.claim(limit: 64, workerID: "test")
+        #expect(jobs.count == 4)
+        let outcomes = try processor.processReturningOutcomes(jobs)
+        #expect(outcomes[0] == .applied && outcomes[2] == .applied)
+        guard case .retrying = outcomes[1], case .dead = outcomes[3] else {
+            Issue.record("outcomes: \(outcomes)")
+            return
+        }
+        #expect(try partner.booking(docplannerID: "b-1") != nil)
+        #expect(try partner.booking(docplannerID: "b-2") != nil)
+        #expect(try partner.booking(docplannerID: "b-refused") == nil)
+        #expect(try !partner.hasApplied(eventKey: jobs[1].dedupKey))
+        let counts = try store.counts().inbox
+        #expect(counts.done == 2 && counts.retrying == 1 && counts.dead == 1)
+        // Applying the same events again changes nothing (already applied).
+        #expect(partner.apply(batch: jobs.prefix(1).map {
+            PartnerEvent(eventKey: $0.dedupKey, eventTime: Date(), changes: [])
+        }).map { try? $0.get() } == [false])
+    }
+
+    @Test func aRetryComesDueAndABlockedJobFollowsWithoutAWake() throws {
+        let directory = try TemporaryDirectory(prefix: "dpbridge-workers")
+        let store = try Store(
+            path: directory.file("store.sqlite"), retryPolicy: RetryPolicy(maxAttempts: 5, initialDelay: 0.2, maxDelay: 0.4))
+        defer { store.close() }
+        let processor = FlakyProcessor(queue: store.inbox)
+        // Nothing looks on its own for a minute: only due times and finished jobs bring a run.
+        let workers = QueueWorkers(
+            role: "inbound", queue: store.inbox, processor: processor, count: 2, logger: Logger(label: "test"),
+            batchSize: 8, idlePoll: 60, scheduler: WorkScheduler(threads: 2, name: "test-workers"))
+        workers.start()
+        defer { workers.stop() }
+        _ = try store.inbox.enqueueAndWait(InboxItem(body: [], dedupKey: "flaky", eventName: "x", orderingKey: "k"))
+        _ = try store.inbox.enqueueAndWait(InboxItem(body: [], dedupKey: "behind", eventName: "x", orderingKey: "k"))
+        workers.wake()
+        var waited = 0
+        while try store.counts().inbox.done < 2 && waited < 200 {
+            usleep(25_000)
+            waited += 1
+        }
+        #expect(try store.counts().inbox.done == 2)
+        #expect(processor.seen.withLock { $0 } == ["flaky", "flaky", "behind"])
+    }
+
     func bookingID(_ key: String) -> String {
         ((Examples.all[key]!["data"] as! [String: Any])["visit_booking"] as! [String: Any])["id"].map { "\($0)" }!
     }
@@ -209,5 +271,22 @@ extension CallbackEvent {
     var slotBookingStartText: String? {
         if case .slotBooking(let data) = self { return data.visitBookingRequest?.startAt?.text }
         return nil
+    }
+}
+
+/// Fails each job's first attempt (a retry), then completes it.
+final class FlakyProcessor: JobProcessor {
+    let queue: JobQueue
+    let seen = Mutex<[String]>([])
+
+    init(queue: JobQueue) { self.queue = queue }
+
+    func process(_ job: Job) throws(StoreError) {
+        seen.withLock { $0.append(job.dedupKey) }
+        if job.dedupKey == "flaky" && job.attempts == 0 {
+            try queue.retryLater(job, error: "not yet")
+        } else {
+            try queue.complete(job)
+        }
     }
 }

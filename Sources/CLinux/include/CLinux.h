@@ -2,7 +2,7 @@
 #define DPBRIDGE_CLINUX_H
 
 /* Linux-only interfaces that Swift's Glibc module does not export: epoll and eventfd
-   (used by the HTTP1 module's event loop), accept4, mallopt, getrandom. */
+   (used by the HTTP1 module's event loop), accept4, mallopt, getrandom, pthread_setname_np. */
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 
@@ -26,5 +26,9 @@ int dpb_mallopt_arena_max(int count);
 /* getrandom(2) with no flags: bytes from the kernel's CSPRNG (blocks only until it is
    seeded at boot). Returns the count filled, or -1 with errno. Used by `dpbridge init`. */
 long dpb_getrandom(void *buffer, unsigned long length);
+
+/* pthread_setname_np(3), a GNU extension: names the calling thread (at most 15 bytes)
+   for ps, top and gdb. Used by the work pools' threads. */
+int dpb_name_this_thread(const char *name);
 
 #endif

@@ -8,8 +8,9 @@ enum CallbackClassification: Equatable {
     case ping
     /// An event. `dedupKey` identifies it across re-sends and across PUSH and PULL
     /// (`DocplannerNotification.identityKey`); `orderingKey` groups the events that must
-    /// apply in order (one booking, or one doctor-address calendar).
-    case event(name: String, dedupKey: String, orderingKey: String, fields: EventFields)
+    /// apply in order (one booking, or one doctor-address calendar). `notification` is the
+    /// decoded body, handed on to the inbound worker so that it is decoded once.
+    case event(name: String, dedupKey: String, orderingKey: String, fields: EventFields, notification: DocplannerNotification)
     /// `slot-booking` or `booking-moving`: a question answered synchronously (approve or
     /// deny), not an event to store.
     case question(DocplannerNotification)
@@ -47,6 +48,6 @@ enum CallbackClassifier {
             facilityID: place.facility?.id)
         return .event(
             name: notification.name, dedupKey: notification.identityKey, orderingKey: notification.orderingKey,
-            fields: fields)
+            fields: fields, notification: notification)
     }
 }

@@ -1,7 +1,9 @@
+import DocplannerAPI
 import Foundation
 import HTTP1
 import Logging
 import Store
+import Sync
 
 /// The public callback URL, `/callbacks/<secret>`: answers Docplanner's pings, and
 /// stores each event in the inbox before answering 2xx, so an acknowledged event
@@ -18,6 +20,8 @@ final class CallbackEndpoint: Sendable {
     let refusals = LogThrottle()
     /// Called after a new event is committed (wakes an inbound worker).
     let onStored: @Sendable () -> Void
+    /// Where each stored event's decoded body waits for the inbound worker.
+    let decoded: DecodedNotifications?
     /// Answers `slot-booking` / `booking-moving`; without one (no partner calendar to ask)
     /// they are stored like other events and approved.
     let answerer: BlockingAnswerer?
@@ -29,8 +33,10 @@ final class CallbackEndpoint: Sendable {
     init(
         secret: Secret, apiKeyHeader: String, apiKey: Secret?, store: Store, health: DaemonHealth, logger: Logger,
         sources: CallbackSourcePolicy = CallbackSourcePolicy(), answerer: BlockingAnswerer? = nil,
-        metrics: DaemonMetrics = .disabled, onStored: @escaping @Sendable () -> Void = {}
+        metrics: DaemonMetrics = .disabled, decoded: DecodedNotifications? = nil,
+        onStored: @escaping @Sendable () -> Void = {}
     ) {
+        self.decoded = decoded
         self.sources = sources
         self.metrics = metrics
         self.onStored = onStored
@@ -78,7 +84,7 @@ final class CallbackEndpoint: Sendable {
             metrics.callbackReceived(event: nil)
             metrics.callbackRejected(event: nil, reason: .quarantined)
             quarantine(request, source: source.text, reason: reason, responder: responder)
-        case .event(let name, let dedupKey, let orderingKey, let fields):
+        case .event(let name, let dedupKey, let orderingKey, let fields, let notification):
             // Also while draining: the store stays open until the listeners have finished
             // the requests they had, so an event that arrived before the stop is kept.
             metrics.callbackReceived(event: name)
@@ -90,7 +96,7 @@ final class CallbackEndpoint: Sendable {
             }
             enqueue(
                 request, source: source.text, name: name, dedupKey: dedupKey, orderingKey: orderingKey, fields: fields,
-                responder: responder)
+                notification: notification, responder: responder)
         case .question(let notification):
             metrics.callbackReceived(event: notification.name)
             if let answerer {
@@ -101,7 +107,8 @@ final class CallbackEndpoint: Sendable {
                     bookingID: nil, doctorID: place.doctor?.id, addressID: place.address?.id, facilityID: place.facility?.id)
                 enqueue(
                     request, source: source.text, name: notification.name, dedupKey: notification.identityKey,
-                    orderingKey: notification.orderingKey, fields: fields, responder: responder)
+                    orderingKey: notification.orderingKey, fields: fields, notification: notification,
+                    responder: responder)
             }
         }
     }
@@ -181,40 +188,50 @@ final class CallbackEndpoint: Sendable {
         return true
     }
 
+    /// The answer to a stored event, prepared once.
+    static let stored = JSONResponses.object(status: 200, ["status": "stored"])
+
     private func enqueue(
         _ request: HTTPRequest, source: String, name: String, dedupKey: String, orderingKey: String,
-        fields: CallbackClassification.EventFields, responder: HTTPResponder
+        fields: CallbackClassification.EventFields, notification: DocplannerNotification, responder: HTTPResponder
     ) {
         let received = Date()
-        var metadata: Logger.Metadata = ["event": "\(name)"]
-        if let id = fields.bookingID { metadata["booking_id"] = "\(id)" }
-        if let id = fields.doctorID { metadata["doctor_id"] = "\(id)" }
-        if let id = fields.addressID { metadata["address_id"] = "\(id)" }
-        if let id = fields.facilityID { metadata["facility_id"] = "\(id)" }
+        // Put together only for a line the log level lets through.
+        @Sendable func metadata(_ extra: Logger.Metadata) -> Logger.Metadata {
+            var metadata: Logger.Metadata = ["event": "\(name)"]
+            if let id = fields.bookingID { metadata["booking_id"] = "\(id)" }
+            if let id = fields.doctorID { metadata["doctor_id"] = "\(id)" }
+            if let id = fields.addressID { metadata["address_id"] = "\(id)" }
+            if let id = fields.facilityID { metadata["facility_id"] = "\(id)" }
+            metadata.merge(extra) { $1 }
+            return metadata
+        }
         let item = InboxItem(
             body: request.body, receivedAt: received, sourceAddress: source, dedupKey: dedupKey,
             eventName: name, orderingKey: orderingKey)
-        let fields = metadata
-        store.inbox.enqueue(item) { [health, logger, onStored, metrics] result in
-            var metadata = fields
+        store.inbox.enqueue(item) { [health, logger, onStored, metrics, decoded] result in
             switch result {
             case .success(let outcome):
                 health.recordStoreResult(success: true)
-                metadata["inbox_id"] = "\(outcome.id)"
-                metadata["latency_ms"] = "\(Int(Date().timeIntervalSince(received) * 1000))"
+                func stored() -> Logger.Metadata {
+                    metadata([
+                        "inbox_id": "\(outcome.id)", "latency_ms": "\(Int(Date().timeIntervalSince(received) * 1000))",
+                    ])
+                }
                 if outcome.isDuplicate {
-                    logger.info("callback already stored (duplicate)", metadata: metadata)
+                    logger.info("callback already stored (duplicate)", metadata: stored())
                 } else {
+                    decoded?.keep(notification, id: outcome.id)
                     onStored()
-                    logger.info("callback stored", metadata: metadata)
+                    // The event's line at info is the inbound worker's, once it is applied.
+                    logger.debug("callback stored", metadata: stored())
                 }
                 metrics.callbackAcknowledged(event: name)
-                responder.respond(JSONResponses.object(status: 200, ["status": "stored"]))
+                responder.respond(Self.stored)
             case .failure(let error):
                 health.recordStoreResult(success: false)
-                metadata["error"] = "\(error)"
                 metrics.callbackRejected(event: name, reason: .unavailable)
-                logger.error("callback could not be stored", metadata: metadata)
+                logger.error("callback could not be stored", metadata: metadata(["error": "\(error)"]))
                 responder.respond(JSONResponses.error(status: 503, "cannot store the event now"))
             }
         }

@@ -33,6 +33,19 @@ final class MeteredPartner: PartnerSystem, ClinicCalendar {
         try observe("apply") { () throws(PartnerError) in try base.apply(changes, eventKey: eventKey, eventTime: eventTime) }
     }
 
+    func apply(batch events: [PartnerEvent]) -> [Result<Bool, PartnerError>] {
+        let results = base.apply(batch: events)
+        for result in results {
+            switch result {
+            case .success: metrics.partnerCall(adapter: adapter, operation: "apply", outcome: "ok")
+            case .failure(let error):
+                metrics.partnerCall(
+                    adapter: adapter, operation: "apply", outcome: error.isRetryable ? "unavailable" : "rejected")
+            }
+        }
+        return results
+    }
+
     func isFree(_ calendar: CalendarRef, start: Date, end: Date, ignoring: String?) throws(PartnerError) -> Bool {
         try observe("isFree") { () throws(PartnerError) in
             try base.isFree(calendar, start: start, end: end, ignoring: ignoring)

@@ -1,15 +1,16 @@
 import Curl
 import Foundation
 import Logging
+import Scheduling
 import Sync
 
 /// Keeps `DocplannerAddresses` current: `loadKeptCopy()` takes the copy kept beside the
-/// store, then one thread (`start()`) fetches Docplanner's published list at once and every
+/// store, then (`start()`) turns on the work pool fetch Docplanner's published list at once and every
 /// `refreshInterval` seconds (a day), or `retryInterval` seconds (an hour) after a
 /// failure — every `missingRetryInterval` seconds (a minute) while no list is held at all,
 /// since callbacks from outside `callback.allowlist` are answered 503 until one is. A
 /// failed fetch keeps the last good list; each good one replaces the copy.
-final class DocplannerIPsRefresher: Sendable {
+final class DocplannerIPsRefresher: BackgroundPart {
     let url: String
     private let addresses: DocplannerAddresses
     private let file: DocplannerIPsFile
@@ -18,7 +19,7 @@ final class DocplannerIPsRefresher: Sendable {
     private let retryInterval: Double
     private let missingRetryInterval: Double
     private let logger: Logger
-    private let loop = BackgroundLoop()
+    private let loop: BackgroundLoop
 
     init(
         url: String, addresses: DocplannerAddresses, file: DocplannerIPsFile, logger: Logger,
@@ -26,8 +27,10 @@ final class DocplannerIPsRefresher: Sendable {
             configuration: .init(
                 connectTimeout: .seconds(10), timeout: .seconds(20), maxIdleHandles: 1, maxResponseBytes: 1 << 20,
                 userAgent: "dpbridge/\(DaemonVersion.current)")),
-        refreshInterval: Double = 86_400, retryInterval: Double = 3_600, missingRetryInterval: Double = 60
+        refreshInterval: Double = 86_400, retryInterval: Double = 3_600, missingRetryInterval: Double = 60,
+        scheduler: WorkScheduler = .shared
     ) {
+        loop = BackgroundLoop(scheduler: scheduler)
         self.url = url
         self.addresses = addresses
         self.file = file
@@ -40,10 +43,8 @@ final class DocplannerIPsRefresher: Sendable {
 
     /// Starts the thread that fetches.
     func start() {
-        loop.start(name: "dpbridge-docplanner-ips") { [self] in
-            while !loop.isStopping {
-                loop.pause(refresh() ? refreshInterval : retryPause)
-            }
+        loop.start(name: "docplanner-ips") { [self] in
+            refresh() ? refreshInterval : retryPause
         }
     }
 
@@ -51,6 +52,10 @@ final class DocplannerIPsRefresher: Sendable {
     func stop() {
         loop.stop()
     }
+
+    /// Out of the watchdog: a fetch may take the client's whole timeout, and a stuck one
+    /// only delays the list, which the kept copy covers.
+    var heartbeat: UInt64? { nil }
 
     /// Uses the copy beside the store when it came from `url`.
     func loadKeptCopy() {
