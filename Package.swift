@@ -6,7 +6,7 @@ let package = Package(
     name: "dpbridge",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "dpbridge", targets: ["dpbridge"]),
+        .executable(name: "dpbridge", targets: ["dpbridge"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -72,7 +72,8 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "HTTP1", "Curl", "Store", "Systemd", "DocplannerAPI", "Partner", "Sync", "CLinux", "Clocks", "Scheduling",
+                "HTTP1", "Curl", "Store", "Systemd", "DocplannerAPI", "Partner", "Sync", "CLinux", "Clocks",
+                "Scheduling",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
@@ -104,7 +105,8 @@ let package = Package(
                     [
                         "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
                         "-Xlinker", "--no-export-dynamic",
-                        "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/dpbridge/dpbridge.order",
+                        "-Xlinker",
+                        "--symbol-ordering-file=\(Context.packageDirectory)/Sources/dpbridge/dpbridge.order",
                         "-Xlinker", "--no-warn-symbol-ordering",
                     ],
                     .when(configuration: .release))
@@ -128,7 +130,9 @@ let package = Package(
         .testTarget(name: "PartnerTests", dependencies: ["Partner", "SQLite", "Store", "Curl", "TestSupport"]),
         .testTarget(
             name: "SyncTests",
-            dependencies: ["Sync", "Partner", "SQLite", "Store", "DocplannerAPI", "Simulator", "Scheduling", "TestSupport"]),
+            dependencies: [
+                "Sync", "Partner", "SQLite", "Store", "DocplannerAPI", "Simulator", "Scheduling", "TestSupport",
+            ]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),
         .testTarget(
             name: "DaemonTests",

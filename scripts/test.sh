@@ -27,6 +27,18 @@ else
     echo "swift test failed (status $swift_status, ${issues:-?} issues)"
 fi
 
+# CI's code checks on the build above: no compiler warning in its log, the tree formatted
+# as .swift-format says (scripts/code-checks.sh; each check first shows it can fail).
+echo "== scripts/code-checks.sh"
+scripts/code-checks.sh "$log_dir/swift-test.log" 2>&1 | tee "$log_dir/code-checks.log"
+code_status=${PIPESTATUS[0]}
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log_dir/code-checks.log" | tail -n 1)
+p=$(sed -nE 's/^([0-9]+) passed.*/\1/p' <<<"$line")
+f=$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<<"$line")
+passed=$((passed + ${p:-0}))
+if [ "$code_status" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then f=1; fi
+failed=$((failed + ${f:-0}))
+
 # Shell-level tests: each prints its own "N passed, N failed" line.
 for script in scripts/docs-test.sh scripts/crash-test.sh scripts/slowloris-test.sh scripts/contract-test.sh scripts/dashboards-test.sh scripts/status-page-test.sh scripts/security-test.sh scripts/systemd-test.sh; do
     [ -x "$script" ] || continue

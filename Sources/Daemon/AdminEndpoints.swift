@@ -38,14 +38,16 @@ struct AdminEndpoints: Sendable {
                     let report = try status(tenant: tenant, now: now)
                     let page: StatusPage
                     do throws(StoreError) {
-                        page = try StatusPage(report: report, health: health, store: store, timeZone: timeZone, now: now)
+                        page = try StatusPage(
+                            report: report, health: health, store: store, timeZone: timeZone, now: now)
                     } catch {
                         throw .store(error.description)
                     }
                     responder.respond(Self.page(status: 200, page.html()))
                 } catch {
                     responder.respond(
-                        Self.page(status: error.httpStatus, StatusPage.refusal(error.description, explainingToken: false)))
+                        Self.page(
+                            status: error.httpStatus, StatusPage.refusal(error.description, explainingToken: false)))
                 }
             }
         }

@@ -42,7 +42,8 @@ public struct CallbackReadiness: Sendable {
             return red(
                 "no answer at \(shown)",
                 "the daemon does not answer at \(shown): "
-                    + "\(error)".replacingOccurrences(of: configuration.callback.secret.value, with: "<callback.secret>"),
+                    + "\(error)".replacingOccurrences(
+                        of: configuration.callback.secret.value, with: "<callback.secret>"),
                 fix: "start it (systemctl start dpbridge) and check listen.public in the configuration")
         }
         switch answer.status {

@@ -131,15 +131,19 @@ public enum DaemonRuntime {
                         ? "\(configuration.publicListener.address):\(configuration.publicListener.port)"
                         : "\(activated.count) socket(s) from systemd",
                     "admin": configuration.admin.socketPath.isEmpty
-                        ? "\(configuration.admin.address):\(configuration.admin.port)" : "\(configuration.admin.socketPath)",
-                    "store": "\(tenant.configuration.storePath)", "mode": "\(tenant.configuration.docplanner.mode.rawValue)",
+                        ? "\(configuration.admin.address):\(configuration.admin.port)"
+                        : "\(configuration.admin.socketPath)",
+                    "store": "\(tenant.configuration.storePath)",
+                    "mode": "\(tenant.configuration.docplanner.mode.rawValue)",
                     "callback_sources": "\(tenant.sources.summary)",
                 ])
         }
         notifier.ready(status: statusLine())
-        let watchdog = WatchdogPinger(notifier: notifier, status: { statusLine() }) {
-            [server.heartbeat, adminServer.heartbeat] + poolParts.heartbeats + tenants.flatMap(\.heartbeats)
-        }
+        let watchdog = WatchdogPinger(
+            notifier: notifier, status: { statusLine() },
+            progress: {
+                [server.heartbeat, adminServer.heartbeat] + poolParts.heartbeats + tenants.flatMap(\.heartbeats)
+            })
         watchdog.start()
 
         while true {
@@ -172,7 +176,8 @@ public enum DaemonRuntime {
         case .success(let loaded):
             LoggingSetup.setLevel(loaded.configuration.log.level)
             logger.notice(
-                "configuration reloaded", metadata: ["event": "reload", "log_level": "\(loaded.configuration.log.level)"])
+                "configuration reloaded",
+                metadata: ["event": "reload", "log_level": "\(loaded.configuration.log.level)"])
         case .failure(let error):
             logger.error(
                 "configuration not reloaded: \(error.problems.map(\.description).joined(separator: "; "))",

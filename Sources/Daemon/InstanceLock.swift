@@ -16,7 +16,8 @@ final class InstanceLock: Sendable {
         // (by then perhaps another thread's file or socket).
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else {
-            throw StartupError.store(path: storePath, reason: "cannot open \(path): \(String(cString: strerror(errno)))")
+            throw StartupError.store(
+                path: storePath, reason: "cannot open \(path): \(String(cString: strerror(errno)))")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let reason =
@@ -55,7 +56,8 @@ final class InstanceLock: Sendable {
             let failure = errno
             close(descriptor)
             if failure == EWOULDBLOCK { return nil }
-            throw .storeUnreadable(path: storePath, reason: "cannot lock \(path): \(String(cString: strerror(failure)))")
+            throw .storeUnreadable(
+                path: storePath, reason: "cannot lock \(path): \(String(cString: strerror(failure)))")
         }
         return InstanceLock(descriptor: descriptor, path: path)
     }

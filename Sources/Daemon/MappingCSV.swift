@@ -10,7 +10,8 @@ import SwiftCSV
 /// columns are there for the reader.
 public enum MappingCSV {
     static let header = [
-        "kind", "docplanner_id", "name", "facility_id", "doctor_id", "address_id", "insurance_provider_id", "partner_id",
+        "kind", "docplanner_id", "name", "facility_id", "doctor_id", "address_id", "insurance_provider_id",
+        "partner_id",
         "source", "confidence",
     ]
 
@@ -50,7 +51,10 @@ public enum MappingCSV {
         guard let kindColumn = columns.firstIndex(of: "kind"), let idColumn = columns.firstIndex(of: "docplanner_id"),
             let partnerColumn = columns.firstIndex(of: "partner_id")
         else {
-            return ([], [], [ImportError(line: 1, reason: "the header must name the columns kind, docplanner_id and partner_id")])
+            return (
+                [], [],
+                [ImportError(line: 1, reason: "the header must name the columns kind, docplanner_id and partner_id")]
+            )
         }
         var changes: [Mappings.Change] = []
         var lines: [Int] = []

@@ -72,7 +72,8 @@ struct OperatorEndpoints: Sendable {
             try actions.quarantineShow(id: Self.id(request), revealPatient: parameters["reveal"] == "patient")
         }
         add(&router, "POST", "/quarantine/purge") { actions, request, _ throws(OperatorError) in
-            try actions.quarantinePurge(Self.decode(QuarantineSelection.self, request, "{\"ids\": [...], \"all\": false}"))
+            try actions.quarantinePurge(
+                Self.decode(QuarantineSelection.self, request, "{\"ids\": [...], \"all\": false}"))
         }
         add(&router, "POST", "/erase") { [logger] actions, request, _ throws(OperatorError) in
             let report = try actions.erase(
@@ -122,7 +123,8 @@ struct OperatorEndpoints: Sendable {
         }
     }
 
-    private static func decode<T: Decodable>(_ type: T.Type, _ request: HTTPRequest, _ shape: String) throws(OperatorError)
+    private static func decode<T: Decodable>(_ type: T.Type, _ request: HTTPRequest, _ shape: String)
+        throws(OperatorError)
         -> T
     {
         do {

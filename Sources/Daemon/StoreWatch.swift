@@ -31,7 +31,8 @@ final class StoreWatch: BackgroundPart {
     ) {
         loop = BackgroundLoop(scheduler: scheduler)
         self.store = store
-        directory = (storePath as NSString).deletingLastPathComponent.isEmpty
+        directory =
+            (storePath as NSString).deletingLastPathComponent.isEmpty
             ? "." : (storePath as NSString).deletingLastPathComponent
         self.reserveBytes = reserveBytes
         self.health = health
@@ -71,7 +72,7 @@ final class StoreWatch: BackgroundPart {
             return "\(free / 1024) KiB free on the store's file system (at least \(reserveBytes / 1024) KiB needed)"
         }
         do {
-            try store.values.setAndWait(Self.probeKey, date: Date())
+            try store.values.setAndWait(Self.probeKey, date: SteadyClock().date())
             return nil
         } catch {
             return "a probe write failed: \(error)"

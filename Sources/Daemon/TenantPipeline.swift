@@ -114,7 +114,8 @@ final class TenantPipeline: Sendable {
         let answerer = BlockingAnswerer(
             decider: BookingDecider(
                 partner: partner,
-                codes: .init(slotTaken: codes.slotTaken, notBookable: codes.notBookable, unavailable: codes.unavailable)),
+                codes: .init(slotTaken: codes.slotTaken, notBookable: codes.notBookable, unavailable: codes.unavailable)
+            ),
             deadline: .milliseconds(configuration.callback.blockingDeadlineMilliseconds),
             unavailableCode: codes.unavailable, store: store, logger: logger, metrics: metrics)
         let sender = QueueWorkers(
@@ -147,7 +148,8 @@ final class TenantPipeline: Sendable {
             mode == .push
             ? nil
             : NotificationPuller(
-                docplanner: docplanner, inbox: store.inbox, maxIdle: Double(configuration.docplanner.pullMaxIdleSeconds),
+                docplanner: docplanner, inbox: store.inbox,
+                maxIdle: Double(configuration.docplanner.pullMaxIdleSeconds),
                 logger: logger,
                 spillDirectory: (configuration.storePath as NSString).deletingLastPathComponent,
                 onStored: { workers.wake() }, scheduler: pools.work)

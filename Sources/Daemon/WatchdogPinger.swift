@@ -33,9 +33,11 @@ final class WatchdogPinger: Sendable {
             var lastProgress = progress()
             var sinceStatus = Duration.zero
             while running.load(ordering: .relaxed) {
-                Thread.sleep(forTimeInterval: Double(step.components.seconds) + Double(step.components.attoseconds) / 1e18)
+                Thread.sleep(
+                    forTimeInterval: Double(step.components.seconds) + Double(step.components.attoseconds) / 1e18)
                 let current = progress()
-                let everyPartMoved = current.count == lastProgress.count && !zip(current, lastProgress).contains { $0 == $1 }
+                let everyPartMoved =
+                    current.count == lastProgress.count && !zip(current, lastProgress).contains { $0 == $1 }
                 if notifier.watchdogInterval != nil && everyPartMoved { notifier.watchdog() }
                 lastProgress = current
                 sinceStatus += step

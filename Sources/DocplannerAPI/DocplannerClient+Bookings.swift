@@ -90,7 +90,8 @@ extension DocplannerClient {
             return false
         } catch .badRequest(let request, let body) {
             let current = try getBooking(
-                facilityID: facilityID, doctorID: doctorID, addressID: addressID, bookingID: bookingID, priority: priority)
+                facilityID: facilityID, doctorID: doctorID, addressID: addressID, bookingID: bookingID,
+                priority: priority)
             guard current.status == "canceled" else { throw .badRequest(request: request, body: body) }
             return false
         }

@@ -4,7 +4,9 @@ import Foundation
 extension DocplannerClient {
     /// Pull Notification: GET /notifications — the oldest notification, or nil when the queue
     /// is empty (404). Pulling consumes it: store it before processing.
-    public func pullNotification(priority: RequestPriority = .critical) throws(DocplannerError) -> DocplannerNotification? {
+    public func pullNotification(priority: RequestPriority = .critical) throws(DocplannerError)
+        -> DocplannerNotification?
+    {
         let response: Data
         do {
             response = try send("pullNotification", .get, ["notifications"], priority: priority).body

@@ -37,9 +37,11 @@ extension DocplannerClient {
     public func deleteSlots(
         facilityID: String, doctorID: String, addressID: String, day: String, priority: RequestPriority = .low
     ) throws(DocplannerError) {
-        let valid = day.utf8.count == 10 && day.enumerated().allSatisfy { index, character in
-            index == 4 || index == 7 ? character == "-" : character.isASCII && character.isNumber
-        }
+        let valid =
+            day.utf8.count == 10
+            && day.enumerated().allSatisfy { index, character in
+                index == 4 || index == 7 ? character == "-" : character.isASCII && character.isNumber
+            }
         guard valid else { throw .invalidArgument("deleteSlots needs a day as YYYY-MM-DD, not \"\(day)\"") }
         _ = try send(
             "deleteSlots", .delete, addressPath(facilityID, doctorID, addressID, "slots", day), priority: priority

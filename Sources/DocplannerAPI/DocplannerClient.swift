@@ -93,7 +93,8 @@ public final class DocplannerClient: Sendable {
                 observer?(DocplannerCall(operation: operation, status: nil, duration: ContinuousClock.now - started))
                 throw .transport(request: label, error)
             }
-            observer?(DocplannerCall(operation: operation, status: response.status, duration: ContinuousClock.now - started))
+            observer?(
+                DocplannerCall(operation: operation, status: response.status, duration: ContinuousClock.now - started))
             noteRateLimitHeaders(response.headers, kind: kind)
             switch response.status {
             case 200..<300:
@@ -109,7 +110,8 @@ public final class DocplannerClient: Sendable {
                 // The limiter was paused above only if the answer says the budget is spent
                 // (X-RateLimit-Remaining: 0): a 429 for a duplicate replaceSlots or a second
                 // release within the hour must not hold every other write.
-                throw .rateLimited(request: label, retryAfter: RetryAfter.seconds(in: response.headers, now: clock.now()))
+                throw .rateLimited(
+                    request: label, retryAfter: RetryAfter.seconds(in: response.headers, now: clock.now()))
             case 500...:
                 throw .serverError(request: label, status: response.status, body: APIErrorBody.parse(response.body))
             default:
@@ -165,7 +167,8 @@ public final class DocplannerClient: Sendable {
         if let limit = headers["X-RateLimit-Limit"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
             limiter.announce(kind, limit: limit)
         }
-        guard let remaining = headers["X-RateLimit-Remaining"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }),
+        guard
+            let remaining = headers["X-RateLimit-Remaining"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }),
             remaining <= 0, let reset = RetryAfter.resetTime(in: headers)
         else { return }
         limiter.pause(kind, until: reset)

@@ -109,7 +109,8 @@ public enum DocplannerError: Error, Sendable, Equatable, CustomStringConvertible
         case .unauthorized(let request, let body):
             return "\(request): Docplanner refused the access token (401)\(said(body)); check the client credentials"
         case .authenticationFailed(let status, let body):
-            return "Docplanner's token endpoint refused the client credentials (\(status))\(said(body)); check client_id and client_secret"
+            return
+                "Docplanner's token endpoint refused the client credentials (\(status))\(said(body)); check client_id and client_secret"
         case .badRequest(let request, let body):
             return "\(request): Docplanner rejected the request as invalid (400)\(said(body))"
         case .forbidden(let request, let body):

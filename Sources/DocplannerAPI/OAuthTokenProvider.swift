@@ -91,7 +91,8 @@ public final class OAuthTokenProvider: Sendable {
             observer?(DocplannerCall(operation: "oauthToken", status: nil, duration: ContinuousClock.now - sent))
             throw .transport(request: label, error)
         }
-        observer?(DocplannerCall(operation: "oauthToken", status: response.status, duration: ContinuousClock.now - sent))
+        observer?(
+            DocplannerCall(operation: "oauthToken", status: response.status, duration: ContinuousClock.now - sent))
         fetchCount.add(1, ordering: .relaxed)
         switch response.status {
         case 200..<300:

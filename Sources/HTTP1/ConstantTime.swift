@@ -3,7 +3,8 @@
 /// URL, API key, admin and partner-API tokens; the simulator's client secret).
 public enum ConstantTime {
     public static func equal(_ a: String, _ b: String) -> Bool {
-        var a = a, b = b
+        var a = a
+        var b = b
         return a.withUTF8 { x in
             b.withUTF8 { y in
                 var difference = UInt8(x.count == y.count ? 0 : 1)

@@ -43,7 +43,9 @@ final class EventLoop: @unchecked Sendable {
     private static let wakeID: UInt64 = 0
     private static let listenerBit: UInt64 = 1 << 63
 
-    init(configuration: ServerConfiguration, router: Router, listeners: [Int32], counter: ConnectionCounter) throws(SystemCallError) {
+    init(configuration: ServerConfiguration, router: Router, listeners: [Int32], counter: ConnectionCounter)
+        throws(SystemCallError)
+    {
         self.configuration = configuration
         settings = ConnectionStateMachine.Settings(configuration)
         self.router = router
@@ -54,7 +56,8 @@ final class EventLoop: @unchecked Sendable {
         try SystemCall.epollAdd(epoll, wakeFD, events: EPOLLIN.rawValue, data: Self.wakeID)
         for (index, listener) in listeners.enumerated() {
             try SystemCall.epollAdd(
-                epoll, listener, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue, data: Self.listenerBit | UInt64(index))
+                epoll, listener, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue,
+                data: Self.listenerBit | UInt64(index))
         }
     }
 

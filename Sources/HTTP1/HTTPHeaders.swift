@@ -31,7 +31,8 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByArrayLiteral {
 
     static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
         guard a.utf8.count == b.utf8.count else { return false }
-        var a = a, b = b
+        var a = a
+        var b = b
         return a.withUTF8 { x in
             b.withUTF8 { y in
                 for index in 0..<x.count where x[index] != y[index] {

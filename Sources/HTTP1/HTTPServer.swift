@@ -64,9 +64,10 @@ public final class HTTPServer: Sendable {
             var loops: [EventLoop] = []
             for index in 0..<loopCount {
                 // Adopted sockets are shared by all loops (EPOLLEXCLUSIVE wakes one).
-                loops.append(try EventLoop(
-                    configuration: configuration, router: router, listeners: state.listeners[index] + state.adopted,
-                    counter: counter))
+                loops.append(
+                    try EventLoop(
+                        configuration: configuration, router: router, listeners: state.listeners[index] + state.adopted,
+                        counter: counter))
             }
             state.loops = loops
             return loops
@@ -111,11 +112,13 @@ public final class HTTPServer: Sendable {
         }
         var thread = pthread_t()
         let box = Unmanaged.passRetained(Box(body))
-        let result = pthread_create(&thread, nil, { argument in
-            let box = Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue()
-            box.body()
-            return nil
-        }, box.toOpaque())
+        let result = pthread_create(
+            &thread, nil,
+            { argument in
+                let box = Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue()
+                box.body()
+                return nil
+            }, box.toOpaque())
         precondition(result == 0, "pthread_create failed: \(result)")
         return thread
     }

@@ -222,7 +222,8 @@ struct RequestParser {
         var cursor = from
         while cursor < lineEnd && Self.isTokenByte(bytes[cursor]) { cursor += 1 }
         guard cursor > from, cursor < lineEnd, bytes[cursor] == 32 else { return fail(400, "invalid method") }
-        let method = Self.known(Self.methods, in: bytes, from: from, to: cursor)
+        let method =
+            Self.known(Self.methods, in: bytes, from: from, to: cursor)
             ?? String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<cursor]), as: UTF8.self)
         cursor += 1
         let targetStart = cursor
@@ -240,7 +241,8 @@ struct RequestParser {
             bytes[cursor + 3] == 80, bytes[cursor + 4] == 47, bytes[cursor + 6] == 46,
             (48...57).contains(bytes[cursor + 5]), (48...57).contains(bytes[cursor + 7])
         else { return fail(400, "invalid HTTP version") }
-        let major = Int(bytes[cursor + 5] - 48), minor = Int(bytes[cursor + 7] - 48)
+        let major = Int(bytes[cursor + 5] - 48)
+        let minor = Int(bytes[cursor + 7] - 48)
         guard major == 1 else { return fail(505, "only HTTP/1.x is supported") }
         var authority: String?
         if bytes[targetStart] != UInt8(ascii: "/") && target != "*" {
@@ -319,7 +321,8 @@ struct RequestParser {
     // MARK: - Semantics
 
     private mutating func interpret(
-        method: String, target: String, authority: String?, hasQuery: Bool, major: Int, minor: Int, headers: HTTPHeaders,
+        method: String, target: String, authority: String?, hasQuery: Bool, major: Int, minor: Int,
+        headers: HTTPHeaders,
         bodyStart: Int
     ) -> Event {
         // One pass over the fields for everything framing depends on.
@@ -421,7 +424,8 @@ struct RequestParser {
     /// Decodes chunks from `cursor` on. The whole chunked body as sent (`bodyStart` on),
     /// framing included — size lines, extensions, trailers — counts against the body
     /// limit, so that a body of tiny chunks with long extensions cannot grow without bound.
-    private mutating func parseChunks(_ head: Head, bodyStart: Int, cursor start: Int, body: consuming [UInt8]) -> Event {
+    private mutating func parseChunks(_ head: Head, bodyStart: Int, cursor start: Int, body: consuming [UInt8]) -> Event
+    {
         var cursor = start
         let count = buffer.count
         let limit = limits.maxBodyBytes
@@ -519,10 +523,13 @@ struct RequestParser {
     /// are made once, so most requests' method and field names need neither validation
     /// nor a new string.
     @inline(__always)
-    private static func known(_ names: [KnownName], in bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> String? {
+    private static func known(_ names: [KnownName], in bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> String?
+    {
         let count = to - from
         for name in names
-        where name.spelling.utf8CodeUnitCount == count && memcmp(name.spelling.utf8Start, bytes.baseAddress! + from, count) == 0 {
+        where name.spelling.utf8CodeUnitCount == count
+            && memcmp(name.spelling.utf8Start, bytes.baseAddress! + from, count) == 0
+        {
             return name.text
         }
         return nil
@@ -537,9 +544,11 @@ struct RequestParser {
         }
     }
 
-    private static let methods: [KnownName] = ["GET", "POST", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"].map(KnownName.init)
+    private static let methods: [KnownName] = ["GET", "POST", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"].map(
+        KnownName.init)
     private static let fieldNames: [KnownName] = [
-        "Host", "host", "User-Agent", "user-agent", "Accept", "accept", "Content-Type", "content-type", "Content-Length",
+        "Host", "host", "User-Agent", "user-agent", "Accept", "accept", "Content-Type", "content-type",
+        "Content-Length",
         "content-length", "Connection", "connection", "X-Forwarded-For", "x-forwarded-for", "Authorization",
         "Accept-Encoding", "X-Real-IP", "X-Forwarded-Proto", "Expect", "Transfer-Encoding",
     ].map(KnownName.init)
@@ -547,7 +556,8 @@ struct RequestParser {
     /// tchar of RFC 9110 §5.6.2.
     static func isTokenByte(_ byte: UInt8) -> Bool {
         // A bitmap of the 128 ASCII bytes, in constants: no table to load on each byte.
-        byte < 64 ? (tokenBitsLow >> UInt64(byte)) & 1 == 1 : byte < 128 && (tokenBitsHigh >> UInt64(byte - 64)) & 1 == 1
+        byte < 64
+            ? (tokenBitsLow >> UInt64(byte)) & 1 == 1 : byte < 128 && (tokenBitsHigh >> UInt64(byte - 64)) & 1 == 1
     }
 
     /// Bytes 0–63 that are tchars: `!#$%&'*+-.` and digits.

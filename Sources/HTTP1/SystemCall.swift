@@ -119,7 +119,9 @@ enum SystemCall {
 
     /// Waits up to `timeout` ms for events; 0 when interrupted, -1 when epoll failed.
     static func epollWait(_ epoll: Int32, into events: inout [epoll_event], timeout: Int32) -> Int {
-        let count = events.withUnsafeMutableBufferPointer { epoll_wait(epoll, $0.baseAddress, Int32($0.count), timeout) }
+        let count = events.withUnsafeMutableBufferPointer {
+            epoll_wait(epoll, $0.baseAddress, Int32($0.count), timeout)
+        }
         if count < 0 { return errno == EINTR ? 0 : -1 }
         return Int(count)
     }
@@ -153,7 +155,9 @@ enum SystemCall {
     }
 
     /// A listening TCP socket bound to `host:port` (IPv4 or IPv6 literal).
-    static func listeningSocket(host: String, port: Int, reusePort: Bool, backlog: Int32 = 1024) throws(SystemCallError) -> Int32 {
+    static func listeningSocket(host: String, port: Int, reusePort: Bool, backlog: Int32 = 1024) throws(SystemCallError)
+        -> Int32
+    {
         var storage = sockaddr_storage()
         var length: socklen_t
         let family: Int32
@@ -162,7 +166,9 @@ enum SystemCall {
             var address = sockaddr_in6()
             address.sin6_family = sa_family_t(AF_INET6)
             address.sin6_port = in_port_t(UInt16(port).bigEndian)
-            guard inet_pton(AF_INET6, host, &address.sin6_addr) == 1 else { throw SystemCallError(call: "inet_pton(\(host))", errno: EINVAL) }
+            guard inet_pton(AF_INET6, host, &address.sin6_addr) == 1 else {
+                throw SystemCallError(call: "inet_pton(\(host))", errno: EINVAL)
+            }
             withUnsafeMutableBytes(of: &storage) { raw in withUnsafeBytes(of: address) { raw.copyMemory(from: $0) } }
             length = socklen_t(MemoryLayout<sockaddr_in6>.size)
         } else {
@@ -170,16 +176,23 @@ enum SystemCall {
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = in_port_t(UInt16(port).bigEndian)
-            guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { throw SystemCallError(call: "inet_pton(\(host))", errno: EINVAL) }
+            guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
+                throw SystemCallError(call: "inet_pton(\(host))", errno: EINVAL)
+            }
             withUnsafeMutableBytes(of: &storage) { raw in withUnsafeBytes(of: address) { raw.copyMemory(from: $0) } }
             length = socklen_t(MemoryLayout<sockaddr_in>.size)
         }
-        let fd = try check("socket") { socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+        let fd = try check("socket") {
+            socket(
+                family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        }
         setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
         if reusePort { setOption(fd, SOL_SOCKET, SO_REUSEPORT, 1) }
         do throws(SystemCallError) {
             _ = try check("bind(\(host):\(port))") {
-                withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+                withUnsafePointer(to: &storage) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+                }
             }
             _ = try check("listen") { listen(fd, backlog) }
         } catch {
@@ -196,21 +209,30 @@ enum SystemCall {
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
         let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        guard !bytes.isEmpty, bytes.count < capacity else { throw SystemCallError(call: "bind(\(path))", errno: ENAMETOOLONG) }
+        guard !bytes.isEmpty, bytes.count < capacity else {
+            throw SystemCallError(call: "bind(\(path))", errno: ENAMETOOLONG)
+        }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             raw.copyBytes(from: bytes)
             raw[bytes.count] = 0
         }
         var status = stat()
         if lstat(path, &status) == 0 {
-            guard status.st_mode & S_IFMT == S_IFSOCK else { throw SystemCallError(call: "bind(\(path)): not a socket", errno: EEXIST) }
+            guard status.st_mode & S_IFMT == S_IFSOCK else {
+                throw SystemCallError(call: "bind(\(path)): not a socket", errno: EEXIST)
+            }
             unlink(path)
         }
-        let fd = try check("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+        let fd = try check("socket") {
+            socket(
+                AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        }
         do throws(SystemCallError) {
             _ = try check("bind(\(path))") {
                 withUnsafePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                    }
                 }
             }
             _ = try check("chmod(\(path))") { chmod(path, 0o660) }
@@ -226,7 +248,9 @@ enum SystemCall {
     static func localPort(_ fd: Int32) -> Int {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        _ = withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        _ = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
         return port(of: storage)
     }
 

@@ -39,7 +39,8 @@ extension EmbeddedPartner {
             while try offers.step() {
                 catalog.offers.append(
                     .init(
-                        doctorID: offers.text(0) ?? "", locationID: offers.text(1) ?? "", serviceID: offers.text(2) ?? "",
+                        doctorID: offers.text(0) ?? "", locationID: offers.text(1) ?? "",
+                        serviceID: offers.text(2) ?? "",
                         price: offers.isNull(3) ? nil : offers.int(3), isPriceFrom: offers.int(4) != 0,
                         duration: offers.int(5), description: offers.text(6)))
             }
@@ -65,8 +66,10 @@ extension EmbeddedPartner {
         try withDatabase { database throws(SQLiteError) in
             try database.transaction { () throws(SQLiteError) in
                 for table in [
-                    "clinic_offers", "clinic_location_insurances", "clinic_location_insurance_plans", "clinic_facilities",
-                    "clinic_doctors", "clinic_locations", "clinic_services", "clinic_insurances", "clinic_insurance_plans",
+                    "clinic_offers", "clinic_location_insurances", "clinic_location_insurance_plans",
+                    "clinic_facilities",
+                    "clinic_doctors", "clinic_locations", "clinic_services", "clinic_insurances",
+                    "clinic_insurance_plans",
                 ] {
                     try database.execute("DELETE FROM \(table)")
                 }
@@ -94,7 +97,9 @@ extension EmbeddedPartner {
                     catalog.insurances.map { [.text($0.id), .text($0.name)] })
                 try insert(
                     "INSERT INTO clinic_insurance_plans (id, insurance_id, name) VALUES (?, ?, ?)",
-                    catalog.insurancePlans.map { [.text($0.id), .text($0.details["insurance_id"] ?? ""), .text($0.name)] })
+                    catalog.insurancePlans.map {
+                        [.text($0.id), .text($0.details["insurance_id"] ?? ""), .text($0.name)]
+                    })
                 try insert(
                     """
                     INSERT INTO clinic_offers (doctor_id, location_id, service_id, price, is_price_from, duration, description)
@@ -115,7 +120,9 @@ extension EmbeddedPartner {
                 try insert(
                     "INSERT INTO clinic_location_insurance_plans (location_id, plan_id) VALUES (?, ?)",
                     catalog.locationInsurancePlans.keys.sorted().flatMap { location in
-                        catalog.locationInsurancePlans[location, default: []].sorted().map { [.text(location), .text($0)] }
+                        catalog.locationInsurancePlans[location, default: []].sorted().map {
+                            [.text(location), .text($0)]
+                        }
                     })
             }
         }

@@ -22,7 +22,8 @@ extension EmbeddedPartner: ClinicCalendar {
                     ClinicChangeRecord(
                         id: select.int64(0), table: table, rowID: select.int64(2), operation: select.text(3) ?? "",
                         calendar: CalendarRef(
-                            facilityID: select.text(4) ?? "", doctorID: select.text(5) ?? "", addressID: select.text(6) ?? ""),
+                            facilityID: select.text(4) ?? "", doctorID: select.text(5) ?? "",
+                            addressID: select.text(6) ?? ""),
                         docplannerID: select.text(7)))
             }
             return records
@@ -48,7 +49,8 @@ extension EmbeddedPartner: ClinicCalendar {
             ])
     }
 
-    private func selectBookings(_ condition: String, _ values: [StatementValue]) throws(PartnerError) -> [ClinicBooking] {
+    private func selectBookings(_ condition: String, _ values: [StatementValue]) throws(PartnerError) -> [ClinicBooking]
+    {
         try withDatabase { database throws(SQLiteError) in
             let s = try database.prepare(
                 """
@@ -64,16 +66,19 @@ extension EmbeddedPartner: ClinicCalendar {
             var rows: [ClinicBooking] = []
             while try s.step() {
                 let patient = PartnerPatient(name: s.text(8), surname: s.text(9), email: s.text(10), phone: s.text(11))
-                rows.append(ClinicBooking(
-                    rowID: s.int64(0), docplannerID: s.text(1),
-                    calendar: CalendarRef(facilityID: s.text(2) ?? "", doctorID: s.text(3) ?? "", addressID: s.text(4) ?? ""),
-                    start: s.isNull(5) ? nil : Date(timeIntervalSince1970: s.double(5)),
-                    end: s.isNull(6) ? nil : Date(timeIntervalSince1970: s.double(6)),
-                    addressServiceID: s.text(7), patient: patient == PartnerPatient() ? nil : patient, comment: s.text(12),
-                    status: PartnerBooking.Status(rawValue: s.text(13) ?? "") ?? .booked, confirmed: s.int(14) != 0,
-                    presence: s.text(15), syncedStatus: s.text(16).flatMap(PartnerBooking.Status.init(rawValue:)),
-                    syncedStart: s.isNull(17) ? nil : Date(timeIntervalSince1970: s.double(17)),
-                    syncedConfirmed: s.int(18) != 0, syncedPresence: s.text(19)))
+                rows.append(
+                    ClinicBooking(
+                        rowID: s.int64(0), docplannerID: s.text(1),
+                        calendar: CalendarRef(
+                            facilityID: s.text(2) ?? "", doctorID: s.text(3) ?? "", addressID: s.text(4) ?? ""),
+                        start: s.isNull(5) ? nil : Date(timeIntervalSince1970: s.double(5)),
+                        end: s.isNull(6) ? nil : Date(timeIntervalSince1970: s.double(6)),
+                        addressServiceID: s.text(7), patient: patient == PartnerPatient() ? nil : patient,
+                        comment: s.text(12),
+                        status: PartnerBooking.Status(rawValue: s.text(13) ?? "") ?? .booked, confirmed: s.int(14) != 0,
+                        presence: s.text(15), syncedStatus: s.text(16).flatMap(PartnerBooking.Status.init(rawValue:)),
+                        syncedStart: s.isNull(17) ? nil : Date(timeIntervalSince1970: s.double(17)),
+                        syncedConfirmed: s.int(18) != 0, syncedPresence: s.text(19)))
             }
             return rows
         }
@@ -106,10 +111,13 @@ extension EmbeddedPartner: ClinicCalendar {
             try s.bind([.integer(rowID)])
             defer { s.reset() }
             guard try s.step() else { return nil }
-            func date(_ column: Int32) -> Date? { s.isNull(column) ? nil : Date(timeIntervalSince1970: s.double(column)) }
+            func date(_ column: Int32) -> Date? {
+                s.isNull(column) ? nil : Date(timeIntervalSince1970: s.double(column))
+            }
             return ClinicBreak(
                 rowID: rowID, docplannerID: s.text(0),
-                calendar: CalendarRef(facilityID: s.text(1) ?? "", doctorID: s.text(2) ?? "", addressID: s.text(3) ?? ""),
+                calendar: CalendarRef(
+                    facilityID: s.text(1) ?? "", doctorID: s.text(2) ?? "", addressID: s.text(3) ?? ""),
                 since: date(4), till: date(5), deleted: s.int(6) != 0, syncedSince: date(7), syncedTill: date(8),
                 syncedDeleted: s.int(9) != 0)
         }
@@ -190,8 +198,15 @@ extension EmbeddedPartner: ClinicCalendar {
         -> [String: [AvailabilityWindow]]
     {
         guard let first = days.min(), let last = days.max() else { return [:] }
-        struct Row { var weekday: Int; var start: String; var end: String; var service: String; var duration: Int
-            var from: String?; var until: String? }
+        struct Row {
+            var weekday: Int
+            var start: String
+            var end: String
+            var service: String
+            var duration: Int
+            var from: String?
+            var until: String?
+        }
         let (weekly, explicit) = try withDatabase { database throws(SQLiteError) -> ([Row], [String: [Row]]) in
             let hours = try database.prepare(
                 """
@@ -202,9 +217,11 @@ extension EmbeddedPartner: ClinicCalendar {
             defer { hours.reset() }
             var weekly: [Row] = []
             while try hours.step() {
-                weekly.append(Row(
-                    weekday: hours.int(0), start: hours.text(1) ?? "", end: hours.text(2) ?? "",
-                    service: hours.text(3) ?? "", duration: hours.int(4), from: hours.text(5), until: hours.text(6)))
+                weekly.append(
+                    Row(
+                        weekday: hours.int(0), start: hours.text(1) ?? "", end: hours.text(2) ?? "",
+                        service: hours.text(3) ?? "", duration: hours.int(4), from: hours.text(5), until: hours.text(6))
+                )
             }
             let slots = try database.prepare(
                 """
@@ -215,9 +232,10 @@ extension EmbeddedPartner: ClinicCalendar {
             defer { slots.reset() }
             var explicit: [String: [Row]] = [:]
             while try slots.step() {
-                explicit[slots.text(0) ?? "", default: []].append(Row(
-                    weekday: 0, start: slots.text(1) ?? "", end: slots.text(2) ?? "", service: slots.text(3) ?? "",
-                    duration: slots.int(4), from: nil, until: nil))
+                explicit[slots.text(0) ?? "", default: []].append(
+                    Row(
+                        weekday: 0, start: slots.text(1) ?? "", end: slots.text(2) ?? "", service: slots.text(3) ?? "",
+                        duration: slots.int(4), from: nil, until: nil))
             }
             return (weekly, explicit)
         }
@@ -230,7 +248,8 @@ extension EmbeddedPartner: ClinicCalendar {
             let rows =
                 explicit[day]
                 ?? weekly.filter {
-                    $0.weekday == isoWeekday && ($0.from.map { $0 <= day } ?? true) && ($0.until.map { day <= $0 } ?? true)
+                    $0.weekday == isoWeekday && ($0.from.map { $0 <= day } ?? true)
+                        && ($0.until.map { day <= $0 } ?? true)
                 }
             var windows: [String: AvailabilityWindow] = [:]
             for row in rows where !row.service.isEmpty && row.duration > 0 {
@@ -265,8 +284,10 @@ extension EmbeddedPartner: ClinicCalendar {
         try asDPBridge { database throws(SQLiteError) in
             for (day, signature) in signatures {
                 if signature.isEmpty {
-                    try database.prepare("DELETE FROM dpbridge_slot_days WHERE doctor_id = ? AND address_id = ? AND day = ?")
-                        .run([.text(calendar.doctorID), .text(calendar.addressID), .text(day)])
+                    try database.prepare(
+                        "DELETE FROM dpbridge_slot_days WHERE doctor_id = ? AND address_id = ? AND day = ?"
+                    )
+                    .run([.text(calendar.doctorID), .text(calendar.addressID), .text(day)])
                 } else {
                     try database.prepare(
                         """
@@ -319,7 +340,9 @@ extension EmbeddedPartner: ClinicCalendar {
             var sends: [SlotSend] = []
             while try s.step() {
                 sends.append(
-                    SlotSend(day: s.text(0) ?? "", signature: s.text(1) ?? "", sentAt: Date(timeIntervalSince1970: s.double(2))))
+                    SlotSend(
+                        day: s.text(0) ?? "", signature: s.text(1) ?? "",
+                        sentAt: Date(timeIntervalSince1970: s.double(2))))
             }
             return sends
         }

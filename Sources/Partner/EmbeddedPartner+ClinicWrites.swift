@@ -106,7 +106,8 @@ extension EmbeddedPartner {
                     """
                 ).run([
                     .text(calendar.facilityID), .text(calendar.doctorID), .text(calendar.addressID), .text(day),
-                    .text(row.startTime), .text(row.endTime), .text(row.addressServiceID), .integer(Int64(row.duration)),
+                    .text(row.startTime), .text(row.endTime), .text(row.addressServiceID),
+                    .integer(Int64(row.duration)),
                 ])
             }
         }

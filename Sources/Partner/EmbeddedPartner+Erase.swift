@@ -13,7 +13,8 @@ extension EmbeddedPartner {
     public func erasePatient(where isPatient: (String) -> Bool, apply: Bool) throws(PartnerError) -> Int {
         try withDatabase { database throws(SQLiteError) -> Int in
             let select = try database.prepare(
-                "SELECT id, patient_phone, patient_email FROM bookings WHERE patient_phone IS NOT NULL OR patient_email IS NOT NULL")
+                "SELECT id, patient_phone, patient_email FROM bookings WHERE patient_phone IS NOT NULL OR patient_email IS NOT NULL"
+            )
             var ids: [Int64] = []
             while try select.step() {
                 if isPatient(select.text(1) ?? "") || isPatient(select.text(2) ?? "") {

@@ -25,7 +25,9 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
         let version = eventTime.timeIntervalSince1970
         return try withDatabase { database throws(SQLiteError) in
             try database.transaction { () throws(SQLiteError) in
-                try database.prepare("INSERT OR IGNORE INTO applied_events (event_key) VALUES (?)").run([.text(eventKey)])
+                try database.prepare("INSERT OR IGNORE INTO applied_events (event_key) VALUES (?)").run([
+                    .text(eventKey)
+                ])
                 guard database.changes == 1 else { return false }
                 try database.execute("UPDATE dpbridge_session SET applying = 1")
                 for change in changes { try Self.write(change, version: version, in: database) }
@@ -86,7 +88,8 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
         }
     }
 
-    public func isFree(_ calendar: CalendarRef, start: Date, end: Date, ignoring: String?) throws(PartnerError) -> Bool {
+    public func isFree(_ calendar: CalendarRef, start: Date, end: Date, ignoring: String?) throws(PartnerError) -> Bool
+    {
         let from = start.timeIntervalSince1970
         let to = end.timeIntervalSince1970
         return try withDatabase { database throws(SQLiteError) in
@@ -124,7 +127,8 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
             let patient = PartnerPatient(name: s.text(10), surname: s.text(11), email: s.text(12), phone: s.text(13))
             return PartnerBooking(
                 docplannerID: s.text(0) ?? docplannerID,
-                calendar: CalendarRef(facilityID: s.text(1) ?? "", doctorID: s.text(2) ?? "", addressID: s.text(3) ?? ""),
+                calendar: CalendarRef(
+                    facilityID: s.text(1) ?? "", doctorID: s.text(2) ?? "", addressID: s.text(3) ?? ""),
                 startAt: s.text(4), endAt: s.text(5),
                 start: s.isNull(6) ? nil : Date(timeIntervalSince1970: s.double(6)),
                 end: s.isNull(7) ? nil : Date(timeIntervalSince1970: s.double(7)),
@@ -159,7 +163,8 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
     /// What Docplanner told us is what it holds: outbound sync compares against it, so
     /// a change that came from Docplanner is never sent back.
     private static func recordSynced(_ change: PartnerChange, in database: Database) throws(SQLiteError) {
-        let bookingSQL = "UPDATE bookings SET synced_status = status, synced_start_ts = start_ts WHERE docplanner_booking_id = ?"
+        let bookingSQL =
+            "UPDATE bookings SET synced_status = status, synced_start_ts = start_ts WHERE docplanner_booking_id = ?"
         let breakSQL = """
             UPDATE breaks SET synced_since_ts = since_ts, synced_till_ts = till_ts, synced_deleted = deleted
             WHERE docplanner_break_id = ?
@@ -291,7 +296,8 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
 
     /// A booking row to hang presence or payment on when that event comes first; its
     /// status version 0 lets the booking's own event fill it in.
-    private static func ensureBooking(_ id: String, _ calendar: CalendarRef, in database: Database) throws(SQLiteError) {
+    private static func ensureBooking(_ id: String, _ calendar: CalendarRef, in database: Database) throws(SQLiteError)
+    {
         try database.prepare(
             """
             INSERT OR IGNORE INTO bookings (docplanner_booking_id, facility_id, doctor_id, address_id, origin)
@@ -300,7 +306,9 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
         ).run([.text(id), .text(calendar.facilityID), .text(calendar.doctorID), .text(calendar.addressID)])
     }
 
-    private static func upsert(_ item: PartnerBreak, deleted: Bool, version: Double, in database: Database) throws(SQLiteError) {
+    private static func upsert(_ item: PartnerBreak, deleted: Bool, version: Double, in database: Database)
+        throws(SQLiteError)
+    {
         try database.prepare(
             """
             INSERT INTO breaks (docplanner_break_id, facility_id, doctor_id, address_id, since, till, since_ts,

@@ -301,7 +301,7 @@ enum EmbeddedSchema {
                 AND (NEW.till IS NULL OR unixepoch(NEW.till) IS NOT NEW.till_ts)
             BEGIN UPDATE breaks SET till = strftime('%Y-%m-%dT%H:%M:%SZ', NEW.till_ts, 'unixepoch') WHERE id = NEW.id; END;
         """,
-            """
+        """
         -- 3: the clinic's own resources, which Docplanner's are mapped to (`dpbridge map`),
         -- and what each doctor offers where, which profile feeding turns into address
         -- services and address insurance providers on Docplanner. dpbridge only reads

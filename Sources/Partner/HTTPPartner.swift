@@ -51,7 +51,8 @@ public final class HTTPPartner: PartnerSystem, ClinicCalendar {
         return results.map { $0 ?? .failure(.unavailable("not applied")) }
     }
 
-    public func isFree(_ calendar: CalendarRef, start: Date, end: Date, ignoring: String?) throws(PartnerError) -> Bool {
+    public func isFree(_ calendar: CalendarRef, start: Date, end: Date, ignoring: String?) throws(PartnerError) -> Bool
+    {
         try mirror.isFree(calendar, start: start, end: end, ignoring: ignoring)
     }
 
@@ -67,7 +68,9 @@ public final class HTTPPartner: PartnerSystem, ClinicCalendar {
 
     public func forgetChanges(through id: Int64) throws(PartnerError) { try mirror.forgetChanges(through: id) }
 
-    public func clinicBooking(rowID: Int64) throws(PartnerError) -> ClinicBooking? { try mirror.clinicBooking(rowID: rowID) }
+    public func clinicBooking(rowID: Int64) throws(PartnerError) -> ClinicBooking? {
+        try mirror.clinicBooking(rowID: rowID)
+    }
 
     public func clinicBookings(_ calendar: CalendarRef, from: Date, to: Date) throws(PartnerError) -> [ClinicBooking] {
         try mirror.clinicBookings(calendar, from: from, to: to)
@@ -86,12 +89,15 @@ public final class HTTPPartner: PartnerSystem, ClinicCalendar {
     public func recordBreakSynced(rowID: Int64, docplannerID: String?, since: Date?, till: Date?, deleted: Bool)
         throws(PartnerError)
     {
-        try mirror.recordBreakSynced(rowID: rowID, docplannerID: docplannerID, since: since, till: till, deleted: deleted)
+        try mirror.recordBreakSynced(
+            rowID: rowID, docplannerID: docplannerID, since: since, till: till, deleted: deleted)
     }
 
     public func knownCalendars() throws(PartnerError) -> [CalendarRef] { try mirror.knownCalendars() }
 
-    public func calendarsWithAvailability() throws(PartnerError) -> [CalendarRef] { try mirror.calendarsWithAvailability() }
+    public func calendarsWithAvailability() throws(PartnerError) -> [CalendarRef] {
+        try mirror.calendarsWithAvailability()
+    }
 
     public func availability(_ calendar: CalendarRef, days: [String], timeZone: TimeZone) throws(PartnerError)
         -> [String: [AvailabilityWindow]]

@@ -7,8 +7,13 @@ import Foundation
 /// the Swift names, so the documented shape cannot change by a rename.
 extension PartnerChange: Encodable {
     enum CodingKeys: String, CodingKey {
-        case type, booking, old, new, bookingID = "booking_id", calendar, presence, status
-        case breakItem = "break", addressService = "address_service", assigned, commercialType = "commercial_type"
+        case type, booking, old, new
+        case bookingID = "booking_id"
+        case calendar, presence, status
+        case breakItem = "break"
+        case addressService = "address_service"
+        case assigned
+        case commercialType = "commercial_type"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -70,7 +75,9 @@ struct WireCalendar: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case facilityID = "facility_id", doctorID = "doctor_id", addressID = "address_id"
+        case facilityID = "facility_id"
+        case doctorID = "doctor_id"
+        case addressID = "address_id"
     }
 }
 
@@ -131,10 +138,16 @@ struct WireBooking: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case docplannerBookingID = "docplanner_booking_id", calendar, start, end, serviceID = "service_id"
-        case serviceName = "service_name", patient, comment, status, confirmed, presence
-        case paymentStatus = "payment_status", movedFrom = "moved_from", movedTo = "moved_to"
-        case bookedBy = "booked_by", canceledBy = "canceled_by"
+        case docplannerBookingID = "docplanner_booking_id"
+        case calendar, start, end
+        case serviceID = "service_id"
+        case serviceName = "service_name"
+        case patient, comment, status, confirmed, presence
+        case paymentStatus = "payment_status"
+        case movedFrom = "moved_from"
+        case movedTo = "moved_to"
+        case bookedBy = "booked_by"
+        case canceledBy = "canceled_by"
     }
 }
 
@@ -154,7 +167,8 @@ struct WireBreak: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case docplannerBreakID = "docplanner_break_id", calendar, since, till, description
+        case docplannerBreakID = "docplanner_break_id"
+        case calendar, since, till, description
     }
 }
 
@@ -178,7 +192,11 @@ struct WireAddressService: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case docplannerAddressServiceID = "docplanner_address_service_id", calendar, serviceID = "service_id"
-        case name, price, isPriceFrom = "is_price_from", duration
+        case docplannerAddressServiceID = "docplanner_address_service_id"
+        case calendar
+        case serviceID = "service_id"
+        case name, price
+        case isPriceFrom = "is_price_from"
+        case duration
     }
 }

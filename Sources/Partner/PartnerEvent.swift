@@ -16,7 +16,9 @@ public struct PartnerEvent: Sendable, Equatable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case eventKey = "event_key", eventTime = "event_time", changes
+        case eventKey = "event_key"
+        case eventTime = "event_time"
+        case changes
     }
 
     public func encode(to encoder: any Encoder) throws {

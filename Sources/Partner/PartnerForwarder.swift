@@ -36,7 +36,8 @@ public struct PartnerForwarder: Sendable {
     public func forward(_ event: PartnerEvent) throws(PartnerError) {
         let body = event.jsonBody()
         var headers: CurlHeaders = ["Content-Type": "application/json"]
-        for (name, value) in signer.headers(id: event.eventKey, timestamp: Int(now().timeIntervalSince1970), body: body) {
+        for (name, value) in signer.headers(id: event.eventKey, timestamp: Int(now().timeIntervalSince1970), body: body)
+        {
             headers.add(name, value)
         }
         let response: CurlResponse

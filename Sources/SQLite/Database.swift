@@ -33,14 +33,16 @@ package final class Database {
     /// a millisecond (one group commit) could cost a waiter tens of milliseconds.
     private static func waitBriefly(_ handle: OpaquePointer, timeoutMilliseconds: Int32) {
         let limit = UnsafeMutableRawPointer(bitPattern: Int(max(timeoutMilliseconds, 1)) * 1000)
-        sqlite3_busy_handler(handle, { context, count in
-            let limitMicroseconds = Int(bitPattern: context)
-            let tries = Int(count)
-            let waited = tries < 100 ? tries * 100 : 10_000 + (tries - 100) * 1000
-            guard waited < limitMicroseconds else { return 0 }
-            usleep(tries < 100 ? 100 : 1000)
-            return 1
-        }, limit)
+        sqlite3_busy_handler(
+            handle,
+            { context, count in
+                let limitMicroseconds = Int(bitPattern: context)
+                let tries = Int(count)
+                let waited = tries < 100 ? tries * 100 : 10_000 + (tries - 100) * 1000
+                guard waited < limitMicroseconds else { return 0 }
+                usleep(tries < 100 ? 100 : 1000)
+                return 1
+            }, limit)
     }
 
     deinit {

@@ -46,7 +46,9 @@ package final class Statement {
             case .text(let text): code = sqlite3_bind_text(handle, index, text, -1, sqliteTransient)
             case .blob(let bytes):
                 code = bytes.withUnsafeBytes { raw in
-                    sqlite3_bind_blob(handle, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count), sqliteTransient)
+                    sqlite3_bind_blob(
+                        handle, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count),
+                        sqliteTransient)
                 }
             case .null: code = sqlite3_bind_null(handle, index)
             }
@@ -90,4 +92,5 @@ package final class Statement {
 }
 
 /// SQLite's "copy the value now" destructor, which C spells as a cast of -1.
+// swift-format-ignore: AlwaysUseLowerCamelCase
 let sqliteTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)

@@ -253,12 +253,14 @@ private final class PoolThread: @unchecked Sendable {
         pthread_attr_setstacksize(&attributes, 512 * 1024)
         let context = Unmanaged.passRetained(self).toOpaque()
         var thread = pthread_t()
-        let code = pthread_create(&thread, &attributes, { raw in
-            let me = Unmanaged<PoolThread>.fromOpaque(raw!).takeRetainedValue()
-            _ = dpb_name_this_thread(me.name)
-            me.body()
-            return nil
-        }, context)
+        let code = pthread_create(
+            &thread, &attributes,
+            { raw in
+                let me = Unmanaged<PoolThread>.fromOpaque(raw!).takeRetainedValue()
+                _ = dpb_name_this_thread(me.name)
+                me.body()
+                return nil
+            }, context)
         pthread_attr_destroy(&attributes)
         precondition(code == 0, "cannot start a thread of the work pool: \(code)")
     }

@@ -1,5 +1,5 @@
-import DocplannerAPI
 import Dispatch
+import DocplannerAPI
 import Foundation
 import HTTP1
 
@@ -55,12 +55,14 @@ struct APIGateway: Sendable {
         let now = core.clock.now()
         func finish(_ response: HTTPResponse, fault: String? = nil) {
             core.requests.record(
-                .init(method: request.method, path: String(request.path), status: response.status, at: now, fault: fault))
+                .init(
+                    method: request.method, path: String(request.path), status: response.status, at: now, fault: fault))
             responder.respond(response)
         }
         switch fault {
         case .drop:
-            core.requests.record(.init(method: request.method, path: String(request.path), status: 0, at: now, fault: "drop"))
+            core.requests.record(
+                .init(method: request.method, path: String(request.path), status: 0, at: now, fault: "drop"))
             responder.abort()
             return
         case .status(let status, let retryAfter):

@@ -68,11 +68,14 @@ extension SimulatorCore {
             guard address.calendarEnabled, address.isCommercial else {
                 throw AdminError(409, "the calendar of address \(addressID) does not take bookings")
             }
-            let offered = state.availableSlots(address: address.id, from: start.date, to: start.date.addingTimeInterval(1))
-                .first { $0.start == start.date }
+            let offered = state.availableSlots(
+                address: address.id, from: start.date, to: start.date.addingTimeInterval(1)
+            )
+            .first { $0.start == start.date }
             guard let offer = offered?.units.first(where: { serviceID == nil || $0.addressServiceID == serviceID })
             else {
-                throw AdminError(409, "no free slot at \(start.text) for \(serviceID.map { "service \($0)" } ?? "any service")")
+                throw AdminError(
+                    409, "no free slot at \(start.text) for \(serviceID.map { "service \($0)" } ?? "any service")")
             }
             return SimulatorState.BookingRecord(
                 id: "", facilityID: address.facilityID, doctorID: address.doctorID, addressID: address.id,
@@ -84,7 +87,9 @@ extension SimulatorCore {
         }
         var outcome = AdminOutcome(outcome: "booked")
         if party == "user" {
-            let question = store.withLock { $0.slotBookingEvent(pending, now: Date(timeIntervalSince1970: now), timeZone: timeZone) }
+            let question = store.withLock {
+                $0.slotBookingEvent(pending, now: Date(timeIntervalSince1970: now), timeZone: timeZone)
+            }
             let verdict = hub.ask(notification(question, now), now: now)
             outcome.partnerStatus = verdict.status
             outcome.errorCode = verdict.errorCode
@@ -92,7 +97,9 @@ extension SimulatorCore {
             if verdict.status != nil { outcome.events.append(question.name) }
             guard verdict.approved else {
                 outcome.outcome = "denied"
-                logger.info("booking denied by the partner", metadata: ["event": "slot-booking", "status": "\(verdict.status.map(String.init) ?? "none")"])
+                logger.info(
+                    "booking denied by the partner",
+                    metadata: ["event": "slot-booking", "status": "\(verdict.status.map(String.init) ?? "none")"])
                 return outcome
             }
         }
@@ -138,14 +145,19 @@ extension SimulatorCore {
         let date = Date(timeIntervalSince1970: now)
         let (old, pending, target, question) = try store.withLock {
             state throws(AdminError)
-                -> (SimulatorState.BookingRecord, SimulatorState.BookingRecord, SimulatorState.AddressRecord, CallbackEvent) in
+                -> (
+                    SimulatorState.BookingRecord, SimulatorState.BookingRecord, SimulatorState.AddressRecord,
+                    CallbackEvent
+                ) in
             let index = try Self.bookedIndex(bookingID, in: state)
             let old = state.bookings[index]
             guard let target = state.address(addressID ?? old.addressID), target.facilityID == old.facilityID else {
                 throw AdminError(404, "no address \(addressID ?? old.addressID) in facility \(old.facilityID)")
             }
             let services = state.addressServices.filter { $0.addressID == target.id }
-            guard let service = services.first(where: { $0.id == (serviceID ?? old.addressServiceID) }) ?? services.first else {
+            guard
+                let service = services.first(where: { $0.id == (serviceID ?? old.addressServiceID) }) ?? services.first
+            else {
                 throw AdminError(409, "address \(target.id) offers no service")
             }
             var pending = old
@@ -160,7 +172,10 @@ extension SimulatorCore {
             guard state.isFree(address: target.id, from: pending.start, to: pending.end, ignoring: old.id) else {
                 throw AdminError(409, "\(start.text) is not free at address \(target.id)")
             }
-            return (old, pending, target, state.bookingMovingEvent(old: old, new: pending, by: party, now: date, timeZone: timeZone))
+            return (
+                old, pending, target,
+                state.bookingMovingEvent(old: old, new: pending, by: party, now: date, timeZone: timeZone)
+            )
         }
         var outcome = AdminOutcome(outcome: "moved")
         let verdict = hub.ask(notification(question, now), now: now)
@@ -197,7 +212,9 @@ extension SimulatorCore {
         let (booking, event) = try store.withLock {
             state throws(AdminError) -> (SimulatorState.BookingRecord, CallbackEvent) in
             let index = try Self.bookedIndex(bookingID, in: state)
-            guard !state.bookings[index].confirmed else { throw AdminError(409, "booking \(bookingID) is already confirmed") }
+            guard !state.bookings[index].confirmed else {
+                throw AdminError(409, "booking \(bookingID) is already confirmed")
+            }
             state.bookings[index].confirmed = true
             let booking = state.bookings[index]
             return (booking, state.bookingEvent(.bookingConfirmed, booking, timeZone: timeZone))
@@ -217,7 +234,8 @@ extension SimulatorCore {
             let booking = state.bookings[index]
             return (
                 booking,
-                state.presenceEvent(booking, presence: PatientPresence(present ? .present : .absent), timeZone: timeZone)
+                state.presenceEvent(
+                    booking, presence: PatientPresence(present ? .present : .absent), timeZone: timeZone)
             )
         }
         var outcome = AdminOutcome(outcome: "presence-marked", booking: Self.state(of: booking, timeZone: timeZone))
@@ -237,7 +255,8 @@ extension SimulatorCore {
             let booking = state.bookings[index]
             return (
                 booking,
-                state.paymentEvent(booking, from: from, to: status, now: Date(timeIntervalSince1970: now), timeZone: timeZone)
+                state.paymentEvent(
+                    booking, from: from, to: status, now: Date(timeIntervalSince1970: now), timeZone: timeZone)
             )
         }
         var outcome = AdminOutcome(outcome: "payment-changed", booking: Self.state(of: booking, timeZone: timeZone))
@@ -247,7 +266,9 @@ extension SimulatorCore {
 
     private static func bookedIndex(_ id: String, in state: SimulatorState) throws(AdminError) -> Int {
         guard let index = state.bookingIndex(id) else { throw AdminError(404, "no booking \(id)") }
-        guard state.bookings[index].isBooked else { throw AdminError(409, "booking \(id) is \(state.bookings[index].status)") }
+        guard state.bookings[index].isBooked else {
+            throw AdminError(409, "booking \(id) is \(state.bookings[index].status)")
+        }
         return index
     }
 

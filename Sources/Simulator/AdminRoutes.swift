@@ -115,7 +115,9 @@ enum AdminRoutes {
             {
                 core.tokens.expireAll(now: core.clock.now())
             }
-            core.logger.notice("faults set", metadata: ["event": "faults", "plan": "\(String(decoding: APIReply.encode(plan), as: UTF8.self))"])
+            core.logger.notice(
+                "faults set",
+                metadata: ["event": "faults", "plan": "\(String(decoding: APIReply.encode(plan), as: UTF8.self))"])
             responder.respond(APIReply.admin(200, plan))
         }
         router.add("POST", "/_sim/ping") { _, responder in
@@ -162,7 +164,8 @@ enum AdminRoutes {
     private static func valid(_ fields: BodyFields) throws(SimulatorCore.AdminError) {
         let problems = fields.validation.errors
         guard problems.isEmpty else {
-            let text = problems.keys.sorted().map { "\($0): \(problems[$0]!.joined(separator: " "))" }.joined(separator: "; ")
+            let text = problems.keys.sorted().map { "\($0): \(problems[$0]!.joined(separator: " "))" }.joined(
+                separator: "; ")
             throw SimulatorCore.AdminError(400, text)
         }
     }

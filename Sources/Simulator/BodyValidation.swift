@@ -33,7 +33,8 @@ final class BodyValidation {
     static let blank = "This value should not be blank."
     static let notNull = "This value should not be null."
     static let unexpected = "This field was not expected."
-    static let notADate = "This value is not a valid datetime (ISO 8601 with an offset, e.g. 2020-12-01T00:00:00+01:00)."
+    static let notADate =
+        "This value is not a valid datetime (ISO 8601 with an offset, e.g. 2020-12-01T00:00:00+01:00)."
     static let notAChoice = "The value you selected is not a valid choice."
     static func type(_ name: String) -> String { "This value should be of type \(name)." }
 }

@@ -5,7 +5,8 @@ import Foundation
 extension SimulatorState {
     /// Moves the booking at `index` and returns the new booking.
     mutating func move(
-        bookingAt index: Int, to target: AddressRecord, start: Date, duration: Int, serviceID: String?, by party: String,
+        bookingAt index: Int, to target: AddressRecord, start: Date, duration: Int, serviceID: String?,
+        by party: String,
         at now: Date
     ) -> BookingRecord {
         let old = bookings[index]

@@ -57,7 +57,8 @@ final class CallbackDispatcher: Sendable {
         self.headers = headers
         self.logger = logger
         http = CurlClient(
-            configuration: .init(connectTimeout: .seconds(5), timeout: timeout, maxIdleHandles: 4, userAgent: "Docplanner-Simulator"))
+            configuration: .init(
+                connectTimeout: .seconds(5), timeout: timeout, maxIdleHandles: 4, userAgent: "Docplanner-Simulator"))
     }
 
     /// POSTs `body` (a notification) and logs the outcome. Blocks the calling thread.
@@ -66,9 +67,11 @@ final class CallbackDispatcher: Sendable {
     ) -> Outcome {
         var requestHeaders: CurlHeaders = ["Content-Type": "application/json", "Accept": "application/json"]
         for header in headers { requestHeaders.add(header.name, header.value) }
-        let outcome = perform(CurlRequest(method: .post, url: url, headers: requestHeaders, body: body, timeout: timeout))
+        let outcome = perform(
+            CurlRequest(method: .post, url: url, headers: requestHeaders, body: body, timeout: timeout))
         let record = Record(
-            name: name, status: outcome.status, error: outcome.error, blocking: blocking, redelivery: redelivery, at: now,
+            name: name, status: outcome.status, error: outcome.error, blocking: blocking, redelivery: redelivery,
+            at: now,
             errorCode: outcome.errorCode)
         log.withLock {
             $0.append(record)

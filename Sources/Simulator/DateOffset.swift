@@ -4,7 +4,8 @@ enum DateOffset {
         let bytes = Array(text.utf8)
         guard bytes.count > 19 else { return nil }
         if bytes.last == UInt8(ascii: "Z") || bytes.last == UInt8(ascii: "z") { return 0 }
-        guard let signIndex = bytes[19...].lastIndex(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }) else {
+        guard let signIndex = bytes[19...].lastIndex(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") })
+        else {
             return nil
         }
         let digits = bytes[(signIndex + 1)...].filter { $0 != UInt8(ascii: ":") }

@@ -9,11 +9,16 @@ extension SimulatorCore {
         action: String, addressID: String?, breakID: String?, since: Date?, till: Date?, description: String?
     ) throws(AdminError) -> AdminOutcome {
         let now = clock.now()
-        let (record, event) = try store.withLock { state throws(AdminError) -> (SimulatorState.BreakRecord, CallbackEvent) in
+        let (record, event) = try store.withLock {
+            state throws(AdminError) -> (SimulatorState.BreakRecord, CallbackEvent) in
             switch action {
             case "create":
-                guard let addressID, state.address(addressID) != nil else { throw AdminError(404, "no address \(addressID ?? "")") }
-                guard let since, let till, since < till else { throw AdminError(400, "since and till (since < till) are required") }
+                guard let addressID, state.address(addressID) != nil else {
+                    throw AdminError(404, "no address \(addressID ?? "")")
+                }
+                guard let since, let till, since < till else {
+                    throw AdminError(400, "since and till (since < till) are required")
+                }
                 let record = SimulatorState.BreakRecord(
                     id: state.makeID(), addressID: addressID, since: since, till: till, description: description)
                 state.breaks.append(record)
@@ -22,7 +27,9 @@ extension SimulatorCore {
                 guard let index = state.breaks.firstIndex(where: { $0.id == breakID }) else {
                     throw AdminError(404, "no break \(breakID ?? "")")
                 }
-                guard let since, let till, since < till else { throw AdminError(400, "since and till (since < till) are required") }
+                guard let since, let till, since < till else {
+                    throw AdminError(400, "since and till (since < till) are required")
+                }
                 state.breaks[index].since = since
                 state.breaks[index].till = till
                 return (state.breaks[index], state.breakEvent(.breakMoved, state.breaks[index], timeZone: timeZone))
@@ -36,7 +43,8 @@ extension SimulatorCore {
                 throw AdminError(400, "action must be create, move or remove")
             }
         }
-        var outcome = AdminOutcome(outcome: "break-\(action == "create" ? "created" : action == "move" ? "moved" : "removed")")
+        var outcome = AdminOutcome(
+            outcome: "break-\(action == "create" ? "created" : action == "move" ? "moved" : "removed")")
         outcome.breakID = record.id
         hub.publish(DocplannerNotification(event: event, createdAt: text(now)), now: now)
         outcome.events.append(event.name)
@@ -49,10 +57,13 @@ extension SimulatorCore {
         description: String?, isVisible: Bool?, defaultDuration: Int?
     ) throws(AdminError) -> AdminOutcome {
         let now = clock.now()
-        let (record, event) = try store.withLock { state throws(AdminError) -> (SimulatorState.AddressServiceRecord, CallbackEvent) in
+        let (record, event) = try store.withLock {
+            state throws(AdminError) -> (SimulatorState.AddressServiceRecord, CallbackEvent) in
             switch action {
             case "create":
-                guard let addressID, state.address(addressID) != nil else { throw AdminError(404, "no address \(addressID ?? "")") }
+                guard let addressID, state.address(addressID) != nil else {
+                    throw AdminError(404, "no address \(addressID ?? "")")
+                }
                 guard let service = state.services.first(where: { $0.id == serviceID }) else {
                     throw AdminError(404, "no dictionary service \(serviceID ?? "")")
                 }
@@ -85,7 +96,8 @@ extension SimulatorCore {
                 throw AdminError(400, "action must be create, change or delete")
             }
         }
-        var outcome = AdminOutcome(outcome: "address-service-\(action == "create" ? "created" : action == "change" ? "changed" : "deleted")")
+        var outcome = AdminOutcome(
+            outcome: "address-service-\(action == "create" ? "created" : action == "change" ? "changed" : "deleted")")
         outcome.addressServiceID = record.id
         hub.publish(DocplannerNotification(event: event, createdAt: text(now)), now: now)
         outcome.events.append(event.name)

@@ -46,9 +46,9 @@ final class FaultInjector: Sendable {
             if !state.plan.next.isEmpty {
                 let scripted = state.plan.next.removeFirst()
                 let fault: Fault =
-                    if scripted.drop == true { .drop }
-                    else if let status = scripted.status { status == 401 ? .expireToken : .status(status, retryAfter: scripted.retryAfter) }
-                    else { .none }
+                    if scripted.drop == true { .drop } else if let status = scripted.status {
+                        status == 401 ? .expireToken : .status(status, retryAfter: scripted.retryAfter)
+                    } else { .none }
                 decision = Decision(
                     latencyMilliseconds: scripted.latencyMilliseconds ?? state.plan.latencyMilliseconds, fault: fault)
             } else {

@@ -22,7 +22,9 @@ extension SimulatorState {
         }
         if scopes.contains("doctor.license_numbers") {
             rendered.licenseNumbers = ItemList(
-                doctor.licenseNumbers.enumerated().map { LicenseNumber(id: String($0.offset + 1), licenseNumber: $0.element) })
+                doctor.licenseNumbers.enumerated().map {
+                    LicenseNumber(id: String($0.offset + 1), licenseNumber: $0.element)
+                })
         }
         if scopes.contains("doctor.addresses") {
             rendered.addresses = ItemList(addressesOf(doctor).map { render($0, scopes: scopes) })
@@ -73,9 +75,13 @@ extension SimulatorState {
             insurance: booking.insurance)
         if full || scopes.contains("booking.patient") { rendered.patient = booking.patient }
         if full || scopes.contains("booking.address_service") {
-            rendered.addressService = booking.addressServiceID.flatMap(addressService).map { render($0, scopes: scopes) }
+            rendered.addressService = booking.addressServiceID.flatMap(addressService).map {
+                render($0, scopes: scopes)
+            }
         }
-        if full || scopes.contains("booking.presence") { rendered.presence = booking.presence.map(PatientPresence.init) }
+        if full || scopes.contains("booking.presence") {
+            rendered.presence = booking.presence.map(PatientPresence.init)
+        }
         if scopes.contains("booking.moving") {
             rendered.moving = BookingMoving(
                 originBookingID: booking.originID ?? booking.id, newestBookingID: booking.newestID ?? booking.id)

@@ -59,7 +59,8 @@ final class NotificationHub: Sendable {
         guard realTime, mode.pushes, let dispatcher else { return Verdict(approved: true) }
         let outcome = dispatcher.post(
             Self.encode(notification), name: notification.name, blocking: true, timeout: blockingTimeout, now: now)
-        return Verdict(approved: outcome.succeeded, status: outcome.status, errorCode: outcome.errorCode, error: outcome.error)
+        return Verdict(
+            approved: outcome.succeeded, status: outcome.status, errorCode: outcome.errorCode, error: outcome.error)
     }
 
     /// `POST /notifications/release`: 403 unless pushing, 429 within the interval, else

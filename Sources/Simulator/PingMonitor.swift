@@ -28,7 +28,8 @@ final class PingMonitor: Sendable {
     private let wakeup = NSCondition()
     private let finished = DispatchSemaphore(value: 0)
 
-    init(dispatcher: CallbackDispatcher, interval: Double?, threshold: Int, clock: any DocplannerClock, logger: Logger) {
+    init(dispatcher: CallbackDispatcher, interval: Double?, threshold: Int, clock: any DocplannerClock, logger: Logger)
+    {
         self.dispatcher = dispatcher
         self.interval = interval
         self.threshold = max(1, threshold)
@@ -41,7 +42,9 @@ final class PingMonitor: Sendable {
     /// Starts the periodic pings (none when no interval is set).
     func start() {
         guard let interval, interval > 0 else { return }
-        guard running.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
+        guard running.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
+            return
+        }
         // The first deadline is taken now, not when the thread gets to run.
         let first = clock.now() + interval
         Thread.detachNewThread { [self] in
@@ -62,7 +65,9 @@ final class PingMonitor: Sendable {
 
     /// Stops the periodic pings and waits for a ping in flight.
     func stop() {
-        guard running.compareExchange(expected: true, desired: false, ordering: .acquiringAndReleasing).exchanged else { return }
+        guard running.compareExchange(expected: true, desired: false, ordering: .acquiringAndReleasing).exchanged else {
+            return
+        }
         wakeup.lock()
         wakeup.broadcast()
         wakeup.unlock()

@@ -17,7 +17,9 @@ final class RedeliveryLoop: Sendable {
     }
 
     func start() {
-        guard running.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
+        guard running.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
+            return
+        }
         Thread.detachNewThread { [self] in
             let redelivery = hub.redelivery
             while running.load(ordering: .acquiring) {
@@ -37,7 +39,9 @@ final class RedeliveryLoop: Sendable {
 
     /// Stops the thread and waits for a re-send in flight.
     func stop() {
-        guard running.compareExchange(expected: true, desired: false, ordering: .acquiringAndReleasing).exchanged else { return }
+        guard running.compareExchange(expected: true, desired: false, ordering: .acquiringAndReleasing).exchanged else {
+            return
+        }
         let wakeup = hub.redelivery.wakeup
         wakeup.lock()
         wakeup.broadcast()

@@ -20,7 +20,8 @@ extension SimulatorState {
     }
 
     /// The address's index in `addresses`.
-    func resolveAddress(_ facilityID: String, _ doctorID: String, _ addressID: String) throws(HTTPResponseError) -> Int {
+    func resolveAddress(_ facilityID: String, _ doctorID: String, _ addressID: String) throws(HTTPResponseError) -> Int
+    {
         _ = try resolveDoctor(facilityID, doctorID)
         guard let index = addressIndex(addressID), !addresses[index].integrationRemoved else {
             throw HTTPResponseError(APIReply.problem(404, APIReply.objectNotFound))

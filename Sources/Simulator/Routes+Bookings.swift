@@ -12,10 +12,12 @@ enum BookingRoutes {
         gateway.add(&router, "DELETE", address + "/bookings/:booking", state: cancel)
         gateway.add(&router, "POST", address + "/bookings/:booking/move", state: move)
         gateway.add(&router, "PUT", address + "/bookings/:booking/confirm", state: confirm)
-        gateway.add(&router, "POST", address + "/bookings/:booking/presence/patient") { request, state throws(HTTPResponseError) in
+        gateway.add(&router, "POST", address + "/bookings/:booking/presence/patient") {
+            request, state throws(HTTPResponseError) in
             try presence(request, &state, "present")
         }
-        gateway.add(&router, "DELETE", address + "/bookings/:booking/presence/patient") { request, state throws(HTTPResponseError) in
+        gateway.add(&router, "DELETE", address + "/bookings/:booking/presence/patient") {
+            request, state throws(HTTPResponseError) in
             try presence(request, &state, "absent")
         }
     }
@@ -51,24 +53,30 @@ enum BookingRoutes {
         let rendered = found.map { state.render($0, timeZone: request.timeZone, scopes: scopes) }
         guard let pageText = request.query("page") else { return APIReply.json(Page(items: rendered)) }
         guard let page = Int(pageText), page >= 1 else {
-            throw HTTPResponseError(APIReply.problem(400, APIReply.invalidArguments, fieldErrors: ["page": ["This value should be 1 or more."]]))
+            throw HTTPResponseError(
+                APIReply.problem(
+                    400, APIReply.invalidArguments, fieldErrors: ["page": ["This value should be 1 or more."]]))
         }
         let limitText = request.query("limit") ?? "100"
         guard let limit = Int(limitText), (1...100).contains(limit) else {
             throw HTTPResponseError(
-                APIReply.problem(400, APIReply.invalidArguments, fieldErrors: ["limit": ["This value should be between 1 and 100."]]))
+                APIReply.problem(
+                    400, APIReply.invalidArguments, fieldErrors: ["limit": ["This value should be between 1 and 100."]])
+            )
         }
         let pages = max(1, (rendered.count + limit - 1) / limit)
         let items = Array(rendered.dropFirst((page - 1) * limit).prefix(limit))
         func link(_ number: Int) -> Page.Link {
             let others = request.query.filter { $0.0 != "page" && $0.0 != "limit" }
                 .map { "\(PercentEncoding.encode($0.0))=\(PercentEncoding.encode($0.1))" }
-            return Page.Link(href: request.path + "?" + (others + ["page=\(number)", "limit=\(limit)"]).joined(separator: "&"))
+            return Page.Link(
+                href: request.path + "?" + (others + ["page=\(number)", "limit=\(limit)"]).joined(separator: "&"))
         }
         var links = ["self": link(page), "first": link(1), "last": link(pages)]
         if page < pages { links["next"] = link(page + 1) }
         if page > 1 { links["previous"] = link(page - 1) }
-        return APIReply.json(Page(items: items, page: page, limit: limit, pages: pages, total: rendered.count, links: links))
+        return APIReply.json(
+            Page(items: items, page: page, limit: limit, pages: pages, total: rendered.count, links: links))
     }
 
     /// getBooking. With `booking.moving`, the move chain (BookingMoving): `origin_booking_id`
@@ -76,7 +84,8 @@ enum BookingRoutes {
     /// booking's own id when it was never moved (getBooking's description).
     static func get(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
         let index = try state.resolveBooking(request)
-        return APIReply.json(state.render(state.bookings[index], timeZone: request.timeZone, scopes: request.scopes, full: true))
+        return APIReply.json(
+            state.render(state.bookings[index], timeZone: request.timeZone, scopes: request.scopes, full: true))
     }
 
     /// cancelBooking (204), with an optional CancelBookingRequest (`reason`). A booking not
@@ -138,15 +147,19 @@ enum BookingRoutes {
                 ))
         }
         let minutes = duration ?? old.duration
-        guard state.isFree(
-            address: target.id, from: start!.date, to: start!.date.addingTimeInterval(Double(minutes) * 60), ignoring: old.id)
+        guard
+            state.isFree(
+                address: target.id, from: start!.date, to: start!.date.addingTimeInterval(Double(minutes) * 60),
+                ignoring: old.id)
         else {
             throw HTTPResponseError(APIReply.problem(409, "The target time is not available"))
         }
         let moved = state.move(
-            bookingAt: index, to: target, start: start!.date, duration: minutes, serviceID: service.id, by: "integration",
+            bookingAt: index, to: target, start: start!.date, duration: minutes, serviceID: service.id,
+            by: "integration",
             at: request.date)
-        let location = APIGateway.base
+        let location =
+            APIGateway.base
             + "/facilities/\(target.facilityID)/doctors/\(target.doctorID)/addresses/\(target.id)/bookings/\(moved.id)"
         return APIReply.json(
             201, state.render(moved, timeZone: request.timeZone, scopes: request.scopes, full: true),
@@ -154,7 +167,8 @@ enum BookingRoutes {
     }
 
     /// confirmBooking (204; 409 when canceled, already confirmed or past).
-    static func confirm(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
+    static func confirm(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse
+    {
         let index = try state.resolveBooking(request)
         let fields = try request.fields()
         fields.only(["confirmed_by"])
@@ -165,14 +179,19 @@ enum BookingRoutes {
             let moved = booking.newestID.map { $0 != booking.id } ?? false
             throw HTTPResponseError(APIReply.problem(409, moved ? "Visit has been deleted" : "Visit has been canceled"))
         }
-        guard !booking.confirmed else { throw HTTPResponseError(APIReply.problem(409, "Visit has already been confirmed")) }
-        guard booking.start > request.date else { throw HTTPResponseError(APIReply.problem(409, "Visit is in the past")) }
+        guard !booking.confirmed else {
+            throw HTTPResponseError(APIReply.problem(409, "Visit has already been confirmed"))
+        }
+        guard booking.start > request.date else {
+            throw HTTPResponseError(APIReply.problem(409, "Visit is in the past"))
+        }
         state.bookings[index].confirmed = true
         return APIReply.empty(204)
     }
 
     /// markPatientPresence / markPatientAbsence (204; 409 canceled; 400 visit in the future).
-    static func presence(_ request: APIRequest, _ state: inout SimulatorState, _ value: String) throws(HTTPResponseError)
+    static func presence(_ request: APIRequest, _ state: inout SimulatorState, _ value: String)
+        throws(HTTPResponseError)
         -> HTTPResponse
     {
         let index = try state.resolveBooking(request)

@@ -19,7 +19,8 @@ enum CalendarRoutes {
 
     /// getCalendar: `enabled` or `disabled`; 404 "Calendar does not exist" (the `CalendarNotFound`
     /// example of getCalendar's 404) when the address has no calendar.
-    static func calendar(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
+    static func calendar(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse
+    {
         let index = try state.resolveAddress(request)
         switch state.addresses[index].calendar {
         case .missing: throw HTTPResponseError(APIReply.problem(404, APIReply.calendarDoesNotExist))
@@ -44,7 +45,8 @@ enum CalendarRoutes {
 
     /// disableCalendar (200; 409 already disabled, `CalendarAlreadyDisabled`). Without a
     /// calendar: 403 `CalendarEditionNotAuthorized`, as enableCalendar.
-    static func disable(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
+    static func disable(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse
+    {
         let index = try existingCalendar(request, state)
         guard state.addresses[index].calendarEnabled else {
             throw HTTPResponseError(APIReply.problem(409, "Calendar already disabled"))
@@ -76,7 +78,8 @@ enum CalendarRoutes {
     /// disabled calendar (403) applies. `apply_on_coupled_addresses` adds the same break on
     /// the doctor's coupled addresses in the facility — "the online-only ones for an offline
     /// address and the other way round" (AddCalendarBreakRequest, 1.14.0).
-    static func addBreak(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
+    static func addBreak(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse
+    {
         let requested = try state.resolveAddress(request)
         if state.addresses[requested].calendar == .missing { state.addresses[requested].calendar = .disabled }
         let index = try editableCalendar(request, state)
@@ -86,9 +89,11 @@ enum CalendarRoutes {
         try fields.validation.check()
         guard since < till else { throw HTTPResponseError(APIReply.problem(422, "Invalid date range")) }
         let addressID = state.addresses[index].id
-        guard !state.breaks.contains(where: {
-            $0.addressID == addressID && $0.since == since && $0.till == till && $0.description == description
-        }) else {
+        guard
+            !state.breaks.contains(where: {
+                $0.addressID == addressID && $0.since == since && $0.till == till && $0.description == description
+            })
+        else {
             throw HTTPResponseError(APIReply.problem(409, "Break for given address, date range and description exists"))
         }
         let record = SimulatorState.BreakRecord(
@@ -96,7 +101,8 @@ enum CalendarRoutes {
         state.breaks.append(record)
         if coupled == true {
             let address = state.addresses[index]
-            for other in state.addresses where other.id != address.id && other.doctorID == address.doctorID
+            for other in state.addresses
+            where other.id != address.id && other.doctorID == address.doctorID
                 && other.facilityID == address.facilityID && other.isOnlineOnly != address.isOnlineOnly
                 && !other.integrationRemoved
             {
@@ -107,11 +113,13 @@ enum CalendarRoutes {
             }
         }
         return APIReply.json(
-            201, state.render(record, timeZone: request.timeZone), headers: [("Location", request.path + "/\(record.id)")])
+            201, state.render(record, timeZone: request.timeZone),
+            headers: [("Location", request.path + "/\(record.id)")])
     }
 
     /// getCalendarBreak
-    static func getBreak(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
+    static func getBreak(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse
+    {
         _ = try calendarAddress(request, state)
         let index = try state.resolveBreak(request)
         return APIReply.json(state.render(state.breaks[index], timeZone: request.timeZone))
@@ -119,7 +127,9 @@ enum CalendarRoutes {
 
     /// moveCalendarBreak (204; 422 for the same range, `SameDateRange`, or a reversed one,
     /// `TillEarlierThanSince`). Breaks created alongside it move with it (1.14.0).
-    static func moveBreak(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
+    static func moveBreak(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError)
+        -> HTTPResponse
+    {
         _ = try editableCalendar(request, state)
         let index = try state.resolveBreak(request)
         let (since, till, fields) = try readRange(request, members: moveBreakMembers)
@@ -130,9 +140,11 @@ enum CalendarRoutes {
         }
         guard since < till else {
             let text = { (date: Date) in DocplannerDateTime.format(date, timeZone: request.timeZone) }
-            throw HTTPResponseError(APIReply.problem(422, "Till (\(text(till))) cannot be set before since (\(text(since)))"))
+            throw HTTPResponseError(
+                APIReply.problem(422, "Till (\(text(till))) cannot be set before since (\(text(since)))"))
         }
-        for other in state.breaks.indices where state.breaks[other].id == current.id || state.breaks[other].coupledTo == current.id {
+        for other in state.breaks.indices
+        where state.breaks[other].id == current.id || state.breaks[other].coupledTo == current.id {
             state.breaks[other].since = since
             state.breaks[other].till = till
         }
@@ -140,7 +152,9 @@ enum CalendarRoutes {
     }
 
     /// deleteCalendarBreak (204); breaks created alongside it go with it (1.14.0).
-    static func deleteBreak(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
+    static func deleteBreak(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError)
+        -> HTTPResponse
+    {
         _ = try editableCalendar(request, state)
         let index = try state.resolveBreak(request)
         let id = state.breaks[index].id
@@ -193,7 +207,9 @@ enum CalendarRoutes {
 
     /// `since` and `till` of Add/MoveCalendarBreakRequest (`ParameterRequiredSince`/`Till`),
     /// with the body's other members checked against `members`.
-    static func readRange(_ request: APIRequest, members: Set<String>) throws(HTTPResponseError) -> (Date, Date, BodyFields) {
+    static func readRange(_ request: APIRequest, members: Set<String>) throws(HTTPResponseError) -> (
+        Date, Date, BodyFields
+    ) {
         let fields = try request.fields()
         for name in ["since", "till"] where !fields.has(name) {
             throw HTTPResponseError(APIReply.problem(400, "Param \"\(name)\" is required!"))

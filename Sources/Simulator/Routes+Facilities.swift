@@ -24,13 +24,15 @@ enum FacilityRoutes {
     }
 
     /// getFacility (`facility.doctors`)
-    static func facility(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
+    static func facility(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse
+    {
         let facility = try state.resolveFacility(request[parameter: "facility"])
         return APIReply.json(state.render(facility, scopes: request.scopes))
     }
 
     /// getDoctors
-    static func doctors(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
+    static func doctors(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse
+    {
         let facility = try state.resolveFacility(request[parameter: "facility"])
         let doctors = state.doctors.filter { $0.facilityID == facility.id }
         return APIReply.json(ItemList(doctors.map { state.render($0, scopes: request.scopes) }))
@@ -43,20 +45,25 @@ enum FacilityRoutes {
     }
 
     /// getAddresses
-    static func addresses(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
+    static func addresses(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError)
+        -> HTTPResponse
+    {
         let doctor = try state.resolveDoctor(request[parameter: "facility"], request[parameter: "doctor"])
         return APIReply.json(ItemList(state.addressesOf(doctor).map { state.render($0, scopes: request.scopes) }))
     }
 
     /// getAddress
-    static func address(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
+    static func address(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse
+    {
         let index = try state.resolveAddress(request)
         return APIReply.json(state.render(state.addresses[index], scopes: request.scopes))
     }
 
     /// updateAddress (200 with the address). UpdateAddressRequest declares one optional
     /// member, `insurance_support` (`private`, `insurance`, `private_and_insurance`).
-    static func updateAddress(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
+    static func updateAddress(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError)
+        -> HTTPResponse
+    {
         let index = try state.resolveAddress(request)
         let fields = try request.fields()
         fields.only(["insurance_support"])
@@ -67,7 +74,9 @@ enum FacilityRoutes {
     }
 
     /// removeAddressIntegration (202): the address leaves the integration.
-    static func removeIntegration(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
+    static func removeIntegration(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError)
+        -> HTTPResponse
+    {
         let index = try state.resolveAddress(request)
         state.addresses[index].integrationRemoved = true
         return APIReply.empty(202)
@@ -75,7 +84,9 @@ enum FacilityRoutes {
 
     /// requestOpinion: OpinionRequest, a patient `phone` (a string; 200; 409 when already asked,
     /// `OpinionAlreadyExist`; 400 `OpinionRequestValidationError` "Phone number is invalid.").
-    static func requestOpinion(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
+    static func requestOpinion(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError)
+        -> HTTPResponse
+    {
         _ = try state.resolveDoctor(request[parameter: "facility"], request[parameter: "doctor"])
         let fields = try request.fields()
         fields.only(["phone"])

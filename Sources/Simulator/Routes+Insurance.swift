@@ -32,11 +32,13 @@ enum InsuranceRoutes {
     /// getAddressInsuranceProviders
     static func list(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
         let addressID = state.addresses[try state.resolveAddress(request)].id
-        let accepted = state.addressInsurance.filter { $0.addressID == addressID }.compactMap { entry -> AddressInsuranceProvider? in
+        let accepted = state.addressInsurance.filter { $0.addressID == addressID }.compactMap {
+            entry -> AddressInsuranceProvider? in
             guard let provider = state.provider(entry.providerID) else { return nil }
             let plans = provider.plans.filter { entry.planIDs.contains($0.id) }
                 .map { InsurancePlan(insurancePlanID: $0.id, name: $0.name) }
-            return AddressInsuranceProvider(insuranceProviderID: provider.id, name: provider.name, insurancePlans: ItemList(plans))
+            return AddressInsuranceProvider(
+                insuranceProviderID: provider.id, name: provider.name, insurancePlans: ItemList(plans))
         }
         return APIReply.json(ItemList(accepted))
     }
@@ -44,7 +46,8 @@ enum InsuranceRoutes {
     /// addAddressInsuranceProvider (204; 400 when already assigned).
     static func add(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
         let (addressID, providerID, plans) = try read(request, &state)
-        guard !state.addressInsurance.contains(where: { $0.addressID == addressID && $0.providerID == providerID }) else {
+        guard !state.addressInsurance.contains(where: { $0.addressID == addressID && $0.providerID == providerID })
+        else {
             throw HTTPResponseError(
                 APIReply.problem(400, "Insurance provider with given ID is already assigned to this address."))
         }
@@ -53,9 +56,13 @@ enum InsuranceRoutes {
     }
 
     /// updateOrCreateAddressInsuranceProvider (204).
-    static func updateOrCreate(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
+    static func updateOrCreate(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError)
+        -> HTTPResponse
+    {
         let (addressID, providerID, plans) = try read(request, &state)
-        if let index = state.addressInsurance.firstIndex(where: { $0.addressID == addressID && $0.providerID == providerID }) {
+        if let index = state.addressInsurance.firstIndex(where: {
+            $0.addressID == addressID && $0.providerID == providerID
+        }) {
             if let plans { state.addressInsurance[index].planIDs = plans }
         } else {
             state.addressInsurance.append(.init(addressID: addressID, providerID: providerID, planIDs: plans ?? []))
@@ -70,9 +77,13 @@ enum InsuranceRoutes {
         guard state.provider(providerID) != nil else {
             throw HTTPResponseError(APIReply.problem(404, "Provided insurance provider ID not found in dictionary"))
         }
-        guard let index = state.addressInsurance.firstIndex(where: { $0.addressID == addressID && $0.providerID == providerID })
+        guard
+            let index = state.addressInsurance.firstIndex(where: {
+                $0.addressID == addressID && $0.providerID == providerID
+            })
         else {
-            throw HTTPResponseError(APIReply.problem(400, "Insurance provider with given ID is not assigned to this address."))
+            throw HTTPResponseError(
+                APIReply.problem(400, "Insurance provider with given ID is not assigned to this address."))
         }
         state.addressInsurance.remove(at: index)
         return APIReply.empty(204)
@@ -104,7 +115,8 @@ enum InsuranceRoutes {
         }
         if let unknown = plans?.first(where: { plan in !provider.plans.contains { $0.id == plan } }) {
             throw HTTPResponseError(
-                APIReply.problem(400, "Insurance plan \(unknown) does not belong to insurance provider \(provider.id)."))
+                APIReply.problem(400, "Insurance plan \(unknown) does not belong to insurance provider \(provider.id).")
+            )
         }
         return (addressID, provider.id, plans)
     }

@@ -8,14 +8,18 @@ enum NotificationRoutes {
         let core = gateway.core
         gateway.add(&router, "GET", "/notifications") { request throws(HTTPResponseError) in
             let (bodies, _) = core.hub.queue.take(1, now: request.now)
-            guard let body = bodies.first else { throw HTTPResponseError(APIReply.problem(404, APIReply.noNotifications)) }
+            guard let body = bodies.first else {
+                throw HTTPResponseError(APIReply.problem(404, APIReply.noNotifications))
+            }
             return HTTPResponse(status: 200, headers: [("Content-Type", APIReply.resourceType)], body: [UInt8](body))
         }
         gateway.add(&router, "GET", "/notifications/multiple") { request throws(HTTPResponseError) in
             let limit = Int(request.query("limit") ?? "1") ?? 0
             guard (1...100).contains(limit) else {
                 throw HTTPResponseError(
-                    APIReply.problem(400, APIReply.invalidArguments, fieldErrors: ["limit": ["This value should be between 1 and 100."]]))
+                    APIReply.problem(
+                        400, APIReply.invalidArguments,
+                        fieldErrors: ["limit": ["This value should be between 1 and 100."]]))
             }
             let (bodies, remaining) = core.hub.queue.take(limit, now: request.now)
             guard !bodies.isEmpty else { throw HTTPResponseError(APIReply.problem(404, APIReply.noNotifications)) }

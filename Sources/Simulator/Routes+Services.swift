@@ -65,7 +65,8 @@ enum ServiceRoutes {
         details.apply(to: &record)
         state.addressServices.append(record)
         let location = request.path + "/\(record.id)"
-        return APIReply.json(201, state.render(record, scopes: ["address_service.custom_name"]), headers: [("Location", location)])
+        return APIReply.json(
+            201, state.render(record, scopes: ["address_service.custom_name"]), headers: [("Location", location)])
     }
 
     /// getAddressService
@@ -135,7 +136,8 @@ enum ServiceRoutes {
         } else if let price = fields.number("price", nullable: true) {
             if price < 0 || !price.isFinite {
                 fields.validation.add(
-                    "price", "Invalid price value for service. Price should be either null or a number greater or equal 0.")
+                    "price",
+                    "Invalid price value for service. Price should be either null or a number greater or equal 0.")
             }
             details.price = .some((price * 100).rounded(.towardZero) / 100)
         }

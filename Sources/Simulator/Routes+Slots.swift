@@ -39,7 +39,8 @@ enum SlotRoutes {
             Slot(
                 start: request.text(slot.start),
                 addressServices: withServices
-                    ? ItemList(slot.units.compactMap { state.addressService($0.addressServiceID) }.map { state.render($0) })
+                    ? ItemList(
+                        slot.units.compactMap { state.addressService($0.addressServiceID) }.map { state.render($0) })
                     : nil)
         }
         return APIReply.json(ItemList(rendered))
@@ -53,7 +54,8 @@ enum SlotRoutes {
     /// day (`PutSlotsValidationError`). A duplicate (same address and payload) is refused with
     /// 429 while "processing" and ignored with 201 for 3 minutes after (`replaceSlots`).
     /// Lenient: a request may span days, and each day a range starts on is cleared whole.
-    static func replace(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
+    static func replace(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse
+    {
         let index = try CalendarRoutes.editableCalendar(request, state)
         let address = state.addresses[index]
         let ranges = try readRanges(request, state: state, address: address)
@@ -71,7 +73,8 @@ enum SlotRoutes {
 
         if request.lenient {
             let days = ranges.map(\.day)
-            state.slots[address.id]?.removeAll { unit in days.contains { unit.start >= $0.start && unit.start < $0.end } }
+            state.slots[address.id]?.removeAll { unit in days.contains { unit.start >= $0.start && unit.start < $0.end }
+            }
         } else {
             for range in ranges {
                 state.slots[address.id]?.removeAll { $0.start >= range.start && $0.start < range.end }
@@ -89,7 +92,9 @@ enum SlotRoutes {
 
     /// deleteSlots/{YYYY-MM-DD} (204): removes every unit starting that day in the
     /// calendars' time zone ("Delete slots for the given date").
-    static func deleteDay(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError) -> HTTPResponse {
+    static func deleteDay(_ request: APIRequest, _ state: inout SimulatorState) throws(HTTPResponseError)
+        -> HTTPResponse
+    {
         let index = try CalendarRoutes.editableCalendar(request, state)
         let text = request[parameter: "date"]
         var calendar = Calendar(identifier: .gregorian)
@@ -151,11 +156,13 @@ enum SlotRoutes {
             guard let provider = state.provider(providerID),
                 state.addressInsurance.contains(where: { $0.addressID == address.id && $0.providerID == providerID })
             else {
-                throw HTTPResponseError(APIReply.problem(400, "Insurance provider \(providerID) is not accepted at this address"))
+                throw HTTPResponseError(
+                    APIReply.problem(400, "Insurance provider \(providerID) is not accepted at this address"))
             }
             let plan = planID.flatMap { id in provider.plans.first { $0.id == id } }
             if planID != nil && plan == nil {
-                throw HTTPResponseError(APIReply.problem(400, "Insurance plan \(planID!) does not belong to the provider"))
+                throw HTTPResponseError(
+                    APIReply.problem(400, "Insurance plan \(planID!) does not belong to the provider"))
             }
             insurance = Insurance(id: provider.id, name: provider.name, plan: plan?.name, planID: plan?.id)
         }
@@ -183,7 +190,9 @@ enum SlotRoutes {
     /// The members of `ReplaceSlotsRequest` and of its `slots[]` and `address_services[]`
     /// items (integrations-api.yml `components.schemas.ReplaceSlotsRequest`).
     static let requestMembers: Set<String> = ["slots"]
-    static let slotMembers: Set<String> = ["address_services", "start", "end", "insurance_accepted", "insurance_providers"]
+    static let slotMembers: Set<String> = [
+        "address_services", "start", "end", "insurance_accepted", "insurance_providers",
+    ]
     static let offerMembers: Set<String> = ["address_service_id", "duration"]
 
     /// Reads and checks a ReplaceSlotsRequest: field problems first (400 "Invalid
@@ -196,7 +205,11 @@ enum SlotRoutes {
         fields.only(requestMembers)
         guard let elements = fields.array("slots", required: true) else { throw validation.failure! }
         if elements.isEmpty { validation.add("slots", BodyValidation.blank) }
-        var parsed: [(start: (date: Date, text: String), end: (date: Date, text: String), offers: [SlotUnit.Offer], accepted: String, providers: [Int])] = []
+        var parsed:
+            [(
+                start: (date: Date, text: String), end: (date: Date, text: String), offers: [SlotUnit.Offer],
+                accepted: String, providers: [Int]
+            )] = []
         for (position, element) in elements.enumerated() {
             guard let slot = fields.element(element, of: "slots", at: position) else { continue }
             slot.only(slotMembers)
@@ -208,11 +221,15 @@ enum SlotRoutes {
                 offer.only(offerMembers)
                 let id = offer.id("address_service_id", required: true)
                 let duration = offer.int("duration", required: true, minimum: 1)
-                if let id, let duration, duration >= 1 { offers.append(.init(addressServiceID: id, duration: duration)) }
+                if let id, let duration, duration >= 1 {
+                    offers.append(.init(addressServiceID: id, duration: duration))
+                }
             }
-            let accepted = slot.choice(
-                "insurance_accepted", ["with-and-without-insurance", "without-insurance-only", "with-insurance-only"],
-                nullable: true) ?? "with-and-without-insurance"
+            let accepted =
+                slot.choice(
+                    "insurance_accepted",
+                    ["with-and-without-insurance", "without-insurance-only", "with-insurance-only"],
+                    nullable: true) ?? "with-and-without-insurance"
             var providers: [Int] = []
             for (providerIndex, value) in (slot.array("insurance_providers", nullable: true) ?? []).enumerated() {
                 if case .int(let id) = value {
@@ -260,7 +277,8 @@ enum SlotRoutes {
     ) -> HTTPResponseError? {
         if end.date.timeIntervalSince(start.date) < 60 {
             validation.add(
-                "slots[\(position)].minimumDifferenceBetweenDates", "The end date must be at least 1 minute after the start date")
+                "slots[\(position)].minimumDifferenceBetweenDates",
+                "The end date must be at least 1 minute after the start date")
             return nil
         }
         if end.date > day(of: start).end {
@@ -273,7 +291,8 @@ enum SlotRoutes {
             formatter.locale = Locale(identifier: "en_US_POSIX")
             formatter.timeZone = request.timeZone
             formatter.dateFormat = "dd.MM.yyyy, HH:mm"
-            validation.add("slots[\(position)].end", "End date should be less than or equal to \(formatter.string(from: limit)).")
+            validation.add(
+                "slots[\(position)].end", "End date should be less than or equal to \(formatter.string(from: limit)).")
             return nil
         }
         let offered = state.addressServices.filter { $0.addressID == address.id }.map(\.id)
@@ -282,12 +301,14 @@ enum SlotRoutes {
         }
         if accepted == "with-insurance-only" && providers.isEmpty {
             return HTTPResponseError(
-                APIReply.problem(400, "Slot requires insurance (with-insurance-only), but insurance providers are missing"))
+                APIReply.problem(
+                    400, "Slot requires insurance (with-insurance-only), but insurance providers are missing"))
         }
         if accepted == "without-insurance-only" && !providers.isEmpty {
             return HTTPResponseError(
                 APIReply.problem(
-                    400, "Insurance providers are not supported. Slot does not allow insurances (without-insurance-only)"))
+                    400,
+                    "Insurance providers are not supported. Slot does not allow insurances (without-insurance-only)"))
         }
         let known = state.addressInsurance.filter { $0.addressID == address.id }.map(\.providerID)
         let unknown = providers.filter { !known.contains(String($0)) }
@@ -304,7 +325,8 @@ enum SlotRoutes {
     /// The day a slot starts on, in the offset its start was written with.
     static func day(of start: (date: Date, text: String)) -> (start: Date, end: Date) {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: DateOffset.seconds(in: start.text) ?? 0) ?? TimeZone(secondsFromGMT: 0)!
+        calendar.timeZone =
+            TimeZone(secondsFromGMT: DateOffset.seconds(in: start.text) ?? 0) ?? TimeZone(secondsFromGMT: 0)!
         let dayStart = calendar.startOfDay(for: start.date)
         return (dayStart, calendar.date(byAdding: .day, value: 1, to: dayStart)!)
     }

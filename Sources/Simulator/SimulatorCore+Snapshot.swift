@@ -16,7 +16,8 @@ extension SimulatorCore {
             let status = monitor.current
             return SimulatorSnapshot.Pings(
                 sent: status.sent, failed: status.failed, consecutiveFailures: status.consecutiveFailures,
-                alert: status.alertRaised, alerts: status.alerts, lastStatus: status.lastStatus, lastError: status.lastError)
+                alert: status.alertRaised, alerts: status.alerts, lastStatus: status.lastStatus,
+                lastError: status.lastError)
         }
         let deliveries = (hub.dispatcher?.records ?? []).map { record in
             SimulatorSnapshot.Delivery(
@@ -31,7 +32,8 @@ extension SimulatorCore {
         return SimulatorSnapshot(
             now: text(now).text, mode: configuration.mode.rawValue, callbackURL: configuration.callbackURL,
             bookings: bookings, calendars: calendars, slotUnits: units, breaks: breaks, addressServices: services,
-            tokensIssued: tokens.issued, pings: pingStatus, deliveries: deliveries, pullQueue: hub.queue.count(now: now),
+            tokensIssued: tokens.issued, pings: pingStatus, deliveries: deliveries,
+            pullQueue: hub.queue.count(now: now),
             failedPushes: hub.redelivery.pending,
             redeliveries: hub.redelivery.scheduled.map {
                 SimulatorSnapshot.Redelivery(name: $0.name, resent: $0.resent, dueAt: text($0.dueAt ?? 0).text)
@@ -39,7 +41,8 @@ extension SimulatorCore {
             releases: hub.redelivery.releases, requestsTotal: requests.total,
             writesTotal: requests.writes,
             requests: requests.entries.map {
-                SimulatorSnapshot.Request(method: $0.method, path: $0.path, status: $0.status, at: $0.at, fault: $0.fault)
+                SimulatorSnapshot.Request(
+                    method: $0.method, path: $0.path, status: $0.status, at: $0.at, fault: $0.fault)
             },
             rateLimits: budgets, faults: faults.plan, faultsInjected: faults.injected)
     }

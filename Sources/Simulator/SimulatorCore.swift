@@ -1,5 +1,5 @@
-import DocplannerAPI
 import Dispatch
+import DocplannerAPI
 import Foundation
 import Logging
 
@@ -24,8 +24,9 @@ final class SimulatorCore: Sendable {
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
-        store = SimulatorStore(SimulatorDataset.make(
-            now: clock.now(), timeZone: configuration.timeZone, extraDoctors: configuration.extraDoctors,
+        store = SimulatorStore(
+            SimulatorDataset.make(
+                now: clock.now(), timeZone: configuration.timeZone, extraDoctors: configuration.extraDoctors,
                 clinicDoctors: configuration.clinicDoctors))
         tokens = TokenIssuer(
             clientID: configuration.clientID, clientSecret: configuration.clientSecret,

@@ -81,7 +81,9 @@ enum SimulatorDataset {
                 isDefault: true),
         ]
         state.insuranceProviders = [
-            .init(id: "1", name: "Insurance provider 1", plans: [("999", "Insurance plan 999"), ("1000", "Insurance plan 1000")]),
+            .init(
+                id: "1", name: "Insurance provider 1",
+                plans: [("999", "Insurance plan 999"), ("1000", "Insurance plan 1000")]),
             .init(id: "2", name: "Insurance provider 2", plans: []),
             .init(id: "52", name: "Axa", plans: [("11", "Axa Basic")]),
         ]
@@ -101,7 +103,9 @@ enum SimulatorDataset {
                 insuranceAccepted: "without-insurance-only", insuranceProviders: [])
         }
         state.breaks = [
-            .init(id: "500001", addressID: "111", since: at(day: 2, 11), till: at(day: 2, 11, 30), description: "Staff meeting")
+            .init(
+                id: "500001", addressID: "111", since: at(day: 2, 11), till: at(day: 2, 11, 30),
+                description: "Staff meeting")
         ]
         let patient = Patient(
             name: "Abraham", surname: "Lincoln", email: "example@example.com", phone: "+48123123123",
@@ -155,16 +159,19 @@ enum SimulatorDataset {
                     .init(
                         id: address, facilityID: "1", doctorID: doctor, name: "Extra address \(address)",
                         cityName: "Some city", postCode: "00-001", street: "Extra street \(k)", isOnlineOnly: false,
-                        commercialType: "premium", insuranceSupport: "private", visitPayment: false, paymentAccount: "A",
+                        commercialType: "premium", insuranceSupport: "private", visitPayment: false,
+                        paymentAccount: "A",
                         calendar: .enabled))
                 state.addressServices += [
                     .init(
                         id: address + "1", addressID: address, serviceID: "1", name: "USG", price: 100,
-                        isPriceFrom: false, description: nil, isVisible: true, defaultDuration: 30, allowedPatients: nil,
+                        isPriceFrom: false, description: nil, isVisible: true, defaultDuration: 30,
+                        allowedPatients: nil,
                         customName: nil, isDefault: true),
                     .init(
                         id: address + "2", addressID: address, serviceID: "2", name: "EKG", price: 80,
-                        isPriceFrom: false, description: nil, isVisible: true, defaultDuration: 15, allowedPatients: nil,
+                        isPriceFrom: false, description: nil, isVisible: true, defaultDuration: 15,
+                        allowedPatients: nil,
                         customName: nil, isDefault: false),
                 ]
             }
@@ -195,10 +202,13 @@ enum SimulatorDataset {
             let doctor = String(3000 + k)
             state.doctors.append(
                 .init(
-                    id: doctor, facilityID: "3", name: firstNames[(k - 1) % firstNames.count], surname: "Doctor\(doctor)",
+                    id: doctor, facilityID: "3", name: firstNames[(k - 1) % firstNames.count],
+                    surname: "Doctor\(doctor)",
                     specializations: [("12", "Specialization example 12")],
                     licenseNumbers: k % 2 == 1 ? ["PWZ \(3000 + k)"] : []))
-            for (suffix, name, street) in [("1", "Main clinic", "Long street 1"), ("2", "Branch clinic", "Short street 2")] {
+            for (suffix, name, street) in [
+                ("1", "Main clinic", "Long street 1"), ("2", "Branch clinic", "Short street 2"),
+            ] {
                 let address = doctor + suffix
                 state.addresses.append(
                     .init(

@@ -20,7 +20,9 @@ extension SimulatorState {
             isReturning: returning ? (patient.isReturning ?? false) : nil, insuranceNumber: patient.insuranceNumber)
     }
 
-    private func eventBooking(_ booking: BookingRecord, timeZone: TimeZone, returning: Bool = false) -> NotificationBooking {
+    private func eventBooking(_ booking: BookingRecord, timeZone: TimeZone, returning: Bool = false)
+        -> NotificationBooking
+    {
         var rendered = notificationBooking(booking, timeZone: timeZone)
         rendered.patient = eventPatient(booking.patient, returning: returning)
         return rendered
@@ -34,7 +36,8 @@ extension SimulatorState {
         return VisitBookingRequest(
             bookingAt: text(now), bookingBy: booking.bookedBy, duration: booking.duration, startAt: text(booking.start),
             endAt: text(booking.end), addressService: summary(addressService: booking.addressServiceID),
-            patient: patient ? eventPatient(booking.patient) : nil, signature: patient ? nil : UUID().uuidString.lowercased(),
+            patient: patient ? eventPatient(booking.patient) : nil,
+            signature: patient ? nil : UUID().uuidString.lowercased(),
             comment: patient ? booking.comment : nil, visitPayment: booking.visitPayment ? true : nil)
     }
 
@@ -49,7 +52,8 @@ extension SimulatorState {
     func bookingEvent(_ name: CallbackEventName, _ booking: BookingRecord, timeZone: TimeZone) -> CallbackEvent {
         let (facility, doctor, address) = place(booking.addressID)
         let data = BookingEventData(
-            facility: facility, doctor: doctor, address: address, visitBooking: eventBooking(booking, timeZone: timeZone))
+            facility: facility, doctor: doctor, address: address,
+            visitBooking: eventBooking(booking, timeZone: timeZone))
         switch name {
         case .bookingCanceled: return .bookingCanceled(data)
         case .bookingConfirmed: return .bookingConfirmed(data)
@@ -79,7 +83,8 @@ extension SimulatorState {
         return .bookingMoved(
             BookingMovedData(
                 facility: facility, doctor: doctor, address: address,
-                oldVisitBooking: eventBooking(old, timeZone: timeZone), newVisitBooking: eventBooking(new, timeZone: timeZone)))
+                oldVisitBooking: eventBooking(old, timeZone: timeZone),
+                newVisitBooking: eventBooking(new, timeZone: timeZone)))
     }
 
     func presenceEvent(_ booking: BookingRecord, presence: PatientPresence, timeZone: TimeZone) -> CallbackEvent {
@@ -90,10 +95,13 @@ extension SimulatorState {
         visit.insurance = nil
         visit.signature = UUID().uuidString.lowercased()
         return .presenceMarked(
-            PresenceMarkedData(facility: facility, doctor: doctor, address: address, visitBooking: visit, presence: presence))
+            PresenceMarkedData(
+                facility: facility, doctor: doctor, address: address, visitBooking: visit, presence: presence))
     }
 
-    func paymentEvent(_ booking: BookingRecord, from: String, to: String, now: Date, timeZone: TimeZone) -> CallbackEvent {
+    func paymentEvent(_ booking: BookingRecord, from: String, to: String, now: Date, timeZone: TimeZone)
+        -> CallbackEvent
+    {
         let (facility, doctor, address) = place(booking.addressID)
         var visit = eventBooking(booking, timeZone: timeZone)
         visit.addressService = nil
@@ -127,7 +135,8 @@ extension SimulatorState {
             id: record.id, name: record.customName ?? record.name, price: record.price.map { Int($0) },
             isPriceFrom: record.isPriceFrom, isDefault: record.isDefault, description: record.description,
             serviceID: record.serviceID, isVisible: record.isVisible)
-        let data = AddressServiceEventData(facility: facility, doctor: doctor, address: address, addressService: service)
+        let data = AddressServiceEventData(
+            facility: facility, doctor: doctor, address: address, addressService: service)
         switch name {
         case .addressServiceDeleted: return .addressServiceDeleted(data)
         case .addressServiceChanged: return .addressServiceChanged(data)

@@ -69,11 +69,14 @@ public struct SimulatorFaults: Sendable, Equatable, Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = SimulatorFaults()
-        serverErrorShare = try container.decodeIfPresent(Double.self, forKey: .serverErrorShare) ?? defaults.serverErrorShare
+        serverErrorShare =
+            try container.decodeIfPresent(Double.self, forKey: .serverErrorShare) ?? defaults.serverErrorShare
         rateLimitShare = try container.decodeIfPresent(Double.self, forKey: .rateLimitShare) ?? defaults.rateLimitShare
         dropShare = try container.decodeIfPresent(Double.self, forKey: .dropShare) ?? defaults.dropShare
-        tokenExpiryShare = try container.decodeIfPresent(Double.self, forKey: .tokenExpiryShare) ?? defaults.tokenExpiryShare
-        latencyMilliseconds = try container.decodeIfPresent(Int.self, forKey: .latencyMilliseconds) ?? defaults.latencyMilliseconds
+        tokenExpiryShare =
+            try container.decodeIfPresent(Double.self, forKey: .tokenExpiryShare) ?? defaults.tokenExpiryShare
+        latencyMilliseconds =
+            try container.decodeIfPresent(Int.self, forKey: .latencyMilliseconds) ?? defaults.latencyMilliseconds
         seed = try container.decodeIfPresent(UInt64.self, forKey: .seed) ?? defaults.seed
         next = try container.decodeIfPresent([Scripted].self, forKey: .next) ?? defaults.next
     }

@@ -43,7 +43,8 @@ final class TokenIssuer: Sendable {
     /// Answers a token request.
     func issue(_ request: HTTPRequest, now: Double) -> HTTPResponse {
         let form = Dictionary(
-            PercentDecoding.query(String(decoding: request.body, as: UTF8.self)[...]), uniquingKeysWith: { first, _ in first })
+            PercentDecoding.query(String(decoding: request.body, as: UTF8.self)[...]),
+            uniquingKeysWith: { first, _ in first })
         var credentials: (String, String)? = nil
         if let header = request.headers["Authorization"], header.lowercased().hasPrefix("basic ") {
             let encoded = header.dropFirst(6).trimmingCharacters(in: .whitespaces)
@@ -59,7 +60,8 @@ final class TokenIssuer: Sendable {
             return APIReply.oauthError(400, "invalid_request", "Invalid grant_type parameter or parameter missing")
         }
         guard grant == "client_credentials" else {
-            return APIReply.oauthError(400, "unsupported_grant_type", "Invalid grant_type parameter or parameter missing")
+            return APIReply.oauthError(
+                400, "unsupported_grant_type", "Invalid grant_type parameter or parameter missing")
         }
         guard let credentials, accepts(credentials.0), ConstantTime.equal(credentials.1, clientSecret) else {
             return APIReply.oauthError(400, "invalid_client", "The client credentials are invalid")
@@ -74,7 +76,9 @@ final class TokenIssuer: Sendable {
         }
         issuedCount.add(1, ordering: .relaxed)
         let body = #"{"access_token":"\#(token)","expires_in":\#(lifetime),"token_type":"bearer","scope":null}"#
-        return HTTPResponse(status: 200, headers: [("Content-Type", "application/json"), ("Cache-Control", "no-store")], body: Array(body.utf8))
+        return HTTPResponse(
+            status: 200, headers: [("Content-Type", "application/json"), ("Cache-Control", "no-store")],
+            body: Array(body.utf8))
     }
 
     /// Checks the `Authorization: Bearer …` of an API request.

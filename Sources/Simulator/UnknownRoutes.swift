@@ -37,7 +37,8 @@ final class UnknownRoutes: Sendable {
             return APIReply.problem(404, "No route found for \"\(method) \(path)\"")
         }
         var response = APIReply.problem(
-            405, "No route found for \"\(method) \(path)\": Method Not Allowed (Allow: \(allowed.joined(separator: ", ")))")
+            405,
+            "No route found for \"\(method) \(path)\": Method Not Allowed (Allow: \(allowed.joined(separator: ", ")))")
         response.headers.add("Allow", allowed.joined(separator: ", "))
         return response
     }

@@ -47,7 +47,8 @@ public final class Decisions: Sendable {
     }
 
     /// Records `decision`; `completion` runs once it is durable.
-    public func record(_ decision: DecisionRecord, completion: @escaping @Sendable (Result<Int64, StoreError>) -> Void) {
+    public func record(_ decision: DecisionRecord, completion: @escaping @Sendable (Result<Int64, StoreError>) -> Void)
+    {
         writer.submit(.decision(decision, completion))
     }
 
@@ -68,7 +69,8 @@ public final class Decisions: Sendable {
                         id: select.int64(0), decidedAt: Date(timeIntervalSince1970: select.double(1)),
                         eventName: select.text(2) ?? "", eventKey: select.text(3) ?? "", doctorID: select.text(4),
                         addressID: select.text(5), startAt: select.text(6), approved: select.int(7) != 0,
-                        errorCode: select.text(8), reason: select.text(9) ?? "", elapsedMilliseconds: select.double(10)))
+                        errorCode: select.text(8), reason: select.text(9) ?? "", elapsedMilliseconds: select.double(10))
+                )
             }
             return records
         }

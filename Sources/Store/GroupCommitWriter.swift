@@ -1,5 +1,5 @@
-import SQLite
 import Foundation
+import SQLite
 import Scheduling
 
 /// The store's single writer: takes every pending write, commits them in one transaction
@@ -24,8 +24,9 @@ final class GroupCommitWriter: @unchecked Sendable {
 
     enum Request {
         case enqueue(Row, @Sendable (Result<EnqueueOutcome, StoreError>) -> Void)
-        case quarantine(body: [UInt8], reason: String, source: String, receivedAt: Double,
-                        @Sendable (Result<Int64, StoreError>) -> Void)
+        case quarantine(
+            body: [UInt8], reason: String, source: String, receivedAt: Double,
+            @Sendable (Result<Int64, StoreError>) -> Void)
         case decision(DecisionRecord, @Sendable (Result<Int64, StoreError>) -> Void)
         case value(key: String, value: String, at: Double, @Sendable (Result<Void, StoreError>) -> Void)
     }
@@ -124,7 +125,8 @@ final class GroupCommitWriter: @unchecked Sendable {
                     case .enqueue(let row, _):
                         results.append(.enqueued(try insert(row)))
                     case .quarantine(let body, let reason, let source, let receivedAt, _):
-                        results.append(.quarantined(try quarantine(body: body, reason: reason, source: source, at: receivedAt)))
+                        results.append(
+                            .quarantined(try quarantine(body: body, reason: reason, source: source, at: receivedAt)))
                     case .decision(let record, _):
                         results.append(.recorded(try insert(record)))
                     case .value(let key, let value, let time, _):
@@ -171,12 +173,14 @@ final class GroupCommitWriter: @unchecked Sendable {
         if let prepared = statements[table] { return prepared }
         let name = table.rawValue
         let prepared = TableStatements(
-            insert: try database.prepareKept("""
+            insert: try database.prepareKept(
+                """
                 INSERT INTO \(name) (dedup_key, kind, ordering_key, coalesce_key, priority, payload, source, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING
                 """),
             existing: try database.prepareKept("SELECT id FROM \(name) WHERE dedup_key = ?"),
-            coalesce: try database.prepareKept("""
+            coalesce: try database.prepareKept(
+                """
                 DELETE FROM \(name) WHERE coalesce_key = ? AND state = 'pending' AND attempts = 0 AND dedup_key <> ?
                 """))
         statements[table] = prepared
@@ -207,8 +211,10 @@ final class GroupCommitWriter: @unchecked Sendable {
         return EnqueueOutcome(id: id, isDuplicate: true, replaced: 0)
     }
 
-    private func quarantine(body: [UInt8], reason: String, source: String, at time: Double) throws(StoreError) -> Int64 {
-        let insert = try database.prepare("INSERT INTO quarantine (received_at, source, reason, body) VALUES (?, ?, ?, ?)")
+    private func quarantine(body: [UInt8], reason: String, source: String, at time: Double) throws(StoreError) -> Int64
+    {
+        let insert = try database.prepare(
+            "INSERT INTO quarantine (received_at, source, reason, body) VALUES (?, ?, ?, ?)")
         try insert.run([.real(time), .text(source), .text(reason), .blob(body)])
         let id = database.lastInsertRowID
         // Bounded: keep the newest `quarantineLimit` bodies.

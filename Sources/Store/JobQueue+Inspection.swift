@@ -1,5 +1,5 @@
-import SQLite
 import Foundation
+import SQLite
 
 /// What operators do with a queue (`dpbridge queue …`, `dpbridge deadletters …`): list
 /// and show jobs, make one due now, replay dead letters, delete jobs nobody works on.
@@ -55,9 +55,10 @@ extension JobQueue {
         guard !states.isEmpty else { return 0 }
         let now = clock.now()
         return try control.with { database throws(StoreError) in
-            Int(try database.scalar(
-                "SELECT COUNT(*) FROM \(table.rawValue) WHERE \(JobState.sqlExpression) IN (\(Self.list(states)))",
-                .real(now)))
+            Int(
+                try database.scalar(
+                    "SELECT COUNT(*) FROM \(table.rawValue) WHERE \(JobState.sqlExpression) IN (\(Self.list(states)))",
+                    .real(now)))
         }
     }
 

@@ -1,5 +1,5 @@
-import SQLite
 import Foundation
+import SQLite
 
 /// A durable queue of jobs (the inbox or the outbox): enqueue through the group-commit
 /// writer, claim with a lease, report the outcome, inspect and replay dead letters.
@@ -27,19 +27,26 @@ public final class JobQueue: Sendable {
     // MARK: - Enqueue
 
     /// Stores an event; `completion` runs on the writer thread once the commit is on disk.
-    public func enqueue(_ item: InboxItem, completion: @escaping @Sendable (Result<EnqueueOutcome, StoreError>) -> Void) {
-        writer.submit(.enqueue(.init(
-            table: table, kind: item.eventName, payload: item.body, dedupKey: item.dedupKey,
-            orderingKey: item.orderingKey, coalesceKey: nil, priority: 0, source: item.sourceAddress,
-            createdAt: item.receivedAt.timeIntervalSince1970), completion))
+    public func enqueue(_ item: InboxItem, completion: @escaping @Sendable (Result<EnqueueOutcome, StoreError>) -> Void)
+    {
+        writer.submit(
+            .enqueue(
+                .init(
+                    table: table, kind: item.eventName, payload: item.body, dedupKey: item.dedupKey,
+                    orderingKey: item.orderingKey, coalesceKey: nil, priority: 0, source: item.sourceAddress,
+                    createdAt: item.receivedAt.timeIntervalSince1970), completion))
     }
 
     /// Stores a change; `completion` runs on the writer thread once the commit is on disk.
-    public func enqueue(_ item: OutboxItem, completion: @escaping @Sendable (Result<EnqueueOutcome, StoreError>) -> Void) {
-        writer.submit(.enqueue(.init(
-            table: table, kind: item.kind, payload: item.payload, dedupKey: item.dedupKey,
-            orderingKey: item.orderingKey, coalesceKey: item.coalesceKey, priority: item.priority, source: "",
-            createdAt: clock.now()), completion))
+    public func enqueue(
+        _ item: OutboxItem, completion: @escaping @Sendable (Result<EnqueueOutcome, StoreError>) -> Void
+    ) {
+        writer.submit(
+            .enqueue(
+                .init(
+                    table: table, kind: item.kind, payload: item.payload, dedupKey: item.dedupKey,
+                    orderingKey: item.orderingKey, coalesceKey: item.coalesceKey, priority: item.priority, source: "",
+                    createdAt: clock.now()), completion))
     }
 
     /// Stores an event and waits until it is durable.
@@ -80,7 +87,9 @@ public final class JobQueue: Sendable {
         return results.all
     }
 
-    static func wait<T: Sendable>(_ start: (@escaping @Sendable (Result<T, StoreError>) -> Void) -> Void) throws(StoreError) -> T {
+    static func wait<T: Sendable>(_ start: (@escaping @Sendable (Result<T, StoreError>) -> Void) -> Void)
+        throws(StoreError) -> T
+    {
         let done = DispatchSemaphore(value: 0)
         let box = ResultBox<T>()
         start { result in
@@ -117,11 +126,12 @@ public final class JobQueue: Sendable {
                 var jobs: [Job] = []
                 while try select.step() {
                     let token = "\(workerID)/\(UUID().uuidString)"
-                    jobs.append(Job(
-                        id: select.int64(0), kind: select.text(1) ?? "", payload: select.blob(2),
-                        dedupKey: select.text(3) ?? "", orderingKey: select.isNull(4) ? nil : select.text(4),
-                        source: select.text(5) ?? "", createdAt: Date(timeIntervalSince1970: select.double(6)),
-                        attempts: select.int(7), leaseToken: token))
+                    jobs.append(
+                        Job(
+                            id: select.int64(0), kind: select.text(1) ?? "", payload: select.blob(2),
+                            dedupKey: select.text(3) ?? "", orderingKey: select.isNull(4) ? nil : select.text(4),
+                            source: select.text(5) ?? "", createdAt: Date(timeIntervalSince1970: select.double(6)),
+                            attempts: select.int(7), leaseToken: token))
                 }
                 let update = try database.prepare(
                     "UPDATE \(t) SET state = 'inflight', lease_token = ?, lease_until = ? WHERE id = ?")
@@ -190,8 +200,9 @@ public final class JobQueue: Sendable {
                         values = [.real(now)]
                         outcome = .done
                     case .retry(let error, let notBefore):
-                        let due = max(now + retryPolicy.delay(afterAttempt: job.attempts + 1),
-                                      notBefore?.timeIntervalSince1970 ?? 0)
+                        let due = max(
+                            now + retryPolicy.delay(afterAttempt: job.attempts + 1),
+                            notBefore?.timeIntervalSince1970 ?? 0)
                         statement = try database.prepare(
                             """
                             UPDATE \(t) SET state = 'retry', attempts = ?, not_before = ?, last_error = ?,
@@ -226,9 +237,11 @@ public final class JobQueue: Sendable {
     /// The job is done. False when the lease had been lost (another worker owns it now).
     @discardableResult
     public func complete(_ job: Job) throws(StoreError) -> Bool {
-        try record(.done, updateHeld(
-            job, "state = 'done', finished_at = ?, lease_token = NULL, lease_until = NULL, last_error = NULL",
-            [.real(clock.now())]))
+        try record(
+            .done,
+            updateHeld(
+                job, "state = 'done', finished_at = ?, lease_token = NULL, lease_until = NULL, last_error = NULL",
+                [.real(clock.now())]))
     }
 
     /// The attempt failed but may succeed later: retry after exponential backoff with
@@ -242,9 +255,12 @@ public final class JobQueue: Sendable {
         }
         let backoff = clock.now() + retryPolicy.delay(afterAttempt: attempts)
         let due = max(backoff, notBefore?.timeIntervalSince1970 ?? 0)
-        return try record(.retry, updateHeld(
-            job, "state = 'retry', attempts = ?, not_before = ?, last_error = ?, lease_token = NULL, lease_until = NULL",
-            [.integer(Int64(attempts)), .real(due), .text(error)]))
+        return try record(
+            .retry,
+            updateHeld(
+                job,
+                "state = 'retry', attempts = ?, not_before = ?, last_error = ?, lease_token = NULL, lease_until = NULL",
+                [.integer(Int64(attempts)), .real(due), .text(error)]))
     }
 
     /// The job did what it could for now and has more to do from `until` on: it is due
@@ -260,9 +276,12 @@ public final class JobQueue: Sendable {
     /// The job can never succeed: keep it as a dead letter with `reason`.
     @discardableResult
     public func failPermanently(_ job: Job, reason: String) throws(StoreError) -> Bool {
-        try record(.dead, updateHeld(
-            job, "state = 'dead', attempts = ?, finished_at = ?, last_error = ?, lease_token = NULL, lease_until = NULL",
-            [.integer(Int64(job.attempts + 1)), .real(clock.now()), .text(reason)]))
+        try record(
+            .dead,
+            updateHeld(
+                job,
+                "state = 'dead', attempts = ?, finished_at = ?, last_error = ?, lease_token = NULL, lease_until = NULL",
+                [.integer(Int64(job.attempts + 1)), .real(clock.now()), .text(reason)]))
     }
 
     /// Tells the observer of an outcome that was recorded (not of one whose lease was lost).
@@ -317,12 +336,13 @@ public final class JobQueue: Sendable {
             try select.bind([.integer(Int64(limit))])
             var letters: [DeadLetter] = []
             while try select.step() {
-                letters.append(DeadLetter(
-                    id: select.int64(0), kind: select.text(1) ?? "", dedupKey: select.text(2) ?? "",
-                    attempts: select.int(3), reason: select.text(4) ?? "",
-                    createdAt: Date(timeIntervalSince1970: select.double(5)),
-                    failedAt: Date(timeIntervalSince1970: select.double(6)),
-                    payload: String(decoding: select.blob(7), as: UTF8.self)))
+                letters.append(
+                    DeadLetter(
+                        id: select.int64(0), kind: select.text(1) ?? "", dedupKey: select.text(2) ?? "",
+                        attempts: select.int(3), reason: select.text(4) ?? "",
+                        createdAt: Date(timeIntervalSince1970: select.double(5)),
+                        failedAt: Date(timeIntervalSince1970: select.double(6)),
+                        payload: String(decoding: select.blob(7), as: UTF8.self)))
             }
             return letters
         }
@@ -347,7 +367,8 @@ public final class JobQueue: Sendable {
     public func purgeDeadLetters(id: Int64? = nil) throws(StoreError) -> Int {
         try control.with { database throws(StoreError) in
             if let id {
-                try database.prepare("DELETE FROM \(table.rawValue) WHERE state = 'dead' AND id = ?").run([.integer(id)])
+                try database.prepare("DELETE FROM \(table.rawValue) WHERE state = 'dead' AND id = ?").run([.integer(id)]
+                )
             } else {
                 try database.prepare("DELETE FROM \(table.rawValue) WHERE state = 'dead'").run()
             }
@@ -380,8 +401,12 @@ public final class JobQueue: Sendable {
         while try select.step() {
             let count = select.int(1)
             switch select.text(0) ?? "" {
-            case "pending": queue.pending += count; oldest = min(oldest, select.double(2))
-            case "retry": queue.retrying += count; oldest = min(oldest, select.double(2))
+            case "pending":
+                queue.pending += count
+                oldest = min(oldest, select.double(2))
+            case "retry":
+                queue.retrying += count
+                oldest = min(oldest, select.double(2))
             case "inflight": queue.inFlight = count
             case "dead": queue.dead = count
             case "done": queue.done = count

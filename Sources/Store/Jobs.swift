@@ -12,7 +12,8 @@ public struct InboxItem: Sendable {
     public var orderingKey: String?
 
     public init(
-        body: [UInt8], receivedAt: Date = SteadyClock().date(), sourceAddress: String = "", dedupKey: String, eventName: String,
+        body: [UInt8], receivedAt: Date = SteadyClock().date(), sourceAddress: String = "", dedupKey: String,
+        eventName: String,
         orderingKey: String? = nil
     ) {
         self.body = body

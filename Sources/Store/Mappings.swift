@@ -1,5 +1,5 @@
-import SQLite
 import Foundation
+import SQLite
 
 /// Docplanner's resources as discovered, and the partner id each one is mapped to.
 /// Used by `dpbridge map`, activation and the inbound workers. Writes are small and rare;
@@ -34,7 +34,8 @@ public final class Mappings: Sendable {
     /// ones refreshed (and revived if they had vanished), and those of the scope it did
     /// not find are marked vanished. Returns the drift against the previous discovery.
     @discardableResult
-    public func recordDiscovery(_ found: [DocplannerResource], scope: DiscoveryScope) throws(StoreError) -> MappingDrift {
+    public func recordDiscovery(_ found: [DocplannerResource], scope: DiscoveryScope) throws(StoreError) -> MappingDrift
+    {
         let now = Date(timeIntervalSince1970: clock.now())
         return try control.with { database throws(StoreError) in
             try database.transaction { () throws(StoreError) in
@@ -75,7 +76,9 @@ public final class Mappings: Sendable {
                     "UPDATE docplanner_resources SET vanished_at = ? WHERE kind = ? AND id = ? AND vanished_at IS NULL")
                 for entry in known where !seen.contains("\(entry.resource.kind.rawValue)/\(entry.resource.id)") {
                     guard entry.resource.vanishedAt == nil else { continue }
-                    try vanish.run([.real(now.timeIntervalSince1970), .text(entry.resource.kind.rawValue), .text(entry.resource.id)])
+                    try vanish.run([
+                        .real(now.timeIntervalSince1970), .text(entry.resource.kind.rawValue), .text(entry.resource.id),
+                    ])
                     if entry.mapping != nil {
                         var resource = entry.resource
                         resource.vanishedAt = now
@@ -112,7 +115,8 @@ public final class Mappings: Sendable {
     /// The resource `kind`/`id` with its mapping, nil when never discovered.
     public func resource(_ kind: ResourceKind, _ id: String) throws(StoreError) -> MappedResource? {
         try control.with { database throws(StoreError) in
-            try Self.selectResources(database, where: "r.kind = ? AND r.id = ?", [.text(kind.rawValue), .text(id)]).first
+            try Self.selectResources(database, where: "r.kind = ? AND r.id = ?", [.text(kind.rawValue), .text(id)])
+                .first
         }
     }
 
@@ -149,7 +153,8 @@ public final class Mappings: Sendable {
     public func summary() throws(StoreError) -> MappingSummary {
         try control.with { database throws(StoreError) in
             var summary = MappingSummary()
-            summary.resources = Int(try database.scalar("SELECT COUNT(*) FROM docplanner_resources WHERE vanished_at IS NULL"))
+            summary.resources = Int(
+                try database.scalar("SELECT COUNT(*) FROM docplanner_resources WHERE vanished_at IS NULL"))
             summary.mapped = Int(
                 try database.scalar(
                     """
@@ -209,11 +214,13 @@ public final class Mappings: Sendable {
         let now = Date(timeIntervalSince1970: clock.now())
         return try control.with { database throws(StoreError) in
             try database.transaction { () throws(StoreError) -> Result<String?, Refusal> in
-                guard try database.scalar(
-                    "SELECT COUNT(*) FROM docplanner_resources WHERE kind = ? AND id = ?", .text(kind.rawValue),
-                    .text(docplannerID)) > 0
+                guard
+                    try database.scalar(
+                        "SELECT COUNT(*) FROM docplanner_resources WHERE kind = ? AND id = ?", .text(kind.rawValue),
+                        .text(docplannerID)) > 0
                 else { return .failure(.unknownResource(kind, docplannerID)) }
-                let previous = try database.prepare("SELECT partner_id FROM mappings WHERE kind = ? AND docplanner_id = ?")
+                let previous = try database.prepare(
+                    "SELECT partner_id FROM mappings WHERE kind = ? AND docplanner_id = ?")
                 try previous.bind([.text(kind.rawValue), .text(docplannerID)])
                 let old = try previous.step() ? previous.text(0) : nil
                 previous.reset()
@@ -266,7 +273,8 @@ public final class Mappings: Sendable {
                 var unknown: [(Int, Refusal)] = []
                 for (index, change) in changes.enumerated() {
                     let exists = try database.scalar(
-                        "SELECT COUNT(*) FROM docplanner_resources WHERE kind = ? AND id = ?", .text(change.kind.rawValue),
+                        "SELECT COUNT(*) FROM docplanner_resources WHERE kind = ? AND id = ?",
+                        .text(change.kind.rawValue),
                         .text(change.docplannerID))
                     if exists == 0 { unknown.append((index, .unknownResource(change.kind, change.docplannerID))) }
                 }
@@ -318,7 +326,8 @@ public final class Mappings: Sendable {
             return try selectResources(database, where: "1", [])
         case .facility(let id):
             return try selectResources(
-                database, where: "r.kind IN (\(dictionaryKinds)) OR (r.kind = 'facility' AND r.id = ?1) OR r.facility_id = ?1",
+                database,
+                where: "r.kind IN (\(dictionaryKinds)) OR (r.kind = 'facility' AND r.id = ?1) OR r.facility_id = ?1",
                 [.text(id)])
         case .addressServices(let addressID):
             return try selectResources(database, where: "r.kind = 'service' AND r.address_id = ?", [.text(addressID)])
@@ -377,7 +386,9 @@ public final class Mappings: Sendable {
     private static func optional(_ text: String?) -> StatementValue { text.map { .text($0) } ?? .null }
 
     private static func encode(_ details: [String: String]) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: details, options: [.sortedKeys]) else { return "{}" }
+        guard let data = try? JSONSerialization.data(withJSONObject: details, options: [.sortedKeys]) else {
+            return "{}"
+        }
         return String(decoding: data, as: UTF8.self)
     }
 

@@ -26,10 +26,14 @@ public struct PatientMatcher: Sendable, Equatable {
         var parsedPhones: [PhoneNumber] = []
         for text in phones {
             let trimmed = text.trimmingWhitespace
-            guard trimmed.utf8.allSatisfy({ PhoneNumber.isDigit($0) || PhoneNumber.isSeparator($0) || $0 == UInt8(ascii: "+") }),
+            guard
+                trimmed.utf8.allSatisfy({
+                    PhoneNumber.isDigit($0) || PhoneNumber.isSeparator($0) || $0 == UInt8(ascii: "+")
+                }),
                 let phone = PhoneNumber(trimmed.utf8), phone.digits.count >= Self.minimumPhoneDigits
             else {
-                throw Invalid(description: "\"\(text)\" is not a phone number (at least \(Self.minimumPhoneDigits) digits)")
+                throw Invalid(
+                    description: "\"\(text)\" is not a phone number (at least \(Self.minimumPhoneDigits) digits)")
             }
             parsedPhones.append(phone)
         }
@@ -139,7 +143,9 @@ public struct PatientMatcher: Sendable, Equatable {
                     break
                 }
                 let end = index + email.count
-                if equal, index == 0 || !Self.isEmailByte(text[index - 1]), end == text.count || !Self.continuesDomain(text, end) {
+                if equal, index == 0 || !Self.isEmailByte(text[index - 1]),
+                    end == text.count || !Self.continuesDomain(text, end)
+                {
                     ranges.append(index..<end)
                     index = end
                 } else {
@@ -182,7 +188,9 @@ struct PhoneNumber: Sendable, Equatable {
     init?(_ text: some Collection<UInt8>) {
         var digits = text.filter(Self.isDigit)
         var international = text.first == UInt8(ascii: "+")
-        if !international, digits.starts(with: [UInt8(ascii: "0"), UInt8(ascii: "0")]), text.first.map(Self.isDigit) == true {
+        if !international, digits.starts(with: [UInt8(ascii: "0"), UInt8(ascii: "0")]),
+            text.first.map(Self.isDigit) == true
+        {
             digits.removeFirst(2)
             international = true
         }

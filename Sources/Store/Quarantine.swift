@@ -28,7 +28,8 @@ public final class Quarantine: Sendable {
         body: [UInt8], reason: String, sourceAddress: String,
         completion: @escaping @Sendable (Result<Int64, StoreError>) -> Void
     ) {
-        writer.submit(.quarantine(body: body, reason: reason, source: sourceAddress, receivedAt: clock.now(), completion))
+        writer.submit(
+            .quarantine(body: body, reason: reason, source: sourceAddress, receivedAt: clock.now(), completion))
     }
 
     /// Stores `body` and waits until it is durable.
@@ -58,7 +59,8 @@ public final class Quarantine: Sendable {
     /// The entry `id`, or nil when there is none.
     public func entry(id: Int64) throws(StoreError) -> Entry? {
         try control.with { database throws(StoreError) in
-            let select = try database.prepare("SELECT id, received_at, source, reason, body FROM quarantine WHERE id = ?")
+            let select = try database.prepare(
+                "SELECT id, received_at, source, reason, body FROM quarantine WHERE id = ?")
             try select.bind([.integer(id)])
             defer { select.reset() }
             return try select.step() ? Self.entry(select) : nil

@@ -56,10 +56,12 @@ extension Store {
                         inFlight += 1
                         continue
                     }
-                    redactions.append(Redaction(
-                        id: id, payload: redacted ?? payload,
-                        lastError: errorHeldPatient
-                            ? lastError.map { String(decoding: matcher.masked(Array($0.utf8)), as: UTF8.self) } : lastError))
+                    redactions.append(
+                        Redaction(
+                            id: id, payload: redacted ?? payload,
+                            lastError: errorHeldPatient
+                                ? lastError.map { String(decoding: matcher.masked(Array($0.utf8)), as: UTF8.self) }
+                                : lastError))
                 }
             }
             guard let last else { return (jobs, inFlight) }

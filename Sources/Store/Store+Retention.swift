@@ -15,16 +15,20 @@ extension Store {
         let now = clock.now()
         let finishedBefore = now - policy.finished
         var report = RetentionReport()
-        report.inboxDone = try deleteInBatches(from: "inbox", where: "state = 'done' AND finished_at < ?", finishedBefore)
-        report.outboxDone = try deleteInBatches(from: "outbox", where: "state = 'done' AND finished_at < ?", finishedBefore)
+        report.inboxDone = try deleteInBatches(
+            from: "inbox", where: "state = 'done' AND finished_at < ?", finishedBefore)
+        report.outboxDone = try deleteInBatches(
+            from: "outbox", where: "state = 'done' AND finished_at < ?", finishedBefore)
         report.decisions = try deleteInBatches(from: "decisions", where: "decided_at < ?", finishedBefore)
         report.quarantined = try deleteInBatches(
             from: "quarantine", where: "received_at < ?", now - policy.quarantine)
         report.deadLettersKept = try control.with { database throws(StoreError) in
             var kept = 0
             for table in ["inbox", "outbox"] {
-                kept += Int(try database.scalar(
-                    "SELECT count(*) FROM \(table) WHERE state = 'dead' AND finished_at < ?", .real(finishedBefore)))
+                kept += Int(
+                    try database.scalar(
+                        "SELECT count(*) FROM \(table) WHERE state = 'dead' AND finished_at < ?", .real(finishedBefore))
+                )
             }
             return kept
         }
@@ -34,7 +38,8 @@ extension Store {
 
     /// Deletes the rows of `table` matching `condition` (one `?`, bound to `value`), at
     /// most `retentionBatch` per transaction. Returns how many.
-    private func deleteInBatches(from table: String, where condition: String, _ value: Double) throws(StoreError) -> Int {
+    private func deleteInBatches(from table: String, where condition: String, _ value: Double) throws(StoreError) -> Int
+    {
         var total = 0
         while true {
             let deleted = try control.with { database throws(StoreError) -> Int in

@@ -1,4 +1,5 @@
 import SQLite
+
 /// The store's tables. Append migrations; never edit one that has shipped.
 enum StoreSchema {
     static let migrator = Migrator(migrations: [

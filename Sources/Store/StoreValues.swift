@@ -59,7 +59,10 @@ public final class StoreValues: Sendable {
             var result: [(key: String, entry: Entry)] = []
             while try select.step() {
                 result.append(
-                    (select.text(0) ?? "", Entry(value: select.text(1) ?? "", updatedAt: Date(timeIntervalSince1970: select.double(2)))))
+                    (
+                        select.text(0) ?? "",
+                        Entry(value: select.text(1) ?? "", updatedAt: Date(timeIntervalSince1970: select.double(2)))
+                    ))
             }
             return result
         }

@@ -22,7 +22,8 @@ public struct Activation: Sendable {
     let now: @Sendable () -> Date
 
     public init(
-        docplanner: DocplannerClient, store: Store, catalog: @escaping @Sendable () throws(PartnerError) -> ClinicCatalog,
+        docplanner: DocplannerClient, store: Store,
+        catalog: @escaping @Sendable () throws(PartnerError) -> ClinicCatalog,
         partner: any PartnerSystem & ClinicCalendar, horizonWeeks: Int, logger: Logger,
         now: @escaping @Sendable () -> Date = { SteadyClock().date() }
     ) {
@@ -51,7 +52,9 @@ public struct Activation: Sendable {
         return report
     }
 
-    private func checkSteps(facilityID: String, doctorID: String?, callbackStep: ActivationReport.Step) -> ActivationReport {
+    private func checkSteps(facilityID: String, doctorID: String?, callbackStep: ActivationReport.Step)
+        -> ActivationReport
+    {
         var steps = [callbackStep]
         let addresses: [DocplannerResource]
         do {
@@ -161,12 +164,18 @@ public struct Activation: Sendable {
                         "no addresses of facility \(facilityID) were discovered",
                         fix: "dpbridge map discover (and check the facility id)"))
             }
-            guard try MappingError.store({ () throws(StoreError) in try store.mappings.resource(.facility, facilityID) }) != nil
+            guard
+                try MappingError.store({ () throws(StoreError) in try store.mappings.resource(.facility, facilityID) })
+                    != nil
             else {
                 problems.append(.init("facility \(facilityID) was never discovered", fix: "dpbridge map discover"))
-                return .init(number: number, title: Self.title(number), ok: false, summary: "facility unknown", problems: problems)
+                return .init(
+                    number: number, title: Self.title(number), ok: false, summary: "facility unknown",
+                    problems: problems)
             }
-            if try MappingError.store({ () throws(StoreError) in try store.mappings.partnerID(.facility, facilityID) }) == nil {
+            if try MappingError.store({ () throws(StoreError) in try store.mappings.partnerID(.facility, facilityID) })
+                == nil
+            {
                 problems.append(unmapped(.facility, facilityID))
             }
             let catalog = try MappingError.partner { () throws(PartnerError) in try self.catalog() }
@@ -228,7 +237,9 @@ public struct Activation: Sendable {
             check.problems.append(
                 .init(
                     "the clinic calendar has no availability for doctor \(c.doctorID) at address \(c.addressID) in the next \(horizonWeeks) weeks",
-                    fix: "add working_hours (or day_slots) rows with facility_id \(c.facilityID), doctor_id \(c.doctorID), address_id \(c.addressID)"))
+                    fix:
+                        "add working_hours (or day_slots) rows with facility_id \(c.facilityID), doctor_id \(c.doctorID), address_id \(c.addressID)"
+                ))
             return check
         }
         // A disabled calendar is enabled; one Docplanner does not have ("Calendar does not
@@ -298,7 +309,8 @@ public struct Activation: Sendable {
             try partner.clinicBookings(c, from: start, to: end)
         }
         for booking in rows {
-            check.writes += try send(OutboundJob(kind: .booking, calendar: c, rowID: booking.rowID)).filter(Self.isWrite)
+            check.writes += try send(OutboundJob(kind: .booking, calendar: c, rowID: booking.rowID)).filter(
+                Self.isWrite)
         }
         check.counts["clinic visits compared"] = rows.count
         // … then Docplanner's bookings against the clinic's, both ways.
@@ -315,7 +327,8 @@ public struct Activation: Sendable {
         check.counts["repairs"] = repaired.count
         check.writes += repaired.filter { $0.hasSuffix("canceled there") }.map { _ in "cancelBooking" }
         for repair in repaired {
-            logger.notice("activation repaired drift: \(repair)", metadata: ["event": "activation-repair", "calendar": "\(c)"])
+            logger.notice(
+                "activation repaired drift: \(repair)", metadata: ["event": "activation-repair", "calendar": "\(c)"])
         }
         return check
     }

@@ -14,7 +14,8 @@ public struct ActivationRecord: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case checkedAt = "checked_at", report
+        case checkedAt = "checked_at"
+        case report
     }
 
     /// The `store_values` key of `facilityID`'s record.

@@ -11,7 +11,10 @@ public struct ActivationReport: Sendable, Codable, Equatable {
         /// Docplanner write operations this step called.
         public var writes: [String]
 
-        public init(number: Int, title: String, ok: Bool, summary: String, problems: [ActivationProblem] = [], writes: [String] = []) {
+        public init(
+            number: Int, title: String, ok: Bool, summary: String, problems: [ActivationProblem] = [],
+            writes: [String] = []
+        ) {
             self.number = number
             self.title = title
             self.ok = ok
@@ -34,7 +37,10 @@ public struct ActivationReport: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case facilityID = "facility_id", doctorID = "doctor_id", steps, ready, writeCalls = "write_calls"
+        case facilityID = "facility_id"
+        case doctorID = "doctor_id"
+        case steps, ready
+        case writeCalls = "write_calls"
     }
 
     public func encode(to encoder: any Encoder) throws {

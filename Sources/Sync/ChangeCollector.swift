@@ -79,7 +79,8 @@ public final class ChangeCollector: BackgroundPart {
         var (firstSeen, nextRefresh, nextReconcile) = timing.withLock { $0 }
         defer { timing.withLock { $0 = (firstSeen, nextRefresh, nextReconcile) } }
         if let due = nextReconcile, let interval = reconcileInterval, clock.date() >= due {
-            nextReconcile = clock.date().addingTimeInterval((try? queueReconciliations(period: interval)) != nil ? interval : 30)
+            nextReconcile = clock.date().addingTimeInterval(
+                (try? queueReconciliations(period: interval)) != nil ? interval : 30)
         }
         if let due = nextRefresh, clock.date() >= due {
             if (try? refreshSlots()) != nil {
@@ -140,23 +141,28 @@ public final class ChangeCollector: BackgroundPart {
             case (.bookings, "delete"):
                 if let id = record.docplannerID {
                     add(
-                        OutboundJob(kind: .bookingDeleted, calendar: record.calendar, rowID: record.rowID, docplannerID: id),
+                        OutboundJob(
+                            kind: .bookingDeleted, calendar: record.calendar, rowID: record.rowID, docplannerID: id),
                         record.id, key: "booking-deleted:\(record.rowID)")
                 }
             case (.bookings, _):
-                add(OutboundJob(kind: .booking, calendar: record.calendar, rowID: record.rowID), record.id,
+                add(
+                    OutboundJob(kind: .booking, calendar: record.calendar, rowID: record.rowID), record.id,
                     key: "booking:\(record.rowID)")
             case (.breaks, "delete"):
                 if let id = record.docplannerID {
                     add(
-                        OutboundJob(kind: .breakDeleted, calendar: record.calendar, rowID: record.rowID, docplannerID: id),
+                        OutboundJob(
+                            kind: .breakDeleted, calendar: record.calendar, rowID: record.rowID, docplannerID: id),
                         record.id, key: "break-deleted:\(record.rowID)")
                 }
             case (.breaks, _):
-                add(OutboundJob(kind: .calendarBreak, calendar: record.calendar, rowID: record.rowID), record.id,
+                add(
+                    OutboundJob(kind: .calendarBreak, calendar: record.calendar, rowID: record.rowID), record.id,
                     key: "break:\(record.rowID)")
             case (.workingHours, _), (.daySlots, _):
-                add(OutboundJob(kind: .slots, calendar: record.calendar), record.id,
+                add(
+                    OutboundJob(kind: .slots, calendar: record.calendar), record.id,
                     key: "slots:\(record.calendar.doctorID):\(record.calendar.addressID)")
             }
         }
@@ -168,9 +174,11 @@ public final class ChangeCollector: BackgroundPart {
     private func refreshSlots() throws {
         let calendars = try calendar.calendarsWithAvailability()
         let hour = Int(clock.date().timeIntervalSince1970 / 3600)
-        try store(calendars.map {
-            OutboundJob(kind: .slots, calendar: $0).item(dedupKey: "slots-refresh:\(hour):\($0.doctorID):\($0.addressID)")
-        })
+        try store(
+            calendars.map {
+                OutboundJob(kind: .slots, calendar: $0).item(
+                    dedupKey: "slots-refresh:\(hour):\($0.doctorID):\($0.addressID)")
+            })
         if !calendars.isEmpty {
             onEnqueued()
             logger.debug("slot feeds queued", metadata: ["event": "slots-refresh", "calendars": "\(calendars.count)"])
@@ -181,9 +189,11 @@ public final class ChangeCollector: BackgroundPart {
     private func queueReconciliations(period: Double) throws {
         let calendars = try calendar.knownCalendars()
         let slot = Int(clock.date().timeIntervalSince1970 / max(period, 1))
-        try store(calendars.map {
-            OutboundJob(kind: .reconcile, calendar: $0).item(dedupKey: "reconcile:\(slot):\($0.doctorID):\($0.addressID)")
-        })
+        try store(
+            calendars.map {
+                OutboundJob(kind: .reconcile, calendar: $0).item(
+                    dedupKey: "reconcile:\(slot):\($0.doctorID):\($0.addressID)")
+            })
         if !calendars.isEmpty { onEnqueued() }
     }
 

@@ -98,7 +98,7 @@ public struct InboundProcessor: JobProcessor {
                 case .dead(let reason): (job, .dead(reason: reason))
                 }
             })
-        let finished = Date()
+        let finished = SteadyClock().date()
         for index in jobs.indices where recorded[index] {
             log(jobs[index], final[index], at: finished)
             if final[index] == .applied, let notification = notifications[index] { onApplied?(notification) }
@@ -109,7 +109,9 @@ public struct InboundProcessor: JobProcessor {
     /// One line per event; its fields are only put together when the level lets it through.
     private func log(_ job: Job, _ outcome: Outcome, at finished: Date) {
         func metadata(_ extra: Logger.Metadata) -> Logger.Metadata {
-            var metadata: Logger.Metadata = ["event": "\(job.kind)", "job_id": "\(job.id)", "attempt": "\(job.attempts)"]
+            var metadata: Logger.Metadata = [
+                "event": "\(job.kind)", "job_id": "\(job.id)", "attempt": "\(job.attempts)",
+            ]
             if let booking = Self.bookingID(in: job) { metadata["booking_id"] = "\(booking)" }
             metadata.merge(extra) { $1 }
             return metadata

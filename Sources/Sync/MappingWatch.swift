@@ -144,7 +144,9 @@ public final class MappingWatch: BackgroundPart {
         } catch {
             logger.warning(
                 "cannot re-read an address's services",
-                metadata: ["event": "mapping-discovery-failed", "address_id": "\(calendar.addressID)", "error": "\(error)"])
+                metadata: [
+                    "event": "mapping-discovery-failed", "address_id": "\(calendar.addressID)", "error": "\(error)",
+                ])
         }
     }
 
@@ -156,7 +158,8 @@ public final class MappingWatch: BackgroundPart {
                 "a mapped Docplanner \(kind) is gone; events about its replacement will not be understood",
                 metadata: [
                     "event": "mapping-drift", "kind": "\(kind)", "id": "\(resource.id)", "name": "\(resource.name)",
-                    "fix": "map its replacement (dpbridge map set \(kind) <new id> <partner id>), then dpbridge map unset \(kind) \(resource.id)",
+                    "fix":
+                        "map its replacement (dpbridge map set \(kind) <new id> <partner id>), then dpbridge map unset \(kind) \(resource.id)",
                 ])
         }
         for resource in drift.newUnmapped {
@@ -164,7 +167,8 @@ public final class MappingWatch: BackgroundPart {
             logger.notice(
                 "Docplanner has a new \(kind) that is not mapped",
                 metadata: [
-                    "event": "mapping-new-unmapped", "kind": "\(kind)", "id": "\(resource.id)", "name": "\(resource.name)",
+                    "event": "mapping-new-unmapped", "kind": "\(kind)", "id": "\(resource.id)",
+                    "name": "\(resource.name)",
                     "fix": "dpbridge map set \(kind) \(resource.id) <partner id>",
                 ])
         }
@@ -173,7 +177,8 @@ public final class MappingWatch: BackgroundPart {
             try calendarFile.publishMappings(try mappings.mappings().map(CalendarMapping.init))
         } catch {
             logger.warning(
-                "cannot publish the mappings into the calendar", metadata: ["event": "mapping-publish-failed", "error": "\(error)"])
+                "cannot publish the mappings into the calendar",
+                metadata: ["event": "mapping-publish-failed", "error": "\(error)"])
         }
     }
 }

@@ -136,7 +136,8 @@ public final class NotificationPuller: BackgroundPart {
                     let body = (try? encoder.encode(notification)) ?? Data()
                     var metadata: Logger.Metadata = ["event": "\(notification.name)"]
                     if let booking = notification.event.bookingID { metadata["booking_id"] = "\(booking)" }
-                    metadata["file"] = "\(spill(body, name: notification.name) ?? "none: it could not be written either")"
+                    metadata["file"] =
+                        "\(spill(body, name: notification.name) ?? "none: it could not be written either")"
                     logger.critical(
                         "pulled notification could not be stored before stopping; it is kept in the file named, apply it by hand (POST it to the callback URL)",
                         metadata: metadata)

@@ -24,7 +24,9 @@ public enum NotificationTranslator {
         case .bookingMoved(let data):
             guard case .success(let old) = booking(data.oldVisitBooking, calendar, notification.name),
                 case .success(let new) = booking(data.newVisitBooking, calendar, notification.name)
-            else { return .failure(Problem("\(notification.name) without old_visit_booking.id and new_visit_booking.id")) }
+            else {
+                return .failure(Problem("\(notification.name) without old_visit_booking.id and new_visit_booking.id"))
+            }
             return .success([.moved(old: old, new: new)])
         case .presenceMarked(let data):
             guard let id = data.visitBooking?.id, let presence = data.presence?.text else {
@@ -33,7 +35,8 @@ public enum NotificationTranslator {
             return .success([.presence(bookingID: id, calendar: calendar, presence: presence)])
         case .bookingPaymentStatusChanged(let data):
             guard let id = data.visitBooking?.id, let status = data.visitPaymentStatus?.statusTo else {
-                return .failure(Problem("\(notification.name) without visit_booking.id or visit_payment_status.status_to"))
+                return .failure(
+                    Problem("\(notification.name) without visit_booking.id or visit_payment_status.status_to"))
             }
             return .success([.paymentStatus(bookingID: id, calendar: calendar, status: status)])
         case .breakCreated(let data), .breakMoved(let data):

@@ -66,7 +66,8 @@ public struct OutboundJob: Codable, Sendable, Equatable {
     func item(dedupKey: String) -> OutboxItem {
         let payload = (try? JSONEncoder().encode(self)).map { [UInt8]($0) } ?? []
         return OutboxItem(
-            kind: kind.rawValue, payload: payload, dedupKey: dedupKey, orderingKey: orderingKey, coalesceKey: coalesceKey,
+            kind: kind.rawValue, payload: payload, dedupKey: dedupKey, orderingKey: orderingKey,
+            coalesceKey: coalesceKey,
             priority: priority)
     }
 

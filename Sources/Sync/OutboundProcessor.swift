@@ -187,7 +187,8 @@ public struct OutboundProcessor: JobProcessor {
                 return calls
             }
             let id = try book(booking, attempt: attempt, calls: &calls)
-            let state = BookingSyncState(docplannerID: id, status: .booked, start: booking.start, confirmed: false, presence: nil)
+            let state = BookingSyncState(
+                docplannerID: id, status: .booked, start: booking.start, confirmed: false, presence: nil)
             try partner { () throws(PartnerError) in try calendar.recordBookingSynced(rowID: row, state) }
             guard let reread = try partner({ () throws(PartnerError) in try calendar.clinicBooking(rowID: row) }) else {
                 // The clinic deleted the row while the booking was being made.
@@ -279,7 +280,8 @@ public struct OutboundProcessor: JobProcessor {
             do throws(DocplannerError) {
                 let moved = try docplanner.moveBooking(
                     facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, bookingID: current,
-                    MoveBookingRequest(addressServiceID: service, start: docplanner.dateTime(start), duration: duration))
+                    MoveBookingRequest(addressServiceID: service, start: docplanner.dateTime(start), duration: duration)
+                )
                 calls.append("moveBooking")
                 guard let newID = moved.booking.id else {
                     throw DocplannerError.undecodable(what: "moved booking", reason: "no id in Docplanner's answer")
@@ -310,7 +312,8 @@ public struct OutboundProcessor: JobProcessor {
                 throw .docplanner(error)
             }
         }
-        throw .invalid("booking \(bookingID) was moved on Docplanner meanwhile; the clinic's move to \(start) was not made")
+        throw .invalid(
+            "booking \(bookingID) was moved on Docplanner meanwhile; the clinic's move to \(start) was not made")
     }
 
     /// Books the clinic's visit on Docplanner; on a retry, first adopts a booking an
@@ -322,7 +325,8 @@ public struct OutboundProcessor: JobProcessor {
             throw .invalid("clinic booking \(booking.rowID) has no address_service_id (Docplanner needs one to book)")
         }
         guard let patient = booking.patient, patient.name?.isEmpty == false, patient.phone?.isEmpty == false else {
-            throw .invalid("clinic booking \(booking.rowID) needs patient_name and patient_phone (Docplanner requires both)")
+            throw .invalid(
+                "clinic booking \(booking.rowID) needs patient_name and patient_phone (Docplanner requires both)")
         }
         if attempt > 0, let id = try findBooked(booking, calls: &calls) {
             return id
@@ -332,7 +336,8 @@ public struct OutboundProcessor: JobProcessor {
                 facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, start: start,
                 BookSlotRequest(
                     addressServiceID: service, duration: booking.durationMinutes,
-                    patient: Patient(name: patient.name, surname: patient.surname, email: patient.email, phone: patient.phone),
+                    patient: Patient(
+                        name: patient.name, surname: patient.surname, email: patient.email, phone: patient.phone),
                     comment: booking.comment))
         }
         calls.append("bookSlot")
@@ -414,7 +419,8 @@ public struct OutboundProcessor: JobProcessor {
                     && $0.till?.date.map { abs($0.timeIntervalSince(till)) < 1 } == true
             }
             guard let found = match?.id else {
-                throw .invalid("Docplanner reports a conflicting break for clinic break \(row) but lists none at \(since)…\(till)")
+                throw .invalid(
+                    "Docplanner reports a conflicting break for clinic break \(row) but lists none at \(since)…\(till)")
             }
             try record(id: found, deleted: false)
             return ["addCalendarBreak", "getCalendarBreaks"]
@@ -488,7 +494,8 @@ public struct OutboundProcessor: JobProcessor {
             }
             try call { () throws(DocplannerError) in
                 try docplanner.replaceSlots(
-                    facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, body.request(timeZone: timeZone))
+                    facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID,
+                    body.request(timeZone: timeZone))
             }
             sent.calls.append("replaceSlots")
             let at = now()
@@ -503,7 +510,9 @@ public struct OutboundProcessor: JobProcessor {
     /// either: recorded as fed without a write. One read (`getSlots`, from Docplanner's
     /// larger read budget) spares a write call per such day, e.g. every weekend of a new
     /// calendar. When the read fails, the days are fed as usual.
-    private func closedAlready(_ c: CalendarRef, _ days: [SlotDay], calls: inout [String]) throws(Failure) -> Set<String> {
+    private func closedAlready(_ c: CalendarRef, _ days: [SlotDay], calls: inout [String]) throws(Failure) -> Set<
+        String
+    > {
         guard let first = days.first?.ranges.first?.start, let last = days.last?.ranges.last?.end else { return [] }
         let offered: [Slot]
         do {
@@ -512,11 +521,13 @@ public struct OutboundProcessor: JobProcessor {
             calls.append("getSlots")
         } catch {
             logger.debug(
-                "cannot list Docplanner's slots; closed days are fed", metadata: ["event": "slots-read-failed", "error": "\(error)"])
+                "cannot list Docplanner's slots; closed days are fed",
+                metadata: ["event": "slots-read-failed", "error": "\(error)"])
             return []
         }
         let timeZone = docplanner.configuration.timeZone
-        let busy = Set(offered.compactMap { $0.start?.date.map { DocplannerDateTime.formatDay($0, timeZone: timeZone) } })
+        let busy = Set(
+            offered.compactMap { $0.start?.date.map { DocplannerDateTime.formatDay($0, timeZone: timeZone) } })
         let settled = days.filter { !busy.contains($0.day) }
         for day in settled {
             try partner { () throws(PartnerError) in try calendar.recordSlotSignatures(c, [day.day: day.signature]) }

@@ -29,7 +29,8 @@ public struct ProfileFeeder: Sendable {
     public func feed(address: DocplannerResource, catalog: ClinicCatalog) throws(MappingError) -> Outcome {
         var outcome = Outcome()
         guard let facilityID = address.facilityID, let doctorID = address.doctorID else { return outcome }
-        let doctorPartner = try MappingError.store { () throws(StoreError) in try mappings.partnerID(.doctor, doctorID) }
+        let doctorPartner = try MappingError.store { () throws(StoreError) in try mappings.partnerID(.doctor, doctorID)
+        }
         let locationPartner = try MappingError.store { () throws(StoreError) in
             try mappings.partnerID(.address, address.id)
         }
@@ -77,7 +78,8 @@ public struct ProfileFeeder: Sendable {
                 guard let update else { continue }
                 try MappingError.docplanner { () throws(DocplannerError) in
                     _ = try docplanner.updateAddressService(
-                        facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, addressServiceID: id, update)
+                        facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, addressServiceID: id,
+                        update)
                 }
                 outcome.writes.append("updateAddressService")
                 continue
@@ -183,7 +185,9 @@ public struct ProfileFeeder: Sendable {
         _ c: CalendarRef, location: String, catalog: ClinicCatalog, into outcome: inout Outcome
     ) throws(MappingError) {
         let accepted = catalog.locationInsurances[location] ?? []
-        let insuranceMappings = try MappingError.store { () throws(StoreError) in try mappings.mappings(kind: .insurance) }
+        let insuranceMappings = try MappingError.store { () throws(StoreError) in
+            try mappings.mappings(kind: .insurance)
+        }
         let planResources = try MappingError.store { () throws(StoreError) in try mappings.list(kind: .plan) }
         func providers(of insurance: String) -> [String] {
             insuranceMappings.filter { $0.partnerID == insurance }.map(\.docplannerID)
@@ -208,7 +212,9 @@ public struct ProfileFeeder: Sendable {
                 outcome.problems.append(
                     .init(
                         "clinic insurance plan \(planID) (\(name)) is accepted at location \(location), but its insurance is not",
-                        fix: "add its insurance to clinic_location_insurances for \(location), or remove the plan from clinic_location_insurance_plans"))
+                        fix:
+                            "add its insurance to clinic_location_insurances for \(location), or remove the plan from clinic_location_insurance_plans"
+                    ))
                 continue
             }
             let mapped = providers(of: insurance)
@@ -222,7 +228,9 @@ public struct ProfileFeeder: Sendable {
                 outcome.problems.append(
                     .init(
                         "clinic insurance plan \(planID) (\(name)) accepted at location \(location) is not mapped to a plan of Docplanner insurance provider \(mapped.joined(separator: " or "))",
-                        fix: "dpbridge map set plan <plan id> \(planID), or dpbridge map auto --apply (dpbridge map list --kind plan)"))
+                        fix:
+                            "dpbridge map set plan <plan id> \(planID), or dpbridge map auto --apply (dpbridge map list --kind plan)"
+                    ))
             }
             for resource in planIDs {
                 wanted[resource.resource.insuranceProviderID ?? "", default: []].insert(resource.resource.id)
@@ -265,7 +273,8 @@ public struct ProfileFeeder: Sendable {
         for provider in Set(present.keys).subtracting(wanted.keys).intersection(known).sorted() {
             do {
                 try docplanner.deleteAddressInsuranceProvider(
-                    facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, insuranceProviderID: provider)
+                    facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID,
+                    insuranceProviderID: provider)
             } catch .notFound {
                 continue
             } catch {

@@ -68,10 +68,12 @@ public struct Reconciler: Sendable {
                         try partner.recordBookingSynced(
                             rowID: row.rowID,
                             BookingSyncState(
-                                docplannerID: id, status: .canceled, start: row.syncedStart, confirmed: row.syncedConfirmed,
+                                docplannerID: id, status: .canceled, start: row.syncedStart,
+                                confirmed: row.syncedConfirmed,
                                 presence: row.syncedPresence))
                     }
-                    repairs.append("booking \(id) canceled in the clinic was still booked on Docplanner: canceled there")
+                    repairs.append(
+                        "booking \(id) canceled in the clinic was still booked on Docplanner: canceled there")
                 }
             } else if !canceled {
                 let known = try partner { () throws(PartnerError) in try partner.booking(docplannerID: id) }
@@ -88,7 +90,8 @@ public struct Reconciler: Sendable {
             let gone: Bool
             do {
                 let current = try docplanner.getBooking(
-                    facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, bookingID: id, priority: .low)
+                    facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, bookingID: id,
+                    priority: .low)
                 gone = current.status == "canceled"
             } catch .notFound {
                 gone = true
@@ -97,7 +100,8 @@ public struct Reconciler: Sendable {
             }
             guard gone else { continue }
             try apply(
-                .canceled(PartnerBooking(docplannerID: id, calendar: c, start: row.start, end: row.end)), "\(key):\(id):gone", now)
+                .canceled(PartnerBooking(docplannerID: id, calendar: c, start: row.start, end: row.end)),
+                "\(key):\(id):gone", now)
             repairs.append("booking \(id) no longer exists on Docplanner: canceled in the clinic calendar")
         }
         return repairs

@@ -36,11 +36,13 @@ public struct ResourceDiscovery: Sendable {
     public func discover(
         facilityID: String? = nil, progress: (Progress) -> Void = { _ in }
     ) throws(MappingError) -> Outcome {
-        try MappingError.docplanner { () throws(DocplannerError) in try walk(facilityID: facilityID, progress: progress) }
-            .recorded(in: mappings, scope: facilityID.map { .facility($0) } ?? .everything)
+        try MappingError.docplanner { () throws(DocplannerError) in try walk(facilityID: facilityID, progress: progress)
+        }
+        .recorded(in: mappings, scope: facilityID.map { .facility($0) } ?? .everything)
     }
 
-    private func walk(facilityID: String?, progress: (Progress) -> Void) throws(DocplannerError) -> [DocplannerResource] {
+    private func walk(facilityID: String?, progress: (Progress) -> Void) throws(DocplannerError) -> [DocplannerResource]
+    {
         var found: [DocplannerResource] = []
         let facilities: [Facility]
         if let facilityID {
@@ -62,10 +64,14 @@ public struct ResourceDiscovery: Sendable {
                 guard let doctorID = doctor.id else { continue }
                 progress(.init(done: done, total: total, resources: found.count, current: "doctor \(doctorID)"))
                 var details: [String: String] = [:]
-                if let license = doctor.licenseNumbers?.items.compactMap(\.licenseNumber).first { details["license_number"] = license }
+                if let license = doctor.licenseNumbers?.items.compactMap(\.licenseNumber).first {
+                    details["license_number"] = license
+                }
                 let name = [doctor.name, doctor.surname].compactMap { $0 }.joined(separator: " ")
                 found.append(
-                    .init(kind: .doctor, id: doctorID, name: name, facilityID: facility, doctorID: doctorID, details: details))
+                    .init(
+                        kind: .doctor, id: doctorID, name: name, facilityID: facility, doctorID: doctorID,
+                        details: details))
                 for address in try docplanner.getAddresses(facilityID: facility, doctorID: doctorID, priority: .low) {
                     guard let addressID = address.id else { continue }
                     found.append(Self.resource(address, facilityID: facility, doctorID: doctorID))
@@ -119,7 +125,8 @@ public struct ResourceDiscovery: Sendable {
                 priority: .low)
         }
         let found = services.compactMap {
-            Self.resource($0, facilityID: calendar.facilityID, doctorID: calendar.doctorID, addressID: calendar.addressID)
+            Self.resource(
+                $0, facilityID: calendar.facilityID, doctorID: calendar.doctorID, addressID: calendar.addressID)
         }
         return try found.recorded(in: mappings, scope: .addressServices(addressID: calendar.addressID)).drift
     }
@@ -149,7 +156,9 @@ public struct ResourceDiscovery: Sendable {
 }
 
 extension [DocplannerResource] {
-    fileprivate func recorded(in mappings: Mappings, scope: DiscoveryScope) throws(MappingError) -> ResourceDiscovery.Outcome {
+    fileprivate func recorded(in mappings: Mappings, scope: DiscoveryScope) throws(MappingError)
+        -> ResourceDiscovery.Outcome
+    {
         let drift = try MappingError.store { () throws(StoreError) in try mappings.recordDiscovery(self, scope: scope) }
         return .init(resources: self, drift: drift)
     }

@@ -45,7 +45,9 @@ public struct SlotDay: Sendable, Equatable {
     /// has no closed range of at least 2 minutes to split at that position.
     public func variant(_ variant: Int) -> SlotDay? {
         guard variant > 0 else { return self }
-        let splittable = ranges.indices.filter { !ranges[$0].isOpen && ranges[$0].end.timeIntervalSince(ranges[$0].start) >= 120 }
+        let splittable = ranges.indices.filter {
+            !ranges[$0].isOpen && ranges[$0].end.timeIntervalSince(ranges[$0].start) >= 120
+        }
         guard variant <= splittable.count else { return nil }
         let index = splittable[variant - 1]
         var copy = self
@@ -152,7 +154,9 @@ public struct SlotPlan: Sendable, Equatable {
         calendar.timeZone = timeZone
         let today = calendar.startOfDay(for: now)
         return (0..<(weeks * 7)).compactMap { offset in
-            calendar.date(byAdding: .day, value: offset, to: today).map { DocplannerDateTime.formatDay($0, timeZone: timeZone) }
+            calendar.date(byAdding: .day, value: offset, to: today).map {
+                DocplannerDateTime.formatDay($0, timeZone: timeZone)
+            }
         }
     }
 }

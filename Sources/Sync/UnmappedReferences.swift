@@ -39,7 +39,8 @@ public final class UnmappedReferences: Sendable {
                 "an event names a Docplanner \(kind.rawValue) that is not mapped to the clinic's",
                 metadata: [
                     "event": "unmapped-resource", "kind": "\(kind.rawValue)", "id": "\(id)",
-                    "state": "\(state == .unmapped ? "unmapped" : "never-discovered")", "docplanner_event": "\(notification.name)",
+                    "state": "\(state == .unmapped ? "unmapped" : "never-discovered")",
+                    "docplanner_event": "\(notification.name)",
                     "fix": "\(fix)",
                 ])
         }

@@ -86,7 +86,6 @@ public struct JournalLogHandler: LogHandler {
         return "DPBRIDGE_" + mapped
     }
 
-
     private static func send(_ entries: [String]) {
         // Copy each field into memory we own for the duration of the call.
         var vectors: [iovec] = entries.map { entry in

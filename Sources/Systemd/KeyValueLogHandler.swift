@@ -32,7 +32,8 @@ public struct KeyValueLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         let fields = LogFields.merged(metadata, metadataProvider, event.metadata)
-        var line = "ts=\(Self.timestamp()) level=\(event.level) logger=\(label) msg=\(Self.quote(event.message.description))"
+        var line =
+            "ts=\(Self.timestamp()) level=\(event.level) logger=\(label) msg=\(Self.quote(event.message.description))"
         for key in fields.keys.sorted() {
             line += " \(key)=\(Self.quote(LogFields.render(fields[key]!)))"
         }
@@ -40,10 +41,10 @@ public struct KeyValueLogHandler: LogHandler {
         sink.write(line)
     }
 
-
     /// Quotes a value when it would otherwise break `key=value` parsing.
     static func quote(_ text: String) -> String {
-        let needsQuotes = text.isEmpty || text.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline || $0 == "\\" }
+        let needsQuotes =
+            text.isEmpty || text.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline || $0 == "\\" }
         guard needsQuotes else { return text }
         var escaped = ""
         for character in text {

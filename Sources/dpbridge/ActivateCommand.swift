@@ -34,7 +34,8 @@ struct ActivateCommand: ParsableCommand {
             .check(lastPing: try? session.store.values.date(StoreValues.lastPingKey))
         let calendarFile = session.calendarFile
         let activation = Activation(
-            docplanner: session.docplanner, store: session.store, catalog: { () throws(PartnerError) in try calendarFile.catalog() },
+            docplanner: session.docplanner, store: session.store,
+            catalog: { () throws(PartnerError) in try calendarFile.catalog() },
             partner: session.partner, horizonWeeks: configuration.docplanner.horizonWeeks,
             logger: Logger(label: "dpbridge.activate"))
         let report = activation.run(facilityID: facility, doctorID: doctor, callbackStep: callbackStep)
@@ -54,7 +55,8 @@ struct ActivateCommand: ParsableCommand {
             print(
                 report.ready
                     ? "ready: every step is green (\(report.writeCalls) write calls this run)"
-                    : "not ready: \(report.steps.filter { !$0.ok }.count) step(s) red; fix them and run dpbridge activate again")
+                    : "not ready: \(report.steps.filter { !$0.ok }.count) step(s) red; fix them and run dpbridge activate again"
+            )
         }
         if !report.ready { throw ExitCode(1) }
     }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Glibc
 import Daemon
+import Glibc
 
 struct CheckConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

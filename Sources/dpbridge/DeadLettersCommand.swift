@@ -80,7 +80,8 @@ struct DeadLettersCommand: ParsableCommand {
                 if all && !yes {
                     let matching = try session.list(JobQuery(queue: queue, states: ["dead"], limit: 1))
                     throw .badArguments(
-                        "--all would delete \(matching.total) dead letter(s) (\(OperatorFormat.scope(queue, ["dead"]))): add --yes to do it")
+                        "--all would delete \(matching.total) dead letter(s) (\(OperatorFormat.scope(queue, ["dead"]))): add --yes to do it"
+                    )
                 }
                 return try session.purgeDeadLetters(selection)
             }

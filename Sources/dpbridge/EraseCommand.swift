@@ -18,10 +18,14 @@ struct EraseCommand: ParsableCommand {
 
     @OptionGroup var options: OperatorOptions
 
-    @Option(name: .customLong("patient-phone"), help: ArgumentHelp("The patient's phone (repeat for each form you know).", valueName: "phone"))
+    @Option(
+        name: .customLong("patient-phone"),
+        help: ArgumentHelp("The patient's phone (repeat for each form you know).", valueName: "phone"))
     var phones: [String] = []
 
-    @Option(name: .customLong("patient-email"), help: ArgumentHelp("The patient's e-mail address (may be repeated).", valueName: "email"))
+    @Option(
+        name: .customLong("patient-email"),
+        help: ArgumentHelp("The patient's e-mail address (may be repeated).", valueName: "email"))
     var emails: [String] = []
 
     @Flag(help: "Erase (without it: only count what would be erased).")
@@ -48,7 +52,9 @@ struct EraseCommand: ParsableCommand {
             ["decisions", "-", "hold no patient data"],
         ]
         if report.inFlight > 0 {
-            rows.append(["in flight", "\(report.inFlight)", "jobs a worker holds now: left as they are; run erase again"])
+            rows.append([
+                "in flight", "\(report.inFlight)", "jobs a worker holds now: left as they are; run erase again",
+            ])
         }
         let head =
             report.erased

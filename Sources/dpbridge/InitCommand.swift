@@ -27,7 +27,10 @@ struct InitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The OAuth client id Docplanner gave you.", valueName: "id"))
     var clientID: String?
 
-    @Option(help: ArgumentHelp("The OAuth client secret (visible to other users in ps: prefer --client-secret-file).", valueName: "secret"))
+    @Option(
+        help: ArgumentHelp(
+            "The OAuth client secret (visible to other users in ps: prefer --client-secret-file).", valueName: "secret")
+    )
     var clientSecret: String?
 
     @Option(help: ArgumentHelp("A file holding the OAuth client secret.", valueName: "path"))
@@ -86,22 +89,29 @@ struct InitCommand: ParsableCommand {
             print("configuration \(setup.configPath) is valid (the checks of dpbridge check-config)")
         case .failure(let error):
             for problem in error.problems { printError("dpbridge: configuration: \(problem)") }
-            printError("dpbridge: init: \(setup.configPath) does not pass check-config; fix the lines above and run init again")
+            printError(
+                "dpbridge: init: \(setup.configPath) does not pass check-config; fix the lines above and run init again"
+            )
             throw ExitCode(1)
         }
 
         let configuration = loaded.configuration
         let listener = "\(configuration.publicListener.address):\(configuration.publicListener.port)"
         print("")
-        print("The callback URL to give Docplanner (your TLS proxy terminates HTTPS there and forwards to \(listener)):")
+        print(
+            "The callback URL to give Docplanner (your TLS proxy terminates HTTPS there and forwards to \(listener)):")
         print("  \(publicBase ?? "https://<public host>")/callbacks/\(report.callbackSecret)")
         if publicBase == nil { print("  (give --public-url https://<public host> to print it whole)") }
         if configuration.docplanner.baseURL != "https://www.\(configuration.docplanner.domain)" {
-            print("Note: docplanner.base_url sends dpbridge's API calls to \(configuration.docplanner.baseURL), not Docplanner.")
+            print(
+                "Note: docplanner.base_url sends dpbridge's API calls to \(configuration.docplanner.baseURL), not Docplanner."
+            )
         }
         if report.rotated {
             print("")
-            print("Secrets were replaced: restart the daemon (systemctl restart dpbridge) and give Docplanner the new URL.")
+            print(
+                "Secrets were replaced: restart the daemon (systemctl restart dpbridge) and give Docplanner the new URL."
+            )
         }
         print("")
         print("Next steps:")
@@ -158,7 +168,9 @@ struct InitCommand: ParsableCommand {
         else {
             throw .invalid(
                 what: "--public-url",
-                reason: "must be the https:// address Docplanner reaches (the TLS proxy), e.g. https://bridge.clinic.example")
+                reason:
+                    "must be the https:// address Docplanner reaches (the TLS proxy), e.g. https://bridge.clinic.example"
+            )
         }
         return base
     }

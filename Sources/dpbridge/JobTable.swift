@@ -14,10 +14,15 @@ enum JobTable {
         for job in list.jobs {
             rows.append(
                 deadLetters
-                    ? [job.queue.rawValue, "\(job.id)", job.kind, "\(job.attempts)", OperatorFormat.time(job.finishedAt),
-                       OperatorFormat.short(job.lastError)]
-                    : [job.queue.rawValue, "\(job.id)", job.state.rawValue, job.kind, "\(job.attempts)",
-                       OperatorFormat.time(job.createdAt), OperatorFormat.short(job.lastError)])
+                    ? [
+                        job.queue.rawValue, "\(job.id)", job.kind, "\(job.attempts)",
+                        OperatorFormat.time(job.finishedAt),
+                        OperatorFormat.short(job.lastError),
+                    ]
+                    : [
+                        job.queue.rawValue, "\(job.id)", job.state.rawValue, job.kind, "\(job.attempts)",
+                        OperatorFormat.time(job.createdAt), OperatorFormat.short(job.lastError),
+                    ])
         }
         var text = OperatorFormat.table(rows)
         if list.total > list.jobs.count {
@@ -40,7 +45,10 @@ enum JobTable {
             ["attempts", "\(job.attempts)"],
             ["last error", job.lastError ?? "-"],
             ["created", OperatorFormat.time(job.createdAt)],
-            ["due", job.state == .pending || job.state == .retrying ? job.dueAt.map(OperatorFormat.time) ?? "now" : "-"],
+            [
+                "due",
+                job.state == .pending || job.state == .retrying ? job.dueAt.map(OperatorFormat.time) ?? "now" : "-",
+            ],
             ["lease until", OperatorFormat.time(job.leaseUntil)],
             ["finished", OperatorFormat.time(job.finishedAt)],
         ]

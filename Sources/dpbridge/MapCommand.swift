@@ -32,7 +32,8 @@ struct MapDiscoverCommand: ParsableCommand {
             "Read facilities, doctors, addresses, address services, insurance providers and plans from Docplanner.")
 
     @OptionGroup var options: ClinicCommandOptions
-    @Option(help: ArgumentHelp("Only this facility (and the insurance dictionary: providers and plans).", valueName: "id"))
+    @Option(
+        help: ArgumentHelp("Only this facility (and the insurance dictionary: providers and plans).", valueName: "id"))
     var facility: String?
 
     struct Report: Encodable {
@@ -148,9 +149,11 @@ struct MapListCommand: ParsableCommand {
             ["KIND", "DOCPLANNER ID", "NAME", "WHERE", "PARTNER ID"],
             resources.map { entry in
                 let r = entry.resource
-                let place = [r.kind == .doctor || r.kind == .facility ? nil : r.doctorID.map { "doctor \($0)" },
+                let place = [
+                    r.kind == .doctor || r.kind == .facility ? nil : r.doctorID.map { "doctor \($0)" },
                     r.kind == .service ? r.addressID.map { "address \($0)" } : nil,
-                    r.insuranceProviderID.map { "provider \($0)" }].compactMap { $0 }.joined(separator: ", ")
+                    r.insuranceProviderID.map { "provider \($0)" },
+                ].compactMap { $0 }.joined(separator: ", ")
                 var partner = entry.mapping?.partnerID ?? "unmapped"
                 if r.vanishedAt != nil { partner += " (vanished)" }
                 return [r.kind.rawValue, r.id, r.name, place, partner]
@@ -214,7 +217,9 @@ extension MapSetCommand {
         let insurance: String?
         do {
             provider = try session.store.mappings.resource(.plan, docplannerID)?.resource.insuranceProviderID
-            insurance = try provider.flatMap { id throws(StoreError) in try session.store.mappings.partnerID(.insurance, id) }
+            insurance = try provider.flatMap { id throws(StoreError) in
+                try session.store.mappings.partnerID(.insurance, id)
+            }
         } catch {
             throw CommandOutput.fail("cannot read the mappings: \(error)")
         }
@@ -249,7 +254,10 @@ struct MapUnsetCommand: ParsableCommand {
         if options.json {
             try CommandOutput.printJSON(["removed": removed])
         } else {
-            print(removed ? "\(kind.rawValue) \(docplannerID) is now unmapped" : "\(kind.rawValue) \(docplannerID) was not mapped")
+            print(
+                removed
+                    ? "\(kind.rawValue) \(docplannerID) is now unmapped"
+                    : "\(kind.rawValue) \(docplannerID) was not mapped")
         }
     }
 }
@@ -327,7 +335,8 @@ struct MapAutoCommand: ParsableCommand {
         print(
             apply
                 ? "\(applied) mappings recorded"
-                : "\(eligible) of \(proposals.count) proposals at or above \(minConfidence): run again with --apply to record them")
+                : "\(eligible) of \(proposals.count) proposals at or above \(minConfidence): run again with --apply to record them"
+        )
     }
 }
 

@@ -24,13 +24,16 @@ struct QuarantineCommand: ParsableCommand {
         var limit: Int?
 
         func run() throws {
-            let list = try options.withSession { session throws(OperatorError) in try session.quarantineList(limit: limit) }
+            let list = try options.withSession { session throws(OperatorError) in
+                try session.quarantineList(limit: limit)
+            }
             options.emit(list) { QuarantineCommand.text(list) }
         }
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one quarantined body: when, from where, why, and the body.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show one quarantined body: when, from where, why, and the body.")
 
         @OptionGroup var options: OperatorOptions
 

@@ -35,7 +35,9 @@ struct QueueCommand: ParsableCommand {
         func run() throws {
             let list = try options.withSession { session throws(OperatorError) in
                 try session.list(
-                    JobQuery(queue: queue, states: state.flatMap { $0.split(separator: ",").map(String.init) }, limit: limit))
+                    JobQuery(
+                        queue: queue, states: state.flatMap { $0.split(separator: ",").map(String.init) }, limit: limit)
+                )
             }
             options.emit(list) { JobTable.text(list, deadLetters: false) }
         }
@@ -50,7 +52,8 @@ struct QueueCommand: ParsableCommand {
         @Argument(help: "The job's id.")
         var id: Int64
 
-        @Option(help: ArgumentHelp("The job's queue: inbox or outbox (needed when both have the id).", valueName: "queue"))
+        @Option(
+            help: ArgumentHelp("The job's queue: inbox or outbox (needed when both have the id).", valueName: "queue"))
         var queue: String?
 
         @Flag(help: "Show the patient's data in the payload (redacted by default: it is health data).")
@@ -73,11 +76,14 @@ struct QueueCommand: ParsableCommand {
         @Argument(help: "The job's id.")
         var id: Int64
 
-        @Option(help: ArgumentHelp("The job's queue: inbox or outbox (needed when both have the id).", valueName: "queue"))
+        @Option(
+            help: ArgumentHelp("The job's queue: inbox or outbox (needed when both have the id).", valueName: "queue"))
         var queue: String?
 
         func run() throws {
-            let report = try options.withSession { session throws(OperatorError) in try session.retry(id: id, queue: queue) }
+            let report = try options.withSession { session throws(OperatorError) in
+                try session.retry(id: id, queue: queue)
+            }
             options.emit(report) {
                 let job = "\(report.queue.rawValue) job \(report.id)"
                 switch report.previousState {
@@ -107,7 +113,8 @@ struct QueueCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Only this queue: inbox or outbox.", valueName: "queue"))
         var queue: String?
 
-        @Option(help: ArgumentHelp("With --all: only jobs in this state (pending, retrying, dead).", valueName: "state"))
+        @Option(
+            help: ArgumentHelp("With --all: only jobs in this state (pending, retrying, dead).", valueName: "state"))
         var state: [String] = []
 
         @Flag(help: "Delete every pending, retrying and dead job (of --queue, in --state).")
@@ -122,9 +129,11 @@ struct QueueCommand: ParsableCommand {
                 let selection = try JobSelection(queue: queue, ids: ids, all: all, states: states)
                 if all && !yes {
                     let matching = try session.list(
-                        JobQuery(queue: queue, states: states.isEmpty ? ["pending", "retrying", "dead"] : states, limit: 1))
+                        JobQuery(
+                            queue: queue, states: states.isEmpty ? ["pending", "retrying", "dead"] : states, limit: 1))
                     throw .badArguments(
-                        "--all would delete \(matching.total) job(s) (\(OperatorFormat.scope(queue, states))): add --yes to do it")
+                        "--all would delete \(matching.total) job(s) (\(OperatorFormat.scope(queue, states))): add --yes to do it"
+                    )
                 }
                 return try session.purge(selection)
             }

@@ -69,15 +69,20 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Address to listen on.", valueName: "address"))
     var host = "127.0.0.1"
 
-    @Option(help: ArgumentHelp("Port to listen on (the example configuration's base_url uses 9090).", valueName: "port"))
+    @Option(
+        help: ArgumentHelp("Port to listen on (the example configuration's base_url uses 9090).", valueName: "port"))
     var port = 9090
 
-    @Option(name: .customLong("client-id"), help: ArgumentHelp(
+    @Option(
+        name: .customLong("client-id"),
+        help: ArgumentHelp(
             "The OAuth client id accepted; one ending in * accepts every id that starts with the rest (bench-* for many tenants).",
             valueName: "id"))
     var clientID = "demo-client"
 
-    @Option(name: .customLong("client-secret"), help: ArgumentHelp("The OAuth client secret accepted.", valueName: "secret"))
+    @Option(
+        name: .customLong("client-secret"), help: ArgumentHelp("The OAuth client secret accepted.", valueName: "secret")
+    )
     var clientSecret = "demo-client-secret"
 
     @Option(help: ArgumentHelp("Seconds an access token stays valid (expires_in).", valueName: "seconds"))
@@ -102,7 +107,8 @@ struct SimulateCommand: ParsableCommand {
     @Flag(help: "Do not send the blocking slot-booking and booking-moving callbacks (book and move at once).")
     var noRealTime = false
 
-    @Option(help: ArgumentHelp("Seconds a blocking callback may take before it counts as a denial.", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp("Seconds a blocking callback may take before it counts as a denial.", valueName: "seconds"))
     var blockingTimeout: Double = 10
 
     @Option(help: ArgumentHelp("Write requests (PUT/POST/PATCH/DELETE) allowed per minute.", valueName: "count"))
@@ -123,7 +129,8 @@ struct SimulateCommand: ParsableCommand {
     @Option(
         name: .customLong("public-ip"),
         help: ArgumentHelp(
-            "An address or CIDR block published in public-ips.json (repeatable; default 127.0.0.1).", valueName: "address"))
+            "An address or CIDR block published in public-ips.json (repeatable; default 127.0.0.1).",
+            valueName: "address"))
     var publicIPs: [String] = []
 
     @Option(
@@ -141,10 +148,13 @@ struct SimulateCommand: ParsableCommand {
             valueName: "count"))
     var clinicDoctors = 0
 
-    @Option(name: .customLong("fault-5xx"), help: ArgumentHelp("Share of API requests answered 500/502/503.", valueName: "share"))
+    @Option(
+        name: .customLong("fault-5xx"),
+        help: ArgumentHelp("Share of API requests answered 500/502/503.", valueName: "share"))
     var serverErrorShare: Double = 0
 
-    @Option(name: .customLong("fault-429"), help: ArgumentHelp("Share of API requests answered 429.", valueName: "share"))
+    @Option(
+        name: .customLong("fault-429"), help: ArgumentHelp("Share of API requests answered 429.", valueName: "share"))
     var rateLimitShare: Double = 0
 
     @Option(
@@ -157,7 +167,9 @@ struct SimulateCommand: ParsableCommand {
         help: ArgumentHelp("Share of API requests refused (401) as holding an expired token.", valueName: "share"))
     var tokenExpiryShare: Double = 0
 
-    @Option(name: .customLong("fault-latency-ms"), help: ArgumentHelp("Milliseconds added to every API answer.", valueName: "ms"))
+    @Option(
+        name: .customLong("fault-latency-ms"),
+        help: ArgumentHelp("Milliseconds added to every API answer.", valueName: "ms"))
     var latency = 0
 
     @Option(name: .customLong("fault-seed"), help: ArgumentHelp("Seed of the fault draws.", valueName: "number"))
@@ -197,7 +209,8 @@ struct SimulateCommand: ParsableCommand {
         guard (1...65535).contains(port) || port == 0 else { throw ValidationError("--port must be 0...65535") }
         guard (0...1000).contains(extraDoctors) else { throw ValidationError("--extra-doctors must be 0...1000") }
         guard (0...500).contains(clinicDoctors) else { throw ValidationError("--clinic-doctors must be 0...500") }
-        guard tokenLifetime > 0, writeLimit > 0, readLimit > 0, blockingTimeout > 0, pingInterval >= 0, latency >= 0 else {
+        guard tokenLifetime > 0, writeLimit > 0, readLimit > 0, blockingTimeout > 0, pingInterval >= 0, latency >= 0
+        else {
             throw ValidationError("lifetimes, limits, intervals and timeouts must be positive")
         }
     }
@@ -214,14 +227,19 @@ struct SimulateCommand: ParsableCommand {
 
         let headers = callbackHeaders.map { header in
             let colon = header.firstIndex(of: ":")!
-            return (name: header[..<colon].trimmingCharacters(in: .whitespaces),
-                    value: header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+            return (
+                name: header[..<colon].trimmingCharacters(in: .whitespaces),
+                value: header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            )
         }
         let configuration = SimulatorConfiguration(
             clientID: clientID, clientSecret: clientSecret, tokenLifetime: tokenLifetime,
             rateLimits: noRateLimits
-                ? nil : RateLimitPolicy(reads: .init(limit: readLimit, period: 3600), writes: .init(limit: writeLimit, period: 60)),
-            callbackURL: callbackURL, callbackHeaders: headers, mode: SimulatorConfiguration.NotificationMode(rawValue: mode.rawValue)!,
+                ? nil
+                : RateLimitPolicy(
+                    reads: .init(limit: readLimit, period: 3600), writes: .init(limit: writeLimit, period: 60)),
+            callbackURL: callbackURL, callbackHeaders: headers,
+            mode: SimulatorConfiguration.NotificationMode(rawValue: mode.rawValue)!,
             pingInterval: pingInterval > 0 ? pingInterval : nil, realTimeBooking: !noRealTime,
             blockingTimeout: .milliseconds(Int(blockingTimeout * 1000)), releaseInterval: releaseInterval,
             timeZone: TimeZone(identifier: timeZone)!, publicIPs: publicIPs.isEmpty ? ["127.0.0.1"] : publicIPs,

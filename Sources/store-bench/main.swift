@@ -45,13 +45,34 @@ final class Tally: @unchecked Sendable {
     private var count = 0
     private var failures = 0
     private var samples: [Double] = []
-    func add() { lock.lock(); count += 1; lock.unlock() }
-    func fail() { lock.lock(); failures += 1; lock.unlock() }
-    func sample(_ value: Double) { lock.lock(); samples.append(value); lock.unlock() }
-    var total: Int { lock.lock(); defer { lock.unlock() }; return count }
-    var failed: Int { lock.lock(); defer { lock.unlock() }; return failures }
+    func add() {
+        lock.lock()
+        count += 1
+        lock.unlock()
+    }
+    func fail() {
+        lock.lock()
+        failures += 1
+        lock.unlock()
+    }
+    func sample(_ value: Double) {
+        lock.lock()
+        samples.append(value)
+        lock.unlock()
+    }
+    var total: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
+    }
+    var failed: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return failures
+    }
     func percentile(_ p: Double) -> Double {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         guard !samples.isEmpty else { return 0 }
         let sorted = samples.sorted()
         return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
@@ -64,8 +85,13 @@ func throughput(_ store: Store, label: String) -> Double {
     let deadline = now() + seconds
     let group = DispatchGroup()
     @Sendable func produce(_ producer: Int, _ sequence: Int) {
-        guard now() < deadline else { group.leave(); return }
-        store.inbox.enqueue(InboxItem(body: payload, dedupKey: "\(label)-\(producer)-\(sequence)", eventName: "slot-booked")) { result in
+        guard now() < deadline else {
+            group.leave()
+            return
+        }
+        store.inbox.enqueue(
+            InboxItem(body: payload, dedupKey: "\(label)-\(producer)-\(sequence)", eventName: "slot-booked")
+        ) { result in
             if case .success = result { tally.add() } else { tally.fail() }
             produce(producer, sequence + 1)
         }
@@ -112,5 +138,8 @@ do {
 print(String(format: "group commit:              %9.0f durable enqueues/s (64 producers, synchronous=FULL)", grouped))
 print(String(format: "one commit per enqueue:    %9.0f durable enqueues/s (64 producers, synchronous=FULL)", single))
 print(String(format: "ratio:                     %9.1fx", grouped / max(single, 1)))
-print(String(format: "paced %.0f/s for %.0fs: p50 %.2f ms, p99 %.2f ms, max %.2f ms enqueue-to-durable",
-             pacedRate, seconds, latency.percentile(0.5) * 1000, latency.percentile(0.99) * 1000, latency.percentile(1) * 1000))
+print(
+    String(
+        format: "paced %.0f/s for %.0fs: p50 %.2f ms, p99 %.2f ms, max %.2f ms enqueue-to-durable",
+        pacedRate, seconds, latency.percentile(0.5) * 1000, latency.percentile(0.99) * 1000,
+        latency.percentile(1) * 1000))

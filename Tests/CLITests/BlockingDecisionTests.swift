@@ -8,7 +8,8 @@ import Testing
 /// both answers are stored.
 @Suite(.serialized) struct BlockingDecisionTests {
     @Test func approvesFreeTimeAndDeniesTakenTime() throws {
-        try withDaemonAndSimulator(extraEnvironment: ["DPBRIDGE_CALLBACK_ERROR_CODES_SLOT_TAKEN": "17"]) { daemon, simulator in
+        try withDaemonAndSimulator(extraEnvironment: ["DPBRIDGE_CALLBACK_ERROR_CODES_SLOT_TAKEN": "17"]) {
+            daemon, simulator in
             let partner = daemon.directory.file("state/partner.sqlite")
 
             // Free in the clinic: approved, booked on Docplanner, and applied to the clinic calendar.
@@ -16,9 +17,11 @@ import Testing
             #expect(free["outcome"] as? String == "booked", "\(free)")
             #expect(free["partner_status"] as? Int == 200, "\(free)")
             let bookingID = (free["booking"] as? [String: Any])?["id"] as? String ?? "?"
-            #expect(try eventually {
-                try sqlite(partner, "SELECT status FROM bookings WHERE docplanner_booking_id = '\(bookingID)'") == "booked"
-            })
+            #expect(
+                try eventually {
+                    try sqlite(partner, "SELECT status FROM bookings WHERE docplanner_booking_id = '\(bookingID)'")
+                        == "booked"
+                })
 
             // Taken in the clinic by a visit Docplanner does not know of: denied with the code.
             let takenStart = warsawTime(days: 2, hour: 12)
@@ -31,7 +34,8 @@ import Testing
                 VALUES ('1', '123', '111', '\(takenStart)', '\(takenEnd)', unixepoch('\(takenStart)'), unixepoch('\(takenEnd)'), 'Walk-in');
                 UPDATE dpbridge_session SET applying = 0; COMMIT;
                 """)
-            let taken = try simulator.act("book", ["address_id": "111", "start": warsawTime(days: 2, hour: 12, minute: 15)])
+            let taken = try simulator.act(
+                "book", ["address_id": "111", "start": warsawTime(days: 2, hour: 12, minute: 15)])
             #expect(taken["outcome"] as? String == "denied", "\(taken)")
             #expect(taken["partner_status"] as? Int == 400, "\(taken)")
             #expect(taken["error_code"] as? Int == 17, "\(taken)")
@@ -48,7 +52,8 @@ import Testing
                 INSERT INTO bookings (facility_id, doctor_id, address_id, start_ts, end_ts, patient_name)
                 VALUES ('1', '123', '111', unixepoch('\(tsOnly.0)'), unixepoch('\(tsOnly.1)'), 'Phone');
                 """)
-            #expect(try sqlite(partner, "SELECT count(*) FROM bookings WHERE start_ts IS NULL OR start_at IS NULL") == "0")
+            #expect(
+                try sqlite(partner, "SELECT count(*) FROM bookings WHERE start_ts IS NULL OR start_at IS NULL") == "0")
             for start in [atOnly.0, tsOnly.0] {
                 let asked = try simulator.act("book", ["address_id": "111", "start": start])
                 #expect(asked["outcome"] as? String == "denied", "\(start): \(asked)")
@@ -58,7 +63,9 @@ import Testing
             let decisions = try sqlite(
                 daemon.directory.file("state/dpbridge.sqlite"),
                 "SELECT event_name, approved, coalesce(error_code, '-') FROM decisions ORDER BY id")
-            #expect(decisions == "slot-booking|1|-\nslot-booking|0|17\nslot-booking|0|17\nslot-booking|0|17", "\(decisions)")
+            #expect(
+                decisions == "slot-booking|1|-\nslot-booking|0|17\nslot-booking|0|17\nslot-booking|0|17", "\(decisions)"
+            )
 
             // Each answer is timed, by its result.
             let scrape = try Scrape(daemon)
@@ -95,18 +102,23 @@ import Testing
                 UPDATE dpbridge_session SET applying = 0; COMMIT;
                 """)
             #expect(
-                try sqlite(partner, "SELECT count(*) FROM breaks WHERE since IS NULL OR since_ts IS NULL OR till IS NULL OR till_ts IS NULL")
+                try sqlite(
+                    partner,
+                    "SELECT count(*) FROM breaks WHERE since IS NULL OR since_ts IS NULL OR till IS NULL OR till_ts IS NULL"
+                )
                     == "0")
             for start in [warsawTime(days: 4, hour: 10, minute: 30), warsawTime(days: 4, hour: 12, minute: 30)] {
                 let asked = try simulator.act("book", ["address_id": "111", "start": start])
                 #expect(asked["outcome"] as? String == "denied", "\(start): \(asked)")
                 #expect(asked["partner_status"] as? Int == 400, "\(start): \(asked)")
             }
-            let beside = try simulator.act("book", ["address_id": "111", "start": warsawTime(days: 4, hour: 11, minute: 30)])
+            let beside = try simulator.act(
+                "book", ["address_id": "111", "start": warsawTime(days: 4, hour: 11, minute: 30)])
             #expect(beside["outcome"] as? String == "booked", "\(beside)")
             #expect(beside["partner_status"] as? Int == 200, "\(beside)")
             let decisions = try sqlite(
-                daemon.directory.file("state/dpbridge.sqlite"), "SELECT event_name, approved FROM decisions ORDER BY id")
+                daemon.directory.file("state/dpbridge.sqlite"), "SELECT event_name, approved FROM decisions ORDER BY id"
+            )
             #expect(decisions == "slot-booking|0\nslot-booking|0\nslot-booking|1", "\(decisions)")
         }
     }

@@ -15,7 +15,9 @@ import Testing
         if let body { arguments += ["-H", "Content-Type: application/json", "--data-binary", body] }
         let result = try curl(arguments + ["http://127.0.0.1:\(daemon.adminPort)/v1/catalog"])
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
-        let json = (try? JSONSerialization.jsonObject(with: Data(lines.dropLast().joined(separator: "\n").utf8))) as? [String: Any]
+        let json =
+            (try? JSONSerialization.jsonObject(with: Data(lines.dropLast().joined(separator: "\n").utf8)))
+            as? [String: Any]
         return (Int(lines.last ?? "") ?? 0, json ?? [:])
     }
 
@@ -56,11 +58,15 @@ import Testing
         #expect(emptyStatus == 200)
         #expect((empty["doctors"] as? [Any])?.isEmpty == true, "\(empty)")
         let refused = try daemon.cli(["map", "set", "doctor", "123", "D-1"])
-        #expect(refused.status != 0 && refused.output.contains("not in the clinic's clinic_doctors table"), "\(refused.output)")
+        #expect(
+            refused.status != 0 && refused.output.contains("not in the clinic's clinic_doctors table"),
+            "\(refused.output)")
 
         let (status, counts) = try call(daemon, "PUT", body: Self.catalog)
         #expect(status == 200, "\(counts)")
-        #expect(counts["doctors"] as? Int == 2 && counts["offers"] as? Int == 2 && counts["location_insurances"] as? Int == 1)
+        #expect(
+            counts["doctors"] as? Int == 2 && counts["offers"] as? Int == 2
+                && counts["location_insurances"] as? Int == 1)
         #expect(counts["insurance_plans"] as? Int == 3 && counts["location_insurance_plans"] as? Int == 2, "\(counts)")
 
         let (_, read) = try call(daemon, "GET")
@@ -76,16 +82,22 @@ import Testing
         #expect(offers[0]["price"] as? Int == 150 && offers[0]["duration"] as? Int == 20)
         #expect((read["location_insurances"] as? [[String: Any]])?.first?["insurance_id"] as? String == "I-1")
         let plans = try #require(read["insurance_plans"] as? [[String: Any]])
-        #expect(plans.map { "\($0["id"] ?? "")/\($0["insurance_id"] ?? "")/\($0["name"] ?? "")" } == [
-            "P-1/I-1/Standard", "P-2/I-1/Premium", "P-3/I-2/Basic",
-        ])
+        #expect(
+            plans.map { "\($0["id"] ?? "")/\($0["insurance_id"] ?? "")/\($0["name"] ?? "")" } == [
+                "P-1/I-1/Standard", "P-2/I-1/Premium", "P-3/I-2/Basic",
+            ])
         let acceptedPlans = try #require(read["location_insurance_plans"] as? [[String: Any]])
         #expect(acceptedPlans.compactMap { $0["plan_id"] as? String } == ["P-1", "P-2"])
         #expect(acceptedPlans.allSatisfy { $0["location_id"] as? String == "L-1" })
         #expect(
-            try sqlite(daemon.calendarPath, "SELECT group_concat(plan_id) FROM (SELECT plan_id FROM clinic_location_insurance_plans ORDER BY plan_id)")
+            try sqlite(
+                daemon.calendarPath,
+                "SELECT group_concat(plan_id) FROM (SELECT plan_id FROM clinic_location_insurance_plans ORDER BY plan_id)"
+            )
                 == "P-1,P-2")
-        #expect(try sqlite(daemon.calendarPath, "SELECT street || ', ' || city FROM clinic_locations") == "Marszałkowska 1, Warszawa")
+        #expect(
+            try sqlite(daemon.calendarPath, "SELECT street || ', ' || city FROM clinic_locations")
+                == "Marszałkowska 1, Warszawa")
 
         // `dpbridge map` reads the same tables: D-1 passes the catalog check now (and the
         // command goes on to want Docplanner's doctor discovered, which this daemon without
@@ -110,22 +122,32 @@ import Testing
         let (_, before) = try call(daemon, "GET")
 
         let bad: [(body: String, field: String, problem: String)] = [
-            (#"{"doctors": [{"id": "D-1", "name": "A"}, {"id": "D-1", "name": "B"}]}"#, "doctors[1].id", "listed twice"),
-            (#"{"offers": [{"doctor_id": "D-9", "location_id": "L-1", "service_id": "S-1", "duration": 20}]}"#,
-             "offers[0].doctor_id", "is not in doctors"),
+            (
+                #"{"doctors": [{"id": "D-1", "name": "A"}, {"id": "D-1", "name": "B"}]}"#, "doctors[1].id",
+                "listed twice"
+            ),
+            (
+                #"{"offers": [{"doctor_id": "D-9", "location_id": "L-1", "service_id": "S-1", "duration": 20}]}"#,
+                "offers[0].doctor_id", "is not in doctors"
+            ),
             (
                 #"{"doctors": [{"id": "D-1", "name": "A"}], "locations": [{"id": "L-1", "name": "C"}], "#
                     + #""services": [{"id": "S-1", "name": "K"}], "#
                     + #""offers": [{"doctor_id": "D-1", "location_id": "L-1", "service_id": "S-1", "duration": 0}]}"#,
                 "offers[0].duration", "must be an integer from 1 to 1440"
             ),
-            (#"{"location_insurances": [{"location_id": "L-1", "insurance_id": "I-1"}]}"#,
-             "location_insurances[0].location_id", "is not in locations"),
+            (
+                #"{"location_insurances": [{"location_id": "L-1", "insurance_id": "I-1"}]}"#,
+                "location_insurances[0].location_id", "is not in locations"
+            ),
             (#"{"doctors": [{"id": "D-1", "name": "A", "licence": "x"}]}"#, "doctors[0].licence", "unknown field"),
             (#"{"clinics": []}"#, "clinics", "unknown field"),
             (#"{"doctors": [{"id": "D-1"}]}"#, "doctors[0].name", "is required"),
             (#"{"doctors": {"id": "D-1"}}"#, "doctors", "must be an array"),
-            (#"{"insurance_plans": [{"id": "P-1", "name": "Standard"}]}"#, "insurance_plans[0].insurance_id", "is required"),
+            (
+                #"{"insurance_plans": [{"id": "P-1", "name": "Standard"}]}"#, "insurance_plans[0].insurance_id",
+                "is required"
+            ),
             (
                 #"{"insurances": [{"id": "I-1", "name": "L"}], "insurance_plans": [{"id": "P-1", "insurance_id": "I-1", "name": "A"}, "#
                     + #"{"id": "P-2", "insurance_id": "I-9", "name": "B"}]}"#,

@@ -45,9 +45,10 @@ let validYAML = """
         let subjects = result.stderr.split(separator: "\n").map {
             $0.dropFirst("dpbridge: configuration: ".count).prefix { $0 != ":" }
         }
-        #expect(Set(subjects) == [
-            "docplanner.domain", "docplanner.client_id", "callback.secret", "docplanner.client_secret",
-        ], "\(result.stderr)")
+        #expect(
+            Set(subjects) == [
+                "docplanner.domain", "docplanner.client_id", "callback.secret", "docplanner.client_secret",
+            ], "\(result.stderr)")
         #expect(result.stderr.contains("docplanner.domain: still the template's CHANGE-ME: run `dpbridge init`"))
         #expect(!looksLikeStackTrace(result.output))
     }
@@ -79,7 +80,8 @@ let validYAML = """
             validYAML.replacingOccurrences(of: "cli-file-secret-value", with: "demo-client-secret"),
             naming: "docplanner.client_secret")
         try expectOneLineError(
-            demoSecret, naming: "callback.secret", environment: ["DPBRIDGE_DOCPLANNER_BASE_URL": "https://staging.example.org"])
+            demoSecret, naming: "callback.secret",
+            environment: ["DPBRIDGE_DOCPLANNER_BASE_URL": "https://staging.example.org"])
         try expectValid(demoSecret, environment: ["DPBRIDGE_DOCPLANNER_BASE_URL": "http://127.0.0.1:9090"])
         try expectValid(demoSecret, environment: ["DPBRIDGE_DOCPLANNER_BASE_URL": "http://[::1]:9090"])
     }
@@ -103,7 +105,8 @@ let validYAML = """
     }
 
     @Test func partnerTimeoutMustFitInTheInboundLease() throws {
-        let yaml = validYAML + "\npartner:\n  adapter: http\n  http:\n    url: https://partner.example.org/e\n    secret: k\n"
+        let yaml =
+            validYAML + "\npartner:\n  adapter: http\n  http:\n    url: https://partner.example.org/e\n    secret: k\n"
         let result = try expectOneLineError(yaml + "    timeout_seconds: 25\n", naming: "partner.http.timeout_seconds")
         #expect(result.stderr.contains("30 s lease") && result.stderr.contains("at most 20"), "\(result.stderr)")
         try expectValid(yaml + "    timeout_seconds: 20\n")
@@ -122,7 +125,8 @@ let validYAML = """
     func expectValid(_ yaml: String, environment: [String: String?] = [:]) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let result = try dpbridge(["check-config", "--config", directory.write("dpbridge.yaml", yaml)], environment: environment)
+        let result = try dpbridge(
+            ["check-config", "--config", directory.write("dpbridge.yaml", yaml)], environment: environment)
         #expect(result.status == 0, "\(result.output)")
     }
 
@@ -227,7 +231,8 @@ let validYAML = """
         let reference = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(reference.hasPrefix("| key | type | default | environment | meaning |"))
         let document = try String(contentsOfFile: repositoryRoot() + "/docs/configuration.md", encoding: .utf8)
-        #expect(document.contains(reference),
-                "docs/configuration.md is out of date: paste `dpbridge check-config --reference` into it")
+        #expect(
+            document.contains(reference),
+            "docs/configuration.md is out of date: paste `dpbridge check-config --reference` into it")
     }
 }

@@ -17,8 +17,10 @@ import Testing
     @Test(arguments: ["push", "pull"]) func bothSidesAgreeAfterFaultsAndKills(mode: String) throws {
         // A write budget that lets the slot feed's 84 days go at once: faults, not Docplanner's
         // 40 writes a minute, are what this test is about.
-        let faults = ["--fault-5xx", "0.15", "--fault-429", "0.15", "--fault-seed", "11", "--release-interval", "1",
-                      "--blocking-timeout", "2", "--mode", mode, "--write-limit", "2000"]
+        let faults = [
+            "--fault-5xx", "0.15", "--fault-429", "0.15", "--fault-seed", "11", "--release-interval", "1",
+            "--blocking-timeout", "2", "--mode", mode, "--write-limit", "2000",
+        ]
         try withDaemonAndSimulator(
             mode: mode, simulatorArguments: faults, pushes: mode == "push", extraYAML: Self.retryYAML,
             extraEnvironment: ["DPBRIDGE_DOCPLANNER_WRITE_LIMIT_PER_MINUTE": "2000"]
@@ -36,7 +38,8 @@ import Testing
                     """)
             }
             func patientBooks(day: Int, hour: Int) throws -> String? {
-                let answer = try simulator.act("book", ["address_id": "111", "start": warsawTime(days: day, hour: hour)])
+                let answer = try simulator.act(
+                    "book", ["address_id": "111", "start": warsawTime(days: day, hour: hour)])
                 return (answer["booking"] as? [String: Any])?["id"] as? String
             }
 
@@ -87,7 +90,8 @@ import Testing
             _ = try simulator.act("faults", [:])
             let settled = try eventually(attempts: 2400) {
                 try sqlite(store, "SELECT count(*) FROM inbox WHERE state IN ('pending', 'retry', 'inflight')") == "0"
-                    && sqlite(store, "SELECT count(*) FROM outbox WHERE state IN ('pending', 'retry', 'inflight')") == "0"
+                    && sqlite(store, "SELECT count(*) FROM outbox WHERE state IN ('pending', 'retry', 'inflight')")
+                        == "0"
                     && sqlite(partner, "SELECT count(*) FROM change_log") == "0"
                     && sqlite(
                         partner,
@@ -105,8 +109,11 @@ import Testing
                 if let newest = booking["newest_id"] as? String {
                     // Moved: the clinic keeps the old booking as moved, or (a move the clinic
                     // made) its row now carries the new booking's id.
-                    let carried = try sqlite(partner, "SELECT count(*) FROM bookings WHERE docplanner_booking_id = '\(newest)'")
-                    #expect(row == "moved" || (row.isEmpty && carried == "1"), "booking \(id): Docplanner \(booking), clinic \(row)")
+                    let carried = try sqlite(
+                        partner, "SELECT count(*) FROM bookings WHERE docplanner_booking_id = '\(newest)'")
+                    #expect(
+                        row == "moved" || (row.isEmpty && carried == "1"),
+                        "booking \(id): Docplanner \(booking), clinic \(row)")
                 } else {
                     let expected = booking["status"] as? String == "canceled" ? "canceled" : "booked"
                     #expect(row == expected, "booking \(id): Docplanner \(booking), clinic \(row)")
@@ -117,18 +124,21 @@ import Testing
             }
             // Each clinic visit exists once on Docplanner: as many live integration bookings as booked clinic rows.
             let liveIntegration = madeInRun.filter {
-                $0["booked_by"] as? String == "integration" && $0["status"] as? String == "booked" && !($0["newest_id"] is String)
+                $0["booked_by"] as? String == "integration" && $0["status"] as? String == "booked"
+                    && !($0["newest_id"] is String)
             }
             let bookedClinicRows = try sqlite(
                 partner, "SELECT count(*) FROM bookings WHERE origin = 'clinic' AND status = 'booked'")
             #expect("\(liveIntegration.count)" == bookedClinicRows, "\(liveIntegration)")
             #expect(try sqlite(partner, "SELECT status FROM bookings WHERE patient_name = 'Clinic5'") == "canceled")
             // A clinic visit canceled before it reached Docplanner is not there, or canceled there.
-            let clinic5 = try sqlite(partner, "SELECT coalesce(docplanner_booking_id, '') FROM bookings WHERE patient_name = 'Clinic5'")
-            #expect(!madeInRun.contains {
-                ($0["start_at"] as? String) == warsawTime(days: 5, hour: 11) && $0["status"] as? String == "booked"
-                    && $0["booked_by"] as? String == "integration"
-            }, "Clinic5 (\(clinic5)) still booked on Docplanner")
+            let clinic5 = try sqlite(
+                partner, "SELECT coalesce(docplanner_booking_id, '') FROM bookings WHERE patient_name = 'Clinic5'")
+            #expect(
+                !madeInRun.contains {
+                    ($0["start_at"] as? String) == warsawTime(days: 5, hour: 11) && $0["status"] as? String == "booked"
+                        && $0["booked_by"] as? String == "integration"
+                }, "Clinic5 (\(clinic5)) still booked on Docplanner")
 
             // The clinic's hours became slots at address 112 (day 10: 14:00–16:00, every 20 minutes).
             let day10 = try simulator.slotStarts(
@@ -136,11 +146,18 @@ import Testing
             #expect(day10 == (0..<6).map { warsawTime(days: 10, hour: 14 + $0 * 20 / 60, minute: $0 * 20 % 60) })
 
             // Dead letters: none, or each with its reason.
-            let dead = try sqlite(store, "SELECT kind || ': ' || coalesce(last_error, '') FROM outbox WHERE state = 'dead' UNION ALL SELECT kind || ': ' || coalesce(last_error, '') FROM inbox WHERE state = 'dead'")
+            let dead = try sqlite(
+                store,
+                "SELECT kind || ': ' || coalesce(last_error, '') FROM outbox WHERE state = 'dead' UNION ALL SELECT kind || ': ' || coalesce(last_error, '') FROM inbox WHERE state = 'dead'"
+            )
             for line in dead.split(separator: "\n") {
-                #expect(line.split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces).isEmpty == false)
+                #expect(
+                    line.split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces).isEmpty == false
+                )
             }
-            print("fault recovery (\(mode)): \(madeInRun.count) Docplanner bookings, dead letters: \(dead.isEmpty ? "none" : dead)")
+            print(
+                "fault recovery (\(mode)): \(madeInRun.count) Docplanner bookings, dead letters: \(dead.isEmpty ? "none" : dead)"
+            )
             #expect(try (simulator.state()["faults_injected"] as? Int ?? 0) > 0)
         }
     }

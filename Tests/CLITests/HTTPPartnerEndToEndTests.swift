@@ -20,7 +20,9 @@ import Testing
         if let body { arguments += ["-H", "Content-Type: application/json", "-d", body] }
         let result = try curl(arguments + ["http://127.0.0.1:\(daemon.adminPort)\(path)"])
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
-        let json = (try? JSONSerialization.jsonObject(with: Data(lines.dropLast().joined(separator: "\n").utf8))) as? [String: Any]
+        let json =
+            (try? JSONSerialization.jsonObject(with: Data(lines.dropLast().joined(separator: "\n").utf8)))
+            as? [String: Any]
         return (Int(lines.last ?? "") ?? 0, json ?? [:])
     }
 
@@ -47,9 +49,10 @@ import Testing
             let change = (first.body["changes"] as? [[String: Any]])?.first
             #expect(change?["type"] as? String == "booked")
             #expect((change?["booking"] as? [String: Any])?["start"] as? String == warsawTime(days: 6, hour: 10))
-            #expect(try eventually {
-                try sqlite(mirror, "SELECT status FROM bookings WHERE docplanner_booking_id = '\(id)'") == "booked"
-            })
+            #expect(
+                try eventually {
+                    try sqlite(mirror, "SELECT status FROM bookings WHERE docplanner_booking_id = '\(id)'") == "booked"
+                })
 
             // The partner is down: the event is retried, and arrives once it is back.
             try partnerServer.setStatus(503)
@@ -63,21 +66,27 @@ import Testing
                 }
             }
             #expect(eventually { attempts().filter { $0.status == 503 }.count >= 2 }, "\(second)\n\(daemon.log)")
-            #expect(try sqlite(mirror, "SELECT count(*) FROM bookings WHERE docplanner_booking_id = '\(secondID)'") == "0")
+            #expect(
+                try sqlite(mirror, "SELECT count(*) FROM bookings WHERE docplanner_booking_id = '\(secondID)'") == "0")
             try partnerServer.setStatus(200)
             #expect(eventually { partnerServer.accepted(booking: secondID).count == 1 }, "\(daemon.log)")
             usleep(1_500_000)  // past another retry interval: nothing is sent again
             #expect(partnerServer.accepted(booking: secondID).count == 1)
             #expect(Set(attempts().map(\.id)).count == 1, "one webhook-id for every attempt")
             #expect(attempts().allSatisfy { $0.signatureValid })
-            #expect(try sqlite(mirror, "SELECT status FROM bookings WHERE docplanner_booking_id = '\(secondID)'") == "booked")
+            #expect(
+                try sqlite(mirror, "SELECT status FROM bookings WHERE docplanner_booking_id = '\(secondID)'")
+                    == "booked")
 
             // The partner hands over its catalog through /v1: it lands in the mirror, where
             // `dpbridge map` and `activate` read it.
-            let catalog = #"{"doctors": [{"id": "P-7", "name": "Anna Nowak"}], "locations": [{"id": "L-1", "name": "C"}]}"#
+            let catalog =
+                #"{"doctors": [{"id": "P-7", "name": "Anna Nowak"}], "locations": [{"id": "L-1", "name": "C"}]}"#
             #expect(try call(daemon, "PUT", "/v1/catalog", body: catalog).0 == 200)
             #expect(try sqlite(mirror, "SELECT group_concat(id) FROM clinic_doctors") == "P-7")
-            #expect((try call(daemon, "GET", "/v1/catalog").1["locations"] as? [[String: Any]])?.first?["id"] as? String == "L-1")
+            #expect(
+                (try call(daemon, "GET", "/v1/catalog").1["locations"] as? [[String: Any]])?.first?["id"] as? String
+                    == "L-1")
 
             // The partner books a visit through /v1: it is booked on Docplanner.
             let body = """
@@ -88,7 +97,8 @@ import Testing
                 """
             #expect(try call(daemon, "POST", "/v1/bookings", body: body, token: "wrong-token").0 == 401)
             #expect(try call(daemon, "POST", "/v1/bookings", body: body, token: nil).0 == 401)
-            let invalid = try call(daemon, "POST", "/v1/bookings", body: body.replacingOccurrences(of: "+48500100200", with: ""))
+            let invalid = try call(
+                daemon, "POST", "/v1/bookings", body: body.replacingOccurrences(of: "+48500100200", with: ""))
             #expect(invalid.0 == 400)
             #expect(invalid.1["field"] as? String == "patient.phone", "\(invalid.1)")
 
@@ -96,10 +106,12 @@ import Testing
             #expect(status == 201, "\(created)")
             let row = created["id"] as? Int ?? 0
             var docplannerID = ""
-            #expect(try eventually {
-                docplannerID = try call(daemon, "GET", "/v1/bookings/\(row)").1["docplanner_booking_id"] as? String ?? ""
-                return !docplannerID.isEmpty
-            }, "\(daemon.log)")
+            #expect(
+                try eventually {
+                    docplannerID =
+                        try call(daemon, "GET", "/v1/bookings/\(row)").1["docplanner_booking_id"] as? String ?? ""
+                    return !docplannerID.isEmpty
+                }, "\(daemon.log)")
             let onDocplanner = try simulator.booking(docplannerID)
             #expect(onDocplanner?["status"] as? String == "booked", "\(String(describing: onDocplanner))")
             #expect(onDocplanner?["start_at"] as? String == warsawTime(days: 4, hour: 10))

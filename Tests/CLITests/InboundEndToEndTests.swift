@@ -11,7 +11,8 @@ import Testing
         let pushes = mode == "push"
         // Generous bounds (× 50 ms): a loaded CI machine must not fail a correct daemon.
         let attempts = pushes ? 200 : 400
-        try withDaemonAndSimulator(mode: mode, simulatorArguments: ["--mode", mode], pushes: pushes) { daemon, simulator in
+        try withDaemonAndSimulator(mode: mode, simulatorArguments: ["--mode", mode], pushes: pushes) {
+            daemon, simulator in
             let partner = daemon.directory.file("state/partner.sqlite")
             func row(_ sql: String) throws -> String { try sqlite(partner, sql) }
             func booking(_ id: String, _ column: String) throws -> String {
@@ -34,9 +35,10 @@ import Testing
 
             let moved = try simulator.act("move", ["booking_id": id, "start": warsawTime(days: 6, hour: 11)])
             let newID = (moved["booking"] as? [String: Any])?["id"] as? String ?? "?"
-            #expect(try eventually(attempts: attempts) {
-                try booking(id, "status") == "moved" && booking(newID, "status") == "booked"
-            })
+            #expect(
+                try eventually(attempts: attempts) {
+                    try booking(id, "status") == "moved" && booking(newID, "status") == "booked"
+                })
             #expect(try booking(newID, "start_at") == warsawTime(days: 6, hour: 11))
             _ = try simulator.act("cancel", ["booking_id": newID])
             #expect(try eventually(attempts: attempts) { try booking(newID, "status") == "canceled" })
@@ -44,8 +46,10 @@ import Testing
             // A doctor's break: created, moved, removed.
             let created = try simulator.act(
                 "breaks",
-                ["action": "create", "address_id": "111", "since": warsawTime(days: 8, hour: 12),
-                 "till": warsawTime(days: 8, hour: 13)])
+                [
+                    "action": "create", "address_id": "111", "since": warsawTime(days: 8, hour: 12),
+                    "till": warsawTime(days: 8, hour: 13),
+                ])
             let breakID = created["break_id"] as? String ?? "?"
             func breakRow(_ column: String) throws -> String {
                 try row("SELECT coalesce(\(column), '') FROM breaks WHERE docplanner_break_id = '\(breakID)'")
@@ -53,8 +57,10 @@ import Testing
             #expect(try eventually(attempts: attempts) { try breakRow("deleted") == "0" }, "\(created)")
             _ = try simulator.act(
                 "breaks",
-                ["action": "move", "break_id": breakID, "since": warsawTime(days: 8, hour: 14),
-                 "till": warsawTime(days: 8, hour: 15)])
+                [
+                    "action": "move", "break_id": breakID, "since": warsawTime(days: 8, hour: 14),
+                    "till": warsawTime(days: 8, hour: 15),
+                ])
             #expect(try eventually(attempts: attempts) { try breakRow("since") == warsawTime(days: 8, hour: 14) })
             _ = try simulator.act("breaks", ["action": "remove", "break_id": breakID])
             #expect(try eventually(attempts: attempts) { try breakRow("deleted") == "1" })
@@ -64,7 +70,9 @@ import Testing
                 "address-services", ["action": "create", "address_id": "111", "service_id": "3", "price": 150])
             let serviceID = service["address_service_id"] as? String ?? "?"
             func serviceRow(_ column: String) throws -> String {
-                try row("SELECT coalesce(\(column), '') FROM address_services WHERE docplanner_address_service_id = '\(serviceID)'")
+                try row(
+                    "SELECT coalesce(\(column), '') FROM address_services WHERE docplanner_address_service_id = '\(serviceID)'"
+                )
             }
             #expect(try eventually(attempts: attempts) { try serviceRow("deleted") == "0" }, "\(service)")
             _ = try simulator.act(

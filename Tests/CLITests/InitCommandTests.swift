@@ -5,13 +5,16 @@ import Testing
 /// `dpbridge init` in a temporary configuration directory, as an operator runs it.
 @Suite struct InitCommandTests {
     static let flags = [
-        "--domain", "doctoralia.es", "--client-id", "init-test-client", "--client-secret", "init-test-client-secret-value",
+        "--domain", "doctoralia.es", "--client-id", "init-test-client", "--client-secret",
+        "init-test-client-secret-value",
         "--public-url", "https://bridge.clinic.example",
     ]
 
     /// Runs `dpbridge init --config-dir <directory> <arguments>` under `umask` (as permissive
     /// as it gets by default: the modes must not come from it).
-    func initCommand(_ directory: TemporaryDirectory, _ arguments: [String], umask: String = "000") throws -> ProcessResult {
+    func initCommand(_ directory: TemporaryDirectory, _ arguments: [String], umask: String = "000") throws
+        -> ProcessResult
+    {
         var environment: [String: String?] = [:]
         for key in ProcessInfo.processInfo.environment.keys
         where key.hasPrefix("DPBRIDGE_") || key == "CREDENTIALS_DIRECTORY" {
@@ -19,8 +22,10 @@ import Testing
         }
         return try runProcess(
             "/bin/sh",
-            ["-c", "umask \(umask) && exec \"$0\" \"$@\"", buildProductsDirectory() + "/dpbridge", "init",
-             "--config-dir", directory.path] + arguments,
+            [
+                "-c", "umask \(umask) && exec \"$0\" \"$@\"", buildProductsDirectory() + "/dpbridge", "init",
+                "--config-dir", directory.path,
+            ] + arguments,
             environment: environment)
     }
 
@@ -33,7 +38,9 @@ import Testing
     /// Every file init made, with its text, to compare runs.
     func snapshot(_ directory: TemporaryDirectory) -> [String: String] {
         var files: [String: String] = [:]
-        for name in ["dpbridge.yaml", "credentials/callback_secret", "credentials/admin_token", "credentials/client_secret"] {
+        for name in [
+            "dpbridge.yaml", "credentials/callback_secret", "credentials/admin_token", "credentials/client_secret",
+        ] {
             files[name] = read(directory.file(name))
         }
         return files
@@ -57,7 +64,10 @@ import Testing
             .trimmingCharacters(in: .whitespacesAndNewlines)
         for generated in [secret, token] {
             #expect(generated.count >= 32)
-            #expect(generated.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_".unicodeScalars.contains($0)) })
+            #expect(
+                generated.unicodeScalars.allSatisfy {
+                    $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_".unicodeScalars.contains($0))
+                })
         }
         #expect(secret != token)
         #expect(read(directory.file("credentials/client_secret")) == "init-test-client-secret-value\n")
@@ -209,7 +219,8 @@ import Testing
         // … but a partner endpoint in clear does not.
         try directory.write(
             "dpbridge.yaml",
-            "docplanner: {domain: doctoralia.es, client_id: x}\npartner: {adapter: http, http: {url: 'http://partner.example/events', secret: partner-hmac-key-1}}\n")
+            "docplanner: {domain: doctoralia.es, client_id: x}\npartner: {adapter: http, http: {url: 'http://partner.example/events', secret: partner-hmac-key-1}}\n"
+        )
         let result = try initCommand(directory, [])
         #expect(result.status == 1)
         #expect(result.stderr.contains("dpbridge: configuration: partner.http.url: "), "\(result.stderr)")

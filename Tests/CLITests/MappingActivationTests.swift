@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `dpbridge map …` and `dpbridge activate` against the simulator's seeded clinic
 /// (facility 3: 20 doctors × 2 addresses × 5 address services) and a running daemon.
@@ -16,13 +16,19 @@ import TestSupport
         var sql = "BEGIN; INSERT INTO clinic_facilities VALUES ('C-1', 'Seeded Clinic');"
         for k in 1...doctors {
             let doctor = 3000 + k
-            let name = k % 2 == 0 ? "dr \(first[(k - 1) % 10]) Doctor\(doctor)" : "lek. med. \(first[(k - 1) % 10].uppercased()) DOCTOR\(doctor)"
-            sql += "INSERT INTO clinic_doctors VALUES ('D-\(k)', '\(name)', \(k % 2 == 1 ? "'PWZ-\(doctor)'" : "NULL"));"
+            let name =
+                k % 2 == 0
+                ? "dr \(first[(k - 1) % 10]) Doctor\(doctor)"
+                : "lek. med. \(first[(k - 1) % 10].uppercased()) DOCTOR\(doctor)"
+            sql +=
+                "INSERT INTO clinic_doctors VALUES ('D-\(k)', '\(name)', \(k % 2 == 1 ? "'PWZ-\(doctor)'" : "NULL"));"
             for location in ["L-MAIN", "L-BRANCH"] {
                 for (service, duration, price) in [
-                    ("S-USG", 30, 100), ("S-EKG", 15, 80), ("S-EEG", 45, 150), ("S-ONLINE", 20, 120), ("S-CONS", 30, 200),
+                    ("S-USG", 30, 100), ("S-EKG", 15, 80), ("S-EEG", 45, 150), ("S-ONLINE", 20, 120),
+                    ("S-CONS", 30, 200),
                 ] {
-                    sql += "INSERT INTO clinic_offers VALUES ('D-\(k)', '\(location)', '\(service)', \(price), 0, \(duration), NULL);"
+                    sql +=
+                        "INSERT INTO clinic_offers VALUES ('D-\(k)', '\(location)', '\(service)', \(price), 0, \(duration), NULL);"
                 }
             }
             for suffix in ["1", "2"] {
@@ -92,7 +98,10 @@ import TestSupport
                     $0["docplannerID"] as? String == "3001" && $0["partnerID"] as? String == "D-1"
                         && $0["reason"] as? String == "license number"
                 })
-            #expect(proposals.contains { $0["docplannerID"] as? String == "30012" && $0["partnerID"] as? String == "L-BRANCH" })
+            #expect(
+                proposals.contains {
+                    $0["docplannerID"] as? String == "30012" && $0["partnerID"] as? String == "L-BRANCH"
+                })
             #expect(
                 proposals.contains {
                     $0["kind"] as? String == "plan" && $0["docplannerID"] as? String == "11"
@@ -106,8 +115,16 @@ import TestSupport
                 "only providers the clinic lacks, and their plans, stay unmapped")
             #expect(open.first { $0["kind"] as? String == "plan" }?["insuranceProviderID"] as? String == "1")
             // Clinic software reads the mappings from its own file.
-            #expect(try sqlite(daemon.calendarPath, "SELECT partner_id FROM dpbridge_mappings WHERE kind = 'doctor' AND docplanner_id = '3002'") == "D-2")
-            #expect(try sqlite(daemon.calendarPath, "SELECT partner_id FROM dpbridge_mappings WHERE kind = 'plan' AND docplanner_id = '11'") == "P-AXA-BASIC")
+            #expect(
+                try sqlite(
+                    daemon.calendarPath,
+                    "SELECT partner_id FROM dpbridge_mappings WHERE kind = 'doctor' AND docplanner_id = '3002'")
+                    == "D-2")
+            #expect(
+                try sqlite(
+                    daemon.calendarPath,
+                    "SELECT partner_id FROM dpbridge_mappings WHERE kind = 'plan' AND docplanner_id = '11'")
+                    == "P-AXA-BASIC")
 
             // Docplanner pings the callback URL every second here.
             #expect(
@@ -140,12 +157,15 @@ import TestSupport
                     #expect((windows[address] ?? 0) > 0, "slots of \(address)")
                 }
             }
-            let insurers = try simulator.api("/facilities/3/doctors/3007/addresses/30071/insurance-providers") as? [String: Any]
+            let insurers =
+                try simulator.api("/facilities/3/doctors/3007/addresses/30071/insurance-providers") as? [String: Any]
             let items = insurers?["_items"] as? [[String: Any]] ?? []
             #expect(items.compactMap { $0["insurance_provider_id"] as? String } == ["52"])
             let fedPlans = (items.first?["insurance_plans"] as? [String: Any])?["_items"] as? [[String: Any]]
-            #expect(fedPlans?.compactMap { $0["insurance_plan_id"] as? String } == ["11"], "AXA fed with its accepted plan")
-            let branchInsurers = try simulator.api("/facilities/3/doctors/3007/addresses/30072/insurance-providers") as? [String: Any]
+            #expect(
+                fedPlans?.compactMap { $0["insurance_plan_id"] as? String } == ["11"], "AXA fed with its accepted plan")
+            let branchInsurers =
+                try simulator.api("/facilities/3/doctors/3007/addresses/30072/insurance-providers") as? [String: Any]
             #expect((branchInsurers?["_items"] as? [Any])?.isEmpty == true, "nothing accepted at the branch")
 
             // Once the daemon is idle too, running activation again writes nothing.
@@ -182,14 +202,17 @@ import TestSupport
         let state = try simulator.state()
         let total = state["requests_total"] as? Int ?? 0
         let latest = ((state["requests"] as? [[String: Any]]) ?? []).suffix(total - since)
-        return latest.filter { $0["method"] as? String != "GET" && ($0["path"] as? String ?? "").contains("/facilities/") }
-            .map { "\($0["method"] ?? "") \($0["path"] ?? "")" }
+        return latest.filter {
+            $0["method"] as? String != "GET" && ($0["path"] as? String ?? "").contains("/facilities/")
+        }
+        .map { "\($0["method"] ?? "") \($0["path"] ?? "")" }
     }
 
     /// The daemon's outbox is empty and the simulator saw no write for a second.
     private func quiet(_ daemon: RunningDaemon, _ simulator: SimulatorProcess) throws -> Bool {
-        let status = try JSONSerialization.jsonObject(
-            with: Data(try daemon.admin("/status").stdout.utf8)) as? [String: Any]
+        let status =
+            try JSONSerialization.jsonObject(
+                with: Data(try daemon.admin("/status").stdout.utf8)) as? [String: Any]
         let outbox = status?["outbox"] as? [String: Any]
         guard (outbox?["pending"] as? Int) == 0, (outbox?["inFlight"] as? Int ?? 0) == 0 else { return false }
         let writes = try simulator.state()["writes_total"] as? Int
@@ -223,7 +246,8 @@ import TestSupport
             var lines = exported.stdout.split(separator: "\n").map(String.init)
             #expect(
                 lines.first
-                    == "kind,docplanner_id,name,facility_id,doctor_id,address_id,insurance_provider_id,partner_id,source,confidence")
+                    == "kind,docplanner_id,name,facility_id,doctor_id,address_id,insurance_provider_id,partner_id,source,confidence"
+            )
             #expect(lines.contains { $0.hasPrefix("doctor,3001,Anna Doctor3001,3,3001,,,D-1,manual,") })
             #expect(lines.contains("plan,11,Axa Basic,,,,52,P-AXA,manual,"), "\(lines.filter { $0.hasPrefix("plan") })")
             #expect(lines.contains("plan,999,Insurance plan 999,,,,1,,,"))
@@ -241,7 +265,8 @@ import TestSupport
             #expect(imported.status == 0, "\(imported.output)")
             #expect(try Self.json(imported)["set"] as? Int == 2)
             #expect(try Self.json(imported)["unset"] as? Int == 2)
-            #expect(try sqlite(daemon.calendarPath, "SELECT count(*) FROM dpbridge_mappings WHERE kind = 'plan'") == "0")
+            #expect(
+                try sqlite(daemon.calendarPath, "SELECT count(*) FROM dpbridge_mappings WHERE kind = 'plan'") == "0")
             let listed = try daemon.cli(["map", "list", "--kind", "doctor", "--json"])
             let rows = (try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]]) ?? []
             #expect(rows.first { $0["docplannerID"] as? String == "3001" }?["partnerID"] == nil)
@@ -272,7 +297,8 @@ import TestSupport
         try withDaemonAndSimulator(simulatorArguments: ["--clinic-doctors", "2"]) { daemon, _ in
             let before = try daemon.cli(["map", "list", "--unmapped"])
             #expect(before.status == 0, "\(before.output)")
-            #expect(before.stdout.contains("no resources discovered yet: run dpbridge map discover"), "\(before.output)")
+            #expect(
+                before.stdout.contains("no resources discovered yet: run dpbridge map discover"), "\(before.output)")
 
             #expect(try daemon.cli(["map", "discover"]).status == 0)
             let open = try daemon.cli(["map", "list", "--unmapped"])

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The running daemon keeps an eye on the mappings: an applied event naming an unmapped
 /// Docplanner id logs it once per resource; deleting a mapped address service on
@@ -18,7 +18,8 @@ import TestSupport
     }
 
     @Test func unmappedIdsAreLoggedOnceAndAVanishedMappingIsReported() throws {
-        try withDaemonAndSimulator(simulatorArguments: ["--clinic-doctors", "2", "--no-rate-limits"]) { daemon, simulator in
+        try withDaemonAndSimulator(simulatorArguments: ["--clinic-doctors", "2", "--no-rate-limits"]) {
+            daemon, simulator in
             // Facility 3: doctors 3001 and 3002, addresses 30011/30012 and 30021/30022, five services each.
             // The clinic catalog is empty here, hence --force.
             let discovered = try daemon.cli(["map", "discover", "--facility", "3", "--json"])
@@ -70,7 +71,10 @@ import TestSupport
             #expect(drift.first?.contains("dpbridge map unset service 300112") == true, "\(drift)")
             #expect(try Scrape(daemon).value("dpbridge_mapping_resources", ["state": "vanished_mapped"]) == 1)
             let text = try daemon.cli(["status"])
-            #expect(text.stdout.contains("WARNING") && text.stdout.contains("1 mapping(s) point at Docplanner resources that are gone"), "\(text.stdout)")
+            #expect(
+                text.stdout.contains("WARNING")
+                    && text.stdout.contains("1 mapping(s) point at Docplanner resources that are gone"),
+                "\(text.stdout)")
 
             // Fixed: the stale mapping unset, the warning is gone.
             #expect(try daemon.cli(["map", "unset", "service", "300112"]).status == 0)

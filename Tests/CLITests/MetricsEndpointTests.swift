@@ -16,14 +16,16 @@ import Testing
             let before = try Scrape(daemon)
             for queue in ["inbox", "outbox"] {
                 for state in ["pending", "retrying", "in_flight"] {
-                    #expect(before.value("dpbridge_queue_jobs", ["queue": queue, "state": state]) == 0, "\(before.text)")
+                    #expect(
+                        before.value("dpbridge_queue_jobs", ["queue": queue, "state": state]) == 0, "\(before.text)")
                 }
                 #expect(before.value("dpbridge_queue_oldest_pending_age_seconds", ["queue": queue]) == 0)
                 #expect(before.value("dpbridge_dead_letters", ["queue": queue]) == 0)
             }
             #expect(before.value("dpbridge_quarantined_bodies") == 0)
             #expect(before.value("dpbridge_store_readable") == 1)
-            #expect(before.value("dpbridge_docplanner_rate_limit_remaining", ["kind": "read"]).map { $0 > 7900 } == true)
+            #expect(
+                before.value("dpbridge_docplanner_rate_limit_remaining", ["kind": "read"]).map { $0 > 7900 } == true)
             #expect(before.value("dpbridge_docplanner_rate_limit_remaining", ["kind": "write"]).map { $0 > 30 } == true)
             #expect(before.types["dpbridge_pings"] == "counter")
             #expect(before.types["dpbridge_queue_jobs"] == "gauge")
@@ -116,7 +118,9 @@ struct Scrape {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         // Debian's interpreter, where python3-prometheus-client is installed (not a pyenv one).
         let parsed = try runProcess("/usr/bin/python3", ["-c", Self.parser, path])
-        guard parsed.status == 0 else { throw ScrapeError("prometheus_client cannot parse it: \(parsed.stderr)\n\(text)") }
+        guard parsed.status == 0 else {
+            throw ScrapeError("prometheus_client cannot parse it: \(parsed.stderr)\n\(text)")
+        }
         let families = try JSONDecoder().decode([Family].self, from: Data(parsed.stdout.utf8))
         samples = families.flatMap(\.samples)
         types = Dictionary(families.map { ($0.name, $0.type) }, uniquingKeysWith: { first, _ in first })

@@ -16,7 +16,8 @@ import Testing
     }
 
     /// The command failed with one line on stderr containing `text`, and printed nothing else.
-    func expectOneLineError(_ result: ProcessResult, _ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectOneLineError(_ result: ProcessResult, _ text: String, sourceLocation: SourceLocation = #_sourceLocation)
+    {
         #expect(result.status != 0, "\(result.output)", sourceLocation: sourceLocation)
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "expected one line: \(result.stderr)", sourceLocation: sourceLocation)
@@ -46,10 +47,11 @@ import Testing
                     '101', 'No Phone');
                 """)
             var status: [String: Any] = [:]
-            #expect(try eventually {
-                status = try object(daemon.command(["status", "--json"]))
-                return status["deadLetters"] as? Int == 2 && status["oauthTokenExpiresAt"] is String
-            }, "\(status)")
+            #expect(
+                try eventually {
+                    status = try object(daemon.command(["status", "--json"]))
+                    return status["deadLetters"] as? Int == 2 && status["oauthTokenExpiresAt"] is String
+                }, "\(status)")
             #expect(status["daemon"] as? String == "running")
             #expect(status["tenant"] as? String == "default")
             #expect(status["acceptingEvents"] as? Bool == true)
@@ -67,8 +69,9 @@ import Testing
             #expect((limits["writesLeft"] as? Int).map { (0...40).contains($0) } == true)
             #expect(status["store"] as? String == daemon.directory.file("state/dpbridge.sqlite"))
             // The same through GET /status and the --tenant the command passes on.
-            let direct = try JSONSerialization.jsonObject(
-                with: Data(try daemon.admin("/status?tenant=default").stdout.utf8))
+            let direct =
+                try JSONSerialization.jsonObject(
+                    with: Data(try daemon.admin("/status?tenant=default").stdout.utf8))
                 as? [String: Any]
             #expect(direct?["deadLetters"] as? Int == 2)
             let table = try daemon.command(["status", "--tenant", "default"])
@@ -91,7 +94,8 @@ import Testing
             #expect(outboxLetter["state"] as? String == "dead")
             #expect(inboxLetter["kind"] as? String == "slot-booked")
             #expect(inboxLetter["finishedAt"] is String)
-            let outboxDead = try object(daemon.command(["queue", "list", "--queue", "outbox", "--state", "dead", "--json"]))
+            let outboxDead = try object(
+                daemon.command(["queue", "list", "--queue", "outbox", "--state", "dead", "--json"]))
             #expect(jobs(outboxDead).map { $0["id"] as? Int } == [outboxID])
             let limited = try object(daemon.command(["queue", "list", "--state", "dead", "--limit", "1", "--json"]))
             #expect(jobs(limited).count == 1)
@@ -112,7 +116,8 @@ import Testing
             #expect((shown["lastError"] as? String)?.contains("patient_phone") == true)
             let payload = try #require(shown["payload"] as? String)
             #expect(try JSONSerialization.jsonObject(with: Data(payload.utf8)) is [String: Any], "\(payload)")
-            expectOneLineError(try daemon.command(["queue", "show", "999", "--queue", "outbox"]), "no job 999 in the outbox")
+            expectOneLineError(
+                try daemon.command(["queue", "show", "999", "--queue", "outbox"]), "no job 999 in the outbox")
 
             // Stopped (SIGTERM): the same store, read and changed directly.
             daemon.stop()
@@ -132,7 +137,8 @@ import Testing
             #expect(stoppedShow["source"] as? String == "127.0.0.1")
             #expect((stoppedShow["payload"] as? String)?.contains("slot-booked") == true)
 
-            let replayed = try object(daemon.command(["deadletters", "replay", "\(outboxID)", "--queue", "outbox", "--json"]))
+            let replayed = try object(
+                daemon.command(["deadletters", "replay", "\(outboxID)", "--queue", "outbox", "--json"]))
             #expect(replayed["action"] as? String == "replayed")
             #expect(replayed["count"] as? Int == 1)
             let pending = try object(daemon.command(["queue", "show", "\(outboxID)", "--queue", "outbox", "--json"]))
@@ -148,7 +154,8 @@ import Testing
             expectOneLineError(
                 try daemon.command(["deadletters", "purge", "\(inboxID)", "--queue", "inbox"]),
                 "inbox job \(inboxID) is pending: only dead letters can be purged")
-            expectOneLineError(try daemon.command(["queue", "purge", "\(outboxID)", "4242", "--queue", "outbox"]), "no job 4242")
+            expectOneLineError(
+                try daemon.command(["queue", "purge", "\(outboxID)", "4242", "--queue", "outbox"]), "no job 4242")
             expectOneLineError(try daemon.command(["queue", "purge", "--all"]), "--all would delete 2 job(s)")
             expectOneLineError(try daemon.command(["queue", "purge"]), "give their ids, or --all")
             #expect(try object(daemon.command(["status", "--json"]))["pending"] as? Int == 2)
@@ -157,10 +164,12 @@ import Testing
             #expect(purged["action"] as? String == "purged")
             #expect((purged["jobs"] as? [[String: Any]])?.first?["id"] as? Int == outboxID)
             expectOneLineError(
-                try daemon.command(["queue", "show", "\(outboxID)", "--queue", "outbox"]), "no job \(outboxID) in the outbox")
+                try daemon.command(["queue", "show", "\(outboxID)", "--queue", "outbox"]),
+                "no job \(outboxID) in the outbox")
             let purgedAll = try object(daemon.command(["queue", "purge", "--all", "--yes", "--json"]))
             #expect(purgedAll["count"] as? Int == 1)
-            expectOneLineError(try daemon.command(["queue", "show", "\(inboxID)", "--queue", "inbox"]), "no job \(inboxID)")
+            expectOneLineError(
+                try daemon.command(["queue", "show", "\(inboxID)", "--queue", "inbox"]), "no job \(inboxID)")
             let emptied = try object(daemon.command(["status", "--json"]))
             #expect(emptied["pending"] as? Int == 0 && emptied["deadLetters"] as? Int == 0, "\(emptied)")
 
@@ -184,10 +193,11 @@ import Testing
         _ = try curl(["-H", "Content-Type: application/json", "-d", Self.eventWithoutBooking, daemon.callbackURL])
 
         var list: [String: Any] = [:]
-        #expect(try eventually {
-            list = try object(daemon.command(["deadletters", "list", "--json"]))
-            return jobs(list).count == 1
-        }, "\(list)")
+        #expect(
+            try eventually {
+                list = try object(daemon.command(["deadletters", "list", "--json"]))
+                return jobs(list).count == 1
+            }, "\(list)")
         let id = try #require(jobs(list).first?["id"] as? Int)
         #expect(jobs(list).first?["queue"] as? String == "inbox")
         let status = try object(daemon.command(["status", "--json"]))
@@ -203,20 +213,25 @@ import Testing
         expectOneLineError(
             try daemon.command(["deadletters", "list"], environment: ["DPBRIDGE_LISTEN_ADMIN_TOKEN": "wrong"]),
             "refused the token")
-        let refused = try curl(["--unix-socket", socket, "-o", "/dev/null", "-w", "%{http_code}", "http://localhost/jobs"])
+        let refused = try curl([
+            "--unix-socket", socket, "-o", "/dev/null", "-w", "%{http_code}", "http://localhost/jobs",
+        ])
         #expect(refused.stdout == "401")
         // The admin API directly: a selection with only ids, an unknown one, a bad body.
         func post(_ path: String, _ body: String) throws -> String {
             try curl([
-                "--unix-socket", socket, "-H", "Authorization: Bearer operator-token-1", "-d", body, "-w", " %{http_code}",
+                "--unix-socket", socket, "-H", "Authorization: Bearer operator-token-1", "-d", body, "-w",
+                " %{http_code}",
                 "http://localhost\(path)?tenant=default",
             ]).stdout
         }
-        #expect(try post("/jobs/purge", #"{"ids":[424242]}"#)
-            == #"{"error":"no job 424242 in the inbox or the outbox"} 404"#)
+        #expect(
+            try post("/jobs/purge", #"{"ids":[424242]}"#)
+                == #"{"error":"no job 424242 in the inbox or the outbox"} 404"#)
         #expect(try post("/deadletters/replay", "nonsense").hasSuffix(" 400"))
-        #expect(try post("/jobs/purge", #"{"all":true,"ids":[1]}"#)
-            == #"{"error":"give job ids or --all, not both"} 400"#)
+        #expect(
+            try post("/jobs/purge", #"{"all":true,"ids":[1]}"#)
+                == #"{"error":"give job ids or --all, not both"} 400"#)
 
         let shown = try object(daemon.command(["queue", "show", "\(id)", "--json"]))
         #expect(shown["queue"] as? String == "inbox")
@@ -225,15 +240,17 @@ import Testing
         // Retried: pending again, and the inbound worker makes it a dead letter again.
         let retried = try object(daemon.command(["queue", "retry", "\(id)", "--json"]))
         #expect(retried["previousState"] as? String == "dead")
-        #expect(try eventually {
-            let job = try object(daemon.command(["queue", "show", "\(id)", "--json"]))
-            return job["state"] as? String == "dead" && job["attempts"] as? Int == 1
-        })
+        #expect(
+            try eventually {
+                let job = try object(daemon.command(["queue", "show", "\(id)", "--json"]))
+                return job["state"] as? String == "dead" && job["attempts"] as? Int == 1
+            })
         let replayed = try object(daemon.command(["deadletters", "replay", "--all", "--json"]))
         #expect((replayed["jobs"] as? [[String: Any]])?.map { $0["id"] as? Int } == [id])
-        #expect(try eventually {
-            try object(daemon.command(["queue", "show", "\(id)", "--json"]))["state"] as? String == "dead"
-        })
+        #expect(
+            try eventually {
+                try object(daemon.command(["queue", "show", "\(id)", "--json"]))["state"] as? String == "dead"
+            })
         expectOneLineError(try daemon.command(["deadletters", "purge", "--all"]), "add --yes")
         let purged = try object(daemon.command(["deadletters", "purge", "--all", "--yes", "--json"]))
         #expect(purged["count"] as? Int == 1)
@@ -241,11 +258,15 @@ import Testing
         #expect(try daemon.command(["deadletters", "list"]).stdout == "no dead letters\n")
 
         // Killed (SIGKILL): the kernel drops the lock and the commands read the store.
-        _ = try curl(["-H", "Content-Type: application/json", "-d", Self.eventWithoutBooking.replacingOccurrences(
-            of: "2026-11-25", with: "2026-11-26"), daemon.callbackURL])
-        #expect(try eventually {
-            try object(daemon.command(["status", "--json"]))["deadLetters"] as? Int == 1
-        })
+        _ = try curl([
+            "-H", "Content-Type: application/json", "-d",
+            Self.eventWithoutBooking.replacingOccurrences(
+                of: "2026-11-25", with: "2026-11-26"), daemon.callbackURL,
+        ])
+        #expect(
+            try eventually {
+                try object(daemon.command(["status", "--json"]))["deadLetters"] as? Int == 1
+            })
         daemon.kill()
         let stopped = try object(daemon.command(["status", "--json"]))
         #expect(stopped["daemon"] as? String == "stopped")
@@ -298,7 +319,8 @@ import Testing
         expectOneLineError(try run(["queue", "show", "abc"]), "abc")
         expectOneLineError(try run(["queue", "show"]), "Missing expected argument")
         expectOneLineError(try run(["queue", "purge", "1", "--all", "--yes"]), "give job ids or --all, not both")
-        expectOneLineError(try run(["queue", "purge", "--all", "--yes", "--state", "in-flight"]), "cannot be chosen here")
+        expectOneLineError(
+            try run(["queue", "purge", "--all", "--yes", "--state", "in-flight"]), "cannot be chosen here")
         expectOneLineError(try run(["deadletters", "replay"]), "give their ids, or --all")
         expectOneLineError(try run(["queue", "retry", "7"]), "no job 7 in the inbox or the outbox")
         // The store was opened (and migrated) by the commands, never broken by them.

@@ -34,18 +34,24 @@ import Testing
 
             // Day 10 has nothing seeded: its slots are exactly the working hours.
             let tenth = (warsawTime(days: 10, hour: 0), warsawTime(days: 11, hour: 0))
-            #expect(try eventually {
-                let starts = try simulator.slotStarts(address: "111", from: tenth.0, to: tenth.1)
-                return starts == (0..<8).map { warsawTime(days: 10, hour: 8 + $0 / 2, minute: $0 % 2 * 30) }
-            }, "slots of day 10: \((try? simulator.slotStarts(address: "111", from: tenth.0, to: tenth.1)) ?? [])")
+            #expect(
+                try eventually {
+                    let starts = try simulator.slotStarts(address: "111", from: tenth.0, to: tenth.1)
+                    return starts == (0..<8).map { warsawTime(days: 10, hour: 8 + $0 / 2, minute: $0 % 2 * 30) }
+                }, "slots of day 10: \((try? simulator.slotStarts(address: "111", from: tenth.0, to: tenth.1)) ?? [])")
             // Twelve weeks ahead are fed, not more.
             let farDay = (warsawTime(days: 80, hour: 0), warsawTime(days: 81, hour: 0))
-            #expect(try eventually { try simulator.slotStarts(address: "111", from: farDay.0, to: farDay.1).count == 8 })
+            #expect(
+                try eventually { try simulator.slotStarts(address: "111", from: farDay.0, to: farDay.1).count == 8 })
             // Eight statements in a burst became one feed: a replaceSlots per day of the
             // horizon (each day described whole), not one per statement.
-            #expect(try eventually { try sqlite(partner, "SELECT count(*) FROM dpbridge_slot_days WHERE address_id = '111'") == "84" })
+            #expect(
+                try eventually {
+                    try sqlite(partner, "SELECT count(*) FROM dpbridge_slot_days WHERE address_id = '111'") == "84"
+                })
             usleep(1_000_000)
-            let replaces = try simulator.requestCount("PUT", containing: "/addresses/111/", suffix: "/slots") - replacesBefore
+            let replaces =
+                try simulator.requestCount("PUT", containing: "/addresses/111/", suffix: "/slots") - replacesBefore
             #expect(replaces == 84, "replaceSlots calls: \(replaces)")
 
             // Day slots override a date: day 10 closed, day 11 14:00–15:00.
@@ -58,18 +64,22 @@ import Testing
                 INSERT INTO day_slots (facility_id, doctor_id, address_id, day, start_time, end_time, address_service_id, duration)
                     VALUES ('1', '123', '111', '\(dayAfter)', '14:00', '15:00', '102', 15);
                 """)
-            #expect(try eventually {
-                try simulator.slotStarts(address: "111", from: tenth.0, to: tenth.1).isEmpty
-            })
+            #expect(
+                try eventually {
+                    try simulator.slotStarts(address: "111", from: tenth.0, to: tenth.1).isEmpty
+                })
             let eleventh = (warsawTime(days: 11, hour: 0), warsawTime(days: 12, hour: 0))
-            #expect(try eventually {
-                try simulator.slotStarts(address: "111", from: eleventh.0, to: eleventh.1)
-                    == [0, 15, 30, 45].map { warsawTime(days: 11, hour: 14, minute: $0) }
-            })
+            #expect(
+                try eventually {
+                    try simulator.slotStarts(address: "111", from: eleventh.0, to: eleventh.1)
+                        == [0, 15, 30, 45].map { warsawTime(days: 11, hour: 14, minute: $0) }
+                })
             // Two days changed: two more calls, each day whole (a closed day is one closed range).
-            #expect(try eventually {
-                try simulator.requestCount("PUT", containing: "/addresses/111/", suffix: "/slots") - replacesBefore == 86
-            })
+            #expect(
+                try eventually {
+                    try simulator.requestCount("PUT", containing: "/addresses/111/", suffix: "/slots") - replacesBefore
+                        == 86
+                })
             #expect(try simulator.requestCount("DELETE", containing: "/addresses/111/slots/") == 0)
 
             // Nothing left over: the feed was recorded per day and the change log is drained.
@@ -138,11 +148,15 @@ import Testing
 
             // A visit a patient booked on Docplanner, deleted outright in the clinic: canceled there.
             _ = try simulator.act("book", ["address_id": "111", "start": warsawTime(days: 5, hour: 9)])
-            #expect(try eventually {
-                try sqlite(partner, "SELECT count(*) FROM bookings WHERE start_at = '\(warsawTime(days: 5, hour: 9))'") == "1"
-            })
+            #expect(
+                try eventually {
+                    try sqlite(
+                        partner, "SELECT count(*) FROM bookings WHERE start_at = '\(warsawTime(days: 5, hour: 9))'")
+                        == "1"
+                })
             let patientBooked = try sqlite(
-                partner, "SELECT docplanner_booking_id FROM bookings WHERE start_at = '\(warsawTime(days: 5, hour: 9))'")
+                partner, "SELECT docplanner_booking_id FROM bookings WHERE start_at = '\(warsawTime(days: 5, hour: 9))'"
+            )
             _ = try sqlite(partner, "DELETE FROM bookings WHERE docplanner_booking_id = '\(patientBooked)'")
             #expect(try eventually { try simulator.booking(patientBooked)?["status"] as? String == "canceled" })
 
@@ -155,9 +169,12 @@ import Testing
                     '101', 'No Phone');
                 """)
             let store = daemon.directory.file("state/dpbridge.sqlite")
-            #expect(try eventually {
-                try sqlite(store, "SELECT count(*) FROM outbox WHERE state = 'dead' AND last_error LIKE '%patient_phone%'") == "1"
-            })
+            #expect(
+                try eventually {
+                    try sqlite(
+                        store, "SELECT count(*) FROM outbox WHERE state = 'dead' AND last_error LIKE '%patient_phone%'")
+                        == "1"
+                })
             #expect(try sqlite(store, "SELECT count(*) FROM outbox WHERE state = 'dead'") == "1")
 
             // Docplanner's own changes applied inbound were not echoed back as clinic changes.
@@ -170,8 +187,10 @@ import Testing
         try withDaemonAndSimulator { daemon, simulator in
             let partner = daemon.directory.file("state/partner.sqlite")
             func breaksOnDocplanner() throws -> [[String: Any]] {
-                let range = "since=\(percentEncoded(warsawTime(days: 5, hour: 0)))&till=\(percentEncoded(warsawTime(days: 6, hour: 0)))"
-                let answer = try simulator.api("/facilities/1/doctors/123/addresses/111/breaks?\(range)") as? [String: Any]
+                let range =
+                    "since=\(percentEncoded(warsawTime(days: 5, hour: 0)))&till=\(percentEncoded(warsawTime(days: 6, hour: 0)))"
+                let answer =
+                    try simulator.api("/facilities/1/doctors/123/addresses/111/breaks?\(range)") as? [String: Any]
                 return (answer?["_items"] as? [[String: Any]]) ?? []
             }
 
@@ -182,18 +201,20 @@ import Testing
                 VALUES ('1', '123', '111', '\(warsawTime(days: 5, hour: 12))', '\(warsawTime(days: 5, hour: 13))');
                 SELECT last_insert_rowid();
                 """)
-            #expect(try eventually {
-                try breaksOnDocplanner().first?["since"] as? String == warsawTime(days: 5, hour: 12)
-            }, "\(daemon.log)")
+            #expect(
+                try eventually {
+                    try breaksOnDocplanner().first?["since"] as? String == warsawTime(days: 5, hour: 12)
+                }, "\(daemon.log)")
             let breakID = try sqlite(partner, "SELECT docplanner_break_id FROM breaks WHERE id = \(row)")
             #expect(!breakID.isEmpty)
 
             _ = try sqlite(partner, "UPDATE breaks SET till = '\(warsawTime(days: 5, hour: 14))' WHERE id = \(row)")
-            #expect(try eventually {
-                let found = try breaksOnDocplanner()
-                return found.count == 1 && found.first?["till"] as? String == warsawTime(days: 5, hour: 14)
-                    && found.first?["id"] as? String == breakID
-            })
+            #expect(
+                try eventually {
+                    let found = try breaksOnDocplanner()
+                    return found.count == 1 && found.first?["till"] as? String == warsawTime(days: 5, hour: 14)
+                        && found.first?["id"] as? String == breakID
+                })
 
             _ = try sqlite(partner, "DELETE FROM breaks WHERE id = \(row)")
             #expect(try eventually { try breaksOnDocplanner().isEmpty }, "\(daemon.log)")

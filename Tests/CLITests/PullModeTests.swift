@@ -7,23 +7,28 @@ import Testing
 /// applied once.
 @Suite(.serialized) struct PullModeTests {
     @Test func pulledEventsReachThePartnerCalendar() throws {
-        try withDaemonAndSimulator(mode: "pull", simulatorArguments: ["--mode", "pull"], pushes: false) { daemon, simulator in
+        try withDaemonAndSimulator(mode: "pull", simulatorArguments: ["--mode", "pull"], pushes: false) {
+            daemon, simulator in
             let partner = daemon.directory.file("state/partner.sqlite")
             let booked = try simulator.act("book", ["address_id": "111", "start": warsawTime(days: 5, hour: 9)])
             let id = (booked["booking"] as? [String: Any])?["id"] as? String ?? "?"
-            #expect(try eventually {
-                try sqlite(partner, "SELECT status FROM bookings WHERE docplanner_booking_id = '\(id)'") == "booked"
-            }, "\(daemon.log)")
+            #expect(
+                try eventually {
+                    try sqlite(partner, "SELECT status FROM bookings WHERE docplanner_booking_id = '\(id)'") == "booked"
+                }, "\(daemon.log)")
 
             _ = try simulator.act("move", ["booking_id": id, "start": warsawTime(days: 5, hour: 10)])
-            #expect(try eventually {
-                try sqlite(partner, "SELECT status FROM bookings WHERE docplanner_booking_id = '\(id)'") == "moved"
-            })
+            #expect(
+                try eventually {
+                    try sqlite(partner, "SELECT status FROM bookings WHERE docplanner_booking_id = '\(id)'") == "moved"
+                })
             let newID = try sqlite(partner, "SELECT moved_to FROM bookings WHERE docplanner_booking_id = '\(id)'")
             _ = try simulator.act("cancel", ["booking_id": newID])
-            #expect(try eventually {
-                try sqlite(partner, "SELECT status FROM bookings WHERE docplanner_booking_id = '\(newID)'") == "canceled"
-            })
+            #expect(
+                try eventually {
+                    try sqlite(partner, "SELECT status FROM bookings WHERE docplanner_booking_id = '\(newID)'")
+                        == "canceled"
+                })
             #expect(try (simulator.state()["pull_queue"] as? Int) == 0)
             // No pushes were sent and no pings are expected in PULL mode: no ping warning.
             let status = try daemon.admin("/status").stdout
@@ -43,10 +48,12 @@ import Testing
             let booked = try simulator.act("book", ["address_id": "111", "start": warsawTime(days: 6, hour: 9)])
             let id = (booked["booking"] as? [String: Any])?["id"] as? String ?? "?"
             _ = try simulator.act("cancel", ["booking_id": id])
-            #expect(try eventually {
-                try sqlite(partner, "SELECT status FROM bookings WHERE docplanner_booking_id = '\(id)'") == "canceled"
-                    && (simulator.state()["pull_queue"] as? Int) == 0
-            }, "\(daemon.log)")
+            #expect(
+                try eventually {
+                    try sqlite(partner, "SELECT status FROM bookings WHERE docplanner_booking_id = '\(id)'")
+                        == "canceled"
+                        && (simulator.state()["pull_queue"] as? Int) == 0
+                }, "\(daemon.log)")
             // Pushed and pulled: each event is stored once and applied once.
             #expect(try sqlite(store, "SELECT count(*) FROM inbox WHERE kind = 'slot-booked'") == "1")
             #expect(try sqlite(store, "SELECT count(*) FROM inbox WHERE kind = 'booking-canceled'") == "1")

@@ -20,8 +20,11 @@ import Testing
     }
 
     func post(_ daemon: RunningDaemon, _ body: String) throws -> String {
-        try curl(["-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: application/json", "-d", body, daemon.callbackURL])
-            .stdout
+        try curl([
+            "-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: application/json", "-d", body,
+            daemon.callbackURL,
+        ])
+        .stdout
     }
 
     /// The bytes of an SQLite file and its write-ahead log, as text (bytes past ASCII as `?`).
@@ -61,9 +64,12 @@ import Testing
         commands.expectOneLineError(try daemon.command(["quarantine", "show", "999"]), "no quarantined body 999")
         commands.expectOneLineError(try daemon.command(["quarantine", "purge"]), "give their ids, or --all")
         commands.expectOneLineError(
-            try daemon.command(["quarantine", "purge", "--all"]), "--all would delete 2 quarantined body(ies): add --yes")
-        commands.expectOneLineError(try daemon.command(["quarantine", "purge", "\(oldest)", "999"]), "no quarantined body 999")
-        #expect(try commands.object(daemon.command(["quarantine", "list", "--json"]))["total"] as? Int == 2, "all or none")
+            try daemon.command(["quarantine", "purge", "--all"]),
+            "--all would delete 2 quarantined body(ies): add --yes")
+        commands.expectOneLineError(
+            try daemon.command(["quarantine", "purge", "\(oldest)", "999"]), "no quarantined body 999")
+        #expect(
+            try commands.object(daemon.command(["quarantine", "list", "--json"]))["total"] as? Int == 2, "all or none")
 
         let purged = try commands.object(daemon.command(["quarantine", "purge", "\(oldest)", "--json"]))
         #expect(purged["count"] as? Int == 1 && purged["ids"] as? [Int] == [oldest])
@@ -71,7 +77,9 @@ import Testing
         daemon.stop()
         let stopped = try commands.object(daemon.command(["quarantine", "list", "--json"]))
         #expect(stopped["daemon"] as? String == "stopped" && stopped["total"] as? Int == 1)
-        #expect(try commands.object(daemon.command(["quarantine", "show", "\(newest)", "--json"]))["body"] as? String == "[1,2,3]")
+        #expect(
+            try commands.object(daemon.command(["quarantine", "show", "\(newest)", "--json"]))["body"] as? String
+                == "[1,2,3]")
         let all = try commands.object(daemon.command(["quarantine", "purge", "--all", "--yes", "--json"]))
         #expect(all["ids"] as? [Int] == [newest])
         #expect(try daemon.command(["quarantine", "list"]).stdout == "no quarantined bodies\n")
@@ -81,20 +89,31 @@ import Testing
         let daemon = try RunningDaemon()
         defer { daemon.stopAndReadLog() }
         let store = daemon.directory.file("state/dpbridge.sqlite")
-        #expect(try post(daemon, Self.slotBooked(
-            booking: "7001", name: "Abraham", phone: "+48 500 100 200", email: "abe@example.com", comment: "knee hurts"))
-            == "200")
-        #expect(try post(daemon, Self.slotBooked(
-            booking: "7002", name: "Mary", phone: "+48600700800", email: "mary@example.com", comment: "a follow-up"))
-            == "200")
+        #expect(
+            try post(
+                daemon,
+                Self.slotBooked(
+                    booking: "7001", name: "Abraham", phone: "+48 500 100 200", email: "abe@example.com",
+                    comment: "knee hurts"))
+                == "200")
+        #expect(
+            try post(
+                daemon,
+                Self.slotBooked(
+                    booking: "7002", name: "Mary", phone: "+48600700800", email: "mary@example.com",
+                    comment: "a follow-up"))
+                == "200")
         #expect(try post(daemon, "garbage from abe@example.com") == "400")
         func booking(_ id: String, _ column: String) throws -> String {
-            try sqlite(daemon.calendarPath, "SELECT coalesce(\(column), 'NULL') FROM bookings WHERE docplanner_booking_id = '\(id)'")
+            try sqlite(
+                daemon.calendarPath,
+                "SELECT coalesce(\(column), 'NULL') FROM bookings WHERE docplanner_booking_id = '\(id)'")
         }
-        #expect(try eventually {
-            try booking("7001", "patient_name") == "Abraham" && booking("7002", "patient_name") == "Mary"
-                && sqlite(store, "SELECT count(*) FROM inbox WHERE state = 'done'") == "2"
-        }, "\(daemon.log)")
+        #expect(
+            try eventually {
+                try booking("7001", "patient_name") == "Abraham" && booking("7002", "patient_name") == "Mary"
+                    && sqlite(store, "SELECT count(*) FROM inbox WHERE state = 'done'") == "2"
+            }, "\(daemon.log)")
 
         // A dry run: counts, changes nothing.
         let dry = try commands.object(daemon.command(["erase", "--patient-phone", "500100200", "--json"]))
@@ -104,24 +123,31 @@ import Testing
         #expect(dry["calendar"] as? String == daemon.calendarPath)
         #expect(try booking("7001", "patient_name") == "Abraham")
         let dryText = try daemon.command(["erase", "--patient-email", "ABE@example.com"])
-        #expect(dryText.stdout.hasPrefix("dry run, nothing changed") && dryText.stdout.contains("add --yes"), "\(dryText.output)")
+        #expect(
+            dryText.stdout.hasPrefix("dry run, nothing changed") && dryText.stdout.contains("add --yes"),
+            "\(dryText.output)")
         #expect(dryText.stdout.contains("quarantined bodies  1"), "\(dryText.output)")
 
-        let erased = try commands.object(daemon.command([
-            "erase", "--patient-phone", "+48500100200", "--patient-email", "abe@example.com", "--yes", "--json",
-        ]))
+        let erased = try commands.object(
+            daemon.command([
+                "erase", "--patient-phone", "+48500100200", "--patient-email", "abe@example.com", "--yes", "--json",
+            ]))
         #expect(erased["erased"] as? Bool == true)
-        #expect(erased["inboxJobs"] as? Int == 1 && erased["quarantined"] as? Int == 1 && erased["bookings"] as? Int == 1)
+        #expect(
+            erased["inboxJobs"] as? Int == 1 && erased["quarantined"] as? Int == 1 && erased["bookings"] as? Int == 1)
         for column in ["patient_name", "patient_surname", "patient_phone", "patient_email", "comment"] {
             #expect(try booking("7001", column) == "NULL", "\(column)")
         }
-        #expect(try booking("7001", "status") == "booked" && booking("7001", "start_at") == warsawTime(days: 3, hour: 10))
+        #expect(
+            try booking("7001", "status") == "booked" && booking("7001", "start_at") == warsawTime(days: 3, hour: 10))
         #expect(try booking("7002", "patient_phone") == "+48600700800" && booking("7002", "comment") == "a follow-up")
         let jobs = try commands.object(daemon.command(["queue", "list", "--state", "done", "--json"]))
         #expect(commands.jobs(jobs).count == 2, "the events stay, without the patient")
         for file in [store, daemon.calendarPath] {
             let text = try fileText(file)
-            #expect(!text.contains("Abraham") && !text.contains("abe@example.com") && !text.contains("knee hurts"), "\(file)")
+            #expect(
+                !text.contains("Abraham") && !text.contains("abe@example.com") && !text.contains("knee hurts"),
+                "\(file)")
             #expect(text.contains("Mary"), "\(file)")
         }
         #expect(daemon.log.contains("event=patient-erased"), "\(daemon.log)")
@@ -133,11 +159,15 @@ import Testing
         // Stopped: the files directly. The clinic typed the number its own way; a dead
         // letter still holds the patient.
         daemon.stop()
-        _ = try sqlite(daemon.calendarPath, """
+        _ = try sqlite(
+            daemon.calendarPath,
+            """
             INSERT INTO bookings (facility_id, doctor_id, address_id, start_ts, end_ts, patient_name, patient_phone)
             VALUES ('1', '123', '111', 1800003600, 1800005400, 'Abe', '0048 500 100 200');
             """)
-        _ = try sqlite(store, """
+        _ = try sqlite(
+            store,
+            """
             INSERT INTO inbox (dedup_key, kind, payload, created_at, state, attempts, finished_at, last_error)
             VALUES ('late', 'slot-booked', CAST('{"patient":{"phone":"500-100-200","name":"Abe"}}' AS BLOB), 0, 'dead', 1, 0,
                 'no booking id');
@@ -161,16 +191,21 @@ import Testing
         let daemon = try RunningDaemon()
         defer { daemon.stopAndReadLog() }
         let store = daemon.directory.file("state/dpbridge.sqlite")
-        #expect(try post(daemon, Self.slotBooked(
-            booking: "7101", name: "Abraham", phone: "+48500100200", email: "abe@example.com", comment: "old"))
-            == "200")
+        #expect(
+            try post(
+                daemon,
+                Self.slotBooked(
+                    booking: "7101", name: "Abraham", phone: "+48500100200", email: "abe@example.com", comment: "old"))
+                == "200")
         #expect(try post(daemon, "not JSON") == "400")
         #expect(try eventually { try sqlite(store, "SELECT count(*) FROM inbox WHERE state = 'done'") == "1" })
         daemon.stop()
         // Finished and received in 1970: long past any retention.
         _ = try sqlite(store, "UPDATE inbox SET finished_at = 1000; UPDATE quarantine SET received_at = 1000;")
         try daemon.start()
-        #expect(eventually { daemon.log.contains("event=retention") && daemon.log.contains("inbox_done=1") }, "\(daemon.log)")
+        #expect(
+            eventually { daemon.log.contains("event=retention") && daemon.log.contains("inbox_done=1") },
+            "\(daemon.log)")
         let line = daemon.log.split(separator: "\n").first { $0.contains("inbox_done=1") } ?? ""
         #expect(line.contains("quarantined=1") && line.contains("dead_letters_kept=0"), "\(line)")
         #expect(try sqlite(store, "SELECT count(*) FROM inbox") == "0")

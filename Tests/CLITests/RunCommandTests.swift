@@ -125,7 +125,9 @@ final class RunningDaemon {
         let socket = environment["DPBRIDGE_LISTEN_ADMIN_SOCKET"]
         let url = socket == nil ? "http://127.0.0.1:\(adminPort)\(path)" : "http://localhost\(path)"
         return try curl(
-            (socket.map { ["--unix-socket", $0] } ?? []) + ["-H", "Authorization: Bearer \(adminToken)"] + arguments + [url])
+            (socket.map { ["--unix-socket", $0] } ?? []) + ["-H", "Authorization: Bearer \(adminToken)"] + arguments + [
+                url
+            ])
     }
 
     /// Runs `dpbridge <arguments> --config <this daemon's configuration>` with the
@@ -139,11 +141,14 @@ final class RunningDaemon {
     private func waitUntilAnswering() throws {
         for _ in 0..<100 {
             let admin = environment["DPBRIDGE_LISTEN_ADMIN_SOCKET"].map { ["--unix-socket", $0] } ?? []
-            if let result = try? curl(admin + ["-fsS", "http://127.0.0.1:\(adminPort)/health"]), result.status == 0 { return }
+            if let result = try? curl(admin + ["-fsS", "http://127.0.0.1:\(adminPort)/health"]), result.status == 0 {
+                return
+            }
             guard process.isRunning else { break }
             usleep(100_000)
         }
-        throw CocoaError(.fileReadUnknown, userInfo: [NSDebugDescriptionErrorKey: "daemon did not start: \(stopAndReadLog())"])
+        throw CocoaError(
+            .fileReadUnknown, userInfo: [NSDebugDescriptionErrorKey: "daemon did not start: \(stopAndReadLog())"])
     }
 
     /// Sends SIGTERM, waits for exit, and returns everything the daemon logged.
@@ -186,13 +191,18 @@ func curl(_ arguments: [String]) throws -> ProcessResult {
         #expect(head.stdout == "200")
         let emptyPost = try curl(["-X", "POST", "-o", "/dev/null", "-w", "%{http_code}", daemon.callbackURL])
         #expect(emptyPost.stdout == "200")
-        let wrong = try curl(["-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(daemon.publicPort)/callbacks/nope"])
+        let wrong = try curl([
+            "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(daemon.publicPort)/callbacks/nope",
+        ])
         #expect(wrong.stdout == "404")
 
-        let event = #"{"name":"slot-booked","data":{"visit_booking":{"id":"555"}},"created_at":"2026-11-25T10:00:00+01:00"}"#
+        let event =
+            #"{"name":"slot-booked","data":{"visit_booking":{"id":"555"}},"created_at":"2026-11-25T10:00:00+01:00"}"#
         let stored = try curl(["-H", "Content-Type: application/json", "-d", event, daemon.callbackURL])
         #expect(stored.stdout.contains("stored"))
-        let again = try curl(["-H", "Content-Type: application/json", "-d", event, "-w", " %{http_code}", daemon.callbackURL])
+        let again = try curl([
+            "-H", "Content-Type: application/json", "-d", event, "-w", " %{http_code}", daemon.callbackURL,
+        ])
         #expect(again.stdout.hasSuffix(" 200"))
         let garbage = try curl(["-d", "{oops", "-o", "/dev/null", "-w", "%{http_code}", daemon.callbackURL])
         #expect(garbage.stdout == "400")
@@ -200,10 +210,13 @@ func curl(_ arguments: [String]) throws -> ProcessResult {
         // An inbound worker applies the event to the embedded partner calendar.
         var applied = ""
         for _ in 0..<100 where applied != "555|booked" {
-            applied = (try? runProcess(
-                "/usr/bin/sqlite3",
-                [daemon.directory.file("state/partner.sqlite"),
-                 "SELECT docplanner_booking_id, status FROM bookings"]))?.stdout
+            applied =
+                (try? runProcess(
+                    "/usr/bin/sqlite3",
+                    [
+                        daemon.directory.file("state/partner.sqlite"),
+                        "SELECT docplanner_booking_id, status FROM bookings",
+                    ]))?.stdout
                 .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             usleep(50_000)
         }
@@ -239,8 +252,9 @@ func curl(_ arguments: [String]) throws -> ProcessResult {
         let daemon = try RunningDaemon(extraEnvironment: ["DPBRIDGE_LISTEN_ADMIN_SOCKET": path])
         let status = try daemon.admin("/status")
         #expect(status.stdout.contains("\"acceptingEvents\" : true"), "\(status.output)")
-        #expect(try curl(["-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(daemon.adminPort)/health"]).stdout
-            == "000", "no TCP admin listener when the socket is set")
+        #expect(
+            try curl(["-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(daemon.adminPort)/health"]).stdout
+                == "000", "no TCP admin listener when the socket is set")
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(mode == 0o660)
         let log = daemon.stopAndReadLog()

@@ -16,8 +16,10 @@ final class SimulatorProcess {
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: buildProductsDirectory() + "/dpbridge")
         process.arguments =
-            ["simulate", "--port", "\(port)", "--ping-interval", "0", "--time-zone", "Europe/Warsaw",
-             "--client-id", RunningDaemon.clientID, "--client-secret", RunningDaemon.clientSecret]
+            [
+                "simulate", "--port", "\(port)", "--ping-interval", "0", "--time-zone", "Europe/Warsaw",
+                "--client-id", RunningDaemon.clientID, "--client-secret", RunningDaemon.clientSecret,
+            ]
             + (callbackURL.map { ["--callback-url", $0] } ?? []) + arguments
         process.standardError = FileHandle(forWritingAtPath: logPath)
         process.standardOutput = FileHandle.nullDevice
@@ -36,8 +38,10 @@ final class SimulatorProcess {
     /// POSTs `body` to the simulator's admin action `/_sim/<action>` and returns the JSON answer.
     func act(_ action: String, _ body: [String: Any]) throws -> [String: Any] {
         let data = try JSONSerialization.data(withJSONObject: body)
-        let result = try curl(["-H", "Content-Type: application/json", "-d", String(decoding: data, as: UTF8.self),
-                               "\(url)/_sim/\(action)"])
+        let result = try curl([
+            "-H", "Content-Type: application/json", "-d", String(decoding: data, as: UTF8.self),
+            "\(url)/_sim/\(action)",
+        ])
         return (try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]) ?? [
             "unparsed": result.output
         ]
@@ -67,10 +71,12 @@ final class SimulatorProcess {
     /// daemon's client; nil for a 404.
     func api(_ path: String) throws -> Any? {
         let token = try curl([
-            "-d", "grant_type=client_credentials&client_id=\(RunningDaemon.clientID)&client_secret=\(RunningDaemon.clientSecret)",
+            "-d",
+            "grant_type=client_credentials&client_id=\(RunningDaemon.clientID)&client_secret=\(RunningDaemon.clientSecret)",
             "\(url)/oauth/v2/token",
         ])
-        let access = (try JSONSerialization.jsonObject(with: Data(token.stdout.utf8)) as? [String: Any])?["access_token"]
+        let access = (try JSONSerialization.jsonObject(with: Data(token.stdout.utf8)) as? [String: Any])?[
+            "access_token"]
         let result = try curl([
             "-w", "\n%{http_code}", "-H", "Authorization: Bearer \(access as? String ?? "")",
             "\(url)/api/v3/integration\(path)",
@@ -128,7 +134,6 @@ func sqlite(_ path: String, _ sql: String) throws -> String {
     try runProcess("/usr/bin/sqlite3", ["-cmd", ".timeout 5000", path, sql]).stdout
         .trimmingCharacters(in: .whitespacesAndNewlines)
 }
-
 
 func percentEncoded(_ text: String) -> String {
     text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text

@@ -4,19 +4,23 @@ import Testing
 
 /// The source-address allowlist of the public callback URL, with the daemon as a process.
 @Suite(.serialized) struct SourceAllowlistTests {
-    static let event = #"{"name":"slot-booked","data":{"visit_booking":{"id":"8801"}},"created_at":"2026-11-25T10:00:00+01:00"}"#
+    static let event =
+        #"{"name":"slot-booked","data":{"visit_booking":{"id":"8801"}},"created_at":"2026-11-25T10:00:00+01:00"}"#
 
     /// POSTs `event` with extra curl `arguments`; returns "<status> <body>".
     func post(_ daemon: RunningDaemon, _ arguments: [String] = [], event: String = Self.event) throws -> String {
         let result = try curl(
-            ["-H", "Content-Type: application/json", "-d", event, "-w", " %{http_code}"] + arguments + [daemon.callbackURL])
+            ["-H", "Content-Type: application/json", "-d", event, "-w", " %{http_code}"] + arguments + [
+                daemon.callbackURL
+            ])
         let parts = result.stdout.split(separator: " ")
         return "\(parts.last ?? "") \(parts.dropLast().joined(separator: " "))"
     }
 
     /// The inbox as `source|event_name` rows.
     func inbox(_ daemon: RunningDaemon) throws -> [String] {
-        let rows = try sqlite(daemon.directory.file("state/dpbridge.sqlite"), "SELECT source, kind FROM inbox ORDER BY id")
+        let rows = try sqlite(
+            daemon.directory.file("state/dpbridge.sqlite"), "SELECT source, kind FROM inbox ORDER BY id")
         return rows.split(separator: "\n").map(String.init)
     }
 
@@ -79,7 +83,8 @@ import Testing
     @Test func anAddressMissingFromDocplannersListIsRefused() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let simulator = try SimulatorProcess(directory: directory, callbackURL: nil, arguments: ["--public-ip", "192.0.2.1"])
+        let simulator = try SimulatorProcess(
+            directory: directory, callbackURL: nil, arguments: ["--public-ip", "192.0.2.1"])
         defer { simulator.stop() }
         let daemon = try RunningDaemon(simulatorURL: simulator.url, callbackYAML: ["use_docplanner_ips: true"])
         defer { daemon.stopAndReadLog() }

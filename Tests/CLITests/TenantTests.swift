@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Two clinics in one daemon, each with its own Docplanner client (a simulator each),
 /// callback URL, store, calendar, mappings and rate limiter.
@@ -36,14 +36,20 @@ import TestSupport
             #expect(b2["outcome"] as? String == "booked", "\(b2)")
             let idA = (a["booking"] as? [String: Any])?["id"] as? String ?? "?"
             let idB1 = (b1["booking"] as? [String: Any])?["id"] as? String ?? "?"
-            #expect(try eventually {
-                try sqlite(daemon.calendarPath, "SELECT count(*) FROM bookings WHERE docplanner_booking_id = '\(idA)'") == "1"
-                    && sqlite(calendarB, "SELECT count(*) FROM bookings WHERE docplanner_booking_id = '\(idB1)'") == "1"
-            }, "\(daemon.log)")
+            #expect(
+                try eventually {
+                    try sqlite(
+                        daemon.calendarPath, "SELECT count(*) FROM bookings WHERE docplanner_booking_id = '\(idA)'")
+                        == "1"
+                        && sqlite(calendarB, "SELECT count(*) FROM bookings WHERE docplanner_booking_id = '\(idB1)'")
+                            == "1"
+                }, "\(daemon.log)")
             let dayTwoInA = try sqlite(
-                daemon.calendarPath, "SELECT count(*) FROM bookings WHERE start_ts = unixepoch('\(warsawTime(days: 4, hour: 11))')")
+                daemon.calendarPath,
+                "SELECT count(*) FROM bookings WHERE start_ts = unixepoch('\(warsawTime(days: 4, hour: 11))')")
             let dayOneInB = try sqlite(
-                calendarB, "SELECT count(*) FROM bookings WHERE start_ts = unixepoch('\(warsawTime(days: 1, hour: 11))')")
+                calendarB,
+                "SELECT count(*) FROM bookings WHERE start_ts = unixepoch('\(warsawTime(days: 1, hour: 11))')")
             #expect(dayTwoInA == "0", "clinic B's booking is not in clinic A's calendar")
             #expect(dayOneInB == "0", "clinic A's booking is not in clinic B's calendar")
 
@@ -71,7 +77,8 @@ import TestSupport
             // Mappings: discovered and bound per tenant.
             #expect(try daemon.cli(["map", "discover"]).status == 0)
             #expect(try daemon.cli(["map", "discover", "--tenant", "clinic-b"]).status == 0)
-            #expect(try daemon.cli(["map", "set", "doctor", "123", "B-123", "--force", "--tenant", "clinic-b"]).status == 0)
+            #expect(
+                try daemon.cli(["map", "set", "doctor", "123", "B-123", "--force", "--tenant", "clinic-b"]).status == 0)
             func doctor123(_ tenant: [String]) throws -> Any? {
                 let listed = try daemon.cli(["map", "list", "--kind", "doctor", "--json"] + tenant)
                 let rows = (try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]]) ?? []
@@ -79,7 +86,9 @@ import TestSupport
             }
             #expect(try doctor123(["--tenant", "clinic-b"]) as? String == "B-123")
             #expect(try doctor123([]) == nil, "clinic A's doctor 123 stays unmapped")
-            #expect(try sqlite(calendarB, "SELECT partner_id FROM dpbridge_mappings WHERE docplanner_id = '123'") == "B-123")
+            #expect(
+                try sqlite(calendarB, "SELECT partner_id FROM dpbridge_mappings WHERE docplanner_id = '123'") == "B-123"
+            )
             #expect(try sqlite(daemon.calendarPath, "SELECT count(*) FROM dpbridge_mappings") == "0")
 
             // Rate limits: clinic B may write twice a minute; four breaks there wait,
@@ -133,7 +142,8 @@ import TestSupport
             atPath: credentials, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let tokenB = "tenant-b-credential-token-9876543210"
         _ = FileManager.default.createFile(
-            atPath: credentials + "/clinic-b_admin_token", contents: Data(tokenB.utf8), attributes: [.posixPermissions: 0o600])
+            atPath: credentials + "/clinic-b_admin_token", contents: Data(tokenB.utf8),
+            attributes: [.posixPermissions: 0o600])
         let tenantYAML = """
             tenants:
               clinic-b:
@@ -155,9 +165,12 @@ import TestSupport
         for path in ["/status?tenant=clinic-b", "/jobs?tenant=clinic-b"] {
             #expect(try statusCode(path, token: tokenB) == "200", "\(path) with the credential's token: \(daemon.log)")
             #expect(try statusCode(path, token: daemon.adminToken) == "401", "\(path) with the default tenant's token")
-            #expect(try statusCode(path, token: "tenant-b-credential-token-987654321X") == "401", "\(path) with a wrong token")
+            #expect(
+                try statusCode(path, token: "tenant-b-credential-token-987654321X") == "401",
+                "\(path) with a wrong token")
         }
-        #expect(try statusCode("/status?tenant=default", token: tokenB) == "401", "clinic B's token on the default tenant")
+        #expect(
+            try statusCode("/status?tenant=default", token: tokenB) == "401", "clinic B's token on the default tenant")
         #expect(try statusCode("/status?tenant=default", token: daemon.adminToken) == "200")
         // The operator command finds the token the same way.
         let status = try daemon.cli(["status", "--tenant", "clinic-b", "--json"])

@@ -1,16 +1,19 @@
-import Foundation
-import Testing
-
 import Curl
+import Foundation
+import Synchronization
 import TestSupport
+import Testing
 
 /// Real libcurl against a real HTTP/1.1 peer on 127.0.0.1 (Python's http.server).
 @Suite struct CurlClientTests {
     @Test func getReturnsStatusHeadersAndBody() throws {
         let server = try ScriptedHTTPServer(rules: [
-            ScriptedRule("GET", "/hello", [
-                ScriptedResponse(status: 200, headers: ["X-Answer": "42", "Content-Type": "text/plain"], body: "hello, world")
-            ])
+            ScriptedRule(
+                "GET", "/hello",
+                [
+                    ScriptedResponse(
+                        status: 200, headers: ["X-Answer": "42", "Content-Type": "text/plain"], body: "hello, world")
+                ])
         ])
         defer { server.stop() }
         let client = CurlClient()
@@ -40,8 +43,12 @@ import TestSupport
         let json = Data(#"{"name":"Zażółć"}"#.utf8)
         let big = Data(repeating: UInt8(ascii: "a"), count: 200_000)
         let requests: [CurlRequest] = [
-            CurlRequest(method: .post, url: server.baseURL + "/things", headers: ["Content-Type": "application/json"], body: json),
-            CurlRequest(method: .put, url: server.baseURL + "/things/1", headers: ["Content-Type": "application/json"], body: big),
+            CurlRequest(
+                method: .post, url: server.baseURL + "/things", headers: ["Content-Type": "application/json"],
+                body: json),
+            CurlRequest(
+                method: .put, url: server.baseURL + "/things/1", headers: ["Content-Type": "application/json"],
+                body: big),
             CurlRequest(method: .patch, url: server.baseURL + "/things/1", body: Data("p".utf8)),
             CurlRequest(method: .put, url: server.baseURL + "/things/1/confirm"),
             CurlRequest(method: .delete, url: server.baseURL + "/things/1"),
@@ -75,7 +82,8 @@ import TestSupport
         let server = try ScriptedHTTPServer(rules: [ScriptedRule(nil, "/", prefix: true, [ScriptedResponse()])])
         defer { server.stop() }
         _ = try CurlClient().perform(
-            CurlRequest(method: .post, url: server.baseURL + "/token", body: Data("a=b".utf8), basicAuth: ("id", "s3cret")))
+            CurlRequest(
+                method: .post, url: server.baseURL + "/token", body: Data("a=b".utf8), basicAuth: ("id", "s3cret")))
         let seen = try server.requests()
         let expected = "Basic " + Data("id:s3cret".utf8).base64EncodedString()
         #expect(seen.first?.header("Authorization") == expected)
@@ -83,7 +91,9 @@ import TestSupport
     }
 
     @Test func keptAliveConnectionIsReused() throws {
-        let server = try ScriptedHTTPServer(rules: [ScriptedRule("GET", "/", prefix: true, [ScriptedResponse(body: "ok")])])
+        let server = try ScriptedHTTPServer(rules: [
+            ScriptedRule("GET", "/", prefix: true, [ScriptedResponse(body: "ok")])
+        ])
         defer { server.stop() }
         let client = CurlClient()
         let first = try client.perform(CurlRequest(url: server.baseURL + "/one"))
@@ -169,8 +179,6 @@ import TestSupport
         #expect(client.idleHandles >= 1 && client.idleHandles <= 4)
     }
 }
-
-import Synchronization
 
 /// Collects results from several threads.
 final class ResultBox: Sendable {

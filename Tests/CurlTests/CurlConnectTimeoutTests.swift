@@ -1,10 +1,9 @@
+import Curl
 import Foundation
 import Testing
 
-import Curl
-
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A listening socket whose accept queue is full (backlog 0, one connection parked, never

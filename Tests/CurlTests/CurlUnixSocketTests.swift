@@ -1,9 +1,8 @@
-import Foundation
-import Testing
-
 import Curl
+import Foundation
 import HTTP1
 import TestSupport
+import Testing
 
 /// A request sent over a Unix-domain socket (how `dpbridge status` reaches an admin
 /// listener bound to `listen.admin.socket`) to dpbridge's own HTTP/1.1 server.
@@ -14,7 +13,8 @@ import TestSupport
         let path = directory.file("admin.sock")
         var router = Router()
         router.add("POST", "/things/:id") { request, responder in
-            let text = "\(request.pathParameters["id"] ?? "?") \(request.query ?? "") \(request.remoteAddress) "
+            let text =
+                "\(request.pathParameters["id"] ?? "?") \(request.query ?? "") \(request.remoteAddress) "
                 + String(decoding: request.body, as: UTF8.self)
             responder.respond(HTTPResponse(status: 201, text: text))
         }

@@ -30,8 +30,9 @@ import Testing
 /// A URL with credentials shown in a log line or `check-config`.
 @Suite struct URLCredentialsTests {
     @Test func credentialsBeforeTheHostAreHidden() {
-        #expect(URLCredentials.hidden("https://clinic:s3cret@partner.example/hook?x=a@b")
-            == "https://<credentials>@partner.example/hook?x=a@b")
+        #expect(
+            URLCredentials.hidden("https://clinic:s3cret@partner.example/hook?x=a@b")
+                == "https://<credentials>@partner.example/hook?x=a@b")
         #expect(URLCredentials.hidden("https://partner.example/a@b") == "https://partner.example/a@b")
         #expect(URLCredentials.hidden("not a url") == "not a url")
     }

@@ -1,5 +1,6 @@
-@testable import Daemon
 import Testing
+
+@testable import Daemon
 
 @Suite struct CIDRBlockTests {
     func address(_ text: String) -> IPAddress {

@@ -1,5 +1,6 @@
-@testable import Daemon
 import Testing
+
+@testable import Daemon
 
 @Suite struct CallbackClassifierTests {
     func classify(_ method: String = "POST", _ body: String) -> CallbackClassification {
@@ -37,10 +38,14 @@ import Testing
     }
 
     @Test func sameEventResentHasSameKeyAndOtherTimeDiffers() {
-        let first = #"{"name":"booking-canceled","data":{"visit_booking":{"id":7}},"created_at":"2026-11-25T10:00:00+01:00"}"#
-        let resent = #"{"created_at":"2026-11-25T10:00:00+01:00","name":"booking-canceled","data":{"visit_booking":{"id":"7"}}}"#
-        let later = #"{"name":"booking-canceled","data":{"visit_booking":{"id":"7"}},"created_at":"2026-11-25T10:05:00+01:00"}"#
-        guard case .event(_, let a, _, _, _) = classify("POST", first), case .event(_, let b, _, _, _) = classify("POST", resent),
+        let first =
+            #"{"name":"booking-canceled","data":{"visit_booking":{"id":7}},"created_at":"2026-11-25T10:00:00+01:00"}"#
+        let resent =
+            #"{"created_at":"2026-11-25T10:00:00+01:00","name":"booking-canceled","data":{"visit_booking":{"id":"7"}}}"#
+        let later =
+            #"{"name":"booking-canceled","data":{"visit_booking":{"id":"7"}},"created_at":"2026-11-25T10:05:00+01:00"}"#
+        guard case .event(_, let a, _, _, _) = classify("POST", first),
+            case .event(_, let b, _, _, _) = classify("POST", resent),
             case .event(_, let c, _, _, _) = classify("POST", later)
         else {
             Issue.record("not events")
@@ -51,7 +56,8 @@ import Testing
     }
 
     @Test func breakEventsOrderPerCalendar() {
-        let body = #"{"name":"break-created","data":{"facility":{"id":"1"},"doctor":{"id":"2"},"address":{"id":"3"},"break":{"id":"b9"}},"created_at":"T"}"#
+        let body =
+            #"{"name":"break-created","data":{"facility":{"id":"1"},"doctor":{"id":"2"},"address":{"id":"3"},"break":{"id":"b9"}},"created_at":"T"}"#
         guard case .event(_, let key, let ordering, _, _) = classify("POST", body) else {
             Issue.record("not an event")
             return
@@ -61,7 +67,8 @@ import Testing
     }
 
     @Test func unknownEventIsStillAnEventKeyedOnItsData() {
-        guard case .event(let name, let key, _, _, _) = classify("POST", #"{"name":"mystery-event","data":{"x":1}}"#) else {
+        guard case .event(let name, let key, _, _, _) = classify("POST", #"{"name":"mystery-event","data":{"x":1}}"#)
+        else {
             Issue.record("not an event")
             return
         }

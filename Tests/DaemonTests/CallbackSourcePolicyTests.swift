@@ -1,6 +1,7 @@
-@testable import Daemon
 import Foundation
 import Testing
+
+@testable import Daemon
 
 @Suite struct CallbackSourcePolicyTests {
     func known(_ text: String) -> ClientAddress { .known(IPAddress(text)!) }
@@ -43,7 +44,9 @@ import Testing
 
     @Test func theSummarySaysWhatIsInForce() throws {
         #expect(CallbackSourcePolicy().summary == "any")
-        #expect(CallbackSourcePolicy(trustedProxies: [try CIDRBlock("127.0.0.1")]).summary == "any; 1 trusted proxy block(s)")
+        #expect(
+            CallbackSourcePolicy(trustedProxies: [try CIDRBlock("127.0.0.1")]).summary
+                == "any; 1 trusted proxy block(s)")
         #expect(
             CallbackSourcePolicy(allowlist: [try CIDRBlock("10.0.0.0/8")], docplanner: DocplannerAddresses()).summary
                 == "1 block(s) + Docplanner's list")

@@ -1,5 +1,6 @@
-@testable import Daemon
 import Testing
+
+@testable import Daemon
 
 @Suite struct ClientAddressResolverTests {
     let resolver = ClientAddressResolver(trustedProxies: [try! CIDRBlock("127.0.0.1"), try! CIDRBlock("10.9.0.0/16")])

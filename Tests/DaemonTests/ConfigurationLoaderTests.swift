@@ -16,7 +16,9 @@ let minimalYAML = """
     """
 
 @Suite struct ConfigurationLoaderTests {
-    func load(_ yaml: String, environment: [String: String] = [:]) async throws(ConfigurationError) -> LoadedConfiguration {
+    func load(_ yaml: String, environment: [String: String] = [:]) async throws(ConfigurationError)
+        -> LoadedConfiguration
+    {
         let directory = try! TemporaryDirectory()
         defer { directory.remove() }
         let path = try! directory.write("dpbridge.yaml", yaml)
@@ -86,9 +88,10 @@ let minimalYAML = """
 
     @Test func everyMissingRequiredKeyIsListed() async {
         let found = await problems("")
-        #expect(Set(found.map(\.subject)) == [
-            "callback.secret", "docplanner.domain", "docplanner.client_id", "docplanner.client_secret",
-        ])
+        #expect(
+            Set(found.map(\.subject)) == [
+                "callback.secret", "docplanner.domain", "docplanner.client_id", "docplanner.client_secret",
+            ])
     }
 
     @Test func missingFileIsReportedByPath() async {
@@ -189,12 +192,14 @@ let minimalYAML = """
         // No error_code is invented: Docplanner's dictionary is the operator's to configure.
         let codes = configuration.callback.errorCodes
         #expect(codes.slotTaken == nil && codes.notBookable == nil && codes.unavailable == nil)
-        #expect(configuration.docplanner.clientConfiguration.apiBaseURL == "https://www.znanylekarz.pl/api/v3/integration")
+        #expect(
+            configuration.docplanner.clientConfiguration.apiBaseURL == "https://www.znanylekarz.pl/api/v3/integration")
         #expect(configuration.docplanner.clientConfiguration.rateLimits.writes.limit == 40)
         let found = await problems(
             minimalYAML,
             environment: [
-                "DPBRIDGE_DOCPLANNER_TIME_ZONE": "Mars/Olympus", "DPBRIDGE_CALLBACK_ERROR_CODES_SLOT_TAKEN": "taken slot",
+                "DPBRIDGE_DOCPLANNER_TIME_ZONE": "Mars/Olympus",
+                "DPBRIDGE_CALLBACK_ERROR_CODES_SLOT_TAKEN": "taken slot",
             ])
         #expect(Set(found.map(\.subject)) == ["docplanner.time_zone", "callback.error_codes.slot_taken"])
     }
@@ -215,7 +220,8 @@ let minimalYAML = """
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = try directory.write("dpbridge.yaml", minimalYAML)
-        try FileManager.default.createDirectory(atPath: directory.file("credentials"), withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(
+            atPath: directory.file("credentials"), withIntermediateDirectories: false)
         try directory.write("credentials/callback_secret", "beside-callback-secret-0001\n")
         let beside = try await ConfigurationLoader.load(path: path, environment: [:])
         #expect(beside.configuration.callback.secret.value == "beside-callback-secret-0001")

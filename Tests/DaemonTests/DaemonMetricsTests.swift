@@ -1,11 +1,12 @@
-@testable import Daemon
 import DocplannerAPI
 import Foundation
 import Partner
 import Prometheus
-@testable import Store
 import TestSupport
 import Testing
+
+@testable import Daemon
+@testable import Store
 
 /// What the daemon's metrics look like once rendered in Prometheus' text format, each test
 /// on its own registry (the process-wide one is bootstrapped only by `dpbridge run`).
@@ -107,7 +108,8 @@ import Testing
         #expect(sample("dpbridge_store_readable") == 1)
         metrics.recordStore(nil)
         #expect(sample("dpbridge_store_readable") == 0)
-        #expect(sample("dpbridge_queue_jobs", ["queue": "inbox", "state": "pending"]) == 3, "the last known depth stays")
+        #expect(
+            sample("dpbridge_queue_jobs", ["queue": "inbox", "state": "pending"]) == 3, "the last known depth stays")
 
         let clock = TestClock()
         let limiter = RateLimiter(
@@ -187,7 +189,10 @@ import Testing
         let server = try ScriptedHTTPServer(rules: [
             ScriptedRule(
                 "POST", "/events",
-                [ScriptedResponse(status: 503), ScriptedResponse(status: 400, body: "no"), ScriptedResponse(status: 200)])
+                [
+                    ScriptedResponse(status: 503), ScriptedResponse(status: 400, body: "no"),
+                    ScriptedResponse(status: 200),
+                ])
         ])
         defer { server.stop() }
         let directory = try TemporaryDirectory(prefix: "dpbridge-metered-partner")

@@ -1,6 +1,7 @@
-@testable import Daemon
 import Foundation
 import Testing
+
+@testable import Daemon
 
 @Suite struct DocplannerIPListTests {
     @Test func theDocumentedExampleWithItsTrailingCommaIsRead() throws {

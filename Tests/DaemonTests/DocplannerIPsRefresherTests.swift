@@ -1,8 +1,9 @@
-@testable import Daemon
 import Foundation
 import Logging
 import TestSupport
 import Testing
+
+@testable import Daemon
 
 @Suite struct DocplannerIPsRefresherTests {
     static let path = "/public/docs/public-ips.json"
@@ -37,7 +38,8 @@ import Testing
         server.stop()
         let restarted = DocplannerAddresses()
         let second = DocplannerIPsRefresher(
-            url: first.url, addresses: restarted, file: DocplannerIPsFile(besideStore: directory.file("dpbridge.sqlite")),
+            url: first.url, addresses: restarted,
+            file: DocplannerIPsFile(besideStore: directory.file("dpbridge.sqlite")),
             logger: logger)
         second.loadKeptCopy()
         #expect(restarted.snapshot?.blocks == kept?.blocks)
@@ -96,7 +98,8 @@ import Testing
         defer { server.stop() }
         let addresses = DocplannerAddresses()
         let refresher = refresher(
-            server, directory, addresses: addresses, refreshInterval: 0.05, retryInterval: 3600, missingRetryInterval: 0.05)
+            server, directory, addresses: addresses, refreshInterval: 0.05, retryInterval: 3600,
+            missingRetryInterval: 0.05)
         refresher.start()
         // Refreshed, then one failure; the next attempt is an hour away.
         #expect(eventually { (try? server.requests().count) == 2 })
@@ -110,7 +113,8 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let file = DocplannerIPsFile(besideStore: directory.file("dpbridge.sqlite"))
-        try file.save(.init(blocks: [try CIDRBlock("203.0.113.5")], fetchedAt: Date(), source: "https://www.jameda.de/x"))
+        try file.save(
+            .init(blocks: [try CIDRBlock("203.0.113.5")], fetchedAt: Date(), source: "https://www.jameda.de/x"))
         let addresses = DocplannerAddresses()
         DocplannerIPsRefresher(
             url: "https://www.znanylekarz.pl/public/docs/public-ips.json", addresses: addresses, file: file,
@@ -124,8 +128,12 @@ import Testing
         defer { directory.remove() }
         let file = DocplannerIPsFile(path: directory.file("docplanner-ips.json"))
         let fetched = Date(timeIntervalSince1970: 1_800_000_000)
-        try file.save(.init(blocks: [try CIDRBlock("203.0.113.5"), try CIDRBlock("2001:db8::/32")], fetchedAt: fetched, source: "u"))
-        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file.path))) as? [String: Any]
+        try file.save(
+            .init(
+                blocks: [try CIDRBlock("203.0.113.5"), try CIDRBlock("2001:db8::/32")], fetchedAt: fetched, source: "u")
+        )
+        let object =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file.path))) as? [String: Any]
         #expect(object?["API"] as? [String] == ["203.0.113.5/32", "2001:db8::/32"])
         #expect(object?["fetched_at"] as? String == "2027-01-15T08:00:00Z")
         #expect(try file.load()?.fetchedAt == fetched)

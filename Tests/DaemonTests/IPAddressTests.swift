@@ -1,6 +1,7 @@
-@testable import Daemon
 import Glibc
 import Testing
+
+@testable import Daemon
 
 /// `IPAddress` reads plain dotted quads itself and everything else with `inet_pton`; the
 /// result must be what `inet_pton` alone gives, for any text.

@@ -1,7 +1,8 @@
-@testable import Daemon
 import Foundation
 import Partner
 import Testing
+
+@testable import Daemon
 
 /// The `/v1` bodies: valid ones become calendar writes; each invalid one is refused with
 /// the name of the field that is wrong.
@@ -65,14 +66,25 @@ import Testing
     }
 
     @Test func workingHoursAndDaySlots() throws {
-        let rows = try PartnerAPIRequests.workingHours(bytes(
-            #"{"hours": [{"weekday": 1, "start_time": "08:00", "end_time": "24:00", "address_service_id": "101", "duration": 30}]}"#))
-        #expect(rows == [WorkingHoursRow(weekday: 1, startTime: "08:00", endTime: "24:00", addressServiceID: "101", duration: 30)])
-        #expect { try PartnerAPIRequests.workingHours(bytes(
-            #"{"hours": [{"weekday": 8, "start_time": "08:00", "end_time": "12:00", "address_service_id": "101", "duration": 30}]}"#))
+        let rows = try PartnerAPIRequests.workingHours(
+            bytes(
+                #"{"hours": [{"weekday": 1, "start_time": "08:00", "end_time": "24:00", "address_service_id": "101", "duration": 30}]}"#
+            ))
+        #expect(
+            rows == [
+                WorkingHoursRow(weekday: 1, startTime: "08:00", endTime: "24:00", addressServiceID: "101", duration: 30)
+            ])
+        #expect {
+            try PartnerAPIRequests.workingHours(
+                bytes(
+                    #"{"hours": [{"weekday": 8, "start_time": "08:00", "end_time": "12:00", "address_service_id": "101", "duration": 30}]}"#
+                ))
         } throws: { ($0 as? FieldError)?.field == "hours[0].weekday" }
-        #expect { try PartnerAPIRequests.workingHours(bytes(
-            #"{"hours": [{"weekday": 1, "start_time": "12:00", "end_time": "08:00", "address_service_id": "101", "duration": 30}]}"#))
+        #expect {
+            try PartnerAPIRequests.workingHours(
+                bytes(
+                    #"{"hours": [{"weekday": 1, "start_time": "12:00", "end_time": "08:00", "address_service_id": "101", "duration": 30}]}"#
+                ))
         } throws: { ($0 as? FieldError)?.field == "hours[0].end_time" }
         #expect(try PartnerAPIRequests.daySlots(bytes(#"{"slots": []}"#)).isEmpty)
         #expect { try PartnerAPIRequests.daySlots(bytes(#"{"slots": [{"start_time": "8:00"}]}"#)) } throws: {

@@ -85,7 +85,8 @@ import Testing
 
     @Test func aSilenceBeforeTheWindowShowsFromItsStartAndOneSinceStartCountsFromStart() {
         let now = at(86_400 * 3)
-        let anchored = PingStrip(pings: [at(0), now.addingTimeInterval(-600)], startedAt: at(-10), now: now, gapLimit: 900)
+        let anchored = PingStrip(
+            pings: [at(0), now.addingTimeInterval(-600)], startedAt: at(-10), now: now, gapLimit: 900)
         #expect(anchored.gaps.count == 1)
         #expect(anchored.gaps[0].from == anchored.windowStart && anchored.gaps[0].began == at(0))
         #expect(anchored.marks == [now.addingTimeInterval(-600)])

@@ -8,7 +8,8 @@ import Testing
     /// with its placeholders, so init recognises it and the two cannot drift.
     @Test func installedTemplateIsInitsConfigurationWithPlaceholders() throws {
         let file = try String(contentsOfFile: repositoryRoot() + "/etc/dpbridge.yaml", encoding: .utf8)
-        #expect(file == ProductionConfiguration.template, "etc/dpbridge.yaml differs from ProductionConfiguration.template")
+        #expect(
+            file == ProductionConfiguration.template, "etc/dpbridge.yaml differs from ProductionConfiguration.template")
     }
 
     @Test func filledInItLoadsAsAProductionConfiguration() async throws {
@@ -38,10 +39,11 @@ import Testing
         for _ in 0..<50 {
             let secret = try RandomSecret.generate()
             #expect(secret.count == 43)
-            #expect(secret.utf8.allSatisfy { byte in
-                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-                    || byte == 0x2D || byte == 0x5F
-            })
+            #expect(
+                secret.utf8.allSatisfy { byte in
+                    (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                        || byte == 0x2D || byte == 0x5F
+                })
             seen.insert(secret)
         }
         #expect(seen.count == 50)

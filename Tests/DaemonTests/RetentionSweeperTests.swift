@@ -87,17 +87,18 @@ import Testing
         ).configuration
         #expect(defaults.retention == .init(days: 30, quarantineDays: 7))
 
-        let tenantYAML = minimalYAML + """
+        let tenantYAML =
+            minimalYAML + """
 
-            retention: {days: 60}
-            tenants:
-              clinic-b:
-                callback: {secret: tenant-b-callback-secret-1}
-                docplanner: {client_id: b, client_secret: b-secret}
-                store: {path: /tmp/dpbridge-b.sqlite}
-                partner: {embedded: {path: /tmp/dpbridge-b-partner.sqlite}}
-                retention: {days: 14, quarantine_days: 2}
-            """
+                retention: {days: 60}
+                tenants:
+                  clinic-b:
+                    callback: {secret: tenant-b-callback-secret-1}
+                    docplanner: {client_id: b, client_secret: b-secret}
+                    store: {path: /tmp/dpbridge-b.sqlite}
+                    partner: {embedded: {path: /tmp/dpbridge-b-partner.sqlite}}
+                    retention: {days: 14, quarantine_days: 2}
+                """
         let loaded = try await ConfigurationLoader.load(
             path: try directory.write("b.yaml", tenantYAML), environment: ["DPBRIDGE_RETENTION_QUARANTINE_DAYS": "3"]
         ).configuration

@@ -1,11 +1,11 @@
 import Foundation
-@testable import Store
 import Sync
 import TestSupport
 import Testing
 
 @testable import Daemon
 @testable import HTTP1
+@testable import Store
 
 /// The admin listener's status page (`GET /`): what it shows, that nothing it did not
 /// write itself can become markup, that a job's patient stays out of its reason, and who
@@ -42,7 +42,8 @@ import Testing
             ], scope: .everything)
         try store.mappings.set(.doctor, "3001", to: "D-1", source: .manual)
         let steps = [
-            ActivationReport.Step(number: 1, title: "callback URL configured and answering", ok: true, summary: "answers"),
+            ActivationReport.Step(
+                number: 1, title: "callback URL configured and answering", ok: true, summary: "answers"),
             ActivationReport.Step(
                 number: 2, title: "doctor profiles fed with mapped services and insurances", ok: false,
                 summary: "0 of 1 addresses mapped; no write calls",
@@ -53,7 +54,8 @@ import Testing
                 ]),
         ]
         try ActivationRecord(
-            checkedAt: Date().addingTimeInterval(-3600), report: ActivationReport(facilityID: "3", doctorID: nil, steps: steps)
+            checkedAt: Date().addingTimeInterval(-3600),
+            report: ActivationReport(facilityID: "3", doctorID: nil, steps: steps)
         ).keep(in: store)
     }
 
@@ -81,7 +83,10 @@ import Testing
         #expect(!html.contains("<script"), "no script element at all")
         #expect(!html.contains("<img"))
         #expect(!html.contains("<b>bold"))
-        #expect(html.contains("unknown event &lt;script&gt;alert(1)&lt;/script&gt; for &lt;redacted&gt; at &lt;redacted&gt; &amp; co"))
+        #expect(
+            html.contains(
+                "unknown event &lt;script&gt;alert(1)&lt;/script&gt; for &lt;redacted&gt; at &lt;redacted&gt; &amp; co")
+        )
         #expect(html.contains("<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"), "the kind too")
         #expect(html.contains("doctor 3002 (&lt;img src=x onerror=alert(1)&gt;) is not mapped"))
         // The job's patient is masked in its reason, and no payload is shown.
@@ -122,7 +127,9 @@ import Testing
             payload: Array("not json".utf8), attempts: 1, lastError: long, createdAt: Date(), notBefore: nil,
             leaseUntil: nil, finishedAt: Date())
         #expect(StatusPage.reason(record) == String(repeating: "x", count: StatusPage.reasonLength) + "…")
-        #expect(HTMLText.escape(#"<a href="x" title='y'>&</a>"#) == "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;")
+        #expect(
+            HTMLText.escape(#"<a href="x" title='y'>&</a>"#)
+                == "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;")
     }
 
     /// A live admin router on 127.0.0.1, as the daemon serves it.
@@ -144,7 +151,9 @@ import Testing
         /// (status, headers, body) of `GET path` with `headers`.
         func get(_ path: String, _ headers: [String] = []) throws -> (status: Int, head: String, body: String) {
             let result = try runProcess(
-                "/usr/bin/curl", ["-sS", "--max-time", "10", "-i"] + headers.flatMap { ["-H", $0] } + ["http://127.0.0.1:\(port)\(path)"])
+                "/usr/bin/curl",
+                ["-sS", "--max-time", "10", "-i"] + headers.flatMap { ["-H", $0] } + ["http://127.0.0.1:\(port)\(path)"]
+            )
             let parts = result.stdout.components(separatedBy: "\r\n\r\n")
             let head = parts.first ?? ""
             let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
@@ -180,7 +189,8 @@ import Testing
         // Through a proxy the peer is the proxy: the query token is refused, the header is not.
         let proxied = try live.get("/?token=\(Self.token)", ["X-Forwarded-For: 203.0.113.9"])
         #expect(proxied.status == 401 && proxied.body.contains("from this machine only"))
-        #expect(try live.get("/", ["X-Forwarded-For: 203.0.113.9", "Authorization: Bearer \(Self.token)"]).status == 200)
+        #expect(
+            try live.get("/", ["X-Forwarded-For: 203.0.113.9", "Authorization: Bearer \(Self.token)"]).status == 200)
         // The query token opens the page only, never a route that reads payloads.
         #expect(try live.get("/status?token=\(Self.token)").status == 401)
 

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import Store
-import Testing
 import TestSupport
+import Testing
 
 @testable import Daemon
 
@@ -20,7 +20,8 @@ import TestSupport
 
         // More room wanted than the file system has: the daemon is full.
         let full = StoreWatch(
-            store: store, storePath: path, reserveBytes: free + (1 << 40), health: health, logger: Logger(label: "test"))
+            store: store, storePath: path, reserveBytes: free + (1 << 40), health: health, logger: Logger(label: "test")
+        )
         let problem = try #require(full.check())
         #expect(problem.contains("free on the store's file system"))
         health.recordStoreProblem(problem)
@@ -29,7 +30,8 @@ import TestSupport
         // Room again: the probe writes, and health comes back by itself, also after a
         // failed event write.
         health.recordStoreResult(success: false)
-        let roomy = StoreWatch(store: store, storePath: path, reserveBytes: 1, health: health, logger: Logger(label: "test"))
+        let roomy = StoreWatch(
+            store: store, storePath: path, reserveBytes: 1, health: health, logger: Logger(label: "test"))
         #expect(roomy.check() == nil)
         health.recordStoreProblem(nil)
         #expect(health.canAcceptEvents)

@@ -1,8 +1,8 @@
 import DocplannerAPI
 import Foundation
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// The client's observer hears of every request sent, with the operationId and the status
 /// (nil when no answer came): what the daemon turns into `dpbridge_docplanner_*` metrics.

@@ -5,7 +5,8 @@ import Testing
 /// Events beyond the document's examples: unknown names, missing or odd fields.
 @Suite struct CallbackDecodingTests {
     @Test func unknownEventKeepsRawJSON() throws {
-        let body = #"{"name":"doctor-retired","data":{"doctor":{"id":"9"},"visit_booking":{"id":"77"},"n":1.5,"flag":true},"created_at":"2024-01-02T03:04:05+02:00"}"#
+        let body =
+            #"{"name":"doctor-retired","data":{"doctor":{"id":"9"},"visit_booking":{"id":"77"},"n":1.5,"flag":true},"created_at":"2024-01-02T03:04:05+02:00"}"#
         let notification = try DocplannerNotification.decode(Data(body.utf8))
         #expect(notification.name == "doctor-retired")
         guard case .unknown(let name, let data) = notification.event else {
@@ -108,15 +109,21 @@ import Testing
         #expect(array.errors.isEmpty && array.fieldErrors.isEmpty)
         #expect(array.summary == "Object not found")
 
-        let object = try #require(APIErrorBody.parse(Data(#"""
-            {"errors":{"slots[1].end":["End date should be less than or equal to 15.05.2021, 11:45."]},"message":"Invalid arguments"}
-            """#.utf8)))
+        let object = try #require(
+            APIErrorBody.parse(
+                Data(
+                    #"""
+                    {"errors":{"slots[1].end":["End date should be less than or equal to 15.05.2021, 11:45."]},"message":"Invalid arguments"}
+                    """#.utf8)))
         #expect(object.fieldErrors == ["slots[1].end": ["End date should be less than or equal to 15.05.2021, 11:45."]])
-        #expect(object.summary == "Invalid arguments (slots[1].end: End date should be less than or equal to 15.05.2021, 11:45.)")
+        #expect(
+            object.summary
+                == "Invalid arguments (slots[1].end: End date should be less than or equal to 15.05.2021, 11:45.)")
 
         let strings = try #require(APIErrorBody.parse(Data(#"{"errors":["a","b"],"message":"m"}"#.utf8)))
         #expect(strings.errors == ["a", "b"])
-        let oauth = try #require(APIErrorBody.parse(Data(#"{"error":"invalid_client","error_description":"Bad secret"}"#.utf8)))
+        let oauth = try #require(
+            APIErrorBody.parse(Data(#"{"error":"invalid_client","error_description":"Bad secret"}"#.utf8)))
         #expect(oauth.message == "Bad secret")
     }
 }

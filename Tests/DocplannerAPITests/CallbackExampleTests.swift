@@ -6,28 +6,77 @@ import Testing
 @Suite struct CallbackExampleTests {
     /// Example name → (event name, identity key, ordering key).
     static let expected: [String: (name: String, identity: String, ordering: String)] = [
-        "SlotBookingNotification": ("slot-booking", "slot-booking|address:111|2021-05-12T10:18:34+01:00", "calendar:1/123/111"),
-        "SlotBookingWhenVisitPaymentNotification": ("slot-booking", "slot-booking|address:111|2021-05-12T10:18:34+01:00", "calendar:1/123/111"),
-        "SlotBookedNotification": ("slot-booked", "slot-booked|visit_booking:6263715|2021-05-12T10:18:34+01:00", "booking:6263715"),
-        "SlotBookedByDoctorNotification": ("slot-booked", "slot-booked|visit_booking:6263715|2021-05-12T10:18:34+01:00", "booking:6263715"),
-        "SlotBookedWhenVisitPaymentNotification": ("slot-booked", "slot-booked|visit_booking:6263715|2021-05-12T10:18:34+01:00", "booking:6263715"),
-        "SlotBookedWhenVideocallNotification": ("slot-booked", "slot-booked|visit_booking:6263715|2021-05-12T10:18:34+01:00", "booking:6263715"),
-        "BookingCanceledNotification": ("booking-canceled", "booking-canceled|visit_booking:6263715|2021-05-14T15:46:34+01:00", "booking:6263715"),
-        "BookingCanceledByDoctorNotification": ("booking-canceled", "booking-canceled|visit_booking:6263715|2021-05-14T15:46:34+01:00", "booking:6263715"),
-        "BookingMovedNotification": ("booking-moved", "booking-moved|6263715>6264532|2021-05-14T15:46:34+01:00", "booking:6263715"),
-        "BookingMovingNotification": ("booking-moving", "booking-moving|address:111|2021-05-14T15:46:34+01:00", "booking:6263715"),
-        "BookingConfirmedNotification": ("booking-confirmed", "booking-confirmed|visit_booking:6263715|2021-05-12T10:18:34+01:00", "booking:6263715"),
-        "BookingPaymentStatusChangedNotification": ("booking-payment-status-changed", "booking-payment-status-changed|visit_booking:6263715|2021-05-12T10:18:34+01:00", "booking:6263715"),
-        "BreakCreatedNotification": ("break-created", "break-created|break:2573784|2021-05-14T15:46:34+01:00", "calendar:1/123/111"),
-        "BreakRemovedNotification": ("break-removed", "break-removed|break:2573784|2021-05-14T15:46:34+01:00", "calendar:1/123/111"),
-        "BreakMovedNotification": ("break-moved", "break-moved|break:2573784|2021-05-14T15:46:34+01:00", "calendar:1/123/111"),
-        "PresenceMarkedNotification": ("presence-marked", "presence-marked|visit_booking:6264532|2021-05-14T15:46:34+01:00", "booking:6264532"),
-        "AddressServiceCreatedNotification": ("address-service-created", "address-service-created|address_service:111|2021-05-14T15:46:34+01:00", "calendar:1/123/111"),
-        "AddressServiceDeletedNotification": ("address-service-deleted", "address-service-deleted|address_service:111|2021-05-14T15:46:34+01:00", "calendar:1/123/111"),
-        "AddressServiceChangedNotification": ("address-service-changed", "address-service-changed|address_service:111|2021-05-14T15:46:34+01:00", "calendar:1/123/111"),
-        "AddressCommercialTypeChangedNotification": ("address-commercial-type-changed", "address-commercial-type-changed|address:111|2021-05-14T15:46:34+01:00", "calendar:1/123/111"),
-        "AddressAssignedNotification": ("address-assigned", "address-assigned|address:111|2021-05-14T15:46:34+01:00", "calendar:1/123/111"),
-        "AddressUnassignedNotification": ("address-unassigned", "address-unassigned|address:111|2021-05-14T15:46:34+01:00", "calendar:1/123/111"),
+        "SlotBookingNotification": (
+            "slot-booking", "slot-booking|address:111|2021-05-12T10:18:34+01:00", "calendar:1/123/111"
+        ),
+        "SlotBookingWhenVisitPaymentNotification": (
+            "slot-booking", "slot-booking|address:111|2021-05-12T10:18:34+01:00", "calendar:1/123/111"
+        ),
+        "SlotBookedNotification": (
+            "slot-booked", "slot-booked|visit_booking:6263715|2021-05-12T10:18:34+01:00", "booking:6263715"
+        ),
+        "SlotBookedByDoctorNotification": (
+            "slot-booked", "slot-booked|visit_booking:6263715|2021-05-12T10:18:34+01:00", "booking:6263715"
+        ),
+        "SlotBookedWhenVisitPaymentNotification": (
+            "slot-booked", "slot-booked|visit_booking:6263715|2021-05-12T10:18:34+01:00", "booking:6263715"
+        ),
+        "SlotBookedWhenVideocallNotification": (
+            "slot-booked", "slot-booked|visit_booking:6263715|2021-05-12T10:18:34+01:00", "booking:6263715"
+        ),
+        "BookingCanceledNotification": (
+            "booking-canceled", "booking-canceled|visit_booking:6263715|2021-05-14T15:46:34+01:00", "booking:6263715"
+        ),
+        "BookingCanceledByDoctorNotification": (
+            "booking-canceled", "booking-canceled|visit_booking:6263715|2021-05-14T15:46:34+01:00", "booking:6263715"
+        ),
+        "BookingMovedNotification": (
+            "booking-moved", "booking-moved|6263715>6264532|2021-05-14T15:46:34+01:00", "booking:6263715"
+        ),
+        "BookingMovingNotification": (
+            "booking-moving", "booking-moving|address:111|2021-05-14T15:46:34+01:00", "booking:6263715"
+        ),
+        "BookingConfirmedNotification": (
+            "booking-confirmed", "booking-confirmed|visit_booking:6263715|2021-05-12T10:18:34+01:00", "booking:6263715"
+        ),
+        "BookingPaymentStatusChangedNotification": (
+            "booking-payment-status-changed",
+            "booking-payment-status-changed|visit_booking:6263715|2021-05-12T10:18:34+01:00", "booking:6263715"
+        ),
+        "BreakCreatedNotification": (
+            "break-created", "break-created|break:2573784|2021-05-14T15:46:34+01:00", "calendar:1/123/111"
+        ),
+        "BreakRemovedNotification": (
+            "break-removed", "break-removed|break:2573784|2021-05-14T15:46:34+01:00", "calendar:1/123/111"
+        ),
+        "BreakMovedNotification": (
+            "break-moved", "break-moved|break:2573784|2021-05-14T15:46:34+01:00", "calendar:1/123/111"
+        ),
+        "PresenceMarkedNotification": (
+            "presence-marked", "presence-marked|visit_booking:6264532|2021-05-14T15:46:34+01:00", "booking:6264532"
+        ),
+        "AddressServiceCreatedNotification": (
+            "address-service-created", "address-service-created|address_service:111|2021-05-14T15:46:34+01:00",
+            "calendar:1/123/111"
+        ),
+        "AddressServiceDeletedNotification": (
+            "address-service-deleted", "address-service-deleted|address_service:111|2021-05-14T15:46:34+01:00",
+            "calendar:1/123/111"
+        ),
+        "AddressServiceChangedNotification": (
+            "address-service-changed", "address-service-changed|address_service:111|2021-05-14T15:46:34+01:00",
+            "calendar:1/123/111"
+        ),
+        "AddressCommercialTypeChangedNotification": (
+            "address-commercial-type-changed", "address-commercial-type-changed|address:111|2021-05-14T15:46:34+01:00",
+            "calendar:1/123/111"
+        ),
+        "AddressAssignedNotification": (
+            "address-assigned", "address-assigned|address:111|2021-05-14T15:46:34+01:00", "calendar:1/123/111"
+        ),
+        "AddressUnassignedNotification": (
+            "address-unassigned", "address-unassigned|address:111|2021-05-14T15:46:34+01:00", "calendar:1/123/111"
+        ),
     ]
 
     @Test func fixtureHoldsAllExamples() {
@@ -193,9 +242,11 @@ import Testing
     }
 
     @Test func paymentStatusChanged() throws {
-        guard case .bookingPaymentStatusChanged(let data) = try Fixtures.notification(
-            "BookingPaymentStatusChangedNotification"
-        ).event else {
+        guard
+            case .bookingPaymentStatusChanged(let data) = try Fixtures.notification(
+                "BookingPaymentStatusChangedNotification"
+            ).event
+        else {
             Issue.record("not booking-payment-status-changed")
             return
         }
@@ -301,7 +352,9 @@ import Testing
         #expect(created.calendarBreak?.id == "2573784")
         #expect(presence.presence?.state == .absent)
         // The same event pushed and pulled has the same identity.
-        #expect(multiple.notifications[0].identityKey == (try Fixtures.notification("BreakCreatedNotification")).identityKey)
+        #expect(
+            multiple.notifications[0].identityKey == (try Fixtures.notification("BreakCreatedNotification")).identityKey
+        )
 
         let last = try decoder.decode(
             NotificationBatch.self, from: try #require(Fixtures.callbackExamples["PullingAllOfRemainingNotifications"]))

@@ -1,7 +1,7 @@
 import DocplannerAPI
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Requests go out as the document says (paths, encoded dates, scopes, media types, bodies)
 /// and answers decode.
@@ -48,9 +48,10 @@ import TestSupport
 
         let request = try #require(try server.requests().api.first)
         #expect(request.method == "GET")
-        #expect(request.target == Self.base + Self.address
-            + "/bookings?start=2020-12-01T00%3A00%3A00%2B01%3A00&end=2020-12-08T00%3A00%3A00%2B01%3A00"
-            + "&page=1&limit=2&with=booking.patient%2Cbooking.presence")
+        #expect(
+            request.target == Self.base + Self.address
+                + "/bookings?start=2020-12-01T00%3A00%3A00%2B01%3A00&end=2020-12-08T00%3A00%3A00%2B01%3A00"
+                + "&page=1&limit=2&with=booking.patient%2Cbooking.presence")
         #expect(request.header("Accept")?.hasPrefix("application/vnd.docplanner+json") == true)
         #expect(request.header("Content-Type") == nil)
     }
@@ -84,7 +85,8 @@ import TestSupport
             addressServiceID: "113", duration: 30,
             patient: Patient(name: "Abraham", surname: "Lincoln", phone: "+48123123123"), isReturning: false,
             comment: "Zażółć / ok")
-        let booked = try client.bookSlot(facilityID: "1", doctorID: "123", addressID: "111", start: Self.december1, request)
+        let booked = try client.bookSlot(
+            facilityID: "1", doctorID: "123", addressID: "111", start: Self.december1, request)
         #expect(booked.id == "555")
 
         let seen = try #require(try server.requests().api.first)
@@ -102,11 +104,17 @@ import TestSupport
 
     @Test func slotsAndBreaksUseTheConfiguredOffset() throws {
         let server = try scriptedDocplanner([
-            api("GET", Self.address + "/slots", problem(404, #"{"errors":[],"message":"No slots found on given address"}"#)),
+            api(
+                "GET", Self.address + "/slots",
+                problem(404, #"{"errors":[],"message":"No slots found on given address"}"#)),
             api("PUT", Self.address + "/slots", ScriptedResponse(status: 201)),
             api("DELETE", Self.address + "/slots/2020-12-01", ScriptedResponse(status: 204)),
-            api("POST", Self.address + "/breaks",
-                .json(201, #"{"id":"567","since":"2020-12-16T14:00:00+01:00","till":"2020-12-16T14:30:00+01:00","description":"Lunch"}"#)),
+            api(
+                "POST", Self.address + "/breaks",
+                .json(
+                    201,
+                    #"{"id":"567","since":"2020-12-16T14:00:00+01:00","till":"2020-12-16T14:30:00+01:00","description":"Lunch"}"#
+                )),
             api("PATCH", Self.address + "/breaks/567", ScriptedResponse(status: 204)),
         ])
         defer { server.stop() }
@@ -141,20 +149,30 @@ import TestSupport
 
         let seen = try server.requests().api
         #expect(seen.map(\.method) == ["GET", "PUT", "DELETE", "POST", "PATCH"])
-        #expect(seen[0].target.hasSuffix("/slots?start=2020-12-01T00%3A00%3A00%2B01%3A00&end=2020-12-02T00%3A00%3A00%2B01%3A00&with=slot.services"))
-        #expect(seen[1].body == #"{"slots":[{"address_services":[{"address_service_id":"111","duration":30}],"end":"2020-12-01T10:00:00+01:00","insurance_accepted":"with-insurance-only","insurance_providers":[52,67],"start":"2020-12-01T09:00:00+01:00"}]}"#)
+        #expect(
+            seen[0].target.hasSuffix(
+                "/slots?start=2020-12-01T00%3A00%3A00%2B01%3A00&end=2020-12-02T00%3A00%3A00%2B01%3A00&with=slot.services"
+            ))
+        #expect(
+            seen[1].body
+                == #"{"slots":[{"address_services":[{"address_service_id":"111","duration":30}],"end":"2020-12-01T10:00:00+01:00","insurance_accepted":"with-insurance-only","insurance_providers":[52,67],"start":"2020-12-01T09:00:00+01:00"}]}"#
+        )
         #expect(seen[2].target.hasSuffix("/slots/2020-12-01"))
-        #expect(seen[3].body == #"{"description":"Lunch","since":"2020-12-01T14:00:00+01:00","till":"2020-12-01T14:30:00+01:00"}"#)
+        #expect(
+            seen[3].body
+                == #"{"description":"Lunch","since":"2020-12-01T14:00:00+01:00","till":"2020-12-01T14:30:00+01:00"}"#)
         #expect(seen[4].body == #"{"since":"2020-12-01T00:00:00+01:00","till":"2020-12-01T00:30:00+01:00"}"#)
     }
 
     @Test func bookingWrites() throws {
         let moved = #"{"id":"2134135","status":"booked","start_at":"2021-05-26T16:00:00+01:00","duration":30}"#
         let server = try scriptedDocplanner([
-            api("POST", Self.address + "/bookings/42/move",
+            api(
+                "POST", Self.address + "/bookings/42/move",
                 .json(201, moved, headers: ["Location": "/api/v3/integration\(Self.address)/bookings/2134135"])),
             api("DELETE", Self.address + "/bookings/42", ScriptedResponse(status: 204)),
-            api("PUT", Self.address + "/bookings/42/confirm",
+            api(
+                "PUT", Self.address + "/bookings/42/confirm",
                 problem(409, #"{"errors":[],"message":"Visit has already been confirmed"}"#)),
             api("POST", Self.address + "/bookings/42/presence/patient", ScriptedResponse(status: 204)),
             api("DELETE", Self.address + "/bookings/42/presence/patient", ScriptedResponse(status: 204)),
@@ -163,10 +181,12 @@ import TestSupport
         let client = client(of: server)
         let result = try client.moveBooking(
             facilityID: "1", doctorID: "123", addressID: "111", bookingID: "42",
-            MoveBookingRequest(addressServiceID: "112", start: DocplannerDateTime("2021-05-26T16:00:00+01:00"), duration: 30))
+            MoveBookingRequest(
+                addressServiceID: "112", start: DocplannerDateTime("2021-05-26T16:00:00+01:00"), duration: 30))
         #expect(result.booking.id == "2134135")
         #expect(result.location?.hasSuffix("/bookings/2134135") == true)
-        try client.cancelBooking(facilityID: "1", doctorID: "123", addressID: "111", bookingID: "42", reason: "Doctor ill")
+        try client.cancelBooking(
+            facilityID: "1", doctorID: "123", addressID: "111", bookingID: "42", reason: "Doctor ill")
         #expect {
             try client.confirmBooking(facilityID: "1", doctorID: "123", addressID: "111", bookingID: "42")
         } throws: { error in
@@ -186,18 +206,41 @@ import TestSupport
 
     @Test func mappingReads() throws {
         let server = try scriptedDocplanner([
-            api("GET", "/facilities/1", .json(200, #"{"id":"1","name":"Sample hospital","doctors":{"_items":[{"id":"123","name":"Sample","surname":"Doctor 123"}]}}"#)),
-            api("GET", "/facilities/1/doctors/123", .json(200, #"{"id":"123","name":"Sample","surname":"Doctor 123","addresses":{"_items":[{"id":"111","name":"Example hospital","post_code":"xx-xxx","street":"Some street","booking_extra_fields":{"birth_date":true,"gender":true,"nin":true}}]},"specialization":{"_items":[{"id":"12","name":"Specialization example 12"}]}}"#)),
-            api("GET", Self.address + "/services", .json(200, #"{"_items":[{"id":"101","name":"USG","is_default":true,"is_price_from":false,"price":100,"service_id":"1","is_visible":true,"allowed_patients":{"minimum_age":18,"maximum_age":65}},{"id":"103","name":"EEG","price":null,"allowed_patients":null}]}"#)),
-            api("GET", Self.address + "/insurance-providers", .json(200, #"{"_items":[{"insurance_provider_id":"1","name":"Insurance provider 1","insurance_plans":{"_items":[{"insurance_plan_id":"999","name":"Insurance plan 999"}]}}]}"#)),
+            api(
+                "GET", "/facilities/1",
+                .json(
+                    200,
+                    #"{"id":"1","name":"Sample hospital","doctors":{"_items":[{"id":"123","name":"Sample","surname":"Doctor 123"}]}}"#
+                )),
+            api(
+                "GET", "/facilities/1/doctors/123",
+                .json(
+                    200,
+                    #"{"id":"123","name":"Sample","surname":"Doctor 123","addresses":{"_items":[{"id":"111","name":"Example hospital","post_code":"xx-xxx","street":"Some street","booking_extra_fields":{"birth_date":true,"gender":true,"nin":true}}]},"specialization":{"_items":[{"id":"12","name":"Specialization example 12"}]}}"#
+                )),
+            api(
+                "GET", Self.address + "/services",
+                .json(
+                    200,
+                    #"{"_items":[{"id":"101","name":"USG","is_default":true,"is_price_from":false,"price":100,"service_id":"1","is_visible":true,"allowed_patients":{"minimum_age":18,"maximum_age":65}},{"id":"103","name":"EEG","price":null,"allowed_patients":null}]}"#
+                )),
+            api(
+                "GET", Self.address + "/insurance-providers",
+                .json(
+                    200,
+                    #"{"_items":[{"insurance_provider_id":"1","name":"Insurance provider 1","insurance_plans":{"_items":[{"insurance_plan_id":"999","name":"Insurance plan 999"}]}}]}"#
+                )),
             api("GET", Self.address + "/calendar", .json(200, #"{"status":"enabled"}"#)),
-            api("POST", Self.address + "/calendar/enable", problem(409, #"{"errors":[],"message":"Calendar already enabled"}"#)),
+            api(
+                "POST", Self.address + "/calendar/enable",
+                problem(409, #"{"errors":[],"message":"Calendar already enabled"}"#)),
         ])
         defer { server.stop() }
         let client = client(of: server)
         let facility = try client.getFacility(facilityID: "1", with: [.facilityDoctors])
         #expect(facility.doctors?.items.map(\.id) == ["123"])
-        let doctor = try client.getDoctor(facilityID: "1", doctorID: "123", with: [.doctorAddresses, .addressBookingExtraFields])
+        let doctor = try client.getDoctor(
+            facilityID: "1", doctorID: "123", with: [.doctorAddresses, .addressBookingExtraFields])
         #expect(doctor.addresses?.items.first?.bookingExtraFields?.nin == true)
         #expect(doctor.specializations?.items.first?.name == "Specialization example 12")
         let services = try client.getAddressServices(facilityID: "1", doctorID: "123", addressID: "111")
@@ -212,18 +255,23 @@ import TestSupport
         }
         let targets = try server.requests().api.map(\.target)
         #expect(targets[0] == Self.base + "/facilities/1?with=facility.doctors")
-        #expect(targets[1] == Self.base + "/facilities/1/doctors/123?with=doctor.addresses%2Caddress.booking_extra_fields")
+        #expect(
+            targets[1] == Self.base + "/facilities/1/doctors/123?with=doctor.addresses%2Caddress.booking_extra_fields")
     }
 
     @Test func pullMode() throws {
         let batch = try #require(Fixtures.callbackExamples["PullingMultipleNotifications"])
         let one = try #require(Fixtures.callbackExamples["SlotBookedNotification"])
         let server = try scriptedDocplanner([
-            api("GET", "/notifications", .json(200, String(decoding: one, as: UTF8.self)),
+            api(
+                "GET", "/notifications", .json(200, String(decoding: one, as: UTF8.self)),
                 problem(404, #"{"errors":[],"message":"No notifications"}"#)),
-            api("GET", "/notifications/multiple", .json(200, String(decoding: batch, as: UTF8.self)),
+            api(
+                "GET", "/notifications/multiple", .json(200, String(decoding: batch, as: UTF8.self)),
                 problem(404, #"{"errors":[],"message":"No notifications"}"#)),
-            api("POST", "/notifications/release", ScriptedResponse(status: 204), ScriptedResponse(status: 429, headers: ["Retry-After": "3600"])),
+            api(
+                "POST", "/notifications/release", ScriptedResponse(status: 204),
+                ScriptedResponse(status: 429, headers: ["Retry-After": "3600"])),
         ])
         defer { server.stop() }
         let client = client(of: server)

@@ -1,7 +1,7 @@
 import DocplannerAPI
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Each class of answer maps to its error case and disposition, with Docplanner's message.
 @Suite struct ClientErrorTests {
@@ -9,15 +9,24 @@ import TestSupport
 
     static let rules: [ScriptedRule] = [
         api("GET", "/facilities/400", problem(400, #"{"errors":[],"message":"Invalid date given."}"#)),
-        api("GET", "/facilities/403", problem(403, #"{"errors":[],"message":"You are not authorized to see this facility"}"#)),
+        api(
+            "GET", "/facilities/403",
+            problem(403, #"{"errors":[],"message":"You are not authorized to see this facility"}"#)),
         api("GET", "/facilities/404", problem(404, #"{"errors":[],"message":"Object not found"}"#)),
         api("GET", "/facilities/409", problem(409, #"{"errors":[],"message":"Calendar already enabled"}"#)),
-        api("GET", "/facilities/422", problem(422, #"{"errors":{"slots[1].end":["End date should be less than or equal to 15.05.2021, 11:45."]},"message":"Invalid arguments"}"#)),
+        api(
+            "GET", "/facilities/422",
+            problem(
+                422,
+                #"{"errors":{"slots[1].end":["End date should be less than or equal to 15.05.2021, 11:45."]},"message":"Invalid arguments"}"#
+            )),
         api("GET", "/facilities/418", ScriptedResponse(status: 418, body: "teapot")),
         api("GET", "/facilities/500", problem(500, #"{"message":"Internal error"}"#)),
         api("GET", "/facilities/503", ScriptedResponse(status: 503, body: "<html>down</html>")),
         api("GET", "/facilities/429a", ScriptedResponse(status: 429, headers: ["Retry-After": "30"])),
-        api("GET", "/facilities/429b", ScriptedResponse(status: 429, headers: ["X-RateLimit-Reset": resetText, "X-RateLimit-Remaining": "0"])),
+        api(
+            "GET", "/facilities/429b",
+            ScriptedResponse(status: 429, headers: ["X-RateLimit-Reset": resetText, "X-RateLimit-Remaining": "0"])),
         api("GET", "/facilities/bad", .json(200, "[1,2")),
     ]
 
@@ -42,7 +51,8 @@ import TestSupport
         #expect(request == "GET /facilities/400")
         #expect(body.message == "Invalid date given.")
         #expect(bad.disposition == .permanent && bad.status == 400)
-        #expect("\(bad)" == "GET /facilities/400: Docplanner rejected the request as invalid (400): Invalid date given.")
+        #expect(
+            "\(bad)" == "GET /facilities/400: Docplanner rejected the request as invalid (400): Invalid date given.")
 
         let forbidden = try #require(Self.error("403", client))
         guard case .forbidden(_, let body403) = forbidden else { throw forbidden }
@@ -94,7 +104,9 @@ import TestSupport
         guard case .undecodable = undecodable else { throw undecodable }
 
         // Every description is one line.
-        for error in [bad, forbidden, missing, conflict, unprocessable, teapot, server500, server503, limited, undecodable] {
+        for error in [
+            bad, forbidden, missing, conflict, unprocessable, teapot, server500, server503, limited, undecodable,
+        ] {
             #expect(!"\(error)".contains("\n"))
         }
     }
@@ -106,7 +118,10 @@ import TestSupport
         let policy = RateLimitPolicy(writes: .init(limit: 1, period: 60))
         let client = client(of: server, clock: clock, rateLimits: policy, maxRateLimitWait: 10)
         try client.confirmBooking(facilityID: "1", doctorID: "2", addressID: "3", bookingID: "4")
-        #expect(throws: DocplannerError.rateLimited(request: "PUT /facilities/1/doctors/2/addresses/3/bookings/5/confirm", retryAfter: nil)) {
+        #expect(
+            throws: DocplannerError.rateLimited(
+                request: "PUT /facilities/1/doctors/2/addresses/3/bookings/5/confirm", retryAfter: nil)
+        ) {
             try client.confirmBooking(facilityID: "1", doctorID: "2", addressID: "3", bookingID: "5")
         }
         #expect(try server.requests().api.count == 1)

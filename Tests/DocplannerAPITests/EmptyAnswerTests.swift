@@ -1,7 +1,7 @@
 import DocplannerAPI
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A 404 means "nothing there" only when its body says so ("No slots found on given
 /// address", "No notifications found"). Any other 404 (Docplanner's generic "Object not
@@ -17,7 +17,9 @@ import TestSupport
         ("Object not found", problem(404, #"{"errors":[],"message":"Object not found"}"#)),
         (
             "No route found",
-            .json(404, #"{"error":"No route found for \"GET /api/v3/integration/whatever\""}"#, contentType: "application/json")
+            .json(
+                404, #"{"error":"No route found for \"GET /api/v3/integration/whatever\""}"#,
+                contentType: "application/json")
         ),
         (
             "an HTML page",
@@ -43,7 +45,8 @@ import TestSupport
     @Test(arguments: 0..<otherNotFounds.count) func getSlotsTakesOnlyNoSlotsAsEmpty(_ index: Int) throws {
         let other = Self.otherNotFounds[index]
         let server = try scriptedDocplanner([
-            api("GET", Self.address + "/slots",
+            api(
+                "GET", Self.address + "/slots",
                 problem(404, #"{"errors":[],"message":"No slots found on given address"}"#), other.response)
         ])
         defer { server.stop() }
@@ -81,7 +84,8 @@ import TestSupport
     @Test(arguments: 1..<otherNotFounds.count) func cancelTakesOnlyObjectNotFoundAsGone(_ index: Int) throws {
         let other = Self.otherNotFounds[index]
         let server = try scriptedDocplanner([
-            api("DELETE", Self.address + "/bookings/2134124",
+            api(
+                "DELETE", Self.address + "/bookings/2134124",
                 problem(404, #"{"errors":[],"message":"Object not found"}"#), other.response)
         ])
         defer { server.stop() }

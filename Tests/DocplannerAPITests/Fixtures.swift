@@ -5,7 +5,9 @@ import Foundation
 enum Fixtures {
     /// Every example in callback-examples.json, by name, as JSON bytes.
     static let callbackExamples: [String: Data] = {
-        guard let url = Bundle.module.url(forResource: "callback-examples", withExtension: "json", subdirectory: "Fixtures"),
+        guard
+            let url = Bundle.module.url(
+                forResource: "callback-examples", withExtension: "json", subdirectory: "Fixtures"),
             let data = try? Data(contentsOf: url),
             let all = try? JSONDecoder().decode([String: JSONValue].self, from: data)
         else { fatalError("Fixtures/callback-examples.json is missing or not JSON") }

@@ -1,14 +1,15 @@
 import Curl
 import DocplannerAPI
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct OAuthTests {
     static let facilities = ScriptedResponse.json(200, #"{"_items":[{"id":"1","name":"Sample hospital"}]}"#)
 
     @Test func tokenIsFetchedWithClientCredentialsAndCached() throws {
-        let server = try scriptedDocplanner(tokens: [token("t1"), token("t2")], [api("GET", "/facilities", Self.facilities)])
+        let server = try scriptedDocplanner(
+            tokens: [token("t1"), token("t2")], [api("GET", "/facilities", Self.facilities)])
         defer { server.stop() }
         let clock = TestClock()
         let client = client(of: server, clock: clock)
@@ -22,7 +23,9 @@ import TestSupport
         #expect(tokenRequest.method == "POST")
         #expect(tokenRequest.body == "grant_type=client_credentials&scope=integration")
         #expect(tokenRequest.header("Content-Type") == "application/x-www-form-urlencoded")
-        #expect(tokenRequest.header("Authorization") == "Basic " + Data("client-id:client-secret".utf8).base64EncodedString())
+        #expect(
+            tokenRequest.header("Authorization") == "Basic "
+                + Data("client-id:client-secret".utf8).base64EncodedString())
         #expect(seen.api.map { $0.header("Authorization") } == ["Bearer t1", "Bearer t1"])
         #expect(client.tokens.fetches == 1)
         #expect(client.tokens.tokenExpiresAt == Date(timeIntervalSince1970: clock.now() + 3600))
@@ -65,13 +68,17 @@ import TestSupport
 
     @Test func refusedCredentialsAreAnAuthenticationFailure() throws {
         let server = try scriptedDocplanner(
-            tokens: [.json(400, #"{"error":"invalid_client","error_description":"The client credentials are invalid"}"#)],
+            tokens: [
+                .json(400, #"{"error":"invalid_client","error_description":"The client credentials are invalid"}"#)
+            ],
             [api("GET", "/facilities", Self.facilities)])
         defer { server.stop() }
         #expect {
             try client(of: server).getFacilities()
         } throws: { error in
-            guard let error = error as? DocplannerError, case .authenticationFailed(400, _) = error else { return false }
+            guard let error = error as? DocplannerError, case .authenticationFailed(400, _) = error else {
+                return false
+            }
             return "\(error)".contains("The client credentials are invalid") && !error.isRetryable
         }
         #expect(try server.requests().api.isEmpty)
@@ -80,7 +87,8 @@ import TestSupport
     @Test func unreachableTokenEndpointIsATransportError() throws {
         let port = freeLoopbackPort()
         let configuration = DocplannerConfiguration(
-            apiBaseURL: "http://127.0.0.1:\(port)/api/v3/integration", tokenURL: "http://127.0.0.1:\(port)/oauth/v2/token",
+            apiBaseURL: "http://127.0.0.1:\(port)/api/v3/integration",
+            tokenURL: "http://127.0.0.1:\(port)/oauth/v2/token",
             clientID: "a", clientSecret: "b")
         let client = DocplannerClient(configuration: configuration, clock: TestClock())
         #expect {

@@ -1,8 +1,8 @@
 import DocplannerAPI
 import Foundation
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct RateLimiterTests {
     @Test func burstOfWritesStaysWithin40PerMinute() {
@@ -45,7 +45,8 @@ import TestSupport
     @Test func remainingIsTheHeadroomInTheWindowAndZeroWhilePaused() {
         let clock = TestClock()
         let limiter = RateLimiter(
-            policy: RateLimitPolicy(reads: .init(limit: 5, period: 3600), writes: .init(limit: 3, period: 60)), clock: clock)
+            policy: RateLimitPolicy(reads: .init(limit: 5, period: 3600), writes: .init(limit: 3, period: 60)),
+            clock: clock)
         #expect(limiter.remaining(.write) == 3 && limiter.remaining(.read) == 5)
         limiter.acquire(.write)
         limiter.acquire(.write)

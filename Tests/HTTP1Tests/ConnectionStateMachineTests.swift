@@ -1,5 +1,6 @@
-@testable import HTTP1
 import Testing
+
+@testable import HTTP1
 
 /// Drives a `ConnectionStateMachine` as the event loop does, over a pretend socket: no
 /// descriptor, no thread, time moved by hand.
@@ -20,8 +21,10 @@ struct MachineDriver {
     var socketTakes: Int?
     var writes = 0
 
-    init(_ configure: (inout ServerConfiguration) -> Void = { _ in },
-         handler: ((HTTPRequest) -> HTTPResponse)? = { HTTPResponse(status: 200, text: "re:\($0.target)") }) {
+    init(
+        _ configure: (inout ServerConfiguration) -> Void = { _ in },
+        handler: ((HTTPRequest) -> HTTPResponse)? = { HTTPResponse(status: 200, text: "re:\($0.target)") }
+    ) {
         var configuration = ServerConfiguration()
         configure(&configuration)
         machine = ConnectionStateMachine(settings: .init(configuration), now: now)
@@ -138,7 +141,8 @@ func get(_ path: String, _ extra: String = "") -> String { "GET \(path) HTTP/1.1
 
     /// Input fed a byte at a time gives the same requests and answers as fed at once.
     @Test func inputFedByteByByte() {
-        let input = get("/one") + "POST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+        let input =
+            get("/one") + "POST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
             + "POST /three HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n0\r\nT: 1\r\n\r\n"
             + "HEAD /four HTTP/1.1\r\nHost: x\r\n\r\n" + get("/five", "Connection: close\r\n")
         var whole = MachineDriver()

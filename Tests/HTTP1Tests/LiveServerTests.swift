@@ -18,7 +18,10 @@ final class LiveServer {
             responder.respond(HTTPResponse(status: 200, text: request.pathParameters["word"] ?? "?"))
         }
         router.add("POST", "/upload") { request, responder in
-            responder.respond(HTTPResponse(status: 200, text: "\(request.body.count):\(String(decoding: request.body.prefix(20), as: UTF8.self))"))
+            responder.respond(
+                HTTPResponse(
+                    status: 200,
+                    text: "\(request.body.count):\(String(decoding: request.body.prefix(20), as: UTF8.self))"))
         }
         router.add("GET", "/later/:ms") { request, responder in
             let delay = Double(request.pathParameters["ms"] ?? "0")! / 1000
@@ -77,7 +80,8 @@ func python(_ script: String) throws -> ProcessResult {
 
     @Test func keepAliveReusesOneConnectionWithPythonClient() throws {
         let live = try LiveServer()
-        let result = try python("""
+        let result = try python(
+            """
             import http.client
             c = http.client.HTTPConnection("127.0.0.1", \(live.port), timeout=5)
             ports = []
@@ -98,11 +102,16 @@ func python(_ script: String) throws -> ProcessResult {
         var batch = ""
         for index in 0..<100 {
             // Every tenth answers later from another thread; order must still hold.
-            batch += index % 10 == 0 ? "GET /later/\(20 - index / 10) HTTP/1.1\r\nHost: x\r\n\r\n" : "GET /echo/r\(index) HTTP/1.1\r\nHost: x\r\n\r\n"
+            batch +=
+                index % 10 == 0
+                ? "GET /later/\(20 - index / 10) HTTP/1.1\r\nHost: x\r\n\r\n"
+                : "GET /echo/r\(index) HTTP/1.1\r\nHost: x\r\n\r\n"
         }
         client.send(batch)
         let text = client.receive(timeout: 10, until: "r99").text
-        let bodies = text.components(separatedBy: "HTTP/1.1 200 OK").dropFirst().map { $0.components(separatedBy: "\r\n\r\n").last ?? "" }
+        let bodies = text.components(separatedBy: "HTTP/1.1 200 OK").dropFirst().map {
+            $0.components(separatedBy: "\r\n\r\n").last ?? ""
+        }
         #expect(bodies.count == 100)
         for (index, body) in bodies.enumerated() {
             #expect(body == (index % 10 == 0 ? "later \(20 - index / 10)" : "r\(index)"))
@@ -182,10 +191,16 @@ func python(_ script: String) throws -> ProcessResult {
             return String(text.prefix(12))
         }
         #expect(try status("GET /\(String(repeating: "a", count: 200)) HTTP/1.1\r\nHost: x\r\n\r\n") == "HTTP/1.1 414")
-        #expect(try status("GET /ping HTTP/1.1\r\nHost: x\r\nX: \(String(repeating: "b", count: 300))\r\n\r\n") == "HTTP/1.1 431")
-        #expect(try status("GET /ping HTTP/1.1\r\nHost: x\r\nA: 1\r\nB: 1\r\nC: 1\r\nD: 1\r\nE: 1\r\n\r\n") == "HTTP/1.1 431")
+        #expect(
+            try status("GET /ping HTTP/1.1\r\nHost: x\r\nX: \(String(repeating: "b", count: 300))\r\n\r\n")
+                == "HTTP/1.1 431")
+        #expect(
+            try status("GET /ping HTTP/1.1\r\nHost: x\r\nA: 1\r\nB: 1\r\nC: 1\r\nD: 1\r\nE: 1\r\n\r\n")
+                == "HTTP/1.1 431")
         #expect(try status("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 51\r\n\r\n") == "HTTP/1.1 413")
-        #expect(try status("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n") == "HTTP/1.1 400")
+        #expect(
+            try status("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n")
+                == "HTTP/1.1 400")
         #expect(try status("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: br\r\n\r\n") == "HTTP/1.1 501")
         let ok = try curl(["-o", "/dev/null", "-w", "%{http_code}", "\(live.url)/ping"])
         #expect(ok.stdout == "200")
@@ -215,11 +230,15 @@ func python(_ script: String) throws -> ProcessResult {
             client.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.count)\r\n\r\n")
             var sent = 0
             while sent < body.count {
-                let count = body.withUnsafeBytes { send(client.fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+                let count = body.withUnsafeBytes {
+                    send(client.fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL))
+                }
                 if count <= 0 { break }
                 sent += count
             }
-            #expect(sent == body.count, "attempt \(attempt): sending failed after \(sent) bytes: \(String(cString: strerror(errno)))")
+            #expect(
+                sent == body.count,
+                "attempt \(attempt): sending failed after \(sent) bytes: \(String(cString: strerror(errno)))")
             let (text, closed) = client.receive(timeout: 5, until: "\r\n\r\n")
             #expect(text.hasPrefix("HTTP/1.1 413"), "attempt \(attempt): \(text.isEmpty ? "reset, no answer" : text)")
             #expect(text.contains("Connection: close"))
@@ -248,12 +267,14 @@ func python(_ script: String) throws -> ProcessResult {
     /// reads, the server goes on.
     @Test func pipelinedFloodIsReadOnlyAsFastAsAnswersDrain() throws {
         let handled = Atomic<Int>(0)
-        let live = try LiveServer(configure: { $0.writeTimeout = .seconds(60) }, routes: { router in
-            router.add("GET", "/kib") { _, responder in
-                handled.add(1, ordering: .relaxed)
-                responder.respond(HTTPResponse(status: 200, text: String(repeating: "k", count: 1024)))
-            }
-        })
+        let live = try LiveServer(
+            configure: { $0.writeTimeout = .seconds(60) },
+            routes: { router in
+                router.add("GET", "/kib") { _, responder in
+                    handled.add(1, ordering: .relaxed)
+                    responder.respond(HTTPResponse(status: 200, text: String(repeating: "k", count: 1024)))
+                }
+            })
         let client = try RawClient(port: live.port)
         var small: Int32 = 64 * 1024
         setsockopt(client.fd, SOL_SOCKET, SO_RCVBUF, &small, 4)
@@ -304,19 +325,26 @@ func python(_ script: String) throws -> ProcessResult {
     /// the rest wait and are all answered, in order.
     @Test func handlersSeeAtMostTheBoundOfPipelinedRequests() throws {
         let active = Mutex((now: 0, most: 0))
-        let live = try LiveServer(configure: { $0.maxPipelinedRequests = 3 }, routes: { router in
-            router.add("GET", "/slow/:n") { request, responder in
-                active.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
-                DispatchQueue.global().asyncAfter(deadline: .now() + 0.01) {
-                    active.withLock { $0.now -= 1 }
-                    responder.respond(HTTPResponse(status: 200, text: "s\(request.pathParameters["n"]!)."))
+        let live = try LiveServer(
+            configure: { $0.maxPipelinedRequests = 3 },
+            routes: { router in
+                router.add("GET", "/slow/:n") { request, responder in
+                    active.withLock {
+                        $0.now += 1
+                        $0.most = max($0.most, $0.now)
+                    }
+                    DispatchQueue.global().asyncAfter(deadline: .now() + 0.01) {
+                        active.withLock { $0.now -= 1 }
+                        responder.respond(HTTPResponse(status: 200, text: "s\(request.pathParameters["n"]!)."))
+                    }
                 }
-            }
-        })
+            })
         let client = try RawClient(port: live.port)
         client.send((0..<20).map { "GET /slow/\($0) HTTP/1.1\r\nHost: x\r\n\r\n" }.joined())
         let text = client.receive(timeout: 10, until: "s19.").text
-        let bodies = text.components(separatedBy: "HTTP/1.1 200 OK").dropFirst().map { $0.components(separatedBy: "\r\n\r\n").last ?? "" }
+        let bodies = text.components(separatedBy: "HTTP/1.1 200 OK").dropFirst().map {
+            $0.components(separatedBy: "\r\n\r\n").last ?? ""
+        }
         #expect(bodies == (0..<20).map { "s\($0)." }, "\(text)")
         #expect(active.withLock { $0.most } <= 3)
     }
@@ -431,7 +459,10 @@ func python(_ script: String) throws -> ProcessResult {
         #expect(live.server.connectionCount == 5)
         clients.removeAll()
         var waited = 0
-        while live.server.connectionCount > 0 && waited < 30 { usleep(50_000); waited += 1 }
+        while live.server.connectionCount > 0 && waited < 30 {
+            usleep(50_000)
+            waited += 1
+        }
         #expect(try curl(["\(live.url)/ping"]).stdout == "pong")
     }
 
@@ -484,9 +515,13 @@ func python(_ script: String) throws -> ProcessResult {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
         listen(fd, 16)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
         var router = Router()
         router.add("GET", "/") { _, responder in responder.respond(HTTPResponse(status: 200, text: "adopted")) }
         let server = HTTPServer(router: router)

@@ -1,7 +1,9 @@
-@testable import HTTP1
 import Testing
 
-let testLimits = RequestParser.Limits(maxRequestLineBytes: 8192, maxHeaderBytes: 32768, maxHeaderFields: 100, maxBodyBytes: 1 << 20)
+@testable import HTTP1
+
+let testLimits = RequestParser.Limits(
+    maxRequestLineBytes: 8192, maxHeaderBytes: 32768, maxHeaderFields: 100, maxBodyBytes: 1 << 20)
 
 /// Feeds `bytes` in pieces of `step` bytes and collects the events, stopping at the first error.
 func parse(_ bytes: [UInt8], step: Int? = nil, limits: RequestParser.Limits = testLimits) -> [String] {
@@ -21,7 +23,9 @@ func parse(_ bytes: [UInt8], step: Int? = nil, limits: RequestParser.Limits = te
                 events.append("\(error.status)")
                 return events
             case .request(let request):
-                events.append("\(request.method) \(request.target) body=\(String(decoding: request.body, as: UTF8.self)) ka=\(request.keepAlive)")
+                events.append(
+                    "\(request.method) \(request.target) body=\(String(decoding: request.body, as: UTF8.self)) ka=\(request.keepAlive)"
+                )
             }
         }
     } while offset < bytes.count
@@ -41,19 +45,35 @@ func parse(_ text: String, step: Int? = nil, limits: RequestParser.Limits = test
         ("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", ["GET / body= ka=false"]),
         ("HEAD /h HTTP/1.1\r\nHost: a\r\n\r\n", ["HEAD /h body= ka=true"]),
         ("POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello", ["POST /p body=hello ka=true"]),
-        ("POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello", ["POST /p body=hello ka=true"]),
+        (
+            "POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello",
+            ["POST /p body=hello ka=true"]
+        ),
         ("POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: 5, 5\r\n\r\nhello", ["POST /p body=hello ka=true"]),
-        ("POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;ext=1;x\r\n world\r\n0\r\n\r\n",
-         ["POST /c body=hello world ka=true"]),
-        ("POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked\r\n\r\nA\r\n0123456789\r\n0\r\nX-Trailer: yes\r\n\r\n",
-         ["POST /c body=0123456789 ka=true"]),
-        ("POST /e HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok", ["POST /e body=ok ka=true"]),
+        (
+            "POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;ext=1;x\r\n world\r\n0\r\n\r\n",
+            ["POST /c body=hello world ka=true"]
+        ),
+        (
+            "POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked\r\n\r\nA\r\n0123456789\r\n0\r\nX-Trailer: yes\r\n\r\n",
+            ["POST /c body=0123456789 ka=true"]
+        ),
+        (
+            "POST /e HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok",
+            ["POST /e body=ok ka=true"]
+        ),
         ("\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n", ["GET / body= ka=true"]),
         ("GET / HTTP/1.1\r\nHost: a\r\nX-Empty:\r\nX-Obs: caf\u{E9}\r\n\r\n", ["GET / body= ka=true"]),
-        ("GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n", ["GET /1 body= ka=true", "GET /2 body= ka=true"]),
+        (
+            "GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n",
+            ["GET /1 body= ka=true", "GET /2 body= ka=true"]
+        ),
         ("OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n", ["OPTIONS * body= ka=true"]),
         // The absolute form (RFC 9112 §3.2.2): served as its path and query.
-        ("GET http://example.com/callbacks/x?y=1 HTTP/1.1\r\nHost: example.com\r\n\r\n", ["GET /callbacks/x?y=1 body= ka=true"]),
+        (
+            "GET http://example.com/callbacks/x?y=1 HTTP/1.1\r\nHost: example.com\r\n\r\n",
+            ["GET /callbacks/x?y=1 body= ka=true"]
+        ),
         ("GET HTTPS://example.com:8443/a/b HTTP/1.1\r\nHost: other\r\n\r\n", ["GET /a/b body= ka=true"]),
         ("GET http://example.com HTTP/1.1\r\nHost: example.com\r\n\r\n", ["GET / body= ka=true"]),
         ("GET http://example.com?q=1 HTTP/1.0\r\n\r\n", ["GET /?q=1 body= ka=false"]),
@@ -113,8 +133,12 @@ func parse(_ text: String, step: Int? = nil, limits: RequestParser.Limits = test
                     switch parser.next() {
                     case .needMore: break loop
                     case .continueNeeded: continue
-                    case .error(let error): events.append("\(error.status)"); break loop
-                    case .request(let r): events.append("\(r.method) \(r.target) body=\(String(decoding: r.body, as: UTF8.self)) ka=\(r.keepAlive)")
+                    case .error(let error):
+                        events.append("\(error.status)")
+                        break loop
+                    case .request(let r):
+                        events.append(
+                            "\(r.method) \(r.target) body=\(String(decoding: r.body, as: UTF8.self)) ka=\(r.keepAlive)")
                     }
                 }
             }
@@ -138,30 +162,48 @@ func parse(_ text: String, step: Int? = nil, limits: RequestParser.Limits = test
     }
 
     @Test func limitsGiveTheirStatuses() {
-        let small = RequestParser.Limits(maxRequestLineBytes: 64, maxHeaderBytes: 128, maxHeaderFields: 3, maxBodyBytes: 10)
-        #expect(parse("GET /\(String(repeating: "a", count: 100)) HTTP/1.1\r\nHost: a\r\n\r\n", limits: small) == ["414"])
+        let small = RequestParser.Limits(
+            maxRequestLineBytes: 64, maxHeaderBytes: 128, maxHeaderFields: 3, maxBodyBytes: 10)
+        #expect(
+            parse("GET /\(String(repeating: "a", count: 100)) HTTP/1.1\r\nHost: a\r\n\r\n", limits: small) == ["414"])
         #expect(parse("GET /\(String(repeating: "a", count: 100))", limits: small) == ["414"])
-        #expect(parse("GET / HTTP/1.1\r\nHost: a\r\nX: \(String(repeating: "b", count: 200))\r\n\r\n", limits: small) == ["431"])
-        #expect(parse("GET / HTTP/1.1\r\nHost: a\r\nX: \(String(repeating: "b", count: 200))", limits: small) == ["431"])
+        #expect(
+            parse("GET / HTTP/1.1\r\nHost: a\r\nX: \(String(repeating: "b", count: 200))\r\n\r\n", limits: small) == [
+                "431"
+            ])
+        #expect(
+            parse("GET / HTTP/1.1\r\nHost: a\r\nX: \(String(repeating: "b", count: 200))", limits: small) == ["431"])
         #expect(parse("GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n", limits: small) == ["431"])
         #expect(parse("GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\n\r\n", limits: small) == ["GET / body= ka=true"])
         #expect(parse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\n", limits: small) == ["413"])
-        #expect(parse("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n12345678\r\n8\r\n", limits: small) == ["413"])
-        #expect(parse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n0123456789", limits: small) == ["POST / body=0123456789 ka=true"])
+        #expect(
+            parse(
+                "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n12345678\r\n8\r\n", limits: small)
+                == ["413"])
+        #expect(
+            parse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n0123456789", limits: small) == [
+                "POST / body=0123456789 ka=true"
+            ])
     }
 
     /// A chunked body counts against the limit as sent: size lines, extensions and
     /// trailers too, so 1-byte chunks with long extensions cannot grow without bound.
     @Test func chunkFramingCountsAgainstTheBodyLimit() {
-        let limit32 = RequestParser.Limits(maxRequestLineBytes: 64, maxHeaderBytes: 128, maxHeaderFields: 3, maxBodyBytes: 32)
+        let limit32 = RequestParser.Limits(
+            maxRequestLineBytes: 64, maxHeaderBytes: 128, maxHeaderFields: 3, maxBodyBytes: 32)
         let head = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
         // 15 bytes as sent: within the limit.
         #expect(parse(head + "5\r\nhello\r\n0\r\n\r\n", limits: limit32) == ["POST / body=hello ka=true"])
         // One byte of data, but an extension takes the size line over the limit.
-        #expect(parse(head + "1;ext=\(String(repeating: "e", count: 40))\r\nx\r\n0\r\n\r\n", limits: limit32) == ["413"])
-        #expect(parse(head + "1;ext=\(String(repeating: "e", count: 40))", limits: limit32) == ["413"], "before the line ends")
+        #expect(
+            parse(head + "1;ext=\(String(repeating: "e", count: 40))\r\nx\r\n0\r\n\r\n", limits: limit32) == ["413"])
+        #expect(
+            parse(head + "1;ext=\(String(repeating: "e", count: 40))", limits: limit32) == ["413"],
+            "before the line ends")
         // Trailers count too.
-        #expect(parse(head + "1\r\nx\r\n0\r\nX-T: \(String(repeating: "t", count: 30))\r\n\r\n", limits: limit32) == ["413"])
+        #expect(
+            parse(head + "1\r\nx\r\n0\r\nX-T: \(String(repeating: "t", count: 30))\r\n\r\n", limits: limit32) == ["413"]
+        )
         #expect(parse(head + "1\r\nx\r\n0\r\nX-T: t\r\n\r\n", limits: limit32) == ["POST / body=x ka=true"])
         // The flood: 1-byte chunks with 4,000 bytes of extensions each (size lines stay
         // under their 4 KiB limit) stop at the 1 MiB limit, however the bytes arrive.
@@ -174,31 +216,52 @@ func parse(_ text: String, step: Int? = nil, limits: RequestParser.Limits = test
     /// After a large request the parser gives its storage back; after small ones it keeps it.
     @Test func storageOfALargeRequestIsGivenBack() {
         var parser = RequestParser(limits: testLimits)
-        parser.append(Array("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 500000\r\n\r\n".utf8) + [UInt8](repeating: 0x62, count: 500_000))
-        guard case .request(let request) = parser.next() else { Issue.record("no request"); return }
+        parser.append(
+            Array("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 500000\r\n\r\n".utf8)
+                + [UInt8](repeating: 0x62, count: 500_000))
+        guard case .request(let request) = parser.next() else {
+            Issue.record("no request")
+            return
+        }
         #expect(request.body.count == 500_000)
         #expect(parser.bufferCapacity <= RequestParser.keptCapacity)
         parser.append(Array("GET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8))
-        guard case .request = parser.next() else { Issue.record("no request"); return }
+        guard case .request = parser.next() else {
+            Issue.record("no request")
+            return
+        }
         #expect(parser.bufferCapacity > 0, "a small buffer is kept for the next request")
     }
 
     @Test func expectContinueIsAnnouncedOnceBeforeTheBody() {
         var parser = RequestParser(limits: testLimits)
         parser.append(Array("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n".utf8))
-        guard case .continueNeeded = parser.next() else { Issue.record("no 100"); return }
-        guard case .needMore = parser.next() else { Issue.record("100 twice"); return }
+        guard case .continueNeeded = parser.next() else {
+            Issue.record("no 100")
+            return
+        }
+        guard case .needMore = parser.next() else {
+            Issue.record("100 twice")
+            return
+        }
         parser.append(Array("abc".utf8))
-        guard case .request(let request) = parser.next() else { Issue.record("no request"); return }
+        guard case .request(let request) = parser.next() else {
+            Issue.record("no request")
+            return
+        }
         #expect(request.body == Array("abc".utf8))
         // An oversized body is refused instead of invited.
-        #expect(parse("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 99999999\r\n\r\n") == ["413"])
+        #expect(
+            parse("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 99999999\r\n\r\n") == ["413"])
     }
 
     @Test func headersAreCaseInsensitive() {
         var parser = RequestParser(limits: testLimits)
         parser.append(Array("GET / HTTP/1.1\r\nhOsT: example\r\nX-Api-Key:  secret  \r\n\r\n".utf8))
-        guard case .request(let request) = parser.next() else { Issue.record("no request"); return }
+        guard case .request(let request) = parser.next() else {
+            Issue.record("no request")
+            return
+        }
         #expect(request.headers["host"] == "example")
         #expect(request.headers["x-api-key"] == "secret")
         #expect(request.path == "/")
@@ -208,8 +271,14 @@ func parse(_ text: String, step: Int? = nil, limits: RequestParser.Limits = test
     /// stands for the Host field (RFC 9112 §3.2.2).
     @Test func absoluteFormGivesPathQueryAndHost() {
         var parser = RequestParser(limits: testLimits)
-        parser.append(Array("GET http://api.example.com:8080/callbacks/s?x=1&y HTTP/1.1\r\nHost: wrong\r\nAccept: */*\r\n\r\n".utf8))
-        guard case .request(let request) = parser.next() else { Issue.record("no request"); return }
+        parser.append(
+            Array(
+                "GET http://api.example.com:8080/callbacks/s?x=1&y HTTP/1.1\r\nHost: wrong\r\nAccept: */*\r\n\r\n".utf8)
+        )
+        guard case .request(let request) = parser.next() else {
+            Issue.record("no request")
+            return
+        }
         #expect(request.target == "/callbacks/s?x=1&y")
         #expect(request.path == "/callbacks/s")
         #expect(request.query == "x=1&y")
@@ -220,12 +289,20 @@ func parse(_ text: String, step: Int? = nil, limits: RequestParser.Limits = test
     @Test func afterAnErrorTheParserStaysFailed() {
         var parser = RequestParser(limits: testLimits)
         parser.append(Array("BAD\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8))
-        guard case .error = parser.next() else { Issue.record("expected error"); return }
-        guard case .error = parser.next() else { Issue.record("expected error again"); return }
+        guard case .error = parser.next() else {
+            Issue.record("expected error")
+            return
+        }
+        guard case .error = parser.next() else {
+            Issue.record("expected error again")
+            return
+        }
     }
 
     @Test func httpDateIsIMFFixdate() {
-        #expect(String(decoding: ResponseWriter.httpDate(784111777), as: UTF8.self) == "Sun, 06 Nov 1994 08:49:37 GMT")
-        #expect(String(decoding: ResponseWriter.httpDate(1_795_000_000), as: UTF8.self) == "Wed, 18 Nov 2026 11:06:40 GMT")
+        #expect(
+            String(decoding: ResponseWriter.httpDate(784_111_777), as: UTF8.self) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        #expect(
+            String(decoding: ResponseWriter.httpDate(1_795_000_000), as: UTF8.self) == "Wed, 18 Nov 2026 11:06:40 GMT")
     }
 }

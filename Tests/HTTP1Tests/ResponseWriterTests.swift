@@ -1,5 +1,6 @@
-@testable import HTTP1
 import Testing
+
+@testable import HTTP1
 
 /// The exact bytes `ResponseWriter` puts on the wire, so that work on its speed cannot
 /// change them.
@@ -7,12 +8,14 @@ import Testing
     static let date = Array("Sun, 06 Nov 1994 08:49:37 GMT".utf8)
 
     func written(
-        _ response: HTTPResponse, keepAlive: Bool = true, isHead: Bool = false, minor: Int = 1, serverName: String? = nil,
+        _ response: HTTPResponse, keepAlive: Bool = true, isHead: Bool = false, minor: Int = 1,
+        serverName: String? = nil,
         after existing: String = ""
     ) -> String {
         var output = Array(existing.utf8)
         ResponseWriter.write(
-            response, keepAlive: keepAlive, isHead: isHead, version: (1, minor), date: Self.date, serverName: serverName,
+            response, keepAlive: keepAlive, isHead: isHead, version: (1, minor), date: Self.date,
+            serverName: serverName,
             into: &output)
         return String(decoding: output, as: UTF8.self)
     }
@@ -28,8 +31,10 @@ import Testing
     }
 
     @Test func appendsAfterWhatIsAlreadyBuffered() {
-        #expect(written(HTTPResponse(status: 200), after: "HTTP/1.1 100 Continue\r\n\r\n")
-            == "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\nContent-Length: 0\r\n\r\n")
+        #expect(
+            written(HTTPResponse(status: 200), after: "HTTP/1.1 100 Continue\r\n\r\n")
+                == "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\nContent-Length: 0\r\n\r\n"
+        )
     }
 
     @Test func closingAndHTTP10() {
@@ -57,7 +62,8 @@ import Testing
                 == "HTTP/1.1 299 Status 299\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\nContent-Length: 1\r\n\r\nA")
         #expect(
             written(HTTPResponse(status: 200, body: Array(repeating: 66, count: 1234)), serverName: "x").hasPrefix(
-                "HTTP/1.1 200 OK\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\nServer: x\r\nContent-Length: 1234\r\n\r\nBBB"))
+                "HTTP/1.1 200 OK\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\nServer: x\r\nContent-Length: 1234\r\n\r\nBBB"
+            ))
     }
 
     @Test func noBodyForHeadAnd204And304And1xx() {
@@ -80,17 +86,20 @@ import Testing
         let response = HTTPResponse(
             status: 200,
             headers: [
-                ("content-length", "99"), ("CONNECTION", "upgrade"), ("Date", "yesterday"), ("Transfer-Encoding", "chunked"),
+                ("content-length", "99"), ("CONNECTION", "upgrade"), ("Date", "yesterday"),
+                ("Transfer-Encoding", "chunked"),
                 ("X-Kept", "yes"),
             ], body: [65])
         #expect(
             written(response)
-                == "HTTP/1.1 200 OK\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\nContent-Length: 1\r\nX-Kept: yes\r\n\r\nA")
+                == "HTTP/1.1 200 OK\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\nContent-Length: 1\r\nX-Kept: yes\r\n\r\nA"
+        )
     }
 
     @Test func carriageReturnsLineFeedsAndColonsInNamesNeverReachTheWire() {
         let response = HTTPResponse(
-            status: 200, headers: [("X-Evil\r\nSet-Cookie: a", "b\r\nSet-Cookie: c\n"), ("Ünï:cødé", "välüe ✓")], body: [])
+            status: 200, headers: [("X-Evil\r\nSet-Cookie: a", "b\r\nSet-Cookie: c\n"), ("Ünï:cødé", "välüe ✓")],
+            body: [])
         #expect(
             written(response)
                 == "HTTP/1.1 200 OK\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\nContent-Length: 0\r\n"

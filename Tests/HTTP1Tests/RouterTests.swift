@@ -1,6 +1,7 @@
-@testable import HTTP1
 import Synchronization
 import Testing
+
+@testable import HTTP1
 
 /// Which handler a request reaches; the handlers record their names.
 @Suite struct RouterTests {

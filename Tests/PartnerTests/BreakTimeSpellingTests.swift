@@ -1,9 +1,10 @@
 import Foundation
-@testable import Partner
 import SQLite
 import Store
 import TestSupport
 import Testing
+
+@testable import Partner
 
 /// Clinic software may write a break's times as text (`since`, `till`, ISO 8601) or as
 /// Unix seconds (`since_ts`, `till_ts`): the embedded calendar's triggers fill in the other
@@ -14,7 +15,9 @@ import Testing
     static let since = 1_803_891_600.0
     static let till = since + 1800
 
-    func times(_ database: Database, _ id: Int64) throws -> (since: String, sinceTS: Double, till: String, tillTS: Double)? {
+    func times(_ database: Database, _ id: Int64) throws -> (
+        since: String, sinceTS: Double, till: String, tillTS: Double
+    )? {
         let statement = try database.prepare("SELECT since, since_ts, till, till_ts FROM breaks WHERE id = ?")
         try statement.bind([.integer(id)])
         guard try statement.step() else { return nil }
@@ -49,17 +52,24 @@ import Testing
         try clinic.execute("UPDATE breaks SET since_ts = since_ts + 7200 WHERE id = 2")
         try clinic.execute("UPDATE breaks SET till_ts = till_ts + 7200 WHERE id = 2")
         let movedSeconds = try #require(try times(clinic, 2))
-        #expect(movedSeconds.since == "2027-03-01T11:00:00Z" && movedSeconds.till == "2027-03-01T11:30:00Z", "\(movedSeconds)")
+        #expect(
+            movedSeconds.since == "2027-03-01T11:00:00Z" && movedSeconds.till == "2027-03-01T11:30:00Z",
+            "\(movedSeconds)")
         #expect(
             try clinic.scalar(
-                "SELECT count(*) FROM breaks WHERE unixepoch(since) IS NOT since_ts OR unixepoch(till) IS NOT till_ts") == 0)
+                "SELECT count(*) FROM breaks WHERE unixepoch(since) IS NOT since_ts OR unixepoch(till) IS NOT till_ts")
+                == 0)
 
         // dpbridge reads the one value: the moved breaks are where the clinic put them.
         let partner = try EmbeddedPartner(path: path)
         let first = try #require(try partner.clinicBreak(rowID: 1))
         let second = try #require(try partner.clinicBreak(rowID: 2))
-        #expect(first.since?.timeIntervalSince1970 == Self.since + 3600 && first.till?.timeIntervalSince1970 == Self.since + 6300)
-        #expect(second.since?.timeIntervalSince1970 == Self.since + 7200 && second.till?.timeIntervalSince1970 == Self.till + 7200)
+        #expect(
+            first.since?.timeIntervalSince1970 == Self.since + 3600
+                && first.till?.timeIntervalSince1970 == Self.since + 6300)
+        #expect(
+            second.since?.timeIntervalSince1970 == Self.since + 7200
+                && second.till?.timeIntervalSince1970 == Self.till + 7200)
     }
 
     @Test func aCalendarOfVersionThreeGainsTheSecondsOfRowsWrittenAsText() throws {
@@ -77,7 +87,9 @@ import Testing
                 INSERT INTO breaks (id, facility_id, doctor_id, address_id, since, till)
                     VALUES (1, '1', '123', '111', '2027-03-01T12:00:00+01:00', '2027-03-01T12:30:00+01:00');
                 """)
-            #expect(try database.scalar("SELECT count(*) FROM bookings WHERE start_ts IS NULL") == 1, "no INSERT trigger yet")
+            #expect(
+                try database.scalar("SELECT count(*) FROM bookings WHERE start_ts IS NULL") == 1,
+                "no INSERT trigger yet")
             #expect(try database.scalar("SELECT count(*) FROM breaks WHERE since_ts IS NULL") == 1)
         }
         let partner = try EmbeddedPartner(path: path)
@@ -88,7 +100,8 @@ import Testing
                 "SELECT count(*) FROM bookings WHERE start_ts = \(Self.since) AND end_ts = \(Self.till)") == 1)
         #expect(
             try database.scalar(
-                "SELECT count(*) FROM breaks WHERE since_ts = \(Self.since + 7200) AND till_ts = \(Self.till + 7200)") == 1)
+                "SELECT count(*) FROM breaks WHERE since_ts = \(Self.since + 7200) AND till_ts = \(Self.till + 7200)")
+                == 1)
         // Filling them in is not a clinic change to send to Docplanner (the rows themselves were).
         let changes = try partner.pendingChanges(limit: 10)
         #expect(changes.filter { $0.operation == "update" }.isEmpty, "\(changes)")

@@ -22,16 +22,20 @@ import Testing
         }
         let ours = PartnerPatient(name: "Abraham", surname: "Lincoln", email: "abe@example.com", phone: "+48500100200")
         let theirs = PartnerPatient(name: "Mary", surname: "Smith", email: "mary@example.com", phone: "+48600700800")
-        #expect(try partner.apply([.booked(booking("4412", ours, "knee hurts since May"))], eventKey: "e1", eventTime: start))
+        #expect(
+            try partner.apply(
+                [.booked(booking("4412", ours, "knee hurts since May"))], eventKey: "e1", eventTime: start))
         #expect(try partner.apply([.booked(booking("4413", theirs, "a follow-up"))], eventKey: "e2", eventTime: start))
         // A visit the clinic entered itself, with the number written its own way.
-        _ = try runProcess("/usr/bin/sqlite3", [
-            path,
-            """
-            INSERT INTO bookings (facility_id, doctor_id, address_id, start_ts, end_ts, patient_name, patient_phone)
-            VALUES ('1', '123', '111', 1800003600, 1800005400, 'Abe', '500 100 200');
-            """,
-        ])
+        _ = try runProcess(
+            "/usr/bin/sqlite3",
+            [
+                path,
+                """
+                INSERT INTO bookings (facility_id, doctor_id, address_id, start_ts, end_ts, patient_name, patient_phone)
+                VALUES ('1', '123', '111', 1800003600, 1800005400, 'Abe', '500 100 200');
+                """,
+            ])
         _ = try partner.pendingChanges(limit: 10).last.map { try partner.forgetChanges(through: $0.id) }
         let matcher = try PatientMatcher(phones: ["+48 500 100 200"], emails: [])
 

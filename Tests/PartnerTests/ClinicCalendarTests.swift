@@ -1,7 +1,7 @@
 import Foundation
 import Partner
-import Store
 import SQLite
+import Store
 import TestSupport
 import Testing
 
@@ -41,17 +41,22 @@ import Testing
         let days = ["2027-03-01", "2027-03-02", "2027-03-03", "2027-03-04", "2027-03-05"]
         let availability = try partner.availability(calendar, days: days, timeZone: warsaw)
 
-        #expect(availability["2027-03-01"] == [
-            AvailabilityWindow(
-                start: date("2027-03-01T08:00:00Z"), end: date("2027-03-01T11:00:00Z"),
-                services: [.init(addressServiceID: "101", duration: 30), .init(addressServiceID: "102", duration: 15)])
-        ])
-        #expect(availability["2027-03-02"]?.map(\.start) == [date("2027-03-02T08:00:00Z"), date("2027-03-02T13:00:00Z")])
-        #expect(availability["2027-03-03"] == [
-            AvailabilityWindow(
-                start: date("2027-03-03T06:30:00Z"), end: date("2027-03-03T07:30:00Z"),
-                services: [.init(addressServiceID: "102", duration: 15)])
-        ])
+        #expect(
+            availability["2027-03-01"] == [
+                AvailabilityWindow(
+                    start: date("2027-03-01T08:00:00Z"), end: date("2027-03-01T11:00:00Z"),
+                    services: [
+                        .init(addressServiceID: "101", duration: 30), .init(addressServiceID: "102", duration: 15),
+                    ])
+            ])
+        #expect(
+            availability["2027-03-02"]?.map(\.start) == [date("2027-03-02T08:00:00Z"), date("2027-03-02T13:00:00Z")])
+        #expect(
+            availability["2027-03-03"] == [
+                AvailabilityWindow(
+                    start: date("2027-03-03T06:30:00Z"), end: date("2027-03-03T07:30:00Z"),
+                    services: [.init(addressServiceID: "102", duration: 15)])
+            ])
         #expect(availability["2027-03-04"] == nil, "closed by an empty day slot")
         #expect(availability["2027-03-05"] == nil, "no hours on Fridays")
         #expect(try partner.calendarsWithAvailability().map(\.addressID) == ["111", "999"])
@@ -114,14 +119,16 @@ import Testing
 
         try partner.recordBookingSynced(
             rowID: Int64(row),
-            BookingSyncState(docplannerID: "900", status: .booked, start: booking.start, confirmed: false, presence: nil))
+            BookingSyncState(
+                docplannerID: "900", status: .booked, start: booking.start, confirmed: false, presence: nil))
         #expect(try partner.pendingChanges(limit: 10).isEmpty)
         booking = try #require(try partner.clinicBooking(rowID: Int64(row)))
         #expect(booking.docplannerID == "900")
         #expect(booking.syncedStart == booking.start)
 
         // Moving by start_at alone keeps start_ts in step (and the other way round).
-        try clinic.execute("UPDATE bookings SET start_at = '2027-03-01T11:00:00+01:00', end_at = '2027-03-01T11:30:00+01:00'")
+        try clinic.execute(
+            "UPDATE bookings SET start_at = '2027-03-01T11:00:00+01:00', end_at = '2027-03-01T11:30:00+01:00'")
         booking = try #require(try partner.clinicBooking(rowID: Int64(row)))
         #expect(booking.start == date("2027-03-01T10:00:00Z"))
         #expect(booking.durationMinutes == 30)
@@ -134,7 +141,8 @@ import Testing
         try partner.recordSlotSignatures(calendar, ["2027-03-01": "", "2027-03-03": "c"])
         #expect(try partner.slotSignatures(calendar) == ["2027-03-02": "b", "2027-03-03": "c"])
         #expect(try partner.pendingChanges(limit: 10).isEmpty)
-        #expect(try partner.calendarsWithAvailability() == [calendar],
+        #expect(
+            try partner.calendarsWithAvailability() == [calendar],
             "a calendar fed before keeps being fed until its days are cleared")
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
-@testable import Partner
-import Store
 import SQLite
+import Store
 import TestSupport
 import Testing
+
+@testable import Partner
 
 /// The clinic's catalog tables in the embedded calendar: insurance plans and the plans
 /// each location accepts are read and replaced with the rest, and a calendar created
@@ -19,7 +20,9 @@ import Testing
             .init(id: "P-LUX", name: "Lux Standard", details: ["insurance_id": "I-LUX"]),
         ]
         catalog.locationInsurances = ["L-MAIN": ["I-AXA", "I-LUX"], "L-BRANCH": ["I-AXA"]]
-        catalog.locationInsurancePlans = ["L-MAIN": ["P-AXA-BASIC", "P-AXA-GOLD", "P-LUX"], "L-BRANCH": ["P-AXA-GOLD"]]
+        catalog.locationInsurancePlans = [
+            "L-MAIN": ["P-AXA-BASIC", "P-AXA-GOLD", "P-LUX"], "L-BRANCH": ["P-AXA-GOLD"],
+        ]
         return catalog
     }
 
@@ -31,7 +34,8 @@ import Testing
         #expect(try partner.catalog() == Self.catalog)
         let file = try Database(path: directory.file("partner.sqlite"))
         #expect(try file.scalar("SELECT COUNT(*) FROM clinic_insurance_plans WHERE insurance_id = 'I-AXA'") == 2)
-        #expect(try file.scalar("SELECT COUNT(*) FROM clinic_location_insurance_plans WHERE location_id = 'L-MAIN'") == 3)
+        #expect(
+            try file.scalar("SELECT COUNT(*) FROM clinic_location_insurance_plans WHERE location_id = 'L-MAIN'") == 3)
 
         // What clinic software writes with SQL is read the same way.
         try file.execute(

@@ -21,9 +21,10 @@ import Testing
     }
 
     @Test func bookingInsertEditDeleteAreCaptured() throws {
-        let id = try partner.insertClinicBooking(NewClinicBooking(
-            calendar: calendar, start: time("2026-03-02T10:00:00+01:00"), end: time("2026-03-02T10:30:00+01:00"),
-            addressServiceID: "101", patient: PartnerPatient(name: "Anna", phone: "+48500"), comment: nil))
+        let id = try partner.insertClinicBooking(
+            NewClinicBooking(
+                calendar: calendar, start: time("2026-03-02T10:00:00+01:00"), end: time("2026-03-02T10:30:00+01:00"),
+                addressServiceID: "101", patient: PartnerPatient(name: "Anna", phone: "+48500"), comment: nil))
         let row = try #require(try partner.clinicBooking(rowID: id))
         #expect(row.docplannerID == nil)
         #expect(row.start == time("2026-03-02T10:00:00+01:00").date)
@@ -44,12 +45,16 @@ import Testing
     }
 
     @Test func workingHoursAreReplacedAndDaySlotsCloseADay() throws {
-        try partner.replaceWorkingHours(calendar, [
-            WorkingHoursRow(weekday: 1, startTime: "08:00", endTime: "12:00", addressServiceID: "101", duration: 30)
-        ])
-        try partner.replaceWorkingHours(calendar, [
-            WorkingHoursRow(weekday: 2, startTime: "09:00", endTime: "11:00", addressServiceID: "101", duration: 30)
-        ])
+        try partner.replaceWorkingHours(
+            calendar,
+            [
+                WorkingHoursRow(weekday: 1, startTime: "08:00", endTime: "12:00", addressServiceID: "101", duration: 30)
+            ])
+        try partner.replaceWorkingHours(
+            calendar,
+            [
+                WorkingHoursRow(weekday: 2, startTime: "09:00", endTime: "11:00", addressServiceID: "101", duration: 30)
+            ])
         let zone = TimeZone(identifier: "Europe/Warsaw")!
         // 2026-03-02 is a Monday, 2026-03-03 a Tuesday.
         let week = try partner.availability(calendar, days: ["2026-03-02", "2026-03-03"], timeZone: zone)
@@ -66,11 +71,13 @@ import Testing
     }
 
     @Test func breaksAreCaptured() throws {
-        let id = try partner.insertClinicBreak(NewClinicBreak(
-            calendar: calendar, since: time("2026-03-02T12:00:00+01:00"), till: time("2026-03-02T13:00:00+01:00"),
-            description: "lunch"))
-        #expect(try partner.moveClinicBreak(
-            rowID: id, since: time("2026-03-02T13:00:00+01:00"), till: time("2026-03-02T14:00:00+01:00")))
+        let id = try partner.insertClinicBreak(
+            NewClinicBreak(
+                calendar: calendar, since: time("2026-03-02T12:00:00+01:00"), till: time("2026-03-02T13:00:00+01:00"),
+                description: "lunch"))
+        #expect(
+            try partner.moveClinicBreak(
+                rowID: id, since: time("2026-03-02T13:00:00+01:00"), till: time("2026-03-02T14:00:00+01:00")))
         #expect(try partner.clinicBreak(rowID: id)?.since == time("2026-03-02T13:00:00+01:00").date)
         #expect(try partner.deleteClinicBreak(rowID: id))
         #expect(try partner.pendingChanges(limit: 10).map(\.operation) == ["insert", "update", "delete"])

@@ -1,7 +1,7 @@
 import Foundation
 import Partner
-import Store
 import SQLite
+import Store
 import TestSupport
 import Testing
 
@@ -52,20 +52,26 @@ import Testing
 
     @Test func moveEndsTheOldBookingAndCreatesTheNew() throws {
         _ = try partner.apply([.booked(booking("old"))], eventKey: "a", eventTime: time(1))
-        _ = try partner.apply([.moved(old: booking("old"), new: booking("new", at: 12))], eventKey: "b", eventTime: time(2))
+        _ = try partner.apply(
+            [.moved(old: booking("old"), new: booking("new", at: 12))], eventKey: "b", eventTime: time(2))
         let old = try #require(try partner.booking(docplannerID: "old"))
         let new = try #require(try partner.booking(docplannerID: "new"))
         #expect(old.status == .moved && old.movedTo == "new")
         #expect(new.status == .booked && new.movedFrom == "old")
         #expect(try partner.isFree(calendar, start: booking("x").start!, end: booking("x").end!, ignoring: nil))
-        #expect(try !partner.isFree(calendar, start: booking("x", at: 12).start!, end: booking("x", at: 12).end!, ignoring: nil))
+        #expect(
+            try !partner.isFree(
+                calendar, start: booking("x", at: 12).start!, end: booking("x", at: 12).end!, ignoring: nil))
     }
 
     @Test func presenceAndPaymentBeforeTheBookingAreKept() throws {
-        _ = try partner.apply([.presence(bookingID: "b4", calendar: calendar, presence: "PRESENT")], eventKey: "p", eventTime: time(5))
-        _ = try partner.apply([.paymentStatus(bookingID: "b4", calendar: calendar, status: "paid")], eventKey: "q", eventTime: time(6))
+        _ = try partner.apply(
+            [.presence(bookingID: "b4", calendar: calendar, presence: "PRESENT")], eventKey: "p", eventTime: time(5))
+        _ = try partner.apply(
+            [.paymentStatus(bookingID: "b4", calendar: calendar, status: "paid")], eventKey: "q", eventTime: time(6))
         _ = try partner.apply([.booked(booking("b4"))], eventKey: "r", eventTime: time(1))
-        _ = try partner.apply([.presence(bookingID: "b4", calendar: calendar, presence: "ABSENT")], eventKey: "s", eventTime: time(2))
+        _ = try partner.apply(
+            [.presence(bookingID: "b4", calendar: calendar, presence: "ABSENT")], eventKey: "s", eventTime: time(2))
         let stored = try #require(try partner.booking(docplannerID: "b4"))
         #expect(stored.status == .booked)
         #expect(stored.presence == "PRESENT", "an older presence does not overwrite a newer one")
@@ -85,8 +91,10 @@ import Testing
         let visit = booking("b6", at: 9)
         #expect(try partner.isFree(calendar, start: visit.start!, end: visit.end!, ignoring: nil))
         _ = try partner.apply([.booked(visit)], eventKey: "e", eventTime: time(1))
-        #expect(try !partner.isFree(calendar, start: visit.start!.addingTimeInterval(600), end: visit.end!, ignoring: nil))
-        #expect(try partner.isFree(calendar, start: visit.end!, end: visit.end!.addingTimeInterval(1800), ignoring: nil))
+        #expect(
+            try !partner.isFree(calendar, start: visit.start!.addingTimeInterval(600), end: visit.end!, ignoring: nil))
+        #expect(
+            try partner.isFree(calendar, start: visit.end!, end: visit.end!.addingTimeInterval(1800), ignoring: nil))
         #expect(try partner.isFree(calendar, start: visit.start!, end: visit.end!, ignoring: "b6"))
         let other = CalendarRef(facilityID: "1", doctorID: "234", addressID: "111")
         #expect(try partner.isFree(other, start: visit.start!, end: visit.end!, ignoring: nil))
@@ -95,11 +103,13 @@ import Testing
             docplannerID: "br1", calendar: calendar, since: "s", till: "t", sinceDate: visit.end!,
             tillDate: visit.end!.addingTimeInterval(3600))
         _ = try partner.apply([.breakSet(pause)], eventKey: "f", eventTime: time(1))
-        #expect(try !partner.isFree(calendar, start: visit.end!, end: visit.end!.addingTimeInterval(600), ignoring: nil))
+        #expect(
+            try !partner.isFree(calendar, start: visit.end!, end: visit.end!.addingTimeInterval(600), ignoring: nil))
         _ = try partner.apply([.breakRemoved(pause)], eventKey: "g", eventTime: time(2))
         #expect(try partner.isFree(calendar, start: visit.end!, end: visit.end!.addingTimeInterval(600), ignoring: nil))
         _ = try partner.apply([.breakSet(pause)], eventKey: "h", eventTime: time(1.5))
-        #expect(try partner.isFree(calendar, start: visit.end!, end: visit.end!.addingTimeInterval(600), ignoring: nil),
+        #expect(
+            try partner.isFree(calendar, start: visit.end!, end: visit.end!.addingTimeInterval(600), ignoring: nil),
             "a late break-created does not revive a removed break")
     }
 
@@ -115,22 +125,31 @@ import Testing
             INSERT INTO breaks (facility_id, doctor_id, address_id, since_ts, till_ts) VALUES ('1', '123', '111', 1, 2);
             """)
         #expect(try clinic.scalar("SELECT count(*) FROM change_log") == 3)
-        #expect(try clinic.scalar("SELECT count(*) FROM change_log WHERE operation = 'update' AND table_name = 'bookings'") == 1)
+        #expect(
+            try clinic.scalar("SELECT count(*) FROM change_log WHERE operation = 'update' AND table_name = 'bookings'")
+                == 1)
         #expect(try clinic.scalar("SELECT applying FROM dpbridge_session") == 0)
-        #expect(try !partner.isFree(calendar, start: Date(timeIntervalSince1970: 1_800_100_000),
-            end: Date(timeIntervalSince1970: 1_800_100_600), ignoring: nil), "clinic bookings count as taken")
+        #expect(
+            try !partner.isFree(
+                calendar, start: Date(timeIntervalSince1970: 1_800_100_000),
+                end: Date(timeIntervalSince1970: 1_800_100_600), ignoring: nil), "clinic bookings count as taken")
     }
 
     @Test func addressServicesAndAddressesFollowTheirEvents() throws {
-        let service = PartnerAddressService(docplannerID: "as1", calendar: calendar, serviceID: "45", name: "USG", price: 100, duration: 20)
+        let service = PartnerAddressService(
+            docplannerID: "as1", calendar: calendar, serviceID: "45", name: "USG", price: 100, duration: 20)
         _ = try partner.apply([.addressServiceSet(service)], eventKey: "j", eventTime: time(1))
         _ = try partner.apply([.addressServiceDeleted(service)], eventKey: "k", eventTime: time(2))
-        _ = try partner.apply([.address(calendar: calendar, assigned: false, commercialType: nil)], eventKey: "l", eventTime: time(3))
-        _ = try partner.apply([.address(calendar: calendar, assigned: nil, commercialType: "premium")], eventKey: "m", eventTime: time(4))
+        _ = try partner.apply(
+            [.address(calendar: calendar, assigned: false, commercialType: nil)], eventKey: "l", eventTime: time(3))
+        _ = try partner.apply(
+            [.address(calendar: calendar, assigned: nil, commercialType: "premium")], eventKey: "m", eventTime: time(4))
         let clinic = try Database(path: directory.file("partner.sqlite"))
-        #expect(try clinic.scalar("SELECT deleted FROM address_services WHERE docplanner_address_service_id = 'as1'") == 1)
+        #expect(
+            try clinic.scalar("SELECT deleted FROM address_services WHERE docplanner_address_service_id = 'as1'") == 1)
         #expect(try clinic.scalar("SELECT price FROM address_services") == 100)
-        #expect(try clinic.scalar("SELECT count(*) FROM addresses WHERE assigned = 0 AND commercial_type = 'premium'") == 1)
+        #expect(
+            try clinic.scalar("SELECT count(*) FROM addresses WHERE assigned = 0 AND commercial_type = 'premium'") == 1)
     }
 
     @Test func unopenablePathIsAClearError() {

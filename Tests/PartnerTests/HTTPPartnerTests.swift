@@ -1,7 +1,7 @@
 import Curl
 import Foundation
-import Synchronization
 import Partner
+import Synchronization
 import TestSupport
 import Testing
 
@@ -17,7 +17,8 @@ import Testing
         // python3: base64(hmac.new(b"partner-secret", b"<id>.<ts>.<body>", sha256).digest())
         let signer = WebhookSigner(secret: "partner-secret")
         let signature = signer.signature(
-            id: "slot-booked|booking:42|2026-03-02T10:00:00+01:00", timestamp: 1_767_225_600, body: Data(#"{"a":1}"#.utf8))
+            id: "slot-booked|booking:42|2026-03-02T10:00:00+01:00", timestamp: 1_767_225_600,
+            body: Data(#"{"a":1}"#.utf8))
         #expect(signature == "v1,X5ZTsFDLnynxKvAhPv35vRjn44uloOiXj+JsQ1Bgtxw=")
     }
 
@@ -57,7 +58,8 @@ import Testing
         #expect(moved["status"] as? String == "booked")
         #expect(moved["confirmed"] as? Bool == false)
         #expect(moved["comment"] == nil)  // absent values are left out
-        #expect((moved["calendar"] as? [String: String]) == ["facility_id": "1", "doctor_id": "123", "address_id": "111"])
+        #expect(
+            (moved["calendar"] as? [String: String]) == ["facility_id": "1", "doctor_id": "123", "address_id": "111"])
         #expect((moved["patient"] as? [String: String]) == ["name": "Anna", "phone": "+48500"])
         #expect((changes[0]["new"] as? [String: Any])?["docplanner_booking_id"] as? String == "901")
         #expect(changes[1]["booking_id"] as? String == "900")
@@ -84,7 +86,8 @@ import Testing
     }
 
     @Test func refusedConnectionIsRetryable() throws {
-        let forwarder = PartnerForwarder(url: "http://127.0.0.1:\(freeLoopbackPort())/events", secret: "s", timeoutSeconds: 2)
+        let forwarder = PartnerForwarder(
+            url: "http://127.0.0.1:\(freeLoopbackPort())/events", secret: "s", timeoutSeconds: 2)
         #expect(throws: PartnerError.self) {
             try forwarder.forward(PartnerEvent(eventKey: "k", eventTime: Date(), changes: []))
         }
@@ -97,7 +100,8 @@ import Testing
 
     @Test func theObserverHearsEachPostWithItsStatus() throws {
         let server = try ScriptedHTTPServer(rules: [
-            ScriptedRule("POST", "/events", [ScriptedResponse(status: 503, body: "down"), ScriptedResponse(status: 204)])
+            ScriptedRule(
+                "POST", "/events", [ScriptedResponse(status: 503, body: "down"), ScriptedResponse(status: 204)])
         ])
         defer { server.stop() }
         let heard = Mutex<[Int?]>([])
@@ -115,7 +119,9 @@ import Testing
     }
 
     @Test func timeoutIsRetryable() throws {
-        let server = try ScriptedHTTPServer(rules: [ScriptedRule("POST", "/events", [ScriptedResponse(status: 200, delay: 3)])])
+        let server = try ScriptedHTTPServer(rules: [
+            ScriptedRule("POST", "/events", [ScriptedResponse(status: 200, delay: 3)])
+        ])
         defer { server.stop() }
         let forwarder = PartnerForwarder(url: "\(server.baseURL)/events", secret: "s", timeoutSeconds: 1)
         do {
@@ -130,9 +136,11 @@ import Testing
 
     @Test func eventIsSignedForwardedAndMirroredOnlyOnceThePartnerTookIt() throws {
         let server = try ScriptedHTTPServer(rules: [
-            ScriptedRule("POST", "/events", [
-                ScriptedResponse(status: 503, body: "down"), .json(200, "{}", contentType: "application/json"),
-            ])
+            ScriptedRule(
+                "POST", "/events",
+                [
+                    ScriptedResponse(status: 503, body: "down"), .json(200, "{}", contentType: "application/json"),
+                ])
         ])
         defer { server.stop() }
         let directory = try TemporaryDirectory(prefix: "dpbridge-http-partner")
@@ -149,7 +157,8 @@ import Testing
 
         // The partner is down: retryable, and the mirror has nothing.
         do {
-            _ = try partner.apply([.booked(booking)], eventKey: key, eventTime: Date(timeIntervalSince1970: 1_767_000_000))
+            _ = try partner.apply(
+                [.booked(booking)], eventKey: key, eventTime: Date(timeIntervalSince1970: 1_767_000_000))
             Issue.record("a 503 must throw")
         } catch {
             #expect(error.isRetryable)
@@ -158,10 +167,13 @@ import Testing
         #expect(try partner.isFree(calendar, start: booking.start!, end: booking.end!, ignoring: nil))
 
         // It is back: applied, mirrored; a redelivery is not forwarded again.
-        #expect(try partner.apply([.booked(booking)], eventKey: key, eventTime: Date(timeIntervalSince1970: 1_767_000_000)))
+        #expect(
+            try partner.apply([.booked(booking)], eventKey: key, eventTime: Date(timeIntervalSince1970: 1_767_000_000)))
         #expect(try partner.booking(docplannerID: "42")?.status == .booked)
         #expect(try !partner.isFree(calendar, start: booking.start!, end: booking.end!, ignoring: nil))
-        #expect(try !partner.apply([.booked(booking)], eventKey: key, eventTime: Date(timeIntervalSince1970: 1_767_000_000)))
+        #expect(
+            try !partner.apply([.booked(booking)], eventKey: key, eventTime: Date(timeIntervalSince1970: 1_767_000_000))
+        )
 
         let requests = try server.requests()
         #expect(requests.count == 2)
@@ -177,7 +189,8 @@ import Testing
 
     @Test func permanentRefusalIsNotMirrored() throws {
         let server = try ScriptedHTTPServer(rules: [
-            ScriptedRule("POST", "/events", [.json(422, #"{"message":"no such doctor"}"#, contentType: "application/json")])
+            ScriptedRule(
+                "POST", "/events", [.json(422, #"{"message":"no such doctor"}"#, contentType: "application/json")])
         ])
         defer { server.stop() }
         let directory = try TemporaryDirectory(prefix: "dpbridge-http-partner")

@@ -181,7 +181,9 @@ import Testing
 
     @Test func partsStartInOrderStopInReverseAndOnlyWatchedOnesBeat() {
         let log = Log()
-        let list: [(any BackgroundPart)?] = [Part("a", log, beat: 1), nil, Part("b", log, beat: nil), Part("c", log, beat: 3)]
+        let list: [(any BackgroundPart)?] = [
+            Part("a", log, beat: 1), nil, Part("b", log, beat: nil), Part("c", log, beat: 3),
+        ]
         let parts = PartList(list)
         parts.start()
         parts.stop()

@@ -1,8 +1,8 @@
 import DocplannerAPI
 import Foundation
 import Simulator
-import Testing
 import TestSupport
+import Testing
 
 /// Bookings through the client: lists with pagination, cancel, move, confirm, presence.
 @Suite struct BookingCallTests {
@@ -10,7 +10,8 @@ import TestSupport
         let fixture = try APIFixture()
         defer { fixture.stop() }
         let client = fixture.client
-        let all = try client.getBookings(facilityID: "1", doctorID: "123", addressID: "111", start: day(-2), end: day(8))
+        let all = try client.getBookings(
+            facilityID: "1", doctorID: "123", addressID: "111", start: day(-2), end: day(8))
         #expect(all.items.map(\.id) == ["700001", "700002", "700003", "700004", "700005"])
         #expect(all.page == nil && !all.hasNextPage)
         #expect(all.items.allSatisfy { $0.patient == nil })
@@ -34,7 +35,8 @@ import TestSupport
         #expect(pageRequests.count == 6)
 
         // Only bookings starting in the range.
-        let dayOne = try client.getBookings(facilityID: "1", doctorID: "123", addressID: "111", start: day(1), end: day(2))
+        let dayOne = try client.getBookings(
+            facilityID: "1", doctorID: "123", addressID: "111", start: day(1), end: day(2))
         #expect(dayOne.items.map(\.id) == ["700002", "700003"])
     }
 
@@ -53,7 +55,8 @@ import TestSupport
             return body.message == "This booking does not belong to this address"
         }
 
-        try client.cancelBooking(facilityID: "1", doctorID: "123", addressID: "111", bookingID: "700003", reason: "Doctor is ill")
+        try client.cancelBooking(
+            facilityID: "1", doctorID: "123", addressID: "111", bookingID: "700003", reason: "Doctor is ill")
         let canceled = try client.getBooking(facilityID: "1", doctorID: "123", addressID: "111", bookingID: "700003")
         #expect(canceled.status == "canceled" && canceled.canceledBy == "integration" && canceled.canceledAt != nil)
         #expect {
@@ -63,7 +66,8 @@ import TestSupport
             return body.message == "Visit 700003 cannot be canceled because it is not booked"
         }
         // The time is free again.
-        let slots = try client.getSlots(facilityID: "1", doctorID: "123", addressID: "111", start: day(1, 10), end: day(1, 10, 1))
+        let slots = try client.getSlots(
+            facilityID: "1", doctorID: "123", addressID: "111", start: day(1, 10), end: day(1, 10, 1))
         #expect(slots.count == 1)
     }
 
@@ -77,7 +81,9 @@ import TestSupport
         let newID = try #require(moved.booking.id)
         #expect(newID != "700003")
         #expect(moved.booking.startAt?.text == text(day(1, 11)) && moved.booking.status == "booked")
-        #expect(moved.location?.hasSuffix("/api/v3/integration/facilities/1/doctors/123/addresses/111/bookings/\(newID)") == true)
+        #expect(
+            moved.location?.hasSuffix("/api/v3/integration/facilities/1/doctors/123/addresses/111/bookings/\(newID)")
+                == true)
         #expect(fixture.statuses.last == 201)
 
         let old = try client.getBooking(
@@ -87,7 +93,8 @@ import TestSupport
         #expect {
             _ = try client.moveBooking(
                 facilityID: "1", doctorID: "123", addressID: "111", bookingID: "700003",
-                MoveBookingRequest(addressServiceID: "101", start: DocplannerDateTime(day(1, 12), timeZone: testTimeZone)))
+                MoveBookingRequest(
+                    addressServiceID: "101", start: DocplannerDateTime(day(1, 12), timeZone: testTimeZone)))
         } throws: { error in
             guard case .conflict(_, let body) = error as? DocplannerError else { return false }
             return body.message == "The visit has already been canceled or moved"
@@ -104,16 +111,19 @@ import TestSupport
             try #require(
                 try client.moveBooking(
                     facilityID: "1", doctorID: "123", addressID: "111", bookingID: id,
-                    MoveBookingRequest(addressServiceID: "101", start: DocplannerDateTime(start, timeZone: testTimeZone))
+                    MoveBookingRequest(
+                        addressServiceID: "101", start: DocplannerDateTime(start, timeZone: testTimeZone))
                 ).booking.id)
         }
         let second = try move("700003", to: day(1, 11))
         let third = try move(second, to: day(1, 12))
         for id in ["700003", second, third] {
-            let booking = try client.getBooking(facilityID: "1", doctorID: "123", addressID: "111", bookingID: id, with: [.bookingMoving])
+            let booking = try client.getBooking(
+                facilityID: "1", doctorID: "123", addressID: "111", bookingID: id, with: [.bookingMoving])
             #expect(booking.moving == BookingMoving(originBookingID: "700003", newestBookingID: third), "\(id)")
         }
-        #expect(try client.getBooking(facilityID: "1", doctorID: "123", addressID: "111", bookingID: second).moving == nil)
+        #expect(
+            try client.getBooking(facilityID: "1", doctorID: "123", addressID: "111", bookingID: second).moving == nil)
         #expect {
             _ = try move(second, to: day(1, 12, 30))
         } throws: { error in
@@ -124,7 +134,8 @@ import TestSupport
         let start = queryValue(text(day(1)))
         let end = queryValue(text(day(2)))
         let list = try RawHTTP.api(
-            fixture.simulator, .get, "/facilities/1/doctors/123/addresses/111/bookings?start=\(start)&end=\(end)&with=booking.moving")
+            fixture.simulator, .get,
+            "/facilities/1/doctors/123/addresses/111/bookings?start=\(start)&end=\(end)&with=booking.moving")
         #expect(list.status == 200)
         let items = try JSONDecoder().decode([String: JSONValue].self, from: list.response.body)["_items"]
         guard case .array(let bookings)? = items else { throw CancellationError() }
@@ -139,13 +150,15 @@ import TestSupport
             _ = try fixture.client.moveBooking(
                 facilityID: "1", doctorID: "123", addressID: "111", bookingID: "700004",
                 MoveBookingRequest(
-                    addressServiceID: "121", start: DocplannerDateTime(day(2, 14), timeZone: testTimeZone), addressID: "112"))
+                    addressServiceID: "121", start: DocplannerDateTime(day(2, 14), timeZone: testTimeZone),
+                    addressID: "112"))
         } throws: { error in
             guard case .unprocessable(_, let body) = error as? DocplannerError else { return false }
             return body.message?.hasPrefix("This booking has a payment on it") == true
         }
         #expect(
-            try fixture.client.getBooking(facilityID: "1", doctorID: "123", addressID: "111", bookingID: "700004").status
+            try fixture.client.getBooking(facilityID: "1", doctorID: "123", addressID: "111", bookingID: "700004")
+                .status
                 == "booked")
     }
 
@@ -162,13 +175,15 @@ import TestSupport
                 return body.message
             }
         }
-        try client.confirmBooking(facilityID: "1", doctorID: "123", addressID: "111", bookingID: "700003", confirmedBy: "admin")
+        try client.confirmBooking(
+            facilityID: "1", doctorID: "123", addressID: "111", bookingID: "700003", confirmedBy: "admin")
         #expect(fixture.simulator.snapshot().booking("700003")?.confirmed == true)
         #expect(conflict("700003") == "Visit has already been confirmed")
         #expect(conflict("700001") == "Visit is in the past")
         #expect(conflict("700005") == "Visit has been canceled")
         #expect {
-            try client.confirmBooking(facilityID: "1", doctorID: "123", addressID: "111", bookingID: "700002", confirmedBy: "robot")
+            try client.confirmBooking(
+                facilityID: "1", doctorID: "123", addressID: "111", bookingID: "700002", confirmedBy: "robot")
         } throws: { error in
             guard case .badRequest(_, let body) = error as? DocplannerError else { return false }
             return body.fieldErrors["confirmed_by"] != nil
@@ -194,4 +209,3 @@ import TestSupport
         }
     }
 }
-

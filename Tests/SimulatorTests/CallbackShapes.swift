@@ -8,7 +8,9 @@ import Testing
 /// signatures aside, which vary from booking to booking).
 enum CallbackShapes {
     static let examples: [String: JSONValue] = {
-        guard let url = Bundle.module.url(forResource: "callback-examples", withExtension: "json", subdirectory: "Fixtures"),
+        guard
+            let url = Bundle.module.url(
+                forResource: "callback-examples", withExtension: "json", subdirectory: "Fixtures"),
             let data = try? Data(contentsOf: url),
             let all = try? JSONDecoder().decode([String: JSONValue].self, from: data)
         else { fatalError("Fixtures/callback-examples.json is missing or not JSON") }
@@ -21,8 +23,9 @@ enum CallbackShapes {
         guard case .object(let members) = value else { return [] }
         var result: Set<String> = []
         for (key, member) in members {
-            let name = ["visit_booking", "old_visit_booking", "new_visit_booking", "canceling_booking"].contains(key)
-                && prefix == "data" ? "booking" : key
+            let name =
+                ["visit_booking", "old_visit_booking", "new_visit_booking", "canceling_booking"].contains(key)
+                    && prefix == "data" ? "booking" : key
             let path = prefix.isEmpty ? name : "\(prefix).\(name)"
             result.insert(path)
             result.formUnion(paths(member, path))
@@ -52,7 +55,9 @@ enum CallbackShapes {
         let actual = paths(value)
         let required = requiredPaths(name)
         #expect(!required.isEmpty, "no example for \(name)", sourceLocation: sourceLocation)
-        #expect(actual.subtracting(everyKnownPath).sorted() == [], "\(name) has members no example has", sourceLocation: sourceLocation)
+        #expect(
+            actual.subtracting(everyKnownPath).sorted() == [], "\(name) has members no example has",
+            sourceLocation: sourceLocation)
         #expect(required.subtracting(actual).sorted() == [], "\(name) misses members", sourceLocation: sourceLocation)
     }
 }

@@ -1,8 +1,8 @@
 import DocplannerAPI
 import Foundation
 import Simulator
-import Testing
 import TestSupport
+import Testing
 
 /// `extraDoctors` (`dpbridge simulate --extra-doctors N`): more calendars for benchmarks,
 /// the fixed dataset unchanged.
@@ -30,7 +30,9 @@ import TestSupport
                 == ["102521", "102522"])
 
         // Their calendars take slots of their own services, and start empty.
-        #expect(try client.getSlots(facilityID: "1", doctorID: "1007", addressID: "10071", start: day(1), end: day(8)).isEmpty)
+        #expect(
+            try client.getSlots(facilityID: "1", doctorID: "1007", addressID: "10071", start: day(1), end: day(8))
+                .isEmpty)
         try client.replaceSlots(
             facilityID: "1", doctorID: "1007", addressID: "10071",
             ReplaceSlotsRequest(slots: [
@@ -39,7 +41,8 @@ import TestSupport
                     end: DocplannerDateTime(day(3, 9), timeZone: testTimeZone),
                     addressServices: [.init(addressServiceID: "100711", duration: 30)])
             ]))
-        let slots = try client.getSlots(facilityID: "1", doctorID: "1007", addressID: "10071", start: day(3), end: day(4))
+        let slots = try client.getSlots(
+            facilityID: "1", doctorID: "1007", addressID: "10071", start: day(3), end: day(4))
         #expect(slots.map(\.start?.text) == [text(day(3, 8)), text(day(3, 8, 30))])
         // Another doctor's address is not theirs.
         #expect(throws: DocplannerError.self) {

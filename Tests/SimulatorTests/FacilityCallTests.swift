@@ -1,8 +1,8 @@
 import DocplannerAPI
 import Foundation
 import Simulator
-import Testing
 import TestSupport
+import Testing
 
 /// Facilities, doctors and addresses through the client.
 @Suite struct FacilityCallTests {
@@ -16,7 +16,8 @@ import TestSupport
         #expect(facility.doctors?.items.map(\.id) == ["123", "234"])
         #expect(try client.getFacility(facilityID: "1").doctors == nil)
 
-        let doctors = try client.getDoctors(facilityID: "1", with: [.doctorProfileURL, .doctorSpecializations, .doctorLicenseNumbers])
+        let doctors = try client.getDoctors(
+            facilityID: "1", with: [.doctorProfileURL, .doctorSpecializations, .doctorLicenseNumbers])
         #expect(doctors.map(\.surname) == ["Doctor 123", "Doctor 234"])
         #expect(doctors[0].profileURL?.hasPrefix("https://") == true)
         #expect(doctors[0].specializations?.items.first?.id == "12")
@@ -80,7 +81,9 @@ import TestSupport
 
         try client.removeAddressIntegration(facilityID: "1", doctorID: "123", addressID: "112")
         #expect(fixture.statuses.last == 202)
-        #expect(throws: DocplannerError.self) { try client.getAddress(facilityID: "1", doctorID: "123", addressID: "112") }
+        #expect(throws: DocplannerError.self) {
+            try client.getAddress(facilityID: "1", doctorID: "123", addressID: "112")
+        }
         #expect(try client.getAddresses(facilityID: "1", doctorID: "123").map(\.id) == ["111"])
     }
 

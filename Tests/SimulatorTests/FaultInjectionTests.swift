@@ -2,8 +2,8 @@ import Curl
 import DocplannerAPI
 import Foundation
 import Simulator
-import Testing
 import TestSupport
+import Testing
 
 /// Injected faults reach the client as the error classes it must handle.
 @Suite struct FaultInjectionTests {
@@ -80,7 +80,8 @@ import TestSupport
     @Test func faultsAreSetThroughTheAdminAPI() throws {
         let fixture = try APIFixture()
         defer { fixture.stop() }
-        let (status, plan) = try RawHTTP.admin(fixture.simulator, "faults", #"{"next": [{"status": 502}], "latency_ms": 1}"#)
+        let (status, plan) = try RawHTTP.admin(
+            fixture.simulator, "faults", #"{"next": [{"status": 502}], "latency_ms": 1}"#)
         #expect(status == 200)
         #expect(plan["latency_ms"] == .int(1))
         #expect(throws: DocplannerError.self) { try fixture.client.getFacilities() }

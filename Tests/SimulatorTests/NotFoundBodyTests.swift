@@ -2,8 +2,8 @@ import Curl
 import DocplannerAPI
 import Foundation
 import Simulator
-import Testing
 import TestSupport
+import Testing
 
 /// Every 404 carries the document's error body for its case, so that a client can tell an
 /// empty answer from a wrong URL; a URL matching no operation gets a different, generic one.
@@ -55,10 +55,12 @@ import TestSupport
         #expect(try RawHTTP.send(.delete, fixture.simulator.apiBaseURL + "/notification").status == 404)
 
         // A known path under another method: 405 with Allow.
-        let wrongMethod = try RawHTTP.send(.put, fixture.simulator.apiBaseURL + "/facilities/1/doctors/123/addresses/111/calendar")
+        let wrongMethod = try RawHTTP.send(
+            .put, fixture.simulator.apiBaseURL + "/facilities/1/doctors/123/addresses/111/calendar")
         #expect(wrongMethod.status == 405)
         #expect(wrongMethod.headers["Allow"] == "GET")
-        let slots = try RawHTTP.send(.post, fixture.simulator.apiBaseURL + "/facilities/1/doctors/123/addresses/111/slots")
+        let slots = try RawHTTP.send(
+            .post, fixture.simulator.apiBaseURL + "/facilities/1/doctors/123/addresses/111/slots")
         #expect(slots.status == 405 && slots.headers["Allow"] == "GET, PUT")
         // Neither needs a token nor spends the budget.
         #expect(fixture.simulator.snapshot().rateLimits.isEmpty)

@@ -2,8 +2,8 @@ import DocplannerAPI
 import Foundation
 import HTTP1
 import Simulator
-import Testing
 import TestSupport
+import Testing
 
 /// PULL mode and `/notifications/release` through the client.
 @Suite struct NotificationCallTests {
@@ -15,7 +15,8 @@ import TestSupport
         #expect(try client.pullNotification() == nil)
         #expect(try client.pullNotifications(limit: 5).notifications.isEmpty)
 
-        let (status, booked) = try RawHTTP.admin(simulator, "book", #"{"address_id":"111","start":"\#(text(day(1, 11)))"}"#)
+        let (status, booked) = try RawHTTP.admin(
+            simulator, "book", #"{"address_id":"111","start":"\#(text(day(1, 11)))"}"#)
         #expect(status == 200)
         let bookingID = try #require(booked["booking"]?["id"]?.stringValue)
         _ = try RawHTTP.admin(simulator, "confirm", #"{"booking_id":"\#(bookingID)"}"#)
@@ -27,7 +28,8 @@ import TestSupport
             Issue.record("expected slot-booked, got \(first.name)")
             return
         }
-        #expect(data.visitBooking?.id == bookingID && data.address?.id == "111" && data.facility?.name == "Sample hospital")
+        #expect(
+            data.visitBooking?.id == bookingID && data.address?.id == "111" && data.facility?.name == "Sample hospital")
         let batch = try client.pullNotifications(limit: 1)
         #expect(batch.notifications.map(\.name) == ["booking-confirmed"] && batch.remaining == 1)
         let rest = try client.pullNotifications(limit: 100)
@@ -50,7 +52,9 @@ import TestSupport
         let simulator = try startSimulator(clock: clock, mode: .pull)
         defer { simulator.stop() }
         let client = makeClient(of: simulator, clock: clock)
-        _ = try RawHTTP.admin(simulator, "breaks", #"{"action":"create","address_id":"111","since":"\#(text(day(4, 9)))","till":"\#(text(day(4, 10)))"}"#)
+        _ = try RawHTTP.admin(
+            simulator, "breaks",
+            #"{"action":"create","address_id":"111","since":"\#(text(day(4, 9)))","till":"\#(text(day(4, 10)))"}"#)
         clock.advance(by: 72 * 3600 + 1)
         #expect(try client.pullNotification() == nil)
     }
@@ -64,7 +68,8 @@ import TestSupport
         let client = makeClient(of: simulator, clock: clock)
 
         receiver.answerAll(500)
-        let (status, outcome) = try RawHTTP.admin(simulator, "book", #"{"address_id":"111","start":"\#(text(day(1, 11)))"}"#)
+        let (status, outcome) = try RawHTTP.admin(
+            simulator, "book", #"{"address_id":"111","start":"\#(text(day(1, 11)))"}"#)
         #expect(status == 200 && outcome["outcome"] == .string("booked"))
         #expect(simulator.snapshot().failedPushes == 1)
         #expect(receiver.events.map(\.name) == ["slot-booked"])

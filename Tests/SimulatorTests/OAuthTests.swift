@@ -2,8 +2,8 @@ import Curl
 import DocplannerAPI
 import Foundation
 import Simulator
-import Testing
 import TestSupport
+import Testing
 
 /// The token endpoint, token lifetimes, and the client's refresh against the simulator.
 @Suite struct OAuthTests {
@@ -28,7 +28,8 @@ import TestSupport
         func status(_ id: String) throws -> Int {
             try RawHTTP.http.perform(
                 CurlRequest(
-                    method: .post, url: simulator.tokenURL, headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                    method: .post, url: simulator.tokenURL,
+                    headers: ["Content-Type": "application/x-www-form-urlencoded"],
                     body: Data("grant_type=client_credentials".utf8), basicAuth: (id, "test-client-secret"))
             ).status
         }
@@ -74,7 +75,8 @@ import TestSupport
         let raw = try RawHTTP.token(simulator)
         clock.advance(by: 601)
         // The token the simulator issued has expired on its side …
-        let refused = try RawHTTP.send(.get, simulator.apiBaseURL + "/facilities", headers: ["Authorization": "Bearer \(raw)"])
+        let refused = try RawHTTP.send(
+            .get, simulator.apiBaseURL + "/facilities", headers: ["Authorization": "Bearer \(raw)"])
         #expect(refused.status == 401)
         #expect(APIErrorBody.parse(refused.body)?.message == "The access token provided has expired.")
         // … and the client fetched a new one before its next request.

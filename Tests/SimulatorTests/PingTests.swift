@@ -2,8 +2,8 @@ import DocplannerAPI
 import Foundation
 import HTTP1
 import Simulator
-import Testing
 import TestSupport
+import Testing
 
 /// Docplanner's monitoring of the callback URL: pings, failures in a row, the alert.
 @Suite struct PingTests {

@@ -6,7 +6,8 @@ import Testing
 /// Docplanner's published list of callback sources, as the simulator serves it.
 @Suite struct PublicIPTests {
     @Test func theListIsPublishedWithDocplannersTrailingComma() throws {
-        let simulator = DocplannerSimulator(configuration: SimulatorConfiguration(publicIPs: ["127.0.0.1", "10.0.0.0/8"]))
+        let simulator = DocplannerSimulator(
+            configuration: SimulatorConfiguration(publicIPs: ["127.0.0.1", "10.0.0.0/8"]))
         try simulator.start()
         defer { simulator.stop() }
         let client = CurlClient()

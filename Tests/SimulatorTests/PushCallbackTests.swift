@@ -2,8 +2,8 @@ import DocplannerAPI
 import Foundation
 import HTTP1
 import Simulator
-import Testing
 import TestSupport
+import Testing
 
 /// PUSH mode: acting as a patient or doctor through the admin API sends the document's
 /// callbacks to a local receiver, and the blocking ones decide.
@@ -32,7 +32,8 @@ import TestSupport
         func event(_ name: String) throws -> DocplannerNotification {
             let received = try #require(receiver.events.last { $0.name == name })
             #expect(received.method == "POST")
-            #expect(received.headers.contains { $0.name.lowercased() == "content-type" && $0.value == "application/json" })
+            #expect(
+                received.headers.contains { $0.name.lowercased() == "content-type" && $0.value == "application/json" })
             CallbackShapes.check(received.body)
             return try DocplannerNotification.decode(Data(received.body))
         }
@@ -43,7 +44,8 @@ import TestSupport
         defer { setup.stop() }
         let outcome = try setup.admin(
             "book",
-            #"{"address_id":"111","start":"\#(text(day(1, 11)))","address_service_id":"101","comment":"Back pain","patient":{"name":"Ewa","surname":"Lis","phone":"+48500100200"}}"#)
+            #"{"address_id":"111","start":"\#(text(day(1, 11)))","address_service_id":"101","comment":"Back pain","patient":{"name":"Ewa","surname":"Lis","phone":"+48500100200"}}"#
+        )
         #expect(outcome["outcome"] == .string("booked"))
         #expect(outcome["events"] == .array([.string("slot-booking"), .string("slot-booked")]))
         #expect(setup.receiver.events.map(\.name) == ["slot-booking", "slot-booked"])
@@ -70,7 +72,9 @@ import TestSupport
         defer { setup.stop() }
         setup.receiver.answer { event, _ in
             event == "slot-booking"
-                ? HTTPResponse(status: 409, headers: [("Content-Type", "application/json")], body: Array(#"{"error_code":"SLOT_TAKEN"}"#.utf8))
+                ? HTTPResponse(
+                    status: 409, headers: [("Content-Type", "application/json")],
+                    body: Array(#"{"error_code":"SLOT_TAKEN"}"#.utf8))
                 : HTTPResponse(status: 200)
         }
         let before = setup.simulator.snapshot().bookings.count
@@ -83,7 +87,9 @@ import TestSupport
 
         // An unreachable or failing partner denies too.
         setup.receiver.answerAll(503)
-        #expect(try setup.admin("book", #"{"address_id":"111","start":"\#(text(day(1, 11)))"}"#)["outcome"] == .string("denied"))
+        #expect(
+            try setup.admin("book", #"{"address_id":"111","start":"\#(text(day(1, 11)))"}"#)["outcome"]
+                == .string("denied"))
     }
 
     /// The guide's custom error messages: a 4xx with `Content-Type: application/json` and an
@@ -129,7 +135,8 @@ import TestSupport
         #expect(setup.receiver.events.map(\.name) == ["slot-booked", "slot-booked"])
         guard case .slotBooked(let data) = try setup.event("slot-booked").event else { throw CancellationError() }
         #expect(data.visitBooking?.bookedBy == "doctor" && data.address?.id == "112")
-        let (status, refused) = try RawHTTP.admin(setup.simulator, "book", #"{"address_id":"111","start":"\#(text(day(1, 9)))"}"#)
+        let (status, refused) = try RawHTTP.admin(
+            setup.simulator, "book", #"{"address_id":"111","start":"\#(text(day(1, 9)))"}"#)
         #expect(status == 409 && refused["error"]?.stringValue?.contains("no free slot") == true)
     }
 
@@ -137,23 +144,32 @@ import TestSupport
         let setup = try Setup()
         defer { setup.stop() }
         _ = try setup.admin("confirm", #"{"booking_id":"700003"}"#)
-        guard case .bookingConfirmed(let confirmed) = try setup.event("booking-confirmed").event else { throw CancellationError() }
+        guard case .bookingConfirmed(let confirmed) = try setup.event("booking-confirmed").event else {
+            throw CancellationError()
+        }
         #expect(confirmed.visitBooking?.id == "700003" && confirmed.visitBooking?.status == "booked")
 
         _ = try setup.admin("presence", #"{"booking_id":"700001","presence":"ABSENT"}"#)
-        guard case .presenceMarked(let presence) = try setup.event("presence-marked").event else { throw CancellationError() }
+        guard case .presenceMarked(let presence) = try setup.event("presence-marked").event else {
+            throw CancellationError()
+        }
         #expect(presence.presence?.text == "ABSENT" && presence.visitBooking?.id == "700001")
         #expect(presence.visitBooking?.patient?.isReturning == false)
         #expect(setup.simulator.snapshot().booking("700001")?.presence == "absent")
 
         _ = try setup.admin("payment", #"{"booking_id":"700004","status":"refunded"}"#)
-        guard case .bookingPaymentStatusChanged(let payment) = try setup.event("booking-payment-status-changed").event else {
+        guard case .bookingPaymentStatusChanged(let payment) = try setup.event("booking-payment-status-changed").event
+        else {
             throw CancellationError()
         }
-        #expect(payment.visitPaymentStatus?.statusFrom == "successful" && payment.visitPaymentStatus?.statusTo == "refunded")
+        #expect(
+            payment.visitPaymentStatus?.statusFrom == "successful" && payment.visitPaymentStatus?.statusTo == "refunded"
+        )
 
         _ = try setup.admin("cancel", #"{"booking_id":"700003","canceled_by":"doctor"}"#)
-        guard case .bookingCanceled(let canceled) = try setup.event("booking-canceled").event else { throw CancellationError() }
+        guard case .bookingCanceled(let canceled) = try setup.event("booking-canceled").event else {
+            throw CancellationError()
+        }
         #expect(canceled.visitBooking?.status == "canceled" && canceled.visitBooking?.canceledBy == "doctor")
         #expect(canceled.visitBooking?.canceledAt?.text == text(day(0, 9)))
         let (status, _) = try RawHTTP.admin(setup.simulator, "cancel", #"{"booking_id":"700003"}"#)
@@ -163,14 +179,18 @@ import TestSupport
     @Test func moveAsksWithBookingMovingThenPushesBookingMoved() throws {
         let setup = try Setup()
         defer { setup.stop() }
-        let outcome = try setup.admin("move", #"{"booking_id":"700003","start":"\#(text(day(2, 12)))","moved_by":"doctor"}"#)
+        let outcome = try setup.admin(
+            "move", #"{"booking_id":"700003","start":"\#(text(day(2, 12)))","moved_by":"doctor"}"#)
         #expect(outcome["outcome"] == .string("moved"))
         let newID = try #require(outcome["booking"]?["id"]?.stringValue)
         #expect(setup.receiver.events.map(\.name) == ["booking-moving", "booking-moved"])
 
-        guard case .bookingMoving(let moving) = try setup.event("booking-moving").event else { throw CancellationError() }
+        guard case .bookingMoving(let moving) = try setup.event("booking-moving").event else {
+            throw CancellationError()
+        }
         #expect(moving.cancelingBooking?.id == "700003" && moving.cancelingBooking?.cancelingBy == "doctor")
-        #expect(moving.creatingBooking?.startAt?.text == text(day(2, 12)) && moving.creatingBooking?.bookingBy == "doctor")
+        #expect(
+            moving.creatingBooking?.startAt?.text == text(day(2, 12)) && moving.creatingBooking?.bookingBy == "doctor")
 
         guard case .bookingMoved(let moved) = try setup.event("booking-moved").event else { throw CancellationError() }
         #expect(moved.oldVisitBooking?.id == "700003" && moved.oldVisitBooking?.status == "canceled")
@@ -182,8 +202,9 @@ import TestSupport
         let setup = try Setup()
         defer { setup.stop() }
         setup.receiver.answer { event, _ in
-            HTTPResponse(status: event == "booking-moving" ? 422 : 200, headers: [("Content-Type", "application/json")],
-                         body: Array(#"{"error_code":"DOCTOR_UNAVAILABLE"}"#.utf8))
+            HTTPResponse(
+                status: event == "booking-moving" ? 422 : 200, headers: [("Content-Type", "application/json")],
+                body: Array(#"{"error_code":"DOCTOR_UNAVAILABLE"}"#.utf8))
         }
         let outcome = try setup.admin("move", #"{"booking_id":"700003","start":"\#(text(day(2, 12)))"}"#)
         #expect(outcome["outcome"] == .string("denied") && outcome["error_code"] == .string("DOCTOR_UNAVAILABLE"))
@@ -195,19 +216,22 @@ import TestSupport
         let setup = try Setup()
         defer { setup.stop() }
         let created = try setup.admin(
-            "breaks", #"{"action":"create","address_id":"111","since":"\#(text(day(4, 9)))","till":"\#(text(day(4, 10)))"}"#)
+            "breaks",
+            #"{"action":"create","address_id":"111","since":"\#(text(day(4, 9)))","till":"\#(text(day(4, 10)))"}"#)
         let breakID = try #require(created["break_id"]?.stringValue)
         guard case .breakCreated(let data) = try setup.event("break-created").event else { throw CancellationError() }
         #expect(data.calendarBreak?.id == breakID && data.calendarBreak?.since?.text == text(day(4, 9)))
         _ = try setup.admin(
-            "breaks", #"{"action":"move","break_id":"\#(breakID)","since":"\#(text(day(4, 11)))","till":"\#(text(day(4, 12)))"}"#)
+            "breaks",
+            #"{"action":"move","break_id":"\#(breakID)","since":"\#(text(day(4, 11)))","till":"\#(text(day(4, 12)))"}"#)
         guard case .breakMoved(let movedBreak) = try setup.event("break-moved").event else { throw CancellationError() }
         #expect(movedBreak.calendarBreak?.till?.text == text(day(4, 12)))
         _ = try setup.admin("breaks", #"{"action":"remove","break_id":"\#(breakID)"}"#)
         _ = try setup.event("break-removed")
 
         let service = try setup.admin(
-            "address-services", #"{"action":"create","address_id":"111","service_id":"3","price":90,"description":"EEG"}"#)
+            "address-services",
+            #"{"action":"create","address_id":"111","service_id":"3","price":90,"description":"EEG"}"#)
         let serviceID = try #require(service["address_service_id"]?.stringValue)
         guard case .addressServiceCreated(let createdService) = try setup.event("address-service-created").event else {
             throw CancellationError()
@@ -222,7 +246,8 @@ import TestSupport
         _ = try setup.event("address-service-deleted")
 
         _ = try setup.admin("commercial-type", #"{"address_id":"111","commercial_type":"basic"}"#)
-        guard case .addressCommercialTypeChanged(let type) = try setup.event("address-commercial-type-changed").event else {
+        guard case .addressCommercialTypeChanged(let type) = try setup.event("address-commercial-type-changed").event
+        else {
             throw CancellationError()
         }
         #expect(type.address?.commercialType == "basic")

@@ -3,8 +3,8 @@ import DocplannerAPI
 import Foundation
 import Simulator
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// The simulator's budgets and headers, and the client's limiter holding them.
 @Suite struct RateLimitTests {
@@ -27,7 +27,8 @@ import TestSupport
     @Test func aLowerWriteLimitIsAnnounced() throws {
         let simulator = try startSimulator(rateLimits: RateLimitPolicy(writes: .init(limit: 10, period: 60)))
         defer { simulator.stop() }
-        let write = try RawHTTP.api(simulator, .patch, "/facilities/1/doctors/123/addresses/111", json: #"{"insurance_support":"private"}"#)
+        let write = try RawHTTP.api(
+            simulator, .patch, "/facilities/1/doctors/123/addresses/111", json: #"{"insurance_support":"private"}"#)
         #expect(write.status == 200)
         #expect(write.response.headers["X-RateLimit-Limit"] == "10")
         #expect(write.response.headers["X-RateLimit-Used"] == "1")
@@ -36,7 +37,8 @@ import TestSupport
         let read = try RawHTTP.api(simulator, .get, "/facilities")
         #expect(read.response.headers["X-RateLimit-Limit"] == "8000")
         // Refusals carry them too.
-        let refused = try RawHTTP.api(simulator, .patch, "/facilities/1/doctors/123/addresses/111", json: #"{"insurance_support":7}"#)
+        let refused = try RawHTTP.api(
+            simulator, .patch, "/facilities/1/doctors/123/addresses/111", json: #"{"insurance_support":7}"#)
         #expect(refused.status == 400 && refused.response.headers["X-RateLimit-Remaining"] == "8")
     }
 
@@ -48,7 +50,8 @@ import TestSupport
         let token = try RawHTTP.token(simulator)
         let url = simulator.apiBaseURL + "/facilities/1/doctors/123/addresses/111"
         func patch() throws -> CurlResponse {
-            try RawHTTP.send(.patch, url, json: #"{"insurance_support":"private"}"#, headers: ["Authorization": "Bearer \(token)"])
+            try RawHTTP.send(
+                .patch, url, json: #"{"insurance_support":"private"}"#, headers: ["Authorization": "Bearer \(token)"])
         }
         for used in 1...3 {
             let response = try patch()
@@ -119,7 +122,8 @@ import TestSupport
     /// makes the client wait for `X-RateLimit-Reset` instead of running into 429s.
     @Test func clientWaitsForTheAnnouncedReset() throws {
         let clock = TestClock(autoAdvance: true)
-        let simulator = try startSimulator(clock: clock, rateLimits: RateLimitPolicy(writes: .init(limit: 5, period: 60)))
+        let simulator = try startSimulator(
+            clock: clock, rateLimits: RateLimitPolicy(writes: .init(limit: 5, period: 60)))
         defer { simulator.stop() }
         let client = makeClient(of: simulator, clock: clock)
         let start = clock.now()

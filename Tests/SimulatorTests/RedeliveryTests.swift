@@ -2,8 +2,8 @@ import DocplannerAPI
 import Foundation
 import HTTP1
 import Simulator
-import Testing
 import TestSupport
+import Testing
 
 /// The guide: a push answered 4xx/5xx (or not answered) is re-sent three times, after 1, 5
 /// and 15 minutes, on the simulator's clock; then it waits for a release. Blocking events
@@ -36,7 +36,8 @@ import TestSupport
         let setup = try Setup()
         defer { setup.stop() }
         setup.receiver.answerAll(503)
-        let (status, _) = try RawHTTP.admin(setup.simulator, "book", #"{"address_id":"111","start":"\#(text(day(1, 11)))"}"#)
+        let (status, _) = try RawHTTP.admin(
+            setup.simulator, "book", #"{"address_id":"111","start":"\#(text(day(1, 11)))"}"#)
         #expect(status == 200)
         #expect(setup.slotBooked == 1)
         let start = setup.clock.now()

@@ -1,8 +1,8 @@
 import DocplannerAPI
 import Foundation
 import Simulator
-import Testing
 import TestSupport
+import Testing
 
 /// The service dictionary, address services, and insurance through the client.
 @Suite struct ServiceAndInsuranceCallTests {
@@ -19,12 +19,15 @@ import TestSupport
         #expect(services.map(\.id) == ["101", "102"])
         #expect(services[0].price == 100 && services[0].allowedPatients?.minimumAge == 18)
         // Services of the slot starting at 12:45 the next day: only the 15-minute EKG fits before 13:00.
-        let late = try client.getAddressServices(facilityID: "1", doctorID: "123", addressID: "111", start: day(1, 12, 45))
+        let late = try client.getAddressServices(
+            facilityID: "1", doctorID: "123", addressID: "111", start: day(1, 12, 45))
         #expect(late.map(\.id) == ["102"])
 
         let added = try client.addAddressService(
             facilityID: "1", doctorID: "123", addressID: "111",
-            AddAddressServiceRequest(serviceID: "3", price: 169.99, description: "EEG at the hospital", defaultDuration: 40, customName: "EEG (adults)"))
+            AddAddressServiceRequest(
+                serviceID: "3", price: 169.99, description: "EEG at the hospital", defaultDuration: 40,
+                customName: "EEG (adults)"))
         let id = try #require(added.id)
         #expect(added.serviceID == "3" && added.price == 169 && added.customName == "EEG (adults)")
         #expect {
@@ -75,17 +78,20 @@ import TestSupport
         #expect(accepted[0].insurancePlans?.items.map(\.insurancePlanID) == ["999"])
 
         try client.addAddressInsuranceProvider(
-            facilityID: "1", doctorID: "123", addressID: "111", AddressInsuranceProviderRequest(insuranceProviderID: "2"))
+            facilityID: "1", doctorID: "123", addressID: "111",
+            AddressInsuranceProviderRequest(insuranceProviderID: "2"))
         #expect {
             try client.addAddressInsuranceProvider(
-                facilityID: "1", doctorID: "123", addressID: "111", AddressInsuranceProviderRequest(insuranceProviderID: "2"))
+                facilityID: "1", doctorID: "123", addressID: "111",
+                AddressInsuranceProviderRequest(insuranceProviderID: "2"))
         } throws: { error in
             guard case .badRequest(_, let body) = error as? DocplannerError else { return false }
             return body.message?.contains("already assigned") == true
         }
         #expect {
             try client.addAddressInsuranceProvider(
-                facilityID: "1", doctorID: "123", addressID: "111", AddressInsuranceProviderRequest(insuranceProviderID: "404"))
+                facilityID: "1", doctorID: "123", addressID: "111",
+                AddressInsuranceProviderRequest(insuranceProviderID: "404"))
         } throws: { error in
             guard case .notFound(_, let body) = error as? DocplannerError else { return false }
             return body.message == "Provided insurance provider ID not found in dictionary"
@@ -97,9 +103,11 @@ import TestSupport
         #expect(accepted.map(\.insuranceProviderID) == ["1", "52", "2"])
         #expect(accepted[0].insurancePlans?.items.count == 2)
 
-        try client.deleteAddressInsuranceProvider(facilityID: "1", doctorID: "123", addressID: "111", insuranceProviderID: "2")
+        try client.deleteAddressInsuranceProvider(
+            facilityID: "1", doctorID: "123", addressID: "111", insuranceProviderID: "2")
         #expect {
-            try client.deleteAddressInsuranceProvider(facilityID: "1", doctorID: "123", addressID: "111", insuranceProviderID: "2")
+            try client.deleteAddressInsuranceProvider(
+                facilityID: "1", doctorID: "123", addressID: "111", insuranceProviderID: "2")
         } throws: { error in
             guard case .badRequest(_, let body) = error as? DocplannerError else { return false }
             return body.message?.contains("not assigned") == true

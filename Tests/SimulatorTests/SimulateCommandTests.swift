@@ -1,11 +1,12 @@
 import Curl
 import DocplannerAPI
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
-import Testing
 import TestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `dpbridge simulate`: its help, and a run as its own process.
 @Suite struct SimulateCommandTests {
@@ -34,7 +35,8 @@ import TestSupport
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = [
-            "simulate", "--port", "\(port)", "--client-id", "cli", "--client-secret", "cli-secret", "--log-level", "warning",
+            "simulate", "--port", "\(port)", "--client-id", "cli", "--client-secret", "cli-secret", "--log-level",
+            "warning",
             "--write-limit", "7",
         ]
         process.standardOutput = FileHandle.nullDevice
@@ -55,10 +57,12 @@ import TestSupport
         #expect(response.status == 200)
         #expect(response.text.contains(#""expires_in":3600"#))
         // --write-limit is announced on writes; strict by default: an id sent as a number is refused.
-        let bearer = try #require(try JSONDecoder().decode([String: JSONValue].self, from: response.body)["access_token"]?.stringValue)
+        let bearer = try #require(
+            try JSONDecoder().decode([String: JSONValue].self, from: response.body)["access_token"]?.stringValue)
         let write = try http.perform(
             CurlRequest(
-                method: .post, url: "http://127.0.0.1:\(port)/api/v3/integration/facilities/1/doctors/123/addresses/111/services",
+                method: .post,
+                url: "http://127.0.0.1:\(port)/api/v3/integration/facilities/1/doctors/123/addresses/111/services",
                 headers: ["Authorization": "Bearer \(bearer)", "Content-Type": "application/json"],
                 body: Data(#"{"service_id":3}"#.utf8)))
         #expect(write.status == 400)

@@ -4,8 +4,8 @@ import Foundation
 import HTTP1
 import Simulator
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// The calendars' and the client's time zone in these tests: UTC+1 without DST.
 let testTimeZone = TimeZone(secondsFromGMT: 3600)!
@@ -62,12 +62,14 @@ struct APIFixture {
     let client: DocplannerClient
 
     init(
-        clock: TestClock = TestClock(), replaceSlotsProcessingTime: Double = 0, rateLimits: RateLimitPolicy? = .docplanner,
+        clock: TestClock = TestClock(), replaceSlotsProcessingTime: Double = 0,
+        rateLimits: RateLimitPolicy? = .docplanner,
         lenient: Bool = false
     ) throws {
         self.clock = clock
         simulator = try startSimulator(
-            clock: clock, rateLimits: rateLimits, replaceSlotsProcessingTime: replaceSlotsProcessingTime, lenient: lenient)
+            clock: clock, rateLimits: rateLimits, replaceSlotsProcessingTime: replaceSlotsProcessingTime,
+            lenient: lenient)
         client = makeClient(of: simulator, clock: clock)
     }
 
@@ -90,7 +92,9 @@ struct RawHTTP {
     }
 
     /// `POST {simulator}/_sim/{action}` with a JSON body; the answer as a JSON object.
-    static func admin(_ simulator: DocplannerSimulator, _ action: String, _ json: String) throws -> (Int, [String: JSONValue]) {
+    static func admin(_ simulator: DocplannerSimulator, _ action: String, _ json: String) throws -> (
+        Int, [String: JSONValue]
+    ) {
         let response = try send(.post, simulator.baseURL + "/_sim/" + action, json: json)
         let object = (try? JSONDecoder().decode([String: JSONValue].self, from: response.body)) ?? [:]
         return (response.status, object)
@@ -102,8 +106,11 @@ struct RawHTTP {
         _ simulator: DocplannerSimulator, _ method: CurlMethod, _ path: String, json: String? = nil
     ) throws -> (status: Int, error: APIErrorBody?, response: CurlResponse) {
         let token = try token(simulator)
-        let response = try send(method, simulator.apiBaseURL + path, json: json, headers: ["Authorization": "Bearer \(token)"])
-        let error = response.headers["Content-Type"] == "application/vnd.error+docplanner+json" ? APIErrorBody.parse(response.body) : nil
+        let response = try send(
+            method, simulator.apiBaseURL + path, json: json, headers: ["Authorization": "Bearer \(token)"])
+        let error =
+            response.headers["Content-Type"] == "application/vnd.error+docplanner+json"
+            ? APIErrorBody.parse(response.body) : nil
         return (response.status, error, response)
     }
 
@@ -135,7 +142,8 @@ final class CallbackReceiver: Sendable {
     private final class Shared: Sendable {
         let received = Mutex<[Received]>([])
         let policy = Mutex<@Sendable (String?, String) -> HTTPResponse>({ _, _ in
-            HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(#"{"status":"ok"}"#.utf8))
+            HTTPResponse(
+                status: 200, headers: [("Content-Type", "application/json")], body: Array(#"{"status":"ok"}"#.utf8))
         })
     }
 
@@ -169,7 +177,9 @@ final class CallbackReceiver: Sendable {
 
     /// Answers every request with `status` (and `body` as JSON).
     func answerAll(_ status: Int, body: String = "{}") {
-        answer { _, _ in HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: Array(body.utf8)) }
+        answer { _, _ in
+            HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+        }
     }
 
     var requests: [Received] { shared.received.withLock { $0 } }
@@ -181,11 +191,12 @@ final class CallbackReceiver: Sendable {
     func waitUntil(_ condition: ([Received]) -> Bool) throws {
         let deadline = Date().addingTimeInterval(10)
         while !condition(requests) {
-            guard Date() < deadline else { throw CocoaError(.executableLoad, userInfo: [NSDebugDescriptionErrorKey: "timed out"]) }
+            guard Date() < deadline else {
+                throw CocoaError(.executableLoad, userInfo: [NSDebugDescriptionErrorKey: "timed out"])
+            }
             Thread.sleep(forTimeInterval: 0.005)
         }
     }
 
     func stop() { server.shutdown(deadline: .seconds(1)) }
 }
-

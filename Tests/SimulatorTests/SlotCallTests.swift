@@ -1,8 +1,8 @@
 import DocplannerAPI
 import Foundation
 import Simulator
-import Testing
 import TestSupport
+import Testing
 
 /// Slots through the client: reading, replacing (with the document's rules), deleting, booking.
 @Suite struct SlotCallTests {
@@ -13,8 +13,10 @@ import TestSupport
         providers: [Int]? = nil
     ) -> ReplaceSlotsRequest.Slot {
         ReplaceSlotsRequest.Slot(
-            start: DocplannerDateTime(start, timeZone: testTimeZone), end: DocplannerDateTime(end, timeZone: testTimeZone),
-            addressServices: services.map { .init(addressServiceID: $0.0, duration: $0.1) }, insuranceAccepted: accepted,
+            start: DocplannerDateTime(start, timeZone: testTimeZone),
+            end: DocplannerDateTime(end, timeZone: testTimeZone),
+            addressServices: services.map { .init(addressServiceID: $0.0, duration: $0.1) },
+            insuranceAccepted: accepted,
             insuranceProviders: providers)
     }
 
@@ -22,14 +24,19 @@ import TestSupport
         let fixture = try APIFixture()
         defer { fixture.stop() }
         let slots = try fixture.client.getSlots(
-            facilityID: "1", doctorID: "123", addressID: "111", start: day(1, 9), end: day(1, 10), with: [.slotServices])
+            facilityID: "1", doctorID: "123", addressID: "111", start: day(1, 9), end: day(1, 10), with: [.slotServices]
+        )
         #expect(slots.map(\.start?.text) == [text(day(1, 9, 30)), text(day(1, 9, 45))])
         #expect(slots.map { $0.addressServices?.items.map(\.id) ?? [] } == [["101", "102"], ["102"]])
         // No slots: Docplanner's 404 "No slots found on given address" reads as an empty list.
-        #expect(try fixture.client.getSlots(facilityID: "1", doctorID: "123", addressID: "111", start: day(20), end: day(21)).isEmpty)
+        #expect(
+            try fixture.client.getSlots(
+                facilityID: "1", doctorID: "123", addressID: "111", start: day(20), end: day(21)
+            ).isEmpty)
         #expect(fixture.statuses == [200, 404])
         #expect {
-            try fixture.client.getSlots(facilityID: "1", doctorID: "123", addressID: "111", start: day(1), end: day(182))
+            try fixture.client.getSlots(
+                facilityID: "1", doctorID: "123", addressID: "111", start: day(1), end: day(182))
         } throws: { error in
             guard case .badRequest(_, let body) = error as? DocplannerError else { return false }
             return body.message == "Date range must not exceed 180 days"
@@ -43,17 +50,20 @@ import TestSupport
         defer { fixture.stop() }
         let client = fixture.client
         func starts(_ from: Date, _ to: Date) throws -> [String?] {
-            try client.getSlots(facilityID: "1", doctorID: "123", addressID: "111", start: from, end: to).map(\.start?.text)
+            try client.getSlots(facilityID: "1", doctorID: "123", addressID: "111", start: from, end: to).map(
+                \.start?.text)
         }
         try client.replaceSlots(
-            facilityID: "1", doctorID: "123", addressID: "111", ReplaceSlotsRequest(slots: [Self.window(day(4, 14), day(4, 15))]))
+            facilityID: "1", doctorID: "123", addressID: "111",
+            ReplaceSlotsRequest(slots: [Self.window(day(4, 14), day(4, 15))]))
         #expect(try starts(day(4, 14), day(5)) == [text(day(4, 14)), text(day(4, 14, 30))])
         // The morning's units (09:00-13:00, USG every 30 and EKG every 15 minutes) start outside the range: they stay.
         #expect(try starts(day(4), day(4, 14)).count == 16)
 
         // A range whose address_services is empty removes the units starting inside it, and only those.
         try client.replaceSlots(
-            facilityID: "1", doctorID: "123", addressID: "111", ReplaceSlotsRequest(slots: [Self.window(day(4, 9), day(4, 10), [])]))
+            facilityID: "1", doctorID: "123", addressID: "111",
+            ReplaceSlotsRequest(slots: [Self.window(day(4, 9), day(4, 10), [])]))
         #expect(try starts(day(4), day(4, 10)).isEmpty)
         #expect(try starts(day(4, 10), day(5)).first == text(day(4, 10)))
         // So does `"address_services": null`.
@@ -66,7 +76,8 @@ import TestSupport
 
         // deleteSlots clears the whole day.
         try client.deleteSlots(facilityID: "1", doctorID: "123", addressID: "111", day: "2027-01-20")
-        #expect(try client.getSlots(facilityID: "1", doctorID: "123", addressID: "111", start: day(5), end: day(6)).isEmpty)
+        #expect(
+            try client.getSlots(facilityID: "1", doctorID: "123", addressID: "111", start: day(5), end: day(6)).isEmpty)
         #expect(fixture.statuses.suffix(2) == [204, 404])
         // Other days keep their units.
         #expect(try starts(day(6), day(7)).count == 16)
@@ -79,7 +90,8 @@ import TestSupport
         defer { fixture.stop() }
         let client = fixture.client
         func replace(_ slots: [ReplaceSlotsRequest.Slot]) throws {
-            try client.replaceSlots(facilityID: "1", doctorID: "123", addressID: "111", ReplaceSlotsRequest(slots: slots))
+            try client.replaceSlots(
+                facilityID: "1", doctorID: "123", addressID: "111", ReplaceSlotsRequest(slots: slots))
         }
         func starts() throws -> [String?] {
             try client.getSlots(facilityID: "1", doctorID: "123", addressID: "111", start: day(5, 12), end: day(5, 13))
@@ -96,8 +108,10 @@ import TestSupport
 
         try replace([Self.window(day(5, 12), day(5, 13), [])])
         #expect(try starts().isEmpty)
-        #expect(try client.getSlots(facilityID: "1", doctorID: "123", addressID: "111", start: day(5, 11), end: day(5, 14)).map(\.start?.text)
-            == [text(day(5, 11)), text(day(5, 11, 30)), text(day(5, 13)), text(day(5, 13, 30))])
+        #expect(
+            try client.getSlots(facilityID: "1", doctorID: "123", addressID: "111", start: day(5, 11), end: day(5, 14))
+                .map(\.start?.text)
+                == [text(day(5, 11)), text(day(5, 11, 30)), text(day(5, 13)), text(day(5, 13, 30))])
     }
 
     /// Each address service of a range gives a unit every `duration` minutes while the visit
@@ -111,14 +125,19 @@ import TestSupport
             ReplaceSlotsRequest(slots: [Self.window(day(6, 8), day(6, 9, 20), [("101", 30), ("102", 20)])]))
         let slots = try client.getSlots(
             facilityID: "1", doctorID: "123", addressID: "111", start: day(6, 8), end: day(6, 9), with: [.slotServices])
-        #expect(slots.map(\.start?.text) == [
-            text(day(6, 8)), text(day(6, 8, 20)), text(day(6, 8, 30)), text(day(6, 8, 40)),
-        ])
-        #expect(slots.map { $0.addressServices?.items.compactMap(\.id) ?? [] } == [["101", "102"], ["102"], ["101"], ["102"]])
+        #expect(
+            slots.map(\.start?.text) == [
+                text(day(6, 8)), text(day(6, 8, 20)), text(day(6, 8, 30)), text(day(6, 8, 40)),
+            ])
+        #expect(
+            slots.map { $0.addressServices?.items.compactMap(\.id) ?? [] } == [
+                ["101", "102"], ["102"], ["101"], ["102"],
+            ])
         // At 09:00 only EKG fits: a USG visit would end at 09:30, after the range (which also
         // replaced the dataset's 09:00 and 09:15 units).
         let nine = try client.getSlots(
-            facilityID: "1", doctorID: "123", addressID: "111", start: day(6, 9), end: day(6, 9, 1), with: [.slotServices])
+            facilityID: "1", doctorID: "123", addressID: "111", start: day(6, 9), end: day(6, 9, 1),
+            with: [.slotServices])
         #expect(nine.map { $0.addressServices?.items.compactMap(\.id) ?? [] } == [["102"]])
     }
 
@@ -130,18 +149,24 @@ import TestSupport
         let path = "/facilities/1/doctors/123/addresses/111/slots"
         let twoDays = try RawHTTP.api(
             fixture.simulator, .put, path,
-            json: #"{"slots":[{"start":"\#(text(day(5, 9)))","end":"\#(text(day(5, 10)))"},{"start":"\#(text(day(6, 9)))","end":"\#(text(day(6, 10)))"}]}"#)
+            json:
+                #"{"slots":[{"start":"\#(text(day(5, 9)))","end":"\#(text(day(5, 10)))"},{"start":"\#(text(day(6, 9)))","end":"\#(text(day(6, 10)))"}]}"#
+        )
         #expect(twoDays.status == 400)
         #expect(twoDays.error?.message == "Slots comes from different days")
         #expect(twoDays.response.text.contains(#""errors":[]"#))
         // 2027-01-21T00:30:00+02:00 is 23:30 on the 20th in UTC+1, but it was written as the 21st.
         let offsets = try RawHTTP.api(
             fixture.simulator, .put, path,
-            json: #"{"slots":[{"start":"2027-01-20T22:00:00+01:00","end":"2027-01-20T22:30:00+01:00"},{"start":"2027-01-21T00:30:00+02:00","end":"2027-01-21T00:45:00+02:00"}]}"#)
+            json:
+                #"{"slots":[{"start":"2027-01-20T22:00:00+01:00","end":"2027-01-20T22:30:00+01:00"},{"start":"2027-01-21T00:30:00+02:00","end":"2027-01-21T00:45:00+02:00"}]}"#
+        )
         #expect(offsets.error?.message == "Slots comes from different days")
         let oneDay = try RawHTTP.api(
             fixture.simulator, .put, path,
-            json: #"{"slots":[{"start":"2027-01-20T09:00:00+01:00","end":"2027-01-20T10:00:00+01:00"},{"start":"2027-01-20T12:00:00+02:00","end":"2027-01-20T13:00:00+02:00"}]}"#)
+            json:
+                #"{"slots":[{"start":"2027-01-20T09:00:00+01:00","end":"2027-01-20T10:00:00+01:00"},{"start":"2027-01-20T12:00:00+02:00","end":"2027-01-20T13:00:00+02:00"}]}"#
+        )
         #expect(oneDay.status == 201)
         #expect(fixture.simulator.snapshot().requests.map(\.status) == [400, 400, 201])
     }
@@ -155,11 +180,15 @@ import TestSupport
             facilityID: "1", doctorID: "123", addressID: "111",
             ReplaceSlotsRequest(slots: [Self.window(day(4, 14), day(4, 15)), Self.window(day(5, 14), day(5, 15))]))
         for day in [day(4), day(5)] {
-            let starts = try client.getSlots(facilityID: "1", doctorID: "123", addressID: "111", start: day, end: day.addingTimeInterval(86400))
-                .map(\.start?.text)
+            let starts = try client.getSlots(
+                facilityID: "1", doctorID: "123", addressID: "111", start: day, end: day.addingTimeInterval(86400)
+            )
+            .map(\.start?.text)
             #expect(starts == [text(day.addingTimeInterval(14 * 3600)), text(day.addingTimeInterval(14.5 * 3600))])
         }
-        #expect(try client.getSlots(facilityID: "1", doctorID: "123", addressID: "111", start: day(6), end: day(7)).count == 16)
+        #expect(
+            try client.getSlots(facilityID: "1", doctorID: "123", addressID: "111", start: day(6), end: day(7)).count
+                == 16)
     }
 
     /// The same address and payload again within 3 minutes of the first is ignored (201).
@@ -202,14 +231,16 @@ import TestSupport
         try client.replaceSlots(facilityID: "1", doctorID: "123", addressID: "111", other)
         try client.replaceSlots(facilityID: "1", doctorID: "123", addressID: "111", request)
         let services = try client.getSlots(
-            facilityID: "1", doctorID: "123", addressID: "111", start: day(4, 14), end: day(4, 14, 1), with: [.slotServices])
+            facilityID: "1", doctorID: "123", addressID: "111", start: day(4, 14), end: day(4, 14, 1),
+            with: [.slotServices])
         #expect(services.first?.addressServices?.items.compactMap(\.id) == ["102"])
         #expect(fixture.statuses.suffix(4) == [429, 201, 201, 200])
         // 3 minutes after it finished, it counts again.
         fixture.clock.advance(by: 180)
         try client.replaceSlots(facilityID: "1", doctorID: "123", addressID: "111", request)
         let again = try client.getSlots(
-            facilityID: "1", doctorID: "123", addressID: "111", start: day(4, 14), end: day(4, 14, 1), with: [.slotServices])
+            facilityID: "1", doctorID: "123", addressID: "111", start: day(4, 14), end: day(4, 14, 1),
+            with: [.slotServices])
         #expect(again.first?.addressServices?.items.compactMap(\.id) == ["101"])
     }
 
@@ -218,7 +249,8 @@ import TestSupport
         defer { fixture.stop() }
         func refusal(_ slots: [ReplaceSlotsRequest.Slot]) -> APIErrorBody? {
             do {
-                try fixture.client.replaceSlots(facilityID: "1", doctorID: "123", addressID: "111", ReplaceSlotsRequest(slots: slots))
+                try fixture.client.replaceSlots(
+                    facilityID: "1", doctorID: "123", addressID: "111", ReplaceSlotsRequest(slots: slots))
                 return nil
             } catch {
                 guard case .badRequest(_, let body) = error else { return nil }
@@ -227,16 +259,21 @@ import TestSupport
         }
         let farAhead = refusal([Self.window(day(90, 9), day(90, 10))])
         #expect(farAhead?.message == "Invalid arguments")
-        #expect(farAhead?.fieldErrors["slots[0].end"] == ["End date should be less than or equal to 09.04.2027, 09:00."])
+        #expect(
+            farAhead?.fieldErrors["slots[0].end"] == ["End date should be less than or equal to 09.04.2027, 09:00."])
 
         let twoDays = refusal([Self.window(day(5, 23), day(6, 1))])
-        #expect(twoDays?.message == "Slot for date range \(text(day(5, 23))) - \(text(day(6, 1))) exceeds a single day boundary")
+        #expect(
+            twoDays?.message
+                == "Slot for date range \(text(day(5, 23))) - \(text(day(6, 1))) exceeds a single day boundary")
 
         let tooShort = refusal([Self.window(day(5, 9), day(5, 9).addingTimeInterval(30))])
-        #expect(tooShort?.fieldErrors["slots[0].minimumDifferenceBetweenDates"] == [
-            "The end date must be at least 1 minute after the start date"
-        ])
-        #expect(refusal([Self.window(day(5, 9), day(5, 10), [("999", 30)])])?.message == "Address service does not exist")
+        #expect(
+            tooShort?.fieldErrors["slots[0].minimumDifferenceBetweenDates"] == [
+                "The end date must be at least 1 minute after the start date"
+            ])
+        #expect(
+            refusal([Self.window(day(5, 9), day(5, 10), [("999", 30)])])?.message == "Address service does not exist")
         #expect(
             refusal([Self.window(day(5, 9), day(5, 10), accepted: "with-insurance-only")])?.message
                 == "Slot requires insurance (with-insurance-only), but insurance providers are missing")
@@ -246,10 +283,13 @@ import TestSupport
         #expect(
             refusal([Self.window(day(5, 9), day(5, 10), providers: [77])])?.message
                 == "Insurance provider(s) with id (77) not found for address id (111)")
-        #expect(refusal([Self.window(day(5, 9), day(5, 10), accepted: "sometimes")])?.fieldErrors["slots[0].insurance_accepted"] != nil)
+        #expect(
+            refusal([Self.window(day(5, 9), day(5, 10), accepted: "sometimes")])?.fieldErrors[
+                "slots[0].insurance_accepted"] != nil)
         #expect(refusal([])?.fieldErrors["slots"] == ["This value should not be blank."])
         // A valid one with insurance passes.
-        #expect(refusal([Self.window(day(5, 9), day(5, 10), accepted: "with-insurance-only", providers: [1, 52])]) == nil)
+        #expect(
+            refusal([Self.window(day(5, 9), day(5, 10), accepted: "with-insurance-only", providers: [1, 52])]) == nil)
     }
 
     /// ReplaceSlotsRequest as a schema validator reads it: types, undeclared members, ids as
@@ -260,7 +300,9 @@ import TestSupport
         let path = "/facilities/1/doctors/123/addresses/111/slots"
         let typed = try RawHTTP.api(
             fixture.simulator, .put, path,
-            json: #"{"slots":[{"start":"2027-01-20T09:00:00+01:00","end":"tomorrow","address_services":[{"address_service_id":"101","duration":"30"}],"insurance_providers":["52"]}]}"#)
+            json:
+                #"{"slots":[{"start":"2027-01-20T09:00:00+01:00","end":"tomorrow","address_services":[{"address_service_id":"101","duration":"30"}],"insurance_providers":["52"]}]}"#
+        )
         #expect(typed.status == 400)
         let body = try #require(typed.error)
         #expect(body.fieldErrors["slots[0].end"]?.first?.hasPrefix("This value is not a valid datetime") == true)
@@ -269,22 +311,27 @@ import TestSupport
 
         let strict = try RawHTTP.api(
             fixture.simulator, .put, path,
-            json: #"{"doctor_id":"123","slots":[{"start":"2027-01-20T09:00:00+01:00","end":"2027-01-20T10:00:00+01:00","color":"red","address_services":[{"address_service_id":101,"duration":30,"price":100}]}]}"#)
+            json:
+                #"{"doctor_id":"123","slots":[{"start":"2027-01-20T09:00:00+01:00","end":"2027-01-20T10:00:00+01:00","color":"red","address_services":[{"address_service_id":101,"duration":30,"price":100}]}]}"#
+        )
         #expect(strict.status == 400)
         #expect(strict.error?.message == "Invalid arguments")
-        #expect(strict.error?.fieldErrors == [
-            "doctor_id": ["This field was not expected."],
-            "slots[0].color": ["This field was not expected."],
-            "slots[0].address_services[0].price": ["This field was not expected."],
-            "slots[0].address_services[0].address_service_id": ["This value should be of type string."],
-        ])
+        #expect(
+            strict.error?.fieldErrors == [
+                "doctor_id": ["This field was not expected."],
+                "slots[0].color": ["This field was not expected."],
+                "slots[0].address_services[0].price": ["This field was not expected."],
+                "slots[0].address_services[0].address_service_id": ["This value should be of type string."],
+            ])
         let nullStart = try RawHTTP.api(
             fixture.simulator, .put, path, json: #"{"slots":[{"start":null,"end":"2027-01-20T10:00:00+01:00"}]}"#)
         #expect(nullStart.error?.fieldErrors["slots[0].start"] == ["This value should not be blank."])
         // address_services, insurance_accepted and insurance_providers are nullable.
         let nulls = try RawHTTP.api(
             fixture.simulator, .put, path,
-            json: #"{"slots":[{"start":"2027-01-20T09:00:00+01:00","end":"2027-01-20T10:00:00+01:00","address_services":null,"insurance_accepted":null,"insurance_providers":null}]}"#)
+            json:
+                #"{"slots":[{"start":"2027-01-20T09:00:00+01:00","end":"2027-01-20T10:00:00+01:00","address_services":null,"insurance_accepted":null,"insurance_providers":null}]}"#
+        )
         #expect(nulls.status == 201)
 
         let notJSON = try RawHTTP.api(fixture.simulator, .put, path, json: "[1,2]")
@@ -297,13 +344,15 @@ import TestSupport
         let client = fixture.client
         let booking = try client.bookSlot(
             facilityID: "1", doctorID: "123", addressID: "111", start: day(1, 11),
-            BookSlotRequest(addressServiceID: "101", duration: 30, patient: Self.patient, comment: "First visit",
-                            insuranceProviderID: "1", insurancePlanID: "999"))
+            BookSlotRequest(
+                addressServiceID: "101", duration: 30, patient: Self.patient, comment: "First visit",
+                insuranceProviderID: "1", insurancePlanID: "999"))
         #expect(booking.status == "booked" && booking.bookedBy == "integration")
         #expect(booking.startAt?.text == text(day(1, 11)) && booking.endAt?.text == text(day(1, 11, 30)))
         #expect(booking.patient?.phone == "+48500600700" && booking.addressService?.id == "101")
         #expect(booking.insurance?.planID == "999")
-        let slots = try client.getSlots(facilityID: "1", doctorID: "123", addressID: "111", start: day(1, 11), end: day(1, 12))
+        let slots = try client.getSlots(
+            facilityID: "1", doctorID: "123", addressID: "111", start: day(1, 11), end: day(1, 12))
         #expect(slots.map(\.start?.text) == [text(day(1, 11, 30)), text(day(1, 11, 45))])
 
         func notFound(_ start: Date, _ service: String, duration: Int = 30) -> String? {
@@ -317,8 +366,12 @@ import TestSupport
                 return body.message
             }
         }
-        #expect(notFound(day(1, 11), "101") == "Unable to perform booking. Requested target slot (\(text(day(1, 11)))) not found")
-        #expect(notFound(day(1, 12, 45), "101") == "Unable to perform booking. Slot (\(text(day(1, 12, 45)))) does not support service 101")
+        #expect(
+            notFound(day(1, 11), "101")
+                == "Unable to perform booking. Requested target slot (\(text(day(1, 11)))) not found")
+        #expect(
+            notFound(day(1, 12, 45), "101")
+                == "Unable to perform booking. Slot (\(text(day(1, 12, 45)))) does not support service 101")
         #expect(notFound(day(1, 12), "121") == "Service does not exist")
 
         #expect {
@@ -327,7 +380,8 @@ import TestSupport
                 BookSlotRequest(addressServiceID: "101", duration: 0, patient: Patient(name: "No phone")))
         } throws: { error in
             guard case .badRequest(_, let body) = error as? DocplannerError else { return false }
-            return body.fieldErrors["duration"] != nil && body.fieldErrors["patient.phone"] == ["This value should not be blank."]
+            return body.fieldErrors["duration"] != nil
+                && body.fieldErrors["patient.phone"] == ["This value should not be blank."]
         }
         #expect {
             _ = try client.bookSlot(

@@ -2,8 +2,8 @@ import Curl
 import DocplannerAPI
 import Foundation
 import Simulator
-import Testing
 import TestSupport
+import Testing
 
 /// Every request body the simulator accepts is read as a validator of the document's
 /// request schema would: undeclared members, wrong types (ids are strings) and `null` where
@@ -31,16 +31,24 @@ import TestSupport
         Case(
             method: .post, path: address + "/services", json: #"{"service_id":3,"extra":1}"#,
             errors: ["service_id": notAString, "extra": unexpected]),
-        Case(method: .post, path: address + "/services", json: #"{"service_id":"3","is_visible":null}"#, errors: ["is_visible": notNull]),
+        Case(
+            method: .post, path: address + "/services", json: #"{"service_id":"3","is_visible":null}"#,
+            errors: ["is_visible": notNull]),
         Case(
             method: .post, path: address + "/services",
             json: #"{"service_id":"3","allowed_patients":{"minimum_age":null,"maximum":3}}"#,
             errors: ["allowed_patients.maximum": unexpected]),
         // UpdateAddressServiceRequest: default_duration is not nullable there.
-        Case(method: .patch, path: address + "/services/101", json: #"{"default_duration":null}"#, errors: ["default_duration": notNull]),
-        Case(method: .patch, path: address + "/services/101", json: #"{"service_id":"1"}"#, errors: ["service_id": unexpected]),
+        Case(
+            method: .patch, path: address + "/services/101", json: #"{"default_duration":null}"#,
+            errors: ["default_duration": notNull]),
+        Case(
+            method: .patch, path: address + "/services/101", json: #"{"service_id":"1"}"#,
+            errors: ["service_id": unexpected]),
         // UpdateAddressRequest
-        Case(method: .patch, path: address, json: #"{"insurance_support":"private","name":"X"}"#, errors: ["name": unexpected]),
+        Case(
+            method: .patch, path: address, json: #"{"insurance_support":"private","name":"X"}"#,
+            errors: ["name": unexpected]),
         // AddCalendarBreakRequest / MoveCalendarBreakRequest
         Case(
             method: .post, path: address + "/breaks",
@@ -60,15 +68,20 @@ import TestSupport
             errors: ["address_service_id": notAString]),
         Case(
             method: .post, path: book,
-            json: #"{"address_service_id":"101","duration":30,"insurance_provider_if":"14","patient":{"name":"Ewa","phone":48500100200,"insurance_number":"X1"}}"#,
+            json:
+                #"{"address_service_id":"101","duration":30,"insurance_provider_if":"14","patient":{"name":"Ewa","phone":48500100200,"insurance_number":"X1"}}"#,
             errors: [
-                "insurance_provider_if": unexpected, "patient.phone": notAString, "patient.insurance_number": unexpected,
+                "insurance_provider_if": unexpected, "patient.phone": notAString,
+                "patient.insurance_number": unexpected,
             ]),
         Case(
-            method: .post, path: book, json: #"{"address_service_id":"101","duration":30,"is_returning":null,\#(patient)}"#,
+            method: .post, path: book,
+            json: #"{"address_service_id":"101","duration":30,"is_returning":null,\#(patient)}"#,
             errors: ["is_returning": notNull]),
         // CancelBookingRequest (send_notifications is deprecated and no longer declared).
-        Case(method: .delete, path: address + "/bookings/700002", json: #"{"send_notifications":true}"#, errors: ["send_notifications": unexpected]),
+        Case(
+            method: .delete, path: address + "/bookings/700002", json: #"{"send_notifications":true}"#,
+            errors: ["send_notifications": unexpected]),
         // MoveBookingRequest
         Case(
             method: .post, path: address + "/bookings/700002/move",
@@ -79,9 +92,13 @@ import TestSupport
             method: .put, path: address + "/bookings/700002/confirm", json: #"{"confirmed_by":"user","note":"x"}"#,
             errors: ["note": unexpected]),
         // OpinionRequest
-        Case(method: .put, path: "/facilities/1/doctors/123/opinion-request", json: #"{"phone":600100200}"#, errors: ["phone": notAString]),
+        Case(
+            method: .put, path: "/facilities/1/doctors/123/opinion-request", json: #"{"phone":600100200}"#,
+            errors: ["phone": notAString]),
         // AddAddressInsuranceProviderRequest / UpdateOrCreateAddressInsuranceProviderRequest
-        Case(method: .post, path: address + "/insurance-providers", json: #"{"insurance_provider_id":2}"#, errors: ["insurance_provider_id": notAString]),
+        Case(
+            method: .post, path: address + "/insurance-providers", json: #"{"insurance_provider_id":2}"#,
+            errors: ["insurance_provider_id": notAString]),
         Case(
             method: .post, path: address + "/insurance-providers",
             json: #"{"insurance_provider_id":"2","insurance_plans":[{"insurance_plan_id":"1","name":"Plan"}]}"#,
@@ -111,11 +128,14 @@ import TestSupport
         defer { fixture.stop() }
         let added = try RawHTTP.api(
             fixture.simulator, .post, Self.address + "/services",
-            json: #"{"service_id":"3","price":null,"description":null,"default_duration":null,"allowed_patients":null,"custom_name":null}"#)
+            json:
+                #"{"service_id":"3","price":null,"description":null,"default_duration":null,"allowed_patients":null,"custom_name":null}"#
+        )
         #expect(added.status == 201)
 
         let named = try RawHTTP.api(
-            fixture.simulator, .patch, Self.address + "/services/101", json: #"{"custom_name":"USG (adults)","price":120.5}"#)
+            fixture.simulator, .patch, Self.address + "/services/101",
+            json: #"{"custom_name":"USG (adults)","price":120.5}"#)
         #expect(named.status == 200)
         #expect(fixture.client.addressService("101")?.name == "USG (adults)")
         let cleared = try RawHTTP.api(
@@ -123,11 +143,15 @@ import TestSupport
             json: #"{"price":null,"custom_name":null,"description":null,"allowed_patients":null}"#)
         #expect(cleared.status == 200)
         let service = try #require(fixture.client.addressService("101"))
-        #expect(service.price == nil && service.name == "USG" && service.description == nil && service.allowedPatients == nil)
+        #expect(
+            service.price == nil && service.name == "USG" && service.description == nil
+                && service.allowedPatients == nil)
 
         let booked = try RawHTTP.api(
             fixture.simulator, .post, Self.book,
-            json: #"{"address_service_id":"101","duration":30,"comment":null,"label":null,"insurance_provider_id":null,"insurance_plan_id":null,"patient":{"name":"Ewa","phone":"+48500100200","email":null,"gender":null,"birth_date":null,"nin":null}}"#)
+            json:
+                #"{"address_service_id":"101","duration":30,"comment":null,"label":null,"insurance_provider_id":null,"insurance_plan_id":null,"patient":{"name":"Ewa","phone":"+48500100200","email":null,"gender":null,"birth_date":null,"nin":null}}"#
+        )
         #expect(booked.status == 200)
     }
 
@@ -137,13 +161,16 @@ import TestSupport
         defer { fixture.stop() }
         let booked = try RawHTTP.api(
             fixture.simulator, .post, Self.book,
-            json: #"{"address_service_id":101,"duration":30,"is_returning":null,"insurance_provider_if":"14","patient":{"name":"Ewa","phone":48500100200,"insurance_number":"X1"}}"#)
+            json:
+                #"{"address_service_id":101,"duration":30,"is_returning":null,"insurance_provider_if":"14","patient":{"name":"Ewa","phone":48500100200,"insurance_number":"X1"}}"#
+        )
         #expect(booked.status == 200)
         let moved = try RawHTTP.api(
             fixture.simulator, .post, Self.address + "/bookings/700002/move",
             json: #"{"address_service_id":"101","start":"2027-01-17T12:00:00+01:00","address_id":111,"reason":"x"}"#)
         #expect(moved.status == 201)
-        let opinion = try RawHTTP.api(fixture.simulator, .put, "/facilities/1/doctors/123/opinion-request", json: #"{"phone":600100200}"#)
+        let opinion = try RawHTTP.api(
+            fixture.simulator, .put, "/facilities/1/doctors/123/opinion-request", json: #"{"phone":600100200}"#)
         #expect(opinion.status == 200)
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
-@testable import Store
 import TestSupport
 import Testing
+
+@testable import Store
 
 @Suite struct ClaimTests {
     @Test func claimedJobIsNotHandedOutTwice() throws {
@@ -61,10 +62,12 @@ import Testing
 
     @Test func orderingHoldsUnderConcurrentClaimers() throws {
         let t = try TestStore()
-        let keys = 8, perKey = 25
+        let keys = 8
+        let perKey = 25
         for sequence in 0..<perKey {
             for key in 0..<keys {
-                _ = try t.store.inbox.enqueueAndWait(event("\(key)-\(sequence)", ordering: "key\(key)", body: "\(sequence)"))
+                _ = try t.store.inbox.enqueueAndWait(
+                    event("\(key)-\(sequence)", ordering: "key\(key)", body: "\(sequence)"))
             }
         }
         let log = OrderLog()
@@ -108,7 +111,8 @@ final class OrderLog: @unchecked Sendable {
     private(set) var completed = 0
 
     func begin(_ job: Job) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         let key = job.orderingKey ?? ""
         if running.contains(key) { violations.append("\(key) ran concurrently") }
         running.insert(key)
@@ -119,7 +123,8 @@ final class OrderLog: @unchecked Sendable {
     }
 
     func end(_ job: Job) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         running.remove(job.orderingKey ?? "")
         completed += 1
     }
@@ -134,7 +139,8 @@ final class OrderLog: @unchecked Sendable {
         _ = try t.store.inbox.enqueueAndWait(event("b"))
         let a = try #require(try t.store.inbox.claim(limit: 1, workerID: "w").first)
         // As if the clock had read two days later when this was recorded.
-        try t.store.inbox.retryLater(a, error: "busy", notBefore: Date(timeIntervalSince1970: t.clock.now() + 2 * 86_400))
+        try t.store.inbox.retryLater(
+            a, error: "busy", notBefore: Date(timeIntervalSince1970: t.clock.now() + 2 * 86_400))
         try t.store.inbox.reclaimAbandoned()
         t.clock.advance(by: 3600)
         let claimed = try t.store.inbox.claim(limit: 2, workerID: "w").map(\.dedupKey).sorted()

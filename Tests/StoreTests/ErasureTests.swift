@@ -1,7 +1,8 @@
 import Foundation
-@testable import Store
 import TestSupport
 import Testing
+
+@testable import Store
 
 /// Erasing one patient on request (GDPR art. 17): found by phone (however written) or
 /// e-mail, taken out of the stored events (which stay appliable), their quarantined
@@ -9,7 +10,8 @@ import Testing
 @Suite struct ErasureTests {
     /// A `slot-booked` as Docplanner sends it (its documented example, shortened).
     static func slotBooked(
-        booking: String, phone: String, email: String, name: String = "Abraham", comment: String = "knee hurts since May"
+        booking: String, phone: String, email: String, name: String = "Abraham",
+        comment: String = "knee hurts since May"
     ) -> String {
         """
         {"name":"slot-booked","data":{"facility":{"id":"1"},"doctor":{"id":"123","name":"Sample"},\
@@ -28,7 +30,9 @@ import Testing
 
     @Test func phonesMatchByTheirDigitsWithOrWithoutTheCountryCode() throws {
         let patient = try matcher(phones: ["+48 500-100-200"])
-        for written in ["+48500100200", "+48 (500) 100 200", "0048 500 100 200", "48500100200", "500 100 200", "500.100.200"] {
+        for written in [
+            "+48500100200", "+48 (500) 100 200", "0048 500 100 200", "48500100200", "500 100 200", "500.100.200",
+        ] {
             #expect(patient.occurs(in: #"{"phone":"\#(written)"}"#), "\(written)")
         }
         for other in ["+48500100201", "+49 500 100 200 1", "1500100200", "x500100200", "50010020"] {
@@ -77,24 +81,29 @@ import Testing
         #expect(text.contains(#""is_price_from":false"#) && text.contains(#""price":50"#), "\(text)")
         #expect(PayloadRedactor.redact(payload, try matcher(emails: ["someone@else.org"])) == nil)
         // Not JSON: each occurrence is masked.
-        #expect(PayloadRedactor.redact(Array("name=Abe&phone=+48123123123".utf8), try matcher(phones: ["+48123123123"]))
-            == Array("name=Abe&phone=[erased]".utf8))
+        #expect(
+            PayloadRedactor.redact(Array("name=Abe&phone=+48123123123".utf8), try matcher(phones: ["+48123123123"]))
+                == Array("name=Abe&phone=[erased]".utf8))
     }
 
     @Test func eraseRedactsJobsInEveryStateButInFlightAndDeletesQuarantinedBodies() throws {
         let t = try TestStore()
         let ours = Self.slotBooked(booking: "1", phone: "+48500100200", email: "abe@example.com")
-        let theirs = Self.slotBooked(booking: "2", phone: "+48600700800", email: "mary@example.com", name: "Mary", comment: "a follow-up")
+        let theirs = Self.slotBooked(
+            booking: "2", phone: "+48600700800", email: "mary@example.com", name: "Mary", comment: "a follow-up")
         for (key, body) in [("done", ours), ("dead", ours), ("held", ours), ("other", theirs), ("waiting", ours)] {
             _ = try t.store.inbox.enqueueAndWait(event(key, body: body))
         }
         let claimed = Dictionary(
             uniqueKeysWithValues: try t.store.inbox.claim(limit: 4, workerID: "w").map { ($0.dedupKey, $0) })
         try t.store.inbox.complete(try #require(claimed["done"]))
-        try t.store.inbox.failPermanently(try #require(claimed["dead"]), reason: "Docplanner said: phone +48500100200 is odd")
+        try t.store.inbox.failPermanently(
+            try #require(claimed["dead"]), reason: "Docplanner said: phone +48500100200 is odd")
         try t.store.inbox.complete(try #require(claimed["other"]))
-        try t.store.quarantine.addAndWait(body: Array("phone=500100200&x".utf8), reason: "not JSON", sourceAddress: "10.0.0.1")
-        try t.store.quarantine.addAndWait(body: Array("unrelated junk".utf8), reason: "not JSON", sourceAddress: "10.0.0.1")
+        try t.store.quarantine.addAndWait(
+            body: Array("phone=500100200&x".utf8), reason: "not JSON", sourceAddress: "10.0.0.1")
+        try t.store.quarantine.addAndWait(
+            body: Array("unrelated junk".utf8), reason: "not JSON", sourceAddress: "10.0.0.1")
         let patient = try matcher(phones: ["500 100 200"], emails: ["ABE@example.com"])
 
         // A dry run counts and changes nothing.
@@ -108,7 +117,9 @@ import Testing
 
         #expect(try t.store.erasePatient(patient, apply: true) == expected)
         let jobs = Dictionary(
-            uniqueKeysWithValues: try t.store.inbox.jobs(in: Set(JobState.allCases), limit: 10).map { ($0.dedupKey, $0) })
+            uniqueKeysWithValues: try t.store.inbox.jobs(in: Set(JobState.allCases), limit: 10).map {
+                ($0.dedupKey, $0)
+            })
         #expect(jobs.count == 5, "every job stays, so a re-sent event is still recognised")
         for key in ["done", "dead", "waiting"] {
             let payload = String(decoding: try #require(jobs[key]).payload, as: UTF8.self)

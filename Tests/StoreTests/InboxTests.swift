@@ -1,8 +1,9 @@
 import Foundation
-@testable import Store
 import SQLite
 import TestSupport
 import Testing
+
+@testable import Store
 
 @Suite struct InboxTests {
     @Test func enqueueStoresBodyAndMetadata() throws {
@@ -96,6 +97,14 @@ final class Counter: @unchecked Sendable {
     // @unchecked: guarded by `lock`.
     private let lock = NSLock()
     private var count = 0
-    func increment() { lock.lock(); count += 1; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+    func increment() {
+        lock.lock()
+        count += 1
+        lock.unlock()
+    }
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
+    }
 }

@@ -1,8 +1,9 @@
 import Foundation
-@testable import Store
 import SQLite
 import TestSupport
 import Testing
+
+@testable import Store
 
 /// What `dpbridge queue …` and `dpbridge deadletters …` do to a queue.
 @Suite struct InspectionTests {
@@ -11,7 +12,9 @@ import Testing
         let t = try TestStore()
         for key in ["p", "r", "f", "d", "x"] {
             _ = try t.store.outbox.enqueueAndWait(
-                OutboxItem(kind: "bookSlot", payload: Array(#"{"key":"\#(key)"}"#.utf8), dedupKey: key, orderingKey: "o-\(key)"))
+                OutboxItem(
+                    kind: "bookSlot", payload: Array(#"{"key":"\#(key)"}"#.utf8), dedupKey: key, orderingKey: "o-\(key)"
+                ))
         }
         let claimed = try t.store.outbox.claim(limit: 5, workerID: "w")
         let byKey = Dictionary(uniqueKeysWithValues: claimed.map { ($0.dedupKey, $0) })
@@ -76,7 +79,9 @@ import Testing
         #expect(revived.finishedAt == nil)
 
         #expect(try t.store.outbox.retryNow(id: pending) == .pending)
-        #expect(throws: StoreError.jobInState(id: inFlight, state: .inFlight)) { try t.store.outbox.retryNow(id: inFlight) }
+        #expect(throws: StoreError.jobInState(id: inFlight, state: .inFlight)) {
+            try t.store.outbox.retryNow(id: inFlight)
+        }
         let done = try #require(try t.store.outbox.jobs(in: [.done], limit: 1).first)
         #expect(throws: StoreError.jobInState(id: done.id, state: .done)) { try t.store.outbox.retryNow(id: done.id) }
         #expect(throws: StoreError.noSuchJob(999)) { try t.store.outbox.retryNow(id: 999) }
@@ -156,7 +161,8 @@ import Testing
             try store.values.setAndWait(StoreValues.lastPingKey, "1800000000.250")
             clock.advance(by: 5)
             try store.values.setAndWait(StoreValues.lastPingKey, "1800000005.500")
-            #expect(try store.values.get(StoreValues.lastPingKey)?.updatedAt == Date(timeIntervalSince1970: clock.now()))
+            #expect(
+                try store.values.get(StoreValues.lastPingKey)?.updatedAt == Date(timeIntervalSince1970: clock.now()))
         }
         let reopened = try Store(path: path, clock: clock)
         defer { reopened.close() }

@@ -1,8 +1,9 @@
 import Foundation
-@testable import Store
 import SQLite
 import TestSupport
 import Testing
+
+@testable import Store
 
 /// Insurance plans as resources: each keeps its provider, belongs to Docplanner's
 /// dictionary (every facility's walk covers it), and a store written before plans
@@ -18,7 +19,8 @@ import Testing
         let test = try TestStore()
         let mappings = test.store.mappings
         let first = try mappings.recordDiscovery(
-            [Self.facility, Self.axa, Self.plan("11"), Self.plan("12"), Self.plan("999", of: "1")], scope: .facility("3"))
+            [Self.facility, Self.axa, Self.plan("11"), Self.plan("12"), Self.plan("999", of: "1")],
+            scope: .facility("3"))
         #expect(first.newUnmapped.map(\.id) == ["3", "52", "11", "12", "999"])
         let stored = try #require(try mappings.resource(.plan, "999"))
         #expect(stored.resource.insuranceProviderID == "1")

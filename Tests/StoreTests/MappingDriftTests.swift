@@ -1,16 +1,19 @@
 import Foundation
 import Testing
+
 @testable import Store
 
 /// Discovery's drift (vanished mapped ids, new unmapped ones), the counts `status` shows,
 /// and the per-event lookups.
 @Suite struct MappingDriftTests {
     static let facility = DocplannerResource(kind: .facility, id: "3", name: "Clinic", facilityID: "3")
-    static let doctor = DocplannerResource(kind: .doctor, id: "3001", name: "Anna Doctor", facilityID: "3", doctorID: "3001")
+    static let doctor = DocplannerResource(
+        kind: .doctor, id: "3001", name: "Anna Doctor", facilityID: "3", doctorID: "3001")
     static let address = DocplannerResource(
         kind: .address, id: "30011", name: "Main", facilityID: "3", doctorID: "3001", addressID: "30011")
     static func service(_ id: String) -> DocplannerResource {
-        DocplannerResource(kind: .service, id: id, name: "USG \(id)", facilityID: "3", doctorID: "3001", addressID: "30011")
+        DocplannerResource(
+            kind: .service, id: id, name: "USG \(id)", facilityID: "3", doctorID: "3001", addressID: "30011")
     }
 
     @Test func discoveryReportsVanishedMappedAndNewUnmappedAndSummaryCountsThem() throws {

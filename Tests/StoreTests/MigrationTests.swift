@@ -1,8 +1,9 @@
 import Foundation
-@testable import Store
 import SQLite
 import TestSupport
 import Testing
+
+@testable import Store
 
 @Suite struct MigrationTests {
     @Test func migrationsRunInOrderOnceEach() throws {

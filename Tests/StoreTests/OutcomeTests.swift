@@ -1,8 +1,9 @@
 import Foundation
-@testable import Store
 import Synchronization
 import TestSupport
 import Testing
+
+@testable import Store
 
 @Suite struct OutcomeTests {
     @Test func backoffGrowsExponentiallyWithJitterAndACap() {
@@ -137,8 +138,10 @@ import Testing
 @Suite struct OutboxTests {
     @Test func newerPendingJobReplacesOlderOneWithSameCoalescingKey() throws {
         let t = try TestStore()
-        let first = try t.store.outbox.enqueueAndWait(OutboxItem(kind: "replaceSlots", payload: Array("v1".utf8), coalesceKey: "slots:address-1", priority: 2))
-        let second = try t.store.outbox.enqueueAndWait(OutboxItem(kind: "replaceSlots", payload: Array("v2".utf8), coalesceKey: "slots:address-1", priority: 2))
+        let first = try t.store.outbox.enqueueAndWait(
+            OutboxItem(kind: "replaceSlots", payload: Array("v1".utf8), coalesceKey: "slots:address-1", priority: 2))
+        let second = try t.store.outbox.enqueueAndWait(
+            OutboxItem(kind: "replaceSlots", payload: Array("v2".utf8), coalesceKey: "slots:address-1", priority: 2))
         #expect(first.replaced == 0)
         #expect(second.replaced == 1)
         let jobs = try t.store.outbox.claim(limit: 10, workerID: "w")
@@ -147,9 +150,11 @@ import Testing
 
     @Test func startedJobIsNotReplaced() throws {
         let t = try TestStore()
-        _ = try t.store.outbox.enqueueAndWait(OutboxItem(kind: "replaceSlots", payload: Array("v1".utf8), coalesceKey: "slots:a"))
+        _ = try t.store.outbox.enqueueAndWait(
+            OutboxItem(kind: "replaceSlots", payload: Array("v1".utf8), coalesceKey: "slots:a"))
         let running = try #require(try t.store.outbox.claim(workerID: "w").first)
-        let newer = try t.store.outbox.enqueueAndWait(OutboxItem(kind: "replaceSlots", payload: Array("v2".utf8), coalesceKey: "slots:a"))
+        let newer = try t.store.outbox.enqueueAndWait(
+            OutboxItem(kind: "replaceSlots", payload: Array("v2".utf8), coalesceKey: "slots:a"))
         #expect(newer.replaced == 0)
         try t.store.outbox.complete(running)
         #expect(try t.store.outbox.claim(workerID: "w").map { String(decoding: $0.payload, as: UTF8.self) } == ["v2"])
@@ -160,7 +165,8 @@ import Testing
         _ = try t.store.outbox.enqueueAndWait(OutboxItem(kind: "replaceSlots", payload: [], priority: 2))
         _ = try t.store.outbox.enqueueAndWait(OutboxItem(kind: "addBreak", payload: [], priority: 1))
         _ = try t.store.outbox.enqueueAndWait(OutboxItem(kind: "bookSlot", payload: [], priority: 0))
-        #expect(try t.store.outbox.claim(limit: 3, workerID: "w").map(\.kind) == ["bookSlot", "addBreak", "replaceSlots"])
+        #expect(
+            try t.store.outbox.claim(limit: 3, workerID: "w").map(\.kind) == ["bookSlot", "addBreak", "replaceSlots"])
     }
 }
 
@@ -168,7 +174,8 @@ import Testing
     @Test func quarantineKeepsTheNewestBodiesWithinItsLimit() throws {
         let t = try TestStore(quarantineLimit: 3)
         for index in 0..<5 {
-            try t.store.quarantine.addAndWait(body: Array("bad \(index)".utf8), reason: "not JSON", sourceAddress: "203.0.113.9")
+            try t.store.quarantine.addAndWait(
+                body: Array("bad \(index)".utf8), reason: "not JSON", sourceAddress: "203.0.113.9")
         }
         let entries = try t.store.quarantine.list()
         #expect(entries.map { String(decoding: $0.body, as: UTF8.self) } == ["bad 4", "bad 3", "bad 2"])
@@ -180,9 +187,12 @@ import Testing
         let t = try TestStore()
         _ = try t.store.inbox.enqueueAndWait(event("1"))
         t.clock.advance(by: 5)
-        _ = try t.store.inbox.enqueueAndWait(InboxItem(body: [], receivedAt: Date(timeIntervalSince1970: t.clock.now()), dedupKey: "2", eventName: "x"))
-        _ = try t.store.inbox.enqueueAndWait(InboxItem(body: [], receivedAt: Date(timeIntervalSince1970: t.clock.now()), dedupKey: "3", eventName: "x"))
-        _ = try t.store.inbox.enqueueAndWait(InboxItem(body: [], receivedAt: Date(timeIntervalSince1970: t.clock.now()), dedupKey: "4", eventName: "x"))
+        _ = try t.store.inbox.enqueueAndWait(
+            InboxItem(body: [], receivedAt: Date(timeIntervalSince1970: t.clock.now()), dedupKey: "2", eventName: "x"))
+        _ = try t.store.inbox.enqueueAndWait(
+            InboxItem(body: [], receivedAt: Date(timeIntervalSince1970: t.clock.now()), dedupKey: "3", eventName: "x"))
+        _ = try t.store.inbox.enqueueAndWait(
+            InboxItem(body: [], receivedAt: Date(timeIntervalSince1970: t.clock.now()), dedupKey: "4", eventName: "x"))
         let jobs = try t.store.inbox.claim(limit: 3, workerID: "w")
         try t.store.inbox.complete(jobs[0])
         try t.store.inbox.retryLater(jobs[1], error: "e")

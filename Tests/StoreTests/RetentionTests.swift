@@ -1,8 +1,9 @@
 import Foundation
-@testable import Store
 import SQLite
 import TestSupport
 import Testing
+
+@testable import Store
 
 /// Patients' data kept no longer than needed: done jobs, decisions and quarantined bodies
 /// go once past their retention (by the store's clock, moved by hand here), dead letters
@@ -35,7 +36,8 @@ import Testing
         try done(t, t.store.inbox, "old-in")
         try done(t, t.store.outbox, "old-out")
         _ = try t.store.inbox.enqueueAndWait(event("dead"))
-        try t.store.inbox.failPermanently(try #require(try t.store.inbox.claim(workerID: "w").first), reason: "no booking id")
+        try t.store.inbox.failPermanently(
+            try #require(try t.store.inbox.claim(workerID: "w").first), reason: "no booking id")
         _ = try t.store.inbox.enqueueAndWait(event("waiting"))
         try t.store.inbox.retryLater(
             try #require(try t.store.inbox.claim(workerID: "w").first), error: "calendar busy",

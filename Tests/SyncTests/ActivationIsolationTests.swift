@@ -4,9 +4,10 @@ import Logging
 import Partner
 import Simulator
 import Store
-@testable import Sync
 import TestSupport
 import Testing
+
+@testable import Sync
 
 /// `activate` against a live simulator whose first answer is a 404: the one address it
 /// hits is a problem of its own, the other address is still fed and checked, and a step
@@ -97,7 +98,9 @@ import Testing
         let existing = AddressService(id: "1", price: 100, isPriceFrom: false, duration: 30)
         let offer = ClinicCatalog.Offer(
             doctorID: "D", locationID: "L", serviceID: "S", price: nil, isPriceFrom: false, duration: 30)
-        #expect(try body(ProfileFeeder.difference(existing, offer)) == #"{"default_duration":30,"is_price_from":false,"price":null}"#)
+        #expect(
+            try body(ProfileFeeder.difference(existing, offer))
+                == #"{"default_duration":30,"is_price_from":false,"price":null}"#)
         // Nothing differs: nothing is sent (no PATCH spent on every run).
         let cleared = AddressService(id: "1", price: nil, isPriceFrom: false, duration: 30)
         #expect(ProfileFeeder.difference(cleared, offer) == nil)

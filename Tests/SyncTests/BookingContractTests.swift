@@ -2,12 +2,13 @@ import DocplannerAPI
 import Foundation
 import Logging
 import Partner
+import SQLite
 import Simulator
 import Store
-import SQLite
-@testable import Sync
 import TestSupport
 import Testing
+
+@testable import Sync
 
 /// Clinic booking changes against a strict simulator where Docplanner's answers are not
 /// the happy ones: a cancel of a booking canceled already (400), and a move retried after
@@ -53,16 +54,23 @@ import Testing
     func bookedEverywhere(at start: Date) throws -> (id: String, row: Int64) {
         let booking = try client.bookSlot(
             facilityID: "1", doctorID: "123", addressID: "111", start: start,
-            BookSlotRequest(addressServiceID: "101", duration: 30, patient: Patient(name: "Ola", phone: "+48600700800")))
+            BookSlotRequest(addressServiceID: "101", duration: 30, patient: Patient(name: "Ola", phone: "+48600700800"))
+        )
         let id = try #require(booking.id)
         _ = try partner.apply(
-            [.booked(PartnerBooking(
-                docplannerID: id, calendar: calendar, start: start, end: start.addingTimeInterval(1800), serviceID: "101"))],
+            [
+                .booked(
+                    PartnerBooking(
+                        docplannerID: id, calendar: calendar, start: start, end: start.addingTimeInterval(1800),
+                        serviceID: "101"))
+            ],
             eventKey: "slot-booked:\(id)", eventTime: Date(timeIntervalSince1970: clock.now()))
         let clinic = try Database(path: directory.file("partner.sqlite"))
         let row = try clinic.scalar("SELECT id FROM bookings WHERE docplanner_booking_id = ?", .text(id))
         // The row names its address service, as clinic software keeps it.
-        try clinic.execute("UPDATE dpbridge_session SET applying = 1; UPDATE bookings SET address_service_id = '101' WHERE id = \(row); UPDATE dpbridge_session SET applying = 0;")
+        try clinic.execute(
+            "UPDATE dpbridge_session SET applying = 1; UPDATE bookings SET address_service_id = '101' WHERE id = \(row); UPDATE dpbridge_session SET applying = 0;"
+        )
         return (id, row)
     }
 
@@ -80,7 +88,9 @@ import Testing
         #expect(try partner.clinicBooking(rowID: row)?.syncedStatus == .canceled)
         #expect(simulator.snapshot().booking(id)?.status == "canceled")
         // A second run has nothing left to send.
-        #expect(try processor().perform(OutboundJob(kind: .booking, calendar: calendar, rowID: row), attempt: 1).calls.isEmpty)
+        #expect(
+            try processor().perform(OutboundJob(kind: .booking, calendar: calendar, rowID: row), attempt: 1).calls
+                .isEmpty)
     }
 
     @Test func aMoveRetriedAfterItsAnswerWasLostAdoptsTheNewBooking() throws {
@@ -90,7 +100,8 @@ import Testing
         // The clinic moves the visit to 11:00 …
         let clinic = try Database(path: directory.file("partner.sqlite"))
         try clinic.execute(
-            "UPDATE bookings SET start_ts = \(later.timeIntervalSince1970), end_ts = \(later.timeIntervalSince1970 + 1800) WHERE id = \(row)")
+            "UPDATE bookings SET start_ts = \(later.timeIntervalSince1970), end_ts = \(later.timeIntervalSince1970 + 1800) WHERE id = \(row)"
+        )
         // … a first attempt moved it on Docplanner, but its answer never came back.
         let moved = try client.moveBooking(
             facilityID: "1", doctorID: "123", addressID: "111", bookingID: id,

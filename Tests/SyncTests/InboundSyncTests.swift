@@ -2,9 +2,9 @@ import DocplannerAPI
 import Foundation
 import Logging
 import Partner
+import SQLite
 import Scheduling
 import Store
-import SQLite
 import Sync
 import Synchronization
 import TestSupport
@@ -45,7 +45,8 @@ enum Examples {
     func enqueue(_ body: [UInt8]) throws -> EnqueueOutcome {
         let notification = try DocplannerNotification.decode(Data(body))
         return try store.inbox.enqueueAndWait(
-            InboxItem(body: body, dedupKey: notification.identityKey, eventName: notification.name,
+            InboxItem(
+                body: body, dedupKey: notification.identityKey, eventName: notification.name,
                 orderingKey: notification.orderingKey))
     }
 
@@ -92,8 +93,10 @@ enum Examples {
 
     @Test func everyBookingEventApplies() throws {
         let id = bookingID("SlotBookedNotification")
-        for key in ["SlotBookedNotification", "BookingConfirmedNotification", "PresenceMarkedNotification",
-                    "BookingPaymentStatusChangedNotification"] {
+        for key in [
+            "SlotBookedNotification", "BookingConfirmedNotification", "PresenceMarkedNotification",
+            "BookingPaymentStatusChangedNotification",
+        ] {
             try enqueue(Examples.body(key) { setBookingID(&$0, id) })
         }
         #expect(try drain() == [.applied, .applied, .applied, .applied])
@@ -104,9 +107,11 @@ enum Examples {
     }
 
     @Test func breaksAndAddressEventsApply() throws {
-        for key in ["BreakCreatedNotification", "BreakMovedNotification", "AddressServiceCreatedNotification",
-                    "AddressServiceChangedNotification", "AddressAssignedNotification",
-                    "AddressCommercialTypeChangedNotification", "BookingMovedNotification"] {
+        for key in [
+            "BreakCreatedNotification", "BreakMovedNotification", "AddressServiceCreatedNotification",
+            "AddressServiceChangedNotification", "AddressAssignedNotification",
+            "AddressCommercialTypeChangedNotification", "BookingMovedNotification",
+        ] {
             try enqueue(Examples.body(key))
         }
         #expect(try drain().allSatisfy { $0 == .applied })
@@ -114,19 +119,24 @@ enum Examples {
         #expect(try database.scalar("SELECT count(*) FROM breaks WHERE deleted = 0") == 1)
         #expect(try database.scalar("SELECT count(*) FROM address_services") >= 1)
         #expect(try database.scalar("SELECT count(*) FROM addresses WHERE assigned = 1") == 1)
-        #expect(try database.scalar("SELECT count(*) FROM bookings WHERE status = 'moved' AND moved_to IS NOT NULL") == 1)
+        #expect(
+            try database.scalar("SELECT count(*) FROM bookings WHERE status = 'moved' AND moved_to IS NOT NULL") == 1)
         try enqueue(Examples.body("BreakRemovedNotification"))
         _ = try drain()
         #expect(try database.scalar("SELECT count(*) FROM breaks WHERE deleted = 0") == 0)
     }
 
     @Test func eventWithoutABookingIdBecomesAnExplainedDeadLetter() throws {
-        try enqueue(Examples.body("SlotBookedNotification") { object in
-            var data = object["data"] as! [String: Any]
-            data["visit_booking"] = ["status": "booked"]
-            object["data"] = data
-        })
-        guard case .dead(let reason) = try drain().first else { Issue.record("not dead"); return }
+        try enqueue(
+            Examples.body("SlotBookedNotification") { object in
+                var data = object["data"] as! [String: Any]
+                data["visit_booking"] = ["status": "booked"]
+                object["data"] = data
+            })
+        guard case .dead(let reason) = try drain().first else {
+            Issue.record("not dead")
+            return
+        }
         #expect(reason.contains("slot-booked without a booking id"))
         #expect(try store.inbox.deadLetters().count == 1)
     }
@@ -140,16 +150,21 @@ enum Examples {
         // 60 bookings, each booked, confirmed, then canceled, interleaved.
         for step in ["SlotBookedNotification", "BookingConfirmedNotification", "BookingCanceledNotification"] {
             for index in 0..<60 {
-                let outcome = try enqueue(Examples.body(step) { object in
-                    setBookingID(&object, "w\(index)")
-                    object["created_at"] = "2026-01-0\(["SlotBookedNotification": 1, "BookingConfirmedNotification": 2][step] ?? 3)T10:00:00+01:00"
-                })
+                let outcome = try enqueue(
+                    Examples.body(step) { object in
+                        setBookingID(&object, "w\(index)")
+                        object["created_at"] =
+                            "2026-01-0\(["SlotBookedNotification": 1, "BookingConfirmedNotification": 2][step] ?? 3)T10:00:00+01:00"
+                    })
                 #expect(!outcome.isDuplicate)
                 workers.wake()
             }
         }
         var waited = 0
-        while workers.processedCount < 180 && waited < 400 { usleep(25_000); waited += 1 }
+        while workers.processedCount < 180 && waited < 400 {
+            usleep(25_000)
+            waited += 1
+        }
         #expect(workers.processedCount == 180)
         for index in 0..<60 {
             let booking = try #require(try partner.booking(docplannerID: "w\(index)"))
@@ -165,27 +180,36 @@ enum Examples {
         // The clinic takes that time: the same question is now denied.
         let start = try #require(question.event.slotBookingStart)
         _ = try partner.apply(
-            [.booked(PartnerBooking(
-                docplannerID: "clinic-1", calendar: CalendarRef(facilityID: "1", doctorID: "123", addressID: "111"),
-                start: start, end: start.addingTimeInterval(600)))],
+            [
+                .booked(
+                    PartnerBooking(
+                        docplannerID: "clinic-1",
+                        calendar: CalendarRef(facilityID: "1", doctorID: "123", addressID: "111"),
+                        start: start, end: start.addingTimeInterval(600)))
+            ],
             eventKey: "x", eventTime: Date())
-        guard case .deny(let code, _) = decider.decide(question) else { Issue.record("approved"); return }
+        guard case .deny(let code, _) = decider.decide(question) else {
+            Issue.record("approved")
+            return
+        }
         #expect(code == "taken")
         // Moving the booking that holds the time onto itself is allowed.
-        let moving = try DocplannerNotification.decode(Data(Examples.body("BookingMovingNotification") { object in
-            var data = object["data"] as! [String: Any]
-            var canceling = data["canceling_booking"] as! [String: Any]
-            canceling["id"] = "clinic-1"
-            data["canceling_booking"] = canceling
-            var creating = data["creating_booking"] as! [String: Any]
-            creating["start_at"] = question.event.slotBookingStartText
-            creating["end_at"] = nil
-            creating["duration"] = 10
-            data["creating_booking"] = creating
-            data["doctor"] = ["id": "123"]
-            data["address"] = ["id": "111"]
-            object["data"] = data
-        }))
+        let moving = try DocplannerNotification.decode(
+            Data(
+                Examples.body("BookingMovingNotification") { object in
+                    var data = object["data"] as! [String: Any]
+                    var canceling = data["canceling_booking"] as! [String: Any]
+                    canceling["id"] = "clinic-1"
+                    data["canceling_booking"] = canceling
+                    var creating = data["creating_booking"] as! [String: Any]
+                    creating["start_at"] = question.event.slotBookingStartText
+                    creating["end_at"] = nil
+                    creating["duration"] = 10
+                    data["creating_booking"] = creating
+                    data["doctor"] = ["id": "123"]
+                    data["address"] = ["id": "111"]
+                    object["data"] = data
+                }))
         #expect(decider.decide(moving) == .approve)
     }
 
@@ -200,11 +224,12 @@ enum Examples {
         for id in ["b-1", "b-refused", "b-2"] {
             try enqueue(Examples.body("SlotBookedNotification") { setBookingID(&$0, id) })
         }
-        try enqueue(Examples.body("SlotBookedNotification") { object in
-            var data = object["data"] as! [String: Any]
-            data["visit_booking"] = ["status": "booked"]
-            object["data"] = data
-        })
+        try enqueue(
+            Examples.body("SlotBookedNotification") { object in
+                var data = object["data"] as! [String: Any]
+                data["visit_booking"] = ["status": "booked"]
+                object["data"] = data
+            })
         let jobs = try store.inbox.claim(limit: 64, workerID: "test")
         #expect(jobs.count == 4)
         let outcomes = try processor.processReturningOutcomes(jobs)
@@ -220,15 +245,19 @@ enum Examples {
         let counts = try store.counts().inbox
         #expect(counts.done == 2 && counts.retrying == 1 && counts.dead == 1)
         // Applying the same events again changes nothing (already applied).
-        #expect(partner.apply(batch: jobs.prefix(1).map {
-            PartnerEvent(eventKey: $0.dedupKey, eventTime: Date(), changes: [])
-        }).map { try? $0.get() } == [false])
+        #expect(
+            partner.apply(
+                batch: jobs.prefix(1).map {
+                    PartnerEvent(eventKey: $0.dedupKey, eventTime: Date(), changes: [])
+                }
+            ).map { try? $0.get() } == [false])
     }
 
     @Test func aRetryComesDueAndABlockedJobFollowsWithoutAWake() throws {
         let directory = try TemporaryDirectory(prefix: "dpbridge-workers")
         let store = try Store(
-            path: directory.file("store.sqlite"), retryPolicy: RetryPolicy(maxAttempts: 5, initialDelay: 0.2, maxDelay: 0.4))
+            path: directory.file("store.sqlite"),
+            retryPolicy: RetryPolicy(maxAttempts: 5, initialDelay: 0.2, maxDelay: 0.4))
         defer { store.close() }
         let processor = FlakyProcessor(queue: store.inbox)
         // Nothing looks on its own for a minute: only due times and finished jobs bring a run.

@@ -61,7 +61,8 @@ import Testing
     func apply(_ proposals: [AutoMapper.Proposal], atLeast threshold: Double = 0.8) throws {
         for proposal in proposals where proposal.confidence >= threshold {
             try store.mappings.set(
-                proposal.kind, proposal.docplannerID, to: proposal.partnerID, source: .auto, confidence: proposal.confidence)
+                proposal.kind, proposal.docplannerID, to: proposal.partnerID, source: .auto,
+                confidence: proposal.confidence)
         }
     }
 
@@ -73,7 +74,9 @@ import Testing
         #expect(plans.map(\.insuranceProviderID) == ["1", "1", "52"])
         #expect(plans.first?.name == "Insurance plan 999")
         // One GET per provider, however many doctors and addresses the walk covered.
-        #expect(requested("/plans").sorted() == ["1", "2", "52"].map { "/api/v3/integration/insurance-providers/\($0)/plans" })
+        #expect(
+            requested("/plans").sorted()
+                == ["1", "2", "52"].map { "/api/v3/integration/insurance-providers/\($0)/plans" })
         #expect(try store.mappings.list(kind: .plan).map(\.resource.id) == ["11", "999", "1000"])
 
         // Provider 1 is proposed with certainty, so are its plans; Axa only as "similar",
@@ -133,7 +136,9 @@ import Testing
         var catalog = Self.catalog
         catalog.locationInsurances = ["L-MAIN": ["I-1", "I-AXA"], "L-BRANCH": ["I-AXA"]]
         // At the branch, plan 999 is accepted but its insurance is not: a problem, not fed.
-        catalog.locationInsurancePlans = ["L-MAIN": ["P-999", "P-1000", "P-AXA-BASIC"], "L-BRANCH": ["P-AXA-BASIC", "P-999"]]
+        catalog.locationInsurancePlans = [
+            "L-MAIN": ["P-999", "P-1000", "P-AXA-BASIC"], "L-BRANCH": ["P-AXA-BASIC", "P-999"],
+        ]
         let feeder = ProfileFeeder(docplanner: client, mappings: store.mappings)
         #expect(try accepted(at: "111") == ["1": ["999"], "52": []])
 
@@ -146,9 +151,10 @@ import Testing
         let branch = try feeder.feed(address: try address("112"), catalog: catalog)
         #expect(branch.writes == ["addAddressInsuranceProvider"])
         #expect(try accepted(at: "112") == ["52": ["11"]])
-        #expect(insuranceProblems(branch).map(\.reason) == [
-            "clinic insurance plan P-999 (Insurance plan 999) is accepted at location L-BRANCH, but its insurance is not"
-        ])
+        #expect(
+            insuranceProblems(branch).map(\.reason) == [
+                "clinic insurance plan P-999 (Insurance plan 999) is accepted at location L-BRANCH, but its insurance is not"
+            ])
 
         // Nothing changed: nothing is written.
         let writes = simulator.snapshot().writesTotal
@@ -167,7 +173,10 @@ import Testing
         #expect(problems.count == 1)
         #expect(problems.first?.fix.contains("dpbridge map set plan <plan id> P-NEW") == true, "\(problems)")
         try store.mappings.set(.plan, "1000", to: "P-1000", source: .manual)
-        #expect(try feeder.feed(address: try address("111"), catalog: catalog).writes == ["updateOrCreateAddressInsuranceProvider"])
+        #expect(
+            try feeder.feed(address: try address("111"), catalog: catalog).writes == [
+                "updateOrCreateAddressInsuranceProvider"
+            ])
         #expect(try accepted(at: "111") == ["1": ["999"], "52": ["11"]])
 
         // No plan accepted any more: both providers stay, without plans.

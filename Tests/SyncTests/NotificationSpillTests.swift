@@ -45,7 +45,9 @@ import Testing
         }
     }
 
-    static let patientFields = ["Zofia", "Kowalska-Testowa", "+48601234567", "zofia.kowalska@example.com", "CARD-99887766"]
+    static let patientFields = [
+        "Zofia", "Kowalska-Testowa", "+48601234567", "zofia.kowalska@example.com", "CARD-99887766",
+    ]
 
     /// One pulled batch: a booking with the patient above, at doctor 123, address 111.
     static let batch = #"""
@@ -65,12 +67,18 @@ import Testing
         let server = try ScriptedHTTPServer(rules: [
             ScriptedRule(
                 "POST", "/oauth/v2/token",
-                [.json(200, #"{"access_token":"t1","expires_in":3600,"token_type":"bearer","scope":null}"#, contentType: "application/json")]),
+                [
+                    .json(
+                        200, #"{"access_token":"t1","expires_in":3600,"token_type":"bearer","scope":null}"#,
+                        contentType: "application/json")
+                ]),
             ScriptedRule(
                 "GET", "/api/v3/integration/notifications/multiple",
                 [
                     .json(200, Self.batch),
-                    .json(404, #"{"errors":[],"message":"No notifications found"}"#, contentType: "application/vnd.error+docplanner+json"),
+                    .json(
+                        404, #"{"errors":[],"message":"No notifications found"}"#,
+                        contentType: "application/vnd.error+docplanner+json"),
                 ]),
         ])
         defer { server.stop() }
@@ -99,12 +107,15 @@ import Testing
         #expect(puller.count == 0)
 
         // The notification is kept whole, in one file only its owner can read.
-        let files = try FileManager.default.contentsOfDirectory(atPath: spillDirectory).filter { $0.hasPrefix("unstored-") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: spillDirectory).filter {
+            $0.hasPrefix("unstored-")
+        }
         #expect(files.count == 1, "\(files)")
         let path = spillDirectory + "/" + (files.first ?? "?")
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(mode == 0o600, "mode \(String(mode ?? 0, radix: 8))")
-        let kept = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
+        let kept =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
         #expect(kept?["name"] as? String == "slot-booked")
         let spilled = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
         for field in Self.patientFields { #expect(spilled.contains(field), "\(field) kept in the file") }

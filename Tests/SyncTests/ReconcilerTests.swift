@@ -1,9 +1,9 @@
 import DocplannerAPI
 import Foundation
 import Partner
+import SQLite
 import Simulator
 import Store
-import SQLite
 import Sync
 import TestSupport
 import Testing
@@ -53,7 +53,8 @@ import Testing
         // Docplanner's seeded visits and one more: none reached the clinic calendar.
         let missed = try book(at: 12)
         var repairs = try reconciler.reconcile(calendar, now: Date())
-        #expect(repairs.contains("booking \(missed) on Docplanner was missing in the clinic calendar: added"), "\(repairs)")
+        #expect(
+            repairs.contains("booking \(missed) on Docplanner was missing in the clinic calendar: added"), "\(repairs)")
         #expect(try partner.booking(docplannerID: missed)?.status == .booked)
         let seeded = repairs.count - 1
         #expect(seeded >= 1, "the seeded future visits are added too")

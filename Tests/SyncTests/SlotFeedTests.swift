@@ -2,12 +2,13 @@ import DocplannerAPI
 import Foundation
 import Logging
 import Partner
+import SQLite
 import Simulator
 import Store
-import SQLite
-@testable import Sync
 import TestSupport
 import Testing
+
+@testable import Sync
 
 /// The clinic's hours fed to a live simulator by the outbound slot feed, on a test clock:
 /// every fed day ends on Docplanner exactly as the clinic has it, whatever was there.
@@ -36,7 +37,8 @@ import Testing
             configuration: DocplannerConfiguration(
                 apiBaseURL: simulator.apiBaseURL, tokenURL: simulator.tokenURL, clientID: "c", clientSecret: "s",
                 timeZone: Self.zone,
-                rateLimits: RateLimitPolicy(reads: .init(limit: 100_000, period: 3600), writes: .init(limit: 100_000, period: 60))),
+                rateLimits: RateLimitPolicy(
+                    reads: .init(limit: 100_000, period: 3600), writes: .init(limit: 100_000, period: 60))),
             clock: clock)
         store = try Store(path: directory.file("store.sqlite"))
         partner = try EmbeddedPartner(path: directory.file("partner.sqlite"))
@@ -110,7 +112,8 @@ import Testing
         // A day closed by the clinic has no slots left.
         let closed = DocplannerDateTime.formatDay(Self.today.addingTimeInterval(5 * 86_400), timeZone: Self.zone)
         let clinic = try Database(path: directory.file("partner.sqlite"))
-        try clinic.execute("INSERT INTO day_slots (facility_id, doctor_id, address_id, day) VALUES ('1', '123', '111', '\(closed)')")
+        try clinic.execute(
+            "INSERT INTO day_slots (facility_id, doctor_id, address_id, day) VALUES ('1', '123', '111', '\(closed)')")
         #expect(try feed().calls == ["replaceSlots"])
         #expect(try starts(day: 5).isEmpty)
         #expect(try starts(day: 6) == Self.halfHours(14, 16))
@@ -197,23 +200,28 @@ import Testing
     }
 
     func texts(_ day: SlotDay) -> [String] {
-        day.request(timeZone: Self.warsaw).slots.map { "\($0.start.text) \($0.end.text) \($0.addressServices?.count ?? -1)" }
+        day.request(timeZone: Self.warsaw).slots.map {
+            "\($0.start.text) \($0.end.text) \($0.addressServices?.count ?? -1)"
+        }
     }
 
     @Test func aDayIsDescribedWholeWithItsClosedStretches() throws {
         let day = try #require(
             SlotDay.describe(
                 day: "2027-03-02",
-                windows: [window("2027-03-02T13:00:00+01:00", "2027-03-02T17:00:00+01:00"),
-                    window("2027-03-02T09:00:00+01:00", "2027-03-02T12:00:00+01:00")],
+                windows: [
+                    window("2027-03-02T13:00:00+01:00", "2027-03-02T17:00:00+01:00"),
+                    window("2027-03-02T09:00:00+01:00", "2027-03-02T12:00:00+01:00"),
+                ],
                 timeZone: Self.warsaw))
-        #expect(texts(day) == [
-            "2027-03-02T00:00:00+01:00 2027-03-02T09:00:00+01:00 0",
-            "2027-03-02T09:00:00+01:00 2027-03-02T12:00:00+01:00 1",
-            "2027-03-02T12:00:00+01:00 2027-03-02T13:00:00+01:00 0",
-            "2027-03-02T13:00:00+01:00 2027-03-02T17:00:00+01:00 1",
-            "2027-03-02T17:00:00+01:00 2027-03-02T23:59:00+01:00 0",
-        ])
+        #expect(
+            texts(day) == [
+                "2027-03-02T00:00:00+01:00 2027-03-02T09:00:00+01:00 0",
+                "2027-03-02T09:00:00+01:00 2027-03-02T12:00:00+01:00 1",
+                "2027-03-02T12:00:00+01:00 2027-03-02T13:00:00+01:00 0",
+                "2027-03-02T13:00:00+01:00 2027-03-02T17:00:00+01:00 1",
+                "2027-03-02T17:00:00+01:00 2027-03-02T23:59:00+01:00 0",
+            ])
         // Closed ranges are sent with an empty list, never left out.
         let body = try JSONEncoder().encode(day.request(timeZone: Self.warsaw))
         #expect(String(decoding: body, as: UTF8.self).contains("\"address_services\":[]"))
@@ -228,24 +236,27 @@ import Testing
             SlotDay.describe(
                 day: "2027-03-02", windows: [window("2027-03-02T20:00:00+01:00", "2027-03-03T00:00:00+01:00")],
                 timeZone: Self.warsaw))
-        #expect(texts(late) == [
-            "2027-03-02T00:00:00+01:00 2027-03-02T20:00:00+01:00 0",
-            "2027-03-02T20:00:00+01:00 2027-03-02T23:59:00+01:00 1",
-        ])
+        #expect(
+            texts(late) == [
+                "2027-03-02T00:00:00+01:00 2027-03-02T20:00:00+01:00 0",
+                "2027-03-02T20:00:00+01:00 2027-03-02T23:59:00+01:00 1",
+            ])
     }
 
     @Test func rangesKeepOneOffsetOnDaysTheClockChanges() throws {
         // 2027-10-31: Warsaw goes from +02:00 to +01:00 at 03:00.
         let autumn = try #require(SlotDay.describe(day: "2027-10-31", windows: [], timeZone: Self.warsaw))
-        #expect(texts(autumn) == [
-            "2027-10-31T00:00:00+02:00 2027-10-31T02:00:00+01:00 0",
-            "2027-10-31T02:00:00+01:00 2027-10-31T23:59:00+01:00 0",
-        ])
+        #expect(
+            texts(autumn) == [
+                "2027-10-31T00:00:00+02:00 2027-10-31T02:00:00+01:00 0",
+                "2027-10-31T02:00:00+01:00 2027-10-31T23:59:00+01:00 0",
+            ])
         let spring = try #require(SlotDay.describe(day: "2027-03-28", windows: [], timeZone: Self.warsaw))
-        #expect(texts(spring) == [
-            "2027-03-28T00:00:00+01:00 2027-03-28T03:00:00+02:00 0",
-            "2027-03-28T03:00:00+02:00 2027-03-28T23:59:00+02:00 0",
-        ])
+        #expect(
+            texts(spring) == [
+                "2027-03-28T00:00:00+01:00 2027-03-28T03:00:00+02:00 0",
+                "2027-03-28T03:00:00+02:00 2027-03-28T23:59:00+02:00 0",
+            ])
     }
 
     @Test func variantsSpellTheSameDayOtherwise() throws {
@@ -257,10 +268,11 @@ import Testing
         let second = try #require(day.variant(2))
         #expect(day.variant(3) == nil)
         #expect(Set([day.signature, first.signature, second.signature]).count == 3)
-        #expect(texts(first).prefix(2) == [
-            "2027-03-02T00:00:00+01:00 2027-03-02T00:01:00+01:00 0",
-            "2027-03-02T00:01:00+01:00 2027-03-02T09:00:00+01:00 0",
-        ])
+        #expect(
+            texts(first).prefix(2) == [
+                "2027-03-02T00:00:00+01:00 2027-03-02T00:01:00+01:00 0",
+                "2027-03-02T00:01:00+01:00 2027-03-02T09:00:00+01:00 0",
+            ])
         let sent = [SlotSend(day: day.day, signature: day.signature, sentAt: Date())]
         #expect(OutboundProcessor.spelling(of: day, avoiding: sent) == first)
         #expect(OutboundProcessor.spelling(of: day, avoiding: []) == day)
@@ -276,13 +288,15 @@ import Testing
         #expect(plan.days.map(\.day) == ["2027-03-02", "2027-03-03"])
         // A day not wholly within 12 weeks waits.
         let near = SlotPlan.make(
-            days: days, availability: availability, fed: [:], timeZone: Self.warsaw, limit: at("2027-03-03T12:00:00+01:00"))
+            days: days, availability: availability, fed: [:], timeZone: Self.warsaw,
+            limit: at("2027-03-03T12:00:00+01:00"))
         #expect(near.days.map(\.day) == ["2027-03-02"])
     }
 
     @Test func logLinesCountRunsOfCalls() {
-        #expect(OutboundProcessor.summary(of: ["getSlots", "replaceSlots", "replaceSlots", "deleteSlots"])
-            == "getSlots,replaceSlots×2,deleteSlots")
+        #expect(
+            OutboundProcessor.summary(of: ["getSlots", "replaceSlots", "replaceSlots", "deleteSlots"])
+                == "getSlots,replaceSlots×2,deleteSlots")
         #expect(OutboundProcessor.summary(of: []) == "")
     }
 }

@@ -1,8 +1,9 @@
-@testable import Systemd
 import Foundation
 import Logging
 import TestSupport
 import Testing
+
+@testable import Systemd
 
 @Suite struct KeyValueLogHandlerTests {
     @Test func writesOneLineWithSortedQuotedFields() throws {
@@ -23,12 +24,16 @@ import Testing
         #expect(lines.count == 1)
         let line = String(lines[0])
         #expect(line.hasPrefix("ts="))
-        #expect(line.contains(" level=info logger=test msg=\"callback stored\" booking_id=42 event=slot-booked note=\"two\\nlines\" tenant=\"clinic a\""))
+        #expect(
+            line.contains(
+                " level=info logger=test msg=\"callback stored\" booking_id=42 event=slot-booked note=\"two\\nlines\" tenant=\"clinic a\""
+            ))
     }
 
     @Test func levelChangesReachExistingLoggers() {
         let setting = LogLevelSetting(.warning)
-        let logger = Logger(label: "t", factory: { _ in KeyValueLogHandler(label: "t", level: setting, fileDescriptor: -1) })
+        let logger = Logger(
+            label: "t", factory: { _ in KeyValueLogHandler(label: "t", level: setting, fileDescriptor: -1) })
         #expect(logger.logLevel == .warning)
         setting.level = .debug
         #expect(logger.logLevel == .debug)

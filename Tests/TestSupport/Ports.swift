@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Asks the kernel for a free TCP port on 127.0.0.1 (bind to port 0, read it back, close).

@@ -121,7 +121,8 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
         guard let port = Int(text) else {
             process.terminate()
             directory.remove()
-            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "scripted server did not start: \(text)"])
+            throw CocoaError(
+                .fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "scripted server did not start: \(text)"])
         }
         self.port = port
     }
@@ -149,71 +150,71 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
 }
 
 private let scriptedServerSource = #"""
-import json, os, sys, threading, time
-from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
+    import json, os, sys, threading, time
+    from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
 
-rules = json.load(open(sys.argv[1]))
-log_path = sys.argv[2]
-lock = threading.Lock()
-counters = [0] * len(rules)
+    rules = json.load(open(sys.argv[1]))
+    log_path = sys.argv[2]
+    lock = threading.Lock()
+    counters = [0] * len(rules)
 
-def pick(method, path):
-    for index, rule in enumerate(rules):
-        if rule.get("method") not in (None, method):
-            continue
-        if rule["prefix"]:
-            if not path.startswith(rule["path"]):
+    def pick(method, path):
+        for index, rule in enumerate(rules):
+            if rule.get("method") not in (None, method):
                 continue
-        elif path != rule["path"]:
-            continue
-        with lock:
-            turn = counters[index]
-            counters[index] += 1
-        responses = rule["responses"]
-        return responses[min(turn, len(responses) - 1)]
-    return {"status": 404, "headers": {"Content-Type": "application/json"},
-            "body": '{"message":"no scripted rule"}', "delay": 0, "close": False}
+            if rule["prefix"]:
+                if not path.startswith(rule["path"]):
+                    continue
+            elif path != rule["path"]:
+                continue
+            with lock:
+                turn = counters[index]
+                counters[index] += 1
+            responses = rule["responses"]
+            return responses[min(turn, len(responses) - 1)]
+        return {"status": 404, "headers": {"Content-Type": "application/json"},
+                "body": '{"message":"no scripted rule"}', "delay": 0, "close": False}
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
 
-    def log_message(self, *args):
-        pass
+        def log_message(self, *args):
+            pass
 
-    def handle_any(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        entry = {"method": self.command, "target": self.path,
-                 "headers": [[k, v] for k, v in self.headers.items()],
-                 "body": body.decode("utf-8", "replace"),
-                 "client_port": self.client_address[1]}
-        with lock:
-            with open(log_path, "a") as log:
-                log.write(json.dumps(entry) + "\n")
-        answer = pick(self.command, self.path.split("?", 1)[0])
-        if answer.get("delay"):
-            time.sleep(answer["delay"])
-        payload = answer.get("body", "").encode()
-        self.send_response(answer["status"])
-        for name, value in answer.get("headers", {}).items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(payload)))
-        if answer.get("close"):
-            self.send_header("Connection", "close")
-            self.close_connection = True
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(payload)
+        def handle_any(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            entry = {"method": self.command, "target": self.path,
+                     "headers": [[k, v] for k, v in self.headers.items()],
+                     "body": body.decode("utf-8", "replace"),
+                     "client_port": self.client_address[1]}
+            with lock:
+                with open(log_path, "a") as log:
+                    log.write(json.dumps(entry) + "\n")
+            answer = pick(self.command, self.path.split("?", 1)[0])
+            if answer.get("delay"):
+                time.sleep(answer["delay"])
+            payload = answer.get("body", "").encode()
+            self.send_response(answer["status"])
+            for name, value in answer.get("headers", {}).items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(payload)))
+            if answer.get("close"):
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(payload)
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = handle_any
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = handle_any
 
-def watch_parent():
-    sys.stdin.read()
-    os._exit(0)
+    def watch_parent():
+        sys.stdin.read()
+        os._exit(0)
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.daemon_threads = True
-threading.Thread(target=watch_parent, daemon=True).start()
-print(server.server_address[1], flush=True)
-server.serve_forever()
-"""#
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=watch_parent, daemon=True).start()
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+    """#

@@ -3,8 +3,8 @@ import Foundation
 import HTTP1
 import Logging
 import Store
-import Synchronization
 import Sync
+import Synchronization
 
 /// Answers Docplanner's blocking questions (`slot-booking`, `booking-moving`) within the
 /// configured deadline: 200 approves; a denial is a 400 (the document's denial answer)
@@ -133,5 +133,7 @@ extension BlockingAnswerer {
 /// Lets the decision and the deadline race; the first to claim answers.
 private final class AnswerOnce: Sendable {
     private let taken = Atomic<Bool>(false)
-    func claim() -> Bool { taken.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged }
+    func claim() -> Bool {
+        taken.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+    }
 }

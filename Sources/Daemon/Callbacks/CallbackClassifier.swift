@@ -10,7 +10,8 @@ enum CallbackClassification: Equatable {
     /// (`DocplannerNotification.identityKey`); `orderingKey` groups the events that must
     /// apply in order (one booking, or one doctor-address calendar). `notification` is the
     /// decoded body, handed on to the inbound worker so that it is decoded once.
-    case event(name: String, dedupKey: String, orderingKey: String, fields: EventFields, notification: DocplannerNotification)
+    case event(
+        name: String, dedupKey: String, orderingKey: String, fields: EventFields, notification: DocplannerNotification)
     /// `slot-booking` or `booking-moving`: a question answered synchronously (approve or
     /// deny), not an event to store.
     case question(DocplannerNotification)

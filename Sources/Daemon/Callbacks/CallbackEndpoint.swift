@@ -60,7 +60,9 @@ final class CallbackEndpoint: Sendable {
         guard authenticatedPath, authorized(request) else {
             metrics.callbackReceived(event: nil)
             metrics.callbackRejected(event: nil, reason: .unauthorized)
-            logRefusal(.warning, "callback refused: wrong secret or API key", ["event": "callback-refused", "source": "\(request.remoteAddress)"])
+            logRefusal(
+                .warning, "callback refused: wrong secret or API key",
+                ["event": "callback-refused", "source": "\(request.remoteAddress)"])
             responder.respond(JSONResponses.error(status: 404, "not found"))
             return
         }
@@ -104,7 +106,8 @@ final class CallbackEndpoint: Sendable {
             } else {
                 let place = notification.event.place
                 let fields = CallbackClassification.EventFields(
-                    bookingID: nil, doctorID: place.doctor?.id, addressID: place.address?.id, facilityID: place.facility?.id)
+                    bookingID: nil, doctorID: place.doctor?.id, addressID: place.address?.id,
+                    facilityID: place.facility?.id)
                 enqueue(
                     request, source: source.text, name: notification.name, dedupKey: notification.identityKey,
                     orderingKey: notification.orderingKey, fields: fields, notification: notification,
@@ -152,7 +155,8 @@ final class CallbackEndpoint: Sendable {
             metrics.callbackRejected(event: nil, reason: .unverifiable)
             metadata["event"] = "callback-unverifiable"
             logRefusal(
-                .error, "callback refused with 503: source outside callback.allowlist, Docplanner's address list never loaded",
+                .error,
+                "callback refused with 503: source outside callback.allowlist, Docplanner's address list never loaded",
                 metadata)
             responder.respond(Self.unverifiable)
         }
@@ -183,7 +187,9 @@ final class CallbackEndpoint: Sendable {
     /// The path secret was checked by the route; the API key, when configured, here.
     private func authorized(_ request: HTTPRequest) -> Bool {
         if let apiKey, !apiKeyHeader.isEmpty {
-            guard let value = request.headers[apiKeyHeader], ConstantTime.equal(value, apiKey.value) else { return false }
+            guard let value = request.headers[apiKeyHeader], ConstantTime.equal(value, apiKey.value) else {
+                return false
+            }
         }
         return true
     }
@@ -195,7 +201,7 @@ final class CallbackEndpoint: Sendable {
         _ request: HTTPRequest, source: String, name: String, dedupKey: String, orderingKey: String,
         fields: CallbackClassification.EventFields, notification: DocplannerNotification, responder: HTTPResponder
     ) {
-        let received = Date()
+        let received = SteadyClock().date()
         // Put together only for a line the log level lets through.
         @Sendable func metadata(_ extra: Logger.Metadata) -> Logger.Metadata {
             var metadata: Logger.Metadata = ["event": "\(name)"]
@@ -215,7 +221,8 @@ final class CallbackEndpoint: Sendable {
                 health.recordStoreResult(success: true)
                 func stored() -> Logger.Metadata {
                     metadata([
-                        "inbox_id": "\(outcome.id)", "latency_ms": "\(Int(Date().timeIntervalSince(received) * 1000))",
+                        "inbox_id": "\(outcome.id)",
+                        "latency_ms": "\(Int(SteadyClock().date().timeIntervalSince(received) * 1000))",
                     ])
                 }
                 if outcome.isDuplicate {

@@ -60,7 +60,8 @@ struct ConfigurationBuilder {
             }
             let secret = optionalSecret("partner.http.secret")
             if secret == nil {
-                problems.append(.init("partner.http.secret", "required when partner.adapter is http" + hint("partner.http.secret")))
+                problems.append(
+                    .init("partner.http.secret", "required when partner.adapter is http" + hint("partner.http.secret")))
             }
             adapter = .http(url: url, secret: secret ?? Secret(""), timeoutSeconds: int("partner.http.timeout_seconds"))
         } else {
@@ -70,7 +71,8 @@ struct ConfigurationBuilder {
         let apiKeyHeader = string("callback.api_key_header")
         let apiKey = optionalSecret("callback.api_key")
         if !apiKeyHeader.isEmpty, apiKey == nil {
-            problems.append(.init("callback.api_key", "required when callback.api_key_header is set" + hint("callback.api_key")))
+            problems.append(
+                .init("callback.api_key", "required when callback.api_key_header is set" + hint("callback.api_key")))
         }
         if apiKeyHeader.isEmpty, apiKey != nil {
             problems.append(.init("callback.api_key_header", "required when callback.api_key is set"))
@@ -78,7 +80,9 @@ struct ConfigurationBuilder {
         let callbackSecret = requiredSecret("callback.secret")
         if let value = callbackSecret?.value, !Self.isCallbackSecret(value) {
             problems.append(
-                .init("callback.secret", "must be at least 16 ASCII letters, digits, '-' or '_' (it is a URL path segment)"))
+                .init(
+                    "callback.secret",
+                    "must be at least 16 ASCII letters, digits, '-' or '_' (it is a URL path segment)"))
         }
 
         let configuration = DaemonConfiguration(
@@ -171,7 +175,10 @@ struct ConfigurationBuilder {
         let code = string(key)
         if code.isEmpty { return nil }
         if code.contains(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0))) }) {
-            problems.append(.init(key, "must be a code of ASCII letters, digits, '_', '-' or '.' (a number is sent as a JSON number)"))
+            problems.append(
+                .init(
+                    key, "must be a code of ASCII letters, digits, '_', '-' or '.' (a number is sent as a JSON number)")
+            )
         }
         return code
     }

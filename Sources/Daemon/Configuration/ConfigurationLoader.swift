@@ -65,7 +65,8 @@ public enum ConfigurationLoader {
             problems += YAMLKeyChecker.unknownKeys(in: bytes, fileName: fileName, path: path)
             tenantNames = YAMLKeyChecker.tenantNames(in: bytes)
             let isBlank = String(decoding: bytes, as: UTF8.self).split(separator: "\n").allSatisfy {
-                $0.trimmingCharacters(in: .whitespaces).isEmpty || $0.trimmingCharacters(in: .whitespaces).hasPrefix("#")
+                $0.trimmingCharacters(in: .whitespaces).isEmpty
+                    || $0.trimmingCharacters(in: .whitespaces).hasPrefix("#")
             }
             if problems.isEmpty && !isBlank {
                 do {

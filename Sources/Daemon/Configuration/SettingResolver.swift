@@ -34,28 +34,46 @@ struct SettingResolver {
         if let tenant {
             if let credentials, let name = spec.credentialName {
                 let file = "\(tenant)_\(name)"
-                lookups.append((.credential(file), { try credentials.value(forKey: AbsoluteConfigKey([file]), type: type).value }))
+                lookups.append(
+                    (.credential(file), { try credentials.value(forKey: AbsoluteConfigKey([file]), type: type).value }))
             }
             if let file {
-                lookups.append((.file(filePath), {
-                    try file.value(forKey: AbsoluteConfigKey(["tenants", tenant] + components), type: type).value
-                }))
+                lookups.append(
+                    (
+                        .file(filePath),
+                        {
+                            try file.value(forKey: AbsoluteConfigKey(["tenants", tenant] + components), type: type)
+                                .value
+                        }
+                    ))
             }
             resolve(spec, lookups)
             return
         }
         if let credentials, let name = spec.credentialName {
-            lookups.append((.credential(name), {
-                try credentials.value(forKey: AbsoluteConfigKey([name]), type: type).value
-            }))
+            lookups.append(
+                (
+                    .credential(name),
+                    {
+                        try credentials.value(forKey: AbsoluteConfigKey([name]), type: type).value
+                    }
+                ))
         }
-        lookups.append((.environment(spec.environmentVariable), { [environment] in
-            try environment.value(forKey: AbsoluteConfigKey(["dpbridge"] + components), type: type).value
-        }))
+        lookups.append(
+            (
+                .environment(spec.environmentVariable),
+                { [environment] in
+                    try environment.value(forKey: AbsoluteConfigKey(["dpbridge"] + components), type: type).value
+                }
+            ))
         if let file {
-            lookups.append((.file(filePath), {
-                try file.value(forKey: AbsoluteConfigKey(components), type: type).value
-            }))
+            lookups.append(
+                (
+                    .file(filePath),
+                    {
+                        try file.value(forKey: AbsoluteConfigKey(components), type: type).value
+                    }
+                ))
         }
 
         guard !resolve(spec, lookups) else { return }
@@ -68,7 +86,8 @@ struct SettingResolver {
 
     /// Takes the first value a lookup finds; false when none did.
     @discardableResult
-    private mutating func resolve(_ spec: SettingSpec, _ lookups: [(SettingSource, () throws -> ConfigValue?)]) -> Bool {
+    private mutating func resolve(_ spec: SettingSpec, _ lookups: [(SettingSource, () throws -> ConfigValue?)]) -> Bool
+    {
         let key = tenant.map { "tenants.\($0).\(spec.key)" } ?? spec.key
         for (source, lookup) in lookups {
             let found: ConfigValue?
@@ -102,7 +121,8 @@ struct SettingResolver {
         switch content {
         case .int(let number):
             if let range = spec.range, !range.contains(number) {
-                return .init(spec.key, "\(number) is out of range \(range.lowerBound)...\(range.upperBound) (from \(source))")
+                return .init(
+                    spec.key, "\(number) is out of range \(range.lowerBound)...\(range.upperBound) (from \(source))")
             }
         case .string(let text):
             if let allowed = spec.allowedValues, !allowed.contains(text) {

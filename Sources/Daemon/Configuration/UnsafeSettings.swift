@@ -59,7 +59,9 @@ enum UnsafeSettings {
     /// checked once, on the top level.
     static func daemonProblems(in configuration: DaemonConfiguration) -> [ConfigurationProblem] {
         let admin = configuration.admin
-        guard admin.socketPath.isEmpty, admin.token == nil, IPAddress(admin.address)?.isLoopback != true else { return [] }
+        guard admin.socketPath.isEmpty, admin.token == nil, IPAddress(admin.address)?.isLoopback != true else {
+            return []
+        }
         return [
             .init(
                 "listen.admin.address",

@@ -77,7 +77,9 @@ enum YAMLKeyChecker {
         return "tenants.\(parts[1])"
     }
 
-    private static func walkTenants(_ node: Node, fileName: String, line: String, problems: inout [ConfigurationProblem]) {
+    private static func walkTenants(
+        _ node: Node, fileName: String, line: String, problems: inout [ConfigurationProblem]
+    ) {
         if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "~" { return }
         guard case .mapping(let tenants) = node else {
             problems.append(.init("tenants", "expected a mapping of tenant names to their settings\(line)"))
@@ -135,7 +137,8 @@ enum YAMLKeyChecker {
     }
 
     private static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous = Array(0...b.count)

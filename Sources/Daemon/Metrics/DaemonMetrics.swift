@@ -25,7 +25,8 @@ final class DaemonMetrics: Sendable {
         for queue in ["inbox", "outbox"] {
             for outcome in JobOutcome.allCases {
                 _ = Counter(
-                    label: Name.jobsProcessed, dimensions: Self.labels(tenant, [("queue", queue), ("outcome", outcome.rawValue)]),
+                    label: Name.jobsProcessed,
+                    dimensions: Self.labels(tenant, [("queue", queue), ("outcome", outcome.rawValue)]),
                     factory: factory)
             }
         }
@@ -119,7 +120,8 @@ final class DaemonMetrics: Sendable {
 
     /// One request to Docplanner: counted by operation and status (`error`: no answer), timed by operation.
     func docplannerCall(_ call: DocplannerCall) {
-        count(Name.docplannerRequests, ("operation", call.operation), ("status", call.status.map(String.init) ?? "error"))
+        count(
+            Name.docplannerRequests, ("operation", call.operation), ("status", call.status.map(String.init) ?? "error"))
         time(Name.docplannerDuration, call.duration, ("operation", call.operation))
     }
 
@@ -150,7 +152,9 @@ final class DaemonMetrics: Sendable {
     // MARK: - Jobs and the store
 
     /// For `Store(outcomeObserver:)`.
-    var jobOutcomeObserver: JobOutcomeObserver { { [self] queue, outcome in jobFinished(queue: queue, outcome: outcome) } }
+    var jobOutcomeObserver: JobOutcomeObserver {
+        { [self] queue, outcome in jobFinished(queue: queue, outcome: outcome) }
+    }
 
     func jobFinished(queue: String, outcome: JobOutcome) {
         count(Name.jobsProcessed, ("queue", queue), ("outcome", outcome.rawValue))

@@ -22,7 +22,8 @@ final class MeteredPartner: PartnerSystem, ClinicCalendar {
             metrics.partnerCall(adapter: adapter, operation: operation, outcome: "ok")
             return value
         } catch {
-            metrics.partnerCall(adapter: adapter, operation: operation, outcome: error.isRetryable ? "unavailable" : "rejected")
+            metrics.partnerCall(
+                adapter: adapter, operation: operation, outcome: error.isRetryable ? "unavailable" : "rejected")
             throw error
         }
     }
@@ -30,7 +31,9 @@ final class MeteredPartner: PartnerSystem, ClinicCalendar {
     // MARK: - PartnerSystem
 
     func apply(_ changes: [PartnerChange], eventKey: String, eventTime: Date) throws(PartnerError) -> Bool {
-        try observe("apply") { () throws(PartnerError) in try base.apply(changes, eventKey: eventKey, eventTime: eventTime) }
+        try observe("apply") { () throws(PartnerError) in
+            try base.apply(changes, eventKey: eventKey, eventTime: eventTime)
+        }
     }
 
     func apply(batch events: [PartnerEvent]) -> [Result<Bool, PartnerError>] {
@@ -71,11 +74,14 @@ final class MeteredPartner: PartnerSystem, ClinicCalendar {
     }
 
     func clinicBookings(_ calendar: CalendarRef, from: Date, to: Date) throws(PartnerError) -> [ClinicBooking] {
-        try observe("clinicBookings") { () throws(PartnerError) in try base.clinicBookings(calendar, from: from, to: to) }
+        try observe("clinicBookings") { () throws(PartnerError) in try base.clinicBookings(calendar, from: from, to: to)
+        }
     }
 
     func recordBookingSynced(rowID: Int64, _ state: BookingSyncState) throws(PartnerError) {
-        try observe("recordBookingSynced") { () throws(PartnerError) in try base.recordBookingSynced(rowID: rowID, state) }
+        try observe("recordBookingSynced") { () throws(PartnerError) in
+            try base.recordBookingSynced(rowID: rowID, state)
+        }
     }
 
     func clinicBreak(rowID: Int64) throws(PartnerError) -> ClinicBreak? {
@@ -83,14 +89,17 @@ final class MeteredPartner: PartnerSystem, ClinicCalendar {
     }
 
     func clinicBreakRows(_ calendar: CalendarRef, from: Date, to: Date) throws(PartnerError) -> [Int64] {
-        try observe("clinicBreakRows") { () throws(PartnerError) in try base.clinicBreakRows(calendar, from: from, to: to) }
+        try observe("clinicBreakRows") { () throws(PartnerError) in
+            try base.clinicBreakRows(calendar, from: from, to: to)
+        }
     }
 
     func recordBreakSynced(rowID: Int64, docplannerID: String?, since: Date?, till: Date?, deleted: Bool)
         throws(PartnerError)
     {
         try observe("recordBreakSynced") { () throws(PartnerError) in
-            try base.recordBreakSynced(rowID: rowID, docplannerID: docplannerID, since: since, till: till, deleted: deleted)
+            try base.recordBreakSynced(
+                rowID: rowID, docplannerID: docplannerID, since: since, till: till, deleted: deleted)
         }
     }
 

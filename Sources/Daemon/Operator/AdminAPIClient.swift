@@ -7,7 +7,8 @@ import Foundation
 final class AdminAPIClient: Sendable {
     private let target: OperatorTarget
     private let http = CurlClient(
-        configuration: .init(connectTimeout: .seconds(2), timeout: .seconds(60), maxIdleHandles: 1, userAgent: "dpbridge-cli"))
+        configuration: .init(
+            connectTimeout: .seconds(2), timeout: .seconds(60), maxIdleHandles: 1, userAgent: "dpbridge-cli"))
 
     init(target: OperatorTarget) {
         self.target = target
@@ -29,7 +30,9 @@ final class AdminAPIClient: Sendable {
         try send(type, request(.get, path, parameters, body: nil))
     }
 
-    func post<T: Decodable>(_ type: T.Type, _ path: String, _ parameters: [(String, String)] = [], body: (some Encodable)?)
+    func post<T: Decodable>(
+        _ type: T.Type, _ path: String, _ parameters: [(String, String)] = [], body: (some Encodable)?
+    )
         throws(OperatorError) -> T
     {
         try send(type, request(.post, path, parameters, body: body.map { OperatorJSON.encode($0) }))
@@ -56,9 +59,11 @@ final class AdminAPIClient: Sendable {
         } catch {
             throw .daemonUnreachable(lockPath: target.lockPath, admin: "\(target.admin)", reason: Self.reason(error))
         }
-        let path = request.url.split(separator: "?").first.map { String($0.dropFirst(target.admin.baseURL.count)) } ?? ""
+        let path =
+            request.url.split(separator: "?").first.map { String($0.dropFirst(target.admin.baseURL.count)) } ?? ""
         guard (200..<300).contains(response.status) else {
-            let message = (try? JSONSerialization.jsonObject(with: response.body) as? [String: Any])?["error"] as? String
+            let message =
+                (try? JSONSerialization.jsonObject(with: response.body) as? [String: Any])?["error"] as? String
             switch (response.status, message) {
             case (401, _):
                 throw .daemonRefused(
@@ -70,7 +75,9 @@ final class AdminAPIClient: Sendable {
             default:
                 throw .daemonRefused(
                     status: response.status,
-                    message: "the admin listener answered HTTP \(response.status) to \(path) (is the daemon an older dpbridge?)")
+                    message:
+                        "the admin listener answered HTTP \(response.status) to \(path) (is the daemon an older dpbridge?)"
+                )
             }
         }
         do {

@@ -18,7 +18,8 @@ extension OperatorActions {
             }
         }
         return ErasureReport(
-            daemon: daemon, tenant: tenant, erased: request.apply, inboxJobs: found.inboxJobs, outboxJobs: found.outboxJobs,
+            daemon: daemon, tenant: tenant, erased: request.apply, inboxJobs: found.inboxJobs,
+            outboxJobs: found.outboxJobs,
             quarantined: found.quarantined, inFlight: found.inFlight, bookings: bookings,
             calendar: calendar == nil ? nil : calendarPath)
     }

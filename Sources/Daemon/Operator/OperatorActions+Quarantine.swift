@@ -5,10 +5,13 @@ extension OperatorActions {
     /// The newest `limit` bodies (1…10000, nil: 50), without their content.
     func quarantineList(limit: Int?) throws(OperatorError) -> QuarantineList {
         let limit = limit ?? JobQuery.defaultLimit
-        guard (1...10_000).contains(limit) else { throw .badArguments("--limit must be between 1 and 10000 (not \(limit))") }
+        guard (1...10_000).contains(limit) else {
+            throw .badArguments("--limit must be between 1 and 10000 (not \(limit))")
+        }
         let total = try storeCall { () throws(StoreError) in try store.quarantine.count() }
         let entries = try storeCall { () throws(StoreError) in try store.quarantine.list(limit: limit) }
-        return QuarantineList(daemon: daemon, tenant: tenant, total: total, entries: entries.map(QuarantineSummary.init))
+        return QuarantineList(
+            daemon: daemon, tenant: tenant, total: total, entries: entries.map(QuarantineSummary.init))
     }
 
     func quarantineShow(id: Int64, revealPatient: Bool = false) throws(OperatorError) -> QuarantineDetail {

@@ -17,7 +17,8 @@ struct OperatorActions: Sendable {
     /// The counts and what the store keeps; the caller adds what only a running daemon knows.
     func status(pingAlertMinutes: Int?, now: Date = SteadyClock().date()) throws(OperatorError) -> StatusReport {
         var report = StatusReport(
-            daemon: daemon, tenant: tenant, store: store.path, counts: try storeCall { () throws(StoreError) in
+            daemon: daemon, tenant: tenant, store: store.path,
+            counts: try storeCall { () throws(StoreError) in
                 try store.counts()
             })
         report.pingAlertMinutes = pingAlertMinutes
@@ -54,7 +55,8 @@ struct OperatorActions: Sendable {
     /// Makes a job due now (a dead letter: back to pending).
     func retry(id: Int64, queue: QueueName?) throws(OperatorError) -> RetryReport {
         let (name, _) = try locate(id: id, in: queue, for: [.pending, .retrying, .dead], action: "retried")
-        let previous = try change(name, id, "retried") { () throws(StoreError) in try store.queue(name).retryNow(id: id) }
+        let previous = try change(name, id, "retried") { () throws(StoreError) in try store.queue(name).retryNow(id: id)
+        }
         return RetryReport(
             daemon: daemon, tenant: tenant, queue: name, id: id, previousState: previous,
             state: previous == .retrying ? .retrying : .pending)

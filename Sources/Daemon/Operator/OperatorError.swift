@@ -37,7 +37,8 @@ public enum OperatorError: Error, Sendable, Equatable, CustomStringConvertible {
             "configuration: " + problems.joined(separator: "; ")
         case .unknownTenant(let name, let known):
             "unknown tenant \"\(name)\": this configuration has "
-                + (known.count == 1 ? "only the tenant \"\(known[0])\"" : "the tenants \(known.joined(separator: ", "))")
+                + (known.count == 1
+                    ? "only the tenant \"\(known[0])\"" : "the tenants \(known.joined(separator: ", "))")
         case .badArguments(let message):
             message
         case .noStore(let path):

@@ -84,7 +84,8 @@ public final class OperatorSession {
         switch backend {
         case .admin(let client):
             return try client.get(
-                JobDetail.self, "/jobs/\(id)", Self.queueParameter(name) + (revealPatient ? [("reveal", "patient")] : []))
+                JobDetail.self, "/jobs/\(id)",
+                Self.queueParameter(name) + (revealPatient ? [("reveal", "patient")] : []))
         case .store(_, _, let actions): return try actions.show(id: id, queue: name, revealPatient: revealPatient)
         }
     }

@@ -20,8 +20,10 @@ enum CatalogJSON {
             catalog[keyPath: table.entries] = try entries(fields, table.key, details: table.details)
         }
 
-        let doctors = Set(catalog.doctors.map(\.id)), locations = Set(catalog.locations.map(\.id))
-        let services = Set(catalog.services.map(\.id)), insurances = Set(catalog.insurances.map(\.id))
+        let doctors = Set(catalog.doctors.map(\.id))
+        let locations = Set(catalog.locations.map(\.id))
+        let services = Set(catalog.services.map(\.id))
+        let insurances = Set(catalog.insurances.map(\.id))
         // Each plan names an insurance of the body; `entries` read them in this order.
         var insuranceOfPlan: [String: String] = [:]
         for (index, item) in (try fields.objects("insurance_plans") ?? []).enumerated() {
@@ -40,7 +42,8 @@ enum CatalogJSON {
                 price: try item.int("price", in: 0...10_000_000), isPriceFrom: try item.bool("is_price_from") ?? false,
                 duration: try item.requiredInt("duration", in: 1...1440), description: try item.string("description"))
             guard offered.insert([offer.doctorID, offer.locationID, offer.serviceID]).inserted else {
-                throw FieldError(field: item.name("service_id"), problem: "this doctor already offers it at this location")
+                throw FieldError(
+                    field: item.name("service_id"), problem: "this doctor already offers it at this location")
             }
             catalog.offers.append(offer)
         }
@@ -58,7 +61,8 @@ enum CatalogJSON {
             guard catalog.locationInsurances[location]?.contains(insurance) == true else {
                 throw FieldError(
                     field: item.name("plan_id"),
-                    problem: "its insurance \(insurance) is not accepted at \(location) (add it to location_insurances)")
+                    problem: "its insurance \(insurance) is not accepted at \(location) (add it to location_insurances)"
+                )
             }
             catalog.locationInsurancePlans[location, default: []].insert(plan)
         }
@@ -68,7 +72,10 @@ enum CatalogJSON {
     /// The arrays of id-and-name entries: their JSON key, where they go in the catalog,
     /// and their optional text fields (JSON field → `ClinicCatalog.Entry.details` key).
     private static let entryTables:
-        [(key: String, entries: WritableKeyPath<ClinicCatalog, [ClinicCatalog.Entry]> & Sendable, details: [String: String])] = [
+        [(
+            key: String, entries: WritableKeyPath<ClinicCatalog, [ClinicCatalog.Entry]> & Sendable,
+            details: [String: String]
+        )] = [
             ("facilities", \.facilities, [:]),
             ("doctors", \.doctors, ["license_number": "license_number"]),
             ("locations", \.locations, ["street": "street", "city": "city"]),
@@ -81,30 +88,34 @@ enum CatalogJSON {
     static func json(_ catalog: ClinicCatalog) -> JSONValue {
         var object: [String: JSONValue] = [:]
         for table in entryTables {
-            object[table.key] = .array(catalog[keyPath: table.entries].map { entry in
-                var fields: [String: JSONValue] = ["id": .string(entry.id), "name": .string(entry.name)]
-                for (field, key) in table.details { fields[field] = .text(entry.details[key]) }
-                return .object(fields)
-            })
+            object[table.key] = .array(
+                catalog[keyPath: table.entries].map { entry in
+                    var fields: [String: JSONValue] = ["id": .string(entry.id), "name": .string(entry.name)]
+                    for (field, key) in table.details { fields[field] = .text(entry.details[key]) }
+                    return .object(fields)
+                })
         }
-        object["offers"] = .array(catalog.offers.map { offer in
-            .object([
-                "doctor_id": .string(offer.doctorID), "location_id": .string(offer.locationID),
-                "service_id": .string(offer.serviceID), "price": offer.price.map { .int(Int64($0)) } ?? .null,
-                "is_price_from": .bool(offer.isPriceFrom), "duration": .int(Int64(offer.duration)),
-                "description": .text(offer.description),
-            ])
-        })
-        object["location_insurances"] = .array(catalog.locationInsurances.keys.sorted().flatMap { location in
-            catalog.locationInsurances[location, default: []].sorted().map {
-                .object(["location_id": .string(location), "insurance_id": .string($0)])
-            }
-        })
-        object["location_insurance_plans"] = .array(catalog.locationInsurancePlans.keys.sorted().flatMap { location in
-            catalog.locationInsurancePlans[location, default: []].sorted().map {
-                .object(["location_id": .string(location), "plan_id": .string($0)])
-            }
-        })
+        object["offers"] = .array(
+            catalog.offers.map { offer in
+                .object([
+                    "doctor_id": .string(offer.doctorID), "location_id": .string(offer.locationID),
+                    "service_id": .string(offer.serviceID), "price": offer.price.map { .int(Int64($0)) } ?? .null,
+                    "is_price_from": .bool(offer.isPriceFrom), "duration": .int(Int64(offer.duration)),
+                    "description": .text(offer.description),
+                ])
+            })
+        object["location_insurances"] = .array(
+            catalog.locationInsurances.keys.sorted().flatMap { location in
+                catalog.locationInsurances[location, default: []].sorted().map {
+                    .object(["location_id": .string(location), "insurance_id": .string($0)])
+                }
+            })
+        object["location_insurance_plans"] = .array(
+            catalog.locationInsurancePlans.keys.sorted().flatMap { location in
+                catalog.locationInsurancePlans[location, default: []].sorted().map {
+                    .object(["location_id": .string(location), "plan_id": .string($0)])
+                }
+            })
         return .object(object)
     }
 
@@ -118,7 +129,9 @@ enum CatalogJSON {
         for item in try fields.objects(key) ?? [] {
             try item.rejectUnknown(Set(["id", "name"]).union(details.keys))
             let id = try item.requiredString("id")
-            guard seen.insert(id).inserted else { throw FieldError(field: item.name("id"), problem: "\(id) is listed twice") }
+            guard seen.insert(id).inserted else {
+                throw FieldError(field: item.name("id"), problem: "\(id) is listed twice")
+            }
             var entry = ClinicCatalog.Entry(id: id, name: try item.requiredString("name"))
             for (field, detail) in details {
                 if let value = try item.string(field) { entry.details[detail] = value }

@@ -58,7 +58,9 @@ struct JSONFields {
         switch fields[key] {
         case nil, .null?: return nil
         case .int(let number)? where range.contains(Int(clamping: number)): return Int(number)
-        default: throw FieldError(field: name(key), problem: "must be an integer from \(range.lowerBound) to \(range.upperBound)")
+        default:
+            throw FieldError(
+                field: name(key), problem: "must be an integer from \(range.lowerBound) to \(range.upperBound)")
         }
     }
 
@@ -78,12 +80,15 @@ struct JSONFields {
     /// An ISO 8601 date-time with an offset (`2026-03-02T10:00:00+01:00` or `…Z`).
     func time(_ key: String) throws(FieldError) -> ClinicTime? {
         guard let text = try string(key) else { return nil }
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds]] {
+        for options: ISO8601DateFormatter.Options in [
+            [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds],
+        ] {
             let formatter = ISO8601DateFormatter()
             formatter.formatOptions = options
             if let date = formatter.date(from: text) { return ClinicTime(text: text, date: date) }
         }
-        throw FieldError(field: name(key), problem: "must be an ISO 8601 date-time with an offset, e.g. 2026-03-02T10:00:00+01:00")
+        throw FieldError(
+            field: name(key), problem: "must be an ISO 8601 date-time with an offset, e.g. 2026-03-02T10:00:00+01:00")
     }
 
     func requiredTime(_ key: String) throws(FieldError) -> ClinicTime {
@@ -95,7 +100,8 @@ struct JSONFields {
     func clock(_ key: String) throws(FieldError) -> String {
         let text = try requiredString(key)
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts.allSatisfy({ $0.count == 2 }), let hour = Int(parts[0]), let minute = Int(parts[1]),
+        guard parts.count == 2, parts.allSatisfy({ $0.count == 2 }), let hour = Int(parts[0]),
+            let minute = Int(parts[1]),
             (0...23).contains(hour) && (0...59).contains(minute) || (hour == 24 && minute == 0)
         else { throw FieldError(field: name(key), problem: "must be a time of day HH:MM (00:00 to 24:00)") }
         return text

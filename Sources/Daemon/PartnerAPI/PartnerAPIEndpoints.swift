@@ -1,5 +1,5 @@
-import DocplannerAPI
 import Dispatch
+import DocplannerAPI
 import Foundation
 import HTTP1
 import Partner
@@ -36,8 +36,9 @@ struct PartnerAPIEndpoints: Sendable {
         guard let token, !token.isEmpty else {
             for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
                 router.add(method, "/v1/*") { _, responder in
-                    responder.respond(JSONResponses.error(
-                        status: 404, "the /v1 partner API is off: set listen.admin.token to enable it"))
+                    responder.respond(
+                        JSONResponses.error(
+                            status: 404, "the /v1 partner API is off: set listen.admin.token to enable it"))
                 }
             }
             return
@@ -80,7 +81,9 @@ struct PartnerAPIEndpoints: Sendable {
     private func getBooking(_ request: HTTPRequest) -> HTTPResponse {
         answer {
             let id = try rowID(request, "booking")
-            guard let booking = try calendar.clinicBooking(rowID: id) else { throw APIError.notFound("no booking \(id)") }
+            guard let booking = try calendar.clinicBooking(rowID: id) else {
+                throw APIError.notFound("no booking \(id)")
+            }
             return JSONResponses.json(status: 200, bookingJSON(booking))
         }
     }
@@ -187,7 +190,8 @@ struct PartnerAPIEndpoints: Sendable {
                     "locations": .int(Int64(catalog.locations.count)), "services": .int(Int64(catalog.services.count)),
                     "insurances": .int(Int64(catalog.insurances.count)), "offers": .int(Int64(catalog.offers.count)),
                     "insurance_plans": .int(Int64(catalog.insurancePlans.count)),
-                    "location_insurances": .int(Int64(accepted)), "location_insurance_plans": .int(Int64(acceptedPlans)),
+                    "location_insurances": .int(Int64(accepted)),
+                    "location_insurance_plans": .int(Int64(acceptedPlans)),
                 ]))
         }
     }
@@ -243,7 +247,8 @@ struct PartnerAPIEndpoints: Sendable {
             "address_service_id": .text(b.addressServiceID),
             "patient": b.patient.map {
                 .object([
-                    "name": .text($0.name), "surname": .text($0.surname), "email": .text($0.email), "phone": .text($0.phone),
+                    "name": .text($0.name), "surname": .text($0.surname), "email": .text($0.email),
+                    "phone": .text($0.phone),
                 ])
             } ?? .null,
             "comment": .text(b.comment), "status": .string(b.status.rawValue), "confirmed": .bool(b.confirmed),
@@ -262,7 +267,8 @@ struct PartnerAPIEndpoints: Sendable {
             "address_id": .string(b.calendar.addressID), "since": time(b.since), "till": time(b.till),
             "deleted": .bool(b.deleted),
             "synced": .bool(
-                b.docplannerID != nil && b.syncedSince == b.since && b.syncedTill == b.till && b.syncedDeleted == b.deleted),
+                b.docplannerID != nil && b.syncedSince == b.since && b.syncedTill == b.till
+                    && b.syncedDeleted == b.deleted),
         ])
     }
 }

@@ -29,7 +29,8 @@ enum PartnerAPIRequests {
             comment = try fields.string("comment")
         }
         return NewClinicBooking(
-            calendar: calendar, start: start, end: end, addressServiceID: addressService, patient: patient, comment: comment)
+            calendar: calendar, start: start, end: end, addressServiceID: addressService, patient: patient,
+            comment: comment)
     }
 
     static func bookingEdit(_ body: [UInt8]) throws(FieldError) -> ClinicBookingEdit {
@@ -42,7 +43,8 @@ enum PartnerAPIRequests {
         }
         if let status = try fields.string("status") {
             guard status == "canceled" else {
-                throw FieldError(field: "status", problem: "can only be set to canceled (move a visit with start and end)")
+                throw FieldError(
+                    field: "status", problem: "can only be set to canceled (move a visit with start and end)")
             }
             edit.canceled = true
         }
@@ -97,9 +99,10 @@ enum PartnerAPIRequests {
         for item in items {
             try item.rejectUnknown(["start_time", "end_time", "address_service_id", "duration"])
             let (start, end) = try clockSpan(item)
-            rows.append(DaySlotRow(
-                startTime: start, endTime: end, addressServiceID: try item.requiredString("address_service_id"),
-                duration: try item.requiredInt("duration", in: 1...1440)))
+            rows.append(
+                DaySlotRow(
+                    startTime: start, endTime: end, addressServiceID: try item.requiredString("address_service_id"),
+                    duration: try item.requiredInt("duration", in: 1...1440)))
         }
         return rows
     }
@@ -109,7 +112,8 @@ enum PartnerAPIRequests {
         try fields.rejectUnknown(["facility_id", "doctor_id", "address_id", "since", "till", "description"])
         let calendar = try calendarRef(fields)
         let (since, till) = try span(fields, "since", "till")
-        return NewClinicBreak(calendar: calendar, since: since, till: till, description: try fields.string("description"))
+        return NewClinicBreak(
+            calendar: calendar, since: since, till: till, description: try fields.string("description"))
     }
 
     static func breakMove(_ body: [UInt8]) throws(FieldError) -> (since: ClinicTime, till: ClinicTime) {
@@ -138,7 +142,9 @@ enum PartnerAPIRequests {
     {
         let start = try fields.requiredTime(first)
         let end = try fields.requiredTime(second)
-        guard end.date > start.date else { throw FieldError(field: fields.name(second), problem: "must be after \(first)") }
+        guard end.date > start.date else {
+            throw FieldError(field: fields.name(second), problem: "must be after \(first)")
+        }
         return (start, end)
     }
 
@@ -146,7 +152,9 @@ enum PartnerAPIRequests {
         let start = try fields.clock("start_time")
         let end = try fields.clock("end_time")
         guard end > start else { throw FieldError(field: fields.name("end_time"), problem: "must be after start_time") }
-        guard start != "24:00" else { throw FieldError(field: fields.name("start_time"), problem: "must be before 24:00") }
+        guard start != "24:00" else {
+            throw FieldError(field: fields.name("start_time"), problem: "must be before 24:00")
+        }
         return (start, end)
     }
 }

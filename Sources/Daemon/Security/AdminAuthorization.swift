@@ -35,16 +35,20 @@ struct AdminAuthorization: Sendable {
     /// changes anything.
     func refusalReason(_ request: HTTPRequest, queryToken: String?) -> Refusal? {
         guard let expected else {
-            let setting = tenant == OperatorTarget.defaultTenant ? "listen.admin.token" : "tenants.\(tenant).listen.admin.token"
+            let setting =
+                tenant == OperatorTarget.defaultTenant ? "listen.admin.token" : "tenants.\(tenant).listen.admin.token"
             return Refusal(
-                status: 403, message: "this route needs a token and none is configured: set \(setting) (dpbridge init creates one)")
+                status: 403,
+                message: "this route needs a token and none is configured: set \(setting) (dpbridge init creates one)")
         }
         if ConstantTime.equal(request.headers["Authorization"] ?? "", expected) { return nil }
         if let queryToken {
             guard Self.isLocal(request), !Self.cameThroughProxy(request) else {
                 return Refusal(
                     status: 401,
-                    message: "?token= is accepted from this machine only (and not through a proxy): send Authorization: Bearer <token>")
+                    message:
+                        "?token= is accepted from this machine only (and not through a proxy): send Authorization: Bearer <token>"
+                )
             }
             if ConstantTime.equal("Bearer \(queryToken)", expected) { return nil }
         }

@@ -6,8 +6,10 @@ import Foundation
 /// JSON are withheld whole. An operator who needs the data asks for it explicitly.
 enum PatientRedaction {
     static let marker = "<redacted>"
-    static let redactedKeys: Set<String> = ["patient", "comment", "patient_name", "patient_surname", "patient_email",
-        "patient_phone"]
+    static let redactedKeys: Set<String> = [
+        "patient", "comment", "patient_name", "patient_surname", "patient_email",
+        "patient_phone",
+    ]
 
     /// `text` with patient fields redacted.
     static func redact(_ text: String) -> String {
@@ -15,7 +17,8 @@ enum PatientRedaction {
             let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         else { return text.isEmpty ? text : "\(marker) (not JSON: \(text.utf8.count) bytes withheld)" }
         let redacted = redact(object, inside: false)
-        guard let out = try? JSONSerialization.data(withJSONObject: redacted, options: [.sortedKeys, .fragmentsAllowed])
+        guard
+            let out = try? JSONSerialization.data(withJSONObject: redacted, options: [.sortedKeys, .fragmentsAllowed])
         else { return marker }
         return String(decoding: out, as: UTF8.self)
     }

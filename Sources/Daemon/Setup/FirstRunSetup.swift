@@ -144,8 +144,10 @@ public struct FirstRunSetup: Sendable {
 
         if replaceable, let domain, let clientID {
             try SetupFiles.write(
-                ProductionConfiguration.render(domain: domain, clientID: clientID), to: configPath, mode: Self.configMode)
-            items.append(Item(path: configPath, mode: "0644", action: existingConfiguration == nil ? .created : .replaced))
+                ProductionConfiguration.render(domain: domain, clientID: clientID), to: configPath,
+                mode: Self.configMode)
+            items.append(
+                Item(path: configPath, mode: "0644", action: existingConfiguration == nil ? .created : .replaced))
         } else if let existingConfiguration {
             let wanted = domain.flatMap { domain in
                 clientID.map { ProductionConfiguration.render(domain: domain, clientID: $0) }
@@ -190,7 +192,8 @@ public struct FirstRunSetup: Sendable {
         guard allowed, domain.contains("."), !domain.hasPrefix("."), !domain.hasSuffix("."),
             !PublishedExamples.isPlaceholder(domain)
         else {
-            throw .invalid(what: "--domain", reason: "must be a bare marketplace domain such as znanylekarz.pl or doctoralia.es")
+            throw .invalid(
+                what: "--domain", reason: "must be a bare marketplace domain such as znanylekarz.pl or doctoralia.es")
         }
         return domain
     }
@@ -213,7 +216,8 @@ public struct FirstRunSetup: Sendable {
             throw .invalid(what: "--client-secret", reason: "must be the one-line client secret Docplanner gave you")
         }
         guard !PublishedExamples.secrets.contains(secret), !PublishedExamples.isPlaceholder(secret) else {
-            throw .invalid(what: "--client-secret", reason: "is an example value published with dpbridge, not a real secret")
+            throw .invalid(
+                what: "--client-secret", reason: "is an example value published with dpbridge, not a real secret")
         }
         return secret
     }

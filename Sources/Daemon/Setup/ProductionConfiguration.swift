@@ -95,7 +95,8 @@ public enum ProductionConfiguration {
             case "\\": result += "\\\\"
             default:
                 if character.value < 0x20 || character.value == 0x7F {
-                    result += "\\u" + String(repeating: "0", count: 4 - String(character.value, radix: 16).count)
+                    result +=
+                        "\\u" + String(repeating: "0", count: 4 - String(character.value, radix: 16).count)
                         + String(character.value, radix: 16)
                 } else {
                     result.unicodeScalars.append(character)

@@ -1,5 +1,5 @@
-import Glibc
 import Foundation
+import Glibc
 
 /// The file operations of `dpbridge init`: each file is written whole or not at all (a
 /// temporary file, synced, renamed over the target) and gets the mode asked for whatever
@@ -36,7 +36,9 @@ enum SetupFiles {
         var bytes = Array(text.utf8)
         var written = 0
         while failure == nil, written < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            let count = bytes.withUnsafeMutableBytes {
+                Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written)
+            }
             if count < 0 {
                 if errno == EINTR { continue }
                 failure = String(cString: strerror(errno))
@@ -59,7 +61,9 @@ enum SetupFiles {
     static func makeDirectory(_ path: String, mode: mode_t, tighten: Bool) throws(SetupError) -> DirectoryOutcome {
         var status = stat()
         if lstat(path, &status) == 0 {
-            guard status.st_mode & S_IFMT == S_IFDIR else { throw .file(path: path, reason: "exists and is not a directory") }
+            guard status.st_mode & S_IFMT == S_IFDIR else {
+                throw .file(path: path, reason: "exists and is not a directory")
+            }
             guard tighten, status.st_mode & 0o777 & ~mode != 0 else { return .existed }
             guard chmod(path, mode) == 0 else { throw .file(path: path, reason: String(cString: strerror(errno))) }
             return .tightened

@@ -39,7 +39,9 @@ struct DocplannerIPList: Sendable, Equatable {
         } catch {
             throw .notJSON(String(String(decoding: data.prefix(80), as: UTF8.self)))
         }
-        guard let object = value as? [String: Any] else { throw .notJSON(String(decoding: data.prefix(80), as: UTF8.self)) }
+        guard let object = value as? [String: Any] else {
+            throw .notJSON(String(decoding: data.prefix(80), as: UTF8.self))
+        }
         return object
     }
 

@@ -1,3 +1,4 @@
+import Clocks
 import Curl
 import Foundation
 import Logging
@@ -76,7 +77,8 @@ final class DocplannerIPsRefresher: BackgroundPart {
                 ])
         } catch {
             logger.warning(
-                "kept list of Docplanner's addresses is unreadable", metadata: ["event": "docplanner-ips-stale", "error": "\(error)"])
+                "kept list of Docplanner's addresses is unreadable",
+                metadata: ["event": "docplanner-ips-stale", "error": "\(error)"])
         }
     }
 
@@ -90,7 +92,7 @@ final class DocplannerIPsRefresher: BackgroundPart {
             reportFailure(error)
             return false
         }
-        let fetched = DocplannerIPsFile.Contents(blocks: list.blocks, fetchedAt: Date(), source: url)
+        let fetched = DocplannerIPsFile.Contents(blocks: list.blocks, fetchedAt: SteadyClock().date(), source: url)
         addresses.replace(with: .init(blocks: fetched.blocks, fetchedAt: fetched.fetchedAt))
         logger.info(
             "Docplanner's addresses refreshed",
@@ -134,8 +136,9 @@ final class DocplannerIPsRefresher: BackgroundPart {
         ]
         if let held = addresses.snapshot {
             metadata["kept_count"] = "\(held.blocks.count)"
-            metadata["kept_age_h"] = "\(Int(Date().timeIntervalSince(held.fetchedAt) / 3600))"
-            logger.warning("Docplanner's addresses could not be refreshed; the last list stays in force", metadata: metadata)
+            metadata["kept_age_h"] = "\(Int(SteadyClock().date().timeIntervalSince(held.fetchedAt) / 3600))"
+            logger.warning(
+                "Docplanner's addresses could not be refreshed; the last list stays in force", metadata: metadata)
         } else {
             logger.error(
                 "Docplanner's addresses could not be fetched and none are kept: other sources than callback.allowlist get 503",

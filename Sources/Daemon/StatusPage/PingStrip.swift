@@ -66,7 +66,9 @@ struct PingStrip: Sendable, Equatable {
     /// `rect.unknown` before the record begins, and a label every 3 hours.
     func svg(time: (Date) -> String) -> String {
         let span = now.timeIntervalSince(windowStart)
-        func x(_ date: Date) -> Double { (date.timeIntervalSince(windowStart) / span * Self.width).clamped(0, Self.width) }
+        func x(_ date: Date) -> Double {
+            (date.timeIntervalSince(windowStart) / span * Self.width).clamped(0, Self.width)
+        }
         func number(_ value: Double) -> String { String(format: "%.1f", value) }
         let (top, height) = (Self.barTop, Self.barHeight)
         var svg = """
@@ -94,7 +96,8 @@ struct PingStrip: Sendable, Equatable {
                 """
         }
         for mark in marks {
-            svg += "<rect class=\"ping\" x=\"\(number(min(x(mark), Self.width - 1)))\" y=\"\(number(top))\" width=\"1\" height=\"\(number(height))\"/>\n"
+            svg +=
+                "<rect class=\"ping\" x=\"\(number(min(x(mark), Self.width - 1)))\" y=\"\(number(top))\" width=\"1\" height=\"\(number(height))\"/>\n"
         }
         for hour in stride(from: 0, through: 24, by: 3) {
             let position = Double(hour) / 24 * Self.width

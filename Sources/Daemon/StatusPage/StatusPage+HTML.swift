@@ -71,7 +71,8 @@ extension StatusPage {
         let last = report.lastPing.map { "\(time($0)) (\(duration(now.timeIntervalSince($0))) ago)" } ?? "none yet"
         section += "<p>Last ping: <b id=\"last-ping\">\(e(last))</b> · \(strip.marks.count) recorded · "
         if let limit = strip.gapLimit {
-            section += "\(strip.gaps.count) gap\(strip.gaps.count == 1 ? "" : "s") (red: no ping for \(Int(limit / 60)) min "
+            section +=
+                "\(strip.gaps.count) gap\(strip.gaps.count == 1 ? "" : "s") (red: no ping for \(Int(limit / 60)) min "
                 + "or more — Docplanner pings every 5 minutes and raises its alert after three missed pings)</p>\n"
         } else {
             section += "PULL mode: Docplanner sends no pings, so no gap is shown</p>\n"

@@ -32,7 +32,8 @@ public struct DocplannerNotification: Codable, Sendable, Equatable {
                 event = .unknown(name: name, data: (try? JSONValue(from: data)) ?? .null)
             }
         } else {
-            event = (try? CallbackEvent.decode(name: name, data: EmptyObjectDecoder()))
+            event =
+                (try? CallbackEvent.decode(name: name, data: EmptyObjectDecoder()))
                 ?? .unknown(name: name, data: .null)
         }
     }
