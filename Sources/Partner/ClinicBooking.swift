@@ -16,6 +16,8 @@ public struct ClinicBooking: Sendable, Equatable {
     public var confirmed: Bool
     public var presence: String?
     public var syncedStatus: PartnerBooking.Status?
+    /// The start Docplanner holds; without a `docplannerID`, where an earlier attempt
+    /// was booking it (`ClinicCalendar.recordBookingAttempt`).
     public var syncedStart: Date?
     public var syncedConfirmed: Bool
     public var syncedPresence: String?

@@ -14,6 +14,11 @@ public protocol ClinicCalendar: Sendable {
     func clinicBookings(_ calendar: CalendarRef, from: Date, to: Date) throws(PartnerError) -> [ClinicBooking]
     /// Records what Docplanner now holds of booking `rowID`.
     func recordBookingSynced(rowID: Int64, _ state: BookingSyncState) throws(PartnerError)
+    /// Records, before the call, that booking `rowID` (not on Docplanner yet) is about to be
+    /// booked there at `start` (`ClinicBooking.syncedStart` while it has no Docplanner id):
+    /// should the answer be lost, a retry looks for the booking at that time, even if the
+    /// clinic has moved the visit meanwhile.
+    func recordBookingAttempt(rowID: Int64, start: Date) throws(PartnerError)
 
     func clinicBreak(rowID: Int64) throws(PartnerError) -> ClinicBreak?
     /// Row ids of the calendar's breaks (deleted ones too) that end after `from` and start before `to`.

@@ -99,6 +99,14 @@ extension EmbeddedPartner: ClinicCalendar {
         }
     }
 
+    public func recordBookingAttempt(rowID: Int64, start: Date) throws(PartnerError) {
+        try asDPBridge { database throws(SQLiteError) in
+            try database.prepare(
+                "UPDATE bookings SET synced_start_ts = ? WHERE id = ? AND docplanner_booking_id IS NULL"
+            ).run([.real(start.timeIntervalSince1970), .integer(rowID)])
+        }
+    }
+
     public func clinicBreak(rowID: Int64) throws(PartnerError) -> ClinicBreak? {
         try withDatabase { database throws(SQLiteError) in
             let s = try database.prepare(

@@ -80,6 +80,10 @@ public final class HTTPPartner: PartnerSystem, ClinicCalendar {
         try mirror.recordBookingSynced(rowID: rowID, state)
     }
 
+    public func recordBookingAttempt(rowID: Int64, start: Date) throws(PartnerError) {
+        try mirror.recordBookingAttempt(rowID: rowID, start: start)
+    }
+
     public func clinicBreak(rowID: Int64) throws(PartnerError) -> ClinicBreak? { try mirror.clinicBreak(rowID: rowID) }
 
     public func clinicBreakRows(_ calendar: CalendarRef, from: Date, to: Date) throws(PartnerError) -> [Int64] {

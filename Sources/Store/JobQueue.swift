@@ -103,8 +103,8 @@ public final class JobQueue: Sendable {
     // MARK: - Claim and outcome
 
     /// Hands out up to `limit` ready jobs, leased to `workerID` for `lease` seconds.
-    /// A job is ready when it is pending or due for retry (or its previous lease expired),
-    /// and no earlier job with the same ordering key is unfinished.
+    /// A job is ready when it is pending or due for retry (or its previous lease expired:
+    /// that attempt counts), and no earlier job with the same ordering key is unfinished.
     public func claim(limit: Int = 1, lease: Double = 60, workerID: String) throws(StoreError) -> [Job] {
         let now = clock.now()
         let t = table.rawValue
@@ -112,7 +112,8 @@ public final class JobQueue: Sendable {
             try database.transaction { () throws(StoreError) -> [Job] in
                 let select = try database.prepare(
                     """
-                    SELECT id, kind, payload, dedup_key, ordering_key, source, created_at, attempts FROM \(t) AS j
+                    SELECT id, kind, payload, dedup_key, ordering_key, source, created_at, attempts,
+                        j.state = 'inflight' FROM \(t) AS j
                     WHERE ((j.state IN ('pending', 'retry') AND j.not_before <= ?1)
                            OR (j.state = 'inflight' AND j.lease_until <= ?1))
                       AND (j.ordering_key IS NULL OR NOT EXISTS (
@@ -126,17 +127,22 @@ public final class JobQueue: Sendable {
                 var jobs: [Job] = []
                 while try select.step() {
                     let token = "\(workerID)/\(UUID().uuidString)"
+                    // A lease that ran out ends an attempt that may have done its work
+                    // (a booking made, its answer not recorded): it counts, as at a restart.
+                    let interrupted = select.int(8) != 0
                     jobs.append(
                         Job(
                             id: select.int64(0), kind: select.text(1) ?? "", payload: select.blob(2),
                             dedupKey: select.text(3) ?? "", orderingKey: select.isNull(4) ? nil : select.text(4),
                             source: select.text(5) ?? "", createdAt: Date(timeIntervalSince1970: select.double(6)),
-                            attempts: select.int(7), leaseToken: token))
+                            attempts: select.int(7) + (interrupted ? 1 : 0), leaseToken: token))
                 }
                 let update = try database.prepare(
-                    "UPDATE \(t) SET state = 'inflight', lease_token = ?, lease_until = ? WHERE id = ?")
+                    "UPDATE \(t) SET state = 'inflight', lease_token = ?, lease_until = ?, attempts = ? WHERE id = ?")
                 for job in jobs {
-                    try update.run([.text(job.leaseToken), .real(now + lease), .integer(job.id)])
+                    try update.run([
+                        .text(job.leaseToken), .real(now + lease), .integer(Int64(job.attempts)), .integer(job.id),
+                    ])
                 }
                 return jobs
             }

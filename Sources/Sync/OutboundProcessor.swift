@@ -178,7 +178,9 @@ public struct OutboundProcessor: JobProcessor {
             guard booking.status == .booked else {
                 // Canceled before Docplanner had it, unless an interrupted earlier attempt
                 // booked it after all: then that booking is canceled.
-                if attempt > 0, let orphan = try findBooked(booking, calls: &calls) {
+                if attempt > 0 || booking.syncedStart != nil,
+                    let orphan = try findEarlierBooking(booking, calls: &calls)?.id
+                {
                     if try cancel(c, bookingID: orphan) { calls.append("cancelBooking") }
                     let state = BookingSyncState(
                         docplannerID: orphan, status: .canceled, start: booking.start, confirmed: false, presence: nil)
@@ -186,9 +188,11 @@ public struct OutboundProcessor: JobProcessor {
                 }
                 return calls
             }
-            let id = try book(booking, attempt: attempt, calls: &calls)
+            let (id, bookedAt) = try book(booking, attempt: attempt, calls: &calls)
+            // Booked where the clinic had it when the booking was made: a visit the clinic
+            // moved since is moved on Docplanner below.
             let state = BookingSyncState(
-                docplannerID: id, status: .booked, start: booking.start, confirmed: false, presence: nil)
+                docplannerID: id, status: .booked, start: bookedAt, confirmed: false, presence: nil)
             try partner { () throws(PartnerError) in try calendar.recordBookingSynced(rowID: row, state) }
             guard let reread = try partner({ () throws(PartnerError) in try calendar.clinicBooking(rowID: row) }) else {
                 // The clinic deleted the row while the booking was being made.
@@ -316,9 +320,14 @@ public struct OutboundProcessor: JobProcessor {
             "booking \(bookingID) was moved on Docplanner meanwhile; the clinic's move to \(start) was not made")
     }
 
-    /// Books the clinic's visit on Docplanner; on a retry, first adopts a booking an
-    /// earlier attempt may have made (same start, same patient) instead of booking twice.
-    private func book(_ booking: ClinicBooking, attempt: Int, calls: inout [String]) throws(Failure) -> String {
+    /// Books the clinic's visit on Docplanner and returns the booking and its start. Where
+    /// an earlier attempt may have booked it already (a retry, or an attempt recorded on the
+    /// row), that booking is adopted instead of booking twice. The start is recorded on the
+    /// row before the call, so a retry after a lost answer looks there even when the clinic
+    /// has moved the visit meanwhile.
+    private func book(_ booking: ClinicBooking, attempt: Int, calls: inout [String]) throws(Failure) -> (
+        id: String, start: Date
+    ) {
         let c = booking.calendar
         guard let start = booking.start else { throw .invalid("clinic booking \(booking.rowID) has no start time") }
         guard let service = booking.addressServiceID, !service.isEmpty else {
@@ -328,9 +337,10 @@ public struct OutboundProcessor: JobProcessor {
             throw .invalid(
                 "clinic booking \(booking.rowID) needs patient_name and patient_phone (Docplanner requires both)")
         }
-        if attempt > 0, let id = try findBooked(booking, calls: &calls) {
-            return id
+        if attempt > 0 || booking.syncedStart != nil, let earlier = try findEarlierBooking(booking, calls: &calls) {
+            return earlier
         }
+        try partner { () throws(PartnerError) in try calendar.recordBookingAttempt(rowID: booking.rowID, start: start) }
         let made = try call { () throws(DocplannerError) in
             try docplanner.bookSlot(
                 facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, start: start,
@@ -344,24 +354,37 @@ public struct OutboundProcessor: JobProcessor {
         guard let id = made.id else {
             throw .docplanner(.undecodable(what: "booking", reason: "no id in Docplanner's answer"))
         }
-        return id
+        return (id, start)
     }
 
     /// The live Docplanner booking an earlier, interrupted attempt may have made for this
-    /// clinic row: same start, same patient.
-    private func findBooked(_ booking: ClinicBooking, calls: inout [String]) throws(Failure) -> String? {
+    /// clinic row (same patient), and its start: looked for where that attempt booked it
+    /// (`syncedStart`), then at the row's start.
+    private func findEarlierBooking(_ booking: ClinicBooking, calls: inout [String]) throws(Failure) -> (
+        id: String, start: Date
+    )? {
         let c = booking.calendar
-        guard let start = booking.start, let patient = booking.patient else { return nil }
-        let existing = try call { () throws(DocplannerError) in
-            try docplanner.getBookings(
-                facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, start: start,
-                end: start.addingTimeInterval(60), with: [.bookingPatient], priority: .high)
+        guard let patient = booking.patient else { return nil }
+        var starts: [Date] = []
+        for candidate in [booking.syncedStart, booking.start] {
+            if let candidate, !starts.contains(where: { abs($0.timeIntervalSince(candidate)) < 1 }) {
+                starts.append(candidate)
+            }
         }
-        calls.append("getBookings")
-        return existing.items.first(where: {
-            $0.status != "canceled" && $0.startAt?.date.map { abs($0.timeIntervalSince(start)) < 1 } == true
-                && $0.patient?.phone == patient.phone && $0.patient?.name == patient.name
-        })?.id
+        for start in starts {
+            let existing = try call { () throws(DocplannerError) in
+                try docplanner.getBookings(
+                    facilityID: c.facilityID, doctorID: c.doctorID, addressID: c.addressID, start: start,
+                    end: start.addingTimeInterval(60), with: [.bookingPatient], priority: .high)
+            }
+            calls.append("getBookings")
+            let found = existing.items.first(where: {
+                $0.status != "canceled" && $0.startAt?.date.map { abs($0.timeIntervalSince(start)) < 1 } == true
+                    && $0.patient?.phone == patient.phone && $0.patient?.name == patient.name
+            })
+            if let id = found?.id { return (id, start) }
+        }
+        return nil
     }
 
     /// Cancels a booking; false when Docplanner no longer has it as booked.

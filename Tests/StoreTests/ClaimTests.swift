@@ -23,6 +23,9 @@ import Testing
         let second = try #require(try t.store.inbox.claim(workerID: "w2").first)
         #expect(second.id == first.id)
         #expect(second.leaseToken != first.leaseToken)
+        // The attempt whose lease ran out counts: it may have done its work (a booking made,
+        // its answer lost), and the next one must look before doing it again.
+        #expect(first.attempts == 0 && second.attempts == 1)
         // The dead worker's late report is ignored; the new owner's counts.
         #expect(try t.store.inbox.complete(first) == false)
         #expect(try t.store.inbox.complete(second) == true)

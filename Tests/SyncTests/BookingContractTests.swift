@@ -121,4 +121,42 @@ import Testing
         ).items.filter { $0.status == "booked" }
         #expect(live.map(\.id) == [newID])
     }
+
+    @Test func aBookingWhoseAnswerWasLostIsFoundWhereItWasMadeThoughTheClinicMovedTheVisit() throws {
+        defer { simulator.stop() }
+        let clinic = try Database(path: directory.file("partner.sqlite"))
+        let start = Self.start.timeIntervalSince1970
+        try clinic.execute(
+            """
+            INSERT INTO bookings (facility_id, doctor_id, address_id, start_ts, end_ts, address_service_id,
+                patient_name, patient_phone) VALUES ('1', '123', '111', \(start), \(start + 1800), '101', 'Ewa', '+48600100200')
+            """)
+        let row = try clinic.scalar("SELECT id FROM bookings WHERE patient_name = 'Ewa'")
+        // A first attempt books the visit at 10:00, but its answer is lost: the row keeps
+        // only where that attempt was booking it.
+        #expect(
+            try processor().perform(OutboundJob(kind: .booking, calendar: calendar, rowID: row), attempt: 0).calls == [
+                "bookSlot"
+            ])
+        let first = try #require(try partner.clinicBooking(rowID: row)?.docplannerID)
+        try clinic.execute(
+            "UPDATE dpbridge_session SET applying = 1; UPDATE bookings SET docplanner_booking_id = NULL, synced_status = NULL WHERE id = \(row); UPDATE dpbridge_session SET applying = 0;"
+        )
+        // Meanwhile the clinic moves the visit to 11:00.
+        let later = Self.start.addingTimeInterval(3600)
+        try clinic.execute(
+            "UPDATE bookings SET start_ts = \(later.timeIntervalSince1970), end_ts = \(later.timeIntervalSince1970 + 1800) WHERE id = \(row)"
+        )
+
+        // The retry finds the booking at 10:00 and moves it, instead of booking 11:00 too.
+        let sent = try processor().perform(OutboundJob(kind: .booking, calendar: calendar, rowID: row), attempt: 1)
+        #expect(sent.calls == ["getBookings", "moveBooking"], "\(sent.calls)")
+        let after = try #require(try partner.clinicBooking(rowID: row))
+        #expect(after.docplannerID != nil && after.docplannerID != first)
+        #expect(after.syncedStart.map { abs($0.timeIntervalSince(later)) < 1 } == true)
+        let live = try client.getBookings(
+            facilityID: "1", doctorID: "123", addressID: "111", start: Self.start, end: later.addingTimeInterval(1800)
+        ).items.filter { $0.status == "booked" }
+        #expect(live.map(\.id) == [after.docplannerID], "one live booking for the visit, at 11:00")
+    }
 }

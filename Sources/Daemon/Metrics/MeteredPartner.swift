@@ -84,6 +84,12 @@ final class MeteredPartner: PartnerSystem, ClinicCalendar {
         }
     }
 
+    func recordBookingAttempt(rowID: Int64, start: Date) throws(PartnerError) {
+        try observe("recordBookingAttempt") { () throws(PartnerError) in
+            try base.recordBookingAttempt(rowID: rowID, start: start)
+        }
+    }
+
     func clinicBreak(rowID: Int64) throws(PartnerError) -> ClinicBreak? {
         try observe("clinicBreak") { () throws(PartnerError) in try base.clinicBreak(rowID: rowID) }
     }
