@@ -3,10 +3,12 @@
 #   - warnings: no compiler warning in a build log (the `swift test` log of scripts/test.sh, which
 #     builds the products and the tests from scratch in CI's fresh clone);
 #   - format: the tree is exactly as `swift format` (the toolchain's swift-format, configured by
-#     the checked-in .swift-format) leaves it.
+#     the checked-in .swift-format) leaves it;
+#   - access: no `public` or `open` declaration in Sources or Tests (dpbridge ships no library:
+#     what crosses modules is `package`).
 # Each check first proves it can fail: the warning check on the output of a real compile of a
 # snippet with an unused variable, the format check on a copy of a source file with its
-# formatting broken. Prints "N passed, N failed"; exits 1 when anything failed.
+# formatting broken, the access check on a snippet that declares a public type. Prints "N passed, N failed"; exits 1 when anything failed.
 #
 # Usage: scripts/code-checks.sh [BUILD_LOG]
 #   BUILD_LOG  a swift build/test log to scan for warnings (without it: a fresh `swift build`
@@ -66,6 +68,28 @@ if format Sources Tests Package.swift > "$work/format.log" 2>&1; then
 else
     fail "format differences ($(grep -c ': \(error\|warning\): ' "$work/format.log") findings; fix with swift format format --in-place --recursive --parallel Sources Tests Package.swift):"
     head -n 20 "$work/format.log" | sed 's/^/    /'
+fi
+
+# Declarations spelled public or open (attributes before them allowed).
+public_declarations() {
+    grep -rnE '^[[:space:]]*(@[A-Za-z_]+(\([^)]*\))?[[:space:]]+)*(public|open)[[:space:]]' --include='*.swift' "$@"
+}
+
+# Self-test: a public declaration is found, a package one is not.
+mkdir -p "$work/access"
+printf 'package struct Kept {}\n@inlinable public func leaked() {}\n' > "$work/access/Probe.swift"
+if [ "$(public_declarations "$work/access" | wc -l)" -eq 1 ]; then
+    pass "access self-test: a public declaration is reported, a package one is not"
+else
+    fail "access self-test: expected exactly the public function of $work/access/Probe.swift"
+fi
+
+found=$(public_declarations Sources Tests)
+if [ -z "$found" ]; then
+    pass "no public or open declaration: what crosses modules is package"
+else
+    fail "public declarations ($(wc -l <<<"$found")); dpbridge ships no library, make them package:"
+    echo "$found" | head -n 20 | sed 's/^/    /'
 fi
 
 echo "$passed passed, $failed failed"

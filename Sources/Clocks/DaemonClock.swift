@@ -7,7 +7,7 @@ import Foundation
 /// `now()` is seconds since 1970. On `SteadyClock` it never jumps while the process runs,
 /// so a step of the system clock (NTP, an operator) neither doubles work (a lease that
 /// seems expired) nor stalls it (a backoff that seems an hour long).
-public protocol DaemonClock: Sendable {
+package protocol DaemonClock: Sendable {
     /// Seconds since 1970.
     func now() -> Double
     /// Called with `condition` locked: waits until `deadline` (on this clock; nil: no
@@ -18,5 +18,5 @@ public protocol DaemonClock: Sendable {
 
 extension DaemonClock {
     /// `now()` as a `Date`.
-    public func date() -> Date { Date(timeIntervalSince1970: now()) }
+    package func date() -> Date { Date(timeIntervalSince1970: now()) }
 }

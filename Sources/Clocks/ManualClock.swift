@@ -5,24 +5,24 @@ import Synchronization
 /// jumping straight to any deadline a caller waits for, so nothing really sleeps. The
 /// store, the simulator and the client can share one, so leases, backoff, token lifetimes,
 /// rate windows, pings and the hourly release are all tested without waiting.
-public final class ManualClock: DaemonClock {
+package final class ManualClock: DaemonClock {
     private let current: Mutex<Double>
-    public let autoAdvance: Bool
+    package let autoAdvance: Bool
 
     /// 1_800_000_000 is 2027-01-15T09:00:00+01:00.
-    public init(start: Double = 1_800_000_000, autoAdvance: Bool = false) {
+    package init(start: Double = 1_800_000_000, autoAdvance: Bool = false) {
         current = Mutex(start)
         self.autoAdvance = autoAdvance
     }
 
     /// A clock at `start` that moves only when told.
-    public convenience init(_ start: Double) { self.init(start: start) }
+    package convenience init(_ start: Double) { self.init(start: start) }
 
-    public func now() -> Double { current.withLock { $0 } }
+    package func now() -> Double { current.withLock { $0 } }
 
-    public func advance(by seconds: Double) { current.withLock { $0 += seconds } }
+    package func advance(by seconds: Double) { current.withLock { $0 += seconds } }
 
-    public func wait(on condition: NSCondition, until deadline: Double?) {
+    package func wait(on condition: NSCondition, until deadline: Double?) {
         if autoAdvance, let deadline {
             current.withLock { $0 = max($0, deadline) }
             return

@@ -4,14 +4,14 @@ import Glibc
 /// The daemon's clock: the wall clock read once, when the process first asks, advanced
 /// from then on by the monotonic clock (`CLOCK_MONOTONIC`). Close to the wall clock, and
 /// never stepped with it: durations measured on it are true durations.
-public struct SteadyClock: DaemonClock {
+package struct SteadyClock: DaemonClock {
     private static let anchor = (wall: Date().timeIntervalSince1970, monotonic: monotonicSeconds())
 
-    public init() {}
+    package init() {}
 
-    public func now() -> Double { Self.anchor.wall + (Self.monotonicSeconds() - Self.anchor.monotonic) }
+    package func now() -> Double { Self.anchor.wall + (Self.monotonicSeconds() - Self.anchor.monotonic) }
 
-    public func wait(on condition: NSCondition, until deadline: Double?) {
+    package func wait(on condition: NSCondition, until deadline: Double?) {
         guard let deadline else {
             condition.wait()
             return
@@ -21,7 +21,7 @@ public struct SteadyClock: DaemonClock {
     }
 
     /// Seconds on `CLOCK_MONOTONIC`.
-    public static func monotonicSeconds() -> Double {
+    package static func monotonicSeconds() -> Double {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9

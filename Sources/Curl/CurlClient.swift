@@ -7,21 +7,21 @@ import Synchronization
 /// after another gets the same handle back and reuses its kept-alive connection.
 /// TLS peers are verified; proxy variables (`https_proxy`, `no_proxy`, …) are honoured
 /// as libcurl does by default.
-public final class CurlClient: Sendable {
-    public struct Configuration: Sendable {
+package final class CurlClient: Sendable {
+    package struct Configuration: Sendable {
         /// Default time allowed for the TCP and TLS connection.
-        public var connectTimeout: Duration
+        package var connectTimeout: Duration
         /// Default time allowed for a whole transfer.
-        public var timeout: Duration
+        package var timeout: Duration
         /// How many idle handles (each with its connections) the pool keeps.
-        public var maxIdleHandles: Int
+        package var maxIdleHandles: Int
         /// Responses whose body grows beyond this are aborted.
-        public var maxResponseBytes: Int
-        public var userAgent: String
+        package var maxResponseBytes: Int
+        package var userAgent: String
         /// A CA bundle to verify TLS peers against instead of the system's.
-        public var caFile: String?
+        package var caFile: String?
 
-        public init(
+        package init(
             connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(30),
             maxIdleHandles: Int = 8, maxResponseBytes: Int = 64 << 20,
             userAgent: String = "dpbridge", caFile: String? = nil
@@ -35,23 +35,23 @@ public final class CurlClient: Sendable {
         }
     }
 
-    public let configuration: Configuration
+    package let configuration: Configuration
     private let idle = Mutex<[CurlEasy]>([])
 
-    public init(configuration: Configuration = Configuration()) {
+    package init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
     }
 
     /// Sends `request` and waits for the whole response. Throws only for transport
     /// failures; any HTTP status (including 4xx and 5xx) is a response.
-    public func perform(_ request: CurlRequest) throws(CurlError) -> CurlResponse {
+    package func perform(_ request: CurlRequest) throws(CurlError) -> CurlResponse {
         let easy = try checkOut()
         defer { checkIn(easy) }
         return try easy.perform(request, configuration: configuration)
     }
 
     /// Number of idle handles in the pool (for tests and status).
-    public var idleHandles: Int { idle.withLock { $0.count } }
+    package var idleHandles: Int { idle.withLock { $0.count } }
 
     private func checkOut() throws(CurlError) -> CurlEasy {
         if let easy = idle.withLock({ $0.popLast() }) { return easy }

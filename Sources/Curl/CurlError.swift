@@ -1,7 +1,7 @@
 internal import CCurl
 
 /// Why a transfer failed before a complete HTTP response arrived.
-public enum CurlError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum CurlError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The host name (or proxy name) could not be resolved.
     case couldNotResolve(url: String, message: String)
     /// Nobody accepted the TCP connection (refused, unreachable, or connect timeout).
@@ -46,14 +46,14 @@ public enum CurlError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Whether trying again later may succeed (everything but an unusable request).
-    public var isRetryable: Bool {
+    package var isRetryable: Bool {
         switch self {
         case .invalidRequest, .responseTooLarge: false
         default: true
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .couldNotResolve(let url, let message):
             "cannot resolve the host of \(url): \(message)"

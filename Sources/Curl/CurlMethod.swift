@@ -1,5 +1,5 @@
 /// The HTTP request methods the client sends.
-public enum CurlMethod: String, Sendable, Hashable, CaseIterable {
+package enum CurlMethod: String, Sendable, Hashable, CaseIterable {
     case get = "GET"
     case head = "HEAD"
     case post = "POST"
@@ -8,7 +8,7 @@ public enum CurlMethod: String, Sendable, Hashable, CaseIterable {
     case delete = "DELETE"
 
     /// Whether the method changes state on the server (PUT/POST/PATCH/DELETE).
-    public var isWrite: Bool {
+    package var isWrite: Bool {
         switch self {
         case .get, .head: false
         case .post, .put, .patch, .delete: true

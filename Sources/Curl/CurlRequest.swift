@@ -1,26 +1,26 @@
 import Foundation
 
 /// One HTTP request for `CurlClient.perform(_:)`.
-public struct CurlRequest: Sendable {
-    public var method: CurlMethod
+package struct CurlRequest: Sendable {
+    package var method: CurlMethod
     /// The full URL, already percent-encoded (`CurlClient` does not encode it).
-    public var url: String
-    public var headers: CurlHeaders
+    package var url: String
+    package var headers: CurlHeaders
     /// The request body; nil sends none (an empty body for PUT/POST/PATCH sends `Content-Length: 0`).
-    public var body: Data?
+    package var body: Data?
     /// How long to wait for the TCP (and TLS) connection; nil uses the client's default.
-    public var connectTimeout: Duration?
+    package var connectTimeout: Duration?
     /// How long the whole transfer may take; nil uses the client's default.
-    public var timeout: Duration?
+    package var timeout: Duration?
     /// `user:password` for HTTP Basic authentication, if any.
-    public var basicAuth: (user: String, password: String)?
+    package var basicAuth: (user: String, password: String)?
     /// Connect to this Unix socket instead of the URL's host and port (the URL still
     /// gives the path and the `Host` header: `http://localhost/status`).
-    public var unixSocketPath: String?
+    package var unixSocketPath: String?
     /// Connect directly even when `http_proxy` and the like are set (a local listener).
-    public var bypassProxy: Bool
+    package var bypassProxy: Bool
 
-    public init(
+    package init(
         method: CurlMethod = .get, url: String, headers: CurlHeaders = [:], body: Data? = nil,
         connectTimeout: Duration? = nil, timeout: Duration? = nil,
         basicAuth: (user: String, password: String)? = nil, unixSocketPath: String? = nil,

@@ -6,17 +6,17 @@ import Sync
 /// Activation step 1: in PUSH mode the callback URL must answer, and Docplanner must
 /// have pinged it within `callback.ping_alert_minutes` (that shows the URL is configured
 /// on Docplanner's side and reaches this daemon); PULL mode needs neither.
-public struct CallbackReadiness: Sendable {
+package struct CallbackReadiness: Sendable {
     /// Marks the check's own request, so it is not counted as Docplanner's ping.
     static let selfCheckHeader = "Dpbridge-Self-Check"
 
     let configuration: DaemonConfiguration
     let client = CurlClient(configuration: .init(connectTimeout: .seconds(3), timeout: .seconds(10)))
 
-    public init(configuration: DaemonConfiguration) { self.configuration = configuration }
+    package init(configuration: DaemonConfiguration) { self.configuration = configuration }
 
     /// `lastPing`: when Docplanner last pinged (the store keeps it across restarts).
-    public func check(lastPing: Date?, now: Date = SteadyClock().date()) -> ActivationReport.Step {
+    package func check(lastPing: Date?, now: Date = SteadyClock().date()) -> ActivationReport.Step {
         let title = "callback URL configured and answering"
         let secretPath = "/callbacks/<callback.secret>"
         func red(_ summary: String, _ reason: String, fix: String) -> ActivationReport.Step {

@@ -8,15 +8,15 @@ import Sync
 /// configuration: the store, the clinic calendar (the embedded file, or the HTTP
 /// adapter's mirror with events forwarded to the partner) and a Docplanner client.
 /// It may run beside the daemon: SQLite's WAL lets both use the files.
-public final class ClinicSession: Sendable {
-    public let configuration: DaemonConfiguration
-    public let store: Store
+package final class ClinicSession: Sendable {
+    package let configuration: DaemonConfiguration
+    package let store: Store
     /// The calendar file (clinic_* catalog, dpbridge_mappings).
-    public let calendarFile: EmbeddedPartner
-    public let partner: any PartnerSystem & ClinicCalendar
-    public let docplanner: DocplannerClient
+    package let calendarFile: EmbeddedPartner
+    package let partner: any PartnerSystem & ClinicCalendar
+    package let docplanner: DocplannerClient
 
-    public init(configuration: DaemonConfiguration) throws(StartupError) {
+    package init(configuration: DaemonConfiguration) throws(StartupError) {
         self.configuration = configuration
         do {
             store = try Store(path: configuration.storePath)
@@ -56,9 +56,9 @@ public final class ClinicSession: Sendable {
 
     /// Copies the store's mappings into the calendar's `dpbridge_mappings`, where clinic
     /// software reads them.
-    public func publishMappings() throws {
+    package func publishMappings() throws {
         try calendarFile.publishMappings(try store.mappings.mappings().map(CalendarMapping.init))
     }
 
-    public func close() { store.close() }
+    package func close() { store.close() }
 }

@@ -11,10 +11,10 @@ import Systemd
 
 /// The running daemon: opens the store, starts the listeners, reports to systemd, and
 /// waits for control signals. Wiring only; the work happens in the modules.
-public enum DaemonRuntime {
+package enum DaemonRuntime {
     /// Runs until SIGTERM or SIGINT, then drains gracefully. Throws when startup fails
     /// (store cannot be opened, a port cannot be bound), with a one-line description.
-    public static func run(configuration: DaemonConfiguration, configPath: String, signals: DaemonSignals) throws {
+    package static func run(configuration: DaemonConfiguration, configPath: String, signals: DaemonSignals) throws {
         let logger = Logger(label: "dpbridge")
         let notifier = SystemdNotifier()
         // One pipeline per clinic; they share the listeners and the thread pools. The pools
@@ -225,12 +225,12 @@ public enum DaemonRuntime {
 }
 
 /// Why the daemon could not start, in one line.
-public enum StartupError: Error, CustomStringConvertible {
+package enum StartupError: Error, CustomStringConvertible {
     case store(path: String, reason: String)
     case listener(reason: String)
     case partner(reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .store(let path, let reason): "cannot open the store at \(path): \(reason)"
         case .listener(let reason): "cannot start the listeners: \(reason)"

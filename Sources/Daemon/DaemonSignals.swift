@@ -4,7 +4,7 @@ import Glibc
 /// calls `next()`. Create it before starting other threads: it blocks the signals for
 /// the calling thread, and threads created afterwards inherit the mask, so no signal
 /// interrupts a worker or the event loop.
-public struct DaemonSignals: Sendable {
+package struct DaemonSignals: Sendable {
     enum Signal: Equatable {
         case terminate(name: String)
         case reload
@@ -12,7 +12,7 @@ public struct DaemonSignals: Sendable {
 
     private var set = sigset_t()
 
-    public init() {
+    package init() {
         sigemptyset(&set)
         for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&set, signal) }
         pthread_sigmask(SIG_BLOCK, &set, nil)

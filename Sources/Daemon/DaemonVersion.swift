@@ -1,7 +1,7 @@
 /// Versions dpbridge reports.
-public enum DaemonVersion {
+package enum DaemonVersion {
     /// dpbridge's own version.
-    public static let current = "0.1.0"
+    package static let current = "0.1.0"
     /// The version of the Docplanner Integrations API document the client follows.
-    public static let docplannerAPI = "1.14.0"
+    package static let docplannerAPI = "1.14.0"
 }

@@ -4,7 +4,7 @@ import Foundation
 extension DaemonConfiguration.Docplanner {
     /// The client for these settings: `base_url` (or `https://www.<domain>`) with
     /// Docplanner's API and token paths, the clinic's time zone, and the configured limits.
-    public var clientConfiguration: DocplannerConfiguration {
+    package var clientConfiguration: DocplannerConfiguration {
         var limits = RateLimitPolicy.docplanner
         limits.writes = .init(limit: writeLimitPerMinute, period: 60)
         limits.reads = .init(limit: readLimitPerHour, period: 3600)

@@ -5,10 +5,10 @@ internal import CLinux
 /// (event loops, store writer, workers, background loop, watchdog) allocate little, so
 /// two arenas serve them: the per-thread caches (tcache) keep small allocations off the
 /// arena locks, and the event loop allocates and frees on its own thread.
-public enum MallocArenas {
+package enum MallocArenas {
     /// Limits the arenas to `count`. Call first thing in `main`, before other threads
     /// allocate (a thread keeps the arena it was given).
-    public static func limit(to count: Int32 = 2) {
+    package static func limit(to count: Int32 = 2) {
         _ = dpb_mallopt_arena_max(count)
     }
 }

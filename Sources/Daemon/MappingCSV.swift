@@ -8,7 +8,7 @@ import SwiftCSV
 /// insurance_provider_id (a plan's provider), partner_id, source, confidence. Import
 /// reads kind, docplanner_id and partner_id (an empty partner_id unbinds); the other
 /// columns are there for the reader.
-public enum MappingCSV {
+package enum MappingCSV {
     static let header = [
         "kind", "docplanner_id", "name", "facility_id", "doctor_id", "address_id", "insurance_provider_id",
         "partner_id",
@@ -16,7 +16,7 @@ public enum MappingCSV {
     ]
 
     /// The CSV text for `resources`.
-    public static func export(_ resources: [MappedResource]) -> String {
+    package static func export(_ resources: [MappedResource]) -> String {
         var lines = [line(header)]
         for entry in resources {
             let r = entry.resource
@@ -31,16 +31,16 @@ public enum MappingCSV {
     }
 
     /// A line of a file that cannot be imported.
-    public struct ImportError: Error, Sendable, CustomStringConvertible {
-        public var line: Int
-        public var reason: String
-        public var description: String { line > 0 ? "line \(line): \(reason)" : reason }
+    package struct ImportError: Error, Sendable, CustomStringConvertible {
+        package var line: Int
+        package var reason: String
+        package var description: String { line > 0 ? "line \(line): \(reason)" : reason }
     }
 
     /// The changes `text` asks for. Every line is checked; all problems are returned
     /// together; apply nothing when there is any.
     /// `lines` holds the line number of each change.
-    public static func parse(_ text: String) -> (changes: [Mappings.Change], lines: [Int], errors: [ImportError]) {
+    package static func parse(_ text: String) -> (changes: [Mappings.Change], lines: [Int], errors: [ImportError]) {
         let csv: EnumeratedCSV
         do {
             csv = try EnumeratedCSV(string: text, delimiter: .comma, loadColumns: false)

@@ -4,14 +4,14 @@ import Foundation
 extension DocplannerClient {
     /// What `moveBooking` returns: the new booking (moving creates a new booking id) and the
     /// `Location` of it.
-    public struct MovedBooking: Sendable, Equatable {
-        public var booking: Booking
-        public var location: String?
+    package struct MovedBooking: Sendable, Equatable {
+        package var booking: Booking
+        package var location: String?
     }
 
     /// `getBookings`: GET …/bookings?start=…&end=…[&page=…&limit=…]. Paginated when `page` is
     /// given (default limit 100).
-    public func getBookings(
+    package func getBookings(
         facilityID: String, doctorID: String, addressID: String, start: Date, end: Date,
         page: Int? = nil, limit: Int? = nil, with scopes: [Scope] = [], priority: RequestPriority = .normal
     ) throws(DocplannerError) -> BookingPage {
@@ -26,7 +26,7 @@ extension DocplannerClient {
     }
 
     /// Every booking in the range, page by page (at most `maxPages` pages).
-    public func getAllBookings(
+    package func getAllBookings(
         facilityID: String, doctorID: String, addressID: String, start: Date, end: Date,
         pageSize: Int = 100, maxPages: Int = 1000, with scopes: [Scope] = [], priority: RequestPriority = .normal
     ) throws(DocplannerError) -> [Booking] {
@@ -44,7 +44,7 @@ extension DocplannerClient {
     }
 
     /// `getBooking`: GET …/bookings/{booking_id} (`with: [.bookingMoving]`)
-    public func getBooking(
+    package func getBooking(
         facilityID: String, doctorID: String, addressID: String, bookingID: String,
         with scopes: [Scope] = [], priority: RequestPriority = .high
     ) throws(DocplannerError) -> Booking {
@@ -54,7 +54,7 @@ extension DocplannerClient {
     }
 
     /// `cancelBooking`: DELETE …/bookings/{booking_id} (204), with a reason if given.
-    public func cancelBooking(
+    package func cancelBooking(
         facilityID: String, doctorID: String, addressID: String, bookingID: String, reason: String? = nil,
         priority: RequestPriority = .high
     ) throws(DocplannerError) {
@@ -70,7 +70,7 @@ extension DocplannerClient {
     /// before, 404 "Object not found" for one it does not know and 409 for one moved or
     /// deleted; a 400 counts as done only when the booking then reads as canceled (a 400 may
     /// be a bad request), a 404 only with that body.
-    public func cancelBookingIfBooked(
+    package func cancelBookingIfBooked(
         facilityID: String, doctorID: String, addressID: String, bookingID: String, reason: String? = nil,
         priority: RequestPriority = .high
     ) throws(DocplannerError) -> Bool {
@@ -99,7 +99,7 @@ extension DocplannerClient {
 
     /// `moveBooking`: POST …/bookings/{booking_id}/move → 201 with a new booking (new id).
     /// 409: already moved or deleted; 422: the booking holds money across payment accounts.
-    public func moveBooking(
+    package func moveBooking(
         facilityID: String, doctorID: String, addressID: String, bookingID: String, _ request: MoveBookingRequest,
         with scopes: [Scope] = [], priority: RequestPriority = .high
     ) throws(DocplannerError) -> MovedBooking {
@@ -112,7 +112,7 @@ extension DocplannerClient {
 
     /// `confirmBooking`: PUT …/bookings/{booking_id}/confirm (204; 409 if already confirmed,
     /// canceled, deleted or past).
-    public func confirmBooking(
+    package func confirmBooking(
         facilityID: String, doctorID: String, addressID: String, bookingID: String,
         confirmedBy: String = "user", priority: RequestPriority = .high
     ) throws(DocplannerError) {
@@ -122,7 +122,7 @@ extension DocplannerClient {
     }
 
     /// `markPatientPresence`: POST …/bookings/{booking_id}/presence/patient (204)
-    public func markPatientPresence(
+    package func markPatientPresence(
         facilityID: String, doctorID: String, addressID: String, bookingID: String,
         priority: RequestPriority = .high
     ) throws(DocplannerError) {
@@ -133,7 +133,7 @@ extension DocplannerClient {
     }
 
     /// `markPatientAbsence`: DELETE …/bookings/{booking_id}/presence/patient (204)
-    public func markPatientAbsence(
+    package func markPatientAbsence(
         facilityID: String, doctorID: String, addressID: String, bookingID: String,
         priority: RequestPriority = .high
     ) throws(DocplannerError) {

@@ -3,7 +3,7 @@ import Foundation
 /// An address's calendar: status, enabling, and calendar breaks.
 extension DocplannerClient {
     /// `getCalendar`: GET …/addresses/{address_id}/calendar
-    public func getCalendar(
+    package func getCalendar(
         facilityID: String, doctorID: String, addressID: String, priority: RequestPriority = .normal
     ) throws(DocplannerError) -> AddressCalendar {
         try call(
@@ -13,7 +13,7 @@ extension DocplannerClient {
     }
 
     /// `enableCalendar`: POST …/calendar/enable (409 if already enabled; 422 if not commercial)
-    public func enableCalendar(
+    package func enableCalendar(
         facilityID: String, doctorID: String, addressID: String, priority: RequestPriority = .normal
     ) throws(DocplannerError) {
         _ = try send(
@@ -23,7 +23,7 @@ extension DocplannerClient {
     }
 
     /// `disableCalendar`: POST …/calendar/disable (409 if already disabled)
-    public func disableCalendar(
+    package func disableCalendar(
         facilityID: String, doctorID: String, addressID: String, priority: RequestPriority = .normal
     ) throws(DocplannerError) {
         _ = try send(
@@ -33,7 +33,7 @@ extension DocplannerClient {
     }
 
     /// `getCalendarBreaks`: GET …/breaks?since=…&till=…
-    public func getCalendarBreaks(
+    package func getCalendarBreaks(
         facilityID: String, doctorID: String, addressID: String, since: Date, till: Date,
         priority: RequestPriority = .normal
     ) throws(DocplannerError) -> [CalendarBreak] {
@@ -46,7 +46,7 @@ extension DocplannerClient {
 
     /// `addCalendarBreak`: POST …/breaks → 201 with the break (409 for the same range and
     /// description again).
-    public func addCalendarBreak(
+    package func addCalendarBreak(
         facilityID: String, doctorID: String, addressID: String, since: Date, till: Date,
         description: String? = nil, applyOnCoupledAddresses: Bool? = nil, priority: RequestPriority = .normal
     ) throws(DocplannerError) -> CalendarBreak {
@@ -59,7 +59,7 @@ extension DocplannerClient {
     }
 
     /// `getCalendarBreak`: GET …/breaks/{break_id}
-    public func getCalendarBreak(
+    package func getCalendarBreak(
         facilityID: String, doctorID: String, addressID: String, breakID: String,
         priority: RequestPriority = .normal
     ) throws(DocplannerError) -> CalendarBreak {
@@ -70,7 +70,7 @@ extension DocplannerClient {
     }
 
     /// `moveCalendarBreak`: PATCH …/breaks/{break_id} (204)
-    public func moveCalendarBreak(
+    package func moveCalendarBreak(
         facilityID: String, doctorID: String, addressID: String, breakID: String, since: Date, till: Date,
         priority: RequestPriority = .normal
     ) throws(DocplannerError) {
@@ -80,7 +80,7 @@ extension DocplannerClient {
     }
 
     /// `deleteCalendarBreak`: DELETE …/breaks/{break_id} (204)
-    public func deleteCalendarBreak(
+    package func deleteCalendarBreak(
         facilityID: String, doctorID: String, addressID: String, breakID: String,
         priority: RequestPriority = .normal
     ) throws(DocplannerError) {

@@ -3,12 +3,12 @@ import Foundation
 /// Facilities, doctors and addresses.
 extension DocplannerClient {
     /// `getFacilities`: GET /facilities
-    public func getFacilities(priority: RequestPriority = .normal) throws(DocplannerError) -> [Facility] {
+    package func getFacilities(priority: RequestPriority = .normal) throws(DocplannerError) -> [Facility] {
         try call("getFacilities", ItemList<Facility>.self, .get, ["facilities"], priority: priority).items
     }
 
     /// `getFacility`: GET /facilities/{facility_id} (`with: [.facilityDoctors]`)
-    public func getFacility(
+    package func getFacility(
         facilityID: String, with scopes: [Scope] = [], priority: RequestPriority = .normal
     ) throws(DocplannerError) -> Facility {
         try call(
@@ -18,7 +18,7 @@ extension DocplannerClient {
     }
 
     /// `getDoctors`: GET /facilities/{facility_id}/doctors
-    public func getDoctors(
+    package func getDoctors(
         facilityID: String, with scopes: [Scope] = [], priority: RequestPriority = .normal
     ) throws(DocplannerError) -> [Doctor] {
         try call(
@@ -28,7 +28,7 @@ extension DocplannerClient {
     }
 
     /// `getDoctor`: GET /facilities/{facility_id}/doctors/{doctor_id}
-    public func getDoctor(
+    package func getDoctor(
         facilityID: String, doctorID: String, with scopes: [Scope] = [], priority: RequestPriority = .normal
     ) throws(DocplannerError) -> Doctor {
         try call(
@@ -37,7 +37,7 @@ extension DocplannerClient {
     }
 
     /// `getAddresses`: GET …/doctors/{doctor_id}/addresses
-    public func getAddresses(
+    package func getAddresses(
         facilityID: String, doctorID: String, with scopes: [Scope] = [], priority: RequestPriority = .normal
     ) throws(DocplannerError) -> [Address] {
         try call(
@@ -47,7 +47,7 @@ extension DocplannerClient {
     }
 
     /// `getAddress`: GET …/addresses/{address_id}
-    public func getAddress(
+    package func getAddress(
         facilityID: String, doctorID: String, addressID: String, with scopes: [Scope] = [],
         priority: RequestPriority = .normal
     ) throws(DocplannerError) -> Address {
@@ -59,7 +59,7 @@ extension DocplannerClient {
     /// `updateAddress`: PATCH …/addresses/{address_id}. Returns the address when Docplanner
     /// sends it back.
     @discardableResult
-    public func updateAddress(
+    package func updateAddress(
         facilityID: String, doctorID: String, addressID: String, _ request: UpdateAddressRequest,
         priority: RequestPriority = .normal
     ) throws(DocplannerError) -> Address? {
@@ -71,7 +71,7 @@ extension DocplannerClient {
 
     /// `removeAddressIntegration`: DELETE …/addresses/{address_id}/integration (202;
     /// DocplannerPMS clients only).
-    public func removeAddressIntegration(
+    package func removeAddressIntegration(
         facilityID: String, doctorID: String, addressID: String, priority: RequestPriority = .normal
     ) throws(DocplannerError) {
         _ = try send(
@@ -81,7 +81,7 @@ extension DocplannerClient {
     }
 
     /// `requestOpinion`: PUT /facilities/{facility_id}/doctors/{doctor_id}/opinion-request
-    public func requestOpinion(
+    package func requestOpinion(
         facilityID: String, doctorID: String, phone: String, priority: RequestPriority = .low
     ) throws(DocplannerError) {
         _ = try send(

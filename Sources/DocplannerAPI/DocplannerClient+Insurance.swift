@@ -3,14 +3,15 @@ import Foundation
 /// Insurance providers and plans, and those accepted at an address.
 extension DocplannerClient {
     /// `getInsuranceProviders`: GET /insurance-providers (the dictionary)
-    public func getInsuranceProviders(priority: RequestPriority = .low) throws(DocplannerError) -> [InsuranceProvider] {
+    package func getInsuranceProviders(priority: RequestPriority = .low) throws(DocplannerError) -> [InsuranceProvider]
+    {
         try call(
             "getInsuranceProviders", ItemList<InsuranceProvider>.self, .get, ["insurance-providers"], priority: priority
         ).items
     }
 
     /// `getInsurancePlans`: GET /insurance-providers/{insurance_provider_id}/plans
-    public func getInsurancePlans(
+    package func getInsurancePlans(
         insuranceProviderID: String, priority: RequestPriority = .low
     ) throws(DocplannerError) -> [InsurancePlan] {
         try call(
@@ -21,7 +22,7 @@ extension DocplannerClient {
     }
 
     /// `getAddressInsuranceProviders`: GET …/addresses/{address_id}/insurance-providers
-    public func getAddressInsuranceProviders(
+    package func getAddressInsuranceProviders(
         facilityID: String, doctorID: String, addressID: String, priority: RequestPriority = .normal
     ) throws(DocplannerError) -> [AddressInsuranceProvider] {
         try call(
@@ -31,7 +32,7 @@ extension DocplannerClient {
     }
 
     /// `addAddressInsuranceProvider`: POST …/insurance-providers (204; 400 if already assigned)
-    public func addAddressInsuranceProvider(
+    package func addAddressInsuranceProvider(
         facilityID: String, doctorID: String, addressID: String, _ request: AddressInsuranceProviderRequest,
         priority: RequestPriority = .normal
     ) throws(DocplannerError) {
@@ -42,7 +43,7 @@ extension DocplannerClient {
     }
 
     /// `updateOrCreateAddressInsuranceProvider`: PUT …/insurance-providers (204)
-    public func updateOrCreateAddressInsuranceProvider(
+    package func updateOrCreateAddressInsuranceProvider(
         facilityID: String, doctorID: String, addressID: String, _ request: AddressInsuranceProviderRequest,
         priority: RequestPriority = .normal
     ) throws(DocplannerError) {
@@ -53,7 +54,7 @@ extension DocplannerClient {
     }
 
     /// `deleteAddressInsuranceProvider`: DELETE …/insurance-providers/{insurance_provider_id} (204)
-    public func deleteAddressInsuranceProvider(
+    package func deleteAddressInsuranceProvider(
         facilityID: String, doctorID: String, addressID: String, insuranceProviderID: String,
         priority: RequestPriority = .normal
     ) throws(DocplannerError) {

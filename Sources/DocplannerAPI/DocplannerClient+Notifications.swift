@@ -4,7 +4,7 @@ import Foundation
 extension DocplannerClient {
     /// Pull Notification: GET /notifications — the oldest notification, or nil when the queue
     /// is empty (404). Pulling consumes it: store it before processing.
-    public func pullNotification(priority: RequestPriority = .critical) throws(DocplannerError)
+    package func pullNotification(priority: RequestPriority = .critical) throws(DocplannerError)
         -> DocplannerNotification?
     {
         let response: Data
@@ -19,7 +19,7 @@ extension DocplannerClient {
 
     /// Pull Multiple Notification: GET /notifications/multiple?limit=1…100 — an empty batch
     /// when the queue is empty (404).
-    public func pullNotifications(limit: Int = 100, priority: RequestPriority = .critical) throws(DocplannerError)
+    package func pullNotifications(limit: Int = 100, priority: RequestPriority = .critical) throws(DocplannerError)
         -> NotificationBatch
     {
         guard (1...100).contains(limit) else {
@@ -46,7 +46,7 @@ extension DocplannerClient {
 
     /// Release Notifications: POST /notifications/release (204) — re-dispatches pushes that
     /// failed. At most once per hour (429 with `Retry-After` otherwise); 403 unless PUSH.
-    public func releaseNotifications(priority: RequestPriority = .normal) throws(DocplannerError) {
+    package func releaseNotifications(priority: RequestPriority = .normal) throws(DocplannerError) {
         _ = try send("releaseNotifications", .post, ["notifications", "release"], priority: priority)
     }
 }

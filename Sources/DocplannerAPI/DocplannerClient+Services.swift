@@ -3,7 +3,7 @@ import Foundation
 /// The service dictionary and address services.
 extension DocplannerClient {
     /// `getServices`: GET /services (the dictionary), optionally for one specialization.
-    public func getServices(
+    package func getServices(
         specializationID: String? = nil, with scopes: [Scope] = [], priority: RequestPriority = .low
     ) throws(DocplannerError) -> [Service] {
         var query = scopeQuery(scopes)
@@ -15,7 +15,7 @@ extension DocplannerClient {
 
     /// `getAddressServices`: GET …/addresses/{address_id}/services; `start` limits the answer
     /// to services of slots starting then.
-    public func getAddressServices(
+    package func getAddressServices(
         facilityID: String, doctorID: String, addressID: String, start: Date? = nil,
         with scopes: [Scope] = [], priority: RequestPriority = .normal
     ) throws(DocplannerError) -> [AddressService] {
@@ -29,7 +29,7 @@ extension DocplannerClient {
     }
 
     /// `addAddressService`: POST …/services → 201 with the new address service (409 if it exists).
-    public func addAddressService(
+    package func addAddressService(
         facilityID: String, doctorID: String, addressID: String, _ request: AddAddressServiceRequest,
         priority: RequestPriority = .normal
     ) throws(DocplannerError) -> AddressService {
@@ -39,7 +39,7 @@ extension DocplannerClient {
     }
 
     /// `getAddressService`: GET …/services/{address_service_id}
-    public func getAddressService(
+    package func getAddressService(
         facilityID: String, doctorID: String, addressID: String, addressServiceID: String,
         with scopes: [Scope] = [], priority: RequestPriority = .normal
     ) throws(DocplannerError) -> AddressService {
@@ -52,7 +52,7 @@ extension DocplannerClient {
     /// `updateAddressService`: PATCH …/services/{address_service_id}. Returns the service when
     /// Docplanner sends it back.
     @discardableResult
-    public func updateAddressService(
+    package func updateAddressService(
         facilityID: String, doctorID: String, addressID: String, addressServiceID: String,
         _ request: UpdateAddressServiceRequest, priority: RequestPriority = .normal
     ) throws(DocplannerError) -> AddressService? {
@@ -64,7 +64,7 @@ extension DocplannerClient {
     }
 
     /// `deleteAddressService`: DELETE …/services/{address_service_id} (204)
-    public func deleteAddressService(
+    package func deleteAddressService(
         facilityID: String, doctorID: String, addressID: String, addressServiceID: String,
         priority: RequestPriority = .normal
     ) throws(DocplannerError) {

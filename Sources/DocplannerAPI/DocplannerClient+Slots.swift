@@ -5,7 +5,7 @@ extension DocplannerClient {
     /// `getSlots`: GET …/slots?start=…&end=… (range ≤ 180 days; `with: [.slotServices]`).
     /// Docplanner answers 404 "No slots found on given address" when there are none: that
     /// is returned as an empty list; any other 404 is thrown.
-    public func getSlots(
+    package func getSlots(
         facilityID: String, doctorID: String, addressID: String, start: Date, end: Date,
         with scopes: [Scope] = [], priority: RequestPriority = .low
     ) throws(DocplannerError) -> [Slot] {
@@ -23,7 +23,7 @@ extension DocplannerClient {
 
     /// `replaceSlots`: PUT …/slots (201). Overrides every slot on the days the given slots
     /// cover. The same payload again answers 429 while the first is processing.
-    public func replaceSlots(
+    package func replaceSlots(
         facilityID: String, doctorID: String, addressID: String, _ request: ReplaceSlotsRequest,
         priority: RequestPriority = .low
     ) throws(DocplannerError) {
@@ -34,7 +34,7 @@ extension DocplannerClient {
     }
 
     /// `deleteSlots`: DELETE …/slots/{date} (204) for the day `day` (`YYYY-MM-DD`).
-    public func deleteSlots(
+    package func deleteSlots(
         facilityID: String, doctorID: String, addressID: String, day: String, priority: RequestPriority = .low
     ) throws(DocplannerError) {
         let valid =
@@ -50,7 +50,7 @@ extension DocplannerClient {
 
     /// `bookSlot`: POST …/slots/{start}/book → the booking. A missing slot or an unsupported
     /// service answers 404.
-    public func bookSlot(
+    package func bookSlot(
         facilityID: String, doctorID: String, addressID: String, start: Date, _ request: BookSlotRequest,
         priority: RequestPriority = .high
     ) throws(DocplannerError) -> Booking {

@@ -12,20 +12,20 @@ import Foundation
 ///
 /// The operations are split by resource: `DocplannerClient+Facilities.swift`, `+Services`,
 /// `+Insurance`, `+Calendar`, `+Slots`, `+Bookings`, `+Notifications`.
-public final class DocplannerClient: Sendable {
-    public let configuration: DocplannerConfiguration
-    public let limiter: RateLimiter
-    public let tokens: OAuthTokenProvider
+package final class DocplannerClient: Sendable {
+    package let configuration: DocplannerConfiguration
+    package let limiter: RateLimiter
+    package let tokens: OAuthTokenProvider
     /// When set, a call that cannot get a rate-limit permit within this many seconds fails
     /// with `.rateLimited` instead of waiting longer.
-    public let maxRateLimitWait: Double?
+    package let maxRateLimitWait: Double?
     let http: CurlClient
     let clock: any DocplannerClock
     let observer: DocplannerCallObserver?
 
     /// `http` and `limiter` may be shared between clients; by default each client has its own.
     /// `observer` hears of every request sent, the token's included (for metrics).
-    public init(
+    package init(
         configuration: DocplannerConfiguration, clock: any DocplannerClock = DocplannerSystemClock(),
         http: CurlClient? = nil, limiter: RateLimiter? = nil, maxRateLimitWait: Double? = nil,
         observer: DocplannerCallObserver? = nil
@@ -46,7 +46,7 @@ public final class DocplannerClient: Sendable {
     }
 
     /// `date` as Docplanner expects it, with the configured time zone's offset.
-    public func dateTime(_ date: Date) -> DocplannerDateTime {
+    package func dateTime(_ date: Date) -> DocplannerDateTime {
         DocplannerDateTime(date, timeZone: configuration.timeZone)
     }
 

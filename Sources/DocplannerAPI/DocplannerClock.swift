@@ -2,7 +2,7 @@
 
 /// Where the client reads the time and how it waits, so that token expiry and rate
 /// limiting can be tested without sleeping: the one clock of dpbridge (`DaemonClock`).
-public typealias DocplannerClock = DaemonClock
+package typealias DocplannerClock = DaemonClock
 
 /// The client's clock in the daemon: steady, never stepped with the wall clock.
-public typealias DocplannerSystemClock = SteadyClock
+package typealias DocplannerSystemClock = SteadyClock

@@ -1,25 +1,25 @@
 import Foundation
 
 /// Where and as whom the client talks to Docplanner.
-public struct DocplannerConfiguration: Sendable {
+package struct DocplannerConfiguration: Sendable {
     /// `https://www.{domain}/api/v3/integration` (or a simulator's URL), without a trailing slash.
-    public var apiBaseURL: String
+    package var apiBaseURL: String
     /// `https://www.{domain}/oauth/v2/token` (or a simulator's URL).
-    public var tokenURL: String
-    public var clientID: String
-    public var clientSecret: String
+    package var tokenURL: String
+    package var clientID: String
+    package var clientSecret: String
     /// The offset written into every date sent (`2020-12-01T00:00:00+01:00`).
-    public var timeZone: TimeZone
-    public var connectTimeout: Duration
+    package var timeZone: TimeZone
+    package var connectTimeout: Duration
     /// Time allowed for one whole request.
-    public var requestTimeout: Duration
-    public var rateLimits: RateLimitPolicy
+    package var requestTimeout: Duration
+    package var rateLimits: RateLimitPolicy
     /// Fetch a new token this many seconds before the cached one expires (capped at a tenth
     /// of its lifetime).
-    public var tokenRefreshMargin: Double
+    package var tokenRefreshMargin: Double
 
     /// For a marketplace domain such as `znanylekarz.pl` or `doctoralia.es`.
-    public init(
+    package init(
         domain: String, clientID: String, clientSecret: String, timeZone: TimeZone = .current,
         connectTimeout: Duration = .seconds(10), requestTimeout: Duration = .seconds(30),
         rateLimits: RateLimitPolicy = .docplanner, tokenRefreshMargin: Double = 60
@@ -33,7 +33,7 @@ public struct DocplannerConfiguration: Sendable {
     }
 
     /// For explicit URLs (tests, the simulator).
-    public init(
+    package init(
         apiBaseURL: String, tokenURL: String, clientID: String, clientSecret: String,
         timeZone: TimeZone = .current, connectTimeout: Duration = .seconds(10),
         requestTimeout: Duration = .seconds(30), rateLimits: RateLimitPolicy = .docplanner,

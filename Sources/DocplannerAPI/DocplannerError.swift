@@ -3,7 +3,7 @@ import Foundation
 
 /// What went wrong talking to Docplanner, and so what to do about it (`disposition`).
 /// `request` is the method and path, e.g. `PUT /facilities/1/doctors/2/addresses/3/slots`.
-public enum DocplannerError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum DocplannerError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No complete answer arrived (connect, TLS, timeout, broken connection). Retry later.
     case transport(request: String, CurlError)
     /// Docplanner answered 5xx. Retry later.
@@ -33,7 +33,7 @@ public enum DocplannerError: Error, Sendable, Equatable, CustomStringConvertible
     case invalidArgument(String)
 
     /// What the caller should do.
-    public enum Disposition: Sendable, Equatable {
+    package enum Disposition: Sendable, Equatable {
         /// Try again later (with backoff).
         case retry
         /// Try again after this many seconds (nil: unknown, use backoff).
@@ -44,7 +44,7 @@ public enum DocplannerError: Error, Sendable, Equatable, CustomStringConvertible
         case permanent
     }
 
-    public var disposition: Disposition {
+    package var disposition: Disposition {
         switch self {
         case .transport(_, let error): error.isRetryable ? .retry : .permanent
         case .serverError: .retry
@@ -57,7 +57,7 @@ public enum DocplannerError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// Whether trying again (after a delay) may succeed.
-    public var isRetryable: Bool {
+    package var isRetryable: Bool {
         switch disposition {
         case .retry, .retryAfter: true
         case .reauthenticate, .permanent: false
@@ -65,7 +65,7 @@ public enum DocplannerError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// The HTTP status, when Docplanner answered.
-    public var status: Int? {
+    package var status: Int? {
         switch self {
         case .serverError(_, let status, _), .rejected(_, let status, _), .authenticationFailed(let status, _):
             status
@@ -81,7 +81,7 @@ public enum DocplannerError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// Docplanner's error body, when it sent one.
-    public var body: APIErrorBody? {
+    package var body: APIErrorBody? {
         switch self {
         case .serverError(_, _, let body), .unauthorized(_, let body), .authenticationFailed(_, let body):
             body
@@ -93,7 +93,7 @@ public enum DocplannerError: Error, Sendable, Equatable, CustomStringConvertible
         }
     }
 
-    public var description: String {
+    package var description: String {
         func said(_ body: APIErrorBody?) -> String {
             guard let summary = body?.summary, !summary.isEmpty else { return "" }
             return ": \(summary)"

@@ -6,7 +6,7 @@ import Synchronization
 /// `client_id:client_secret` and the form body `grant_type=client_credentials&scope=integration`.
 /// The token is reused until shortly before its `expires_in` runs out; `invalidate(_:)` drops
 /// it after a 401 so that the next call fetches a new one.
-public final class OAuthTokenProvider: Sendable {
+package final class OAuthTokenProvider: Sendable {
     private struct CachedToken {
         let value: String
         let refreshAt: Double
@@ -28,7 +28,7 @@ public final class OAuthTokenProvider: Sendable {
     private let observer: DocplannerCallObserver?
 
     /// `observer` hears of each token request (operation `oauthToken`).
-    public init(
+    package init(
         configuration: DocplannerConfiguration, http: CurlClient, clock: any DocplannerClock,
         observer: DocplannerCallObserver? = nil
     ) {
@@ -44,7 +44,7 @@ public final class OAuthTokenProvider: Sendable {
     }
 
     /// A valid access token, fetched if none is cached or the cached one is about to expire.
-    public func accessToken() throws(DocplannerError) -> String {
+    package func accessToken() throws(DocplannerError) -> String {
         if let token = current() { return token }
         return try fetching.withLock { _ throws(DocplannerError) -> String in
             // Another thread may have fetched one while this one waited.
@@ -54,15 +54,15 @@ public final class OAuthTokenProvider: Sendable {
     }
 
     /// Forgets `token` if it is still the cached one (after Docplanner answered 401 to it).
-    public func invalidate(_ token: String) {
+    package func invalidate(_ token: String) {
         cached.withLock { if $0?.value == token { $0 = nil } }
     }
 
     /// How many tokens have been fetched (for tests and status).
-    public var fetches: Int { fetchCount.load(ordering: .relaxed) }
+    package var fetches: Int { fetchCount.load(ordering: .relaxed) }
 
     /// When the cached token expires (by its `expires_in`), or nil when none is cached.
-    public var tokenExpiresAt: Date? {
+    package var tokenExpiresAt: Date? {
         cached.withLock { $0.map { Date(timeIntervalSince1970: $0.expiresAt) } }
     }
 

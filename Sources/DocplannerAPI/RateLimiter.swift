@@ -3,7 +3,7 @@ import Foundation
 
 /// How urgent an outbound request is. When requests wait for the rate limit, a waiting
 /// request of higher priority goes first (FIFO within a priority).
-public enum RequestPriority: Int, Sendable, Comparable, CaseIterable {
+package enum RequestPriority: Int, Sendable, Comparable, CaseIterable {
     /// Slot feeds, reconciliation, dictionary refreshes.
     case low = 0
     /// Calendar breaks, mapping, address services.
@@ -13,56 +13,56 @@ public enum RequestPriority: Int, Sendable, Comparable, CaseIterable {
     /// Answers someone is waiting for right now (pulling notifications, manual commands).
     case critical = 3
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 /// The two budgets Docplanner counts separately per client.
-public enum RequestKind: String, Sendable, Hashable, CaseIterable {
+package enum RequestKind: String, Sendable, Hashable, CaseIterable {
     /// GET (and HEAD).
     case read
     /// PUT, POST, PATCH, DELETE.
     case write
 
-    public init(_ method: CurlMethod) { self = method.isWrite ? .write : .read }
+    package init(_ method: CurlMethod) { self = method.isWrite ? .write : .read }
 }
 
 /// Docplanner's limits: writes within 40 per minute, reads within 8000 per hour.
-public struct RateLimitPolicy: Sendable, Equatable {
-    public struct Window: Sendable, Equatable {
-        public var limit: Int
+package struct RateLimitPolicy: Sendable, Equatable {
+    package struct Window: Sendable, Equatable {
+        package var limit: Int
         /// Seconds.
-        public var period: Double
+        package var period: Double
 
-        public init(limit: Int, period: Double) {
+        package init(limit: Int, period: Double) {
             self.limit = limit
             self.period = period
         }
     }
 
-    public var reads: Window
-    public var writes: Window
+    package var reads: Window
+    package var writes: Window
 
-    public init(reads: Window = Window(limit: 8000, period: 3600), writes: Window = Window(limit: 40, period: 60)) {
+    package init(reads: Window = Window(limit: 8000, period: 3600), writes: Window = Window(limit: 40, period: 60)) {
         self.reads = reads
         self.writes = writes
     }
 
     /// The documented per-client limits.
-    public static let docplanner = RateLimitPolicy()
+    package static let docplanner = RateLimitPolicy()
 
-    public func window(_ kind: RequestKind) -> Window { kind == .read ? reads : writes }
+    package func window(_ kind: RequestKind) -> Window { kind == .read ? reads : writes }
 }
 
 /// A client-side limiter that keeps each kind of request within its sliding window
 /// (no more than `limit` grants in any `period` seconds), lets waiting requests of higher
 /// priority go first, and honours pauses learned from Docplanner (429 / X-RateLimit-Reset).
 /// `acquire` blocks the calling worker thread.
-public final class RateLimiter: Sendable {
-    public let policy: RateLimitPolicy
+package final class RateLimiter: Sendable {
+    package let policy: RateLimitPolicy
     private let clock: any DocplannerClock
     private let state: LockedState
 
-    public init(policy: RateLimitPolicy = .docplanner, clock: any DocplannerClock = DocplannerSystemClock()) {
+    package init(policy: RateLimitPolicy = .docplanner, clock: any DocplannerClock = DocplannerSystemClock()) {
         self.policy = policy
         self.clock = clock
         state = LockedState(LimiterState())
@@ -71,7 +71,7 @@ public final class RateLimiter: Sendable {
     /// Waits for a permit of `kind` and takes it. Returns false, without taking one, if none
     /// could be had by `deadline` (seconds since 1970 on the limiter's clock).
     @discardableResult
-    public func acquire(_ kind: RequestKind, priority: RequestPriority = .normal, deadline: Double? = nil) -> Bool {
+    package func acquire(_ kind: RequestKind, priority: RequestPriority = .normal, deadline: Double? = nil) -> Bool {
         let window = policy.window(kind)
         return state.withLock { state, condition in
             let ticket = state.enqueue(kind, priority: priority)
@@ -112,7 +112,7 @@ public final class RateLimiter: Sendable {
 
     /// Refuses every waiting and later request (they return false at once): a stopping
     /// daemon does not wait out the rate-limit window; the jobs stay queued for the next start.
-    public func close() {
+    package func close() {
         state.withLock { state, condition in
             state.closed = true
             condition.broadcast()
@@ -120,7 +120,7 @@ public final class RateLimiter: Sendable {
     }
 
     /// Holds every request of `kind` until `until` (seconds since 1970), e.g. after a 429.
-    public func pause(_ kind: RequestKind, until: Double) {
+    package func pause(_ kind: RequestKind, until: Double) {
         state.withLock { state, condition in
             state.pausedUntil[kind] = max(state.pausedUntil[kind] ?? 0, until)
             condition.broadcast()
@@ -129,7 +129,7 @@ public final class RateLimiter: Sendable {
 
     /// Docplanner announced `limit` for `kind` (`X-RateLimit-Limit`): the client's real
     /// limit. Below the configured one it is followed; the configured one stays the cap.
-    public func announce(_ kind: RequestKind, limit: Int) {
+    package func announce(_ kind: RequestKind, limit: Int) {
         guard limit > 0 else { return }  // not a limit: keep the configured one
         state.withLock { state, condition in
             state.announced[kind] = limit
@@ -138,13 +138,13 @@ public final class RateLimiter: Sendable {
     }
 
     /// The limit of `kind` in force: the configured one, or Docplanner's lower one.
-    public func limit(_ kind: RequestKind) -> Int {
+    package func limit(_ kind: RequestKind) -> Int {
         let window = policy.window(kind)
         return state.withLock { state, _ in state.limit(kind, window) }
     }
 
     /// How many permits of `kind` were taken in the current window.
-    public func used(_ kind: RequestKind) -> Int {
+    package func used(_ kind: RequestKind) -> Int {
         let window = policy.window(kind)
         return state.withLock { state, _ in
             state.prune(kind, before: clock.now() - window.period)
@@ -154,7 +154,7 @@ public final class RateLimiter: Sendable {
 
     /// How many permits of `kind` are left in the current window (the limit less those
     /// taken); 0 while Docplanner has paused that kind (429, `X-RateLimit-Remaining: 0`).
-    public func remaining(_ kind: RequestKind) -> Int {
+    package func remaining(_ kind: RequestKind) -> Int {
         let window = policy.window(kind)
         return state.withLock { state, _ in
             let now = clock.now()
@@ -165,7 +165,7 @@ public final class RateLimiter: Sendable {
     }
 
     /// How many requests of `kind` are waiting for a permit.
-    public func waiting(_ kind: RequestKind) -> Int {
+    package func waiting(_ kind: RequestKind) -> Int {
         state.withLock { state, _ in state.queue[kind, default: []].count }
     }
 }

@@ -1,8 +1,8 @@
 /// Comparison of secrets whose time depends only on their lengths, never on how many
 /// leading bytes match: the one compare every secret check uses (the daemon's callback
 /// URL, API key, admin and partner-API tokens; the simulator's client secret).
-public enum ConstantTime {
-    public static func equal(_ a: String, _ b: String) -> Bool {
+package enum ConstantTime {
+    package static func equal(_ a: String, _ b: String) -> Bool {
         var a = a
         var b = b
         return a.withUTF8 { x in

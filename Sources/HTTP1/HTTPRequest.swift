@@ -1,30 +1,30 @@
 /// A complete request as the parser delivers it: head and whole body.
-public struct HTTPRequest: Sendable {
-    public var method: String
+package struct HTTPRequest: Sendable {
+    package var method: String
     /// The request-target in origin form (`/callbacks/x?y=1`). A target sent in absolute
     /// form (`http://host/callbacks/x?y=1`) is given as its path and query, and its
     /// authority replaces the `Host` field.
-    public var target: String
-    public var headers: HTTPHeaders
-    public var body: [UInt8]
+    package var target: String
+    package var headers: HTTPHeaders
+    package var body: [UInt8]
     /// `1.0` or `1.1`, as (major, minor).
-    public var version: (major: Int, minor: Int)
+    package var version: (major: Int, minor: Int)
     /// The peer's address (`127.0.0.1` or `::1`); empty when unknown.
-    public var remoteAddress: String = ""
+    package var remoteAddress: String = ""
     /// Values of `:name` segments of the route that matched.
-    public var pathParameters: [String: String] = [:]
+    package var pathParameters: [String: String] = [:]
     /// True when the connection stays open after this request's response.
-    public var keepAlive: Bool
+    package var keepAlive: Bool
     /// Whether `target` has a `?` (noted by the parser, so routing need not search).
     var hasQuery = true
 
     /// The target without its query.
-    public var path: Substring {
+    package var path: Substring {
         target.utf8.firstIndex(of: UInt8(ascii: "?")).map { target[..<$0] } ?? target[...]
     }
 
     /// The query string without `?`, or nil.
-    public var query: Substring? {
+    package var query: Substring? {
         target.utf8.firstIndex(of: UInt8(ascii: "?")).map { target[target.utf8.index(after: $0)...] }
     }
 }

@@ -3,7 +3,7 @@
 ///
 /// A small value (copies answer the same request): the event loop keeps, per request,
 /// whether it was answered, so no object is allocated for each request.
-public struct HTTPResponder: Sendable {
+package struct HTTPResponder: Sendable {
     private let loop: EventLoop
     private let connectionID: UInt64
     private let sequence: Int
@@ -16,14 +16,14 @@ public struct HTTPResponder: Sendable {
 
     /// Sends `response`. Later calls (through any copy) are ignored. If the client has
     /// gone, nothing is sent.
-    public func respond(_ response: HTTPResponse) {
+    package func respond(_ response: HTTPResponse) {
         loop.deliver(connectionID: connectionID, sequence: sequence, response: response)
     }
 
     /// Closes the connection without answering (responses to earlier pipelined requests
     /// not yet written are lost too), as a peer that crashed would. Ignored after an
     /// answer; `respond` afterwards is ignored. For simulating broken servers in tests.
-    public func abort() {
+    package func abort() {
         loop.deliver(connectionID: connectionID, sequence: sequence, response: nil)
     }
 }

@@ -1,17 +1,17 @@
 /// A response for a handler to send. `Content-Length`, `Date` and `Connection` are set
 /// by the server.
-public struct HTTPResponse: Sendable {
-    public var status: Int
-    public var headers: HTTPHeaders {
+package struct HTTPResponse: Sendable {
+    package var status: Int
+    package var headers: HTTPHeaders {
         didSet { headerLines = ResponseWriter.headerLines(headers) }
     }
-    public var body: [UInt8]
+    package var body: [UInt8]
     /// `headers` as they go on the wire, with the empty line after them, encoded when
     /// they are set: a response made once and sent many times (a ping's answer) is not
     /// encoded again for each request.
     private(set) var headerLines: [UInt8]
 
-    public init(status: Int, headers: HTTPHeaders = [], body: [UInt8] = []) {
+    package init(status: Int, headers: HTTPHeaders = [], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
@@ -19,7 +19,7 @@ public struct HTTPResponse: Sendable {
     }
 
     /// A `text/plain` response.
-    public init(status: Int, text: String) {
+    package init(status: Int, text: String) {
         self.init(status: status, headers: [("Content-Type", "text/plain; charset=utf-8")], body: Array(text.utf8))
     }
 

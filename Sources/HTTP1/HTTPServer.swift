@@ -3,7 +3,7 @@ import Synchronization
 
 /// An HTTP/1.1 server on non-blocking sockets and epoll. Bind or adopt listening
 /// sockets, `start()`, and later `shutdown(deadline:)` to drain gracefully.
-public final class HTTPServer: Sendable {
+package final class HTTPServer: Sendable {
     private struct State {
         var listeners: [[Int32]] = []  // per loop
         var adopted: [Int32] = []
@@ -12,13 +12,13 @@ public final class HTTPServer: Sendable {
         var started = false
     }
 
-    public let configuration: ServerConfiguration
+    package let configuration: ServerConfiguration
     private let router: Router
     private let state = Mutex(State())
     private let shutdownLock = Mutex(())
     private let counter = ConnectionCounter()
 
-    public init(configuration: ServerConfiguration = ServerConfiguration(), router: Router) {
+    package init(configuration: ServerConfiguration = ServerConfiguration(), router: Router) {
         self.configuration = configuration
         self.router = router
     }
@@ -26,7 +26,7 @@ public final class HTTPServer: Sendable {
     /// Listens on `host:port` (an IPv4 or IPv6 literal; port 0 picks a free one) and
     /// returns the port. With several loops each gets its own socket (SO_REUSEPORT).
     @discardableResult
-    public func bind(host: String, port: Int) throws(SystemCallError) -> Int {
+    package func bind(host: String, port: Int) throws(SystemCallError) -> Int {
         let loops = max(1, configuration.loopCount)
         let first = try SystemCall.listeningSocket(host: host, port: port, reusePort: loops > 1)
         let actual = SystemCall.localPort(first)
@@ -43,19 +43,19 @@ public final class HTTPServer: Sendable {
 
     /// Listens on a Unix-domain socket at `path` (mode 0660; a stale socket file is
     /// replaced). Peers show as `remoteAddress` "unix".
-    public func bind(unixSocketPath path: String) throws(SystemCallError) {
+    package func bind(unixSocketPath path: String) throws(SystemCallError) {
         let fd = try SystemCall.unixListeningSocket(path: path)
         state.withLock { $0.adopted.append(fd) }
     }
 
     /// Serves an already-listening socket (systemd socket activation).
-    public func adopt(listeningDescriptor fd: Int32) throws(SystemCallError) {
+    package func adopt(listeningDescriptor fd: Int32) throws(SystemCallError) {
         try SystemCall.setNonBlocking(fd)
         state.withLock { $0.adopted.append(fd) }
     }
 
     /// Starts the event-loop threads.
-    public func start() throws(SystemCallError) {
+    package func start() throws(SystemCallError) {
         let loopCount = max(1, configuration.loopCount)
         let loops: [EventLoop] = try state.withLock { state throws(SystemCallError) -> [EventLoop] in
             precondition(!state.started, "HTTPServer.start() called twice")
@@ -83,7 +83,7 @@ public final class HTTPServer: Sendable {
     /// `Connection: close`), closes idle connections, and returns when every connection
     /// is closed or `deadline` has passed. Safe to call more than once and from several
     /// threads: later calls wait for the first one to finish.
-    public func shutdown(deadline: Duration = .seconds(10)) {
+    package func shutdown(deadline: Duration = .seconds(10)) {
         shutdownLock.withLock { _ in
             let (loops, threads) = state.withLock { ($0.loops, $0.threads) }
             let until = EventLoop.nowMilliseconds() + deadline.wholeMilliseconds
@@ -97,10 +97,10 @@ public final class HTTPServer: Sendable {
     }
 
     /// Open connections now.
-    public var connectionCount: Int { counter.value }
+    package var connectionCount: Int { counter.value }
 
     /// A number that grows while every event loop keeps turning (the minimum over loops).
-    public var heartbeat: UInt64 {
+    package var heartbeat: UInt64 {
         state.withLock { state in state.loops.map { $0.heartbeat.load(ordering: .relaxed) }.min() ?? 0 }
     }
 

@@ -1,9 +1,9 @@
 /// Decoding of percent-encoded path segments and query strings (RFC 3986): `%XX` escapes
 /// decoded, and `+` as a space in queries. The one decoder of dpbridge's servers (the
 /// daemon's admin routes and the simulator's API).
-public enum PercentDecoding {
+package enum PercentDecoding {
     /// `text` decoded; nil for an invalid escape or bytes that are not UTF-8.
-    public static func decode(_ text: Substring, plusIsSpace: Bool = false) -> String? {
+    package static func decode(_ text: Substring, plusIsSpace: Bool = false) -> String? {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var iterator = text.utf8.makeIterator()
@@ -25,7 +25,7 @@ public enum PercentDecoding {
 
     /// `a=1&b=x%20y` as pairs in order (a name without `=` has an empty value; pairs
     /// whose name cannot be decoded are left out, an undecodable value is empty).
-    public static func query(_ text: Substring?) -> [(String, String)] {
+    package static func query(_ text: Substring?) -> [(String, String)] {
         guard let text, !text.isEmpty else { return [] }
         return text.split(separator: "&", omittingEmptySubsequences: true).compactMap { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -1,10 +1,10 @@
 import Glibc
 
 /// Why a request was rejected: the status to answer with, and a short reason.
-public struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let status: Int
-    public let reason: String
-    public var description: String { "\(status) \(reason)" }
+package struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    package let status: Int
+    package let reason: String
+    package var description: String { "\(status) \(reason)" }
 }
 
 /// An incremental HTTP/1.1 request parser (RFC 9110/9112). Feed it bytes as they arrive

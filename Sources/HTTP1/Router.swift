@@ -2,7 +2,7 @@ import Glibc
 
 /// Handles one request. Called on the event-loop thread: it must not block. It answers
 /// through `responder`, now or later from any thread, exactly once.
-public typealias HTTPHandler = @Sendable (HTTPRequest, HTTPResponder) -> Void
+package typealias HTTPHandler = @Sendable (HTTPRequest, HTTPResponder) -> Void
 
 /// Maps method and path to a handler. Patterns are literal segments, `:name` segments
 /// (captured into `HTTPRequest.pathParameters`) and a trailing `*` (any rest); prefix
@@ -11,7 +11,7 @@ public typealias HTTPHandler = @Sendable (HTTPRequest, HTTPResponder) -> Void
 /// constant time there, never by the router).
 /// `HEAD` uses the `GET` route when it has none of its own. No match: 404; a path that
 /// matches under another method: 405 with `Allow`.
-public struct Router: Sendable {
+package struct Router: Sendable {
     private struct Route: Sendable {
         let method: String
         let segments: [Substring]
@@ -33,9 +33,9 @@ public struct Router: Sendable {
     /// Routes by path prefix, checked after the exact ones and before the patterns.
     private var prefixes: [ExactRoute] = []
 
-    public init() {}
+    package init() {}
 
-    public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping HTTPHandler) {
+    package mutating func add(_ method: String, _ pattern: String, _ handler: @escaping HTTPHandler) {
         let segments = Self.segments(pattern[...])
         routes.append(Route(method: method, segments: segments, handler: handler))
         if !segments.contains(where: { $0 == "*" || $0.first == ":" }) {
@@ -48,13 +48,13 @@ public struct Router: Sendable {
 
     /// Sends every `method` request whose path starts with `prefix` (and is longer) to
     /// `handler`, which finds the rest in `request.path`.
-    public mutating func addPrefix(_ method: String, _ prefix: String, _ handler: @escaping HTTPHandler) {
+    package mutating func addPrefix(_ method: String, _ prefix: String, _ handler: @escaping HTTPHandler) {
         prefixes.append(ExactRoute(path: prefix, method: method, handler: handler))
     }
 
     /// Answers `request` with its route's handler, or 404/405 when none matches: for a
     /// handler that passes requests on to another router.
-    public func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
+    package func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
         var request = request
         switch resolve(&request) {
         case .handler(let handler): handler(request, responder)

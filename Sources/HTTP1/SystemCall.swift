@@ -2,11 +2,11 @@ internal import CLinux
 import Glibc
 
 /// An error from a system call: which call, and `errno`.
-public struct SystemCallError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let call: String
-    public let errno: Int32
+package struct SystemCallError: Error, Sendable, Equatable, CustomStringConvertible {
+    package let call: String
+    package let errno: Int32
 
-    public var description: String {
+    package var description: String {
         "\(call) failed: \(String(cString: strerror(errno))) (errno \(errno))"
     }
 }

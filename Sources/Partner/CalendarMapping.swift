@@ -1,12 +1,12 @@
 /// One mapping as the clinic calendar publishes it in `dpbridge_mappings`: which partner
 /// resource stands for which Docplanner one.
-public struct CalendarMapping: Sendable, Equatable {
+package struct CalendarMapping: Sendable, Equatable {
     /// The resource kind as stored (`doctor`, `address`, `service`, …).
-    public var kind: String
-    public var docplannerID: String
-    public var partnerID: String
+    package var kind: String
+    package var docplannerID: String
+    package var partnerID: String
 
-    public init(kind: String, docplannerID: String, partnerID: String) {
+    package init(kind: String, docplannerID: String, partnerID: String) {
         self.kind = kind
         self.docplannerID = docplannerID
         self.partnerID = partnerID

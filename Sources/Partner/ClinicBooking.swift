@@ -2,27 +2,27 @@ import Foundation
 
 /// A booking row as the clinic left it, with what Docplanner last acknowledged of it
 /// (`synced*`): the difference is what outbound sync must send.
-public struct ClinicBooking: Sendable, Equatable {
-    public var rowID: Int64
+package struct ClinicBooking: Sendable, Equatable {
+    package var rowID: Int64
     /// Nil until Docplanner has the booking (a visit booked in the clinic).
-    public var docplannerID: String?
-    public var calendar: CalendarRef
-    public var start: Date?
-    public var end: Date?
-    public var addressServiceID: String?
-    public var patient: PartnerPatient?
-    public var comment: String?
-    public var status: PartnerBooking.Status
-    public var confirmed: Bool
-    public var presence: String?
-    public var syncedStatus: PartnerBooking.Status?
+    package var docplannerID: String?
+    package var calendar: CalendarRef
+    package var start: Date?
+    package var end: Date?
+    package var addressServiceID: String?
+    package var patient: PartnerPatient?
+    package var comment: String?
+    package var status: PartnerBooking.Status
+    package var confirmed: Bool
+    package var presence: String?
+    package var syncedStatus: PartnerBooking.Status?
     /// The start Docplanner holds; without a `docplannerID`, where an earlier attempt
     /// was booking it (`ClinicCalendar.recordBookingAttempt`).
-    public var syncedStart: Date?
-    public var syncedConfirmed: Bool
-    public var syncedPresence: String?
+    package var syncedStart: Date?
+    package var syncedConfirmed: Bool
+    package var syncedPresence: String?
 
-    public init(
+    package init(
         rowID: Int64, docplannerID: String?, calendar: CalendarRef, start: Date?, end: Date?, addressServiceID: String?,
         patient: PartnerPatient?, comment: String?, status: PartnerBooking.Status, confirmed: Bool, presence: String?,
         syncedStatus: PartnerBooking.Status?, syncedStart: Date?, syncedConfirmed: Bool, syncedPresence: String?
@@ -45,21 +45,22 @@ public struct ClinicBooking: Sendable, Equatable {
     }
 
     /// Visit length in minutes (at least 1).
-    public var durationMinutes: Int {
+    package var durationMinutes: Int {
         guard let start, let end else { return 0 }
         return max(1, Int((end.timeIntervalSince(start) / 60).rounded()))
     }
 }
 
 /// What Docplanner now holds of a booking, written back after a call succeeds.
-public struct BookingSyncState: Sendable, Equatable {
-    public var docplannerID: String
-    public var status: PartnerBooking.Status
-    public var start: Date?
-    public var confirmed: Bool
-    public var presence: String?
+package struct BookingSyncState: Sendable, Equatable {
+    package var docplannerID: String
+    package var status: PartnerBooking.Status
+    package var start: Date?
+    package var confirmed: Bool
+    package var presence: String?
 
-    public init(docplannerID: String, status: PartnerBooking.Status, start: Date?, confirmed: Bool, presence: String?) {
+    package init(docplannerID: String, status: PartnerBooking.Status, start: Date?, confirmed: Bool, presence: String?)
+    {
         self.docplannerID = docplannerID
         self.status = status
         self.start = start

@@ -1,18 +1,18 @@
 import Foundation
 
 /// A break row as the clinic left it, with what Docplanner last acknowledged of it.
-public struct ClinicBreak: Sendable, Equatable {
-    public var rowID: Int64
-    public var docplannerID: String?
-    public var calendar: CalendarRef
-    public var since: Date?
-    public var till: Date?
-    public var deleted: Bool
-    public var syncedSince: Date?
-    public var syncedTill: Date?
-    public var syncedDeleted: Bool
+package struct ClinicBreak: Sendable, Equatable {
+    package var rowID: Int64
+    package var docplannerID: String?
+    package var calendar: CalendarRef
+    package var since: Date?
+    package var till: Date?
+    package var deleted: Bool
+    package var syncedSince: Date?
+    package var syncedTill: Date?
+    package var syncedDeleted: Bool
 
-    public init(
+    package init(
         rowID: Int64, docplannerID: String?, calendar: CalendarRef, since: Date?, till: Date?, deleted: Bool,
         syncedSince: Date?, syncedTill: Date?, syncedDeleted: Bool
     ) {

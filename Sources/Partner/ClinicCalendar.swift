@@ -3,7 +3,7 @@ import Foundation
 /// The outbound side of a partner calendar: the changes the clinic made, the rows they
 /// name, the availability they define, and the bookkeeping of what Docplanner already
 /// has. Writes made here are dpbridge's own and are not captured as clinic changes.
-public protocol ClinicCalendar: Sendable {
+package protocol ClinicCalendar: Sendable {
     /// The oldest captured changes, at most `limit`.
     func pendingChanges(limit: Int) throws(PartnerError) -> [ClinicChangeRecord]
     /// Drops captured changes up to and including `id` (they are safely in the outbox).
@@ -48,12 +48,12 @@ public protocol ClinicCalendar: Sendable {
 }
 
 /// A `replaceSlots` body sent for one day: its signature and when it was sent.
-public struct SlotSend: Sendable, Equatable {
-    public var day: String
-    public var signature: String
-    public var sentAt: Date
+package struct SlotSend: Sendable, Equatable {
+    package var day: String
+    package var signature: String
+    package var sentAt: Date
 
-    public init(day: String, signature: String, sentAt: Date) {
+    package init(day: String, signature: String, sentAt: Date) {
         self.day = day
         self.signature = signature
         self.sentAt = sentAt

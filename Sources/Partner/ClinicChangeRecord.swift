@@ -1,22 +1,22 @@
 /// One clinic-side change captured in the partner calendar's change log: which row of
 /// which table, and the calendar it belongs to. The row itself is read when the change
 /// is sent, so several changes to one row go out as its latest state.
-public struct ClinicChangeRecord: Sendable, Equatable {
-    public enum Table: String, Sendable {
+package struct ClinicChangeRecord: Sendable, Equatable {
+    package enum Table: String, Sendable {
         case bookings, breaks
         case workingHours = "working_hours"
         case daySlots = "day_slots"
     }
 
-    public var id: Int64
-    public var table: Table
-    public var rowID: Int64
-    public var operation: String
-    public var calendar: CalendarRef
+    package var id: Int64
+    package var table: Table
+    package var rowID: Int64
+    package var operation: String
+    package var calendar: CalendarRef
     /// Docplanner's id of a deleted booking or break (the row is gone).
-    public var docplannerID: String?
+    package var docplannerID: String?
 
-    public init(
+    package init(
         id: Int64, table: Table, rowID: Int64, operation: String, calendar: CalendarRef, docplannerID: String? = nil
     ) {
         self.id = id

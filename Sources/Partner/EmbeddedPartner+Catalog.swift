@@ -4,7 +4,7 @@ import SQLite
 /// (`dpbridge_mappings`) that clinic software reads to translate ids.
 extension EmbeddedPartner {
     /// Reads the whole catalog.
-    public func catalog() throws(PartnerError) -> ClinicCatalog {
+    package func catalog() throws(PartnerError) -> ClinicCatalog {
         try withDatabase { database throws(SQLiteError) in
             var catalog = ClinicCatalog()
             func entries(_ sql: String, _ detailNames: [String]) throws(SQLiteError) -> [ClinicCatalog.Entry] {
@@ -62,7 +62,7 @@ extension EmbeddedPartner {
     /// `dpbridge map`) never sees it half written, and a failure leaves the old one whole.
     /// The caller checks it first (`PUT /v1/catalog`): ids unique per table, offers,
     /// plans and accepted insurances and plans naming entries of the catalog.
-    public func replaceCatalog(_ catalog: ClinicCatalog) throws(PartnerError) {
+    package func replaceCatalog(_ catalog: ClinicCatalog) throws(PartnerError) {
         try withDatabase { database throws(SQLiteError) in
             try database.transaction { () throws(SQLiteError) in
                 for table in [
@@ -130,7 +130,7 @@ extension EmbeddedPartner {
 
     /// Replaces `dpbridge_mappings` with `mappings` (kind, Docplanner id, partner id),
     /// in one transaction; clinic software never sees it half written.
-    public func publishMappings(_ mappings: [CalendarMapping]) throws(PartnerError) {
+    package func publishMappings(_ mappings: [CalendarMapping]) throws(PartnerError) {
         try withDatabase { database throws(SQLiteError) in
             try database.transaction { () throws(SQLiteError) in
                 try database.execute("DELETE FROM dpbridge_mappings")

@@ -6,7 +6,7 @@ import SQLite
 /// bookkeeping of what Docplanner holds. dpbridge's own writes run with
 /// `dpbridge_session.applying = 1`, so they are not captured as clinic changes.
 extension EmbeddedPartner: ClinicCalendar {
-    public func pendingChanges(limit: Int) throws(PartnerError) -> [ClinicChangeRecord] {
+    package func pendingChanges(limit: Int) throws(PartnerError) -> [ClinicChangeRecord] {
         try withDatabase { database throws(SQLiteError) in
             let select = try database.prepare(
                 """
@@ -30,17 +30,17 @@ extension EmbeddedPartner: ClinicCalendar {
         }
     }
 
-    public func forgetChanges(through id: Int64) throws(PartnerError) {
+    package func forgetChanges(through id: Int64) throws(PartnerError) {
         try withDatabase { database throws(SQLiteError) in
             try database.prepare("DELETE FROM change_log WHERE id <= ?").run([.integer(id)])
         }
     }
 
-    public func clinicBooking(rowID: Int64) throws(PartnerError) -> ClinicBooking? {
+    package func clinicBooking(rowID: Int64) throws(PartnerError) -> ClinicBooking? {
         try selectBookings("id = ?", [.integer(rowID)]).first
     }
 
-    public func clinicBookings(_ calendar: CalendarRef, from: Date, to: Date) throws(PartnerError) -> [ClinicBooking] {
+    package func clinicBookings(_ calendar: CalendarRef, from: Date, to: Date) throws(PartnerError) -> [ClinicBooking] {
         try selectBookings(
             "doctor_id = ? AND address_id = ? AND coalesce(start_ts, unixepoch(start_at)) >= ? AND coalesce(start_ts, unixepoch(start_at)) < ?",
             [
@@ -84,7 +84,7 @@ extension EmbeddedPartner: ClinicCalendar {
         }
     }
 
-    public func recordBookingSynced(rowID: Int64, _ state: BookingSyncState) throws(PartnerError) {
+    package func recordBookingSynced(rowID: Int64, _ state: BookingSyncState) throws(PartnerError) {
         try asDPBridge { database throws(SQLiteError) in
             try database.prepare(
                 """
@@ -99,7 +99,7 @@ extension EmbeddedPartner: ClinicCalendar {
         }
     }
 
-    public func recordBookingAttempt(rowID: Int64, start: Date) throws(PartnerError) {
+    package func recordBookingAttempt(rowID: Int64, start: Date) throws(PartnerError) {
         try asDPBridge { database throws(SQLiteError) in
             try database.prepare(
                 "UPDATE bookings SET synced_start_ts = ? WHERE id = ? AND docplanner_booking_id IS NULL"
@@ -107,7 +107,7 @@ extension EmbeddedPartner: ClinicCalendar {
         }
     }
 
-    public func clinicBreak(rowID: Int64) throws(PartnerError) -> ClinicBreak? {
+    package func clinicBreak(rowID: Int64) throws(PartnerError) -> ClinicBreak? {
         try withDatabase { database throws(SQLiteError) in
             let s = try database.prepare(
                 """
@@ -131,7 +131,7 @@ extension EmbeddedPartner: ClinicCalendar {
         }
     }
 
-    public func clinicBreakRows(_ calendar: CalendarRef, from: Date, to: Date) throws(PartnerError) -> [Int64] {
+    package func clinicBreakRows(_ calendar: CalendarRef, from: Date, to: Date) throws(PartnerError) -> [Int64] {
         try withDatabase { database throws(SQLiteError) in
             let s = try database.prepare(
                 """
@@ -149,7 +149,7 @@ extension EmbeddedPartner: ClinicCalendar {
         }
     }
 
-    public func recordBreakSynced(rowID: Int64, docplannerID: String?, since: Date?, till: Date?, deleted: Bool)
+    package func recordBreakSynced(rowID: Int64, docplannerID: String?, since: Date?, till: Date?, deleted: Bool)
         throws(PartnerError)
     {
         try asDPBridge { database throws(SQLiteError) in
@@ -165,7 +165,7 @@ extension EmbeddedPartner: ClinicCalendar {
         }
     }
 
-    public func knownCalendars() throws(PartnerError) -> [CalendarRef] {
+    package func knownCalendars() throws(PartnerError) -> [CalendarRef] {
         try selectCalendars(
             """
             SELECT facility_id, doctor_id, address_id FROM bookings
@@ -177,7 +177,7 @@ extension EmbeddedPartner: ClinicCalendar {
             """)
     }
 
-    public func calendarsWithAvailability() throws(PartnerError) -> [CalendarRef] {
+    package func calendarsWithAvailability() throws(PartnerError) -> [CalendarRef] {
         try selectCalendars(
             """
             SELECT facility_id, doctor_id, address_id FROM working_hours
@@ -202,7 +202,7 @@ extension EmbeddedPartner: ClinicCalendar {
         }
     }
 
-    public func availability(_ calendar: CalendarRef, days: [String], timeZone: TimeZone) throws(PartnerError)
+    package func availability(_ calendar: CalendarRef, days: [String], timeZone: TimeZone) throws(PartnerError)
         -> [String: [AvailabilityWindow]]
     {
         guard let first = days.min(), let last = days.max() else { return [:] }
@@ -276,7 +276,7 @@ extension EmbeddedPartner: ClinicCalendar {
         return result
     }
 
-    public func slotSignatures(_ calendar: CalendarRef) throws(PartnerError) -> [String: String] {
+    package func slotSignatures(_ calendar: CalendarRef) throws(PartnerError) -> [String: String] {
         try withDatabase { database throws(SQLiteError) in
             let s = try database.prepare(
                 "SELECT day, signature FROM dpbridge_slot_days WHERE doctor_id = ? AND address_id = ?")
@@ -288,7 +288,7 @@ extension EmbeddedPartner: ClinicCalendar {
         }
     }
 
-    public func recordSlotSignatures(_ calendar: CalendarRef, _ signatures: [String: String]) throws(PartnerError) {
+    package func recordSlotSignatures(_ calendar: CalendarRef, _ signatures: [String: String]) throws(PartnerError) {
         try asDPBridge { database throws(SQLiteError) in
             for (day, signature) in signatures {
                 if signature.isEmpty {
@@ -311,7 +311,7 @@ extension EmbeddedPartner: ClinicCalendar {
         }
     }
 
-    public func recordSlotSent(_ calendar: CalendarRef, day: String, signature: String, sent: String, at: Date)
+    package func recordSlotSent(_ calendar: CalendarRef, day: String, signature: String, sent: String, at: Date)
         throws(PartnerError)
     {
         try asDPBridge { database throws(SQLiteError) in
@@ -336,7 +336,7 @@ extension EmbeddedPartner: ClinicCalendar {
         }
     }
 
-    public func slotSends(_ calendar: CalendarRef, since: Date) throws(PartnerError) -> [SlotSend] {
+    package func slotSends(_ calendar: CalendarRef, since: Date) throws(PartnerError) -> [SlotSend] {
         try withDatabase { database throws(SQLiteError) in
             let s = try database.prepare(
                 """

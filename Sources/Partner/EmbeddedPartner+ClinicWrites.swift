@@ -7,7 +7,7 @@ import SQLite
 /// file. Nothing is half-written: a failure rolls the whole call back.
 extension EmbeddedPartner {
     /// Inserts a clinic booking; returns its row id.
-    public func insertClinicBooking(_ booking: NewClinicBooking) throws(PartnerError) -> Int64 {
+    package func insertClinicBooking(_ booking: NewClinicBooking) throws(PartnerError) -> Int64 {
         try asClinic { database throws(SQLiteError) in
             func text(_ value: String?) -> StatementValue { value.map { .text($0) } ?? .null }
             try database.prepare(
@@ -28,7 +28,7 @@ extension EmbeddedPartner {
     }
 
     /// Applies `edit` to booking `rowID`; false when there is no such row.
-    public func updateClinicBooking(rowID: Int64, _ edit: ClinicBookingEdit) throws(PartnerError) -> Bool {
+    package func updateClinicBooking(rowID: Int64, _ edit: ClinicBookingEdit) throws(PartnerError) -> Bool {
         try asClinic { database throws(SQLiteError) in
             guard try database.scalar("SELECT count(*) FROM bookings WHERE id = ?", .integer(rowID)) > 0 else {
                 return false
@@ -60,7 +60,7 @@ extension EmbeddedPartner {
     }
 
     /// Deletes booking `rowID` (Docplanner's booking is canceled); false when there is none.
-    public func deleteClinicBooking(rowID: Int64) throws(PartnerError) -> Bool {
+    package func deleteClinicBooking(rowID: Int64) throws(PartnerError) -> Bool {
         try asClinic { database throws(SQLiteError) in
             try database.prepare("DELETE FROM bookings WHERE id = ?").run([.integer(rowID)])
             return database.changes > 0
@@ -68,7 +68,7 @@ extension EmbeddedPartner {
     }
 
     /// Replaces every weekly row of `calendar` by `rows` (none: the doctor has no weekly hours).
-    public func replaceWorkingHours(_ calendar: CalendarRef, _ rows: [WorkingHoursRow]) throws(PartnerError) {
+    package func replaceWorkingHours(_ calendar: CalendarRef, _ rows: [WorkingHoursRow]) throws(PartnerError) {
         try asClinic { database throws(SQLiteError) in
             try database.prepare("DELETE FROM working_hours WHERE doctor_id = ? AND address_id = ?")
                 .run([.text(calendar.doctorID), .text(calendar.addressID)])
@@ -91,7 +91,7 @@ extension EmbeddedPartner {
 
     /// Replaces the day slots of `calendar` on `day`: `rows` (none: the day is closed),
     /// or, with nil, removes them so the weekly hours apply again.
-    public func replaceDaySlots(_ calendar: CalendarRef, day: String, _ rows: [DaySlotRow]?) throws(PartnerError) {
+    package func replaceDaySlots(_ calendar: CalendarRef, day: String, _ rows: [DaySlotRow]?) throws(PartnerError) {
         try asClinic { database throws(SQLiteError) in
             try database.prepare("DELETE FROM day_slots WHERE doctor_id = ? AND address_id = ? AND day = ?")
                 .run([.text(calendar.doctorID), .text(calendar.addressID), .text(day)])
@@ -114,7 +114,7 @@ extension EmbeddedPartner {
     }
 
     /// Inserts a clinic break; returns its row id.
-    public func insertClinicBreak(_ item: NewClinicBreak) throws(PartnerError) -> Int64 {
+    package func insertClinicBreak(_ item: NewClinicBreak) throws(PartnerError) -> Int64 {
         try asClinic { database throws(SQLiteError) in
             try database.prepare(
                 """
@@ -131,7 +131,7 @@ extension EmbeddedPartner {
     }
 
     /// Moves break `rowID`; false when there is none.
-    public func moveClinicBreak(rowID: Int64, since: ClinicTime, till: ClinicTime) throws(PartnerError) -> Bool {
+    package func moveClinicBreak(rowID: Int64, since: ClinicTime, till: ClinicTime) throws(PartnerError) -> Bool {
         try asClinic { database throws(SQLiteError) in
             try database.prepare(
                 """
@@ -147,7 +147,7 @@ extension EmbeddedPartner {
     }
 
     /// Deletes break `rowID` (Docplanner's break is deleted); false when there is none.
-    public func deleteClinicBreak(rowID: Int64) throws(PartnerError) -> Bool {
+    package func deleteClinicBreak(rowID: Int64) throws(PartnerError) -> Bool {
         try asClinic { database throws(SQLiteError) in
             try database.prepare("DELETE FROM breaks WHERE id = ?").run([.integer(rowID)])
             return database.changes > 0

@@ -10,7 +10,7 @@ extension EmbeddedPartner {
     /// Docplanner) but moves `updated_at`, so clinic software reading changes sees it.
     /// The old values are overwritten on disk (`secure_delete`, then the write-ahead log
     /// is emptied).
-    public func erasePatient(where isPatient: (String) -> Bool, apply: Bool) throws(PartnerError) -> Int {
+    package func erasePatient(where isPatient: (String) -> Bool, apply: Bool) throws(PartnerError) -> Int {
         try withDatabase { database throws(SQLiteError) -> Int in
             let select = try database.prepare(
                 "SELECT id, patient_phone, patient_email FROM bookings WHERE patient_phone IS NOT NULL OR patient_email IS NOT NULL"

@@ -6,13 +6,13 @@ import SQLite
 ///
 /// One connection, used under a lock; each `apply` is one transaction that records the
 /// event's key in `applied_events`, so a change and its "applied" mark commit together.
-public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
+package final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
     // @unchecked: `database` is used only while `lock` is held.
     private let database: Database
     private let lock = NSLock()
 
     /// Opens (creating and migrating) the calendar at `path`.
-    public init(path: String) throws(PartnerError) {
+    package init(path: String) throws(PartnerError) {
         do {
             database = try Database(path: path)
             try Migrator(migrations: EmbeddedSchema.migrations).migrate(database)
@@ -21,7 +21,7 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
         }
     }
 
-    public func apply(_ changes: [PartnerChange], eventKey: String, eventTime: Date) throws(PartnerError) -> Bool {
+    package func apply(_ changes: [PartnerChange], eventKey: String, eventTime: Date) throws(PartnerError) -> Bool {
         let version = eventTime.timeIntervalSince1970
         return try withDatabase { database throws(SQLiteError) in
             try database.transaction { () throws(SQLiteError) in
@@ -39,7 +39,7 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
 
     /// Applies the events in one transaction (one commit for the batch), each inside a
     /// savepoint: an event that fails is rolled back alone and reported, the others commit.
-    public func apply(batch events: [PartnerEvent]) -> [Result<Bool, PartnerError>] {
+    package func apply(batch events: [PartnerEvent]) -> [Result<Bool, PartnerError>] {
         guard events.count > 1 else {
             return events.map { event in
                 Result { () throws(PartnerError) in
@@ -82,13 +82,13 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
     }
 
     /// Whether the event `eventKey` was applied (recorded in `applied_events`).
-    public func hasApplied(eventKey: String) throws(PartnerError) -> Bool {
+    package func hasApplied(eventKey: String) throws(PartnerError) -> Bool {
         try withDatabase { database throws(SQLiteError) in
             try database.scalar("SELECT count(*) FROM applied_events WHERE event_key = ?", .text(eventKey)) > 0
         }
     }
 
-    public func isFree(_ calendar: CalendarRef, start: Date, end: Date, ignoring: String?) throws(PartnerError) -> Bool
+    package func isFree(_ calendar: CalendarRef, start: Date, end: Date, ignoring: String?) throws(PartnerError) -> Bool
     {
         let from = start.timeIntervalSince1970
         let to = end.timeIntervalSince1970
@@ -111,7 +111,7 @@ public final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
         }
     }
 
-    public func booking(docplannerID: String) throws(PartnerError) -> PartnerBooking? {
+    package func booking(docplannerID: String) throws(PartnerError) -> PartnerBooking? {
         try withDatabase { database throws(SQLiteError) in
             let statement = try database.prepare(
                 """

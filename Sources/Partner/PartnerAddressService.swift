@@ -1,17 +1,17 @@
 /// A service offered at an address (Docplanner's "address service"), mirrored so the
 /// clinic knows what patients can book.
-public struct PartnerAddressService: Sendable, Equatable, Codable {
+package struct PartnerAddressService: Sendable, Equatable, Codable {
     /// Docplanner's address-service id.
-    public var docplannerID: String
-    public var calendar: CalendarRef
-    public var serviceID: String?
-    public var name: String?
-    public var price: Int?
-    public var isPriceFrom: Bool?
-    public var duration: Int?
-    public var deleted: Bool
+    package var docplannerID: String
+    package var calendar: CalendarRef
+    package var serviceID: String?
+    package var name: String?
+    package var price: Int?
+    package var isPriceFrom: Bool?
+    package var duration: Int?
+    package var deleted: Bool
 
-    public init(
+    package init(
         docplannerID: String, calendar: CalendarRef, serviceID: String? = nil, name: String? = nil,
         price: Int? = nil, isPriceFrom: Bool? = nil, duration: Int? = nil, deleted: Bool = false
     ) {

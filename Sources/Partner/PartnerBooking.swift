@@ -1,34 +1,34 @@
 import Foundation
 
 /// A visit booking as the partner calendar holds it.
-public struct PartnerBooking: Sendable, Equatable, Codable {
+package struct PartnerBooking: Sendable, Equatable, Codable {
     /// Where the booking stands: `moved` is the old booking of a move (see `movedTo`).
-    public enum Status: String, Sendable, Codable {
+    package enum Status: String, Sendable, Codable {
         case booked, canceled, moved
     }
 
     /// Docplanner's booking id.
-    public var docplannerID: String
-    public var calendar: CalendarRef
+    package var docplannerID: String
+    package var calendar: CalendarRef
     /// ISO 8601 with offset, as Docplanner sends it.
-    public var startAt: String?
-    public var endAt: String?
-    public var start: Date?
-    public var end: Date?
-    public var serviceID: String?
-    public var serviceName: String?
-    public var patient: PartnerPatient?
-    public var comment: String?
-    public var status: Status
-    public var confirmed: Bool
-    public var presence: String?
-    public var paymentStatus: String?
-    public var movedFrom: String?
-    public var movedTo: String?
-    public var bookedBy: String?
-    public var canceledBy: String?
+    package var startAt: String?
+    package var endAt: String?
+    package var start: Date?
+    package var end: Date?
+    package var serviceID: String?
+    package var serviceName: String?
+    package var patient: PartnerPatient?
+    package var comment: String?
+    package var status: Status
+    package var confirmed: Bool
+    package var presence: String?
+    package var paymentStatus: String?
+    package var movedFrom: String?
+    package var movedTo: String?
+    package var bookedBy: String?
+    package var canceledBy: String?
 
-    public init(
+    package init(
         docplannerID: String, calendar: CalendarRef, startAt: String? = nil, endAt: String? = nil,
         start: Date? = nil, end: Date? = nil, serviceID: String? = nil, serviceName: String? = nil,
         patient: PartnerPatient? = nil, comment: String? = nil, status: Status = .booked,
@@ -57,13 +57,13 @@ public struct PartnerBooking: Sendable, Equatable, Codable {
 }
 
 /// The patient of a booking (what Docplanner shares with the clinic).
-public struct PartnerPatient: Sendable, Equatable, Codable {
-    public var name: String?
-    public var surname: String?
-    public var email: String?
-    public var phone: String?
+package struct PartnerPatient: Sendable, Equatable, Codable {
+    package var name: String?
+    package var surname: String?
+    package var email: String?
+    package var phone: String?
 
-    public init(name: String? = nil, surname: String? = nil, email: String? = nil, phone: String? = nil) {
+    package init(name: String? = nil, surname: String? = nil, email: String? = nil, phone: String? = nil) {
         self.name = name
         self.surname = surname
         self.email = email

@@ -1,18 +1,18 @@
 import Foundation
 
 /// A calendar break (the doctor is not available from `since` to `till`).
-public struct PartnerBreak: Sendable, Equatable, Codable {
+package struct PartnerBreak: Sendable, Equatable, Codable {
     /// Docplanner's break id.
-    public var docplannerID: String
-    public var calendar: CalendarRef
-    public var since: String?
-    public var till: String?
-    public var sinceDate: Date?
-    public var tillDate: Date?
-    public var description: String?
-    public var deleted: Bool
+    package var docplannerID: String
+    package var calendar: CalendarRef
+    package var since: String?
+    package var till: String?
+    package var sinceDate: Date?
+    package var tillDate: Date?
+    package var description: String?
+    package var deleted: Bool
 
-    public init(
+    package init(
         docplannerID: String, calendar: CalendarRef, since: String? = nil, till: String? = nil,
         sinceDate: Date? = nil, tillDate: Date? = nil, description: String? = nil, deleted: Bool = false
     ) {

@@ -16,7 +16,7 @@ extension PartnerChange: Encodable {
         case commercialType = "commercial_type"
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         switch self {
         case .booked(let booking):

@@ -1,6 +1,6 @@
 /// One change Docplanner asks of the partner calendar. The inbound workers translate each
 /// callback event into these; the partner system applies them.
-public enum PartnerChange: Sendable, Equatable {
+package enum PartnerChange: Sendable, Equatable {
     /// `slot-booked`: the booking exists (details from the event).
     case booked(PartnerBooking)
     /// `booking-canceled`.

@@ -4,12 +4,12 @@ import Foundation
 /// identity (`event_key`, also the `webhook-id` header), its time and the changes it asks
 /// of the clinic calendar. The JSON shape is documented in docs/http-adapter.md ("The HTTP partner
 /// adapter"); absent values are left out rather than sent as null.
-public struct PartnerEvent: Sendable, Equatable, Encodable {
-    public var eventKey: String
-    public var eventTime: Date
-    public var changes: [PartnerChange]
+package struct PartnerEvent: Sendable, Equatable, Encodable {
+    package var eventKey: String
+    package var eventTime: Date
+    package var changes: [PartnerChange]
 
-    public init(eventKey: String, eventTime: Date, changes: [PartnerChange]) {
+    package init(eventKey: String, eventTime: Date, changes: [PartnerChange]) {
         self.eventKey = eventKey
         self.eventTime = eventTime
         self.changes = changes
@@ -21,7 +21,7 @@ public struct PartnerEvent: Sendable, Equatable, Encodable {
         case changes
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(eventKey, forKey: .eventKey)
         try container.encode(WireTime.text(eventTime), forKey: .eventTime)
@@ -29,7 +29,7 @@ public struct PartnerEvent: Sendable, Equatable, Encodable {
     }
 
     /// The request body: compact JSON with sorted keys (the bytes that are signed).
-    public func jsonBody() -> Data {
+    package func jsonBody() -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Only strings, numbers, booleans and nested values of those: encoding cannot fail.

@@ -5,8 +5,8 @@ import Foundation
 /// the answer: 2xx is applied; 409 is "already applied", also a success; 408, 429, 5xx
 /// and transport failures (refused, timed out, broken) are `unavailable` (retried with
 /// backoff); any other status is `rejected` with the partner's message (a dead letter).
-public struct PartnerForwarder: Sendable {
-    public let url: String
+package struct PartnerForwarder: Sendable {
+    package let url: String
     let signer: WebhookSigner
     let timeout: Duration
     let client: CurlClient
@@ -14,14 +14,14 @@ public struct PartnerForwarder: Sendable {
     let observer: (@Sendable (Attempt) -> Void)?
 
     /// One POST to the partner endpoint, as the observer sees it (for metrics).
-    public struct Attempt: Sendable, Equatable {
+    package struct Attempt: Sendable, Equatable {
         /// The partner's HTTP status; nil when no answer arrived (refused, timed out, broken).
-        public var status: Int?
-        public var duration: Duration
+        package var status: Int?
+        package var duration: Duration
     }
 
     /// `observer` hears of every POST sent, on the calling thread.
-    public init(
+    package init(
         url: String, secret: String, timeoutSeconds: Int, client: CurlClient = CurlClient(),
         now: @escaping @Sendable () -> Date = { Date() }, observer: (@Sendable (Attempt) -> Void)? = nil
     ) {
@@ -33,7 +33,7 @@ public struct PartnerForwarder: Sendable {
         self.observer = observer
     }
 
-    public func forward(_ event: PartnerEvent) throws(PartnerError) {
+    package func forward(_ event: PartnerEvent) throws(PartnerError) {
         let body = event.jsonBody()
         var headers: CurlHeaders = ["Content-Type": "application/json"]
         for (name, value) in signer.headers(id: event.eventKey, timestamp: Int(now().timeIntervalSince1970), body: body)
@@ -56,7 +56,7 @@ public struct PartnerForwarder: Sendable {
     }
 
     /// nil when the partner took the event (2xx, or 409: it had it already); else the error.
-    public static func outcome(status: Int, body: Data) -> PartnerError? {
+    package static func outcome(status: Int, body: Data) -> PartnerError? {
         switch status {
         case 200..<300, 409:
             return nil

@@ -6,7 +6,7 @@ import Foundation
 /// event that caused it, and an event already applied changes nothing. Changes carry
 /// the event's time; a change older than what a row already reflects (events arriving
 /// out of order) does not undo the newer state.
-public protocol PartnerSystem: Sendable {
+package protocol PartnerSystem: Sendable {
     /// Applies `changes` atomically unless `eventKey` was applied before. Returns false
     /// when it was (nothing changed).
     func apply(_ changes: [PartnerChange], eventKey: String, eventTime: Date) throws(PartnerError) -> Bool
@@ -26,7 +26,7 @@ public protocol PartnerSystem: Sendable {
 
 extension PartnerSystem {
     /// One `apply` per event.
-    public func apply(batch events: [PartnerEvent]) -> [Result<Bool, PartnerError>] {
+    package func apply(batch events: [PartnerEvent]) -> [Result<Bool, PartnerError>] {
         events.map { event in
             Result { () throws(PartnerError) in
                 try apply(event.changes, eventKey: event.eventKey, eventTime: event.eventTime)

@@ -1,7 +1,7 @@
 /// A part of the daemon that works in the background (queue workers, periodic loops, the
 /// work pool itself): started once, stopped once, and watched. Each pipeline keeps its
 /// parts in a `PartList`.
-public protocol BackgroundPart: AnyObject, Sendable {
+package protocol BackgroundPart: AnyObject, Sendable {
     /// Starts the part's work; returns at once.
     func start()
     /// Ends the part's work and returns once nothing of it runs any more.
@@ -15,29 +15,29 @@ public protocol BackgroundPart: AnyObject, Sendable {
 /// stops before the parts it feeds or relies on (the puller before the inbound workers,
 /// the collector before the outbound workers, everything before the pool); their
 /// heartbeats are what the watchdog checks.
-public struct PartList: Sendable {
-    public let parts: [any BackgroundPart]
+package struct PartList: Sendable {
+    package let parts: [any BackgroundPart]
 
-    public init(_ parts: [(any BackgroundPart)?]) {
+    package init(_ parts: [(any BackgroundPart)?]) {
         self.parts = parts.compactMap { $0 }
     }
 
     /// Starts every part, in order.
-    public func start() {
+    package func start() {
         for part in parts { part.start() }
     }
 
     /// Stops every part, last first.
-    public func stop() {
+    package func stop() {
         for part in parts.reversed() { part.stop() }
     }
 
     /// One heartbeat per watched part.
-    public var heartbeats: [UInt64] { parts.compactMap(\.heartbeat) }
+    package var heartbeats: [UInt64] { parts.compactMap(\.heartbeat) }
 }
 
 extension WorkScheduler: BackgroundPart {
     /// The pool's turns: they stop only when every thread is stuck. Nil for a pool made
     /// with `watched: false`.
-    public var heartbeat: UInt64? { watched ? turnCount : nil }
+    package var heartbeat: UInt64? { watched ? turnCount : nil }
 }

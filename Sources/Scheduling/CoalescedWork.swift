@@ -6,7 +6,7 @@ import Synchronization
 /// than `limit` times at once. Asking while it runs makes it run once more afterwards, so
 /// no request is lost and a burst of requests costs one run. It can also be asked for
 /// at a later time (`signal(after:)`); the earliest such time wins.
-public final class CoalescedWork: Sendable {
+package final class CoalescedWork: Sendable {
     private struct State {
         var running = 0
         var again = false
@@ -24,14 +24,14 @@ public final class CoalescedWork: Sendable {
     private let idle = IdleSignal()
 
     /// `body` runs on `scheduler`, at most `limit` at once.
-    public init(scheduler: WorkScheduler, limit: Int = 1, _ body: @escaping @Sendable () -> Void) {
+    package init(scheduler: WorkScheduler, limit: Int = 1, _ body: @escaping @Sendable () -> Void) {
         self.scheduler = scheduler
         self.limit = max(1, limit)
         self.body = body
     }
 
     /// Runs the work soon (once more after a run in progress, when `limit` is reached).
-    public func signal() {
+    package func signal() {
         let submit = state.withLock { state -> Bool in
             guard !state.stopped else { return false }
             if state.running < limit {
@@ -55,7 +55,7 @@ public final class CoalescedWork: Sendable {
     }
 
     /// Runs the work in `seconds` (sooner if already asked for sooner).
-    public func signal(after seconds: Double) {
+    package func signal(after seconds: Double) {
         guard seconds > 0 else { return signal() }
         let due = WorkScheduler.now() + seconds
         let replaced = state.withLock { state -> UInt64?? in
@@ -79,16 +79,16 @@ public final class CoalescedWork: Sendable {
     }
 
     /// Runs finished since start.
-    public var runs: Int { finished.load(ordering: .relaxed) }
+    package var runs: Int { finished.load(ordering: .relaxed) }
 
     /// Grows while the work keeps turning: the pool's heartbeat while no run is in
     /// progress, frozen at the start of a run that does not end.
-    public var heartbeat: UInt64 {
+    package var heartbeat: UInt64 {
         state.withLock { $0.busySince.min() } ?? scheduler.turnCount
     }
 
     /// No more runs; returns once the run in progress (if any) has finished.
-    public func stop() {
+    package func stop() {
         let timer = state.withLock { state -> UInt64? in
             state.stopped = true
             state.again = false
@@ -100,7 +100,7 @@ public final class CoalescedWork: Sendable {
     }
 
     /// True once `stop` was called.
-    public var isStopped: Bool { state.withLock { $0.stopped } }
+    package var isStopped: Bool { state.withLock { $0.stopped } }
 
     private func run() {
         body()

@@ -10,7 +10,7 @@ import Synchronization
 ///
 /// Tasks run to completion on one thread; a task that blocks holds its thread, so work
 /// that can wait long (a rate limit) re-schedules itself instead of sleeping.
-public final class WorkScheduler: @unchecked Sendable {
+package final class WorkScheduler: @unchecked Sendable {
     // @unchecked: every field below `mutex` is read and written only with it held.
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     /// Idle threads that are not the keeper wait here for tasks.
@@ -31,17 +31,17 @@ public final class WorkScheduler: @unchecked Sendable {
     private var stoppedCondition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
     /// Threads in the pool.
-    public let threadCount: Int
+    package let threadCount: Int
     /// Names the threads (`name-0`, `name-1`, …).
-    public let name: String
+    package let name: String
     private let turns = Atomic<UInt64>(0)
 
     /// Whether the systemd watchdog checks this pool (`BackgroundPart.heartbeat`).
-    public let watched: Bool
+    package let watched: Bool
 
     /// A pool of `threads` threads named after `name`; they start with the first task or
     /// timer (or `start()`). `watched`: see `BackgroundPart.heartbeat`.
-    public init(threads: Int, name: String, watched: Bool = true) {
+    package init(threads: Int, name: String, watched: Bool = true) {
         threadCount = max(1, threads)
         self.name = name
         self.watched = watched
@@ -67,17 +67,17 @@ public final class WorkScheduler: @unchecked Sendable {
     }
 
     /// The pool for the daemon's work when none is given: jobs and periodic work.
-    public static let shared = WorkScheduler(threads: 8, name: "dpbridge-work")
+    package static let shared = WorkScheduler(threads: 8, name: "dpbridge-work")
 
     /// The pool on which stores commit when none is given (kept apart from `shared`, so
     /// that an acknowledgement never waits behind a job).
-    public static let commits = WorkScheduler(threads: 4, name: "dpbridge-commit")
+    package static let commits = WorkScheduler(threads: 4, name: "dpbridge-commit")
 
     /// Seconds on the monotonic clock, the timers' clock.
-    public static func now() -> Double { SteadyClock.monotonicSeconds() }
+    package static func now() -> Double { SteadyClock.monotonicSeconds() }
 
     /// Starts the threads (done by the first task or timer otherwise).
-    public func start() {
+    package func start() {
         pthread_mutex_lock(mutex)
         startLocked()
         pthread_mutex_unlock(mutex)
@@ -86,7 +86,7 @@ public final class WorkScheduler: @unchecked Sendable {
     /// Runs `task` on a pool thread as soon as one is free; false (and the task never
     /// runs) once the pool is stopping.
     @discardableResult
-    public func submit(_ task: @escaping @Sendable () -> Void) -> Bool {
+    package func submit(_ task: @escaping @Sendable () -> Void) -> Bool {
         pthread_mutex_lock(mutex)
         guard !stopping else {
             pthread_mutex_unlock(mutex)
@@ -101,7 +101,7 @@ public final class WorkScheduler: @unchecked Sendable {
 
     /// Submits `task` once `delay` seconds have passed; returns a handle for `cancel`.
     @discardableResult
-    public func schedule(after delay: Double, _ task: @escaping @Sendable () -> Void) -> UInt64 {
+    package func schedule(after delay: Double, _ task: @escaping @Sendable () -> Void) -> UInt64 {
         let deadline = Self.now() + max(0, delay.isFinite ? delay : 365 * 86_400)
         pthread_mutex_lock(mutex)
         guard !stopping else {
@@ -127,7 +127,7 @@ public final class WorkScheduler: @unchecked Sendable {
     }
 
     /// Cancels a timer not yet due (a due one's task may already be submitted).
-    public func cancel(_ id: UInt64) {
+    package func cancel(_ id: UInt64) {
         pthread_mutex_lock(mutex)
         actions[id] = nil
         pthread_mutex_unlock(mutex)
@@ -136,10 +136,10 @@ public final class WorkScheduler: @unchecked Sendable {
     /// Grows as the pool's threads turn (each task run, each timer fired); and twice a
     /// second while idle, through an internal timer, so that it stops only when every
     /// thread is stuck. For the systemd watchdog.
-    public var turnCount: UInt64 { turns.load(ordering: .relaxed) }
+    package var turnCount: UInt64 { turns.load(ordering: .relaxed) }
 
     /// Timers waiting, tasks waiting (for status and tests).
-    public var backlog: (timers: Int, tasks: Int) {
+    package var backlog: (timers: Int, tasks: Int) {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return (actions.count, ready.count)
@@ -147,7 +147,7 @@ public final class WorkScheduler: @unchecked Sendable {
 
     /// Lets the tasks already submitted finish, drops the timers, and returns once every
     /// thread has ended. Later tasks and timers are ignored.
-    public func stop() {
+    package func stop() {
         pthread_mutex_lock(mutex)
         stopping = true
         actions.removeAll()

@@ -9,13 +9,13 @@ import Synchronization
 /// from a small dataset, rate limits, injected faults, PUSH callbacks with pings of the
 /// callback URL, the PULL queue, the published list of Docplanner's addresses, and an
 /// admin API under `/_sim` to act as a patient or doctor. Time (token expiry, rate windows, pings, releases) follows `clock`.
-public final class DocplannerSimulator: Sendable {
-    public let configuration: SimulatorConfiguration
+package final class DocplannerSimulator: Sendable {
+    package let configuration: SimulatorConfiguration
     let core: SimulatorCore
     private let server: HTTPServer
     private let boundPort = Mutex<Int?>(nil)
 
-    public init(
+    package init(
         configuration: SimulatorConfiguration = SimulatorConfiguration(),
         clock: any DocplannerClock = DocplannerSystemClock(), logger: Logger = Logger(label: "dpbridge.simulator")
     ) {
@@ -46,7 +46,7 @@ public final class DocplannerSimulator: Sendable {
     /// Listens on `host:port` (0 picks a free port), starts serving and pinging, and
     /// returns the port.
     @discardableResult
-    public func start(host: String = "127.0.0.1", port: Int = 0) throws -> Int {
+    package func start(host: String = "127.0.0.1", port: Int = 0) throws -> Int {
         let actual = try server.bind(host: host, port: port)
         try server.start()
         boundPort.withLock { $0 = actual }
@@ -62,7 +62,7 @@ public final class DocplannerSimulator: Sendable {
     }
 
     /// Stops pinging and serving.
-    public func stop() {
+    package func stop() {
         core.pings?.stop()
         core.redeliveries?.stop()
         server.shutdown(deadline: .seconds(2))
@@ -70,25 +70,25 @@ public final class DocplannerSimulator: Sendable {
     }
 
     /// The listening port, once started.
-    public var port: Int? { boundPort.withLock { $0 } }
+    package var port: Int? { boundPort.withLock { $0 } }
 
     /// `http://127.0.0.1:<port>` (the token URL is this plus `/oauth/v2/token`).
-    public var baseURL: String { "http://127.0.0.1:\(port ?? 0)" }
+    package var baseURL: String { "http://127.0.0.1:\(port ?? 0)" }
 
     /// The API base URL for `DocplannerConfiguration.apiBaseURL`.
-    public var apiBaseURL: String { baseURL + APIGateway.base }
+    package var apiBaseURL: String { baseURL + APIGateway.base }
 
     /// The token URL for `DocplannerConfiguration.tokenURL`.
-    public var tokenURL: String { baseURL + "/oauth/v2/token" }
+    package var tokenURL: String { baseURL + "/oauth/v2/token" }
 
     /// The current state and history.
-    public func snapshot() -> SimulatorSnapshot { core.snapshot() }
+    package func snapshot() -> SimulatorSnapshot { core.snapshot() }
 
     /// Pings the callback URL now (as the periodic ping does); false when it failed or
     /// no callback URL is set.
     @discardableResult
-    public func pingNow() -> Bool { core.pings?.ping() ?? false }
+    package func pingNow() -> Bool { core.pings?.ping() ?? false }
 
     /// Replaces the fault plan.
-    public func setFaults(_ faults: SimulatorFaults) { core.faults.set(faults) }
+    package func setFaults(_ faults: SimulatorFaults) { core.faults.set(faults) }
 }

@@ -2,9 +2,9 @@ import DocplannerAPI
 import Foundation
 
 /// How a `DocplannerSimulator` behaves: whom it accepts, where it pushes, its limits and faults.
-public struct SimulatorConfiguration: Sendable {
+package struct SimulatorConfiguration: Sendable {
     /// How Docplanner hands events to the integration.
-    public enum NotificationMode: String, Sendable, CaseIterable {
+    package enum NotificationMode: String, Sendable, CaseIterable {
         /// POSTed to `callbackURL`; `/notifications/release` re-sends the failed ones.
         case push
         /// Queued for `GET /notifications` (release answers 403).
@@ -17,48 +17,48 @@ public struct SimulatorConfiguration: Sendable {
     }
 
     /// The OAuth client the simulator accepts (HTTP Basic on `/oauth/v2/token`).
-    public var clientID: String
-    public var clientSecret: String
+    package var clientID: String
+    package var clientSecret: String
     /// Seconds an issued access token stays valid (`expires_in`).
-    public var tokenLifetime: Int
+    package var tokenLifetime: Int
     /// Docplanner's per-client limits; nil disables them (and their headers).
-    public var rateLimits: RateLimitPolicy?
+    package var rateLimits: RateLimitPolicy?
     /// Where events are POSTed (e.g. `http://127.0.0.1:8080/callbacks/<secret>`); nil: nowhere.
-    public var callbackURL: String?
+    package var callbackURL: String?
     /// Extra header fields sent with every callback and ping (an agreed API key, say).
-    public var callbackHeaders: [(name: String, value: String)]
-    public var mode: NotificationMode
+    package var callbackHeaders: [(name: String, value: String)]
+    package var mode: NotificationMode
     /// Seconds between pings of the callback URL (Docplanner: 5 minutes); nil: no pings.
-    public var pingInterval: Double?
+    package var pingInterval: Double?
     /// Consecutive failed pings that raise the alert (Docplanner: 3).
-    public var pingAlertThreshold: Int
+    package var pingAlertThreshold: Int
     /// Send the blocking `slot-booking` / `booking-moving` callbacks and honour the answer.
-    public var realTimeBooking: Bool
+    package var realTimeBooking: Bool
     /// How long a blocking callback may take before it counts as a denial.
-    public var blockingTimeout: Duration
+    package var blockingTimeout: Duration
     /// Timeout of other callbacks and pings.
-    public var callbackTimeout: Duration
+    package var callbackTimeout: Duration
     /// Minimum seconds between two `/notifications/release` calls (Docplanner: one hour).
-    public var releaseInterval: Double
+    package var releaseInterval: Double
     /// Seconds a `replaceSlots` is "processing": the same payload again within it is a 429.
-    public var replaceSlotsProcessingTime: Double
+    package var replaceSlotsProcessingTime: Double
     /// The time zone the simulated calendars live in (offsets of every date written).
-    public var timeZone: TimeZone
+    package var timeZone: TimeZone
     /// The addresses published at `/public/docs/public-ips.json` (Docplanner's callback sources).
-    public var publicIPs: [String]
-    public var faults: SimulatorFaults
+    package var publicIPs: [String]
+    package var faults: SimulatorFaults
     /// Doctors added to facility 1 beyond the fixed dataset (for benchmarks), each with two
     /// addresses and two address services per address; see `SimulatorDataset.extraDoctors`.
-    public var extraDoctors: Int
+    package var extraDoctors: Int
     /// Doctors of the seeded clinic (facility 3) for mapping and activation; see
     /// `SimulatorDataset.addClinicFacility`.
-    public var clinicDoctors: Int
+    package var clinicDoctors: Int
     /// Brings back the permissive reading of the contract, for demos only: `replaceSlots`
     /// may mix days and clears whole days, request bodies may carry unknown members, ids as
     /// numbers and `null` anywhere. False (the default): Docplanner as its document says.
-    public var lenient: Bool
+    package var lenient: Bool
 
-    public init(
+    package init(
         clientID: String = "demo-client", clientSecret: String = "demo-client-secret",
         tokenLifetime: Int = 3600, rateLimits: RateLimitPolicy? = .docplanner, callbackURL: String? = nil,
         callbackHeaders: [(name: String, value: String)] = [], mode: NotificationMode = .push,

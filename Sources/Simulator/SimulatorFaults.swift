@@ -1,19 +1,19 @@
 /// Faults injected into answers of the API (`/api/v3/integration/…`), at random shares
 /// (0…1) drawn from a seeded generator, plus an explicit script for the next requests.
-public struct SimulatorFaults: Sendable, Equatable, Codable {
+package struct SimulatorFaults: Sendable, Equatable, Codable {
     /// One scripted fault, used up by one API request.
-    public struct Scripted: Sendable, Equatable, Codable {
+    package struct Scripted: Sendable, Equatable, Codable {
         /// Answer with this status (5xx, 429, …) instead of handling the request; 401 treats
         /// the request's token as expired and revokes it.
-        public var status: Int?
+        package var status: Int?
         /// Seconds for `Retry-After` when `status` is 429.
-        public var retryAfter: Int?
+        package var retryAfter: Int?
         /// Close the connection without answering.
-        public var drop: Bool?
+        package var drop: Bool?
         /// Wait this many milliseconds before handling the request.
-        public var latencyMilliseconds: Int?
+        package var latencyMilliseconds: Int?
 
-        public init(status: Int? = nil, retryAfter: Int? = nil, drop: Bool? = nil, latencyMilliseconds: Int? = nil) {
+        package init(status: Int? = nil, retryAfter: Int? = nil, drop: Bool? = nil, latencyMilliseconds: Int? = nil) {
             self.status = status
             self.retryAfter = retryAfter
             self.drop = drop
@@ -29,21 +29,21 @@ public struct SimulatorFaults: Sendable, Equatable, Codable {
     }
 
     /// Share of requests answered 500/502/503.
-    public var serverErrorShare: Double
+    package var serverErrorShare: Double
     /// Share of requests answered 429 (with `Retry-After`).
-    public var rateLimitShare: Double
+    package var rateLimitShare: Double
     /// Share of connections closed without an answer.
-    public var dropShare: Double
+    package var dropShare: Double
     /// Share of requests whose token is treated as expired (401, and the token is revoked).
-    public var tokenExpiryShare: Double
+    package var tokenExpiryShare: Double
     /// Milliseconds added before every answer.
-    public var latencyMilliseconds: Int
+    package var latencyMilliseconds: Int
     /// Seed of the generator that draws the shares (same seed, same faults).
-    public var seed: UInt64
+    package var seed: UInt64
     /// Faults for the next API requests, in order, before any share applies.
-    public var next: [Scripted]
+    package var next: [Scripted]
 
-    public init(
+    package init(
         serverErrorShare: Double = 0, rateLimitShare: Double = 0, dropShare: Double = 0,
         tokenExpiryShare: Double = 0, latencyMilliseconds: Int = 0, seed: UInt64 = 1, next: [Scripted] = []
     ) {
@@ -66,7 +66,7 @@ public struct SimulatorFaults: Sendable, Equatable, Codable {
     }
 
     /// Missing members keep their defaults, so `{"server_error_share": 0.1}` is a whole plan.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = SimulatorFaults()
         serverErrorShare =
@@ -82,7 +82,7 @@ public struct SimulatorFaults: Sendable, Equatable, Codable {
     }
 
     /// Whether any fault would ever be injected.
-    public var isActive: Bool {
+    package var isActive: Bool {
         serverErrorShare > 0 || rateLimitShare > 0 || dropShare > 0 || tokenExpiryShare > 0
             || latencyMilliseconds > 0 || !next.isEmpty
     }

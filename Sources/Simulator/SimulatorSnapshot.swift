@@ -1,25 +1,25 @@
 import DocplannerAPI
 
 /// What the simulator holds and has done, for tests and `GET /_sim/state`.
-public struct SimulatorSnapshot: Sendable, Codable {
+package struct SimulatorSnapshot: Sendable, Codable {
     /// A booking as the simulator holds it.
-    public struct BookingState: Sendable, Codable, Equatable {
-        public var id: String
-        public var facilityID: String
-        public var doctorID: String
-        public var addressID: String
+    package struct BookingState: Sendable, Codable, Equatable {
+        package var id: String
+        package var facilityID: String
+        package var doctorID: String
+        package var addressID: String
         /// `booked` or `canceled`.
-        public var status: String
-        public var startAt: String
-        public var duration: Int
-        public var bookedBy: String
-        public var canceledBy: String
-        public var addressServiceID: String?
-        public var confirmed: Bool
-        public var presence: String?
-        public var visitPaymentStatus: String?
+        package var status: String
+        package var startAt: String
+        package var duration: Int
+        package var bookedBy: String
+        package var canceledBy: String
+        package var addressServiceID: String?
+        package var confirmed: Bool
+        package var presence: String?
+        package var visitPaymentStatus: String?
         /// Set once moved: the new booking.
-        public var newestID: String?
+        package var newestID: String?
 
         enum CodingKeys: String, CodingKey {
             case id, status, duration, confirmed, presence
@@ -36,17 +36,17 @@ public struct SimulatorSnapshot: Sendable, Codable {
     }
 
     /// One callback POST (or re-send after a release).
-    public struct Delivery: Sendable, Codable, Equatable {
-        public var name: String
+    package struct Delivery: Sendable, Codable, Equatable {
+        package var name: String
         /// The partner's status; nil when no answer came.
-        public var status: Int?
-        public var error: String?
-        public var blocking: Bool
-        public var redelivery: Bool
+        package var status: Int?
+        package var error: String?
+        package var blocking: Bool
+        package var redelivery: Bool
         /// `error_code` of a refusal (a 4xx with `Content-Type: application/json`), as the JSON
         /// value it was: Docplanner's dictionary codes are numbers.
-        public var errorCode: JSONValue?
-        public var at: String
+        package var errorCode: JSONValue?
+        package var at: String
 
         enum CodingKeys: String, CodingKey {
             case name, status, error, blocking, redelivery, at
@@ -55,14 +55,14 @@ public struct SimulatorSnapshot: Sendable, Codable {
     }
 
     /// A failed push waiting for its next automatic re-send (after 1, 5 and 15 minutes).
-    public struct Redelivery: Sendable, Codable, Equatable {
-        public var name: String
+    package struct Redelivery: Sendable, Codable, Equatable {
+        package var name: String
         /// Re-sends made so far (0 to 2).
-        public var resent: Int
+        package var resent: Int
         /// When the next re-send is due.
-        public var dueAt: String
+        package var dueAt: String
 
-        public init(name: String, resent: Int, dueAt: String) {
+        package init(name: String, resent: Int, dueAt: String) {
             self.name = name
             self.resent = resent
             self.dueAt = dueAt
@@ -75,16 +75,16 @@ public struct SimulatorSnapshot: Sendable, Codable {
     }
 
     /// Docplanner's monitoring of the callback URL.
-    public struct Pings: Sendable, Codable, Equatable {
-        public var sent: Int
-        public var failed: Int
-        public var consecutiveFailures: Int
+    package struct Pings: Sendable, Codable, Equatable {
+        package var sent: Int
+        package var failed: Int
+        package var consecutiveFailures: Int
         /// True after `threshold` failures in a row, until a ping succeeds.
-        public var alert: Bool
+        package var alert: Bool
         /// How many alerts were raised.
-        public var alerts: Int
-        public var lastStatus: Int?
-        public var lastError: String?
+        package var alerts: Int
+        package var lastStatus: Int?
+        package var lastError: String?
 
         enum CodingKeys: String, CodingKey {
             case sent, failed, alert, alerts
@@ -95,24 +95,24 @@ public struct SimulatorSnapshot: Sendable, Codable {
     }
 
     /// One API request answered.
-    public struct Request: Sendable, Codable, Equatable {
-        public var method: String
-        public var path: String
+    package struct Request: Sendable, Codable, Equatable {
+        package var method: String
+        package var path: String
         /// 0 for a dropped connection.
-        public var status: Int
+        package var status: Int
         /// Seconds since 1970 on the simulator's clock.
-        public var at: Double
-        public var fault: String?
+        package var at: Double
+        package var fault: String?
     }
 
     /// One rate-limit budget.
-    public struct Budget: Sendable, Codable, Equatable {
-        public var client: String
+    package struct Budget: Sendable, Codable, Equatable {
+        package var client: String
         /// `read` or `write`.
-        public var kind: String
-        public var used: Int
-        public var limit: Int
-        public var resetsAt: String
+        package var kind: String
+        package var used: Int
+        package var limit: Int
+        package var resetsAt: String
 
         enum CodingKeys: String, CodingKey {
             case client, kind, used, limit
@@ -120,33 +120,33 @@ public struct SimulatorSnapshot: Sendable, Codable {
         }
     }
 
-    public var now: String
-    public var mode: String
-    public var callbackURL: String?
-    public var bookings: [BookingState]
+    package var now: String
+    package var mode: String
+    package var callbackURL: String?
+    package var bookings: [BookingState]
     /// Calendar status per address id (`enabled`, `disabled` or `missing`).
-    public var calendars: [String: String]
+    package var calendars: [String: String]
     /// Bookable units (free or not) per address id.
-    public var slotUnits: [String: Int]
-    public var breaks: Int
-    public var addressServices: Int
-    public var tokensIssued: Int
-    public var pings: Pings?
-    public var deliveries: [Delivery]
-    public var pullQueue: Int
+    package var slotUnits: [String: Int]
+    package var breaks: Int
+    package var addressServices: Int
+    package var tokensIssued: Int
+    package var pings: Pings?
+    package var deliveries: [Delivery]
+    package var pullQueue: Int
     /// Pushes not delivered yet: waiting for a re-send or for a release.
-    public var failedPushes: Int
+    package var failedPushes: Int
     /// Pushes waiting for their next automatic re-send.
-    public var redeliveries: [Redelivery]
-    public var releases: Int
-    public var requestsTotal: Int
+    package var redeliveries: [Redelivery]
+    package var releases: Int
+    package var requestsTotal: Int
     /// API requests other than GET and HEAD since the start.
-    public var writesTotal: Int
+    package var writesTotal: Int
     /// The latest API requests, oldest first.
-    public var requests: [Request]
-    public var rateLimits: [Budget]
-    public var faults: SimulatorFaults
-    public var faultsInjected: Int
+    package var requests: [Request]
+    package var rateLimits: [Budget]
+    package var faults: SimulatorFaults
+    package var faultsInjected: Int
 
     enum CodingKeys: String, CodingKey {
         case now, mode, bookings, calendars, breaks, pings, deliveries, releases, requests, faults
@@ -164,5 +164,5 @@ public struct SimulatorSnapshot: Sendable, Codable {
     }
 
     /// The booking with `id`.
-    public func booking(_ id: String) -> BookingState? { bookings.first { $0.id == id } }
+    package func booking(_ id: String) -> BookingState? { bookings.first { $0.id == id } }
 }

@@ -2,22 +2,22 @@ import Foundation
 
 /// One answer given to a blocking question from Docplanner (`slot-booking`,
 /// `booking-moving`): approved, or denied with the `error_code` sent and why.
-public struct DecisionRecord: Sendable, Equatable {
-    public var id: Int64?
-    public var decidedAt: Date
-    public var eventName: String
+package struct DecisionRecord: Sendable, Equatable {
+    package var id: Int64?
+    package var decidedAt: Date
+    package var eventName: String
     /// The event's identity (`DocplannerNotification.identityKey`).
-    public var eventKey: String
-    public var doctorID: String?
-    public var addressID: String?
-    public var startAt: String?
-    public var approved: Bool
-    public var errorCode: String?
-    public var reason: String
+    package var eventKey: String
+    package var doctorID: String?
+    package var addressID: String?
+    package var startAt: String?
+    package var approved: Bool
+    package var errorCode: String?
+    package var reason: String
     /// From receipt to the decision.
-    public var elapsedMilliseconds: Double
+    package var elapsedMilliseconds: Double
 
-    public init(
+    package init(
         id: Int64? = nil, decidedAt: Date, eventName: String, eventKey: String, doctorID: String?, addressID: String?,
         startAt: String?, approved: Bool, errorCode: String?, reason: String, elapsedMilliseconds: Double
     ) {
@@ -37,7 +37,7 @@ public struct DecisionRecord: Sendable, Equatable {
 
 /// The log of blocking decisions, for `dpbridge status` and for explaining to a clinic
 /// why Docplanner refused a patient's booking.
-public final class Decisions: Sendable {
+package final class Decisions: Sendable {
     private let writer: GroupCommitWriter
     private let control: ControlConnection
 
@@ -47,13 +47,13 @@ public final class Decisions: Sendable {
     }
 
     /// Records `decision`; `completion` runs once it is durable.
-    public func record(_ decision: DecisionRecord, completion: @escaping @Sendable (Result<Int64, StoreError>) -> Void)
+    package func record(_ decision: DecisionRecord, completion: @escaping @Sendable (Result<Int64, StoreError>) -> Void)
     {
         writer.submit(.decision(decision, completion))
     }
 
     /// The newest decisions first.
-    public func list(limit: Int = 100) throws(StoreError) -> [DecisionRecord] {
+    package func list(limit: Int = 100) throws(StoreError) -> [DecisionRecord] {
         try control.with { database throws(StoreError) in
             let select = try database.prepare(
                 """

@@ -1,22 +1,22 @@
 import Foundation
 
 /// A Docplanner resource as discovery last saw it.
-public struct DocplannerResource: Sendable, Equatable {
-    public var kind: ResourceKind
-    public var id: String
-    public var name: String
-    public var facilityID: String?
-    public var doctorID: String?
-    public var addressID: String?
+package struct DocplannerResource: Sendable, Equatable {
+    package var kind: ResourceKind
+    package var id: String
+    package var name: String
+    package var facilityID: String?
+    package var doctorID: String?
+    package var addressID: String?
     /// The insurance provider a plan belongs to (nil for other kinds).
-    public var insuranceProviderID: String?
+    package var insuranceProviderID: String?
     /// What else helps a person or `map auto` match it: `license_number`, `street`,
     /// `city`, `service_id`, `price`, `duration`, …
-    public var details: [String: String]
+    package var details: [String: String]
     /// Set when the last discovery that covered it did not find it any more.
-    public var vanishedAt: Date?
+    package var vanishedAt: Date?
 
-    public init(
+    package init(
         kind: ResourceKind, id: String, name: String, facilityID: String? = nil, doctorID: String? = nil,
         addressID: String? = nil, insuranceProviderID: String? = nil, details: [String: String] = [:],
         vanishedAt: Date? = nil
@@ -35,7 +35,7 @@ public struct DocplannerResource: Sendable, Equatable {
 
 /// Which resources one discovery walked: the ones of that part it did not find are
 /// marked vanished.
-public enum DiscoveryScope: Sendable, Equatable {
+package enum DiscoveryScope: Sendable, Equatable {
     /// Every facility, doctor, address, address service, insurance provider and plan.
     case everything
     /// One facility with its doctors, addresses and address services (and the insurance
@@ -46,11 +46,11 @@ public enum DiscoveryScope: Sendable, Equatable {
 }
 
 /// What changed since the previous discovery, for logs, `status` and metrics.
-public struct MappingDrift: Sendable, Equatable {
+package struct MappingDrift: Sendable, Equatable {
     /// Mapped resources that discovery no longer finds (their mapping points nowhere).
-    public var vanishedMapped: [DocplannerResource] = []
+    package var vanishedMapped: [DocplannerResource] = []
     /// Resources seen for the first time, not mapped.
-    public var newUnmapped: [DocplannerResource] = []
-    public init() {}
-    public var isEmpty: Bool { vanishedMapped.isEmpty && newUnmapped.isEmpty }
+    package var newUnmapped: [DocplannerResource] = []
+    package init() {}
+    package var isEmpty: Bool { vanishedMapped.isEmpty && newUnmapped.isEmpty }
 }

@@ -1,5 +1,5 @@
 /// What became of a claimed job when its worker recorded the outcome (for metrics).
-public enum JobOutcome: String, Sendable, CaseIterable {
+package enum JobOutcome: String, Sendable, CaseIterable {
     /// Completed.
     case done
     /// Failed for now; due again after a backoff.
@@ -10,4 +10,4 @@ public enum JobOutcome: String, Sendable, CaseIterable {
 
 /// Hears of each outcome recorded, with the queue's name (`inbox`, `outbox`), on the
 /// recording worker's thread; must be quick.
-public typealias JobOutcomeObserver = @Sendable (_ queue: String, _ outcome: JobOutcome) -> Void
+package typealias JobOutcomeObserver = @Sendable (_ queue: String, _ outcome: JobOutcome) -> Void

@@ -7,7 +7,7 @@ import SQLite
 /// meanwhile is refused rather than changed under it.
 extension JobQueue {
     /// Which queue this is.
-    public var name: QueueName { table == .inbox ? .inbox : .outbox }
+    package var name: QueueName { table == .inbox ? .inbox : .outbox }
 
     private static let columns = """
         id, kind, \(JobState.sqlExpression), dedup_key, ordering_key, coalesce_key, priority, source, payload,
@@ -15,7 +15,7 @@ extension JobQueue {
         """
 
     /// Jobs in `states`, oldest first, at most `limit`.
-    public func jobs(in states: Set<JobState>, limit: Int) throws(StoreError) -> [JobRecord] {
+    package func jobs(in states: Set<JobState>, limit: Int) throws(StoreError) -> [JobRecord] {
         guard !states.isEmpty, limit > 0 else { return [] }
         let now = clock.now()
         return try control.with { database throws(StoreError) in
@@ -33,7 +33,7 @@ extension JobQueue {
     }
 
     /// The dead letters that failed last, newest first, at most `limit`.
-    public func latestDeadLetters(limit: Int) throws(StoreError) -> [JobRecord] {
+    package func latestDeadLetters(limit: Int) throws(StoreError) -> [JobRecord] {
         guard limit > 0 else { return [] }
         let now = clock.now()
         return try control.with { database throws(StoreError) in
@@ -51,7 +51,7 @@ extension JobQueue {
     }
 
     /// How many jobs are in `states`.
-    public func count(in states: Set<JobState>) throws(StoreError) -> Int {
+    package func count(in states: Set<JobState>) throws(StoreError) -> Int {
         guard !states.isEmpty else { return 0 }
         let now = clock.now()
         return try control.with { database throws(StoreError) in
@@ -63,7 +63,7 @@ extension JobQueue {
     }
 
     /// The job `id`, or nil when there is none.
-    public func job(id: Int64) throws(StoreError) -> JobRecord? {
+    package func job(id: Int64) throws(StoreError) -> JobRecord? {
         let now = clock.now()
         return try control.with { database throws(StoreError) in
             let select = try database.prepare("SELECT \(Self.columns) FROM \(table.rawValue) WHERE id = ?2")
@@ -78,7 +78,7 @@ extension JobQueue {
     /// pending job is left as it is (already due). Returns the state it was in. Throws
     /// `.noSuchJob`, or `.jobInState` for a job in flight or done.
     @discardableResult
-    public func retryNow(id: Int64) throws(StoreError) -> JobState {
+    package func retryNow(id: Int64) throws(StoreError) -> JobState {
         let now = clock.now()
         return try control.with { database throws(StoreError) in
             try database.transaction { () throws(StoreError) -> JobState in
@@ -107,7 +107,7 @@ extension JobQueue {
 
     /// Puts every dead letter back in the queue with a fresh attempt count; their ids, oldest first.
     @discardableResult
-    public func replayAllDeadLetters() throws(StoreError) -> [Int64] {
+    package func replayAllDeadLetters() throws(StoreError) -> [Int64] {
         try control.with { database throws(StoreError) in
             try database.transaction { () throws(StoreError) -> [Int64] in
                 let ids = try Self.ids(database, "SELECT id FROM \(table.rawValue) WHERE state = 'dead' ORDER BY id")
@@ -125,7 +125,7 @@ extension JobQueue {
     /// Deletes the jobs `ids`, all or none: each must exist and be in one of `states`
     /// (which may hold only `JobState.purgeable` ones), or nothing is deleted and the
     /// first offender is thrown (`.noSuchJob`, `.jobInState`).
-    public func purge(ids: [Int64], allowing states: Set<JobState>) throws(StoreError) {
+    package func purge(ids: [Int64], allowing states: Set<JobState>) throws(StoreError) {
         let allowed = states.intersection(JobState.purgeable)
         let now = clock.now()
         try control.with { database throws(StoreError) in
@@ -143,7 +143,7 @@ extension JobQueue {
     /// Deletes every job in `states` (only `JobState.purgeable` ones are taken); the ids
     /// deleted, oldest first.
     @discardableResult
-    public func purgeAll(in states: Set<JobState>) throws(StoreError) -> [Int64] {
+    package func purgeAll(in states: Set<JobState>) throws(StoreError) -> [Int64] {
         let allowed = states.intersection(JobState.purgeable)
         guard !allowed.isEmpty else { return [] }
         let now = clock.now()

@@ -3,13 +3,13 @@ import SQLite
 
 /// A durable queue of jobs (the inbox or the outbox): enqueue through the group-commit
 /// writer, claim with a lease, report the outcome, inspect and replay dead letters.
-public final class JobQueue: Sendable {
+package final class JobQueue: Sendable {
     let table: QueueTable
     private let writer: GroupCommitWriter
     let control: ControlConnection
     let clock: any StoreClock
     /// How retries back off and when a job becomes a dead letter.
-    public let retryPolicy: RetryPolicy
+    package let retryPolicy: RetryPolicy
     private let outcomeObserver: JobOutcomeObserver?
 
     init(
@@ -27,8 +27,9 @@ public final class JobQueue: Sendable {
     // MARK: - Enqueue
 
     /// Stores an event; `completion` runs on the writer thread once the commit is on disk.
-    public func enqueue(_ item: InboxItem, completion: @escaping @Sendable (Result<EnqueueOutcome, StoreError>) -> Void)
-    {
+    package func enqueue(
+        _ item: InboxItem, completion: @escaping @Sendable (Result<EnqueueOutcome, StoreError>) -> Void
+    ) {
         writer.submit(
             .enqueue(
                 .init(
@@ -38,7 +39,7 @@ public final class JobQueue: Sendable {
     }
 
     /// Stores a change; `completion` runs on the writer thread once the commit is on disk.
-    public func enqueue(
+    package func enqueue(
         _ item: OutboxItem, completion: @escaping @Sendable (Result<EnqueueOutcome, StoreError>) -> Void
     ) {
         writer.submit(
@@ -50,23 +51,23 @@ public final class JobQueue: Sendable {
     }
 
     /// Stores an event and waits until it is durable.
-    public func enqueueAndWait(_ item: InboxItem) throws(StoreError) -> EnqueueOutcome {
+    package func enqueueAndWait(_ item: InboxItem) throws(StoreError) -> EnqueueOutcome {
         try Self.wait { enqueue(item, completion: $0) }
     }
 
     /// Stores a change and waits until it is durable.
-    public func enqueueAndWait(_ item: OutboxItem) throws(StoreError) -> EnqueueOutcome {
+    package func enqueueAndWait(_ item: OutboxItem) throws(StoreError) -> EnqueueOutcome {
         try Self.wait { enqueue(item, completion: $0) }
     }
 
     /// Stores several events and waits until each is durable (they share group commits);
     /// one result per item, in order.
-    public func enqueueAndWait(_ items: [InboxItem]) -> [Result<EnqueueOutcome, StoreError>] {
+    package func enqueueAndWait(_ items: [InboxItem]) -> [Result<EnqueueOutcome, StoreError>] {
         Self.waitAll(items.count) { index, completion in enqueue(items[index], completion: completion) }
     }
 
     /// Stores several changes and waits until each is durable; one result per item, in order.
-    public func enqueueAndWait(_ items: [OutboxItem]) -> [Result<EnqueueOutcome, StoreError>] {
+    package func enqueueAndWait(_ items: [OutboxItem]) -> [Result<EnqueueOutcome, StoreError>] {
         Self.waitAll(items.count) { index, completion in enqueue(items[index], completion: completion) }
     }
 
@@ -105,7 +106,7 @@ public final class JobQueue: Sendable {
     /// Hands out up to `limit` ready jobs, leased to `workerID` for `lease` seconds.
     /// A job is ready when it is pending or due for retry (or its previous lease expired:
     /// that attempt counts), and no earlier job with the same ordering key is unfinished.
-    public func claim(limit: Int = 1, lease: Double = 60, workerID: String) throws(StoreError) -> [Job] {
+    package func claim(limit: Int = 1, lease: Double = 60, workerID: String) throws(StoreError) -> [Job] {
         let now = clock.now()
         let t = table.rawValue
         return try control.with { database throws(StoreError) in
@@ -153,7 +154,7 @@ public final class JobQueue: Sendable {
     /// next `not_before` of a pending or retrying job still to come, or the next lease end
     /// of an in-flight one; nil when there is none. (A job due now that a claim did not
     /// hand out waits behind one of those, of its ordering key.)
-    public func secondsUntilNextDue() throws(StoreError) -> Double? {
+    package func secondsUntilNextDue() throws(StoreError) -> Double? {
         let t = table.rawValue
         let now = clock.now()
         return try control.with { database throws(StoreError) in
@@ -171,7 +172,7 @@ public final class JobQueue: Sendable {
     }
 
     /// How a job claimed in a batch ended, for `finish(_:)`.
-    public enum Resolution: Sendable, Equatable {
+    package enum Resolution: Sendable, Equatable {
         case complete
         case retry(error: String, notBefore: Date?)
         case dead(reason: String)
@@ -181,7 +182,7 @@ public final class JobQueue: Sendable {
     /// batch); the same rules as `complete`, `retryLater` and `failPermanently`. One
     /// answer per job: false when its lease had been lost.
     @discardableResult
-    public func finish(_ outcomes: [(job: Job, resolution: Resolution)]) throws(StoreError) -> [Bool] {
+    package func finish(_ outcomes: [(job: Job, resolution: Resolution)]) throws(StoreError) -> [Bool] {
         let now = clock.now()
         let t = table.rawValue
         let recorded = try control.with { database throws(StoreError) -> [(Bool, JobOutcome)] in
@@ -236,13 +237,13 @@ public final class JobQueue: Sendable {
 
     /// Extends a held lease (a long call in progress). False when the lease was lost.
     @discardableResult
-    public func extendLease(_ job: Job, by lease: Double) throws(StoreError) -> Bool {
+    package func extendLease(_ job: Job, by lease: Double) throws(StoreError) -> Bool {
         try updateHeld(job, "lease_until = ?", [.real(clock.now() + lease)])
     }
 
     /// The job is done. False when the lease had been lost (another worker owns it now).
     @discardableResult
-    public func complete(_ job: Job) throws(StoreError) -> Bool {
+    package func complete(_ job: Job) throws(StoreError) -> Bool {
         try record(
             .done,
             updateHeld(
@@ -254,7 +255,7 @@ public final class JobQueue: Sendable {
     /// jitter, or not before `notBefore` (e.g. `Retry-After`) when that is later. After
     /// `retryPolicy.maxAttempts` attempts the job becomes a dead letter.
     @discardableResult
-    public func retryLater(_ job: Job, error: String, notBefore: Date? = nil) throws(StoreError) -> Bool {
+    package func retryLater(_ job: Job, error: String, notBefore: Date? = nil) throws(StoreError) -> Bool {
         let attempts = job.attempts + 1
         if attempts >= retryPolicy.maxAttempts {
             return try failPermanently(job, reason: "gave up after \(attempts) attempts: \(error)")
@@ -273,7 +274,7 @@ public final class JobQueue: Sendable {
     /// again then, as a new attempt would be, without counting as a failed one (a slot
     /// feed continuing after a batch of days, or waiting out Docplanner's 3-minute window).
     @discardableResult
-    public func postpone(_ job: Job, until: Date) throws(StoreError) -> Bool {
+    package func postpone(_ job: Job, until: Date) throws(StoreError) -> Bool {
         try updateHeld(
             job, "state = 'pending', not_before = ?, lease_token = NULL, lease_until = NULL",
             [.real(max(until.timeIntervalSince1970, clock.now()))])
@@ -281,7 +282,7 @@ public final class JobQueue: Sendable {
 
     /// The job can never succeed: keep it as a dead letter with `reason`.
     @discardableResult
-    public func failPermanently(_ job: Job, reason: String) throws(StoreError) -> Bool {
+    package func failPermanently(_ job: Job, reason: String) throws(StoreError) -> Bool {
         try record(
             .dead,
             updateHeld(
@@ -301,7 +302,7 @@ public final class JobQueue: Sendable {
     /// have expired. The interrupted attempt counts. Only safe while no other process
     /// works on this store (the daemon holds its instance lock). Returns how many.
     @discardableResult
-    public func reclaimAbandoned() throws(StoreError) -> Int {
+    package func reclaimAbandoned() throws(StoreError) -> Int {
         try control.with { database throws(StoreError) in
             // Due times were set on the previous process's clock; should the wall clock
             // have been stepped back since, none waits longer than a backoff or an hour.
@@ -332,7 +333,7 @@ public final class JobQueue: Sendable {
     // MARK: - Dead letters
 
     /// Dead letters, oldest first.
-    public func deadLetters(limit: Int = 1000) throws(StoreError) -> [DeadLetter] {
+    package func deadLetters(limit: Int = 1000) throws(StoreError) -> [DeadLetter] {
         try control.with { database throws(StoreError) in
             let select = try database.prepare(
                 """
@@ -356,7 +357,7 @@ public final class JobQueue: Sendable {
 
     /// Puts a dead letter back in the queue with a fresh attempt count. Throws
     /// `.noSuchJob` for an unknown id, `.jobInState` for a job that is not dead.
-    public func replay(deadLetter id: Int64) throws(StoreError) {
+    package func replay(deadLetter id: Int64) throws(StoreError) {
         try control.with { database throws(StoreError) in
             let update = try database.prepare(
                 """
@@ -370,7 +371,7 @@ public final class JobQueue: Sendable {
 
     /// Deletes one dead letter, or all of them when `id` is nil. Returns how many.
     @discardableResult
-    public func purgeDeadLetters(id: Int64? = nil) throws(StoreError) -> Int {
+    package func purgeDeadLetters(id: Int64? = nil) throws(StoreError) -> Int {
         try control.with { database throws(StoreError) in
             if let id {
                 try database.prepare("DELETE FROM \(table.rawValue) WHERE state = 'dead' AND id = ?").run([.integer(id)]
@@ -386,7 +387,7 @@ public final class JobQueue: Sendable {
     /// Docplanner re-sends within 15 minutes and keeps undelivered events 14 days, so
     /// keep at least that long.
     @discardableResult
-    public func purgeCompleted(olderThan age: Double) throws(StoreError) -> Int {
+    package func purgeCompleted(olderThan age: Double) throws(StoreError) -> Int {
         try control.with { database throws(StoreError) in
             try database.prepare("DELETE FROM \(table.rawValue) WHERE state = 'done' AND finished_at < ?")
                 .run([.real(clock.now() - age)])

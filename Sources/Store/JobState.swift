@@ -1,6 +1,6 @@
 /// A job's state as operators see it. `retrying` includes a job whose lease expired
 /// (its worker died: it is due again); `inFlight` is a job a worker holds now.
-public enum JobState: String, Sendable, Hashable, Codable, CaseIterable {
+package enum JobState: String, Sendable, Hashable, Codable, CaseIterable {
     case pending
     case retrying
     case inFlight = "in-flight"
@@ -8,11 +8,11 @@ public enum JobState: String, Sendable, Hashable, Codable, CaseIterable {
     case done
 
     /// Every state but `done`: what is still waiting, running or failed.
-    public static let open: Set<JobState> = [.pending, .retrying, .inFlight, .dead]
+    package static let open: Set<JobState> = [.pending, .retrying, .inFlight, .dead]
 
     /// Jobs in these states can be deleted by an operator: nobody works on them. In-flight
     /// jobs belong to a worker; done jobs remember dedup keys.
-    public static let purgeable: Set<JobState> = [.pending, .retrying, .dead]
+    package static let purgeable: Set<JobState> = [.pending, .retrying, .dead]
 
     /// The SQL expression giving a row's operator state (`?1` is the current time).
     static let sqlExpression = """

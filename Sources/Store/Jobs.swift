@@ -1,17 +1,17 @@
 import Foundation
 
 /// An event from Docplanner to store in the inbox.
-public struct InboxItem: Sendable {
-    public var body: [UInt8]
-    public var receivedAt: Date
-    public var sourceAddress: String
+package struct InboxItem: Sendable {
+    package var body: [UInt8]
+    package var receivedAt: Date
+    package var sourceAddress: String
     /// Identifies the event; the same key enqueued again is recognised as a duplicate.
-    public var dedupKey: String
-    public var eventName: String
+    package var dedupKey: String
+    package var eventName: String
     /// Jobs with the same ordering key (a booking) are applied one at a time, in order.
-    public var orderingKey: String?
+    package var orderingKey: String?
 
-    public init(
+    package init(
         body: [UInt8], receivedAt: Date = SteadyClock().date(), sourceAddress: String = "", dedupKey: String,
         eventName: String,
         orderingKey: String? = nil
@@ -26,17 +26,17 @@ public struct InboxItem: Sendable {
 }
 
 /// A change for Docplanner to store in the outbox.
-public struct OutboxItem: Sendable {
-    public var kind: String
-    public var payload: [UInt8]
-    public var dedupKey: String
-    public var orderingKey: String?
+package struct OutboxItem: Sendable {
+    package var kind: String
+    package var payload: [UInt8]
+    package var dedupKey: String
+    package var orderingKey: String?
     /// A newer pending job with the same coalescing key replaces an older one not yet started.
-    public var coalesceKey: String?
+    package var coalesceKey: String?
     /// Lower runs first (bookings before breaks before slot feeds).
-    public var priority: Int
+    package var priority: Int
 
-    public init(
+    package init(
         kind: String, payload: [UInt8], dedupKey: String = UUID().uuidString, orderingKey: String? = nil,
         coalesceKey: String? = nil, priority: Int = 0
     ) {
@@ -50,66 +50,66 @@ public struct OutboxItem: Sendable {
 }
 
 /// The result of an enqueue, known once it is durable.
-public struct EnqueueOutcome: Sendable, Equatable {
+package struct EnqueueOutcome: Sendable, Equatable {
     /// The job's id (the existing job's id for a duplicate).
-    public let id: Int64
+    package let id: Int64
     /// True when a job with the same dedup key was already stored; nothing new was written.
-    public let isDuplicate: Bool
+    package let isDuplicate: Bool
     /// How many pending jobs with the same coalescing key this one replaced.
-    public let replaced: Int
+    package let replaced: Int
 }
 
 /// A job handed to a worker, with the lease that lets it report the outcome.
-public struct Job: Sendable, Equatable {
-    public let id: Int64
-    public let kind: String
-    public let payload: [UInt8]
-    public let dedupKey: String
-    public let orderingKey: String?
-    public let source: String
-    public let createdAt: Date
+package struct Job: Sendable, Equatable {
+    package let id: Int64
+    package let kind: String
+    package let payload: [UInt8]
+    package let dedupKey: String
+    package let orderingKey: String?
+    package let source: String
+    package let createdAt: Date
     /// Attempts before this one.
-    public let attempts: Int
+    package let attempts: Int
     /// Identifies this claim; outcomes reported with an outdated lease are ignored.
-    public let leaseToken: String
+    package let leaseToken: String
 }
 
 /// A job that failed permanently, kept for an operator to inspect, replay or purge.
-public struct DeadLetter: Sendable, Equatable, Codable {
-    public let id: Int64
-    public let kind: String
-    public let dedupKey: String
-    public let attempts: Int
-    public let reason: String
-    public let createdAt: Date
-    public let failedAt: Date
-    public let payload: String
+package struct DeadLetter: Sendable, Equatable, Codable {
+    package let id: Int64
+    package let kind: String
+    package let dedupKey: String
+    package let attempts: Int
+    package let reason: String
+    package let createdAt: Date
+    package let failedAt: Date
+    package let payload: String
 }
 
 /// How many jobs are in each state.
-public struct StoreCounts: Sendable, Equatable {
-    public struct Queue: Sendable, Equatable, Codable {
-        public var pending = 0
-        public var inFlight = 0
-        public var retrying = 0
-        public var dead = 0
-        public var done = 0
+package struct StoreCounts: Sendable, Equatable {
+    package struct Queue: Sendable, Equatable, Codable {
+        package var pending = 0
+        package var inFlight = 0
+        package var retrying = 0
+        package var dead = 0
+        package var done = 0
         /// Age in seconds of the oldest job waiting (pending or retrying), 0 when none.
-        public var oldestPendingAgeSeconds = 0.0
+        package var oldestPendingAgeSeconds = 0.0
     }
 
-    public var inbox = Queue()
-    public var outbox = Queue()
-    public var quarantined = 0
+    package var inbox = Queue()
+    package var outbox = Queue()
+    package var quarantined = 0
 }
 
 /// How retries back off.
-public struct RetryPolicy: Sendable, Equatable {
-    public var maxAttempts: Int
-    public var initialDelay: Double
-    public var maxDelay: Double
+package struct RetryPolicy: Sendable, Equatable {
+    package var maxAttempts: Int
+    package var initialDelay: Double
+    package var maxDelay: Double
 
-    public init(maxAttempts: Int = 12, initialDelay: Double = 2, maxDelay: Double = 900) {
+    package init(maxAttempts: Int = 12, initialDelay: Double = 2, maxDelay: Double = 900) {
         self.maxAttempts = maxAttempts
         self.initialDelay = initialDelay
         self.maxDelay = maxDelay
@@ -117,7 +117,7 @@ public struct RetryPolicy: Sendable, Equatable {
 
     /// The delay before attempt `attempt + 1` after `attempt` failures: exponential,
     /// capped, with "equal jitter" (between half and all of the exponential delay).
-    public func delay(afterAttempt attempt: Int, random: Double = Double.random(in: 0..<1)) -> Double {
+    package func delay(afterAttempt attempt: Int, random: Double = Double.random(in: 0..<1)) -> Double {
         let exponent = min(max(attempt - 1, 0), 40)
         let base = min(initialDelay * pow(2, Double(exponent)), maxDelay)
         return base / 2 + base / 2 * random

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where an id named by an incoming event stands against the mappings.
-public enum ReferenceState: Sendable, Equatable {
+package enum ReferenceState: Sendable, Equatable {
     /// Bound to a partner id (even if it has vanished since).
     case mapped
     /// Discovered, not bound.
@@ -12,7 +12,7 @@ public enum ReferenceState: Sendable, Equatable {
 
 extension Mappings {
     /// Where `kind`/`id` stands: one primary-key lookup, cheap enough for every event.
-    public func referenceState(_ kind: ResourceKind, _ id: String) throws(StoreError) -> ReferenceState {
+    package func referenceState(_ kind: ResourceKind, _ id: String) throws(StoreError) -> ReferenceState {
         try control.with { database throws(StoreError) in
             let select = try database.prepare(
                 """
@@ -30,7 +30,7 @@ extension Mappings {
     /// When facilities were last walked (`map discover`, or the daemon's periodic
     /// discovery); nil when discovery never ran. Re-reading one address's services does
     /// not count.
-    public func lastDiscovery() throws(StoreError) -> Date? {
+    package func lastDiscovery() throws(StoreError) -> Date? {
         try control.with { database throws(StoreError) in
             let select = try database.prepare("SELECT MAX(last_seen) FROM docplanner_resources WHERE kind = 'facility'")
             defer { select.reset() }
@@ -40,7 +40,7 @@ extension Mappings {
     }
 
     /// True once any discovery recorded something.
-    public func hasDiscovered() throws(StoreError) -> Bool {
+    package func hasDiscovered() throws(StoreError) -> Bool {
         try control.with { database throws(StoreError) in
             try database.scalar("SELECT EXISTS (SELECT 1 FROM docplanner_resources)") != 0
         }

@@ -4,7 +4,7 @@ import SQLite
 /// Docplanner's resources as discovered, and the partner id each one is mapped to.
 /// Used by `dpbridge map`, activation and the inbound workers. Writes are small and rare;
 /// they go through the control connection.
-public final class Mappings: Sendable {
+package final class Mappings: Sendable {
     let control: ControlConnection
     let clock: any StoreClock
 
@@ -14,12 +14,12 @@ public final class Mappings: Sendable {
     }
 
     /// Why a mapping was not changed.
-    public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         /// No such resource was ever discovered.
         case unknownResource(ResourceKind, String)
         case emptyPartnerID
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .unknownResource(let kind, let id):
                 "no \(kind.rawValue) \(id) was discovered (run `dpbridge map discover` first, or check the id)"
@@ -34,7 +34,8 @@ public final class Mappings: Sendable {
     /// ones refreshed (and revived if they had vanished), and those of the scope it did
     /// not find are marked vanished. Returns the drift against the previous discovery.
     @discardableResult
-    public func recordDiscovery(_ found: [DocplannerResource], scope: DiscoveryScope) throws(StoreError) -> MappingDrift
+    package func recordDiscovery(_ found: [DocplannerResource], scope: DiscoveryScope) throws(StoreError)
+        -> MappingDrift
     {
         let now = Date(timeIntervalSince1970: clock.now())
         return try control.with { database throws(StoreError) in
@@ -94,7 +95,7 @@ public final class Mappings: Sendable {
 
     /// Discovered resources with their mappings, in kind then id order. `facilityID`
     /// narrows to one facility (insurance providers and plans, which belong to none, are kept).
-    public func list(
+    package func list(
         kind: ResourceKind? = nil, facilityID: String? = nil, includeVanished: Bool = true
     ) throws(StoreError) -> [MappedResource] {
         try control.with { database throws(StoreError) in
@@ -113,7 +114,7 @@ public final class Mappings: Sendable {
     }
 
     /// The resource `kind`/`id` with its mapping, nil when never discovered.
-    public func resource(_ kind: ResourceKind, _ id: String) throws(StoreError) -> MappedResource? {
+    package func resource(_ kind: ResourceKind, _ id: String) throws(StoreError) -> MappedResource? {
         try control.with { database throws(StoreError) in
             try Self.selectResources(database, where: "r.kind = ? AND r.id = ?", [.text(kind.rawValue), .text(id)])
                 .first
@@ -121,7 +122,7 @@ public final class Mappings: Sendable {
     }
 
     /// The partner id `kind`/`docplannerID` is mapped to.
-    public func partnerID(_ kind: ResourceKind, _ docplannerID: String) throws(StoreError) -> String? {
+    package func partnerID(_ kind: ResourceKind, _ docplannerID: String) throws(StoreError) -> String? {
         try control.with { database throws(StoreError) in
             let select = try database.prepare("SELECT partner_id FROM mappings WHERE kind = ? AND docplanner_id = ?")
             try select.bind([.text(kind.rawValue), .text(docplannerID)])
@@ -131,7 +132,7 @@ public final class Mappings: Sendable {
     }
 
     /// Every mapping, in kind then Docplanner id order.
-    public func mappings(kind: ResourceKind? = nil) throws(StoreError) -> [ResourceMapping] {
+    package func mappings(kind: ResourceKind? = nil) throws(StoreError) -> [ResourceMapping] {
         try control.with { database throws(StoreError) in
             let select = try database.prepare(
                 """
@@ -150,7 +151,7 @@ public final class Mappings: Sendable {
     }
 
     /// Counts over the resources not vanished, plus mappings left pointing at vanished ones.
-    public func summary() throws(StoreError) -> MappingSummary {
+    package func summary() throws(StoreError) -> MappingSummary {
         try control.with { database throws(StoreError) in
             var summary = MappingSummary()
             summary.resources = Int(
@@ -174,7 +175,7 @@ public final class Mappings: Sendable {
 
     /// `summary()` for each kind discovered (kinds never discovered are absent): the
     /// status page's mapping coverage.
-    public func summaryByKind() throws(StoreError) -> [ResourceKind: MappingSummary] {
+    package func summaryByKind() throws(StoreError) -> [ResourceKind: MappingSummary] {
         try control.with { database throws(StoreError) in
             let select = try database.prepare(
                 """
@@ -205,7 +206,7 @@ public final class Mappings: Sendable {
     /// Binds `kind`/`docplannerID` (which discovery must have seen) to `partnerID`,
     /// replacing an earlier binding. Returns the previous partner id.
     @discardableResult
-    public func set(
+    package func set(
         _ kind: ResourceKind, _ docplannerID: String, to partnerID: String, source: ResourceMapping.Source,
         confidence: Double? = nil
     ) throws -> String? {
@@ -242,7 +243,7 @@ public final class Mappings: Sendable {
 
     /// Removes the binding of `kind`/`docplannerID`; false when there was none.
     @discardableResult
-    public func unset(_ kind: ResourceKind, _ docplannerID: String) throws(StoreError) -> Bool {
+    package func unset(_ kind: ResourceKind, _ docplannerID: String) throws(StoreError) -> Bool {
         try control.with { database throws(StoreError) in
             try database.prepare("DELETE FROM mappings WHERE kind = ? AND docplanner_id = ?")
                 .run([.text(kind.rawValue), .text(docplannerID)])
@@ -251,11 +252,11 @@ public final class Mappings: Sendable {
     }
 
     /// One line of a bulk change: bind, or (nil partner id) unbind.
-    public struct Change: Sendable, Equatable {
-        public var kind: ResourceKind
-        public var docplannerID: String
-        public var partnerID: String?
-        public init(kind: ResourceKind, docplannerID: String, partnerID: String?) {
+    package struct Change: Sendable, Equatable {
+        package var kind: ResourceKind
+        package var docplannerID: String
+        package var partnerID: String?
+        package init(kind: ResourceKind, docplannerID: String, partnerID: String?) {
             self.kind = kind
             self.docplannerID = docplannerID
             self.partnerID = partnerID
@@ -266,7 +267,7 @@ public final class Mappings: Sendable {
     /// resource; otherwise nothing changes and the error lists each unknown one (by
     /// index in `changes`). Returns how many bindings were set and removed (changes that
     /// change nothing are not counted).
-    public func apply(_ changes: [Change], source: ResourceMapping.Source) throws -> (set: Int, unset: Int) {
+    package func apply(_ changes: [Change], source: ResourceMapping.Source) throws -> (set: Int, unset: Int) {
         let now = Date(timeIntervalSince1970: clock.now())
         let outcome = try control.with { database throws(StoreError) -> Result<(Int, Int), BulkRefusal> in
             try database.transaction { () throws(StoreError) -> Result<(Int, Int), BulkRefusal> in
@@ -309,9 +310,9 @@ public final class Mappings: Sendable {
     }
 
     /// Why a bulk change was refused as a whole: each refused line, by its index.
-    public struct BulkRefusal: Error, Sendable, CustomStringConvertible {
-        public var refusals: [(index: Int, refusal: Refusal)]
-        public var description: String {
+    package struct BulkRefusal: Error, Sendable, CustomStringConvertible {
+        package var refusals: [(index: Int, refusal: Refusal)]
+        package var description: String {
             refusals.map { "item \($0.index + 1): \($0.refusal)" }.joined(separator: "; ")
         }
     }

@@ -1,18 +1,18 @@
 /// What erasing one patient found in the store (`Store.erasePatient`): done, or to be
 /// done when it was a dry run.
-public struct PatientErasure: Sendable, Equatable {
+package struct PatientErasure: Sendable, Equatable {
     /// Inbox jobs whose payload (or last error) held the patient: redacted, the jobs kept.
-    public var inboxJobs = 0
+    package var inboxJobs = 0
     /// Outbox jobs likewise (their payloads name rows, so normally none).
-    public var outboxJobs = 0
+    package var outboxJobs = 0
     /// Quarantined bodies holding the patient: deleted.
-    public var quarantined = 0
+    package var quarantined = 0
     /// Jobs holding the patient that a worker holds now: left as they are; erase again
     /// once their attempt ended.
-    public var inFlight = 0
+    package var inFlight = 0
 
-    public init() {}
+    package init() {}
 
     /// Everything found.
-    public var total: Int { inboxJobs + outboxJobs + quarantined + inFlight }
+    package var total: Int { inboxJobs + outboxJobs + quarantined + inFlight }
 }

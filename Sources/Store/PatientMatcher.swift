@@ -6,10 +6,10 @@
 /// matches one written with it (1 to 3 digits) followed by the same number, a leading
 /// trunk `0` aside: `500 100 200` matches `+48500100200`, `07700 900123` matches
 /// `+44 7700 900123`. E-mail addresses match whatever their case.
-public struct PatientMatcher: Sendable, Equatable {
+package struct PatientMatcher: Sendable, Equatable {
     /// Why an identifier cannot be used to find a patient.
-    public struct Invalid: Error, Sendable, Equatable, CustomStringConvertible {
-        public let description: String
+    package struct Invalid: Error, Sendable, Equatable, CustomStringConvertible {
+        package let description: String
     }
 
     let phones: [PhoneNumber]
@@ -22,7 +22,7 @@ public struct PatientMatcher: Sendable, Equatable {
     /// At least one phone or e-mail address. Throws `Invalid` for a phone with fewer than
     /// 6 digits or characters other than digits, `+` and separators, or an address
     /// without `@`.
-    public init(phones: [String], emails: [String]) throws(Invalid) {
+    package init(phones: [String], emails: [String]) throws(Invalid) {
         var parsedPhones: [PhoneNumber] = []
         for text in phones {
             let trimmed = text.trimmingWhitespace
@@ -54,17 +54,17 @@ public struct PatientMatcher: Sendable, Equatable {
     }
 
     /// Whether one of the patient's phones or addresses occurs anywhere in `text`.
-    public func occurs(in text: some Collection<UInt8>) -> Bool {
+    package func occurs(in text: some Collection<UInt8>) -> Bool {
         !ranges(in: Array(text)).isEmpty
     }
 
     /// Whether one of the patient's phones or addresses occurs anywhere in `text`.
-    public func occurs(in text: String) -> Bool {
+    package func occurs(in text: String) -> Bool {
         occurs(in: text.utf8)
     }
 
     /// `text` with each occurrence replaced by `[erased]`.
-    public func masked(_ text: [UInt8]) -> [UInt8] {
+    package func masked(_ text: [UInt8]) -> [UInt8] {
         var result: [UInt8] = []
         var position = 0
         for range in ranges(in: text) {

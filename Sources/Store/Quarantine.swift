@@ -3,14 +3,14 @@ import Foundation
 /// Bodies that reached the callback URL with the right secret but could not be parsed.
 /// Kept (the newest `limit`, for `RetentionPolicy.quarantine` at most) so nothing
 /// authenticated is thrown away unseen; `dpbridge quarantine` lists, shows and purges them.
-public final class Quarantine: Sendable {
+package final class Quarantine: Sendable {
     /// A quarantined body.
-    public struct Entry: Sendable, Equatable {
-        public let id: Int64
-        public let receivedAt: Date
-        public let source: String
-        public let reason: String
-        public let body: [UInt8]
+    package struct Entry: Sendable, Equatable {
+        package let id: Int64
+        package let receivedAt: Date
+        package let source: String
+        package let reason: String
+        package let body: [UInt8]
     }
 
     private let writer: GroupCommitWriter
@@ -24,7 +24,7 @@ public final class Quarantine: Sendable {
     }
 
     /// Stores `body`; `completion` runs once it is durable.
-    public func add(
+    package func add(
         body: [UInt8], reason: String, sourceAddress: String,
         completion: @escaping @Sendable (Result<Int64, StoreError>) -> Void
     ) {
@@ -34,12 +34,12 @@ public final class Quarantine: Sendable {
 
     /// Stores `body` and waits until it is durable.
     @discardableResult
-    public func addAndWait(body: [UInt8], reason: String, sourceAddress: String) throws(StoreError) -> Int64 {
+    package func addAndWait(body: [UInt8], reason: String, sourceAddress: String) throws(StoreError) -> Int64 {
         try JobQueue.wait { add(body: body, reason: reason, sourceAddress: sourceAddress, completion: $0) }
     }
 
     /// The newest entries first.
-    public func list(limit: Int = 100) throws(StoreError) -> [Entry] {
+    package func list(limit: Int = 100) throws(StoreError) -> [Entry] {
         try control.with { database throws(StoreError) in
             let select = try database.prepare(
                 "SELECT id, received_at, source, reason, body FROM quarantine ORDER BY id DESC LIMIT ?")
@@ -52,12 +52,12 @@ public final class Quarantine: Sendable {
     }
 
     /// How many bodies are kept.
-    public func count() throws(StoreError) -> Int {
+    package func count() throws(StoreError) -> Int {
         try control.with { database throws(StoreError) in Int(try database.scalar("SELECT count(*) FROM quarantine")) }
     }
 
     /// The entry `id`, or nil when there is none.
-    public func entry(id: Int64) throws(StoreError) -> Entry? {
+    package func entry(id: Int64) throws(StoreError) -> Entry? {
         try control.with { database throws(StoreError) in
             let select = try database.prepare(
                 "SELECT id, received_at, source, reason, body FROM quarantine WHERE id = ?")
@@ -69,7 +69,7 @@ public final class Quarantine: Sendable {
 
     /// Deletes the entries `ids`, all or none: an unknown id deletes nothing and is thrown
     /// (`.noSuchQuarantined`).
-    public func purge(ids: [Int64]) throws(StoreError) {
+    package func purge(ids: [Int64]) throws(StoreError) {
         try control.with { database throws(StoreError) in
             try database.transaction { () throws(StoreError) in
                 let delete = try database.prepare("DELETE FROM quarantine WHERE id = ?")
@@ -83,7 +83,7 @@ public final class Quarantine: Sendable {
 
     /// Deletes every entry; their ids, oldest first.
     @discardableResult
-    public func purgeAll() throws(StoreError) -> [Int64] {
+    package func purgeAll() throws(StoreError) -> [Int64] {
         try control.with { database throws(StoreError) in
             try database.transaction { () throws(StoreError) -> [Int64] in
                 let select = try database.prepare("SELECT id FROM quarantine ORDER BY id")

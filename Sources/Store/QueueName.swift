@@ -1,5 +1,5 @@
 /// The two queues of a store.
-public enum QueueName: String, Sendable, Hashable, Codable, CaseIterable {
+package enum QueueName: String, Sendable, Hashable, Codable, CaseIterable {
     /// Events from Docplanner, to apply to the partner system.
     case inbox
     /// Changes from the partner system, to send to Docplanner.

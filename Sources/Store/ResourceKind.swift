@@ -1,5 +1,5 @@
 /// The kinds of Docplanner resources an integration maps to the partner's own ids.
-public enum ResourceKind: String, Sendable, CaseIterable, Codable, Comparable {
+package enum ResourceKind: String, Sendable, CaseIterable, Codable, Comparable {
     case facility
     case doctor
     /// A doctor's address (where a calendar lives).
@@ -13,10 +13,10 @@ public enum ResourceKind: String, Sendable, CaseIterable, Codable, Comparable {
     case plan
 
     /// The order `map list` and discovery walk them in.
-    public static func < (a: ResourceKind, b: ResourceKind) -> Bool {
+    package static func < (a: ResourceKind, b: ResourceKind) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
 
     /// Insurance providers and plans: Docplanner's dictionary, shared by every facility.
-    public var isDictionary: Bool { self == .insurance || self == .plan }
+    package var isDictionary: Bool { self == .insurance || self == .plan }
 }

@@ -1,9 +1,9 @@
 import Foundation
 
 /// A Docplanner resource bound to the partner system's id for it.
-public struct ResourceMapping: Sendable, Equatable {
+package struct ResourceMapping: Sendable, Equatable {
     /// How a mapping was made.
-    public enum Source: String, Sendable, Codable {
+    package enum Source: String, Sendable, Codable {
         /// `map set`.
         case manual
         /// `map auto --apply`.
@@ -14,15 +14,15 @@ public struct ResourceMapping: Sendable, Equatable {
         case feed
     }
 
-    public var kind: ResourceKind
-    public var docplannerID: String
-    public var partnerID: String
-    public var source: Source
+    package var kind: ResourceKind
+    package var docplannerID: String
+    package var partnerID: String
+    package var source: Source
     /// `map auto`'s score (0…1); nil for other sources.
-    public var confidence: Double?
-    public var updatedAt: Date
+    package var confidence: Double?
+    package var updatedAt: Date
 
-    public init(
+    package init(
         kind: ResourceKind, docplannerID: String, partnerID: String, source: Source, confidence: Double? = nil,
         updatedAt: Date = SteadyClock().date()
     ) {
@@ -36,17 +36,17 @@ public struct ResourceMapping: Sendable, Equatable {
 }
 
 /// A discovered resource with its mapping, if any (`map list`).
-public struct MappedResource: Sendable, Equatable {
-    public var resource: DocplannerResource
-    public var mapping: ResourceMapping?
+package struct MappedResource: Sendable, Equatable {
+    package var resource: DocplannerResource
+    package var mapping: ResourceMapping?
 }
 
 /// Counts for `status` and metrics.
-public struct MappingSummary: Sendable, Equatable, Codable {
-    public var resources = 0
-    public var mapped = 0
-    public var unmapped = 0
+package struct MappingSummary: Sendable, Equatable, Codable {
+    package var resources = 0
+    package var mapped = 0
+    package var unmapped = 0
     /// Mappings whose Docplanner resource vanished.
-    public var vanishedMapped = 0
-    public init() {}
+    package var vanishedMapped = 0
+    package init() {}
 }

@@ -6,7 +6,7 @@
 extension Store {
     /// Finds the patient in the store and, when `apply` is set, erases them; the rows are
     /// read and changed a batch at a time, so workers and callbacks never wait long.
-    public func erasePatient(_ matcher: PatientMatcher, apply: Bool) throws(StoreError) -> PatientErasure {
+    package func erasePatient(_ matcher: PatientMatcher, apply: Bool) throws(StoreError) -> PatientErasure {
         var erasure = PatientErasure()
         for table in [QueueTable.inbox, .outbox] {
             let (jobs, inFlight) = try eraseFromJobs(table.rawValue, matcher, apply: apply)

@@ -11,7 +11,7 @@ extension Store {
     /// transactions, then gives the space back (`reclaimSpace`). Dead letters are kept;
     /// the report counts those past the retention.
     @discardableResult
-    public func applyRetention(_ policy: RetentionPolicy) throws(StoreError) -> RetentionReport {
+    package func applyRetention(_ policy: RetentionPolicy) throws(StoreError) -> RetentionReport {
         let now = clock.now()
         let finishedBefore = now - policy.finished
         var report = RetentionReport()

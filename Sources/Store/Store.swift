@@ -5,20 +5,20 @@ import Scheduling
 /// outbox (partner → Docplanner) and the quarantine. An enqueue completes only after
 /// its transaction is on disk, so an acknowledged event survives any crash. Deleted rows
 /// are overwritten (`PRAGMA secure_delete`): patients' data does not linger in free pages.
-public final class Store: Sendable {
-    public let path: String
+package final class Store: Sendable {
+    package let path: String
     /// Events from Docplanner, to apply to the partner system.
-    public let inbox: JobQueue
+    package let inbox: JobQueue
     /// Changes from the partner system, to send to Docplanner.
-    public let outbox: JobQueue
+    package let outbox: JobQueue
     /// Authenticated callback bodies that could not be parsed.
-    public let quarantine: Quarantine
+    package let quarantine: Quarantine
     /// Answers given to Docplanner's blocking questions.
-    public let decisions: Decisions
+    package let decisions: Decisions
     /// Docplanner's resources as discovered, and their partner ids.
-    public let mappings: Mappings
+    package let mappings: Mappings
     /// Facts kept across restarts (the time of the last ping).
-    public let values: StoreValues
+    package let values: StoreValues
     private let writer: GroupCommitWriter
     let control: ControlConnection
     let clock: any StoreClock
@@ -29,7 +29,7 @@ public final class Store: Sendable {
     /// to measure the cost of committing each enqueue alone. `outcomeObserver` hears of
     /// each job outcome recorded in either queue. Commits run on `commits` (shared by
     /// every store of the process by default).
-    public init(
+    package init(
         path: String, clock: any StoreClock = SystemClock(), retryPolicy: RetryPolicy = RetryPolicy(),
         quarantineLimit: Int = 1000, maxBatchSize: Int = Int.max, outcomeObserver: JobOutcomeObserver? = nil,
         commits: WorkScheduler = .commits
@@ -72,15 +72,15 @@ public final class Store: Sendable {
     }
 
     /// The inbox or the outbox.
-    public func queue(_ name: QueueName) -> JobQueue {
+    package func queue(_ name: QueueName) -> JobQueue {
         name == .inbox ? inbox : outbox
     }
 
     /// The schema version this binary writes.
-    public static var schemaVersion: Int { StoreSchema.migrator.latestVersion }
+    package static var schemaVersion: Int { StoreSchema.migrator.latestVersion }
 
     /// Jobs per state, for status and metrics.
-    public func counts() throws(StoreError) -> StoreCounts {
+    package func counts() throws(StoreError) -> StoreCounts {
         let now = clock.now()
         return try control.with { database throws(StoreError) in
             var counts = StoreCounts()
@@ -93,7 +93,7 @@ public final class Store: Sendable {
 
     /// Commits what is pending, stops the writer, and closes the connections.
     /// Later enqueues fail with `StoreError.closed`.
-    public func close() {
+    package func close() {
         writer.stop()
         control.close()
     }

@@ -1,7 +1,7 @@
 import SQLite
 
 /// What went wrong in the store, with what to do about it.
-public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// SQLite reported an error; `code` is the extended result code.
     case sqlite(code: Int32, message: String, context: String)
     /// The database was written by a newer dpbridge (its schema version is higher).
@@ -16,7 +16,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No quarantined body with this id.
     case noSuchQuarantined(Int64)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .sqlite(let code, let message, let context):
             "\(context): SQLite error \(code): \(message)"

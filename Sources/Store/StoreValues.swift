@@ -2,18 +2,18 @@ import Foundation
 
 /// Small named facts the daemon keeps across restarts (`store_values`), such as when
 /// Docplanner last pinged, so an operator can read them while the daemon is stopped.
-public final class StoreValues: Sendable {
+package final class StoreValues: Sendable {
     /// A stored value and when it was written.
-    public struct Entry: Sendable, Equatable {
-        public let value: String
-        public let updatedAt: Date
+    package struct Entry: Sendable, Equatable {
+        package let value: String
+        package let updatedAt: Date
     }
 
     /// The time of Docplanner's last ping, as seconds since 1970.
-    public static let lastPingKey = "last_ping_at"
+    package static let lastPingKey = "last_ping_at"
 
     /// Docplanner's pings of the last 24 hours, for the status page (`PingHistory`).
-    public static let pingHistoryKey = "ping_history"
+    package static let pingHistoryKey = "ping_history"
 
     private let writer: GroupCommitWriter
     private let control: ControlConnection
@@ -27,19 +27,19 @@ public final class StoreValues: Sendable {
 
     /// Stores `value` under `key` (replacing what was there) through the group-commit
     /// writer; `completion` runs once it is durable.
-    public func set(
+    package func set(
         _ key: String, _ value: String, completion: @escaping @Sendable (Result<Void, StoreError>) -> Void = { _ in }
     ) {
         writer.submit(.value(key: key, value: value, at: clock.now(), completion))
     }
 
     /// Stores `value` under `key` and waits until it is durable.
-    public func setAndWait(_ key: String, _ value: String) throws(StoreError) {
+    package func setAndWait(_ key: String, _ value: String) throws(StoreError) {
         try JobQueue.wait { set(key, value, completion: $0) }
     }
 
     /// The value under `key`, or nil.
-    public func get(_ key: String) throws(StoreError) -> Entry? {
+    package func get(_ key: String) throws(StoreError) -> Entry? {
         try control.with { database throws(StoreError) in
             let select = try database.prepare("SELECT value, updated_at FROM store_values WHERE key = ?")
             try select.bind([.text(key)])
@@ -50,7 +50,7 @@ public final class StoreValues: Sendable {
     }
 
     /// Every value whose key starts with `prefix`, by key.
-    public func entries(prefix: String) throws(StoreError) -> [(key: String, entry: Entry)] {
+    package func entries(prefix: String) throws(StoreError) -> [(key: String, entry: Entry)] {
         try control.with { database throws(StoreError) in
             let select = try database.prepare(
                 "SELECT key, value, updated_at FROM store_values WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key")
@@ -69,17 +69,17 @@ public final class StoreValues: Sendable {
     }
 
     /// A time stored as seconds since 1970 (as `set(_:date:)` writes it), or nil.
-    public func date(_ key: String) throws(StoreError) -> Date? {
+    package func date(_ key: String) throws(StoreError) -> Date? {
         try get(key).flatMap { Double($0.value) }.map { Date(timeIntervalSince1970: $0) }
     }
 
     /// Stores `date` under `key` as seconds since 1970, without waiting.
-    public func set(_ key: String, date: Date) {
+    package func set(_ key: String, date: Date) {
         set(key, Self.text(of: date))
     }
 
     /// Stores `date` under `key` as seconds since 1970, and waits until it is durable.
-    public func setAndWait(_ key: String, date: Date) throws(StoreError) {
+    package func setAndWait(_ key: String, date: Date) throws(StoreError) {
         try setAndWait(key, Self.text(of: date))
     }
 

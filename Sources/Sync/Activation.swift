@@ -12,7 +12,7 @@ import Store
 /// Every step runs even when an earlier one is red (each works on what is ready), and
 /// each compares before it writes, so running activation again is safe and resumes
 /// where a failure stopped it; with nothing changed it makes no write call.
-public struct Activation: Sendable {
+package struct Activation: Sendable {
     let docplanner: DocplannerClient
     let store: Store
     let catalog: @Sendable () throws(PartnerError) -> ClinicCatalog
@@ -21,7 +21,7 @@ public struct Activation: Sendable {
     let logger: Logger
     let now: @Sendable () -> Date
 
-    public init(
+    package init(
         docplanner: DocplannerClient, store: Store,
         catalog: @escaping @Sendable () throws(PartnerError) -> ClinicCatalog,
         partner: any PartnerSystem & ClinicCalendar, horizonWeeks: Int, logger: Logger,
@@ -39,7 +39,7 @@ public struct Activation: Sendable {
     /// Runs steps 2–5 for `facilityID` (one doctor's addresses with `doctorID`), after
     /// `callbackStep`, which the caller checks (it needs the daemon's listener). The report
     /// is kept in the store as the facility's last (`ActivationRecord`).
-    public func run(facilityID: String, doctorID: String?, callbackStep: ActivationReport.Step) -> ActivationReport {
+    package func run(facilityID: String, doctorID: String?, callbackStep: ActivationReport.Step) -> ActivationReport {
         let checkedAt = now()
         let report = checkSteps(facilityID: facilityID, doctorID: doctorID, callbackStep: callbackStep)
         do {

@@ -1,10 +1,10 @@
 /// Something that keeps a clinic from being ready, and the command or change that fixes it.
-public struct ActivationProblem: Sendable, Equatable, Codable, CustomStringConvertible {
-    public var reason: String
-    public var fix: String
-    public init(_ reason: String, fix: String) {
+package struct ActivationProblem: Sendable, Equatable, Codable, CustomStringConvertible {
+    package var reason: String
+    package var fix: String
+    package init(_ reason: String, fix: String) {
         self.reason = reason
         self.fix = fix
     }
-    public var description: String { "\(reason) — fix: \(fix)" }
+    package var description: String { "\(reason) — fix: \(fix)" }
 }

@@ -4,11 +4,11 @@ import Store
 /// The last activation report of a facility and when it was checked, kept in the store
 /// (`store_values`, one key per facility) each time activation runs, so the daemon's
 /// status page can show the five steps as last checked.
-public struct ActivationRecord: Sendable, Codable, Equatable {
-    public var checkedAt: Date
-    public var report: ActivationReport
+package struct ActivationRecord: Sendable, Codable, Equatable {
+    package var checkedAt: Date
+    package var report: ActivationReport
 
-    public init(checkedAt: Date, report: ActivationReport) {
+    package init(checkedAt: Date, report: ActivationReport) {
         self.checkedAt = checkedAt
         self.report = report
     }
@@ -23,7 +23,7 @@ public struct ActivationRecord: Sendable, Codable, Equatable {
     static let keyPrefix = "activation_report:"
 
     /// Keeps `self` as its facility's last record (replacing the one before), durably.
-    public func keep(in store: Store) throws(StoreError) {
+    package func keep(in store: Store) throws(StoreError) {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .secondsSince1970
         encoder.outputFormatting = [.sortedKeys]
@@ -32,7 +32,7 @@ public struct ActivationRecord: Sendable, Codable, Equatable {
     }
 
     /// Every facility's last record, by facility id; records that cannot be read are skipped.
-    public static func all(in store: Store) throws(StoreError) -> [ActivationRecord] {
+    package static func all(in store: Store) throws(StoreError) -> [ActivationRecord] {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
         return try store.values.entries(prefix: keyPrefix).compactMap {

@@ -1,17 +1,17 @@
 /// The outcome of `dpbridge activate`: each of Docplanner's five activation steps,
 /// green or red with what is wrong and how to fix it, and whether the clinic is ready.
-public struct ActivationReport: Sendable, Codable, Equatable {
-    public struct Step: Sendable, Codable, Equatable {
-        public var number: Int
-        public var title: String
-        public var ok: Bool
+package struct ActivationReport: Sendable, Codable, Equatable {
+    package struct Step: Sendable, Codable, Equatable {
+        package var number: Int
+        package var title: String
+        package var ok: Bool
         /// One line: what the step found or did.
-        public var summary: String
-        public var problems: [ActivationProblem]
+        package var summary: String
+        package var problems: [ActivationProblem]
         /// Docplanner write operations this step called.
-        public var writes: [String]
+        package var writes: [String]
 
-        public init(
+        package init(
             number: Int, title: String, ok: Bool, summary: String, problems: [ActivationProblem] = [],
             writes: [String] = []
         ) {
@@ -24,13 +24,13 @@ public struct ActivationReport: Sendable, Codable, Equatable {
         }
     }
 
-    public var facilityID: String
-    public var doctorID: String?
-    public var steps: [Step]
-    public var ready: Bool { steps.allSatisfy(\.ok) }
-    public var writeCalls: Int { steps.reduce(0) { $0 + $1.writes.count } }
+    package var facilityID: String
+    package var doctorID: String?
+    package var steps: [Step]
+    package var ready: Bool { steps.allSatisfy(\.ok) }
+    package var writeCalls: Int { steps.reduce(0) { $0 + $1.writes.count } }
 
-    public init(facilityID: String, doctorID: String?, steps: [Step]) {
+    package init(facilityID: String, doctorID: String?, steps: [Step]) {
         self.facilityID = facilityID
         self.doctorID = doctorID
         self.steps = steps
@@ -43,7 +43,7 @@ public struct ActivationReport: Sendable, Codable, Equatable {
         case writeCalls = "write_calls"
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(facilityID, forKey: .facilityID)
         try container.encodeIfPresent(doctorID, forKey: .doctorID)
@@ -52,7 +52,7 @@ public struct ActivationReport: Sendable, Codable, Equatable {
         try container.encode(writeCalls, forKey: .writeCalls)
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         facilityID = try container.decode(String.self, forKey: .facilityID)
         doctorID = try container.decodeIfPresent(String.self, forKey: .doctorID)

@@ -7,19 +7,19 @@ import Store
 /// clinic's catalog; insurance plans among the plans of their provider's clinic
 /// insurance. Proposals are only suggestions: `map auto --apply` records those at or
 /// above a confidence threshold.
-public enum AutoMapper {
+package enum AutoMapper {
     /// One suggested binding.
-    public struct Proposal: Sendable, Equatable, Codable {
-        public var kind: ResourceKind
-        public var docplannerID: String
-        public var docplannerName: String
-        public var partnerID: String
-        public var partnerName: String
+    package struct Proposal: Sendable, Equatable, Codable {
+        package var kind: ResourceKind
+        package var docplannerID: String
+        package var docplannerName: String
+        package var partnerID: String
+        package var partnerName: String
         /// 0…1.
-        public var confidence: Double
+        package var confidence: Double
         /// Why: `license number`, `dictionary service`, `same name`, `similar name`, `ambiguous`
         /// (a plan whose provider is only proposed adds `, provider not yet mapped`).
-        public var reason: String
+        package var reason: String
     }
 
     /// Proposals for the resources in `resources` that have no mapping yet, best first
@@ -28,7 +28,7 @@ public enum AutoMapper {
     /// A plan is matched only among the plans of the clinic insurance its provider is
     /// mapped to, or proposed for here (then the plan is never more certain than its
     /// provider, so `--apply` records a plan only with its provider).
-    public static func propose(for resources: [MappedResource], catalog: ClinicCatalog) -> [Proposal] {
+    package static func propose(for resources: [MappedResource], catalog: ClinicCatalog) -> [Proposal] {
         let open = resources.filter { $0.mapping == nil && $0.resource.vanishedAt == nil }
         var proposals = open.filter { $0.resource.kind != .plan }.compactMap {
             proposal($0.resource, among: candidates($0.resource.kind, catalog))
@@ -73,7 +73,7 @@ public enum AutoMapper {
     }
 
     /// The clinic's resources a Docplanner resource of `kind` may be mapped to.
-    public static func candidates(_ kind: ResourceKind, _ catalog: ClinicCatalog) -> [ClinicCatalog.Entry] {
+    package static func candidates(_ kind: ResourceKind, _ catalog: ClinicCatalog) -> [ClinicCatalog.Entry] {
         switch kind {
         case .facility: catalog.facilities
         case .doctor: catalog.doctors

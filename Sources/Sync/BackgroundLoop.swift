@@ -7,23 +7,23 @@ import Synchronization
 /// `WorkScheduler` instead of a thread of its own: each turn returns when the next one is
 /// due, and between turns nothing runs and no thread is held. `wake()` brings the next
 /// turn forward; `stop()` cancels the next one and waits for a turn in progress.
-public final class BackgroundLoop: Sendable {
+package final class BackgroundLoop: Sendable {
     private let scheduler: WorkScheduler
     private let work = Mutex<CoalescedWork?>(nil)
     private let stopping = Atomic<Bool>(false)
     private let signal = DispatchSemaphore(value: 0)
 
-    public init(scheduler: WorkScheduler = .shared) {
+    package init(scheduler: WorkScheduler = .shared) {
         self.scheduler = scheduler
     }
 
     /// True once `stop` was called.
-    public var isStopping: Bool { stopping.load(ordering: .acquiring) }
+    package var isStopping: Bool { stopping.load(ordering: .acquiring) }
 
     /// Starts the turns: `turn` runs at once and then again the number of seconds it
     /// returns later (never again on its own when it returns nil; `wake()` still runs it).
     /// `name` names the part in logs of the pool.
-    public func start(name: String, _ turn: @escaping @Sendable () -> Double?) {
+    package func start(name: String, _ turn: @escaping @Sendable () -> Double?) {
         let work = CoalescedWork(scheduler: scheduler) { [weak self] in
             guard let self, !self.isStopping else { return }
             if let next = turn(), !self.isStopping {
@@ -36,21 +36,21 @@ public final class BackgroundLoop: Sendable {
 
     /// Waits up to `seconds` inside a turn (a rare retry), less when stopped. It holds a
     /// thread of the pool: a turn that waits long returns the delay instead.
-    public func pause(_ seconds: Double) {
+    package func pause(_ seconds: Double) {
         guard seconds > 0, !isStopping else { return }
         _ = signal.wait(timeout: .now() + seconds)
     }
 
     /// Runs the next turn now (after the one in progress).
-    public func wake() {
+    package func wake() {
         work.withLock { $0 }?.signal()
     }
 
     /// Grows while the loop turns; frozen while one turn does not end (for the watchdog).
-    public var heartbeat: UInt64 { work.withLock { $0 }?.heartbeat ?? scheduler.turnCount }
+    package var heartbeat: UInt64 { work.withLock { $0 }?.heartbeat ?? scheduler.turnCount }
 
     /// Cancels the next turn and waits for the one in progress (at once if never started).
-    public func stop() {
+    package func stop() {
         stopping.store(true, ordering: .releasing)
         signal.signal()
         work.withLock { $0 }?.stop()

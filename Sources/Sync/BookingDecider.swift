@@ -6,15 +6,15 @@ import Partner
 /// partner calendar: approve when the time is free there, deny otherwise, with the
 /// `error_code` from Docplanner's dictionary that the operator configured for the kind of
 /// denial, so the patient sees why.
-public struct BookingDecider: Sendable {
+package struct BookingDecider: Sendable {
     /// The `error_code` sent for each kind of denial, nil where none is configured. The
     /// dictionary is Docplanner's: support hands each partner its codes.
-    public struct ErrorCodes: Sendable, Equatable {
-        public var slotTaken: String?
-        public var notBookable: String?
-        public var unavailable: String?
+    package struct ErrorCodes: Sendable, Equatable {
+        package var slotTaken: String?
+        package var notBookable: String?
+        package var unavailable: String?
 
-        public init(slotTaken: String? = nil, notBookable: String? = nil, unavailable: String? = nil) {
+        package init(slotTaken: String? = nil, notBookable: String? = nil, unavailable: String? = nil) {
             self.slotTaken = slotTaken
             self.notBookable = notBookable
             self.unavailable = unavailable
@@ -22,7 +22,7 @@ public struct BookingDecider: Sendable {
     }
 
     /// The answer to one question.
-    public enum Decision: Sendable, Equatable {
+    package enum Decision: Sendable, Equatable {
         case approve
         case deny(code: String?, reason: String)
     }
@@ -30,14 +30,14 @@ public struct BookingDecider: Sendable {
     let partner: any PartnerSystem
     let codes: ErrorCodes
 
-    public init(partner: any PartnerSystem, codes: ErrorCodes) {
+    package init(partner: any PartnerSystem, codes: ErrorCodes) {
         self.partner = partner
         self.codes = codes
     }
 
     /// Decides `notification`, which must be a blocking event; any other is approved
     /// (nothing to decide).
-    public func decide(_ notification: DocplannerNotification) -> Decision {
+    package func decide(_ notification: DocplannerNotification) -> Decision {
         let place = notification.event.place
         let request: VisitBookingRequest?
         let moving: String?

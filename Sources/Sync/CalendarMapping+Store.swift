@@ -3,7 +3,7 @@ import Store
 
 extension CalendarMapping {
     /// The calendar's copy of a mapping kept in the store.
-    public init(_ mapping: ResourceMapping) {
+    package init(_ mapping: ResourceMapping) {
         self.init(kind: mapping.kind.rawValue, docplannerID: mapping.docplannerID, partnerID: mapping.partnerID)
     }
 }

@@ -17,7 +17,7 @@ import Synchronization
 /// with availability, so that the horizon moves forward day by day; and every
 /// `reconcileInterval` (first one interval after start) a reconciliation of every
 /// calendar it knows.
-public final class ChangeCollector: BackgroundPart {
+package final class ChangeCollector: BackgroundPart {
     private let calendar: any ClinicCalendar
     private let outbox: JobQueue
     private let coalesceWindow: Double
@@ -35,7 +35,7 @@ public final class ChangeCollector: BackgroundPart {
     /// are due next.
     private let timing = Mutex<(firstSeen: Date?, nextRefresh: Date?, nextReconcile: Date?)>((nil, nil, nil))
 
-    public init(
+    package init(
         calendar: any ClinicCalendar, outbox: JobQueue, coalesceWindow: Double = 0.5, pollInterval: Double = 0.1,
         idlePollInterval: Double = 1, refreshInterval: Double = 3600, reconcileInterval: Double? = nil,
         batchLimit: Int = 5000, logger: Logger, clock: any DaemonClock = SteadyClock(),
@@ -56,9 +56,9 @@ public final class ChangeCollector: BackgroundPart {
     }
 
     /// Moves on while the collector turns; frozen while one turn does not end (for the watchdog).
-    public var heartbeat: UInt64? { loop.heartbeat }
+    package var heartbeat: UInt64? { loop.heartbeat }
 
-    public func start() {
+    package func start() {
         timing.withLock { timing in
             timing = (nil, clock.date(), reconcileInterval.map { clock.date().addingTimeInterval($0) })
         }
@@ -66,10 +66,10 @@ public final class ChangeCollector: BackgroundPart {
     }
 
     /// Looks at the change log now (the calendar file was written).
-    public func wake() { loop.wake() }
+    package func wake() { loop.wake() }
 
     /// Stops the turns; changes not yet collected stay in the change log for next time.
-    public func stop() {
+    package func stop() {
         loop.stop()
     }
 

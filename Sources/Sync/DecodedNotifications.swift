@@ -6,7 +6,7 @@ import Synchronization
 /// endpoint `keep`s each notification once its event is stored, the worker `take`s it.
 /// Bounded: past `capacity` the oldest are dropped, and a job whose notification is not
 /// here (dropped, stored before a restart, pulled, retried) is decoded from its payload.
-public final class DecodedNotifications: Sendable {
+package final class DecodedNotifications: Sendable {
     private struct State {
         var byID: [Int64: DocplannerNotification] = [:]
         var order: [Int64] = []
@@ -16,12 +16,12 @@ public final class DecodedNotifications: Sendable {
     private let capacity: Int
     private let state = Mutex(State())
 
-    public init(capacity: Int = 4096) {
+    package init(capacity: Int = 4096) {
         self.capacity = max(1, capacity)
     }
 
     /// Keeps the decoded notification of inbox job `id`.
-    public func keep(_ notification: DocplannerNotification, id: Int64) {
+    package func keep(_ notification: DocplannerNotification, id: Int64) {
         state.withLock { state in
             if state.byID.updateValue(notification, forKey: id) == nil { state.order.append(id) }
             while state.byID.count > capacity, state.head < state.order.count {
@@ -36,10 +36,10 @@ public final class DecodedNotifications: Sendable {
     }
 
     /// The notification of job `id`, if kept; it is forgotten here.
-    public func take(_ id: Int64) -> DocplannerNotification? {
+    package func take(_ id: Int64) -> DocplannerNotification? {
         state.withLock { $0.byID.removeValue(forKey: id) }
     }
 
     /// Notifications held now.
-    public var count: Int { state.withLock { $0.byID.count } }
+    package var count: Int { state.withLock { $0.byID.count } }
 }

@@ -9,7 +9,7 @@ import Store
 /// unavailable; a dead letter, with the reason, when the event can never be applied.
 /// A batch is applied in one partner transaction (`PartnerSystem.apply(batch:)`) and
 /// recorded in one store transaction (`JobQueue.finish`).
-public struct InboundProcessor: JobProcessor {
+package struct InboundProcessor: JobProcessor {
     let queue: JobQueue
     let partner: any PartnerSystem
     let logger: Logger
@@ -18,7 +18,7 @@ public struct InboundProcessor: JobProcessor {
     /// Notifications the callback endpoint decoded already.
     let decoded: DecodedNotifications?
 
-    public init(
+    package init(
         queue: JobQueue, partner: any PartnerSystem, logger: Logger, decoded: DecodedNotifications? = nil,
         onApplied: (@Sendable (DocplannerNotification) -> Void)? = nil
     ) {
@@ -30,7 +30,7 @@ public struct InboundProcessor: JobProcessor {
     }
 
     /// What became of a job.
-    public enum Outcome: Sendable, Equatable {
+    package enum Outcome: Sendable, Equatable {
         case applied
         /// The same event was applied before (a re-send, or PUSH and PULL both).
         case alreadyApplied
@@ -38,24 +38,24 @@ public struct InboundProcessor: JobProcessor {
         case dead(String)
     }
 
-    public func process(_ job: Job) throws(StoreError) {
+    package func process(_ job: Job) throws(StoreError) {
         _ = try processReturningOutcomes([job])
     }
 
-    public func process(batch jobs: [Job]) throws(StoreError) {
+    package func process(batch jobs: [Job]) throws(StoreError) {
         _ = try processReturningOutcomes(jobs)
     }
 
     /// Processes `job` and records its outcome; returns it.
     @discardableResult
-    public func processReturningOutcome(_ job: Job) throws(StoreError) -> Outcome {
+    package func processReturningOutcome(_ job: Job) throws(StoreError) -> Outcome {
         try processReturningOutcomes([job])[0]
     }
 
     /// Applies `jobs` (at most one per ordering key) and records their outcomes; returns
     /// them in order.
     @discardableResult
-    public func processReturningOutcomes(_ jobs: [Job]) throws(StoreError) -> [Outcome] {
+    package func processReturningOutcomes(_ jobs: [Job]) throws(StoreError) -> [Outcome] {
         // Decode (or take the endpoint's decoding) and translate; what cannot be is dead.
         var outcomes = [Outcome?](repeating: nil, count: jobs.count)
         var notifications = [DocplannerNotification?](repeating: nil, count: jobs.count)

@@ -3,12 +3,12 @@ import Partner
 import Store
 
 /// Why a mapping, feeding or activation step could not finish: which side failed.
-public enum MappingError: Error, Sendable, CustomStringConvertible {
+package enum MappingError: Error, Sendable, CustomStringConvertible {
     case docplanner(DocplannerError)
     case store(StoreError)
     case partner(PartnerError)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .docplanner(let error): "Docplanner: \(error)"
         case .store(let error): "store: \(error)"

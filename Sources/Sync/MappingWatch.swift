@@ -11,7 +11,7 @@ import Synchronization
 /// operator ran `map discover`, and re-reads an address's services soon after an
 /// `address-service-*` event (several within `coalesceWindow` become one read). Each
 /// walk's drift is logged and the mappings are published into the calendar file.
-public final class MappingWatch: BackgroundPart {
+package final class MappingWatch: BackgroundPart {
     private let discovery: ResourceDiscovery
     private let mappings: Mappings
     private let calendarFile: EmbeddedPartner?
@@ -30,7 +30,7 @@ public final class MappingWatch: BackgroundPart {
 
     /// `discoverInterval` 0 turns the periodic walk off. `onUnmapped` hears of each
     /// unmapped id an event names (metrics).
-    public init(
+    package init(
         docplanner: DocplannerClient, mappings: Mappings, calendarFile: EmbeddedPartner?, discoverInterval: Double,
         coalesceWindow: Double = 2, logger: Logger, clock: any DaemonClock = SteadyClock(),
         scheduler: WorkScheduler = .shared, onUnmapped: @escaping @Sendable (ResourceKind) -> Void = { _ in }
@@ -47,11 +47,11 @@ public final class MappingWatch: BackgroundPart {
     }
 
     /// Walks finished since start (whole, or one address's services).
-    public var walkCount: Int { walks.load(ordering: .relaxed) }
+    package var walkCount: Int { walks.load(ordering: .relaxed) }
 
     /// For `InboundProcessor(onApplied:)`: checks the ids, and schedules a re-read of
     /// the address's services after an `address-service-*` event. Never blocks on Docplanner.
-    public func observe(_ notification: DocplannerNotification) {
+    package func observe(_ notification: DocplannerNotification) {
         unmapped.check(notification)
         switch notification.event {
         case .addressServiceCreated, .addressServiceChanged, .addressServiceDeleted:
@@ -67,18 +67,18 @@ public final class MappingWatch: BackgroundPart {
         }
     }
 
-    public func start() {
+    package func start() {
         nextWalk.withLock { $0 = discoverInterval > 0 ? clock.date() : nil }
         loop.start(name: "mappings") { [self] in turn() }
     }
 
-    public func stop() {
+    package func stop() {
         loop.stop()
     }
 
     /// Out of the watchdog: a walk makes many calls to Docplanner, each bounded by the
     /// client's timeout; a slow Docplanner is no reason to restart the daemon.
-    public var heartbeat: UInt64? { nil }
+    package var heartbeat: UInt64? { nil }
 
     /// Re-reads the addresses that are due, walks everything when due; returns the
     /// seconds until the next turn.

@@ -14,7 +14,7 @@ import Synchronization
 /// While the queue has notifications it pulls again at once; when it is empty it waits,
 /// doubling from `minIdle` to `maxIdle` seconds. Docplanner errors back off the same way
 /// (or for as long as a 429 asks).
-public final class NotificationPuller: BackgroundPart {
+package final class NotificationPuller: BackgroundPart {
     private let docplanner: DocplannerClient
     private let inbox: JobQueue
     private let minIdle: Double
@@ -29,7 +29,7 @@ public final class NotificationPuller: BackgroundPart {
     /// The wait after an empty answer or an error (doubling from `minIdle` to `maxIdle`).
     private let idle: Mutex<Double>
 
-    public init(
+    package init(
         docplanner: DocplannerClient, inbox: JobQueue, minIdle: Double = 0.25, maxIdle: Double, logger: Logger,
         spillDirectory: String, onStored: @escaping @Sendable () -> Void = {}, scheduler: WorkScheduler = .shared
     ) {
@@ -45,20 +45,20 @@ public final class NotificationPuller: BackgroundPart {
     }
 
     /// Notifications pulled and stored since start.
-    public var count: Int { pulled.load(ordering: .relaxed) }
+    package var count: Int { pulled.load(ordering: .relaxed) }
 
-    public func start() {
+    package func start() {
         loop.start(name: "puller") { [self] in turn() }
     }
 
     /// Stops after the call in progress (a batch already pulled is stored first).
-    public func stop() {
+    package func stop() {
         loop.stop()
     }
 
     /// Out of the watchdog: a pull is a call to Docplanner bounded by the client's timeout,
     /// and storing a pulled batch retries until the store takes it.
-    public var heartbeat: UInt64? { nil }
+    package var heartbeat: UInt64? { nil }
 
     /// Writes `body` to a new owner-only file in `spillDirectory`; its path, or nil.
     private func spill(_ body: Data, name: String) -> String? {

@@ -8,7 +8,7 @@ import Synchronization
 /// again the pushes that failed, e.g. while the daemon was down. A 429 moves the next
 /// try to when Docplanner allows it; a failure that may pass is retried after 5 s,
 /// doubling up to `retryInterval`.
-public final class NotificationReleaser: BackgroundPart {
+package final class NotificationReleaser: BackgroundPart {
     private let docplanner: DocplannerClient
     private let interval: Double
     private let retryInterval: Double
@@ -18,7 +18,7 @@ public final class NotificationReleaser: BackgroundPart {
     /// The wait before the next try after a failure that may pass (doubling).
     private let retry: Mutex<Double>
 
-    public init(
+    package init(
         docplanner: DocplannerClient, interval: Double = 3600, retryInterval: Double = 300, logger: Logger,
         scheduler: WorkScheduler = .shared
     ) {
@@ -31,21 +31,21 @@ public final class NotificationReleaser: BackgroundPart {
     }
 
     /// Successful releases since start.
-    public var count: Int { releases.load(ordering: .relaxed) }
+    package var count: Int { releases.load(ordering: .relaxed) }
 
     /// Starts the turns; the first release goes out at once (pushes failed while the
     /// daemon was stopped come back).
-    public func start() {
+    package func start() {
         loop.start(name: "releaser") { [self] in turn() }
     }
 
-    public func stop() {
+    package func stop() {
         loop.stop()
     }
 
     /// Out of the watchdog: a release is one call to Docplanner, bounded by the client's
     /// timeout; a slow Docplanner is no reason to restart the daemon.
-    public var heartbeat: UInt64? { nil }
+    package var heartbeat: UInt64? { nil }
 
     /// One release; returns the seconds until the next.
     private func turn() -> Double {

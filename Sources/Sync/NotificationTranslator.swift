@@ -5,10 +5,10 @@ import Partner
 /// Turns a Docplanner notification into the changes it asks of the partner calendar.
 /// `slot-booking` and `booking-moving` ask nothing by themselves: they are questions,
 /// answered synchronously; the booking follows as `slot-booked` / `booking-moved`.
-public enum NotificationTranslator {
+package enum NotificationTranslator {
     /// The changes for `notification`; an event that names no booking, break or address
     /// service it is about gives a `Problem` (kept as a dead letter, not guessed at).
-    public static func changes(for notification: DocplannerNotification) -> Result<[PartnerChange], Problem> {
+    package static func changes(for notification: DocplannerNotification) -> Result<[PartnerChange], Problem> {
         let place = notification.event.place
         let calendar = CalendarRef(
             facilityID: place.facility?.id ?? "", doctorID: place.doctor?.id ?? "", addressID: place.address?.id ?? "")
@@ -62,8 +62,8 @@ public enum NotificationTranslator {
     }
 
     /// Why an event cannot be applied.
-    public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
-        public let description: String
+    package struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
+        package let description: String
         init(_ description: String) { self.description = description }
     }
 

@@ -5,8 +5,8 @@ import Store
 /// A clinic-side change waiting in the outbox to be sent to Docplanner. Jobs name rows,
 /// not values: the row's state is read when the job runs, so a job that runs twice, or
 /// after several edits to its row, sends the row's latest state once.
-public struct OutboundJob: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable {
+package struct OutboundJob: Codable, Sendable, Equatable {
+    package enum Kind: String, Codable, Sendable {
         /// A clinic booking row: book, cancel, move, confirm, mark presence.
         case booking
         /// A clinic booking row was deleted: cancel it on Docplanner.
@@ -21,12 +21,12 @@ public struct OutboundJob: Codable, Sendable, Equatable {
         case reconcile
     }
 
-    public var kind: Kind
-    public var calendar: CalendarRef
-    public var rowID: Int64?
-    public var docplannerID: String?
+    package var kind: Kind
+    package var calendar: CalendarRef
+    package var rowID: Int64?
+    package var docplannerID: String?
 
-    public init(kind: Kind, calendar: CalendarRef, rowID: Int64? = nil, docplannerID: String? = nil) {
+    package init(kind: Kind, calendar: CalendarRef, rowID: Int64? = nil, docplannerID: String? = nil) {
         self.kind = kind
         self.calendar = calendar
         self.rowID = rowID

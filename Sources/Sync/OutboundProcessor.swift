@@ -15,7 +15,7 @@ import Store
 /// record, repeats no call that already succeeded, except the one in flight; for the
 /// only call that would double something (`bookSlot`) a retry first looks for the
 /// booking it may already have made.
-public struct OutboundProcessor: JobProcessor {
+package struct OutboundProcessor: JobProcessor {
     let queue: JobQueue
     let docplanner: DocplannerClient
     let calendar: any ClinicCalendar
@@ -32,7 +32,7 @@ public struct OutboundProcessor: JobProcessor {
     static let duplicateWindow: Double = 225
 
     /// Without a `reconciler`, reconcile jobs complete doing nothing.
-    public init(
+    package init(
         queue: JobQueue, docplanner: DocplannerClient, calendar: any ClinicCalendar, horizonWeeks: Int,
         reconciler: Reconciler? = nil, logger: Logger, slotDaysPerRun: Int = 14,
         now: @escaping @Sendable () -> Date = { SteadyClock().date() }
@@ -62,7 +62,7 @@ public struct OutboundProcessor: JobProcessor {
         case invalid(String)
     }
 
-    public func process(_ job: Job) throws(StoreError) {
+    package func process(_ job: Job) throws(StoreError) {
         guard let outbound = OutboundJob.decode(job) else {
             try queue.failPermanently(job, reason: "unreadable outbound job payload")
             return

@@ -8,25 +8,25 @@ import Store
 /// match `clinic_offers`) and its accepted insurances become address insurance
 /// providers, each with the plans accepted there. Idempotent: it compares first and
 /// writes only differences, so a second run with nothing changed makes no write call.
-public struct ProfileFeeder: Sendable {
+package struct ProfileFeeder: Sendable {
     let docplanner: DocplannerClient
     let mappings: Mappings
 
-    public init(docplanner: DocplannerClient, mappings: Mappings) {
+    package init(docplanner: DocplannerClient, mappings: Mappings) {
         self.docplanner = docplanner
         self.mappings = mappings
     }
 
     /// What feeding one or more addresses did.
-    public struct Outcome: Sendable, Equatable {
+    package struct Outcome: Sendable, Equatable {
         /// Docplanner write operations called, in order.
-        public var writes: [String] = []
-        public var problems: [ActivationProblem] = []
-        public init() {}
+        package var writes: [String] = []
+        package var problems: [ActivationProblem] = []
+        package init() {}
     }
 
     /// Feeds the address `address` (a discovered address resource) from `catalog`.
-    public func feed(address: DocplannerResource, catalog: ClinicCatalog) throws(MappingError) -> Outcome {
+    package func feed(address: DocplannerResource, catalog: ClinicCatalog) throws(MappingError) -> Outcome {
         var outcome = Outcome()
         guard let facilityID = address.facilityID, let doctorID = address.doctorID else { return outcome }
         let doctorPartner = try MappingError.store { () throws(StoreError) in try mappings.partnerID(.doctor, doctorID)

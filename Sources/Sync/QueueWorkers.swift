@@ -5,7 +5,7 @@ import Store
 import Synchronization
 
 /// Processes claimed jobs and records their outcomes in the queue.
-public protocol JobProcessor: Sendable {
+package protocol JobProcessor: Sendable {
     func process(_ job: Job) throws(StoreError)
     /// Processes jobs claimed together (at most one per ordering key). By default one by
     /// one; a processor that can apply and record a batch at once does so.
@@ -13,7 +13,7 @@ public protocol JobProcessor: Sendable {
 }
 
 extension JobProcessor {
-    public func process(batch jobs: [Job]) throws(StoreError) {
+    package func process(batch jobs: [Job]) throws(StoreError) {
         for job in jobs { try process(job) }
     }
 }
@@ -26,7 +26,7 @@ extension JobProcessor {
 /// next job comes due (a retry's `not_before`, an expired lease) or `wake()` after an
 /// enqueue. `idlePoll` bounds that sleep, for jobs another process (an operator command)
 /// stored.
-public final class QueueWorkers: BackgroundPart {
+package final class QueueWorkers: BackgroundPart {
     private let role: String
     private let queue: JobQueue
     private let processor: any JobProcessor
@@ -43,7 +43,7 @@ public final class QueueWorkers: BackgroundPart {
     /// `role` names the log lines ("inbound", "outbound"). `count`: runs at once for this
     /// queue; `batchSize`: jobs one run claims. `watched`: whether the systemd watchdog
     /// checks these workers.
-    public init(
+    package init(
         role: String, queue: JobQueue, processor: any JobProcessor, count: Int, logger: Logger, lease: Double = 30,
         batchSize: Int = 1, idlePoll: Double = 30, watched: Bool = true, scheduler: WorkScheduler = .shared
     ) {
@@ -63,21 +63,21 @@ public final class QueueWorkers: BackgroundPart {
     }
 
     /// Looks for due jobs now.
-    public func start() { work.signal() }
+    package func start() { work.signal() }
 
     /// New work was stored: a run looks at once.
-    public func wake() { work.signal() }
+    package func wake() { work.signal() }
 
     /// Grows while the workers turn; frozen while a run does not end. Nil for workers left
     /// out of the watchdog.
-    public var heartbeat: UInt64? { watched ? work.heartbeat : nil }
+    package var heartbeat: UInt64? { watched ? work.heartbeat : nil }
 
     /// Jobs processed since start (for status and tests).
-    public var processedCount: Int { processed.load(ordering: .relaxed) }
+    package var processedCount: Int { processed.load(ordering: .relaxed) }
 
     /// Lets each run finish the jobs in hand, then returns once none runs. Claimed but
     /// unstarted jobs go back to the queue when their lease expires (or at the next start).
-    public func stop() { work.stop() }
+    package func stop() { work.stop() }
 
     private func drain() {
         guard !work.isStopped else { return }

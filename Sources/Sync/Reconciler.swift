@@ -11,24 +11,24 @@ import Partner
 /// Rows with a clinic change not yet sent are left to outbound sync; Docplanner's
 /// state is applied with the listing's time, so an older event arriving later does not
 /// undo the repair.
-public struct Reconciler: Sendable {
+package struct Reconciler: Sendable {
     let docplanner: DocplannerClient
     let partner: any ClinicCalendar & PartnerSystem
     let horizonWeeks: Int
 
-    public init(docplanner: DocplannerClient, partner: any ClinicCalendar & PartnerSystem, horizonWeeks: Int) {
+    package init(docplanner: DocplannerClient, partner: any ClinicCalendar & PartnerSystem, horizonWeeks: Int) {
         self.docplanner = docplanner
         self.partner = partner
         self.horizonWeeks = horizonWeeks
     }
 
-    public enum Failure: Error {
+    package enum Failure: Error {
         case docplanner(DocplannerError)
         case partner(PartnerError)
     }
 
     /// Compares and repairs; returns one line per repair.
-    public func reconcile(_ c: CalendarRef, now: Date) throws(Failure) -> [String] {
+    package func reconcile(_ c: CalendarRef, now: Date) throws(Failure) -> [String] {
         var gregorian = Calendar(identifier: .gregorian)
         gregorian.timeZone = docplanner.configuration.timeZone
         let from = gregorian.startOfDay(for: now)

@@ -7,33 +7,33 @@ import Store
 /// plus the insurance dictionary (providers → plans) — and records them in the store,
 /// reporting what drifted since the previous walk (a mapped id that vanished, a new
 /// unmapped one).
-public struct ResourceDiscovery: Sendable {
+package struct ResourceDiscovery: Sendable {
     let docplanner: DocplannerClient
     let mappings: Mappings
 
-    public init(docplanner: DocplannerClient, mappings: Mappings) {
+    package init(docplanner: DocplannerClient, mappings: Mappings) {
         self.docplanner = docplanner
         self.mappings = mappings
     }
 
     /// One step of the walk, for a progress bar: `done` of `total` doctors.
-    public struct Progress: Sendable {
-        public var done: Int
-        public var total: Int
-        public var resources: Int
-        public var current: String
+    package struct Progress: Sendable {
+        package var done: Int
+        package var total: Int
+        package var resources: Int
+        package var current: String
     }
 
     /// What a walk found.
-    public struct Outcome: Sendable {
-        public var resources: [DocplannerResource]
-        public var drift: MappingDrift
+    package struct Outcome: Sendable {
+        package var resources: [DocplannerResource]
+        package var drift: MappingDrift
     }
 
     /// Walks everything, or one facility, and records it. Reads only (low priority, so
     /// they never delay a booking): one GET per facility, doctor, address, and insurance
     /// provider (its plans), plus the facility and provider lists.
-    public func discover(
+    package func discover(
         facilityID: String? = nil, progress: (Progress) -> Void = { _ in }
     ) throws(MappingError) -> Outcome {
         try MappingError.docplanner { () throws(DocplannerError) in try walk(facilityID: facilityID, progress: progress)
@@ -118,7 +118,7 @@ public struct ResourceDiscovery: Sendable {
     }
 
     /// Re-reads the address services of one address (after an `address-service-*` event).
-    public func rediscoverServices(_ calendar: CalendarRef) throws(MappingError) -> MappingDrift {
+    package func rediscoverServices(_ calendar: CalendarRef) throws(MappingError) -> MappingDrift {
         let services = try MappingError.docplanner { () throws(DocplannerError) in
             try docplanner.getAddressServices(
                 facilityID: calendar.facilityID, doctorID: calendar.doctorID, addressID: calendar.addressID,

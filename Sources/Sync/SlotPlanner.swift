@@ -12,22 +12,22 @@ import Partner
 /// Docplanner takes one day per request ("Slots comes from different days") and slots
 /// within one day: the day ends at 23:59, and a window the clinic keeps open until 24:00
 /// is sent ending at 23:59 (a visit must end by then to be offered).
-public struct SlotDay: Sendable, Equatable {
+package struct SlotDay: Sendable, Equatable {
     /// A range of the day: open with its services, closed when `services` is empty.
-    public struct Range: Sendable, Equatable {
-        public var start: Date
-        public var end: Date
-        public var services: [AvailabilityWindow.Service]
+    package struct Range: Sendable, Equatable {
+        package var start: Date
+        package var end: Date
+        package var services: [AvailabilityWindow.Service]
 
-        public var isOpen: Bool { !services.isEmpty }
+        package var isOpen: Bool { !services.isEmpty }
     }
 
     /// `YYYY-MM-DD` in the clinic's time zone.
-    public var day: String
-    public var ranges: [Range]
+    package var day: String
+    package var ranges: [Range]
 
     /// What the day holds, as a stable text: equal signatures describe equal days.
-    public var signature: String {
+    package var signature: String {
         "v2;"
             + ranges.map { range in
                 let services = range.services.map { "\($0.addressServiceID)x\($0.duration)" }.joined(separator: ",")
@@ -36,14 +36,14 @@ public struct SlotDay: Sendable, Equatable {
     }
 
     /// Whether the clinic offers anything on the day.
-    public var isOpen: Bool { ranges.contains(where: \.isOpen) }
+    package var isOpen: Bool { ranges.contains(where: \.isOpen) }
 
     /// The day with its closed range number `variant` split in two after its first
     /// minute: the same slots on Docplanner, in a body that differs from the plain one.
     /// Docplanner ignores a body equal to one it took in the last 3 minutes, so going back
     /// to a day's earlier hours within that time needs another spelling. Nil when the day
     /// has no closed range of at least 2 minutes to split at that position.
-    public func variant(_ variant: Int) -> SlotDay? {
+    package func variant(_ variant: Int) -> SlotDay? {
         guard variant > 0 else { return self }
         let splittable = ranges.indices.filter {
             !ranges[$0].isOpen && ranges[$0].end.timeIntervalSince(ranges[$0].start) >= 120
@@ -60,7 +60,7 @@ public struct SlotDay: Sendable, Equatable {
     }
 
     /// The `replaceSlots` body for this day.
-    public func request(timeZone: TimeZone) -> ReplaceSlotsRequest {
+    package func request(timeZone: TimeZone) -> ReplaceSlotsRequest {
         ReplaceSlotsRequest(
             slots: ranges.map { range in
                 ReplaceSlotsRequest.Slot(
@@ -76,7 +76,7 @@ public struct SlotDay: Sendable, Equatable {
     /// date. Windows are kept as the clinic has them (overlapping ones too); the closed
     /// ranges fill what no window covers, split where the clock changes (daylight saving)
     /// so that each range keeps one UTC offset.
-    public static func describe(day: String, windows: [AvailabilityWindow], timeZone: TimeZone) -> SlotDay? {
+    package static func describe(day: String, windows: [AvailabilityWindow], timeZone: TimeZone) -> SlotDay? {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let parts = day.split(separator: "-").compactMap { Int($0) }
@@ -124,16 +124,16 @@ public struct SlotDay: Sendable, Equatable {
 ///
 /// Feeding a calendar's whole horizon costs one write call per day: 84 for 12 weeks, that
 /// is 2.1 minutes of Docplanner's 40 writes a minute. Later feeds send only changed days.
-public struct SlotPlan: Sendable, Equatable {
+package struct SlotPlan: Sendable, Equatable {
     /// Days to send, nearest first.
-    public var days: [SlotDay]
+    package var days: [SlotDay]
 
-    public var isEmpty: Bool { days.isEmpty }
+    package var isEmpty: Bool { days.isEmpty }
 
     /// Plans `days` given their `availability` and the `fed` signatures. A day that ends
     /// after `limit` (Docplanner takes slots up to 12 weeks ahead) waits for a later run,
     /// when the horizon has moved.
-    public static func make(
+    package static func make(
         days: [String], availability: [String: [AvailabilityWindow]], fed: [String: String], timeZone: TimeZone,
         limit: Date
     ) -> SlotPlan {
@@ -149,7 +149,7 @@ public struct SlotPlan: Sendable, Equatable {
     }
 
     /// The days (`YYYY-MM-DD` in `timeZone`) from today through the horizon.
-    public static func horizonDays(from now: Date, weeks: Int, timeZone: TimeZone) -> [String] {
+    package static func horizonDays(from now: Date, weeks: Int, timeZone: TimeZone) -> [String] {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let today = calendar.startOfDay(for: now)

@@ -7,14 +7,15 @@ import Synchronization
 /// Warns about the Docplanner ids an applied event names that are not mapped: once per
 /// resource per process life (event `unmapped-resource`, with the command that fixes
 /// it). Each check is a primary-key lookup; the event itself is never held up or failed.
-public final class UnmappedReferences: Sendable {
+package final class UnmappedReferences: Sendable {
     private let mappings: Mappings
     private let logger: Logger
     private let onUnmapped: @Sendable (ResourceKind) -> Void
     private let reported = Mutex<Set<String>>([])
 
     /// `onUnmapped` hears of every unmapped reference, reported before or not (metrics).
-    public init(mappings: Mappings, logger: Logger, onUnmapped: @escaping @Sendable (ResourceKind) -> Void = { _ in }) {
+    package init(mappings: Mappings, logger: Logger, onUnmapped: @escaping @Sendable (ResourceKind) -> Void = { _ in })
+    {
         self.mappings = mappings
         self.logger = logger
         self.onUnmapped = onUnmapped
@@ -22,7 +23,7 @@ public final class UnmappedReferences: Sendable {
 
     /// Checks the ids `notification` names. Ids never discovered count only once some
     /// discovery ran (before that, nothing is mapped and `activate` says so).
-    public func check(_ notification: DocplannerNotification) {
+    package func check(_ notification: DocplannerNotification) {
         var discoveryRan: Bool?
         for (kind, id) in Self.references(in: notification) {
             guard let state = try? mappings.referenceState(kind, id), state != .mapped else { continue }

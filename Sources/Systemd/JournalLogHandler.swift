@@ -6,25 +6,25 @@ import Logging
 /// `sd_journal_sendv(3)`: `MESSAGE`, `PRIORITY`, `SYSLOG_IDENTIFIER`, `CODE_FILE`,
 /// `CODE_LINE`, `CODE_FUNC`, and each metadata entry as a `DPBRIDGE_<KEY>` field, so that
 /// `journalctl -u dpbridge DPBRIDGE_BOOKING_ID=…` finds every event about one booking.
-public struct JournalLogHandler: LogHandler {
-    public var metadata: Logger.Metadata = [:]
+package struct JournalLogHandler: LogHandler {
+    package var metadata: Logger.Metadata = [:]
     /// Reads and writes `setting`, shared by all handlers of the process.
-    public var logLevel: Logger.Level {
+    package var logLevel: Logger.Level {
         get { setting.level }
         set { setting.level = newValue }
     }
     private let setting: LogLevelSetting
-    public var metadataProvider: Logger.MetadataProvider?
+    package var metadataProvider: Logger.MetadataProvider?
     private let identifier: String
 
-    public init(identifier: String = "dpbridge", level: LogLevelSetting = LogLevelSetting()) {
+    package init(identifier: String = "dpbridge", level: LogLevelSetting = LogLevelSetting()) {
         self.identifier = identifier
         self.setting = level
     }
 
     /// True when standard error is connected to the journal (`JOURNAL_STREAM` names the
     /// device and inode of stderr), which is how systemd starts services by default.
-    public static var isStandardErrorJournal: Bool {
+    package static var isStandardErrorJournal: Bool {
         guard let value = getenv("JOURNAL_STREAM").map({ String(cString: $0) }) else { return false }
         let parts = value.split(separator: ":")
         guard parts.count == 2, let device = UInt64(parts[0]), let inode = UInt64(parts[1]) else { return false }
@@ -33,12 +33,12 @@ public struct JournalLogHandler: LogHandler {
         return UInt64(info.st_dev) == device && UInt64(info.st_ino) == inode
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         let fields = LogFields.merged(metadata, metadataProvider, event.metadata)
         let entries = Self.fields(
             message: event.message.description, level: event.level, identifier: identifier,

@@ -6,31 +6,31 @@ import Synchronization
 /// default) as `key=value` fields:
 /// `ts=2026-11-25T06:50:00.123Z level=info logger=dpbridge msg="callback stored" event=slot-booked`.
 /// Values with spaces, quotes or `=` are quoted; newlines are escaped so an event stays one line.
-public struct KeyValueLogHandler: LogHandler {
-    public var metadata: Logger.Metadata = [:]
+package struct KeyValueLogHandler: LogHandler {
+    package var metadata: Logger.Metadata = [:]
     /// Reads and writes `setting`, shared by all handlers of the process.
-    public var logLevel: Logger.Level {
+    package var logLevel: Logger.Level {
         get { setting.level }
         set { setting.level = newValue }
     }
     private let setting: LogLevelSetting
-    public var metadataProvider: Logger.MetadataProvider?
+    package var metadataProvider: Logger.MetadataProvider?
     private let label: String
     private let sink: LineSink
 
     /// A handler for `label` writing to `fileDescriptor`.
-    public init(label: String, level: LogLevelSetting = LogLevelSetting(), fileDescriptor: Int32 = 2) {
+    package init(label: String, level: LogLevelSetting = LogLevelSetting(), fileDescriptor: Int32 = 2) {
         self.label = label
         self.setting = level
         self.sink = LineSink.shared(for: fileDescriptor)
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         let fields = LogFields.merged(metadata, metadataProvider, event.metadata)
         var line =
             "ts=\(Self.timestamp()) level=\(event.level) logger=\(label) msg=\(Self.quote(event.message.description))"

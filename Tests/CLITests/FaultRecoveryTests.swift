@@ -130,10 +130,21 @@ import Testing
             let bookedClinicRows = try sqlite(
                 partner, "SELECT count(*) FROM bookings WHERE origin = 'clinic' AND status = 'booked'")
             #expect("\(liveIntegration.count)" == bookedClinicRows, "\(liveIntegration)")
-            if "\(liveIntegration.count)" != bookedClinicRows || ProcessInfo.processInfo.environment["FAULT_DUMP"] != nil {
-                print("clinic rows:\n" + (try sqlite(partner, "SELECT id, origin, status, docplanner_booking_id, start_at, patient_name, synced_status FROM bookings")))
+            if "\(liveIntegration.count)" != bookedClinicRows
+                || ProcessInfo.processInfo.environment["FAULT_DUMP"] != nil
+            {
+                print(
+                    "clinic rows:\n"
+                        + (try sqlite(
+                            partner,
+                            "SELECT id, origin, status, docplanner_booking_id, start_at, patient_name, synced_status FROM bookings"
+                        )))
                 print("docplanner bookings:\n" + madeInRun.map { "\($0)" }.joined(separator: "\n"))
-                print("daemon log:\n" + daemon.log.split(separator: "\n").filter { $0.contains("booking") || $0.contains("outbound") || $0.contains("reconcile") }.joined(separator: "\n"))
+                print(
+                    "daemon log:\n"
+                        + daemon.log.split(separator: "\n").filter {
+                            $0.contains("booking") || $0.contains("outbound") || $0.contains("reconcile")
+                        }.joined(separator: "\n"))
             }
             #expect(try sqlite(partner, "SELECT status FROM bookings WHERE patient_name = 'Clinic5'") == "canceled")
             // A clinic visit canceled before it reached Docplanner is not there, or canceled there.

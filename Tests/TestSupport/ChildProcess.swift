@@ -1,18 +1,18 @@
 import Foundation
 
 /// The outcome of running a program to completion.
-public struct ProcessResult: Sendable {
-    public let status: Int32
-    public let stdout: String
-    public let stderr: String
+package struct ProcessResult: Sendable {
+    package let status: Int32
+    package let stdout: String
+    package let stderr: String
     /// Everything the program printed, stdout then stderr.
-    public var output: String { stdout + stderr }
+    package var output: String { stdout + stderr }
 }
 
 /// Runs `executable` with `arguments` to completion and captures what it prints.
 /// `environment` entries are added to (or replace) the current environment;
 /// entries whose value is nil are removed.
-public func runProcess(
+package func runProcess(
     _ executable: String, _ arguments: [String],
     environment: [String: String?] = [:], workingDirectory: String? = nil
 ) throws -> ProcessResult {
@@ -48,7 +48,7 @@ public func runProcess(
 
 /// The directory holding the package's build products (where `dpbridge` is built),
 /// found from the running test bundle.
-public func buildProductsDirectory() -> String {
+package func buildProductsDirectory() -> String {
     let bundle = Bundle.main.bundleURL
     // On Linux the test runner is `<products>/dpbridgePackageTests.xctest`.
     var url = bundle
@@ -62,7 +62,7 @@ public func buildProductsDirectory() -> String {
 }
 
 /// The repository root (the directory holding Package.swift), found from this file's path.
-public func repositoryRoot(file: StaticString = #filePath) -> String {
+package func repositoryRoot(file: StaticString = #filePath) -> String {
     var url = URL(fileURLWithPath: "\(file)")
     while url.path != "/" {
         url = url.deletingLastPathComponent()

@@ -6,7 +6,7 @@ import Foundation
 
 /// Asks the kernel for a free TCP port on 127.0.0.1 (bind to port 0, read it back, close).
 /// Another process may take it before the caller binds; tests bind immediately after.
-public func freeLoopbackPort() -> UInt16 {
+package func freeLoopbackPort() -> UInt16 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     precondition(fd >= 0, "socket() failed")
     defer { close(fd) }

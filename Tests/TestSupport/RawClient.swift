@@ -5,11 +5,11 @@ import Foundation
 #endif
 
 /// A blocking TCP client on a raw socket, for tests that need byte-level control.
-public final class RawClient {
-    public let fd: Int32
+package final class RawClient {
+    package let fd: Int32
 
     /// Connects to `host:port` (IPv4 or IPv6 literal).
-    public init(port: Int, host: String = "127.0.0.1") throws {
+    package init(port: Int, host: String = "127.0.0.1") throws {
         let family = host.contains(":") ? AF_INET6 : AF_INET
         // The socket is ours until connected: an init that throws after `self.fd` is set
         // would also run deinit, and close the number twice (by then perhaps another
@@ -48,9 +48,9 @@ public final class RawClient {
 
     deinit { close(fd) }
 
-    public func send(_ text: String) { send(Array(text.utf8)) }
+    package func send(_ text: String) { send(Array(text.utf8)) }
 
-    public func send(_ bytes: [UInt8]) {
+    package func send(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
             let count = bytes.withUnsafeBytes {
@@ -63,7 +63,7 @@ public final class RawClient {
 
     /// Reads what arrives within `timeout` seconds, until `until` appears in the data or
     /// the peer closes. Returns the data and whether the peer closed the connection.
-    public func receive(timeout: Double = 5, until marker: String? = nil) -> (text: String, closed: Bool) {
+    package func receive(timeout: Double = 5, until marker: String? = nil) -> (text: String, closed: Bool) {
         var data: [UInt8] = []
         let deadline = Date().addingTimeInterval(timeout)
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -80,13 +80,13 @@ public final class RawClient {
     }
 
     /// Number of complete `HTTP/1.x NNN` status lines in `text`.
-    public static func statusLines(_ text: String) -> [String] {
+    package static func statusLines(_ text: String) -> [String] {
         text.components(separatedBy: "\r\n").filter { $0.hasPrefix("HTTP/1.") }
     }
 }
 
 /// Raises this process's open-file limit to its hard limit (tests with many sockets).
-public func raiseOpenFileLimit() {
+package func raiseOpenFileLimit() {
     var limit = rlimit()
     getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     limit.rlim_cur = limit.rlim_max

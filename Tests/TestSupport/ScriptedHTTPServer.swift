@@ -1,16 +1,16 @@
 import Foundation
 
 /// One canned answer of a `ScriptedHTTPServer` rule.
-public struct ScriptedResponse: Codable, Sendable {
-    public var status: Int
-    public var headers: [String: String]
-    public var body: String
+package struct ScriptedResponse: Codable, Sendable {
+    package var status: Int
+    package var headers: [String: String]
+    package var body: String
     /// Seconds to wait before answering (to provoke client timeouts).
-    public var delay: Double
+    package var delay: Double
     /// Close the connection after answering (no keep-alive).
-    public var close: Bool
+    package var close: Bool
 
-    public init(
+    package init(
         status: Int = 200, headers: [String: String] = [:], body: String = "",
         delay: Double = 0, close: Bool = false
     ) {
@@ -23,7 +23,7 @@ public struct ScriptedResponse: Codable, Sendable {
 
     /// A JSON answer with `Content-Type: application/vnd.docplanner+json; charset=UTF-8`
     /// (or `contentType`).
-    public static func json(
+    package static func json(
         _ status: Int = 200, _ body: String, headers: [String: String] = [:],
         contentType: String = "application/vnd.docplanner+json; charset=UTF-8"
     ) -> ScriptedResponse {
@@ -36,13 +36,13 @@ public struct ScriptedResponse: Codable, Sendable {
 /// A rule: requests with `method` (nil: any) whose path (without the query) equals `path`,
 /// or starts with it when `prefix` is true, get `responses` in turn; the last one repeats.
 /// Rules are tried in order; a request no rule matches gets a 404.
-public struct ScriptedRule: Codable, Sendable {
-    public var method: String?
-    public var path: String
-    public var prefix: Bool
-    public var responses: [ScriptedResponse]
+package struct ScriptedRule: Codable, Sendable {
+    package var method: String?
+    package var path: String
+    package var prefix: Bool
+    package var responses: [ScriptedResponse]
 
-    public init(_ method: String? = nil, _ path: String, prefix: Bool = false, _ responses: [ScriptedResponse]) {
+    package init(_ method: String? = nil, _ path: String, prefix: Bool = false, _ responses: [ScriptedResponse]) {
         self.method = method
         self.path = path
         self.prefix = prefix
@@ -51,14 +51,14 @@ public struct ScriptedRule: Codable, Sendable {
 }
 
 /// A request the scripted server received, as it saw it.
-public struct RecordedRequest: Decodable, Sendable {
-    public var method: String
+package struct RecordedRequest: Decodable, Sendable {
+    package var method: String
     /// The request target exactly as sent (path and query, still percent-encoded).
-    public var target: String
-    public var headers: [[String]]
-    public var body: String
+    package var target: String
+    package var headers: [[String]]
+    package var body: String
     /// The client's TCP port (tells connections apart).
-    public var clientPort: Int
+    package var clientPort: Int
 
     enum CodingKeys: String, CodingKey {
         case method, target, headers, body
@@ -66,7 +66,7 @@ public struct RecordedRequest: Decodable, Sendable {
     }
 
     /// The first value of header `name` (case-insensitive).
-    public func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         headers.first { $0.count == 2 && $0[0].lowercased() == name.lowercased() }?[1]
     }
 }
@@ -75,18 +75,18 @@ public struct RecordedRequest: Decodable, Sendable {
 /// an ephemeral loopback port, answering from a list of rules and logging every request.
 /// It keeps connections alive, and exits when this object is stopped or the test process
 /// goes away (it watches its stdin).
-public final class ScriptedHTTPServer: @unchecked Sendable {
+package final class ScriptedHTTPServer: @unchecked Sendable {
     // @unchecked Sendable: the stored properties are constants except `process`'s own
     // state, which Foundation's Process guards internally; stop() is idempotent.
-    public let port: Int
+    package let port: Int
     private let process: Process
     private let stdin: Pipe
     private let directory: TemporaryDirectory
 
     /// `http://127.0.0.1:<port>`
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    package var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    public init(rules: [ScriptedRule]) throws {
+    package init(rules: [ScriptedRule]) throws {
         directory = try TemporaryDirectory(prefix: "dpbridge-scripted")
         let script = try directory.write("server.py", scriptedServerSource)
         let rulesData = try JSONEncoder().encode(rules)
@@ -130,7 +130,7 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
     deinit { stop() }
 
     /// The requests received so far, in arrival order.
-    public func requests() throws -> [RecordedRequest] {
+    package func requests() throws -> [RecordedRequest] {
         let data = try Data(contentsOf: URL(fileURLWithPath: directory.file("requests.jsonl")))
         let decoder = JSONDecoder()
         return try data.split(separator: UInt8(ascii: "\n")).map {
@@ -139,7 +139,7 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
     }
 
     /// Stops the server and removes its files.
-    public func stop() {
+    package func stop() {
         if process.isRunning {
             try? stdin.fileHandleForWriting.close()
             process.terminate()

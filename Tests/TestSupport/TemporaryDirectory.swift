@@ -1,10 +1,10 @@
 import Foundation
 
 /// A fresh directory under the system temporary directory, removed by `remove()`.
-public struct TemporaryDirectory: Sendable {
-    public let path: String
+package struct TemporaryDirectory: Sendable {
+    package let path: String
 
-    public init(prefix: String = "dpbridge-test") throws {
+    package init(prefix: String = "dpbridge-test") throws {
         let base = FileManager.default.temporaryDirectory.path
         let template = "\(base)/\(prefix)-XXXXXX"
         var bytes = Array(template.utf8CString)
@@ -14,17 +14,17 @@ public struct TemporaryDirectory: Sendable {
     }
 
     /// The path of `name` inside this directory.
-    public func file(_ name: String) -> String { "\(path)/\(name)" }
+    package func file(_ name: String) -> String { "\(path)/\(name)" }
 
     /// Writes `contents` to `name` inside this directory and returns its path.
     @discardableResult
-    public func write(_ name: String, _ contents: String) throws -> String {
+    package func write(_ name: String, _ contents: String) throws -> String {
         let target = file(name)
         try contents.write(toFile: target, atomically: true, encoding: .utf8)
         return target
     }
 
-    public func remove() {
+    package func remove() {
         try? FileManager.default.removeItem(atPath: path)
     }
 }

@@ -2,4 +2,4 @@ import Clocks
 
 /// The tests' clock: `ManualClock` (time moves when told, or jumps to a deadline waited
 /// for with `autoAdvance`).
-public typealias TestClock = ManualClock
+package typealias TestClock = ManualClock

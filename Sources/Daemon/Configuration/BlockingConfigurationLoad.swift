@@ -4,7 +4,7 @@ import Foundation
 extension ConfigurationLoader {
     /// `load(path:)` for synchronous callers (the CLI commands, the daemon's signal
     /// thread): the async loader runs on a task while the calling thread waits.
-    public static func loadWaiting(
+    package static func loadWaiting(
         path: String, environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> Result<LoadedConfiguration, ConfigurationError> {
         let box = ResultBox()

@@ -3,14 +3,14 @@ import Foundation
 import Yams
 
 /// Where an effective setting came from.
-public enum SettingSource: Sendable, Equatable, CustomStringConvertible {
+package enum SettingSource: Sendable, Equatable, CustomStringConvertible {
     case credential(String)
     case environment(String)
     case file(String)
     case defaultValue
     case unset
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .credential(let name): "credential \(name)"
         case .environment(let name): "environment \(name)"
@@ -22,14 +22,14 @@ public enum SettingSource: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A loaded configuration with the source of each setting, for `check-config`.
-public struct LoadedConfiguration: Sendable {
-    public let configuration: DaemonConfiguration
-    public let sources: [String: SettingSource]
+package struct LoadedConfiguration: Sendable {
+    package let configuration: DaemonConfiguration
+    package let sources: [String: SettingSource]
     /// Every setting's effective value rendered as text; secrets are never included.
     let renderedValues: [String: String]
 
     /// One line per setting: `key = value  (source)`, secrets shown as `<secret>`.
-    public func report() -> String {
+    package func report() -> String {
         ConfigurationSchema.settings.map { spec in
             let source = sources[spec.key] ?? .unset
             let value: String
@@ -47,8 +47,8 @@ public struct LoadedConfiguration: Sendable {
 /// credential files in `$CREDENTIALS_DIRECTORY` (systemd `LoadCredential=`), environment
 /// variables `DPBRIDGE_…`, the YAML file, and the defaults of `ConfigurationSchema`.
 /// Collects every problem instead of stopping at the first.
-public enum ConfigurationLoader {
-    public static func load(
+package enum ConfigurationLoader {
+    package static func load(
         path: String = ConfigurationSchema.defaultPath,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws(ConfigurationError) -> LoadedConfiguration {
@@ -161,7 +161,7 @@ public enum ConfigurationLoader {
     }
 
     /// `<directory of the configuration file>/credentials`: where `dpbridge init` writes the secrets.
-    public static func credentialsDirectory(besideConfiguration configPath: String) -> String {
+    package static func credentialsDirectory(besideConfiguration configPath: String) -> String {
         ((configPath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("credentials")
     }
 

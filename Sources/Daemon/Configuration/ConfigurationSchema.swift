@@ -3,29 +3,29 @@ import Sync
 /// Every setting dpbridge understands: its key, type, default, whether it is a secret,
 /// and a one-line description. This table drives loading, validation (unknown keys,
 /// types, ranges), `check-config` output and the configuration reference in docs/configuration.md.
-public struct SettingSpec: Sendable {
+package struct SettingSpec: Sendable {
     /// The value type a setting holds.
-    public enum Kind: String, Sendable {
+    package enum Kind: String, Sendable {
         case string, int, bool
         case stringList = "list of strings"
     }
 
     /// Dotted key, as in the YAML file (`docplanner.client_id`).
-    public let key: String
-    public let kind: Kind
+    package let key: String
+    package let kind: Kind
     /// The default, rendered as text; nil when the setting has none.
-    public let defaultValue: String?
+    package let defaultValue: String?
     /// Secrets are never printed or logged.
-    public let isSecret: Bool
+    package let isSecret: Bool
     /// A setting that must be given (unless `requiredUnless` names a key that is given).
-    public let isRequired: Bool
+    package let isRequired: Bool
     /// The file name under `$CREDENTIALS_DIRECTORY` that supplies this setting, if any.
-    public let credentialName: String?
+    package let credentialName: String?
     /// Accepted values for an enumerated string setting.
-    public let allowedValues: [String]?
+    package let allowedValues: [String]?
     /// Accepted range for an integer setting.
-    public let range: ClosedRange<Int>?
-    public let summary: String
+    package let range: ClosedRange<Int>?
+    package let summary: String
 
     init(
         _ key: String, _ kind: Kind, default defaultValue: String? = nil, secret: Bool = false,
@@ -44,17 +44,17 @@ public struct SettingSpec: Sendable {
     }
 
     /// The environment variable that overrides this setting (`DPBRIDGE_DOCPLANNER_CLIENT_ID`).
-    public var environmentVariable: String {
+    package var environmentVariable: String {
         "DPBRIDGE_" + key.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
     }
 }
 
 /// The table of settings.
-public enum ConfigurationSchema {
+package enum ConfigurationSchema {
     /// Where `run` and `check-config` look when `--config` is not given.
-    public static let defaultPath = "/etc/dpbridge/dpbridge.yaml"
+    package static let defaultPath = "/etc/dpbridge/dpbridge.yaml"
 
-    public static let settings: [SettingSpec] = [
+    package static let settings: [SettingSpec] = [
         // Listeners.
         .init(
             "listen.public.address", .string, default: "0.0.0.0",
@@ -257,7 +257,7 @@ public enum ConfigurationSchema {
     /// The setting with this key, if dpbridge knows it.
     /// Settings a tenant (`tenants.<name>.<key>`) may set for itself; the rest (listeners,
     /// limits, workers, logs) belong to the daemon. Unset ones are inherited from the top level.
-    public static func isTenantSetting(_ key: String) -> Bool {
+    package static func isTenantSetting(_ key: String) -> Bool {
         key.hasPrefix("docplanner.") || key.hasPrefix("store.") || key.hasPrefix("partner.")
             || key.hasPrefix("mapping.") || key.hasPrefix("retention.") || key.hasPrefix("callback.error_codes.")
             || ["callback.secret", "callback.api_key_header", "callback.api_key", "callback.blocking_deadline_ms"]
@@ -280,7 +280,7 @@ public enum ConfigurationSchema {
             && name.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
     }
 
-    public static func setting(_ key: String) -> SettingSpec? {
+    package static func setting(_ key: String) -> SettingSpec? {
         settingsByKey[key]
     }
 
@@ -304,7 +304,7 @@ public enum ConfigurationSchema {
 
 extension ConfigurationSchema {
     /// The settings as a Markdown table (the reference in docs/configuration.md).
-    public static func markdownReference() -> String {
+    package static func markdownReference() -> String {
         var lines = [
             "| key | type | default | environment | meaning |",
             "|---|---|---|---|---|",

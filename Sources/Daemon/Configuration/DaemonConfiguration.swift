@@ -2,132 +2,132 @@ import Foundation
 
 /// dpbridge's validated configuration. Built by `ConfigurationLoader`; every value has
 /// passed the checks of `ConfigurationSchema`.
-public struct DaemonConfiguration: Sendable, Equatable {
-    public struct Listener: Sendable, Equatable {
-        public var address: String
-        public var port: Int
+package struct DaemonConfiguration: Sendable, Equatable {
+    package struct Listener: Sendable, Equatable {
+        package var address: String
+        package var port: Int
     }
 
-    public struct Admin: Sendable, Equatable {
-        public var address: String
-        public var port: Int
+    package struct Admin: Sendable, Equatable {
+        package var address: String
+        package var port: Int
         /// A unix socket path; when non-empty it replaces address and port.
-        public var socketPath: String
-        public var token: Secret?
+        package var socketPath: String
+        package var token: Secret?
     }
 
-    public struct Callback: Sendable, Equatable {
-        public var secret: Secret
-        public var apiKeyHeader: String
-        public var apiKey: Secret?
+    package struct Callback: Sendable, Equatable {
+        package var secret: Secret
+        package var apiKeyHeader: String
+        package var apiKey: Secret?
         /// Sources allowed to post (empty: any, unless Docplanner's list is used).
-        public var allowlist: [CIDRBlock]
-        public var useDocplannerIPs: Bool
+        package var allowlist: [CIDRBlock]
+        package var useDocplannerIPs: Bool
         /// Peers whose `X-Forwarded-For` names the client.
-        public var trustedProxies: [CIDRBlock]
-        public var pingAlertMinutes: Int
-        public var blockingDeadlineMilliseconds: Int
-        public var errorCodes: ErrorCodes
+        package var trustedProxies: [CIDRBlock]
+        package var pingAlertMinutes: Int
+        package var blockingDeadlineMilliseconds: Int
+        package var errorCodes: ErrorCodes
     }
 
     /// The `error_code`s of denied `slot-booking` / `booking-moving` answers; nil where the
     /// operator configured none.
-    public struct ErrorCodes: Sendable, Equatable {
-        public var slotTaken: String?
-        public var notBookable: String?
-        public var unavailable: String?
+    package struct ErrorCodes: Sendable, Equatable {
+        package var slotTaken: String?
+        package var notBookable: String?
+        package var unavailable: String?
     }
 
-    public enum Mode: String, Sendable, Equatable {
+    package enum Mode: String, Sendable, Equatable {
         case push, pull, both
     }
 
-    public struct Docplanner: Sendable, Equatable {
-        public var domain: String
+    package struct Docplanner: Sendable, Equatable {
+        package var domain: String
         /// `https://www.<domain>` unless `docplanner.base_url` overrides it.
-        public var baseURL: String
-        public var clientID: String
-        public var clientSecret: Secret
-        public var mode: Mode
-        public var writeLimitPerMinute: Int
-        public var readLimitPerHour: Int
-        public var timeoutSeconds: Int
+        package var baseURL: String
+        package var clientID: String
+        package var clientSecret: Secret
+        package var mode: Mode
+        package var writeLimitPerMinute: Int
+        package var readLimitPerHour: Int
+        package var timeoutSeconds: Int
         /// The clinic calendar's zone: the offset of every date sent, and what local
         /// working hours mean.
-        public var timeZone: TimeZone
-        public var pullMaxIdleSeconds: Int
-        public var horizonWeeks: Int
-        public var reconcileMinutes: Int
+        package var timeZone: TimeZone
+        package var pullMaxIdleSeconds: Int
+        package var horizonWeeks: Int
+        package var reconcileMinutes: Int
     }
 
-    public enum PartnerAdapter: Sendable, Equatable {
+    package enum PartnerAdapter: Sendable, Equatable {
         case embedded(path: String)
         case http(url: String, secret: Secret, timeoutSeconds: Int)
     }
 
-    public struct Workers: Sendable, Equatable {
-        public var inbound: Int
-        public var outbound: Int
+    package struct Workers: Sendable, Equatable {
+        package var inbound: Int
+        package var outbound: Int
         /// Milliseconds a burst of clinic changes settles before it goes to the outbox.
-        public var coalesceMilliseconds: Int
+        package var coalesceMilliseconds: Int
     }
 
-    public struct Retry: Sendable, Equatable {
-        public var maxAttempts: Int
-        public var initialDelaySeconds: Int
-        public var maxDelaySeconds: Int
+    package struct Retry: Sendable, Equatable {
+        package var maxAttempts: Int
+        package var initialDelaySeconds: Int
+        package var maxDelaySeconds: Int
     }
 
-    public struct HTTPLimits: Sendable, Equatable {
-        public var maxConnections: Int
-        public var maxBodyBytes: Int
-        public var maxRequestLineBytes: Int
-        public var maxHeaderBytes: Int
-        public var maxHeaderFields: Int
-        public var headerTimeoutMilliseconds: Int
-        public var bodyTimeoutMilliseconds: Int
-        public var keepAliveTimeoutMilliseconds: Int
-        public var writeTimeoutMilliseconds: Int
+    package struct HTTPLimits: Sendable, Equatable {
+        package var maxConnections: Int
+        package var maxBodyBytes: Int
+        package var maxRequestLineBytes: Int
+        package var maxHeaderBytes: Int
+        package var maxHeaderFields: Int
+        package var headerTimeoutMilliseconds: Int
+        package var bodyTimeoutMilliseconds: Int
+        package var keepAliveTimeoutMilliseconds: Int
+        package var writeTimeoutMilliseconds: Int
     }
 
-    public struct Mapping: Sendable, Equatable {
+    package struct Mapping: Sendable, Equatable {
         /// `mapping.discover_hours`; 0: no periodic discovery.
-        public var discoverHours: Int
+        package var discoverHours: Int
     }
 
     /// How long patients' data is kept (`retention.*`).
-    public struct Retention: Sendable, Equatable {
+    package struct Retention: Sendable, Equatable {
         /// Days after which done jobs and decisions are deleted.
-        public var days: Int
+        package var days: Int
         /// Days after which quarantined bodies are deleted.
-        public var quarantineDays: Int
+        package var quarantineDays: Int
     }
 
-    public struct Log: Sendable, Equatable {
-        public var level: String
-        public var format: String
+    package struct Log: Sendable, Equatable {
+        package var level: String
+        package var format: String
     }
 
-    public var publicListener: Listener
-    public var admin: Admin
-    public var callback: Callback
-    public var docplanner: Docplanner
-    public var storePath: String
-    public var partner: PartnerAdapter
-    public var workers: Workers
-    public var retry: Retry
-    public var http: HTTPLimits
-    public var log: Log
-    public var mapping: Mapping
-    public var retention: Retention
+    package var publicListener: Listener
+    package var admin: Admin
+    package var callback: Callback
+    package var docplanner: Docplanner
+    package var storePath: String
+    package var partner: PartnerAdapter
+    package var workers: Workers
+    package var retry: Retry
+    package var http: HTTPLimits
+    package var log: Log
+    package var mapping: Mapping
+    package var retention: Retention
     /// This clinic's name: `default` for the top level, or its key under `tenants:`.
-    public var tenant = "default"
+    package var tenant = "default"
     /// The clinics under `tenants:` (each a whole configuration: its own settings over the
     /// top level's); empty in a tenant's own configuration.
-    public var otherTenants: [DaemonConfiguration] = []
+    package var otherTenants: [DaemonConfiguration] = []
 
     /// Every clinic this daemon serves, the top level's first.
-    public var tenants: [DaemonConfiguration] {
+    package var tenants: [DaemonConfiguration] {
         var top = self
         top.otherTenants = []
         return [top] + otherTenants
@@ -135,7 +135,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
 
     /// The file of the clinic calendar dpbridge reads and writes: the embedded calendar,
     /// or the HTTP adapter's mirror beside the store.
-    public var calendarPath: String {
+    package var calendarPath: String {
         switch partner {
         case .embedded(let path): path
         case .http: DaemonRuntime.mirrorPath(storePath: storePath)
@@ -143,16 +143,16 @@ public struct DaemonConfiguration: Sendable, Equatable {
     }
 
     /// The clinic named `name` (nil: the default one), or nil when there is none.
-    public func tenant(named name: String?) -> DaemonConfiguration? {
+    package func tenant(named name: String?) -> DaemonConfiguration? {
         tenants.first { $0.tenant == (name ?? "default") }
     }
 }
 
 /// A secret value. It prints as `<secret>` so it cannot leak into logs or output by accident;
 /// read `.value` where the secret is actually used.
-public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
-    public let value: String
-    public init(_ value: String) { self.value = value }
-    public var description: String { "<secret>" }
-    public var debugDescription: String { "<secret>" }
+package struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+    package let value: String
+    package init(_ value: String) { self.value = value }
+    package var description: String { "<secret>" }
+    package var debugDescription: String { "<secret>" }
 }

@@ -3,8 +3,8 @@ import Systemd
 
 /// Chooses the log handler once per process: the journal when stderr is the journal
 /// (`log.format: auto` under systemd) or when asked for, `key=value` lines on stderr otherwise.
-public enum LoggingSetup {
-    public static func bootstrap(format: String, level: String) {
+package enum LoggingSetup {
+    package static func bootstrap(format: String, level: String) {
         setLevel(level)
         let useJournal = format == "journald" || (format == "auto" && JournalLogHandler.isStandardErrorJournal)
         LoggingSystem.bootstrap { label in
@@ -16,7 +16,7 @@ public enum LoggingSetup {
     }
 
     /// Changes the level of every logger at once (SIGHUP reload).
-    public static func setLevel(_ level: String) {
+    package static func setLevel(_ level: String) {
         LogLevelSetting.shared.level = Logger.Level(rawValue: level) ?? .info
     }
 }

@@ -1,5 +1,5 @@
 /// Whether the daemon was running when a report was made.
-public enum DaemonState: String, Codable, Sendable, Equatable {
+package enum DaemonState: String, Codable, Sendable, Equatable {
     case running
     case stopped
 }

@@ -1,12 +1,12 @@
 import Store
 
 /// `dpbridge erase`: whose data to erase, and whether to (`apply`) or only count (a dry run).
-public struct ErasureRequest: Codable, Sendable, Equatable {
-    public var phones: [String]
-    public var emails: [String]
-    public var apply: Bool
+package struct ErasureRequest: Codable, Sendable, Equatable {
+    package var phones: [String]
+    package var emails: [String]
+    package var apply: Bool
 
-    public init(phones: [String], emails: [String], apply: Bool) throws(OperatorError) {
+    package init(phones: [String], emails: [String], apply: Bool) throws(OperatorError) {
         self.phones = phones
         self.emails = emails
         self.apply = apply
@@ -14,7 +14,7 @@ public struct ErasureRequest: Codable, Sendable, Equatable {
     }
 
     /// Missing keys take their defaults.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         phones = try container.decodeIfPresent([String].self, forKey: .phones) ?? []
         emails = try container.decodeIfPresent([String].self, forKey: .emails) ?? []
@@ -33,26 +33,26 @@ public struct ErasureRequest: Codable, Sendable, Equatable {
 
 /// What `dpbridge erase` found, and erased unless it was a dry run. Decisions hold no
 /// patient data, so they are not searched.
-public struct ErasureReport: Codable, Sendable, Equatable {
-    public var daemon: DaemonState
-    public var tenant: String
+package struct ErasureReport: Codable, Sendable, Equatable {
+    package var daemon: DaemonState
+    package var tenant: String
     /// False: a dry run, nothing was changed.
-    public var erased: Bool
+    package var erased: Bool
     /// Inbox jobs whose payload held the patient: redacted, the jobs kept.
-    public var inboxJobs: Int
+    package var inboxJobs: Int
     /// Outbox jobs likewise.
-    public var outboxJobs: Int
+    package var outboxJobs: Int
     /// Quarantined bodies holding the patient: deleted.
-    public var quarantined: Int
+    package var quarantined: Int
     /// Jobs a worker held: left as they were; erase again when their attempt ended.
-    public var inFlight: Int
+    package var inFlight: Int
     /// Bookings in the clinic calendar (or the HTTP adapter's mirror) whose patient
     /// fields and comment were blanked; the visits stay.
-    public var bookings: Int
+    package var bookings: Int
     /// The calendar file searched; null when there is none yet.
-    public var calendar: String?
+    package var calendar: String?
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(daemon, forKey: .daemon)
         try container.encode(tenant, forKey: .tenant)

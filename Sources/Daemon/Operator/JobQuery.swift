@@ -3,16 +3,16 @@ import Store
 /// Which jobs `queue list` / `deadletters list` show: the queues, the states, how many.
 /// Built from the command's options or the admin API's query parameters, checked the
 /// same way for both.
-public struct JobQuery: Sendable, Equatable {
-    public var queues: [QueueName]
-    public var states: Set<JobState>
-    public var limit: Int
+package struct JobQuery: Sendable, Equatable {
+    package var queues: [QueueName]
+    package var states: Set<JobState>
+    package var limit: Int
 
-    public static let defaultLimit = 50
+    package static let defaultLimit = 50
 
     /// `queue`: `inbox`, `outbox` or nil (both); `states`: state names (none: every state
     /// but done); `limit`: 1…10000 (nil: 50).
-    public init(queue: String?, states: [String], limit: Int?) throws(OperatorError) {
+    package init(queue: String?, states: [String], limit: Int?) throws(OperatorError) {
         queues = try Self.queues(queue)
         var parsed = Set<JobState>()
         for name in states {
@@ -71,14 +71,14 @@ public struct JobQuery: Sendable, Equatable {
 /// Which jobs `queue purge`, `deadletters replay` and `deadletters purge` change: the
 /// ids given (each in `queue`, or in whichever queue has it), or every job in `states`
 /// (in `queue`, or both) when `all` is set. Never both, never neither.
-public struct JobSelection: Codable, Sendable, Equatable {
-    public var queue: QueueName?
-    public var ids: [Int64]
-    public var all: Bool
+package struct JobSelection: Codable, Sendable, Equatable {
+    package var queue: QueueName?
+    package var ids: [Int64]
+    package var all: Bool
     /// For `all`: the states to take (each must be purgeable); empty: the action's default.
-    public var states: [JobState]
+    package var states: [JobState]
 
-    public init(queue: String?, ids: [Int64], all: Bool, states: [String] = []) throws(OperatorError) {
+    package init(queue: String?, ids: [Int64], all: Bool, states: [String] = []) throws(OperatorError) {
         self.queue = try queue.map { (name: String) throws(OperatorError) -> QueueName in try JobQuery.queue(name) }
         self.ids = ids
         self.all = all
@@ -90,7 +90,7 @@ public struct JobSelection: Codable, Sendable, Equatable {
 
     /// Missing keys take their defaults (`{"ids": [3]}` is enough), for clients of the
     /// admin API other than the commands.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         queue = try container.decodeIfPresent(QueueName.self, forKey: .queue)
         ids = try container.decodeIfPresent([Int64].self, forKey: .ids) ?? []

@@ -2,20 +2,20 @@ import Foundation
 import Store
 
 /// One line of `dpbridge queue list` / `deadletters list`.
-public struct JobSummary: Codable, Sendable, Equatable {
-    public var queue: QueueName
-    public var id: Int64
-    public var state: JobState
+package struct JobSummary: Codable, Sendable, Equatable {
+    package var queue: QueueName
+    package var id: Int64
+    package var state: JobState
     /// The event name (inbox) or the Docplanner call (outbox).
-    public var kind: String
-    public var attempts: Int
-    public var createdAt: Date
+    package var kind: String
+    package var attempts: Int
+    package var createdAt: Date
     /// When a waiting job is due; null when due at once (or not waiting).
-    public var dueAt: Date?
+    package var dueAt: Date?
     /// When it was done or became a dead letter.
-    public var finishedAt: Date?
+    package var finishedAt: Date?
     /// The last failure; a dead letter's reason.
-    public var lastError: String?
+    package var lastError: String?
 
     init(_ record: JobRecord, queue: QueueName) {
         self.queue = queue
@@ -34,7 +34,7 @@ public struct JobSummary: Codable, Sendable, Equatable {
         record.state == .pending || record.state == .retrying ? record.notBefore : nil
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(queue, forKey: .queue)
         try container.encode(id, forKey: .id)
@@ -50,40 +50,40 @@ public struct JobSummary: Codable, Sendable, Equatable {
 
 /// `dpbridge queue list` / `deadletters list`: the jobs shown (oldest first) and how
 /// many matched in all.
-public struct JobList: Codable, Sendable, Equatable {
-    public var daemon: DaemonState
-    public var tenant: String
+package struct JobList: Codable, Sendable, Equatable {
+    package var daemon: DaemonState
+    package var tenant: String
     /// Jobs matching the filter, including those beyond the limit.
-    public var total: Int
-    public var jobs: [JobSummary]
+    package var total: Int
+    package var jobs: [JobSummary]
 }
 
 /// `dpbridge queue show`: everything stored about one job.
-public struct JobDetail: Codable, Sendable, Equatable {
-    public var daemon: DaemonState
-    public var tenant: String
-    public var queue: QueueName
-    public var id: Int64
-    public var state: JobState
-    public var kind: String
+package struct JobDetail: Codable, Sendable, Equatable {
+    package var daemon: DaemonState
+    package var tenant: String
+    package var queue: QueueName
+    package var id: Int64
+    package var state: JobState
+    package var kind: String
     /// The dedup key: the event's identity (inbox) or the change's (outbox).
-    public var key: String
+    package var key: String
     /// Jobs with the same ordering key run one at a time, in order.
-    public var orderingKey: String?
-    public var coalesceKey: String?
-    public var priority: Int
+    package var orderingKey: String?
+    package var coalesceKey: String?
+    package var priority: Int
     /// The client address an inbox event came from.
-    public var source: String
-    public var attempts: Int
-    public var lastError: String?
-    public var createdAt: Date
-    public var dueAt: Date?
+    package var source: String
+    package var attempts: Int
+    package var lastError: String?
+    package var createdAt: Date
+    package var dueAt: Date?
     /// Until when a worker holds it (in flight).
-    public var leaseUntil: Date?
-    public var finishedAt: Date?
+    package var leaseUntil: Date?
+    package var finishedAt: Date?
     /// The stored body (JSON for every job dpbridge makes), as UTF-8 text; patient fields
     /// redacted unless asked for (`PatientRedaction`).
-    public var payload: String
+    package var payload: String
 
     init(_ record: JobRecord, queue: QueueName, daemon: DaemonState, tenant: String, revealPatient: Bool = false) {
         self.daemon = daemon
@@ -107,7 +107,7 @@ public struct JobDetail: Codable, Sendable, Equatable {
         payload = revealPatient ? text : PatientRedaction.redact(text)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(daemon, forKey: .daemon)
         try container.encode(tenant, forKey: .tenant)
@@ -131,31 +131,31 @@ public struct JobDetail: Codable, Sendable, Equatable {
 }
 
 /// A job named by queue and id.
-public struct JobReference: Codable, Sendable, Equatable, Hashable {
-    public var queue: QueueName
-    public var id: Int64
+package struct JobReference: Codable, Sendable, Equatable, Hashable {
+    package var queue: QueueName
+    package var id: Int64
 }
 
 /// `dpbridge queue retry`: the job and the state it was in and is in now.
-public struct RetryReport: Codable, Sendable, Equatable {
-    public var daemon: DaemonState
-    public var tenant: String
-    public var queue: QueueName
-    public var id: Int64
-    public var previousState: JobState
+package struct RetryReport: Codable, Sendable, Equatable {
+    package var daemon: DaemonState
+    package var tenant: String
+    package var queue: QueueName
+    package var id: Int64
+    package var previousState: JobState
     /// `pending` or `retrying`, due now.
-    public var state: JobState
+    package var state: JobState
 }
 
 /// `queue purge`, `deadletters replay` and `deadletters purge`: what was changed.
-public struct ChangeReport: Codable, Sendable, Equatable {
-    public enum Action: String, Codable, Sendable {
+package struct ChangeReport: Codable, Sendable, Equatable {
+    package enum Action: String, Codable, Sendable {
         case purged, replayed
     }
 
-    public var daemon: DaemonState
-    public var tenant: String
-    public var action: Action
-    public var count: Int
-    public var jobs: [JobReference]
+    package var daemon: DaemonState
+    package var tenant: String
+    package var action: Action
+    package var count: Int
+    package var jobs: [JobReference]
 }

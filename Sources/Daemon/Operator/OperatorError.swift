@@ -3,7 +3,7 @@ import Store
 /// Why an operator command (`dpbridge status`, `queue …`, `deadletters …`, `quarantine …`,
 /// `erase`) could not do what was asked, in one line. Nothing stored is changed when one
 /// is thrown.
-public enum OperatorError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum OperatorError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The configuration could not be loaded; each problem names its key.
     case configuration([String])
     /// The configuration has no tenant of this name.
@@ -31,7 +31,7 @@ public enum OperatorError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The clinic calendar (or the HTTP adapter's mirror) failed while the command ran.
     case calendar(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .configuration(let problems):
             "configuration: " + problems.joined(separator: "; ")

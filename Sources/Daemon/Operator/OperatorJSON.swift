@@ -2,8 +2,8 @@ import Foundation
 
 /// How operator reports are written and read as JSON: sorted keys, ISO 8601 times,
 /// indented (the admin listener's answers and the commands' `--json` output alike).
-public enum OperatorJSON {
-    public static func encode(_ value: some Encodable) -> Data {
+package enum OperatorJSON {
+    package static func encode(_ value: some Encodable) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601

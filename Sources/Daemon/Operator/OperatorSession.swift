@@ -6,8 +6,8 @@ import Store
 /// holds `<store>.lock`) is asked through its admin listener; a stopped one's store is
 /// opened directly, with the lock held until `close()`, so no daemon can start and work
 /// on the store underneath the command. Both ways give the same reports and errors.
-public final class OperatorSession {
-    public let target: OperatorTarget
+package final class OperatorSession {
+    package let target: OperatorTarget
     private let backend: Backend
 
     private enum Backend {
@@ -16,7 +16,7 @@ public final class OperatorSession {
     }
 
     /// Whether the daemon runs (and answers) or is stopped.
-    public var daemon: DaemonState {
+    package var daemon: DaemonState {
         if case .admin = backend { return .running }
         return .stopped
     }
@@ -29,7 +29,7 @@ public final class OperatorSession {
     /// Finds out whether the daemon runs. While its lock is held but its admin listener
     /// does not answer (starting, stopping, or stuck), tries again for `patience` seconds,
     /// then throws `.daemonUnreachable`.
-    public static func open(_ target: OperatorTarget, patience: Double = 5) throws(OperatorError) -> OperatorSession {
+    package static func open(_ target: OperatorTarget, patience: Double = 5) throws(OperatorError) -> OperatorSession {
         guard FileManager.default.fileExists(atPath: target.storePath) else { throw .noStore(path: target.storePath) }
         let admin = AdminAPIClient(target: target)
         let deadline = SteadyClock.monotonicSeconds() + patience
@@ -55,7 +55,7 @@ public final class OperatorSession {
     }
 
     /// Closes the store (when opened directly) and releases the lock.
-    public func close() {
+    package func close() {
         if case .store(let store, let lock, _) = backend {
             store.close()
             withExtendedLifetime(lock) {}
@@ -64,14 +64,14 @@ public final class OperatorSession {
 
     // MARK: - Commands
 
-    public func status() throws(OperatorError) -> StatusReport {
+    package func status() throws(OperatorError) -> StatusReport {
         switch backend {
         case .admin(let client): try client.get(StatusReport.self, "/status")
         case .store(_, _, let actions): try actions.status(pingAlertMinutes: target.pingAlertMinutes)
         }
     }
 
-    public func list(_ query: JobQuery) throws(OperatorError) -> JobList {
+    package func list(_ query: JobQuery) throws(OperatorError) -> JobList {
         switch backend {
         case .admin(let client): try client.get(JobList.self, "/jobs", query.parameters)
         case .store(_, _, let actions): try actions.list(query)
@@ -79,7 +79,7 @@ public final class OperatorSession {
     }
 
     /// One job; its payload with patient fields redacted unless `revealPatient`.
-    public func show(id: Int64, queue: String?, revealPatient: Bool = false) throws(OperatorError) -> JobDetail {
+    package func show(id: Int64, queue: String?, revealPatient: Bool = false) throws(OperatorError) -> JobDetail {
         let name = try queue.map { (name: String) throws(OperatorError) -> QueueName in try JobQuery.queue(name) }
         switch backend {
         case .admin(let client):
@@ -90,7 +90,7 @@ public final class OperatorSession {
         }
     }
 
-    public func retry(id: Int64, queue: String?) throws(OperatorError) -> RetryReport {
+    package func retry(id: Int64, queue: String?) throws(OperatorError) -> RetryReport {
         let name = try queue.map { (name: String) throws(OperatorError) -> QueueName in try JobQuery.queue(name) }
         switch backend {
         case .admin(let client):
@@ -100,7 +100,7 @@ public final class OperatorSession {
     }
 
     /// Deletes pending, retrying or dead jobs (`queue purge`).
-    public func purge(_ selection: JobSelection) throws(OperatorError) -> ChangeReport {
+    package func purge(_ selection: JobSelection) throws(OperatorError) -> ChangeReport {
         switch backend {
         case .admin(let client): try client.post(ChangeReport.self, "/jobs/purge", body: selection)
         case .store(_, _, let actions): try actions.purge(selection, states: JobState.purgeable)
@@ -108,14 +108,14 @@ public final class OperatorSession {
     }
 
     /// Deletes dead letters only (`deadletters purge`).
-    public func purgeDeadLetters(_ selection: JobSelection) throws(OperatorError) -> ChangeReport {
+    package func purgeDeadLetters(_ selection: JobSelection) throws(OperatorError) -> ChangeReport {
         switch backend {
         case .admin(let client): try client.post(ChangeReport.self, "/deadletters/purge", body: selection)
         case .store(_, _, let actions): try actions.purge(selection, states: [.dead])
         }
     }
 
-    public func replay(_ selection: JobSelection) throws(OperatorError) -> ChangeReport {
+    package func replay(_ selection: JobSelection) throws(OperatorError) -> ChangeReport {
         switch backend {
         case .admin(let client): try client.post(ChangeReport.self, "/deadletters/replay", body: selection)
         case .store(_, _, let actions): try actions.replay(selection)
@@ -124,7 +124,7 @@ public final class OperatorSession {
 
     // MARK: - Quarantine
 
-    public func quarantineList(limit: Int?) throws(OperatorError) -> QuarantineList {
+    package func quarantineList(limit: Int?) throws(OperatorError) -> QuarantineList {
         switch backend {
         case .admin(let client):
             try client.get(QuarantineList.self, "/quarantine", limit.map { [("limit", "\($0)")] } ?? [])
@@ -133,7 +133,7 @@ public final class OperatorSession {
     }
 
     /// One quarantined body; patient fields redacted unless `revealPatient`.
-    public func quarantineShow(id: Int64, revealPatient: Bool = false) throws(OperatorError) -> QuarantineDetail {
+    package func quarantineShow(id: Int64, revealPatient: Bool = false) throws(OperatorError) -> QuarantineDetail {
         switch backend {
         case .admin(let client):
             try client.get(QuarantineDetail.self, "/quarantine/\(id)", revealPatient ? [("reveal", "patient")] : [])
@@ -141,7 +141,7 @@ public final class OperatorSession {
         }
     }
 
-    public func quarantinePurge(_ selection: QuarantineSelection) throws(OperatorError) -> QuarantinePurgeReport {
+    package func quarantinePurge(_ selection: QuarantineSelection) throws(OperatorError) -> QuarantinePurgeReport {
         switch backend {
         case .admin(let client): try client.post(QuarantinePurgeReport.self, "/quarantine/purge", body: selection)
         case .store(_, _, let actions): try actions.quarantinePurge(selection)
@@ -152,7 +152,7 @@ public final class OperatorSession {
 
     /// Finds (and with `request.apply`, erases) one patient's data in the store and the
     /// calendar. While the daemon is stopped the calendar file is opened here, when it exists.
-    public func erase(_ request: ErasureRequest) throws(OperatorError) -> ErasureReport {
+    package func erase(_ request: ErasureRequest) throws(OperatorError) -> ErasureReport {
         switch backend {
         case .admin(let client):
             return try client.post(ErasureReport.self, "/erase", body: request)

@@ -6,9 +6,9 @@ import Store
 ///
 /// A configuration has one tenant for now, `default`; the admin API takes the tenant as
 /// its `tenant` query parameter so that more can be added without changing the commands.
-public struct OperatorTarget: Sendable {
+package struct OperatorTarget: Sendable {
     /// How to reach the daemon's admin listener.
-    public enum AdminEndpoint: Sendable, Equatable, CustomStringConvertible {
+    package enum AdminEndpoint: Sendable, Equatable, CustomStringConvertible {
         case tcp(host: String, port: Int)
         case unixSocket(path: String)
 
@@ -21,7 +21,7 @@ public struct OperatorTarget: Sendable {
             }
         }
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
             case .unixSocket(let path): path
@@ -30,23 +30,23 @@ public struct OperatorTarget: Sendable {
     }
 
     /// The tenant every configuration has.
-    public static let defaultTenant = "default"
+    package static let defaultTenant = "default"
 
-    public let configPath: String
-    public let tenant: String
-    public let storePath: String
+    package let configPath: String
+    package let tenant: String
+    package let storePath: String
     /// The clinic calendar's file (the embedded calendar, or the HTTP adapter's mirror).
-    public let calendarPath: String
-    public let admin: AdminEndpoint
+    package let calendarPath: String
+    package let admin: AdminEndpoint
     /// Sent as `Authorization: Bearer …` when set (`listen.admin.token`).
-    public let adminToken: String?
+    package let adminToken: String?
     /// Minutes without a ping before status warns; nil when none are expected (PULL mode).
-    public let pingAlertMinutes: Int?
+    package let pingAlertMinutes: Int?
     /// The retry policy the store is opened with when the daemon is stopped.
     let retryPolicy: RetryPolicy
 
     /// Loads the configuration at `configPath` and picks `tenant` (nil: the default one).
-    public static func resolve(configPath: String, tenant: String?) throws(OperatorError) -> OperatorTarget {
+    package static func resolve(configPath: String, tenant: String?) throws(OperatorError) -> OperatorTarget {
         let loaded: DaemonConfiguration
         switch ConfigurationLoader.loadWaiting(path: configPath) {
         case .success(let result): loaded = result.configuration
@@ -72,7 +72,7 @@ public struct OperatorTarget: Sendable {
     }
 
     /// The lock file the daemon holds while it runs (`InstanceLock`).
-    public var lockPath: String { storePath + ".lock" }
+    package var lockPath: String { storePath + ".lock" }
 
     /// A listener on every address is reached on loopback.
     /// Where to reach a listener bound to `address` from this machine (a bare host, no brackets).

@@ -2,15 +2,15 @@ import Foundation
 import Store
 
 /// One line of `dpbridge quarantine list`: a callback body that could not be parsed.
-public struct QuarantineSummary: Codable, Sendable, Equatable {
-    public var id: Int64
-    public var receivedAt: Date
+package struct QuarantineSummary: Codable, Sendable, Equatable {
+    package var id: Int64
+    package var receivedAt: Date
     /// The client address it came from.
-    public var source: String
+    package var source: String
     /// Why it could not be parsed.
-    public var reason: String
+    package var reason: String
     /// The body's size in bytes.
-    public var bytes: Int
+    package var bytes: Int
 
     init(_ entry: Quarantine.Entry) {
         id = entry.id
@@ -22,27 +22,27 @@ public struct QuarantineSummary: Codable, Sendable, Equatable {
 }
 
 /// `dpbridge quarantine list`: the newest bodies first, and how many are kept in all.
-public struct QuarantineList: Codable, Sendable, Equatable {
-    public var daemon: DaemonState
-    public var tenant: String
-    public var total: Int
-    public var entries: [QuarantineSummary]
+package struct QuarantineList: Codable, Sendable, Equatable {
+    package var daemon: DaemonState
+    package var tenant: String
+    package var total: Int
+    package var entries: [QuarantineSummary]
 }
 
 /// `dpbridge quarantine show`: one body, as text and exactly (base64).
-public struct QuarantineDetail: Codable, Sendable, Equatable {
-    public var daemon: DaemonState
-    public var tenant: String
-    public var id: Int64
-    public var receivedAt: Date
-    public var source: String
-    public var reason: String
-    public var bytes: Int
+package struct QuarantineDetail: Codable, Sendable, Equatable {
+    package var daemon: DaemonState
+    package var tenant: String
+    package var id: Int64
+    package var receivedAt: Date
+    package var source: String
+    package var reason: String
+    package var bytes: Int
     /// The body as UTF-8 text (bytes that are not UTF-8 become U+FFFD), patient fields
     /// redacted unless asked for (`PatientRedaction`).
-    public var body: String
+    package var body: String
     /// The exact bytes, only when the patient's data was asked for.
-    public var bodyBase64: String?
+    package var bodyBase64: String?
 
     init(_ entry: Quarantine.Entry, daemon: DaemonState, tenant: String, revealPatient: Bool = false) {
         self.daemon = daemon
@@ -59,18 +59,18 @@ public struct QuarantineDetail: Codable, Sendable, Equatable {
 }
 
 /// Which bodies `quarantine purge` deletes: the ids given, or all. Never both, never neither.
-public struct QuarantineSelection: Codable, Sendable, Equatable {
-    public var ids: [Int64]
-    public var all: Bool
+package struct QuarantineSelection: Codable, Sendable, Equatable {
+    package var ids: [Int64]
+    package var all: Bool
 
-    public init(ids: [Int64], all: Bool) throws(OperatorError) {
+    package init(ids: [Int64], all: Bool) throws(OperatorError) {
         self.ids = ids
         self.all = all
         try check()
     }
 
     /// Missing keys take their defaults (`{"ids": [3]}` is enough).
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         ids = try container.decodeIfPresent([Int64].self, forKey: .ids) ?? []
         all = try container.decodeIfPresent(Bool.self, forKey: .all) ?? false
@@ -83,9 +83,9 @@ public struct QuarantineSelection: Codable, Sendable, Equatable {
 }
 
 /// `dpbridge quarantine purge`: the bodies deleted.
-public struct QuarantinePurgeReport: Codable, Sendable, Equatable {
-    public var daemon: DaemonState
-    public var tenant: String
-    public var count: Int
-    public var ids: [Int64]
+package struct QuarantinePurgeReport: Codable, Sendable, Equatable {
+    package var daemon: DaemonState
+    package var tenant: String
+    package var count: Int
+    package var ids: [Int64]
 }

@@ -5,22 +5,22 @@ import Store
 /// daemon's state, Docplanner's pings, the queues, the OAuth token and the rate-limit
 /// headroom. A stopped daemon's report holds what its store knows (the `running`-only
 /// fields are null). Every key is always present, null when unknown.
-public struct StatusReport: Codable, Sendable, Equatable {
+package struct StatusReport: Codable, Sendable, Equatable {
     /// Writes and reads left in Docplanner's current windows.
-    public struct RateLimits: Codable, Sendable, Equatable {
-        public var writesLeft: Int
-        public var writesPerMinute: Int
-        public var readsLeft: Int
-        public var readsPerHour: Int
+    package struct RateLimits: Codable, Sendable, Equatable {
+        package var writesLeft: Int
+        package var writesPerMinute: Int
+        package var readsLeft: Int
+        package var readsPerHour: Int
     }
 
     /// Docplanner's published source addresses (`callback.use_docplanner_ips`).
-    public struct PublishedList: Codable, Sendable, Equatable {
-        public var loaded: Bool
-        public var addresses: Int
-        public var fetchedAt: Date?
+    package struct PublishedList: Codable, Sendable, Equatable {
+        package var loaded: Bool
+        package var addresses: Int
+        package var fetchedAt: Date?
 
-        public func encode(to encoder: any Encoder) throws {
+        package func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(loaded, forKey: .loaded)
             try container.encode(addresses, forKey: .addresses)
@@ -29,38 +29,38 @@ public struct StatusReport: Codable, Sendable, Equatable {
     }
 
     /// `running` or `stopped`.
-    public var daemon: DaemonState
-    public var tenant: String
+    package var daemon: DaemonState
+    package var tenant: String
     /// The version of the dpbridge that answered (the daemon's, or this command's when stopped).
-    public var version: String
-    public var store: String
-    public var uptimeSeconds: Int?
-    public var acceptingEvents: Bool
-    public var lastPing: Date?
-    public var lastPingAgeSeconds: Int?
+    package var version: String
+    package var store: String
+    package var uptimeSeconds: Int?
+    package var acceptingEvents: Bool
+    package var lastPing: Date?
+    package var lastPingAgeSeconds: Int?
     /// `callback.ping_alert_minutes`; null in PULL mode (no pings expected).
-    public var pingAlertMinutes: Int?
+    package var pingAlertMinutes: Int?
     /// Set when Docplanner's pings have stopped for `pingAlertMinutes`.
-    public var pingWarning: String?
-    public var inbox: StoreCounts.Queue
-    public var outbox: StoreCounts.Queue
+    package var pingWarning: String?
+    package var inbox: StoreCounts.Queue
+    package var outbox: StoreCounts.Queue
     /// Both queues together.
-    public var pending: Int
-    public var retrying: Int
-    public var inFlight: Int
-    public var deadLetters: Int
+    package var pending: Int
+    package var retrying: Int
+    package var inFlight: Int
+    package var deadLetters: Int
     /// Age of the oldest job waiting in either queue, 0 when none.
-    public var oldestPendingAgeSeconds: Double
-    public var quarantined: Int
+    package var oldestPendingAgeSeconds: Double
+    package var quarantined: Int
     /// When the cached OAuth token expires; null when none is cached (or stopped).
-    public var oauthTokenExpiresAt: Date?
-    public var rateLimits: RateLimits?
+    package var oauthTokenExpiresAt: Date?
+    package var rateLimits: RateLimits?
     /// Who may post to the callback URL (`CallbackSourcePolicy.summary`).
-    public var callbackSources: String?
-    public var docplannerIPs: PublishedList?
+    package var callbackSources: String?
+    package var docplannerIPs: PublishedList?
     /// Discovered resources and their mappings (`dpbridge map`); `vanishedMapped` counts
     /// mappings whose Docplanner resource is gone.
-    public var mapping = MappingSummary()
+    package var mapping = MappingSummary()
 
     /// The counts part, from the store.
     init(daemon: DaemonState, tenant: String, store: String, counts: StoreCounts) {
@@ -79,7 +79,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
         quarantined = counts.quarantined
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(daemon, forKey: .daemon)
         try container.encode(tenant, forKey: .tenant)

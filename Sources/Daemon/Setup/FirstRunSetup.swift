@@ -6,16 +6,16 @@ import Foundation
 /// from `ProductionConfiguration`. Idempotent: what is in place is left alone, an
 /// existing secret is replaced only when rotating, and an operator's own configuration
 /// file (anything but the untouched template) is never overwritten.
-public struct FirstRunSetup: Sendable {
-    public let configDirectory: String
+package struct FirstRunSetup: Sendable {
+    package let configDirectory: String
 
     /// The values init may be told; nil where not given.
-    public struct Answers: Sendable, Equatable {
-        public var domain: String?
-        public var clientID: String?
-        public var clientSecret: String?
+    package struct Answers: Sendable, Equatable {
+        package var domain: String?
+        package var clientID: String?
+        package var clientSecret: String?
 
-        public init(domain: String? = nil, clientID: String? = nil, clientSecret: String? = nil) {
+        package init(domain: String? = nil, clientID: String? = nil, clientSecret: String? = nil) {
             self.domain = domain
             self.clientID = clientID
             self.clientSecret = clientSecret
@@ -23,34 +23,34 @@ public struct FirstRunSetup: Sendable {
     }
 
     /// Which answers the files on disk do not already give.
-    public struct Needs: Sendable, Equatable {
-        public var domain: Bool
-        public var clientID: Bool
-        public var clientSecret: Bool
+    package struct Needs: Sendable, Equatable {
+        package var domain: Bool
+        package var clientID: Bool
+        package var clientSecret: Bool
     }
 
     /// What init did to one file or directory.
-    public struct Item: Sendable, Equatable {
-        public enum Action: Sendable, Equatable {
+    package struct Item: Sendable, Equatable {
+        package enum Action: Sendable, Equatable {
             case created, replaced, unchanged, tightened
             /// Left as it is although it differs from what the answers would write.
             case kept(String)
         }
 
-        public let path: String
-        public let mode: String
-        public let action: Action
+        package let path: String
+        package let mode: String
+        package let action: Action
     }
 
     /// Everything init did, and the callback secret in force (for the callback URL).
-    public struct Report: Sendable {
-        public let items: [Item]
-        public let callbackSecret: String
+    package struct Report: Sendable {
+        package let items: [Item]
+        package let callbackSecret: String
         /// True when a secret was replaced (the daemon must restart; Docplanner needs the new URL).
-        public let rotated: Bool
+        package let rotated: Bool
 
         /// True when some file or directory was created or changed.
-        public var changedAnything: Bool {
+        package var changedAnything: Bool {
             items.contains { $0.action != .unchanged && !isKept($0.action) }
         }
 
@@ -64,12 +64,12 @@ public struct FirstRunSetup: Sendable {
     static let credentialsMode: mode_t = 0o700
     static let configMode: mode_t = 0o644
 
-    public init(configDirectory: String) {
+    package init(configDirectory: String) {
         self.configDirectory = configDirectory
     }
 
-    public var configPath: String { (configDirectory as NSString).appendingPathComponent("dpbridge.yaml") }
-    public var credentialsDirectory: String {
+    package var configPath: String { (configDirectory as NSString).appendingPathComponent("dpbridge.yaml") }
+    package var credentialsDirectory: String {
         ConfigurationLoader.credentialsDirectory(besideConfiguration: configPath)
     }
 
@@ -78,7 +78,7 @@ public struct FirstRunSetup: Sendable {
     }
 
     /// What must still be asked for (or given as flags).
-    public func needs() throws(SetupError) -> Needs {
+    package func needs() throws(SetupError) -> Needs {
         let writesConfiguration = try configurationIsReplaceable()
         return Needs(
             domain: writesConfiguration, clientID: writesConfiguration,
@@ -87,7 +87,7 @@ public struct FirstRunSetup: Sendable {
 
     /// Checks every answer and conflict first, then writes; nothing is written when a
     /// check fails.
-    public func apply(_ answers: Answers, rotate: Bool) throws(SetupError) -> Report {
+    package func apply(_ answers: Answers, rotate: Bool) throws(SetupError) -> Report {
         let domain = try answers.domain.map { answer throws(SetupError) in try Self.checkedDomain(answer) }
         let clientID = try answers.clientID.map { answer throws(SetupError) in try Self.checkedClientID(answer) }
         let clientSecret = try answers.clientSecret.map { answer throws(SetupError) in

@@ -4,9 +4,9 @@
 /// secret in the file (they are credential files beside it). Rendered with
 /// `PublishedExamples.placeholder` for both values it is `etc/dpbridge.yaml`, the template
 /// `make install` and the package put in /etc/dpbridge, which check-config refuses.
-public enum ProductionConfiguration {
+package enum ProductionConfiguration {
     /// The file's text for this marketplace domain and OAuth client id.
-    public static func render(domain: String, clientID: String) -> String {
+    package static func render(domain: String, clientID: String) -> String {
         """
         # dpbridge — production configuration, written by `dpbridge init`.
         #
@@ -82,7 +82,7 @@ public enum ProductionConfiguration {
     }
 
     /// The template: `render` with the placeholder for every value init asks for.
-    public static var template: String {
+    package static var template: String {
         render(domain: PublishedExamples.placeholder, clientID: PublishedExamples.placeholder)
     }
 

@@ -4,9 +4,9 @@ import Foundation
 /// Fresh secrets from the kernel's CSPRNG (`getrandom(2)`), written in the URL-safe
 /// base64 alphabet (`A-Z a-z 0-9 - _`, no padding): fit for a URL path segment, a bearer
 /// token or a credential file.
-public enum RandomSecret {
+package enum RandomSecret {
     /// `byteCount` random bytes as text: 32 bytes (256 bits) give 43 characters.
-    public static func generate(byteCount: Int = 32) throws(SetupError) -> String {
+    package static func generate(byteCount: Int = 32) throws(SetupError) -> String {
         var bytes = [UInt8](repeating: 0, count: byteCount)
         var filled = 0
         while filled < byteCount {

@@ -1,5 +1,5 @@
 /// Why `dpbridge init` could not finish, in one line.
-public enum SetupError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum SetupError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The system's random source failed.
     case random(String)
     /// A file or directory could not be read, created or written.
@@ -9,7 +9,7 @@ public enum SetupError: Error, Sendable, Equatable, CustomStringConvertible {
     /// An existing secret differs from the one given, and `--rotate` was not.
     case wouldReplaceSecret(path: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .random(let reason): "cannot read the system's random source: \(reason)"
         case .file(let path, let reason): "\(path): \(reason)"

@@ -3,16 +3,16 @@
 /// (`10.1.2.3/8` is `10.0.0.0/8`). An IPv4 block also holds the IPv4-mapped IPv6 forms
 /// of its addresses; an IPv6 block holds the IPv4 addresses whose mapped form it covers
 /// (`::ffff:0:0/96` is every IPv4 address).
-public struct CIDRBlock: Sendable, Hashable, CustomStringConvertible {
+package struct CIDRBlock: Sendable, Hashable, CustomStringConvertible {
     /// The first address of the block.
-    public let network: IPAddress
+    package let network: IPAddress
     /// Leading bits that must match, counted as written (0...32 for IPv4, 0...128 for IPv6).
-    public let prefixLength: Int
+    package let prefixLength: Int
     /// The same prefix counted over 128 bits.
     private let bits: Int
 
     /// Parses `text` (surrounding spaces allowed).
-    public init(_ text: String) throws(CIDRError) {
+    package init(_ text: String) throws(CIDRError) {
         let trimmed = text.trimmingSpaces
         guard !trimmed.isEmpty else { throw .empty }
         let parts = trimmed.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
@@ -33,12 +33,12 @@ public struct CIDRBlock: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether `address` lies in this block.
-    public func contains(_ address: IPAddress) -> Bool {
+    package func contains(_ address: IPAddress) -> Bool {
         address.value & Self.mask(bits) == network.value
     }
 
     /// `network/prefix`, IPv4 blocks in dotted form.
-    public var description: String {
+    package var description: String {
         if bits >= 96, network.isIPv4 { return "\(network)/\(bits - 96)" }
         return "\(network)/\(bits)"
     }
@@ -47,8 +47,8 @@ public struct CIDRBlock: Sendable, Hashable, CustomStringConvertible {
         bits == 0 ? 0 : ~UInt128(0) << (128 - bits)
     }
 
-    public static func == (a: CIDRBlock, b: CIDRBlock) -> Bool { a.network == b.network && a.bits == b.bits }
-    public func hash(into hasher: inout Hasher) {
+    package static func == (a: CIDRBlock, b: CIDRBlock) -> Bool { a.network == b.network && a.bits == b.bits }
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(network)
         hasher.combine(bits)
     }

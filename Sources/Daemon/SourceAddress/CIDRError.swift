@@ -1,12 +1,12 @@
 /// Why a text is not an address or CIDR block.
-public enum CIDRError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum CIDRError: Error, Sendable, Equatable, CustomStringConvertible {
     case empty
     /// The part before `/` is not an IPv4 or IPv6 literal.
     case notAnAddress(String)
     /// The part after `/` is not a number from 0 to `maximum`.
     case badPrefix(String, maximum: Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .empty:
             "an empty entry is not an address or CIDR block"

@@ -5,7 +5,7 @@
 /// An IPv4 or IPv6 address, held as 128 bits: an IPv4 address is its IPv4-mapped form
 /// (`::ffff:a.b.c.d`), so `10.1.2.3` and `::ffff:10.1.2.3` are the same address and both
 /// fall in IPv4 blocks. `inet_pton` reads the text.
-public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
+package struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// The address in network order as one number.
     let value: UInt128
 
@@ -16,7 +16,7 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses a literal such as `203.0.113.7`, `2001:db8::1` or `::ffff:10.1.2.3`; nil for
     /// anything else (host names, ports, brackets, zone ids).
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         if let v4 = Self.plainDottedQuad(text) {
             value = Self.mappedPrefix | UInt128(v4)
             return
@@ -64,13 +64,13 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether this is an IPv4 address (written either way).
-    public var isIPv4: Bool { value >> 32 == 0xffff }
+    package var isIPv4: Bool { value >> 32 == 0xffff }
 
     /// `127.0.0.0/8` or `::1`: only this host can reach it.
-    public var isLoopback: Bool { value == 1 || (isIPv4 && (value >> 24) & 0xff == 127) }
+    package var isLoopback: Bool { value == 1 || (isIPv4 && (value >> 24) & 0xff == 127) }
 
     /// Dotted for IPv4, `inet_ntop`'s compressed form for IPv6.
-    public var description: String {
+    package var description: String {
         if isIPv4 {
             let bits = UInt32(truncatingIfNeeded: value)
             return [24, 16, 8, 0].map { String((bits >> $0) & 0xff) }.joined(separator: ".")

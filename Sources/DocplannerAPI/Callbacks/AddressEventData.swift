@@ -2,10 +2,10 @@ import Foundation
 
 /// The `data` of `address-commercial-type-changed`, `address-assigned` and
 /// `address-unassigned`.
-public struct AddressEventData: Codable, Sendable, Equatable {
-    public var facility: Facility?
-    public var doctor: Doctor?
-    public var address: Address?
+package struct AddressEventData: Codable, Sendable, Equatable {
+    package var facility: Facility?
+    package var doctor: Doctor?
+    package var address: Address?
 
     enum CodingKeys: String, CodingKey {
         case facility
@@ -13,7 +13,7 @@ public struct AddressEventData: Codable, Sendable, Equatable {
         case address
     }
 
-    public init(
+    package init(
         facility: Facility? = nil, doctor: Doctor? = nil, address: Address? = nil
     ) {
         self.facility = facility
@@ -21,7 +21,7 @@ public struct AddressEventData: Codable, Sendable, Equatable {
         self.address = address
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         facility = container.lenient(.facility)
         doctor = container.lenient(.doctor)

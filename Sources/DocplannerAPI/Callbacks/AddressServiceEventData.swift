@@ -1,11 +1,11 @@
 import Foundation
 
 /// The `data` of `address-service-created`, `-deleted` and `-changed`.
-public struct AddressServiceEventData: Codable, Sendable, Equatable {
-    public var facility: Facility?
-    public var doctor: Doctor?
-    public var address: Address?
-    public var addressService: AddressService?
+package struct AddressServiceEventData: Codable, Sendable, Equatable {
+    package var facility: Facility?
+    package var doctor: Doctor?
+    package var address: Address?
+    package var addressService: AddressService?
 
     enum CodingKeys: String, CodingKey {
         case facility
@@ -14,7 +14,7 @@ public struct AddressServiceEventData: Codable, Sendable, Equatable {
         case addressService = "address_service"
     }
 
-    public init(
+    package init(
         facility: Facility? = nil, doctor: Doctor? = nil, address: Address? = nil,
         addressService: AddressService? = nil
     ) {
@@ -24,7 +24,7 @@ public struct AddressServiceEventData: Codable, Sendable, Equatable {
         self.addressService = addressService
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         facility = container.lenient(.facility)
         doctor = container.lenient(.doctor)

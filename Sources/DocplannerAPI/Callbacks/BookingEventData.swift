@@ -1,11 +1,11 @@
 import Foundation
 
 /// The `data` of `slot-booked`, `booking-canceled` and `booking-confirmed`.
-public struct BookingEventData: Codable, Sendable, Equatable {
-    public var facility: Facility?
-    public var doctor: Doctor?
-    public var address: Address?
-    public var visitBooking: NotificationBooking?
+package struct BookingEventData: Codable, Sendable, Equatable {
+    package var facility: Facility?
+    package var doctor: Doctor?
+    package var address: Address?
+    package var visitBooking: NotificationBooking?
 
     enum CodingKeys: String, CodingKey {
         case facility
@@ -14,7 +14,7 @@ public struct BookingEventData: Codable, Sendable, Equatable {
         case visitBooking = "visit_booking"
     }
 
-    public init(
+    package init(
         facility: Facility? = nil, doctor: Doctor? = nil, address: Address? = nil,
         visitBooking: NotificationBooking? = nil
     ) {
@@ -24,7 +24,7 @@ public struct BookingEventData: Codable, Sendable, Equatable {
         self.visitBooking = visitBooking
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         facility = container.lenient(.facility)
         doctor = container.lenient(.doctor)

@@ -1,12 +1,12 @@
 import Foundation
 
 /// The `data` of `booking-moved`: the old booking (now cancelled) and the new one.
-public struct BookingMovedData: Codable, Sendable, Equatable {
-    public var facility: Facility?
-    public var doctor: Doctor?
-    public var address: Address?
-    public var oldVisitBooking: NotificationBooking?
-    public var newVisitBooking: NotificationBooking?
+package struct BookingMovedData: Codable, Sendable, Equatable {
+    package var facility: Facility?
+    package var doctor: Doctor?
+    package var address: Address?
+    package var oldVisitBooking: NotificationBooking?
+    package var newVisitBooking: NotificationBooking?
 
     enum CodingKeys: String, CodingKey {
         case facility
@@ -16,7 +16,7 @@ public struct BookingMovedData: Codable, Sendable, Equatable {
         case newVisitBooking = "new_visit_booking"
     }
 
-    public init(
+    package init(
         facility: Facility? = nil, doctor: Doctor? = nil, address: Address? = nil,
         oldVisitBooking: NotificationBooking? = nil, newVisitBooking: NotificationBooking? = nil
     ) {
@@ -27,7 +27,7 @@ public struct BookingMovedData: Codable, Sendable, Equatable {
         self.newVisitBooking = newVisitBooking
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         facility = container.lenient(.facility)
         doctor = container.lenient(.doctor)

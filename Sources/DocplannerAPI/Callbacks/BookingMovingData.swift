@@ -1,12 +1,12 @@
 import Foundation
 
 /// The `data` of `booking-moving` (blocking: the answer allows or denies the move).
-public struct BookingMovingData: Codable, Sendable, Equatable {
-    public var facility: Facility?
-    public var doctor: Doctor?
-    public var address: Address?
-    public var cancelingBooking: NotificationBooking?
-    public var creatingBooking: VisitBookingRequest?
+package struct BookingMovingData: Codable, Sendable, Equatable {
+    package var facility: Facility?
+    package var doctor: Doctor?
+    package var address: Address?
+    package var cancelingBooking: NotificationBooking?
+    package var creatingBooking: VisitBookingRequest?
 
     enum CodingKeys: String, CodingKey {
         case facility
@@ -16,7 +16,7 @@ public struct BookingMovingData: Codable, Sendable, Equatable {
         case creatingBooking = "creating_booking"
     }
 
-    public init(
+    package init(
         facility: Facility? = nil, doctor: Doctor? = nil, address: Address? = nil,
         cancelingBooking: NotificationBooking? = nil, creatingBooking: VisitBookingRequest? = nil
     ) {
@@ -27,7 +27,7 @@ public struct BookingMovingData: Codable, Sendable, Equatable {
         self.creatingBooking = creatingBooking
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         facility = container.lenient(.facility)
         doctor = container.lenient(.doctor)

@@ -1,12 +1,12 @@
 import Foundation
 
 /// The `data` of `booking-payment-status-changed`.
-public struct BookingPaymentStatusChangedData: Codable, Sendable, Equatable {
-    public var facility: Facility?
-    public var doctor: Doctor?
-    public var address: Address?
-    public var visitBooking: NotificationBooking?
-    public var visitPaymentStatus: VisitPaymentStatusChange?
+package struct BookingPaymentStatusChangedData: Codable, Sendable, Equatable {
+    package var facility: Facility?
+    package var doctor: Doctor?
+    package var address: Address?
+    package var visitBooking: NotificationBooking?
+    package var visitPaymentStatus: VisitPaymentStatusChange?
 
     enum CodingKeys: String, CodingKey {
         case facility
@@ -16,7 +16,7 @@ public struct BookingPaymentStatusChangedData: Codable, Sendable, Equatable {
         case visitPaymentStatus = "visit_payment_status"
     }
 
-    public init(
+    package init(
         facility: Facility? = nil, doctor: Doctor? = nil, address: Address? = nil,
         visitBooking: NotificationBooking? = nil,
         visitPaymentStatus: VisitPaymentStatusChange? = nil
@@ -28,7 +28,7 @@ public struct BookingPaymentStatusChangedData: Codable, Sendable, Equatable {
         self.visitPaymentStatus = visitPaymentStatus
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         facility = container.lenient(.facility)
         doctor = container.lenient(.doctor)

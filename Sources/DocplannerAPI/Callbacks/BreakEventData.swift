@@ -1,11 +1,11 @@
 import Foundation
 
 /// The `data` of `break-created`, `break-removed` and `break-moved`.
-public struct BreakEventData: Codable, Sendable, Equatable {
-    public var facility: Facility?
-    public var doctor: Doctor?
-    public var address: Address?
-    public var calendarBreak: CalendarBreak?
+package struct BreakEventData: Codable, Sendable, Equatable {
+    package var facility: Facility?
+    package var doctor: Doctor?
+    package var address: Address?
+    package var calendarBreak: CalendarBreak?
 
     enum CodingKeys: String, CodingKey {
         case facility
@@ -14,7 +14,7 @@ public struct BreakEventData: Codable, Sendable, Equatable {
         case calendarBreak = "break"
     }
 
-    public init(
+    package init(
         facility: Facility? = nil, doctor: Doctor? = nil, address: Address? = nil,
         calendarBreak: CalendarBreak? = nil
     ) {
@@ -24,7 +24,7 @@ public struct BreakEventData: Codable, Sendable, Equatable {
         self.calendarBreak = calendarBreak
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         facility = container.lenient(.facility)
         doctor = container.lenient(.doctor)

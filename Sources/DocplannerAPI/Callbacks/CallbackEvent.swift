@@ -2,7 +2,7 @@ import Foundation
 
 /// What a notification says, one case per event name, each with its typed `data`.
 /// An event name this version does not know decodes to `unknown`, keeping `data` as raw JSON.
-public enum CallbackEvent: Sendable, Equatable {
+package enum CallbackEvent: Sendable, Equatable {
     case slotBooking(SlotBookingData)
     case slotBooked(BookingEventData)
     case bookingCanceled(BookingEventData)
@@ -23,7 +23,7 @@ public enum CallbackEvent: Sendable, Equatable {
     case unknown(name: String, data: JSONValue)
 
     /// The event name as Docplanner spells it.
-    public var name: String {
+    package var name: String {
         switch self {
         case .slotBooking: CallbackEventName.slotBooking.rawValue
         case .slotBooked: CallbackEventName.slotBooked.rawValue
@@ -47,7 +47,7 @@ public enum CallbackEvent: Sendable, Equatable {
     }
 
     /// The known name, or nil for `unknown`.
-    public var knownName: CallbackEventName? { CallbackEventName(rawValue: name) }
+    package var knownName: CallbackEventName? { CallbackEventName(rawValue: name) }
 
     /// Decodes `data` for the event `name` (`data` is the decoder of the `data` member).
     static func decode(name: String, data decoder: any Decoder) throws -> CallbackEvent {
@@ -100,7 +100,7 @@ public enum CallbackEvent: Sendable, Equatable {
     }
 
     /// The facility, doctor and address the event is about.
-    public var place: (facility: Facility?, doctor: Doctor?, address: Address?) {
+    package var place: (facility: Facility?, doctor: Doctor?, address: Address?) {
         switch self {
         case .slotBooking(let d): (d.facility, d.doctor, d.address)
         case .slotBooked(let d), .bookingCanceled(let d), .bookingConfirmed(let d):
@@ -125,7 +125,7 @@ public enum CallbackEvent: Sendable, Equatable {
 
     /// The booking the event is about: `visit_booking`, the old booking of `booking-moved`,
     /// the booking being moved by `booking-moving`; nil for events about no existing booking.
-    public var bookingID: String? {
+    package var bookingID: String? {
         let id: String? =
             switch self {
             case .slotBooked(let d), .bookingCanceled(let d), .bookingConfirmed(let d): d.visitBooking?.id

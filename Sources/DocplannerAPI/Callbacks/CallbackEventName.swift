@@ -1,5 +1,5 @@
 /// The 17 event names Docplanner pushes (and serves by pull), spelled as in the document.
-public enum CallbackEventName: String, Sendable, CaseIterable {
+package enum CallbackEventName: String, Sendable, CaseIterable {
     case slotBooking = "slot-booking"
     case slotBooked = "slot-booked"
     case bookingCanceled = "booking-canceled"
@@ -20,5 +20,5 @@ public enum CallbackEventName: String, Sendable, CaseIterable {
 
     /// `slot-booking` and `booking-moving`: Docplanner waits for the answer, and only a
     /// 2xx lets the patient's booking or move proceed.
-    public var isBlocking: Bool { self == .slotBooking || self == .bookingMoving }
+    package var isBlocking: Bool { self == .slotBooking || self == .bookingMoving }
 }

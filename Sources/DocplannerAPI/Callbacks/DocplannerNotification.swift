@@ -2,13 +2,13 @@ import Foundation
 
 /// One notification, pushed to the callback URL or pulled from `GET /notifications`:
 /// `{"name": "<event>", "data": {…}, "created_at": "<ISO 8601>"}`.
-public struct DocplannerNotification: Codable, Sendable, Equatable {
+package struct DocplannerNotification: Codable, Sendable, Equatable {
     /// The event name as received (an open string: it may be one this version does not know).
-    public var name: String
-    public var createdAt: DocplannerDateTime?
-    public var event: CallbackEvent
+    package var name: String
+    package var createdAt: DocplannerDateTime?
+    package var event: CallbackEvent
 
-    public init(event: CallbackEvent, createdAt: DocplannerDateTime?) {
+    package init(event: CallbackEvent, createdAt: DocplannerDateTime?) {
         name = event.name
         self.event = event
         self.createdAt = createdAt
@@ -19,7 +19,7 @@ public struct DocplannerNotification: Codable, Sendable, Equatable {
         case createdAt = "created_at"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = container.lenientString(.name) ?? ""
         createdAt = container.lenient(.createdAt)
@@ -38,7 +38,7 @@ public struct DocplannerNotification: Codable, Sendable, Equatable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(name, forKey: .name)
         try event.encodeData(to: container.superEncoder(forKey: .data))
@@ -46,7 +46,7 @@ public struct DocplannerNotification: Codable, Sendable, Equatable {
     }
 
     /// Decodes one notification from a callback or pull body.
-    public static func decode(_ body: Data) throws(DocplannerError) -> DocplannerNotification {
+    package static func decode(_ body: Data) throws(DocplannerError) -> DocplannerNotification {
         do {
             return try JSONDecoder().decode(DocplannerNotification.self, from: body)
         } catch {
@@ -55,14 +55,14 @@ public struct DocplannerNotification: Codable, Sendable, Equatable {
     }
 
     /// Whether Docplanner waits for the answer (`slot-booking`, `booking-moving`).
-    public var isBlocking: Bool { event.knownName?.isBlocking ?? false }
+    package var isBlocking: Bool { event.knownName?.isBlocking ?? false }
 
     /// Identifies the event across re-sends and across PUSH and PULL:
     /// `<name>|<resource>|<created_at>` with the resource spelled as the daemon's callback
     /// classifier spells it (`visit_booking:<id>`, `break:<id>`, `address_service:<id>`,
     /// `address:<id>`, or `old>new` for `booking-moved`). When the event names no resource,
     /// the resource part is a digest of its `data`.
-    public var identityKey: String {
+    package var identityKey: String {
         let resource = event.identityResource ?? "data:\(fnv1a64Hex(Array(dataJSONText.utf8)))"
         return "\(name)|\(resource)|\(createdAt?.text ?? "")"
     }
@@ -70,7 +70,7 @@ public struct DocplannerNotification: Codable, Sendable, Equatable {
     /// Events with the same ordering key must be applied in order: `booking:<id>` for events
     /// about one existing booking (the old booking for `booking-moved` and `booking-moving`),
     /// else the doctor-address calendar `calendar:<facility>/<doctor>/<address>`.
-    public var orderingKey: String {
+    package var orderingKey: String {
         if let booking = event.bookingID { return "booking:\(booking)" }
         let place = event.place
         return "calendar:\(place.facility?.id ?? "")/\(place.doctor?.id ?? "")/\(place.address?.id ?? "")"

@@ -1,9 +1,9 @@
 /// The answer of `GET /notifications/multiple`: some notifications and how many remain.
-public struct NotificationBatch: Codable, Sendable, Equatable {
-    public var notifications: [DocplannerNotification]
-    public var remaining: Int?
+package struct NotificationBatch: Codable, Sendable, Equatable {
+    package var notifications: [DocplannerNotification]
+    package var remaining: Int?
 
-    public init(notifications: [DocplannerNotification] = [], remaining: Int? = nil) {
+    package init(notifications: [DocplannerNotification] = [], remaining: Int? = nil) {
         self.notifications = notifications
         self.remaining = remaining
     }
@@ -12,7 +12,7 @@ public struct NotificationBatch: Codable, Sendable, Equatable {
         case notifications, remaining
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         notifications = container.lenientArray(.notifications) ?? []
         remaining = container.lenientInt(.remaining)

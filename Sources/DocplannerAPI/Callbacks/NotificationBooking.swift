@@ -2,26 +2,26 @@ import Foundation
 
 /// A booking inside an event (schema `BookingNotification`). The `booking-moving` example
 /// uses `canceling_by`/`canceling_at` instead of `canceled_by`/`canceled_at`: both are kept.
-public struct NotificationBooking: Codable, Sendable, Equatable {
-    public var id: String?
-    public var status: String?
-    public var startAt: DocplannerDateTime?
-    public var endAt: DocplannerDateTime?
-    public var duration: Int?
-    public var bookedBy: String?
+package struct NotificationBooking: Codable, Sendable, Equatable {
+    package var id: String?
+    package var status: String?
+    package var startAt: DocplannerDateTime?
+    package var endAt: DocplannerDateTime?
+    package var duration: Int?
+    package var bookedBy: String?
     /// `""` when not cancelled.
-    public var canceledBy: String?
-    public var bookedAt: DocplannerDateTime?
-    public var canceledAt: DocplannerDateTime?
-    public var cancelingBy: String?
-    public var cancelingAt: DocplannerDateTime?
-    public var addressService: AddressService?
-    public var patient: Patient?
-    public var signature: String?
-    public var comment: String?
-    public var insurance: Insurance?
-    public var visitPayment: Bool?
-    public var videocallURL: String?
+    package var canceledBy: String?
+    package var bookedAt: DocplannerDateTime?
+    package var canceledAt: DocplannerDateTime?
+    package var cancelingBy: String?
+    package var cancelingAt: DocplannerDateTime?
+    package var addressService: AddressService?
+    package var patient: Patient?
+    package var signature: String?
+    package var comment: String?
+    package var insurance: Insurance?
+    package var visitPayment: Bool?
+    package var videocallURL: String?
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -44,7 +44,7 @@ public struct NotificationBooking: Codable, Sendable, Equatable {
         case videocallURL = "videocall_url"
     }
 
-    public init(
+    package init(
         id: String? = nil, status: String? = nil, startAt: DocplannerDateTime? = nil,
         endAt: DocplannerDateTime? = nil, duration: Int? = nil, bookedBy: String? = nil,
         canceledBy: String? = nil, bookedAt: DocplannerDateTime? = nil,
@@ -73,7 +73,7 @@ public struct NotificationBooking: Codable, Sendable, Equatable {
         self.videocallURL = videocallURL
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = container.lenientString(.id)
         status = container.lenientString(.status)
@@ -98,7 +98,7 @@ public struct NotificationBooking: Codable, Sendable, Equatable {
 
 extension NotificationBooking {
     /// Who cancelled (`canceled_by`, else `canceling_by`); nil when empty or absent.
-    public var cancellingParty: String? {
+    package var cancellingParty: String? {
         for value in [canceledBy, cancelingBy] {
             if let value, !value.isEmpty { return value }
         }

@@ -1,13 +1,13 @@
 import Foundation
 
 /// The `data` of `presence-marked`.
-public struct PresenceMarkedData: Codable, Sendable, Equatable {
-    public var facility: Facility?
-    public var doctor: Doctor?
-    public var address: Address?
-    public var visitBooking: NotificationBooking?
+package struct PresenceMarkedData: Codable, Sendable, Equatable {
+    package var facility: Facility?
+    package var doctor: Doctor?
+    package var address: Address?
+    package var visitBooking: NotificationBooking?
     /// `PRESENT` or `ABSENT`.
-    public var presence: PatientPresence?
+    package var presence: PatientPresence?
 
     enum CodingKeys: String, CodingKey {
         case facility
@@ -17,7 +17,7 @@ public struct PresenceMarkedData: Codable, Sendable, Equatable {
         case presence
     }
 
-    public init(
+    package init(
         facility: Facility? = nil, doctor: Doctor? = nil, address: Address? = nil,
         visitBooking: NotificationBooking? = nil, presence: PatientPresence? = nil
     ) {
@@ -28,7 +28,7 @@ public struct PresenceMarkedData: Codable, Sendable, Equatable {
         self.presence = presence
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         facility = container.lenient(.facility)
         doctor = container.lenient(.doctor)

@@ -1,11 +1,11 @@
 import Foundation
 
 /// The `data` of `slot-booking` (blocking: the answer approves or denies the booking).
-public struct SlotBookingData: Codable, Sendable, Equatable {
-    public var facility: Facility?
-    public var doctor: Doctor?
-    public var address: Address?
-    public var visitBookingRequest: VisitBookingRequest?
+package struct SlotBookingData: Codable, Sendable, Equatable {
+    package var facility: Facility?
+    package var doctor: Doctor?
+    package var address: Address?
+    package var visitBookingRequest: VisitBookingRequest?
 
     enum CodingKeys: String, CodingKey {
         case facility
@@ -14,7 +14,7 @@ public struct SlotBookingData: Codable, Sendable, Equatable {
         case visitBookingRequest = "visit_booking_request"
     }
 
-    public init(
+    package init(
         facility: Facility? = nil, doctor: Doctor? = nil, address: Address? = nil,
         visitBookingRequest: VisitBookingRequest? = nil
     ) {
@@ -24,7 +24,7 @@ public struct SlotBookingData: Codable, Sendable, Equatable {
         self.visitBookingRequest = visitBookingRequest
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         facility = container.lenient(.facility)
         doctor = container.lenient(.doctor)

@@ -2,17 +2,17 @@ import Foundation
 
 /// A booking about to be made (schema `VisitBookingRequestNotification`): the
 /// `visit_booking_request` of `slot-booking` and the `creating_booking` of `booking-moving`.
-public struct VisitBookingRequest: Codable, Sendable, Equatable {
-    public var bookingAt: DocplannerDateTime?
-    public var bookingBy: String?
-    public var duration: Int?
-    public var startAt: DocplannerDateTime?
-    public var endAt: DocplannerDateTime?
-    public var addressService: AddressService?
-    public var patient: Patient?
-    public var signature: String?
-    public var comment: String?
-    public var visitPayment: Bool?
+package struct VisitBookingRequest: Codable, Sendable, Equatable {
+    package var bookingAt: DocplannerDateTime?
+    package var bookingBy: String?
+    package var duration: Int?
+    package var startAt: DocplannerDateTime?
+    package var endAt: DocplannerDateTime?
+    package var addressService: AddressService?
+    package var patient: Patient?
+    package var signature: String?
+    package var comment: String?
+    package var visitPayment: Bool?
 
     enum CodingKeys: String, CodingKey {
         case bookingAt = "booking_at"
@@ -27,7 +27,7 @@ public struct VisitBookingRequest: Codable, Sendable, Equatable {
         case visitPayment = "visit_payment"
     }
 
-    public init(
+    package init(
         bookingAt: DocplannerDateTime? = nil, bookingBy: String? = nil, duration: Int? = nil,
         startAt: DocplannerDateTime? = nil, endAt: DocplannerDateTime? = nil,
         addressService: AddressService? = nil, patient: Patient? = nil, signature: String? = nil,
@@ -45,7 +45,7 @@ public struct VisitBookingRequest: Codable, Sendable, Equatable {
         self.visitPayment = visitPayment
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         bookingAt = container.lenient(.bookingAt)
         bookingBy = container.lenientString(.bookingBy)

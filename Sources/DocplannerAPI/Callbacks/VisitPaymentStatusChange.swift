@@ -2,10 +2,10 @@ import Foundation
 
 /// The payment status change of `booking-payment-status-changed`
 /// (`paid`, `waiting_for_confirmation`, `not-paid`, `refunded`, `charged_back`).
-public struct VisitPaymentStatusChange: Codable, Sendable, Equatable {
-    public var statusFrom: String?
-    public var statusTo: String?
-    public var changedAt: DocplannerDateTime?
+package struct VisitPaymentStatusChange: Codable, Sendable, Equatable {
+    package var statusFrom: String?
+    package var statusTo: String?
+    package var changedAt: DocplannerDateTime?
 
     enum CodingKeys: String, CodingKey {
         case statusFrom = "status_from"
@@ -13,7 +13,7 @@ public struct VisitPaymentStatusChange: Codable, Sendable, Equatable {
         case changedAt = "changed_at"
     }
 
-    public init(
+    package init(
         statusFrom: String? = nil, statusTo: String? = nil, changedAt: DocplannerDateTime? = nil
     ) {
         self.statusFrom = statusFrom
@@ -21,7 +21,7 @@ public struct VisitPaymentStatusChange: Codable, Sendable, Equatable {
         self.changedAt = changedAt
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         statusFrom = container.lenientString(.statusFrom)
         statusTo = container.lenientString(.statusTo)

@@ -3,14 +3,14 @@ import Foundation
 /// Docplanner's error body (schema `Error`, `application/vnd.error+docplanner+json`):
 /// `{"message": "...", "errors": ...}`, where `errors` is an array in some answers and an
 /// object keyed by field in others (`{"slots[1].end": ["End date should be ..."]}`).
-public struct APIErrorBody: Codable, Sendable, Equatable {
-    public var message: String?
+package struct APIErrorBody: Codable, Sendable, Equatable {
+    package var message: String?
     /// `errors` given as an array.
-    public var errors: [String]
+    package var errors: [String]
     /// `errors` given as an object keyed by field.
-    public var fieldErrors: [String: [String]]
+    package var fieldErrors: [String: [String]]
 
-    public init(message: String? = nil, errors: [String] = [], fieldErrors: [String: [String]] = [:]) {
+    package init(message: String? = nil, errors: [String] = [], fieldErrors: [String: [String]] = [:]) {
         self.message = message
         self.errors = errors
         self.fieldErrors = fieldErrors
@@ -26,7 +26,7 @@ public struct APIErrorBody: Codable, Sendable, Equatable {
         case errorDescription = "error_description"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         message = container.lenientString(.message)
         if message == nil {
@@ -52,7 +52,7 @@ public struct APIErrorBody: Codable, Sendable, Equatable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(message, forKey: .message)
         if fieldErrors.isEmpty {
@@ -63,12 +63,12 @@ public struct APIErrorBody: Codable, Sendable, Equatable {
     }
 
     /// The body parsed leniently from `data`; nil when it is not a JSON object.
-    public static func parse(_ data: Data) -> APIErrorBody? {
+    package static func parse(_ data: Data) -> APIErrorBody? {
         try? JSONDecoder().decode(APIErrorBody.self, from: data)
     }
 
     /// `message (field: problem; other: problem)` on one line.
-    public var summary: String {
+    package var summary: String {
         var details = errors
         for field in fieldErrors.keys.sorted() {
             details.append("\(field): \(fieldErrors[field]!.joined(separator: ", "))")

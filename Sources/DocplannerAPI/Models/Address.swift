@@ -1,21 +1,21 @@
 import Foundation
 
 /// A doctor's address (where the calendar lives).
-public struct Address: Codable, Sendable, Equatable {
-    public var id: String?
-    public var name: String?
-    public var cityName: String?
-    public var postCode: String?
-    public var street: String?
+package struct Address: Codable, Sendable, Equatable {
+    package var id: String?
+    package var name: String?
+    package var cityName: String?
+    package var postCode: String?
+    package var street: String?
     /// With `address.online_only`.
-    public var isOnlineOnly: Bool?
+    package var isOnlineOnly: Bool?
     /// With `address.visit_payment`.
-    public var visitPayment: Bool?
-    public var bookingExtraFields: BookingExtraFields?
+    package var visitPayment: Bool?
+    package var bookingExtraFields: BookingExtraFields?
     /// `premium`, `saas-only` or `basic` (with `address.commercial_type`).
-    public var commercialType: String?
+    package var commercialType: String?
     /// `private`, `insurance` or `private_and_insurance`.
-    public var insuranceSupport: String?
+    package var insuranceSupport: String?
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -30,7 +30,7 @@ public struct Address: Codable, Sendable, Equatable {
         case insuranceSupport = "insurance_support"
     }
 
-    public init(
+    package init(
         id: String? = nil, name: String? = nil, cityName: String? = nil, postCode: String? = nil,
         street: String? = nil, isOnlineOnly: Bool? = nil, visitPayment: Bool? = nil,
         bookingExtraFields: BookingExtraFields? = nil, commercialType: String? = nil,
@@ -48,7 +48,7 @@ public struct Address: Codable, Sendable, Equatable {
         self.insuranceSupport = insuranceSupport
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = container.lenientString(.id)
         name = container.lenientString(.name)

@@ -1,21 +1,21 @@
 import Foundation
 
 /// The state of an address's calendar (`GET …/calendar`).
-public struct AddressCalendar: Codable, Sendable, Equatable {
+package struct AddressCalendar: Codable, Sendable, Equatable {
     /// `enabled` or `disabled`.
-    public var status: String?
+    package var status: String?
 
     enum CodingKeys: String, CodingKey {
         case status
     }
 
-    public init(
+    package init(
         status: String? = nil
     ) {
         self.status = status
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         status = container.lenientString(.status)
     }
@@ -23,5 +23,5 @@ public struct AddressCalendar: Codable, Sendable, Equatable {
 
 extension AddressCalendar {
     /// Whether the calendar is enabled.
-    public var isEnabled: Bool { status?.lowercased() == "enabled" }
+    package var isEnabled: Bool { status?.lowercased() == "enabled" }
 }

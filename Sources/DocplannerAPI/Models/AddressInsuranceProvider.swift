@@ -1,10 +1,10 @@
 import Foundation
 
 /// An insurance provider accepted at an address, with its plans.
-public struct AddressInsuranceProvider: Codable, Sendable, Equatable {
-    public var insuranceProviderID: String?
-    public var name: String?
-    public var insurancePlans: ItemList<InsurancePlan>?
+package struct AddressInsuranceProvider: Codable, Sendable, Equatable {
+    package var insuranceProviderID: String?
+    package var name: String?
+    package var insurancePlans: ItemList<InsurancePlan>?
 
     enum CodingKeys: String, CodingKey {
         case insuranceProviderID = "insurance_provider_id"
@@ -12,7 +12,7 @@ public struct AddressInsuranceProvider: Codable, Sendable, Equatable {
         case insurancePlans = "insurance_plans"
     }
 
-    public init(
+    package init(
         insuranceProviderID: String? = nil, name: String? = nil,
         insurancePlans: ItemList<InsurancePlan>? = nil
     ) {
@@ -21,7 +21,7 @@ public struct AddressInsuranceProvider: Codable, Sendable, Equatable {
         self.insurancePlans = insurancePlans
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         insuranceProviderID = container.lenientString(.insuranceProviderID)
         name = container.lenientString(.name)

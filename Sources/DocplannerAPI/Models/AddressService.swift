@@ -1,21 +1,21 @@
 import Foundation
 
 /// A service offered at an address (also the `address_service` of bookings and events).
-public struct AddressService: Codable, Sendable, Equatable {
-    public var id: String?
-    public var name: String?
+package struct AddressService: Codable, Sendable, Equatable {
+    package var id: String?
+    package var name: String?
     /// Integer part of the price; nil when not shown.
-    public var price: Int?
-    public var isPriceFrom: Bool?
-    public var isDefault: Bool?
-    public var description: String?
+    package var price: Int?
+    package var isPriceFrom: Bool?
+    package var isDefault: Bool?
+    package var description: String?
     /// The dictionary service id.
-    public var serviceID: String?
-    public var duration: Int?
-    public var isVisible: Bool?
-    public var allowedPatients: AllowedPatients?
-    public var customName: String?
-    public var isPublicInsuranceFlow: Bool?
+    package var serviceID: String?
+    package var duration: Int?
+    package var isVisible: Bool?
+    package var allowedPatients: AllowedPatients?
+    package var customName: String?
+    package var isPublicInsuranceFlow: Bool?
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -32,7 +32,7 @@ public struct AddressService: Codable, Sendable, Equatable {
         case isPublicInsuranceFlow = "is_public_insurance_flow"
     }
 
-    public init(
+    package init(
         id: String? = nil, name: String? = nil, price: Int? = nil, isPriceFrom: Bool? = nil,
         isDefault: Bool? = nil, description: String? = nil, serviceID: String? = nil,
         duration: Int? = nil, isVisible: Bool? = nil, allowedPatients: AllowedPatients? = nil,
@@ -52,7 +52,7 @@ public struct AddressService: Codable, Sendable, Equatable {
         self.isPublicInsuranceFlow = isPublicInsuranceFlow
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = container.lenientString(.id)
         name = container.lenientString(.name)

@@ -1,31 +1,31 @@
 import Foundation
 
 /// A booking (visit) as the API returns it.
-public struct Booking: Codable, Sendable, Equatable {
-    public var id: String?
+package struct Booking: Codable, Sendable, Equatable {
+    package var id: String?
     /// `booked`, `canceled`, …
-    public var status: String?
-    public var startAt: DocplannerDateTime?
-    public var endAt: DocplannerDateTime?
+    package var status: String?
+    package var startAt: DocplannerDateTime?
+    package var endAt: DocplannerDateTime?
     /// Minutes.
-    public var duration: Int?
+    package var duration: Int?
     /// `user`, `doctor` or `integration`.
-    public var bookedBy: String?
+    package var bookedBy: String?
     /// `""` when not cancelled.
-    public var canceledBy: String?
-    public var bookedAt: DocplannerDateTime?
-    public var canceledAt: DocplannerDateTime?
+    package var canceledBy: String?
+    package var bookedAt: DocplannerDateTime?
+    package var canceledAt: DocplannerDateTime?
     /// With `booking.moving`.
-    public var moving: BookingMoving?
-    public var patient: Patient?
-    public var addressService: AddressService?
-    public var comment: String?
+    package var moving: BookingMoving?
+    package var patient: Patient?
+    package var addressService: AddressService?
+    package var comment: String?
     /// Lowercase here (`present`/`absent`).
-    public var presence: PatientPresence?
-    public var insurance: Insurance?
-    public var visitPayment: Bool?
-    public var visitPaymentStatus: String?
-    public var videocallURL: String?
+    package var presence: PatientPresence?
+    package var insurance: Insurance?
+    package var visitPayment: Bool?
+    package var visitPaymentStatus: String?
+    package var videocallURL: String?
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -48,7 +48,7 @@ public struct Booking: Codable, Sendable, Equatable {
         case videocallURL = "videocall_url"
     }
 
-    public init(
+    package init(
         id: String? = nil, status: String? = nil, startAt: DocplannerDateTime? = nil,
         endAt: DocplannerDateTime? = nil, duration: Int? = nil, bookedBy: String? = nil,
         canceledBy: String? = nil, bookedAt: DocplannerDateTime? = nil,
@@ -77,7 +77,7 @@ public struct Booking: Codable, Sendable, Equatable {
         self.videocallURL = videocallURL
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = container.lenientString(.id)
         status = container.lenientString(.status)

@@ -1,10 +1,10 @@
 import Foundation
 
 /// Which extra patient fields an address asks for when booking.
-public struct BookingExtraFields: Codable, Sendable, Equatable {
-    public var gender: Bool?
-    public var nin: Bool?
-    public var birthDate: Bool?
+package struct BookingExtraFields: Codable, Sendable, Equatable {
+    package var gender: Bool?
+    package var nin: Bool?
+    package var birthDate: Bool?
 
     enum CodingKeys: String, CodingKey {
         case gender
@@ -12,7 +12,7 @@ public struct BookingExtraFields: Codable, Sendable, Equatable {
         case birthDate = "birth_date"
     }
 
-    public init(
+    package init(
         gender: Bool? = nil, nin: Bool? = nil, birthDate: Bool? = nil
     ) {
         self.gender = gender
@@ -20,7 +20,7 @@ public struct BookingExtraFields: Codable, Sendable, Equatable {
         self.birthDate = birthDate
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         gender = container.lenientBool(.gender)
         nin = container.lenientBool(.nin)

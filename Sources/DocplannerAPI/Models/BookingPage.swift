@@ -2,19 +2,19 @@ import Foundation
 
 /// One page of `GET …/bookings` (`_items` plus `page`, `limit`, `pages`, `total`; the
 /// pagination fields are present only when a `page` was asked for).
-public struct BookingPage: Codable, Sendable, Equatable {
-    public var items: [Booking]
-    public var page: Int?
-    public var limit: Int?
-    public var pages: Int?
-    public var total: Int?
+package struct BookingPage: Codable, Sendable, Equatable {
+    package var items: [Booking]
+    package var page: Int?
+    package var limit: Int?
+    package var pages: Int?
+    package var total: Int?
 
     enum CodingKeys: String, CodingKey {
         case items = "_items"
         case page, limit, pages, total
     }
 
-    public init(items: [Booking] = [], page: Int? = nil, limit: Int? = nil, pages: Int? = nil, total: Int? = nil) {
+    package init(items: [Booking] = [], page: Int? = nil, limit: Int? = nil, pages: Int? = nil, total: Int? = nil) {
         self.items = items
         self.page = page
         self.limit = limit
@@ -22,7 +22,7 @@ public struct BookingPage: Codable, Sendable, Equatable {
         self.total = total
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         items = container.lenientArray(.items) ?? []
         page = container.lenientInt(.page)
@@ -32,7 +32,7 @@ public struct BookingPage: Codable, Sendable, Equatable {
     }
 
     /// Whether a later page exists (false when the answer was not paginated).
-    public var hasNextPage: Bool {
+    package var hasNextPage: Bool {
         guard let page, let pages else { return false }
         return page < pages
     }

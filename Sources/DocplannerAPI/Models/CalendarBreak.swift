@@ -1,11 +1,11 @@
 import Foundation
 
 /// A calendar break (time the doctor is unavailable); also the `break` of break events.
-public struct CalendarBreak: Codable, Sendable, Equatable {
-    public var id: String?
-    public var since: DocplannerDateTime?
-    public var till: DocplannerDateTime?
-    public var description: String?
+package struct CalendarBreak: Codable, Sendable, Equatable {
+    package var id: String?
+    package var since: DocplannerDateTime?
+    package var till: DocplannerDateTime?
+    package var description: String?
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -14,7 +14,7 @@ public struct CalendarBreak: Codable, Sendable, Equatable {
         case description
     }
 
-    public init(
+    package init(
         id: String? = nil, since: DocplannerDateTime? = nil, till: DocplannerDateTime? = nil,
         description: String? = nil
     ) {
@@ -24,7 +24,7 @@ public struct CalendarBreak: Codable, Sendable, Equatable {
         self.description = description
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = container.lenientString(.id)
         since = container.lenient(.since)

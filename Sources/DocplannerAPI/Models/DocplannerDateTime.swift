@@ -3,33 +3,33 @@ import Foundation
 /// A date-time as Docplanner writes it: ISO 8601 with an offset, `2020-12-01T00:00:00+01:00`.
 /// The text is kept exactly as received (so the offset survives a round trip, and odd values
 /// such as the document's `"null,"` do not fail decoding); `date` parses it.
-public struct DocplannerDateTime: Codable, Sendable, Hashable, CustomStringConvertible {
-    public let text: String
+package struct DocplannerDateTime: Codable, Sendable, Hashable, CustomStringConvertible {
+    package let text: String
 
-    public init(_ text: String) { self.text = text }
+    package init(_ text: String) { self.text = text }
 
     /// Formats `date` with the offset `timeZone` has at that instant.
-    public init(_ date: Date, timeZone: TimeZone) {
+    package init(_ date: Date, timeZone: TimeZone) {
         text = Self.format(date, timeZone: timeZone)
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         text = try container.decode(String.self)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(text)
     }
 
     /// The instant, or nil when the text is not an ISO 8601 date-time with an offset.
-    public var date: Date? { Self.parse(text) }
+    package var date: Date? { Self.parse(text) }
 
-    public var description: String { text }
+    package var description: String { text }
 
     /// `2020-12-01T00:00:00+01:00` for `date` in `timeZone` (`+00:00` for UTC, never `Z`).
-    public static func format(_ date: Date, timeZone: TimeZone) -> String {
+    package static func format(_ date: Date, timeZone: TimeZone) -> String {
         let parts = components(of: date, in: timeZone)
         let offset = timeZone.secondsFromGMT(for: date)
         let minutes = abs(offset) / 60
@@ -41,7 +41,7 @@ public struct DocplannerDateTime: Codable, Sendable, Hashable, CustomStringConve
     }
 
     /// `2020-12-01`: the day of `date` in `timeZone`.
-    public static func formatDay(_ date: Date, timeZone: TimeZone) -> String {
+    package static func formatDay(_ date: Date, timeZone: TimeZone) -> String {
         let parts = components(of: date, in: timeZone)
         return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
@@ -53,7 +53,7 @@ public struct DocplannerDateTime: Codable, Sendable, Hashable, CustomStringConve
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM|±HHMM|±HH)`; nil for anything else.
-    public static func parse(_ text: String) -> Date? {
+    package static func parse(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         func number(_ start: Int, _ length: Int) -> Int? {
             guard start + length <= bytes.count else { return nil }

@@ -1,18 +1,18 @@
 import Foundation
 
 /// A doctor of a facility.
-public struct Doctor: Codable, Sendable, Equatable {
-    public var id: String?
-    public var name: String?
-    public var surname: String?
+package struct Doctor: Codable, Sendable, Equatable {
+    package var id: String?
+    package var name: String?
+    package var surname: String?
     /// With `doctor.profile_url`.
-    public var profileURL: String?
+    package var profileURL: String?
     /// With `doctor.addresses`.
-    public var addresses: ItemList<Address>?
+    package var addresses: ItemList<Address>?
     /// With `doctor.specializations` (the schema spells it `specialization`; both are read).
-    public var specializations: ItemList<Specialization>?
+    package var specializations: ItemList<Specialization>?
     /// With `doctor.license_numbers`.
-    public var licenseNumbers: ItemList<LicenseNumber>?
+    package var licenseNumbers: ItemList<LicenseNumber>?
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -29,7 +29,7 @@ public struct Doctor: Codable, Sendable, Equatable {
         case specialization
     }
 
-    public init(
+    package init(
         id: String? = nil, name: String? = nil, surname: String? = nil, profileURL: String? = nil,
         addresses: ItemList<Address>? = nil, specializations: ItemList<Specialization>? = nil,
         licenseNumbers: ItemList<LicenseNumber>? = nil
@@ -43,7 +43,7 @@ public struct Doctor: Codable, Sendable, Equatable {
         self.licenseNumbers = licenseNumbers
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = container.lenientString(.id)
         name = container.lenientString(.name)

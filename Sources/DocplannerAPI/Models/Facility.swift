@@ -1,11 +1,11 @@
 import Foundation
 
 /// A facility (clinic) the API client may act for.
-public struct Facility: Codable, Sendable, Equatable {
-    public var id: String?
-    public var name: String?
+package struct Facility: Codable, Sendable, Equatable {
+    package var id: String?
+    package var name: String?
     /// With `facility.doctors`.
-    public var doctors: ItemList<Doctor>?
+    package var doctors: ItemList<Doctor>?
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -13,7 +13,7 @@ public struct Facility: Codable, Sendable, Equatable {
         case doctors
     }
 
-    public init(
+    package init(
         id: String? = nil, name: String? = nil, doctors: ItemList<Doctor>? = nil
     ) {
         self.id = id
@@ -21,7 +21,7 @@ public struct Facility: Codable, Sendable, Equatable {
         self.doctors = doctors
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = container.lenientString(.id)
         name = container.lenientString(.name)

@@ -1,11 +1,11 @@
 import Foundation
 
 /// The insurance used for a booking.
-public struct Insurance: Codable, Sendable, Equatable {
-    public var id: String?
-    public var name: String?
-    public var plan: String?
-    public var planID: String?
+package struct Insurance: Codable, Sendable, Equatable {
+    package var id: String?
+    package var name: String?
+    package var plan: String?
+    package var planID: String?
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -14,7 +14,7 @@ public struct Insurance: Codable, Sendable, Equatable {
         case planID = "plan_id"
     }
 
-    public init(
+    package init(
         id: String? = nil, name: String? = nil, plan: String? = nil, planID: String? = nil
     ) {
         self.id = id
@@ -23,7 +23,7 @@ public struct Insurance: Codable, Sendable, Equatable {
         self.planID = planID
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = container.lenientString(.id)
         name = container.lenientString(.name)

@@ -1,12 +1,12 @@
 import Foundation
 
 /// The token endpoint's answer.
-public struct OAuthToken: Codable, Sendable, Equatable {
-    public var accessToken: String?
+package struct OAuthToken: Codable, Sendable, Equatable {
+    package var accessToken: String?
     /// Seconds the token stays valid.
-    public var expiresIn: Int?
-    public var tokenType: String?
-    public var scope: String?
+    package var expiresIn: Int?
+    package var tokenType: String?
+    package var scope: String?
 
     enum CodingKeys: String, CodingKey {
         case accessToken = "access_token"
@@ -15,7 +15,7 @@ public struct OAuthToken: Codable, Sendable, Equatable {
         case scope
     }
 
-    public init(
+    package init(
         accessToken: String? = nil, expiresIn: Int? = nil, tokenType: String? = nil,
         scope: String? = nil
     ) {
@@ -25,7 +25,7 @@ public struct OAuthToken: Codable, Sendable, Equatable {
         self.scope = scope
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         accessToken = container.lenientString(.accessToken)
         expiresIn = container.lenientInt(.expiresIn)

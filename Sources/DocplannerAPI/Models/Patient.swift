@@ -1,21 +1,21 @@
 import Foundation
 
 /// A patient: in bookings, in events, and in `bookSlot` requests (which need `name` and `phone`).
-public struct Patient: Codable, Sendable, Equatable {
-    public var name: String?
-    public var surname: String?
-    public var email: String?
-    public var phone: String?
+package struct Patient: Codable, Sendable, Equatable {
+    package var name: String?
+    package var surname: String?
+    package var email: String?
+    package var phone: String?
     /// `YYYY-MM-DD`.
-    public var birthDate: String?
+    package var birthDate: String?
     /// National identification number.
-    public var nin: String?
+    package var nin: String?
     /// `m` or `f`.
-    public var gender: String?
-    public var isReturning: Bool?
-    public var insuranceNumber: String?
-    public var marketingConsent: Bool?
-    public var dataPrivacyConsent: Bool?
+    package var gender: String?
+    package var isReturning: Bool?
+    package var insuranceNumber: String?
+    package var marketingConsent: Bool?
+    package var dataPrivacyConsent: Bool?
 
     enum CodingKeys: String, CodingKey {
         case name
@@ -31,7 +31,7 @@ public struct Patient: Codable, Sendable, Equatable {
         case dataPrivacyConsent = "data_privacy_consent"
     }
 
-    public init(
+    package init(
         name: String? = nil, surname: String? = nil, email: String? = nil, phone: String? = nil,
         birthDate: String? = nil, nin: String? = nil, gender: String? = nil,
         isReturning: Bool? = nil, insuranceNumber: String? = nil, marketingConsent: Bool? = nil,
@@ -50,7 +50,7 @@ public struct Patient: Codable, Sendable, Equatable {
         self.dataPrivacyConsent = dataPrivacyConsent
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = container.lenientString(.name)
         surname = container.lenientString(.surname)

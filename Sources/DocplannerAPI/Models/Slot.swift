@@ -1,11 +1,11 @@
 import Foundation
 
 /// An available slot (`GET …/slots`).
-public struct Slot: Codable, Sendable, Equatable {
-    public var start: DocplannerDateTime?
-    public var end: DocplannerDateTime?
+package struct Slot: Codable, Sendable, Equatable {
+    package var start: DocplannerDateTime?
+    package var end: DocplannerDateTime?
     /// With `slot.services`.
-    public var addressServices: ItemList<AddressService>?
+    package var addressServices: ItemList<AddressService>?
 
     enum CodingKeys: String, CodingKey {
         case start
@@ -13,7 +13,7 @@ public struct Slot: Codable, Sendable, Equatable {
         case addressServices = "address_services"
     }
 
-    public init(
+    package init(
         start: DocplannerDateTime? = nil, end: DocplannerDateTime? = nil,
         addressServices: ItemList<AddressService>? = nil
     ) {
@@ -22,7 +22,7 @@ public struct Slot: Codable, Sendable, Equatable {
         self.addressServices = addressServices
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         start = container.lenient(.start)
         end = container.lenient(.end)

@@ -1,17 +1,17 @@
 /// Body of `addAddressService` (POST …/addresses/{address_id}/services).
-public struct AddAddressServiceRequest: Codable, Sendable, Equatable {
+package struct AddAddressServiceRequest: Codable, Sendable, Equatable {
     /// The dictionary service id (required).
-    public var serviceID: String
-    public var isPriceFrom: Bool?
-    public var price: Double?
-    public var description: String?
-    public var isVisible: Bool?
+    package var serviceID: String
+    package var isPriceFrom: Bool?
+    package var price: Double?
+    package var description: String?
+    package var isVisible: Bool?
     /// Minutes.
-    public var defaultDuration: Int?
-    public var allowedPatients: AllowedPatients?
-    public var customName: String?
+    package var defaultDuration: Int?
+    package var allowedPatients: AllowedPatients?
+    package var customName: String?
 
-    public init(
+    package init(
         serviceID: String, isPriceFrom: Bool? = nil, price: Double? = nil, description: String? = nil,
         isVisible: Bool? = nil, defaultDuration: Int? = nil, allowedPatients: AllowedPatients? = nil,
         customName: String? = nil

@@ -1,11 +1,11 @@
 /// Body of `addCalendarBreak` (POST …/breaks). Same range and description again is a 409.
-public struct AddCalendarBreakRequest: Codable, Sendable, Equatable {
-    public var since: DocplannerDateTime
-    public var till: DocplannerDateTime
-    public var description: String?
-    public var applyOnCoupledAddresses: Bool?
+package struct AddCalendarBreakRequest: Codable, Sendable, Equatable {
+    package var since: DocplannerDateTime
+    package var till: DocplannerDateTime
+    package var description: String?
+    package var applyOnCoupledAddresses: Bool?
 
-    public init(
+    package init(
         since: DocplannerDateTime, till: DocplannerDateTime, description: String? = nil,
         applyOnCoupledAddresses: Bool? = nil
     ) {

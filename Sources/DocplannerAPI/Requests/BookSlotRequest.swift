@@ -1,18 +1,18 @@
 /// Body of `bookSlot` (POST …/slots/{start}/book).
-public struct BookSlotRequest: Codable, Sendable, Equatable {
-    public var addressServiceID: String
+package struct BookSlotRequest: Codable, Sendable, Equatable {
+    package var addressServiceID: String
     /// Minutes.
-    public var duration: Int
+    package var duration: Int
     /// Needs at least `name` and `phone`.
-    public var patient: Patient
-    public var isReturning: Bool?
-    public var comment: String?
-    public var label: String?
-    public var insuranceProviderID: String?
-    public var insurancePlanID: String?
-    public var isRecurring: Bool?
+    package var patient: Patient
+    package var isReturning: Bool?
+    package var comment: String?
+    package var label: String?
+    package var insuranceProviderID: String?
+    package var insurancePlanID: String?
+    package var isRecurring: Bool?
 
-    public init(
+    package init(
         addressServiceID: String, duration: Int, patient: Patient, isReturning: Bool? = nil,
         comment: String? = nil, label: String? = nil, insuranceProviderID: String? = nil,
         insurancePlanID: String? = nil, isRecurring: Bool? = nil

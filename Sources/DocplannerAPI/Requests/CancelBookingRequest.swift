@@ -1,6 +1,6 @@
 /// Optional body of `cancelBooking` (DELETE …/bookings/{booking_id}).
-public struct CancelBookingRequest: Codable, Sendable, Equatable {
-    public var reason: String?
+package struct CancelBookingRequest: Codable, Sendable, Equatable {
+    package var reason: String?
 
-    public init(reason: String? = nil) { self.reason = reason }
+    package init(reason: String? = nil) { self.reason = reason }
 }

@@ -1,9 +1,9 @@
 /// Body of `moveCalendarBreak` (PATCH …/breaks/{break_id}).
-public struct MoveCalendarBreakRequest: Codable, Sendable, Equatable {
-    public var since: DocplannerDateTime
-    public var till: DocplannerDateTime
+package struct MoveCalendarBreakRequest: Codable, Sendable, Equatable {
+    package var since: DocplannerDateTime
+    package var till: DocplannerDateTime
 
-    public init(since: DocplannerDateTime, till: DocplannerDateTime) {
+    package init(since: DocplannerDateTime, till: DocplannerDateTime) {
         self.since = since
         self.till = till
     }

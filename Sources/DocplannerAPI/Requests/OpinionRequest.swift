@@ -1,7 +1,7 @@
 /// Body of `requestOpinion` (PUT …/doctors/{doctor_id}/opinion-request).
-public struct OpinionRequest: Codable, Sendable, Equatable {
+package struct OpinionRequest: Codable, Sendable, Equatable {
     /// The patient's phone number.
-    public var phone: String
+    package var phone: String
 
-    public init(phone: String) { self.phone = phone }
+    package init(phone: String) { self.phone = phone }
 }

@@ -1,12 +1,12 @@
 /// Body of `replaceSlots` (PUT …/addresses/{address_id}/slots): overrides all slots of the
 /// days the given slots fall on. Slots at most 12 weeks ahead, each within one day, ≥ 1 min.
-public struct ReplaceSlotsRequest: Codable, Sendable, Equatable {
-    public struct SlotService: Codable, Sendable, Equatable {
-        public var addressServiceID: String
+package struct ReplaceSlotsRequest: Codable, Sendable, Equatable {
+    package struct SlotService: Codable, Sendable, Equatable {
+        package var addressServiceID: String
         /// Minutes.
-        public var duration: Int
+        package var duration: Int
 
-        public init(addressServiceID: String, duration: Int) {
+        package init(addressServiceID: String, duration: Int) {
             self.addressServiceID = addressServiceID
             self.duration = duration
         }
@@ -17,16 +17,16 @@ public struct ReplaceSlotsRequest: Codable, Sendable, Equatable {
         }
     }
 
-    public struct Slot: Codable, Sendable, Equatable {
-        public var start: DocplannerDateTime
-        public var end: DocplannerDateTime
-        public var addressServices: [SlotService]?
+    package struct Slot: Codable, Sendable, Equatable {
+        package var start: DocplannerDateTime
+        package var end: DocplannerDateTime
+        package var addressServices: [SlotService]?
         /// `with-and-without-insurance` (default), `without-insurance-only`, `with-insurance-only`.
-        public var insuranceAccepted: String?
+        package var insuranceAccepted: String?
         /// Insurance provider ids — integers here, although ids are strings elsewhere.
-        public var insuranceProviders: [Int]?
+        package var insuranceProviders: [Int]?
 
-        public init(
+        package init(
             start: DocplannerDateTime, end: DocplannerDateTime, addressServices: [SlotService]? = nil,
             insuranceAccepted: String? = nil, insuranceProviders: [Int]? = nil
         ) {
@@ -45,7 +45,7 @@ public struct ReplaceSlotsRequest: Codable, Sendable, Equatable {
         }
     }
 
-    public var slots: [Slot]
+    package var slots: [Slot]
 
-    public init(slots: [Slot]) { self.slots = slots }
+    package init(slots: [Slot]) { self.slots = slots }
 }

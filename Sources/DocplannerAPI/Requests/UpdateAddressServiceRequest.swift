@@ -1,17 +1,17 @@
 /// Body of `updateAddressService` (PATCH …/services/{address_service_id}). Fields left nil
 /// are left out; the nullable ones (`price`, `description`, `allowed_patients`,
 /// `custom_name`) can also be cleared with an explicit `null` (`PatchField.clear`).
-public struct UpdateAddressServiceRequest: Codable, Sendable, Equatable {
-    public var isPriceFrom: Bool?
-    public var price: PatchField<Double>
-    public var description: PatchField<String>
+package struct UpdateAddressServiceRequest: Codable, Sendable, Equatable {
+    package var isPriceFrom: Bool?
+    package var price: PatchField<Double>
+    package var description: PatchField<String>
     /// Minutes.
-    public var defaultDuration: Int?
-    public var isVisible: Bool?
-    public var allowedPatients: PatchField<AllowedPatients>
-    public var customName: PatchField<String>
+    package var defaultDuration: Int?
+    package var isVisible: Bool?
+    package var allowedPatients: PatchField<AllowedPatients>
+    package var customName: PatchField<String>
 
-    public init(
+    package init(
         isPriceFrom: Bool? = nil, price: PatchField<Double> = nil, description: PatchField<String> = nil,
         defaultDuration: Int? = nil, isVisible: Bool? = nil, allowedPatients: PatchField<AllowedPatients> = nil,
         customName: PatchField<String> = nil
@@ -34,7 +34,7 @@ public struct UpdateAddressServiceRequest: Codable, Sendable, Equatable {
         case customName = "custom_name"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         isPriceFrom = try container.decodeIfPresent(Bool.self, forKey: .isPriceFrom)
         price = try container.decode(PatchField<Double>.self, forKey: .price)
@@ -45,7 +45,7 @@ public struct UpdateAddressServiceRequest: Codable, Sendable, Equatable {
         customName = try container.decode(PatchField<String>.self, forKey: .customName)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(isPriceFrom, forKey: .isPriceFrom)
         try container.encode(price, forKey: .price)

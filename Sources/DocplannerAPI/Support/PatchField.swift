@@ -1,18 +1,18 @@
 /// A field of a PATCH body that the document declares `nullable`: left out (unchanged),
 /// sent as JSON `null` (Docplanner clears the value: "Send null to clear"), or sent.
-public enum PatchField<Value: Codable & Sendable & Equatable>: Sendable, Equatable, ExpressibleByNilLiteral {
+package enum PatchField<Value: Codable & Sendable & Equatable>: Sendable, Equatable, ExpressibleByNilLiteral {
     case unchanged
     case clear
     case set(Value)
 
     /// `.unchanged`: `nil` in an initializer leaves the field out, as for other fields.
-    public init(nilLiteral: ()) { self = .unchanged }
+    package init(nilLiteral: ()) { self = .unchanged }
 
     /// `.set(value)`, or `.clear` when `value` is nil: the field says exactly `value`.
-    public init(exactly value: Value?) { self = value.map { .set($0) } ?? .clear }
+    package init(exactly value: Value?) { self = value.map { .set($0) } ?? .clear }
 
     /// The value sent, if any.
-    public var value: Value? {
+    package var value: Value? {
         if case .set(let value) = self { return value }
         return nil
     }
