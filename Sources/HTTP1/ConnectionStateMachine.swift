@@ -239,8 +239,10 @@ struct ConnectionStateMachine {
         return idleSince + settings.keepAliveTimeout
     }
 
-    /// The bytes to send now, for the `.write` action.
-    func withUnsentOutput<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+    /// The bytes to send now, for the `.write` action. (`mutating` though it changes
+    /// nothing: called on the connection's stored machine, a non-mutating method would
+    /// copy the whole machine first, a retain per field, on every write.)
+    mutating func withUnsentOutput<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
         output.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[outputOffset...])) }
     }
 
@@ -336,10 +338,10 @@ struct ConnectionStateMachine {
         var written = 0
         while written < slots.count, let response = slots[written].response.take() {
             queuedBytes -= response.body.count + response.headerLines.count
-            let slot = slots[written]
             ResponseWriter.write(
-                response, keepAlive: slot.keepAlive && closeAfter != nextToWrite, isHead: slot.isHead,
-                version: slot.version, date: date, serverName: settings.serverName, into: &output)
+                response, keepAlive: slots[written].keepAlive && closeAfter != nextToWrite,
+                isHead: slots[written].isHead, version: slots[written].version, date: date,
+                serverName: settings.serverName, into: &output)
             nextToWrite += 1
             written += 1
         }

@@ -5,14 +5,15 @@ package enum ConstantTime {
     package static func equal(_ a: String, _ b: String) -> Bool {
         var a = a
         var b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                var difference = UInt8(x.count == y.count ? 0 : 1)
-                for index in 0..<max(x.count, y.count) {
-                    difference |= (index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0)
-                }
-                return difference == 0
-            }
+        return a.withUTF8 { x in b.withUTF8 { y in equal(x, y) } }
+    }
+
+    /// The same compare over bytes (a secret read in place from a request).
+    package static func equal(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+        var difference = UInt8(x.count == y.count ? 0 : 1)
+        for index in 0..<max(x.count, y.count) {
+            difference |= (index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0)
         }
+        return difference == 0
     }
 }

@@ -4,7 +4,9 @@ package struct HTTPRequest: Sendable {
     /// The request-target in origin form (`/callbacks/x?y=1`). A target sent in absolute
     /// form (`http://host/callbacks/x?y=1`) is given as its path and query, and its
     /// authority replaces the `Host` field.
-    package var target: String
+    package var target: String {
+        didSet { hasQuery = target.utf8.contains(UInt8(ascii: "?")) }
+    }
     package var headers: HTTPHeaders
     package var body: [UInt8]
     /// `1.0` or `1.1`, as (major, minor).
@@ -19,12 +21,15 @@ package struct HTTPRequest: Sendable {
     var hasQuery = true
 
     /// The target without its query.
+    /// (Every route asks for it: a target without a query is not searched.)
     package var path: Substring {
-        target.utf8.firstIndex(of: UInt8(ascii: "?")).map { target[..<$0] } ?? target[...]
+        guard hasQuery else { return target[...] }
+        return target.utf8.firstIndex(of: UInt8(ascii: "?")).map { target[..<$0] } ?? target[...]
     }
 
     /// The query string without `?`, or nil.
     package var query: Substring? {
-        target.utf8.firstIndex(of: UInt8(ascii: "?")).map { target[target.utf8.index(after: $0)...] }
+        guard hasQuery else { return nil }
+        return target.utf8.firstIndex(of: UInt8(ascii: "?")).map { target[target.utf8.index(after: $0)...] }
     }
 }

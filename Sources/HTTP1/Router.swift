@@ -28,6 +28,17 @@ package struct Router: Sendable {
         let path: String
         let method: String
         let handler: HTTPHandler
+        /// `path`'s length in UTF-8 bytes, compared before anything else, and its bytes.
+        let pathBytes: Int
+        let bytes: [UInt8]
+
+        init(path: String, method: String, handler: @escaping HTTPHandler) {
+            self.path = path
+            self.method = method
+            self.handler = handler
+            pathBytes = path.utf8.count
+            bytes = Array(path.utf8)
+        }
     }
 
     /// Routes by path prefix, checked after the exact ones and before the patterns.
@@ -69,18 +80,29 @@ package struct Router: Sendable {
     }
 
     func resolve(_ request: inout HTTPRequest) -> Resolution {
+        // Indices, not `for route in`: a copied route is three retains and releases, on
+        // every request, for each route passed over.
         let exactKey = request.hasQuery ? String(request.path) : request.target
-        for route in exact where route.method == request.method && route.path == exactKey {
-            return .handler(route.handler)
+        let keyBytes = exactKey.utf8.count
+        for index in exact.indices
+        where exact[index].pathBytes == keyBytes && exact[index].path == exactKey
+            && exact[index].method == request.method
+        {
+            return .handler(exact[index].handler)
         }
         if !prefixes.isEmpty {
-            let path = request.path
-            for route in prefixes
-            where (route.method == request.method || (request.method == "HEAD" && route.method == "GET"))
-                && path.utf8.count > route.path.utf8.count && path.utf8.starts(with: route.path.utf8)
-            {
-                return .handler(route.handler)
+            var path = request.path
+            let found = path.withUTF8 { bytes -> Int? in
+                prefixes.indices.first { index in
+                    let prefix = prefixes[index]
+                    return bytes.count > prefix.pathBytes
+                        && (prefix.method == request.method || (request.method == "HEAD" && prefix.method == "GET"))
+                        && prefix.bytes.withUnsafeBufferPointer {
+                            memcmp(bytes.baseAddress!, $0.baseAddress!, prefix.pathBytes) == 0
+                        }
+                }
             }
+            if let found { return .handler(prefixes[found].handler) }
         }
         let path = Self.segments(request.path)
         var allowed: [String] = []

@@ -70,6 +70,17 @@ import Testing
             #expect(try statusCode("clinic-b", token: daemon.adminToken) == "401", "clinic A's token on clinic B")
             #expect(try statusCode("default", token: "tenant-b-admin-token-0123456789") == "401", "and the other way")
             #expect(try statusCode("default", token: daemon.adminToken) == "200")
+            // Pings find each clinic by the secret in the path, trailing slashes as given;
+            // a secret of neither is refused.
+            func ping(_ path: String) throws -> String {
+                try curl(["-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(daemon.publicPort)\(path)"])
+                    .stdout
+            }
+            #expect(try ping("/callbacks/\(secretB)") == "200")
+            #expect(try ping("/callbacks/\(secretB)//") == "200")
+            #expect(try ping("/callbacks/\(String(secretB.dropLast()))x") == "404")
+            #expect(try ping("/callbacks/\(secretB)x") == "404")
+            #expect(try ping("/callbacks///") == "404")
             let unknown = try daemon.cli(["status", "--tenant", "nope"])
             #expect(unknown.status != 0)
             #expect(unknown.stderr.contains("clinic-b"))
