@@ -28,15 +28,13 @@ package struct Router: Sendable {
         let path: String
         let method: String
         let handler: HTTPHandler
-        /// `path`'s length in UTF-8 bytes, compared before anything else, and its bytes.
-        let pathBytes: Int
+        /// `path`'s UTF-8 bytes (their count is compared before anything else).
         let bytes: [UInt8]
 
         init(path: String, method: String, handler: @escaping HTTPHandler) {
             self.path = path
             self.method = method
             self.handler = handler
-            pathBytes = path.utf8.count
             bytes = Array(path.utf8)
         }
     }
@@ -85,7 +83,7 @@ package struct Router: Sendable {
         let exactKey = request.hasQuery ? String(request.path) : request.target
         let keyBytes = exactKey.utf8.count
         for index in exact.indices
-        where exact[index].pathBytes == keyBytes && exact[index].path == exactKey
+        where exact[index].bytes.count == keyBytes && exact[index].path == exactKey
             && exact[index].method == request.method
         {
             return .handler(exact[index].handler)
@@ -95,10 +93,10 @@ package struct Router: Sendable {
             let found = path.withUTF8 { bytes -> Int? in
                 prefixes.indices.first { index in
                     let prefix = prefixes[index]
-                    return bytes.count > prefix.pathBytes
+                    return bytes.count > prefix.bytes.count
                         && (prefix.method == request.method || (request.method == "HEAD" && prefix.method == "GET"))
                         && prefix.bytes.withUnsafeBufferPointer {
-                            memcmp(bytes.baseAddress!, $0.baseAddress!, prefix.pathBytes) == 0
+                            $0.isEmpty || memcmp(bytes.baseAddress!, $0.baseAddress!, $0.count) == 0
                         }
                 }
             }

@@ -178,9 +178,7 @@ package struct OutboundProcessor: JobProcessor {
             guard booking.status == .booked else {
                 // Canceled before Docplanner had it, unless an interrupted earlier attempt
                 // booked it after all: then that booking is canceled.
-                if attempt > 0 || booking.syncedStart != nil,
-                    let orphan = try findEarlierBooking(booking, calls: &calls)?.id
-                {
+                if let orphan = try findEarlierBooking(booking, attempt: attempt, calls: &calls)?.id {
                     if try cancel(c, bookingID: orphan) { calls.append("cancelBooking") }
                     let state = BookingSyncState(
                         docplannerID: orphan, status: .canceled, start: booking.start, confirmed: false, presence: nil)
@@ -337,7 +335,7 @@ package struct OutboundProcessor: JobProcessor {
             throw .invalid(
                 "clinic booking \(booking.rowID) needs patient_name and patient_phone (Docplanner requires both)")
         }
-        if attempt > 0 || booking.syncedStart != nil, let earlier = try findEarlierBooking(booking, calls: &calls) {
+        if let earlier = try findEarlierBooking(booking, attempt: attempt, calls: &calls) {
             return earlier
         }
         try partner { () throws(PartnerError) in try calendar.recordBookingAttempt(rowID: booking.rowID, start: start) }
@@ -360,9 +358,11 @@ package struct OutboundProcessor: JobProcessor {
     /// The live Docplanner booking an earlier, interrupted attempt may have made for this
     /// clinic row (same patient), and its start: looked for where that attempt booked it
     /// (`syncedStart`), then at the row's start.
-    private func findEarlierBooking(_ booking: ClinicBooking, calls: inout [String]) throws(Failure) -> (
-        id: String, start: Date
-    )? {
+    private func findEarlierBooking(_ booking: ClinicBooking, attempt: Int, calls: inout [String]) throws(Failure)
+        -> (id: String, start: Date)?
+    {
+        // Only a retry, or a row that records an attempt, can have an earlier booking.
+        guard attempt > 0 || booking.syncedStart != nil else { return nil }
         let c = booking.calendar
         guard let patient = booking.patient else { return nil }
         var starts: [Date] = []
