@@ -307,7 +307,9 @@ struct ConnectionStateMachine {
         return .wait
     }
 
-    private mutating func deliver(_ request: HTTPRequest, now: Int64) -> Action {
+    /// (`consuming`, and the request moved into the action: a copy here is a retain and a
+    /// release of each of its strings and arrays, on every request.)
+    private mutating func deliver(_ request: consuming HTTPRequest, now: Int64) -> Action {
         let sequence = nextSequence
         nextSequence += 1
         let keepAlive = request.keepAlive && !draining
@@ -318,7 +320,7 @@ struct ConnectionStateMachine {
         }
         bodyStartedAt = nil
         if parser.hasPartialRequest { requestStartedAt = now }
-        return .deliver(request, sequence: sequence)
+        return .deliver(consume request, sequence: sequence)
     }
 
     /// Answers the client with `response` and closes: a request it cannot complete.

@@ -8,11 +8,13 @@ package enum ConstantTime {
         return a.withUTF8 { x in b.withUTF8 { y in equal(x, y) } }
     }
 
-    /// The same compare over bytes (a secret read in place from a request).
+    /// The same compare over bytes (a secret read in place from a request). It reads the
+    /// shorter length of both, every byte, without a branch the compiler could turn into
+    /// an early exit.
     package static func equal(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
         var difference = UInt8(x.count == y.count ? 0 : 1)
-        for index in 0..<max(x.count, y.count) {
-            difference |= (index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0)
+        for index in 0..<min(x.count, y.count) {
+            difference |= x[index] ^ y[index]
         }
         return difference == 0
     }

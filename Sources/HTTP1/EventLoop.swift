@@ -227,7 +227,9 @@ final class EventLoop: @unchecked Sendable {
         connection.isRunning = true
         defer { connection.isRunning = false }
         while true {
-            switch connection.machine.nextAction(now: now, date: dateBytes) {
+            // Consumed, so that the request it may carry moves into the handler uncopied.
+            let action = connection.machine.nextAction(now: now, date: dateBytes)
+            switch consume action {
             case .deliver(var request, let sequence):
                 request.remoteAddress = connection.remoteAddress
                 switch router.resolve(&request) {
