@@ -9,7 +9,13 @@ package final class Database {
     private var statements: [String: Statement] = [:]
 
     /// Opens (creating when missing) the database at `path` in WAL mode with a busy timeout.
-    package init(path: String, busyTimeoutMilliseconds: Int32 = 5000) throws(SQLiteError) {
+    /// `incrementalVacuumIfNew`: a file created here gives the pages of deleted rows back to
+    /// the file system (`PRAGMA incremental_vacuum`); SQLite takes that setting without a
+    /// `VACUUM` only before the file's first write, which the switch to WAL is.
+    package init(
+        path: String, busyTimeoutMilliseconds: Int32 = 5000, incrementalVacuumIfNew: Bool = false
+    ) throws(SQLiteError) {
+        SQLiteMemory.configured
         var pointer: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &pointer, flags, nil)
@@ -22,6 +28,9 @@ package final class Database {
         self.path = path
         sqlite3_extended_result_codes(handle, 1)
         Self.waitBriefly(handle, timeoutMilliseconds: busyTimeoutMilliseconds)
+        if incrementalVacuumIfNew, try scalar("PRAGMA page_count") == 0 {
+            try execute("PRAGMA auto_vacuum = INCREMENTAL")
+        }
         try execute("PRAGMA journal_mode=WAL")
         try execute("PRAGMA synchronous=FULL")
         try execute("PRAGMA foreign_keys=ON")

@@ -1,6 +1,8 @@
 /// Brings a database's schema up to date through numbered migrations recorded in
-/// `PRAGMA user_version`, each in its own transaction. A database whose version is
-/// higher than the newest migration (written by a newer binary) is refused.
+/// `PRAGMA user_version`, all pending ones in one transaction: a new file is created with
+/// one commit (one fsync, not one per version), and a failing step leaves the file at
+/// the version it had. A database whose version is higher than the newest migration
+/// (written by a newer binary) is refused.
 package struct Migrator: Sendable {
     /// SQL scripts; migration N (1-based) is `migrations[N-1]`.
     package let migrations: [String]
@@ -18,11 +20,12 @@ package struct Migrator: Sendable {
         if current > latestVersion {
             throw .futureSchema(found: current, supported: latestVersion, path: database.path)
         }
-        for version in (current + 1)...max(current + 1, latestVersion) where version <= latestVersion {
-            try database.transaction { () throws(SQLiteError) in
+        guard current < latestVersion else { return }
+        try database.transaction { () throws(SQLiteError) in
+            for version in (current + 1)...latestVersion {
                 try database.execute(migrations[version - 1])
-                try database.execute("PRAGMA user_version = \(version)")
             }
+            try database.execute("PRAGMA user_version = \(latestVersion)")
         }
     }
 }

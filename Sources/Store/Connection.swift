@@ -5,8 +5,11 @@ import SQLite
 final class Connection {
     let database: Database
 
-    init(path: String) throws(StoreError) {
-        do { database = try Database(path: path) } catch { throw StoreError(error) }
+    /// `incrementalVacuumIfNew`: see `Database.init`.
+    init(path: String, incrementalVacuumIfNew: Bool = false) throws(StoreError) {
+        do {
+            database = try Database(path: path, incrementalVacuumIfNew: incrementalVacuumIfNew)
+        } catch { throw StoreError(error) }
     }
 
     var path: String { database.path }

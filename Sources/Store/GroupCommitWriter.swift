@@ -1,6 +1,7 @@
 import Foundation
 import SQLite
 import Scheduling
+import Synchronization
 
 /// The store's single writer: takes every pending write, commits them in one transaction
 /// (`synchronous=FULL`, so the commit is on disk when it returns), and only then
@@ -40,6 +41,8 @@ final class GroupCommitWriter: @unchecked Sendable {
     private var work: CoalescedWork!
     /// Batches committed and rows written, for tests and benchmarks.
     private(set) var batches = 0
+    /// When (`WorkScheduler.now()`) the last commit succeeded and the last one failed.
+    private let outcomes = Mutex<(succeeded: Double?, failed: Double?)>((nil, nil))
 
     /// Most writes committed in one transaction (1 makes every enqueue its own commit:
     /// the baseline the benchmark compares group commit with).
@@ -54,6 +57,13 @@ final class GroupCommitWriter: @unchecked Sendable {
     }
 
     func start() {}
+
+    /// Whether a commit succeeded within the last `seconds` and none failed since.
+    func committed(within seconds: Double) -> Bool {
+        let (succeeded, failed) = outcomes.withLock { $0 }
+        guard let succeeded, WorkScheduler.now() - succeeded <= seconds else { return false }
+        return failed.map { $0 < succeeded } ?? true
+    }
 
     func submit(_ request: Request) {
         lock.lock()
@@ -138,7 +148,9 @@ final class GroupCommitWriter: @unchecked Sendable {
                 }
             }
             batches += 1
+            outcomes.withLock { $0.succeeded = WorkScheduler.now() }
         } catch {
+            outcomes.withLock { $0.failed = WorkScheduler.now() }
             for request in batch { fail(request, error) }
             return
         }

@@ -36,8 +36,10 @@ package final class Store: Sendable {
     ) throws(StoreError) {
         self.path = path
         self.clock = clock
-        let writerDatabase = try Connection(path: path)
-        try Self.enableIncrementalVacuumIfNew(writerDatabase)
+        // A new store gives the pages of deleted rows back to the file system
+        // (`PRAGMA incremental_vacuum` after each retention run). Stores created by older
+        // versions keep their size.
+        let writerDatabase = try Connection(path: path, incrementalVacuumIfNew: true)
         try writerDatabase.migrate(StoreSchema.migrator)
         let controlDatabase = try Connection(path: path)
         for database in [writerDatabase, controlDatabase] {
@@ -60,16 +62,9 @@ package final class Store: Sendable {
         writer.start()
     }
 
-    /// A new, empty store gives the pages of deleted rows back to the file system
-    /// (`PRAGMA incremental_vacuum` after each retention run); SQLite allows that setting
-    /// only before the first table. Stores created by older versions keep their size.
-    private static func enableIncrementalVacuumIfNew(_ database: Connection) throws(StoreError) {
-        guard try database.scalar("PRAGMA user_version") == 0,
-            try database.scalar("SELECT count(*) FROM sqlite_master") == 0
-        else { return }
-        try database.execute("PRAGMA auto_vacuum = INCREMENTAL")
-        try database.execute("VACUUM")
-    }
+    /// Whether the store committed a write within the last `seconds` and none failed
+    /// since: it takes writes, no probe needed.
+    package func committed(within seconds: Double) -> Bool { writer.committed(within: seconds) }
 
     /// The inbox or the outbox.
     package func queue(_ name: QueueName) -> JobQueue {

@@ -35,6 +35,21 @@ import Testing
         #expect(try database.scalar("SELECT x FROM a") == 7)
     }
 
+    @Test func pendingMigrationsCommitTogetherOrNotAtAll() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try Database(path: directory.file("m.sqlite"))
+        let broken = Migrator(migrations: [
+            "CREATE TABLE a (x INTEGER)", "CREATE TABLE b (y INTEGER)", "INSERT INTO nowhere VALUES (1)",
+        ])
+        #expect(throws: SQLiteError.self) { try broken.migrate(database) }
+        #expect(try database.scalar("PRAGMA user_version") == 0)
+        #expect(try database.scalar("SELECT COUNT(*) FROM sqlite_master") == 0, "no step of a failed run stays")
+        try Migrator(migrations: ["CREATE TABLE a (x INTEGER)", "CREATE TABLE b (y INTEGER)"]).migrate(database)
+        #expect(try database.scalar("PRAGMA user_version") == 2)
+        #expect(try database.scalar("SELECT COUNT(*) FROM sqlite_master") == 2)
+    }
+
     @Test func databaseFromTheFutureIsRefusedWithAClearError() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
