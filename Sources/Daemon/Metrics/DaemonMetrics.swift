@@ -2,6 +2,7 @@ import DocplannerAPI
 import Metrics
 import Partner
 import Store
+import Synchronization
 
 /// dpbridge's metrics, recorded through the swift-metrics facade. Every metric carries a
 /// `tenant` label, set here and nowhere else. The names and labels are listed in docs/operating.md
@@ -16,6 +17,21 @@ final class DaemonMetrics: Sendable {
     let tenant: String
     private let factory: any MetricsFactory
     private let pings: Counter
+    /// The series made so far, by name and label values: the factory's registry is one
+    /// process-wide table behind one lock, whose lookup validates the name and hashes the
+    /// labels, and whose insert copies the table. Made once, a series is found here.
+    private let series = Mutex<[SeriesKey: Series]>([:])
+
+    private struct SeriesKey: Hashable {
+        let name: String
+        let labels: [String]
+    }
+
+    private enum Series {
+        case counter(Counter)
+        case gauge(Gauge)
+        case timer(Timer)
+    }
 
     init(factory: any MetricsFactory, tenant: String = DaemonMetrics.defaultTenant) {
         self.factory = factory
@@ -198,16 +214,42 @@ final class DaemonMetrics: Sendable {
     }
 
     private func count(_ name: String, _ extra: (String, String)...) {
-        Counter(label: name, dimensions: Self.labels(tenant, extra), factory: factory).increment()
+        guard
+            case .counter(let counter) = series(name, extra, {
+                .counter(Counter(label: name, dimensions: Self.labels(tenant, extra), factory: factory))
+            })
+        else { return }
+        counter.increment()
     }
 
     private func gauge(_ name: String, _ value: Double, _ extra: (String, String)...) {
-        Gauge(label: name, dimensions: Self.labels(tenant, extra), factory: factory).record(value)
+        guard
+            case .gauge(let gauge) = series(name, extra, {
+                .gauge(Gauge(label: name, dimensions: Self.labels(tenant, extra), factory: factory))
+            })
+        else { return }
+        gauge.record(value)
     }
 
     private func time(_ name: String, _ duration: Duration, _ extra: (String, String)...) {
+        guard
+            case .timer(let timer) = series(name, extra, {
+                .timer(Timer(label: name, dimensions: Self.labels(tenant, extra), factory: factory))
+            })
+        else { return }
         let (seconds, attoseconds) = duration.components
-        Timer(label: name, dimensions: Self.labels(tenant, extra), factory: factory)
-            .recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        timer.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
+    /// The series `name` with `extra`'s values, made by `make` the first time.
+    private func series(_ name: String, _ extra: [(String, String)], _ make: () -> Series) -> Series {
+        let key = SeriesKey(name: name, labels: extra.map(\.1))
+        if let found = series.withLock({ $0[key] }) { return found }
+        let made = make()
+        return series.withLock { series in
+            if let found = series[key] { return found }
+            series[key] = made
+            return made
+        }
     }
 }
