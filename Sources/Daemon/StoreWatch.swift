@@ -7,8 +7,10 @@ import Synchronization
 
 /// Keeps `DaemonHealth` true to whether the store can take events now, before one fails:
 /// it checks the free space of the store's file system (an event needs room for its body
-/// in the write-ahead log) and writes a probe value, every `healthyInterval` while all is
-/// well and every `failingInterval` while it is not, so that `/health` and the ping
+/// in the write-ahead log) every `healthyInterval` while all is well and every
+/// `failingInterval` while it is not, and writes a probe value when the store has not
+/// committed anything for `probeInterval` (or its last commit failed): a probe is an
+/// fsync, which a thousand idle clinics should not pay every half minute, so that `/health` and the ping
 /// answer 503 on a full disk and come back by themselves when space returns. Logs each
 /// change once: critical when the store stops taking writes, a notice when it is back.
 final class StoreWatch: BackgroundPart {
@@ -19,6 +21,7 @@ final class StoreWatch: BackgroundPart {
     private let logger: Logger
     private let healthyInterval: Double
     private let failingInterval: Double
+    private let probeInterval: Double
     private let loop: BackgroundLoop
     private let reported = Mutex<String?>(nil)
 
@@ -27,7 +30,8 @@ final class StoreWatch: BackgroundPart {
     /// `reserveBytes`: the free space below which the store counts as full.
     init(
         store: Store, storePath: String, reserveBytes: UInt64, health: DaemonHealth, logger: Logger,
-        healthyInterval: Double = 30, failingInterval: Double = 2, scheduler: WorkScheduler = .shared
+        healthyInterval: Double = 30, failingInterval: Double = 2, probeInterval: Double = 300,
+        scheduler: WorkScheduler = .shared
     ) {
         loop = BackgroundLoop(scheduler: scheduler)
         self.store = store
@@ -39,6 +43,7 @@ final class StoreWatch: BackgroundPart {
         self.logger = logger
         self.healthyInterval = healthyInterval
         self.failingInterval = failingInterval
+        self.probeInterval = probeInterval
     }
 
     func start() {
@@ -71,6 +76,7 @@ final class StoreWatch: BackgroundPart {
         if let free = Self.freeBytes(directory), free < reserveBytes {
             return "\(free / 1024) KiB free on the store's file system (at least \(reserveBytes / 1024) KiB needed)"
         }
+        if store.committed(within: probeInterval) { return nil }
         do {
             try store.values.setAndWait(Self.probeKey, date: SteadyClock().date())
             return nil

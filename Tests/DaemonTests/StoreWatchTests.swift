@@ -37,4 +37,32 @@ import Testing
         #expect(health.canAcceptEvents)
         #expect(try store.values.date(StoreWatch.probeKey) != nil)
     }
+
+    /// A store that committed lately takes writes: no probe (an fsync per clinic) is
+    /// written until it has been quiet for the probe interval.
+    @Test func aStoreThatCommittedLatelyIsNotProbed() throws {
+        let directory = try TemporaryDirectory(prefix: "dpbridge-storewatch")
+        defer { directory.remove() }
+        let path = directory.file("store.sqlite")
+        let store = try Store(path: path)
+        defer { store.close() }
+        let quiet = StoreWatch(
+            store: store, storePath: path, reserveBytes: 1, health: DaemonHealth(), logger: Logger(label: "test"),
+            probeInterval: 300)
+        #expect(!store.committed(within: 300), "a new store has committed nothing")
+        #expect(quiet.check() == nil)
+        #expect(try store.values.get(StoreWatch.probeKey) != nil, "nothing committed yet: probed")
+
+        try store.values.setAndWait("other", "x")
+        try store.values.setAndWait(StoreWatch.probeKey, "marker")
+        #expect(store.committed(within: 300))
+        #expect(quiet.check() == nil)
+        #expect(try store.values.get(StoreWatch.probeKey)?.value == "marker", "committed lately: not probed")
+
+        let eager = StoreWatch(
+            store: store, storePath: path, reserveBytes: 1, health: DaemonHealth(), logger: Logger(label: "test"),
+            probeInterval: 0)
+        #expect(eager.check() == nil)
+        #expect(try store.values.get(StoreWatch.probeKey)?.value != "marker", "quiet for the interval: probed")
+    }
 }
