@@ -11,6 +11,8 @@ struct DaemonPools: Sendable {
     let commits: WorkScheduler
     /// Left out of the watchdog: all its threads may wait on rate limits for a minute.
     let sends: WorkScheduler
+    /// Writes to the clinic calendars' files, which wake their tenants' collectors.
+    let files = FileWriteWatch()
 
     init(work: Int = 8, commits: Int = 4, sends: Int = 8) {
         self.work = WorkScheduler(threads: work, name: "dpbridge-work")
@@ -20,5 +22,5 @@ struct DaemonPools: Sendable {
 
     /// The pools as parts of the daemon's lifecycle: started before the tenants, stopped
     /// after them (the commit pool last: stores close before it).
-    var parts: [any BackgroundPart] { [commits, work, sends] }
+    var parts: [any BackgroundPart] { [commits, work, sends, files] }
 }

@@ -133,6 +133,7 @@ final class TenantPipeline: Sendable {
         let collector = ChangeCollector(
             calendar: partner, outbox: store.outbox,
             coalesceWindow: Double(configuration.workers.coalesceMilliseconds) / 1000,
+            calendarFiles: (pools.files, [configuration.calendarPath, configuration.calendarPath + "-wal"]),
             reconcileInterval: Double(configuration.docplanner.reconcileMinutes * 60), logger: logger,
             scheduler: pools.work, onEnqueued: { sender.wake() })
 

@@ -6,8 +6,11 @@ import Store
 import Synchronization
 
 /// Moves the clinic's captured changes into the outbox: turns on the work pool read the
-/// partner calendar's change log (every `idlePollInterval` while it is empty, every
-/// `pollInterval` while a burst is under way, at once on `wake()`), let a burst settle for `coalesceWindow` seconds (counted from
+/// partner calendar's change log (at once on `wake()`; when the calendar's files are
+/// written, at once and again `writeFollowUps` seconds later, because a write is seen before its
+/// transaction commits; every `pollInterval` while a burst is under way; and while it is
+/// empty every `watchedPollInterval` as a safety net, or every `idlePollInterval` when the
+/// files cannot be watched), let a burst settle for `coalesceWindow` seconds (counted from
 /// the first change seen), turns the batch into one job per booking, break and calendar
 /// (so many edits of one calendar's hours become one slot feed), stores the jobs
 /// durably, and only then forgets the captured changes. A crash in between re-reads the
@@ -23,6 +26,17 @@ package final class ChangeCollector: BackgroundPart {
     private let coalesceWindow: Double
     private let pollInterval: Double
     private let idlePollInterval: Double
+    private let watchedPollInterval: Double
+    /// The calendar's files and the watch that tells of writes to them (nil: not watched).
+    private let calendarFiles: (watch: FileWriteWatch, paths: [String])?
+    /// Whether writes to the calendar's files wake the collector (set at start).
+    private let watched = Atomic<Bool>(false)
+    /// When (on `clock`) the calendar's files were last written.
+    private let lastWrite = Mutex<Date?>(nil)
+    /// Seconds after a write to the calendar's files at which the change log is read again:
+    /// the writer's transaction commits (its fsync, then the WAL index) after the write
+    /// was seen, in well under a second on a working disk.
+    private let writeFollowUps: [Double]
     private let refreshInterval: Double
     private let reconcileInterval: Double?
     private let batchLimit: Int
@@ -37,12 +51,17 @@ package final class ChangeCollector: BackgroundPart {
 
     package init(
         calendar: any ClinicCalendar, outbox: JobQueue, coalesceWindow: Double = 0.5, pollInterval: Double = 0.1,
-        idlePollInterval: Double = 1, refreshInterval: Double = 3600, reconcileInterval: Double? = nil,
-        batchLimit: Int = 5000, logger: Logger, clock: any DaemonClock = SteadyClock(),
+        idlePollInterval: Double = 1, watchedPollInterval: Double = 60,
+        calendarFiles: (watch: FileWriteWatch, paths: [String])? = nil, writeFollowUps: [Double] = [0.05, 0.25, 1, 5],
+        refreshInterval: Double = 3600,
+        reconcileInterval: Double? = nil, batchLimit: Int = 5000, logger: Logger, clock: any DaemonClock = SteadyClock(),
         scheduler: WorkScheduler = .shared, onEnqueued: @escaping @Sendable () -> Void = {}
     ) {
         loop = BackgroundLoop(scheduler: scheduler)
         self.idlePollInterval = max(pollInterval, idlePollInterval)
+        self.watchedPollInterval = max(pollInterval, idlePollInterval, watchedPollInterval)
+        self.calendarFiles = calendarFiles
+        self.writeFollowUps = writeFollowUps.sorted()
         self.clock = clock
         self.calendar = calendar
         self.outbox = outbox
@@ -59,6 +78,16 @@ package final class ChangeCollector: BackgroundPart {
     package var heartbeat: UInt64? { loop.heartbeat }
 
     package func start() {
+        if let calendarFiles {
+            do {
+                try calendarFiles.watch.watch(calendarFiles.paths) { [weak self] in self?.calendarWritten() }
+                watched.store(true, ordering: .releasing)
+            } catch {
+                logger.warning(
+                    "clinic changes are looked for every \(idlePollInterval) s: \(error)",
+                    metadata: ["event": "calendar-unwatched"])
+            }
+        }
         timing.withLock { timing in
             timing = (nil, clock.date(), reconcileInterval.map { clock.date().addingTimeInterval($0) })
         }
@@ -67,6 +96,12 @@ package final class ChangeCollector: BackgroundPart {
 
     /// Looks at the change log now (the calendar file was written).
     package func wake() { loop.wake() }
+
+    /// The calendar's files were written: looks now and a few times after.
+    private func calendarWritten() {
+        lastWrite.withLock { $0 = clock.date() }
+        loop.wake()
+    }
 
     /// Stops the turns; changes not yet collected stay in the change log for next time.
     package func stop() {
@@ -111,8 +146,14 @@ package final class ChangeCollector: BackgroundPart {
             return 1
         }
         let now = clock.date()
-        let periodic = [nextRefresh, nextReconcile].compactMap { $0?.timeIntervalSince(now) }.min() ?? idlePollInterval
-        return max(0, min(idlePollInterval, periodic))
+        var idle = watched.load(ordering: .acquiring) ? watchedPollInterval : idlePollInterval
+        if let written = lastWrite.withLock({ $0 }),
+            let followUp = writeFollowUps.first(where: { written.addingTimeInterval($0) > now })
+        {
+            idle = min(idle, written.addingTimeInterval(followUp).timeIntervalSince(now))
+        }
+        let periodic = [nextRefresh, nextReconcile].compactMap { $0?.timeIntervalSince(now) }.min() ?? idle
+        return max(0, min(idle, periodic))
     }
 
     /// Stores the jobs for `records` and forgets the records.

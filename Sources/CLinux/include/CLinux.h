@@ -2,9 +2,10 @@
 #define DPBRIDGE_CLINUX_H
 
 /* Linux-only interfaces that Swift's Glibc module does not export: epoll and eventfd
-   (used by the HTTP1 module's event loop), accept4, mallopt, getrandom, pthread_setname_np. */
+   (used by the HTTP1 module's event loop), inotify (the scheduler's file-write watch), accept4, mallopt, getrandom, pthread_setname_np. */
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
 
 /* accept4(2) is a GNU extension that the Glibc module hides. (sys/socket.h is not
    included here so that its declarations keep coming from the Glibc module.) */

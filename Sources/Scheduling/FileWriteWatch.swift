@@ -1,0 +1,154 @@
+import CLinux
+import Glibc
+import Synchronization
+
+/// Tells parts of the daemon when a file they read was written, by this process or
+/// another (the clinic software writing its calendar), so that they look at it then
+/// instead of every second: one inotify instance and one thread for every file of every
+/// tenant. It watches each file's directory, not the file, so a file deleted and made
+/// again (SQLite's `-wal`) stays watched; events for other names in the directory are
+/// dropped on its thread.
+///
+/// A handler runs on the watch's thread and must return at once (wake a loop). It runs
+/// once per batch of writes read together, not once per write. A write is seen when it is
+/// made, which for a database is before its transaction is committed and visible: a
+/// reader woken by it looks again a little later (`ChangeCollector`).
+package final class FileWriteWatch: BackgroundPart, @unchecked Sendable {
+    // @unchecked: `inotify` and `stopEvent` are set in init and never change; everything
+    // else is in `state`, behind its mutex.
+    private let inotify: Int32
+    private let stopEvent: Int32
+    private let state = Mutex(State())
+    private let stopped = Atomic<Bool>(false)
+    /// Signalled by the thread when it ends.
+    private let ended = Mutex<Bool>(false)
+
+    private struct State {
+        /// Per watched directory: the handlers (by number) of each file name in it.
+        var byDirectory: [Int32: [String: [Int]]] = [:]
+        var handlers: [@Sendable () -> Void] = []
+        var started = false
+    }
+
+    /// Why watching failed, for the log: the kernel's limit to raise, or the error.
+    package enum Failure: Error, Equatable, CustomStringConvertible {
+        case unavailable(errno: Int32)
+        case tooManyWatches
+        case directory(String, errno: Int32)
+
+        package var description: String {
+            switch self {
+            case .unavailable(let code): "inotify is unavailable: \(String(cString: strerror(code)))"
+            case .tooManyWatches: "the kernel's limit of inotify watches is reached (fs.inotify.max_user_watches)"
+            case .directory(let path, let code): "cannot watch \(path): \(String(cString: strerror(code)))"
+            }
+        }
+    }
+
+    package init() {
+        inotify = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        stopEvent = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
+    }
+
+    deinit {
+        if inotify >= 0 { close(inotify) }
+        if stopEvent >= 0 { close(stopEvent) }
+    }
+
+    /// Calls `onWrite` after writes to any of `paths` (files, each in a directory that
+    /// exists). Throws when the kernel refuses the watch; the caller then looks at the
+    /// files on its own.
+    package func watch(_ paths: [String], onWrite: @escaping @Sendable () -> Void) throws(Failure) {
+        guard inotify >= 0, stopEvent >= 0 else { throw .unavailable(errno: errno) }
+        let number = state.withLock { state in
+            state.handlers.append(onWrite)
+            return state.handlers.count - 1
+        }
+        for path in paths {
+            let (directory, name) = Self.split(path)
+            let descriptor = inotify_add_watch(
+                inotify, directory, UInt32(IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE))
+            guard descriptor >= 0 else {
+                throw errno == ENOSPC ? .tooManyWatches : .directory(directory, errno: errno)
+            }
+            state.withLock { $0.byDirectory[descriptor, default: [:]][name, default: []].append(number) }
+        }
+    }
+
+    /// `path`'s directory (`.` for a bare name) and file name.
+    static func split(_ path: String) -> (directory: String, name: String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let directory = String(path[..<slash])
+        return (directory.isEmpty ? "/" : directory, String(path[path.index(after: slash)...]))
+    }
+
+    package func start() {
+        let start = state.withLock { state in
+            defer { state.started = true }
+            return !state.started && inotify >= 0 && stopEvent >= 0
+        }
+        guard start else { return }
+        ended.withLock { $0 = false }
+        PoolThread(name: "dpbridge-files") { [self] in
+            run()
+            ended.withLock { $0 = true }
+        }.start()
+    }
+
+    /// Out of the watchdog: its thread waits for the kernel as long as nothing is written,
+    /// and its handlers only wake other parts, which are watched.
+    package var heartbeat: UInt64? { nil }
+
+    package func stop() {
+        let running = state.withLock { $0.started }
+        guard running, !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        var one: UInt64 = 1
+        _ = write(stopEvent, &one, 8)
+        // The thread only reads and calls handlers that return at once: it ends promptly.
+        while !ended.withLock({ $0 }) { usleep(1000) }
+    }
+
+    private func run() {
+        var descriptors = [
+            pollfd(fd: inotify, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: stopEvent, events: Int16(POLLIN), revents: 0),
+        ]
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 8)
+        defer { buffer.deallocate() }
+        while !stopped.load(ordering: .acquiring) {
+            let ready = poll(&descriptors, 2, -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            if descriptors[1].revents != 0 { return }
+            var written = Set<Int>()
+            while true {
+                let count = read(inotify, buffer.baseAddress, buffer.count)
+                guard count > 0 else { break }
+                collect(UnsafeRawBufferPointer(rebasing: buffer[..<count]), into: &written)
+            }
+            let handlers = state.withLock { state in written.map { state.handlers[$0] } }
+            for handler in handlers { handler() }
+        }
+    }
+
+    /// The handlers of the files named in `events` (each handler once).
+    private func collect(_ events: UnsafeRawBufferPointer, into handlers: inout Set<Int>) {
+        let header = MemoryLayout<inotify_event>.size
+        var offset = 0
+        state.withLock { state in
+            while offset + header <= events.count {
+                let descriptor = events.loadUnaligned(fromByteOffset: offset, as: Int32.self)
+                let nameLength = Int(events.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self))
+                let nameBytes = UnsafeRawBufferPointer(
+                    rebasing: events[(offset + header)..<min(events.count, offset + header + nameLength)])
+                offset += header + nameLength
+                guard let byName = state.byDirectory[descriptor] else { continue }
+                // The name is NUL-padded to its length.
+                let name = String(decoding: nameBytes.prefix { $0 != 0 }, as: UTF8.self)
+                handlers.formUnion(byName[name] ?? [])
+            }
+        }
+    }
+}
