@@ -7,7 +7,8 @@ import Synchronization
 /// instead of every second: one inotify instance and one thread for every file of every
 /// tenant. It watches each file's directory, not the file, so a file deleted and made
 /// again (SQLite's `-wal`) stays watched; events for other names in the directory are
-/// dropped on its thread.
+/// dropped on its thread. When the kernel's queue overflowed (events lost), every
+/// handler runs.
 ///
 /// A handler runs on the watch's thread and must return at once (wake a loop). It runs
 /// once per batch of writes read together, not once per write. A write is seen when it is
@@ -140,6 +141,11 @@ package final class FileWriteWatch: BackgroundPart, @unchecked Sendable {
         state.withLock { state in
             while offset + header <= events.count {
                 let descriptor = events.loadUnaligned(fromByteOffset: offset, as: Int32.self)
+                let mask = events.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)
+                if mask & UInt32(IN_Q_OVERFLOW) != 0 {
+                    // Events were lost: every file may have been written.
+                    handlers.formUnion(state.handlers.indices)
+                }
                 let nameLength = Int(events.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self))
                 let nameBytes = UnsafeRawBufferPointer(
                     rebasing: events[(offset + header)..<min(events.count, offset + header + nameLength)])

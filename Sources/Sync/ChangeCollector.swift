@@ -51,10 +51,11 @@ package final class ChangeCollector: BackgroundPart {
 
     package init(
         calendar: any ClinicCalendar, outbox: JobQueue, coalesceWindow: Double = 0.5, pollInterval: Double = 0.1,
-        idlePollInterval: Double = 1, watchedPollInterval: Double = 60,
+        idlePollInterval: Double = 1, watchedPollInterval: Double = 300,
         calendarFiles: (watch: FileWriteWatch, paths: [String])? = nil, writeFollowUps: [Double] = [0.05, 0.25, 1, 5],
         refreshInterval: Double = 3600,
-        reconcileInterval: Double? = nil, batchLimit: Int = 5000, logger: Logger, clock: any DaemonClock = SteadyClock(),
+        reconcileInterval: Double? = nil, batchLimit: Int = 5000, logger: Logger,
+        clock: any DaemonClock = SteadyClock(),
         scheduler: WorkScheduler = .shared, onEnqueued: @escaping @Sendable () -> Void = {}
     ) {
         loop = BackgroundLoop(scheduler: scheduler)

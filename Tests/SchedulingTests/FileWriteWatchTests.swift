@@ -12,7 +12,9 @@ import Testing
 
     func append(_ name: String) throws {
         let path = directory + "/" + name
-        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: path) {
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
+        }
         let handle = try #require(FileHandle(forWritingAtPath: path))
         try handle.seekToEnd()
         try handle.write(contentsOf: Data("x".utf8))
@@ -54,7 +56,9 @@ import Testing
 
     @Test func aMissingDirectoryIsRefusedWithItsPath() {
         let watch = FileWriteWatch()
-        #expect(throws: FileWriteWatch.Failure.self) { try watch.watch(["/nonexistent-dpbridge-dir/calendar.sqlite"]) {} }
+        #expect(throws: FileWriteWatch.Failure.self) {
+            try watch.watch(["/nonexistent-dpbridge-dir/calendar.sqlite"]) {}
+        }
         do {
             try watch.watch(["/nonexistent-dpbridge-dir/calendar.sqlite"]) {}
         } catch {

@@ -215,27 +215,33 @@ final class DaemonMetrics: Sendable {
 
     private func count(_ name: String, _ extra: (String, String)...) {
         guard
-            case .counter(let counter) = series(name, extra, {
-                .counter(Counter(label: name, dimensions: Self.labels(tenant, extra), factory: factory))
-            })
+            case .counter(let counter) = series(
+                name, extra,
+                {
+                    .counter(Counter(label: name, dimensions: Self.labels(tenant, extra), factory: factory))
+                })
         else { return }
         counter.increment()
     }
 
     private func gauge(_ name: String, _ value: Double, _ extra: (String, String)...) {
         guard
-            case .gauge(let gauge) = series(name, extra, {
-                .gauge(Gauge(label: name, dimensions: Self.labels(tenant, extra), factory: factory))
-            })
+            case .gauge(let gauge) = series(
+                name, extra,
+                {
+                    .gauge(Gauge(label: name, dimensions: Self.labels(tenant, extra), factory: factory))
+                })
         else { return }
         gauge.record(value)
     }
 
     private func time(_ name: String, _ duration: Duration, _ extra: (String, String)...) {
         guard
-            case .timer(let timer) = series(name, extra, {
-                .timer(Timer(label: name, dimensions: Self.labels(tenant, extra), factory: factory))
-            })
+            case .timer(let timer) = series(
+                name, extra,
+                {
+                    .timer(Timer(label: name, dimensions: Self.labels(tenant, extra), factory: factory))
+                })
         else { return }
         let (seconds, attoseconds) = duration.components
         timer.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
