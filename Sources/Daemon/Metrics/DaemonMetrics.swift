@@ -20,17 +20,17 @@ final class DaemonMetrics: Sendable {
     /// The series made so far, by name and label values: the factory's registry is one
     /// process-wide table behind one lock, whose lookup validates the name and hashes the
     /// labels, and whose insert copies the table. Made once, a series is found here.
-    private let series = Mutex<[SeriesKey: Series]>([:])
+    private let series = Mutex(Series())
 
     private struct SeriesKey: Hashable {
         let name: String
         let labels: [String]
     }
 
-    private enum Series {
-        case counter(Counter)
-        case gauge(Gauge)
-        case timer(Timer)
+    private struct Series {
+        var counters: [SeriesKey: Counter] = [:]
+        var gauges: [SeriesKey: Gauge] = [:]
+        var timers: [SeriesKey: Timer] = [:]
     }
 
     init(factory: any MetricsFactory, tenant: String = DaemonMetrics.defaultTenant) {
@@ -214,47 +214,30 @@ final class DaemonMetrics: Sendable {
     }
 
     private func count(_ name: String, _ extra: (String, String)...) {
-        guard
-            case .counter(let counter) = series(
-                name, extra,
-                {
-                    .counter(Counter(label: name, dimensions: Self.labels(tenant, extra), factory: factory))
-                })
-        else { return }
-        counter.increment()
+        handle(\.counters, name, extra) { Counter(label: name, dimensions: $0, factory: factory) }.increment()
     }
 
     private func gauge(_ name: String, _ value: Double, _ extra: (String, String)...) {
-        guard
-            case .gauge(let gauge) = series(
-                name, extra,
-                {
-                    .gauge(Gauge(label: name, dimensions: Self.labels(tenant, extra), factory: factory))
-                })
-        else { return }
-        gauge.record(value)
+        handle(\.gauges, name, extra) { Gauge(label: name, dimensions: $0, factory: factory) }.record(value)
     }
 
     private func time(_ name: String, _ duration: Duration, _ extra: (String, String)...) {
-        guard
-            case .timer(let timer) = series(
-                name, extra,
-                {
-                    .timer(Timer(label: name, dimensions: Self.labels(tenant, extra), factory: factory))
-                })
-        else { return }
         let (seconds, attoseconds) = duration.components
-        timer.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        handle(\.timers, name, extra) { Timer(label: name, dimensions: $0, factory: factory) }
+            .recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
-    /// The series `name` with `extra`'s values, made by `make` the first time.
-    private func series(_ name: String, _ extra: [(String, String)], _ make: () -> Series) -> Series {
+    /// The series `name` with `extra`'s values from `table`, made by `make` (given the
+    /// labels with the tenant's) the first time.
+    private func handle<Handle: Sendable>(
+        _ table: WritableKeyPath<Series, [SeriesKey: Handle]>, _ name: String, _ extra: [(String, String)],
+        make: ([(String, String)]) -> Handle
+    ) -> Handle {
         let key = SeriesKey(name: name, labels: extra.map(\.1))
-        if let found = series.withLock({ $0[key] }) { return found }
-        let made = make()
         return series.withLock { series in
-            if let found = series[key] { return found }
-            series[key] = made
+            if let found = series[keyPath: table][key] { return found }
+            let made = make(Self.labels(tenant, extra))
+            series[keyPath: table][key] = made
             return made
         }
     }
