@@ -15,14 +15,17 @@ import Synchronization
 /// made, which for a database is before its transaction is committed and visible: a
 /// reader woken by it looks again a little later (`ChangeCollector`).
 package final class FileWriteWatch: BackgroundPart, @unchecked Sendable {
-    // @unchecked: `inotify` and `stopEvent` are set in init and never change; everything
-    // else is in `state`, behind its mutex.
+    // @unchecked: `inotify`, `stopEvent` and `initError` are set in init and never change;
+    // everything else is in `state`, behind its mutex, or atomic.
     private let inotify: Int32
     private let stopEvent: Int32
+    /// Why `inotify` or `stopEvent` could not be made (0: both were).
+    private let initError: Int32
     private let state = Mutex(State())
     private let stopped = Atomic<Bool>(false)
-    /// Signalled by the thread when it ends.
-    private let ended = Mutex<Bool>(false)
+    private let ended = Atomic<Bool>(false)
+    /// Notified by the thread when it ends.
+    private let endedSignal = IdleSignal()
 
     private struct State {
         /// Per watched directory: the handlers (by number) of each file name in it.
@@ -48,7 +51,9 @@ package final class FileWriteWatch: BackgroundPart, @unchecked Sendable {
 
     package init() {
         inotify = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        let inotifyError = inotify < 0 ? errno : 0
         stopEvent = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
+        initError = inotifyError != 0 ? inotifyError : (stopEvent < 0 ? errno : 0)
     }
 
     deinit {
@@ -60,7 +65,7 @@ package final class FileWriteWatch: BackgroundPart, @unchecked Sendable {
     /// exists). Throws when the kernel refuses the watch; the caller then looks at the
     /// files on its own.
     package func watch(_ paths: [String], onWrite: @escaping @Sendable () -> Void) throws(Failure) {
-        guard inotify >= 0, stopEvent >= 0 else { throw .unavailable(errno: errno) }
+        guard initError == 0 else { throw .unavailable(errno: initError) }
         let number = state.withLock { state in
             state.handlers.append(onWrite)
             return state.handlers.count - 1
@@ -84,15 +89,17 @@ package final class FileWriteWatch: BackgroundPart, @unchecked Sendable {
     }
 
     package func start() {
+        // Only a started thread is waited for by `stop`.
         let start = state.withLock { state in
-            defer { state.started = true }
-            return !state.started && inotify >= 0 && stopEvent >= 0
+            guard !state.started, initError == 0 else { return false }
+            state.started = true
+            return true
         }
         guard start else { return }
-        ended.withLock { $0 = false }
         PoolThread(name: "dpbridge-files") { [self] in
             run()
-            ended.withLock { $0 = true }
+            ended.store(true, ordering: .releasing)
+            endedSignal.notify()
         }.start()
     }
 
@@ -106,7 +113,7 @@ package final class FileWriteWatch: BackgroundPart, @unchecked Sendable {
         var one: UInt64 = 1
         _ = write(stopEvent, &one, 8)
         // The thread only reads and calls handlers that return at once: it ends promptly.
-        while !ended.withLock({ $0 }) { usleep(1000) }
+        endedSignal.wait { ended.load(ordering: .acquiring) }
     }
 
     private func run() {
