@@ -5,13 +5,13 @@ import Store
 import Sync
 import Synchronization
 
-/// Keeps `DaemonHealth` true to whether the store can take events now, before one fails:
-/// it checks the free space of the store's file system (an event needs room for its body
-/// in the write-ahead log) every `healthyInterval` while all is well and every
-/// `failingInterval` while it is not, and writes a probe value when the store has not
-/// committed anything for `probeInterval` (or its last commit failed): a probe is an
-/// fsync, which a thousand idle clinics should not pay every half minute, so that `/health` and the ping
-/// answer 503 on a full disk and come back by themselves when space returns. Logs each
+/// Keeps `DaemonHealth` true to whether the store can take events now, before one fails,
+/// so that `/health` and the ping answer 503 on a full disk and come back by themselves
+/// when space returns: it checks the free space of the store's file system (an event
+/// needs room for its body in the write-ahead log) every `healthyInterval` while all is
+/// well and every `failingInterval` while it is not, and writes a probe value only when
+/// the store has not committed for `probeInterval` or its last commit failed (a probe is
+/// an fsync, which a thousand idle clinics should not pay every half minute). Logs each
 /// change once: critical when the store stops taking writes, a notice when it is back.
 final class StoreWatch: BackgroundPart {
     private let store: Store
