@@ -14,8 +14,7 @@ package final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
     /// Opens (creating and migrating) the calendar at `path`.
     package init(path: String) throws(PartnerError) {
         do {
-            database = try Database(path: path)
-            try Migrator(migrations: EmbeddedSchema.migrations).migrate(database)
+            database = try Database(path: path, schema: EmbeddedSchema.migrator)
         } catch {
             throw .unavailable("cannot open the partner calendar \(path): \(error)")
         }

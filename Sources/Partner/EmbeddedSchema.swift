@@ -1,3 +1,5 @@
+import SQLite
+
 /// The embedded partner calendar's tables. Clinic software reads and writes them
 /// directly (docs/clinic-calendar.md documents them); dpbridge migrates them by `PRAGMA user_version`.
 ///
@@ -7,6 +9,9 @@
 /// Clinic-side writes (any connection but dpbridge's applying one) are captured by
 /// triggers into `change_log`, which the outbound workers read.
 enum EmbeddedSchema {
+    /// The calendar's migrations, applied in order.
+    static let migrator = Migrator(migrations: migrations)
+
     static let migrations: [String] = [
         """
         CREATE TABLE bookings (

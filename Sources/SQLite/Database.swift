@@ -9,13 +9,20 @@ package final class Database {
     private var statements: [String: Statement] = [:]
 
     /// Opens (creating when missing) the database at `path` in WAL mode with a busy timeout.
+    /// `schema`: the file is brought to its latest version; a missing file is made whole
+    /// at that version by `NewDatabaseFile` (two syncs, no migration run here).
     /// `incrementalVacuumIfNew`: a file created here gives the pages of deleted rows back to
     /// the file system (`PRAGMA incremental_vacuum`); SQLite takes that setting without a
-    /// `VACUUM` only before the file's first write, which the switch to WAL is.
+    /// `VACUUM` only before the file's first write.
     package init(
-        path: String, busyTimeoutMilliseconds: Int32 = 5000, incrementalVacuumIfNew: Bool = false
+        path: String, busyTimeoutMilliseconds: Int32 = 5000, schema: Migrator? = nil,
+        incrementalVacuumIfNew: Bool = false
     ) throws(SQLiteError) {
         SQLiteMemory.configured
+        if let schema {
+            try NewDatabaseFile.makeIfMissing(
+                at: path, schema: .init(migrator: schema, incrementalVacuum: incrementalVacuumIfNew))
+        }
         var pointer: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &pointer, flags, nil)
@@ -34,6 +41,7 @@ package final class Database {
         try execute("PRAGMA journal_mode=WAL")
         try execute("PRAGMA synchronous=FULL")
         try execute("PRAGMA foreign_keys=ON")
+        try schema?.migrate(self)
     }
 
     /// While another connection holds the write lock, retries every 100 µs for the first

@@ -5,10 +5,10 @@ import SQLite
 final class Connection {
     let database: Database
 
-    /// `incrementalVacuumIfNew`: see `Database.init`.
-    init(path: String, incrementalVacuumIfNew: Bool = false) throws(StoreError) {
+    /// `schema`, `incrementalVacuumIfNew`: see `Database.init`.
+    init(path: String, schema: Migrator? = nil, incrementalVacuumIfNew: Bool = false) throws(StoreError) {
         do {
-            database = try Database(path: path, incrementalVacuumIfNew: incrementalVacuumIfNew)
+            database = try Database(path: path, schema: schema, incrementalVacuumIfNew: incrementalVacuumIfNew)
         } catch { throw StoreError(error) }
     }
 
@@ -45,11 +45,6 @@ final class Connection {
         try statement.bind(values)
         defer { statement.reset() }  // Ends the implicit read transaction.
         return try statement.step() ? statement.int64(0) : 0
-    }
-
-    /// Brings the schema up to date with `migrator`.
-    func migrate(_ migrator: Migrator) throws(StoreError) {
-        do { try migrator.migrate(database) } catch { throw StoreError(error) }
     }
 }
 

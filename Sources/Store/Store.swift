@@ -39,8 +39,7 @@ package final class Store: Sendable {
         // A new store gives the pages of deleted rows back to the file system
         // (`PRAGMA incremental_vacuum` after each retention run). Stores created by older
         // versions keep their size.
-        let writerDatabase = try Connection(path: path, incrementalVacuumIfNew: true)
-        try writerDatabase.migrate(StoreSchema.migrator)
+        let writerDatabase = try Connection(path: path, schema: StoreSchema.migrator, incrementalVacuumIfNew: true)
         let controlDatabase = try Connection(path: path)
         for database in [writerDatabase, controlDatabase] {
             try database.execute("PRAGMA secure_delete = ON")
