@@ -61,6 +61,47 @@ let minimalYAML = """
         #expect(found.first?.message.contains("expected an integer") == true)
     }
 
+    @Test func everyKindOfValueIsReadFromTheFileAtTopLevelAndPerTenant() async throws {
+        let yaml = """
+            callback:
+              secret: test-callback-secret-0001
+              allowlist: [10.0.0.0/8, "192.168.1.1"]
+              use_docplanner_ips: yes
+              ping_alert_minutes: 0x1e
+            docplanner:
+              domain: znanylekarz.pl
+              client_id: clinic-client
+              client_secret: file-client-secret
+              horizon_weeks: 8
+            store:
+              path: /tmp/dpbridge-test.sqlite
+            tenants:
+              clinic-b:
+                callback: {secret: tenant-b-callback-secret-1, blocking_deadline_ms: 900}
+                docplanner: {client_id: "0042", client_secret: b-secret, horizon_weeks: 3}
+                store: {path: /tmp/dpbridge-b.sqlite}
+                partner: {embedded: {path: /tmp/dpbridge-b-partner.sqlite}}
+            """
+        let configuration = try await load(yaml).configuration
+        #expect(configuration.callback.allowlist.count == 2)
+        #expect(configuration.callback.useDocplannerIPs)  // YAML 1.1's yes
+        #expect(configuration.callback.pingAlertMinutes == 30)  // hexadecimal
+        #expect(configuration.docplanner.horizonWeeks == 8)
+        let tenant = try #require(configuration.tenant(named: "clinic-b"))
+        #expect(tenant.docplanner.horizonWeeks == 3)
+        #expect(tenant.callback.blockingDeadlineMilliseconds == 900)
+        #expect(tenant.docplanner.clientID == "0042")  // quoted: a string, not the number 42
+        #expect(tenant.callback.useDocplannerIPs)  // daemon-wide, from the top level
+    }
+
+    @Test func aListHoldingAMappingIsNotAValidFile() async {
+        let found = await problems(
+            minimalYAML.replacingOccurrences(of: "callback:\n", with: "callback:\n  allowlist: [{a: 1}]\n"))
+        #expect(found.count == 1)
+        #expect(found.first?.message.contains("not a valid configuration file") == true, "\(found)")
+        #expect(found.first?.message.contains("callback.allowlist") == true, "\(found)")
+    }
+
     @Test func mappingWhereAScalarBelongsIsATypeError() async {
         let found = await problems(minimalYAML + "\nlog:\n  level:\n    nested: true\n")
         #expect(found.map(\.subject) == ["log.level"])

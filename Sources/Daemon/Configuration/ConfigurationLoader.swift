@@ -56,27 +56,27 @@ package enum ConfigurationLoader {
 
         // The file: read it ourselves to report unreadable files and unknown keys by name.
         let fileName = (path as NSString).lastPathComponent
-        var fileSnapshot: YAMLSnapshot?
+        var fileValues: YAMLFileValues?
         var tenantNames: [String] = []
         switch readFile(path) {
         case .failure(let problem):
             problems.append(problem)
         case .success(let bytes):
-            problems += YAMLKeyChecker.unknownKeys(in: bytes, fileName: fileName, path: path)
-            tenantNames = YAMLKeyChecker.tenantNames(in: bytes)
-            let isBlank = String(decoding: bytes, as: UTF8.self).split(separator: "\n").allSatisfy {
-                $0.trimmingCharacters(in: .whitespaces).isEmpty
-                    || $0.trimmingCharacters(in: .whitespaces).hasPrefix("#")
-            }
-            if problems.isEmpty && !isBlank {
-                do {
-                    fileSnapshot = try bytes.withUnsafeBufferPointer { buffer in
-                        try YAMLSnapshot(
-                            data: RawSpan(_unsafeElements: buffer), providerName: path,
-                            parsingOptions: .default)
+            // One parse of the file serves the key check, the tenant list and the values.
+            switch YAMLKeyChecker.parse(bytes, path: path) {
+            case .failure(let problem):
+                problems.append(problem)
+            case .success(nil):
+                break  // An empty file: every setting from elsewhere.
+            case .success(let root?):
+                problems += YAMLKeyChecker.unknownKeys(in: root, fileName: fileName)
+                tenantNames = YAMLKeyChecker.tenantNames(in: root)
+                if problems.isEmpty {
+                    do {
+                        fileValues = try YAMLFileValues(root: root)
+                    } catch {
+                        problems.append(.init(path, "not a valid configuration file: \(error)"))
                     }
-                } catch {
-                    problems.append(.init(path, "not a valid configuration file: \(error)"))
                 }
             }
         }
@@ -103,7 +103,7 @@ package enum ConfigurationLoader {
         }
 
         var resolver = SettingResolver(
-            file: fileSnapshot, filePath: path, environment: environmentProvider,
+            file: fileValues, filePath: path, environment: environmentProvider,
             credentials: credentialsProvider)
         for spec in ConfigurationSchema.settings {
             resolver.resolve(spec)
@@ -121,7 +121,7 @@ package enum ConfigurationLoader {
         problems += UnsafeSettings.daemonProblems(in: configuration)
         for name in tenantNames {
             var own = SettingResolver(
-                file: fileSnapshot, filePath: path, environment: environmentProvider, credentials: credentialsProvider)
+                file: fileValues, filePath: path, environment: environmentProvider, credentials: credentialsProvider)
             own.tenant = name
             for spec in ConfigurationSchema.settings where ConfigurationSchema.isTenantSetting(spec.key) {
                 own.resolve(spec)

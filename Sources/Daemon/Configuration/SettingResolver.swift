@@ -3,7 +3,7 @@ import Configuration
 /// Finds each setting's effective value in the sources, in order of precedence, and
 /// records where it came from and every problem on the way.
 struct SettingResolver {
-    let file: YAMLSnapshot?
+    let file: YAMLFileValues?
     let filePath: String
     let environment: EnvironmentVariablesProvider
     let credentials: DirectoryFilesProvider?
@@ -17,7 +17,7 @@ struct SettingResolver {
     var tenant: String?
 
     init(
-        file: YAMLSnapshot?, filePath: String, environment: EnvironmentVariablesProvider,
+        file: YAMLFileValues?, filePath: String, environment: EnvironmentVariablesProvider,
         credentials: DirectoryFilesProvider?
     ) {
         self.file = file
@@ -42,8 +42,7 @@ struct SettingResolver {
                     (
                         .file(filePath),
                         {
-                            try file.value(forKey: AbsoluteConfigKey(["tenants", tenant] + components), type: type)
-                                .value
+                            try file.value(forKey: ["tenants", tenant] + components, type: type)
                         }
                     ))
             }
@@ -71,7 +70,7 @@ struct SettingResolver {
                 (
                     .file(filePath),
                     {
-                        try file.value(forKey: AbsoluteConfigKey(components), type: type).value
+                        try file.value(forKey: components, type: type)
                     }
                 ))
         }

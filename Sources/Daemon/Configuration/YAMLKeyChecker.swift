@@ -3,22 +3,28 @@ import Yams
 /// Walks a YAML configuration file and reports keys that are not settings, and values
 /// whose shape (mapping, list, scalar) cannot fit the setting, with line numbers.
 enum YAMLKeyChecker {
-    static func unknownKeys(in bytes: [UInt8], fileName: String, path: String) -> [ConfigurationProblem] {
-        let text = String(decoding: bytes, as: UTF8.self)
+    /// The file's top-level mapping; nil for a file with no document (empty or only
+    /// comments); a problem for invalid YAML or a top level that is not a mapping.
+    static func parse(_ bytes: [UInt8], path: String) -> Result<Node.Mapping?, ConfigurationProblem> {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try Yams.compose(yaml: String(decoding: bytes, as: UTF8.self))
         } catch let error as YamlError {
-            return [.init(path, "invalid YAML: \(oneLine(error))")]
+            return .failure(.init(path, "invalid YAML: \(oneLine(error))"))
         } catch {
-            return [.init(path, "invalid YAML: \(error)")]
+            return .failure(.init(path, "invalid YAML: \(error)"))
         }
-        guard let root else { return [] }  // An empty file: every setting from elsewhere.
+        guard let root else { return .success(nil) }
         guard case .mapping(let mapping) = root else {
-            return [.init(path, "the top level must be a mapping of sections (listen:, docplanner:, …)")]
+            return .failure(.init(path, "the top level must be a mapping of sections (listen:, docplanner:, …)"))
         }
+        return .success(mapping)
+    }
+
+    /// Keys of `root` that are not settings, and values of a shape their setting cannot take.
+    static func unknownKeys(in root: Node.Mapping, fileName: String) -> [ConfigurationProblem] {
         var problems: [ConfigurationProblem] = []
-        walk(mapping, prefix: "", fileName: fileName, problems: &problems)
+        walk(root, prefix: "", fileName: fileName, problems: &problems)
         return problems
     }
 
@@ -103,10 +109,8 @@ enum YAMLKeyChecker {
     }
 
     /// The tenant names a file declares under `tenants:`, in file order.
-    static func tenantNames(in bytes: [UInt8]) -> [String] {
-        guard let root = try? Yams.compose(yaml: String(decoding: bytes, as: UTF8.self)),
-            case .mapping(let top) = root, case .mapping(let tenants)? = top["tenants"]
-        else { return [] }
+    static func tenantNames(in root: Node.Mapping) -> [String] {
+        guard case .mapping(let tenants)? = root["tenants"] else { return [] }
         return tenants.compactMap { $0.key.string }
     }
 
