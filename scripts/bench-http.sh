@@ -11,6 +11,9 @@
 # /proc/PID/stat over the round), a figure that varies less than requests/s.
 # Usage: scripts/bench-http.sh [DURATION]   (ROUNDS=3 by default; SWIFT=scripts/swiftlock on a shared
 # machine; BIN=path/to/dpbridge benchmarks that binary instead of building one)
+# BASELINE_BIN=path/to/older/dpbridge (with BASELINE_CONFIG=its example configuration) adds that
+# build as a third server in the same rounds, to show whether a change regressed the ping:
+# its row and the CPU-per-request ratio of this build to it are printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-10s}
@@ -53,19 +56,33 @@ CONF
 nginx_master=$!
 pids+=($nginx_master)
 
-# dpbridge with the example configuration, state in the work directory.
-DPBRIDGE_STORE_PATH="$work/dpbridge.sqlite" DPBRIDGE_PARTNER_EMBEDDED_PATH="$work/partner.sqlite" \
-DPBRIDGE_DOCPLANNER_BASE_URL=http://127.0.0.1:9 \
-DPBRIDGE_LISTEN_PUBLIC_ADDRESS=127.0.0.1 DPBRIDGE_LISTEN_PUBLIC_PORT=$public_port \
-DPBRIDGE_LISTEN_ADMIN_PORT=$admin_port DPBRIDGE_CALLBACK_SECRET=$secret DPBRIDGE_LOG_LEVEL=warning \
-DPBRIDGE_HTTP_MAX_CONNECTIONS=4096 DPBRIDGE_LOG_FORMAT=text \
-    "${server_cpu[@]}" "$bin" run --config etc/dpbridge-demo.yaml 2>"$work/dpbridge.log" &
-daemon=$!
-pids+=($daemon)
-for _ in $(seq 1 100); do
-    curl -fs -o /dev/null "http://127.0.0.1:$public_port/callbacks/$secret" && curl -fs -o /dev/null "http://127.0.0.1:$nginx_port/" && break
-    sleep 0.1
-done
+# dpbridge with the example configuration, state in its own directory.
+start_dpbridge() {  # BIN CONFIG PUBLIC_PORT ADMIN_PORT NAME; sets $started
+    mkdir -p "$work/$5"
+    DPBRIDGE_STORE_PATH="$work/$5/dpbridge.sqlite" DPBRIDGE_PARTNER_EMBEDDED_PATH="$work/$5/partner.sqlite" \
+    DPBRIDGE_DOCPLANNER_BASE_URL=http://127.0.0.1:9 \
+    DPBRIDGE_LISTEN_PUBLIC_ADDRESS=127.0.0.1 DPBRIDGE_LISTEN_PUBLIC_PORT=$3 \
+    DPBRIDGE_LISTEN_ADMIN_PORT=$4 DPBRIDGE_CALLBACK_SECRET=$secret DPBRIDGE_LOG_LEVEL=warning \
+    DPBRIDGE_HTTP_MAX_CONNECTIONS=4096 DPBRIDGE_LOG_FORMAT=text \
+        "${server_cpu[@]}" "$1" run --config "$2" 2>"$work/$5.log" &
+    started=$!
+    pids+=($started)
+    for _ in $(seq 1 100); do
+        curl -fs -o /dev/null "http://127.0.0.1:$3/callbacks/$secret" && return 0
+        sleep 0.1
+    done
+    echo "$5 did not answer its ping; its log:" >&2; cat "$work/$5.log" >&2; exit 1
+}
+start_dpbridge "$bin" etc/dpbridge-demo.yaml "$public_port" "$admin_port" dpbridge
+daemon=$started
+servers=("nginx (1 worker)|http://127.0.0.1:$nginx_port/|nginx")
+servers+=("dpbridge ping (1 loop)|http://127.0.0.1:$public_port/callbacks/$secret|$daemon")
+if [ -n "${BASELINE_BIN:-}" ]; then
+    baseline_public=${BASELINE_PUBLIC_PORT:-18483}
+    start_dpbridge "$BASELINE_BIN" "${BASELINE_CONFIG:-etc/dpbridge-demo.yaml}" "$baseline_public" "${BASELINE_ADMIN_PORT:-18484}" baseline
+    servers+=("baseline build ping|http://127.0.0.1:$baseline_public/callbacks/$secret|$started")
+fi
+for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$nginx_port/" && break; sleep 0.1; done
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 nginx_worker=$(pgrep -P "$nginx_master" | head -n 1)
@@ -82,29 +99,36 @@ run_wrk() {  # URL SERVER_PID; prints "requests_per_second p99_ms cpu_us_per_req
     echo "$rps $p99 $(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN { printf "%.2f", t / hz * 1e6 / n }')"
 }
 
-# Rounds alternate which server goes first, so drift on a shared machine hits both;
+# Rounds rotate which server goes first, so drift on a shared machine hits all;
 # each figure is the median over the rounds.
 rounds=${ROUNDS:-3}
 echo "wrk -t1 -c64 -d$duration, loopback, $(nproc) cores, $rounds rounds"
-: >"$work/nginx.txt"; : >"$work/ours.txt"
+count=${#servers[@]}
+for index in $(seq 0 $((count - 1))); do : >"$work/server-$index.txt"; done
 for round in $(seq 1 "$rounds"); do
-    if [ $((round % 2)) -eq 1 ]; then
-        run_wrk "http://127.0.0.1:$nginx_port/" "$nginx_worker" >>"$work/nginx.txt"
-        run_wrk "http://127.0.0.1:$public_port/callbacks/$secret" "$daemon" >>"$work/ours.txt"
-    else
-        run_wrk "http://127.0.0.1:$public_port/callbacks/$secret" "$daemon" >>"$work/ours.txt"
-        run_wrk "http://127.0.0.1:$nginx_port/" "$nginx_worker" >>"$work/nginx.txt"
-    fi
+    for offset in $(seq 0 $((count - 1))); do
+        index=$(((round - 1 + offset) % count))
+        IFS='|' read -r _ url pid <<<"${servers[$index]}"
+        [ "$pid" = nginx ] && pid=$nginx_worker
+        run_wrk "$url" "$pid" >>"$work/server-$index.txt"
+    done
 done
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-nginx_rps=$(awk '{ print $1 }' "$work/nginx.txt" | median); nginx_p99=$(awk '{ print $2 }' "$work/nginx.txt" | median)
-ours_rps=$(awk '{ print $1 }' "$work/ours.txt" | median); ours_p99=$(awk '{ print $2 }' "$work/ours.txt" | median)
-nginx_cpu=$(awk '{ print $3 }' "$work/nginx.txt" | median); ours_cpu=$(awk '{ print $3 }' "$work/ours.txt" | median)
-echo "rounds (requests/s p99_ms cpu_us/request): nginx $(tr '\n' ';' <"$work/nginx.txt") dpbridge $(tr '\n' ';' <"$work/ours.txt")"
+column_median() { awk -v c="$2" '{ print $c }' "$work/server-$1.txt" | median; }
+for index in $(seq 0 $((count - 1))); do
+    IFS='|' read -r name _ _ <<<"${servers[$index]}"
+    echo "rounds of $name (requests/s p99_ms cpu_us/request): $(tr '\n' ';' <"$work/server-$index.txt")"
+done
 printf '%-28s %12s %10s %16s\n' "server (median)" "requests/s" "p99 (ms)" "CPU us/request"
-printf '%-28s %12.0f %10.2f %16.2f\n' "nginx (1 worker)" "$nginx_rps" "$nginx_p99" "$nginx_cpu"
-printf '%-28s %12.0f %10.2f %16.2f\n' "dpbridge ping (1 loop)" "$ours_rps" "$ours_p99" "$ours_cpu"
-awk -v a="$ours_rps" -v b="$nginx_rps" 'BEGIN { printf "ratio dpbridge/nginx: %.2fx\n", a / b }'
+for index in $(seq 0 $((count - 1))); do
+    IFS='|' read -r name _ _ <<<"${servers[$index]}"
+    printf '%-28s %12.0f %10.2f %16.2f\n' "$name" "$(column_median "$index" 1)" "$(column_median "$index" 2)" "$(column_median "$index" 3)"
+done
+awk -v a="$(column_median 1 1)" -v b="$(column_median 0 1)" 'BEGIN { printf "ratio dpbridge/nginx: %.2fx requests/s\n", a / b }'
+if [ "$count" -eq 3 ]; then
+    awk -v a="$(column_median 1 1)" -v b="$(column_median 2 1)" -v ca="$(column_median 1 3)" -v cb="$(column_median 2 3)" \
+        'BEGIN { printf "ratio dpbridge/baseline build: %.2fx requests/s, %.2fx CPU per request\n", a / b, ca / cb }'
+fi
 
 # RSS with 1,000 idle keep-alive connections.
 python3 - "$public_port" "$secret" "$daemon" <<'PY'

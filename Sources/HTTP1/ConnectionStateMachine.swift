@@ -335,7 +335,9 @@ struct ConnectionStateMachine {
 
     /// Moves the answers that are next in order from their slots to the output.
     private mutating func writeReadyResponses(date: [UInt8], now: Int64) {
-        guard let first = slots.first, first.response != nil else { return }
+        // Not `slots.first`: a copied slot is a retain and a release of each of its
+        // response's arrays.
+        guard !slots.isEmpty, slots[0].response != nil else { return }
         if !hasOutput { lastWriteProgressAt = now }
         var written = 0
         while written < slots.count, let response = slots[written].response.take() {

@@ -226,9 +226,11 @@ final class EventLoop: @unchecked Sendable {
         guard !connection.isRunning && !connection.isClosed else { return }
         connection.isRunning = true
         defer { connection.isRunning = false }
+        // Read once: the property read for each action would retain and release it each time.
+        let date = dateBytes
         while true {
             // Consumed, so that the request it may carry moves into the handler uncopied.
-            let action = connection.machine.nextAction(now: now, date: dateBytes)
+            let action = connection.machine.nextAction(now: now, date: date)
             switch consume action {
             case .deliver(var request, let sequence):
                 request.remoteAddress = connection.remoteAddress

@@ -89,17 +89,21 @@ package struct Router: Sendable {
             return .handler(exact[index].handler)
         }
         if !prefixes.isEmpty {
-            var path = request.path
-            let found = path.withUTF8 { bytes -> Int? in
-                prefixes.indices.first { index in
-                    let prefix = prefixes[index]
-                    return bytes.count > prefix.bytes.count
-                        && (prefix.method == request.method || (request.method == "HEAD" && prefix.method == "GET"))
-                        && prefix.bytes.withUnsafeBufferPointer {
-                            $0.isEmpty || memcmp(bytes.baseAddress!, $0.baseAddress!, $0.count) == 0
-                        }
-                }
+            // Each route read in place (`prefixes[index].…`): a copied route is three
+            // retains and releases per route passed over, on every request.
+            func takes(_ index: Int, _ path: UnsafeBufferPointer<UInt8>) -> Bool {
+                path.count > prefixes[index].bytes.count
+                    && (prefixes[index].method == request.method
+                        || (request.method == "HEAD" && prefixes[index].method == "GET"))
+                    && prefixes[index].bytes.withUnsafeBufferPointer {
+                        $0.isEmpty || memcmp(path.baseAddress!, $0.baseAddress!, $0.count) == 0
+                    }
             }
+            let found =
+                request.path.utf8.withContiguousStorageIfAvailable { path in
+                    prefixes.indices.first { takes($0, path) }
+                }
+                ?? Array(request.path.utf8).withUnsafeBufferPointer { path in prefixes.indices.first { takes($0, path) } }
             if let found { return .handler(prefixes[found].handler) }
         }
         let path = Self.segments(request.path)

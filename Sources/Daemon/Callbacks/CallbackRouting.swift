@@ -21,13 +21,15 @@ struct CallbackRouting: Sendable {
     /// The tenant whose secret follows the prefix of `path` (trailing slashes dropped, as
     /// the URL was given), or nil.
     private func endpoint(for path: Substring) -> CallbackEndpoint? {
-        var path = path
-        return path.withUTF8 { bytes -> CallbackEndpoint? in
+        func find(_ bytes: UnsafeBufferPointer<UInt8>) -> CallbackEndpoint? {
             var end = bytes.count
             while end > Self.prefixBytes && bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
             guard end > Self.prefixBytes else { return nil }
             return bySecret.value(for: UnsafeBufferPointer(rebasing: bytes[Self.prefixBytes..<end]))
         }
+        // In place when the bytes are contiguous (always, for a parsed request's path):
+        // `withUTF8` needs a mutable copy, a retain and a release on every callback.
+        return path.utf8.withContiguousStorageIfAvailable(find) ?? Array(path.utf8).withUnsafeBufferPointer(find)
     }
 
     func register(on router: inout Router) {

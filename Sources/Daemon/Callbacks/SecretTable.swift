@@ -35,12 +35,15 @@ struct SecretTable<Value: Sendable>: Sendable {
 
     /// The value whose secret is exactly `presented`, or nil.
     func value(for presented: UnsafeBufferPointer<UInt8>) -> Value? {
-        if let few {
-            var found: Value?
-            for entry in few where entry.secret.withUnsafeBufferPointer({ ConstantTime.equal($0, presented) }) {
-                found = entry.value
+        // Entries read in place (`few[index]`): a copied entry is a retain and a release
+        // of its secret and its value, for each secret, on every request.
+        if few != nil {
+            var found: Int?
+            for index in few!.indices
+            where few![index].secret.withUnsafeBufferPointer({ ConstantTime.equal($0, presented) }) {
+                found = index
             }
-            return found
+            return found.map { few![$0].value }
         }
         guard let candidates = byHash[Self.hash(presented)] else { return nil }
         for entry in candidates where entry.secret.withUnsafeBufferPointer({ ConstantTime.equal($0, presented) }) {
