@@ -103,7 +103,8 @@ package struct Router: Sendable {
                 request.path.utf8.withContiguousStorageIfAvailable { path in
                     prefixes.indices.first { takes($0, path) }
                 }
-                ?? Array(request.path.utf8).withUnsafeBufferPointer { path in prefixes.indices.first { takes($0, path) } }
+                ?? Array(request.path.utf8).withUnsafeBufferPointer { path in prefixes.indices.first { takes($0, path) }
+                }
             if let found { return .handler(prefixes[found].handler) }
         }
         let path = Self.segments(request.path)
