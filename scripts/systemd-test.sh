@@ -158,7 +158,9 @@ else
 fi
 
 # Docplanner here is the simulator (the package's binary) in the container's network.
-on_net "$root/usr/bin/dpbridge" simulate --port 9090 --client-id systemd-test --client-secret "$client_secret" \
+# Not through on_net: a backgrounded function is a subshell, and killing it would leave
+# the simulator running after the test; nsenter without --pid execs the command itself.
+nsenter -t "$leader" -n "$root/usr/bin/dpbridge" simulate --port 9090 --client-id systemd-test --client-secret "$client_secret" \
     > /tmp/dpbridge-systemd-simulator.log 2>&1 &
 simulator=$!
 for _ in $(seq 1 100); do on_net curl -fs -o /dev/null http://127.0.0.1:9090/_sim/state && break; sleep 0.1; done
