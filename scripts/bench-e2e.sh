@@ -89,9 +89,11 @@ for port in "$public_port" "$admin_port" "$sim_port"; do
         || fail "port $port is in use (set E2E_PUBLIC_PORT, E2E_ADMIN_PORT, E2E_SIMULATOR_PORT)"
 done
 
+# The burst's check reads every write call from the simulator's request log: one call per
+# address-day is 50 × 84 = 4,200 calls, beyond the log's default 1,000.
 "$bin" simulate --port "$sim_port" --client-id "$client_id" --client-secret "$client_secret" \
     --callback-url "http://127.0.0.1:$public_port/callbacks/$secret" --time-zone Europe/Warsaw \
-    --extra-doctors "$extra_doctors" --no-rate-limits --log-level warning \
+    --extra-doctors "$extra_doctors" --no-rate-limits --log-level warning --request-log 10000 \
     >/dev/null 2>"$work/simulator.log" &
 simulator=$!
 simulator_up() { curl -fsS -o /dev/null "http://127.0.0.1:$sim_port/_sim/state" 2>/dev/null; }

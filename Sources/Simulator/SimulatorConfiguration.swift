@@ -57,6 +57,8 @@ package struct SimulatorConfiguration: Sendable {
     /// may mix days and clears whole days, request bodies may carry unknown members, ids as
     /// numbers and `null` anywhere. False (the default): Docplanner as its document says.
     package var lenient: Bool
+    /// How many of the latest API requests the request log (`GET /_sim/state`) keeps.
+    package var requestLogCapacity: Int
 
     package init(
         clientID: String = "demo-client", clientSecret: String = "demo-client-secret",
@@ -67,7 +69,7 @@ package struct SimulatorConfiguration: Sendable {
         releaseInterval: Double = 3600, replaceSlotsProcessingTime: Double = 0,
         timeZone: TimeZone = TimeZone(identifier: "Europe/Warsaw") ?? TimeZone(secondsFromGMT: 3600)!,
         publicIPs: [String] = ["127.0.0.1"], faults: SimulatorFaults = SimulatorFaults(), extraDoctors: Int = 0,
-        clinicDoctors: Int = 0, lenient: Bool = false
+        clinicDoctors: Int = 0, lenient: Bool = false, requestLogCapacity: Int = 1000
     ) {
         self.clientID = clientID
         self.clientSecret = clientSecret
@@ -89,5 +91,6 @@ package struct SimulatorConfiguration: Sendable {
         self.extraDoctors = extraDoctors
         self.clinicDoctors = clinicDoctors
         self.lenient = lenient
+        self.requestLogCapacity = max(1, requestLogCapacity)
     }
 }

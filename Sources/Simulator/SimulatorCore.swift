@@ -16,12 +16,13 @@ final class SimulatorCore: Sendable {
     let pings: PingMonitor?
     /// Re-sends failed pushes when due (PUSH modes with a callback URL).
     let redeliveries: RedeliveryLoop?
-    let requests = RequestLog()
+    let requests: RequestLog
     /// Admin actions run here one at a time, off the event loop: they wait for callbacks.
     let actions = DispatchQueue(label: "dpbridge.simulator.actions")
 
     init(configuration: SimulatorConfiguration, clock: any DocplannerClock, logger: Logger) {
         self.configuration = configuration
+        requests = RequestLog(capacity: configuration.requestLogCapacity)
         self.clock = clock
         self.logger = logger
         store = SimulatorStore(

@@ -120,6 +120,12 @@ struct SimulateCommand: ParsableCommand {
     @Flag(help: "Disable the rate limits (and their headers).")
     var noRateLimits = false
 
+    @Option(
+        help: ArgumentHelp(
+            "How many of the latest API requests GET /_sim/state lists (benchmarks counting a burst's calls need more).",
+            valueName: "count"))
+    var requestLog = 1000
+
     @Option(help: ArgumentHelp("Minimum seconds between two notification releases.", valueName: "seconds"))
     var releaseInterval: Double = 3600
 
@@ -187,6 +193,9 @@ struct SimulateCommand: ParsableCommand {
     var logLevel = "info"
 
     func validate() throws {
+        guard (1...1_000_000).contains(requestLog) else {
+            throw ValidationError("--request-log must be between 1 and 1000000 requests, not \(requestLog)")
+        }
         for (name, share) in [
             ("--fault-5xx", serverErrorShare), ("--fault-429", rateLimitShare), ("--fault-drop", dropShare),
             ("--fault-token-expiry", tokenExpiryShare),
@@ -246,7 +255,7 @@ struct SimulateCommand: ParsableCommand {
             faults: SimulatorFaults(
                 serverErrorShare: serverErrorShare, rateLimitShare: rateLimitShare, dropShare: dropShare,
                 tokenExpiryShare: tokenExpiryShare, latencyMilliseconds: latency, seed: seed),
-            extraDoctors: extraDoctors, clinicDoctors: clinicDoctors, lenient: lenient)
+            extraDoctors: extraDoctors, clinicDoctors: clinicDoctors, lenient: lenient, requestLogCapacity: requestLog)
         let simulator = DocplannerSimulator(configuration: configuration)
         let actual: Int
         do {
