@@ -14,7 +14,7 @@ package final class Database {
     /// `incrementalVacuumIfNew`: a file created here gives the pages of deleted rows back to
     /// the file system (`PRAGMA incremental_vacuum`); SQLite takes that setting without a
     /// `VACUUM` only before the file's first write.
-    package init(
+    package convenience init(
         path: String, busyTimeoutMilliseconds: Int32 = 5000, schema: Migrator? = nil,
         incrementalVacuumIfNew: Bool = false
     ) throws(SQLiteError) {
@@ -23,8 +23,21 @@ package final class Database {
             try NewDatabaseFile.makeIfMissing(
                 at: path, schema: .init(migrator: schema, incrementalVacuum: incrementalVacuumIfNew))
         }
+        try self.init(opening: path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX)
+        Self.waitBriefly(handle, timeoutMilliseconds: busyTimeoutMilliseconds)
+        if incrementalVacuumIfNew, try scalar("PRAGMA page_count") == 0 {
+            try execute("PRAGMA auto_vacuum = INCREMENTAL")
+        }
+        try execute("PRAGMA journal_mode=WAL")
+        try execute("PRAGMA synchronous=FULL")
+        try execute("PRAGMA foreign_keys=ON")
+        try schema?.migrate(self)
+    }
+
+    /// Opens `path` with `flags` and nothing set: no journal mode, no busy wait.
+    init(opening path: String, flags: Int32) throws(SQLiteError) {
+        SQLiteMemory.configured
         var pointer: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &pointer, flags, nil)
         guard code == SQLITE_OK, let pointer else {
             let message = pointer.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
@@ -34,14 +47,6 @@ package final class Database {
         handle = pointer
         self.path = path
         sqlite3_extended_result_codes(handle, 1)
-        Self.waitBriefly(handle, timeoutMilliseconds: busyTimeoutMilliseconds)
-        if incrementalVacuumIfNew, try scalar("PRAGMA page_count") == 0 {
-            try execute("PRAGMA auto_vacuum = INCREMENTAL")
-        }
-        try execute("PRAGMA journal_mode=WAL")
-        try execute("PRAGMA synchronous=FULL")
-        try execute("PRAGMA foreign_keys=ON")
-        try schema?.migrate(self)
     }
 
     /// While another connection holds the write lock, retries every 100 µs for the first

@@ -3,7 +3,7 @@
 /// one commit (one fsync, not one per version), and a failing step leaves the file at
 /// the version it had. A database whose version is higher than the newest migration
 /// (written by a newer binary) is refused.
-package struct Migrator: Sendable {
+package struct Migrator: Hashable, Sendable {
     /// SQL scripts; migration N (1-based) is `migrations[N-1]`.
     package let migrations: [String]
 

@@ -17,12 +17,12 @@ import Synchronization
 package enum NewDatabaseFile {
     /// The schema a new file is made with.
     package struct Schema: Hashable, Sendable {
-        package let migrations: [String]
+        package let migrator: Migrator
         /// `PRAGMA auto_vacuum = INCREMENTAL` before anything is written.
         package let incrementalVacuum: Bool
 
         package init(migrator: Migrator, incrementalVacuum: Bool) {
-            migrations = migrator.migrations
+            self.migrator = migrator
             self.incrementalVacuum = incrementalVacuum
         }
     }
@@ -61,41 +61,25 @@ package enum NewDatabaseFile {
             let scratch = "\(path)\(creatingInfix)\(getpid()).template"
             unlink(scratch)
             defer { unlink(scratch) }
-            try build(schema, at: scratch, for: path)
+            try build(schema, at: scratch)
             let image = try read(scratch, for: path)
             cache[schema] = image
             return image
         }
     }
 
-    private static func build(_ schema: Schema, at scratch: String, for path: String) throws(SQLiteError) {
-        var pointer: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE | SQLITE_OPEN_NOMUTEX
-        let code = sqlite3_open_v2(scratch, &pointer, flags, nil)
-        guard code == SQLITE_OK, let pointer else {
-            let message = pointer.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
-            if let pointer { sqlite3_close_v2(pointer) }
-            throw .sqlite(code: code, message: message, context: "create \(path)")
-        }
-        defer { sqlite3_close_v2(pointer) }
-        func run(_ sql: String) throws(SQLiteError) {
-            let code = sqlite3_exec(pointer, sql, nil, nil, nil)
-            guard code == SQLITE_OK else {
-                throw .sqlite(
-                    code: code, message: String(cString: sqlite3_errmsg(pointer)),
-                    context: "create \(path): \(sql.prefix(60))")
-            }
-        }
+    private static func build(_ schema: Schema, at scratch: String) throws(SQLiteError) {
+        let database = try Database(
+            opening: scratch,
+            flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE | SQLITE_OPEN_NOMUTEX)
         // No journal and no syncs: a failure leaves only the scratch file, deleted after.
         // Exclusive locking keeps WAL's index in memory: no -shm file is made.
-        try run("PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
-        if schema.incrementalVacuum { try run("PRAGMA auto_vacuum = INCREMENTAL") }
-        try run("BEGIN")
-        for migration in schema.migrations { try run(migration) }
-        try run("PRAGMA user_version = \(schema.migrations.count); COMMIT")
+        try database.execute("PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+        if schema.incrementalVacuum { try database.execute("PRAGMA auto_vacuum = INCREMENTAL") }
+        try schema.migrator.migrate(database)
         // Marks the file as WAL (its header's version bytes); kept when it is reopened.
-        try run("PRAGMA journal_mode = WAL")
-    }
+        try database.execute("PRAGMA journal_mode = WAL")
+    }  // The connection closes here, before the file is read.
 
     private static func read(_ file: String, for path: String) throws(SQLiteError) -> [UInt8] {
         let descriptor = open(file, O_RDONLY | O_CLOEXEC)

@@ -15,7 +15,8 @@ struct SecretTable<Value: Sendable>: Sendable {
     /// Up to this many secrets are compared one by one.
     static var fewSecrets: Int { 4 }
 
-    private let few: [Entry]?
+    /// Every entry when there are few, compared one by one; else empty, and `byHash` holds them.
+    private let few: [Entry]
     private let byHash: [Int: [Entry]]
 
     init(_ pairs: [(secret: String, value: Value)]) {
@@ -29,21 +30,21 @@ struct SecretTable<Value: Sendable>: Sendable {
             table[hash, default: []].append(entry)
             entries.append(entry)
         }
-        few = entries.count <= Self.fewSecrets ? entries : nil
-        byHash = few == nil ? table : [:]
+        few = entries.count <= Self.fewSecrets ? entries : []
+        byHash = few.isEmpty ? table : [:]
     }
 
     /// The value whose secret is exactly `presented`, or nil.
     func value(for presented: UnsafeBufferPointer<UInt8>) -> Value? {
         // Entries read in place (`few[index]`): a copied entry is a retain and a release
         // of its secret and its value, for each secret, on every request.
-        if few != nil {
+        if !few.isEmpty {
             var found: Int?
-            for index in few!.indices
-            where few![index].secret.withUnsafeBufferPointer({ ConstantTime.equal($0, presented) }) {
+            for index in few.indices
+            where few[index].secret.withUnsafeBufferPointer({ ConstantTime.equal($0, presented) }) {
                 found = index
             }
-            return found.map { few![$0].value }
+            return found.map { few[$0].value }
         }
         guard let candidates = byHash[Self.hash(presented)] else { return nil }
         for entry in candidates where entry.secret.withUnsafeBufferPointer({ ConstantTime.equal($0, presented) }) {
