@@ -1,20 +1,21 @@
 internal import CSQLite
 
 /// How SQLite uses memory in this process, set once before the first connection opens.
-/// A daemon with many clinics holds a few connections per clinic; each one's page cache
-/// would otherwise start with a bulk allocation and grow to 2 MB. Caches grow page by page,
-/// and past `softHeapLimitBytes` of SQLite memory in all (schemas, statements and caches
-/// of every connection) each connection reuses its least recently used pages instead of
-/// allocating more: a busy store on a server of a few clinics never comes near it; a
-/// thousand idle ones stay small.
+/// A daemon with many clinics holds connections for each: every connection's page cache
+/// grows page by page as it is used instead of starting with a bulk allocation, up to
+/// `cacheKilobytes`. SQLite does not count its memory (no soft heap limit): counting
+/// takes one process-wide mutex on every allocation, which threads opening connections
+/// at once queued on. Idle connections are closed instead (`OpenConnections`).
 enum SQLiteMemory {
-    /// SQLite's memory beyond which page caches stop growing.
-    static let softHeapLimitBytes: Int64 = 64 << 20
+    /// The most each connection's page cache holds (`PRAGMA cache_size`; SQLite's
+    /// default is 2,000 KB): the store appends and claims near the end of its tables and
+    /// the calendar is small, while a thousand clinics' writers hold a cache each.
+    static let cacheKilobytes = 512
 
     /// Applies the settings (once; every `Database` init passes here first).
     static let configured: Void = {
         _ = dpbridge_sqlite_no_initial_page_cache()
+        _ = dpbridge_sqlite_no_memory_statistics()
         sqlite3_initialize()
-        sqlite3_soft_heap_limit64(softHeapLimitBytes)
     }()
 }
