@@ -31,6 +31,7 @@ package final class Database {
         try execute("PRAGMA journal_mode=WAL")
         try execute("PRAGMA synchronous=FULL")
         try execute("PRAGMA foreign_keys=ON")
+        try execute("PRAGMA cache_size=-\(SQLiteMemory.cacheKilobytes)")
         try schema?.migrate(self)
     }
 
@@ -65,6 +66,19 @@ package final class Database {
                 usleep(tries < 100 ? 100 : 1000)
                 return 1
             }, limit)
+    }
+
+    /// Closing this connection, even the process's last to the file, writes nothing: the
+    /// WAL is neither checkpointed into the file nor deleted (the next open reads it; the
+    /// automatic checkpoints of later commits still move it into the file). For a file
+    /// whose writes wake a reader (the collector watches the calendar's files), so that
+    /// closing an idle connection does not wake the reader that would open it again.
+    package func keepWALOnClose() throws(SQLiteError) {
+        let code = dpbridge_sqlite_no_checkpoint_on_close(handle, 1)
+        guard code == SQLITE_OK else {
+            throw .sqlite(
+                code: code, message: String(cString: sqlite3_errmsg(handle)), context: "no checkpoint on close")
+        }
     }
 
     deinit {

@@ -13,7 +13,9 @@ import Synchronization
 /// A handler runs on the watch's thread and must return at once (wake a loop). It runs
 /// once per batch of writes read together, not once per write. A write is seen when it is
 /// made, which for a database is before its transaction is committed and visible: a
-/// reader woken by it looks again a little later (`ChangeCollector`).
+/// reader woken by it looks again a little later (`ChangeCollector`). Closing a file is
+/// not a write (`IN_CLOSE_WRITE` is not watched): the daemon closes idle connections, and
+/// each close would wake the reader that then opens the file again.
 package final class FileWriteWatch: BackgroundPart, @unchecked Sendable {
     // @unchecked: `inotify`, `stopEvent` and `initError` are set in init and never change;
     // everything else is in `state`, behind its mutex, or atomic.
@@ -73,7 +75,7 @@ package final class FileWriteWatch: BackgroundPart, @unchecked Sendable {
         for path in paths {
             let (directory, name) = Self.split(path)
             let descriptor = inotify_add_watch(
-                inotify, directory, UInt32(IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE))
+                inotify, directory, UInt32(IN_MODIFY | IN_CREATE | IN_MOVED_TO))
             guard descriptor >= 0 else {
                 throw errno == ENOSPC ? .tooManyWatches : .directory(directory, errno: errno)
             }

@@ -21,6 +21,31 @@ import Testing
         try handle.close()
     }
 
+    @Test func closingAFileOpenedForWritingWithoutWritingWakesNobody() throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        _ = FileManager.default.createFile(atPath: directory + "/calendar.sqlite", contents: nil)
+        let watch = FileWriteWatch()
+        watch.start()
+        defer { watch.stop() }
+        let calendar = Atomic<Int>(0)
+        let sentinel = Atomic<Int>(0)
+        try watch.watch([directory + "/calendar.sqlite"]) { calendar.add(1, ordering: .relaxed) }
+        try watch.watch([directory + "/sentinel"]) { sentinel.add(1, ordering: .relaxed) }
+
+        // What closing an idle SQLite connection does to the calendar: its descriptor,
+        // opened for reading and writing, is closed.
+        let handle = try #require(FileHandle(forUpdatingAtPath: directory + "/calendar.sqlite"))
+        try handle.close()
+        // The kernel queues events in order and the watch reads them in order: once the
+        // sentinel's write is seen, the close was seen before it.
+        try append("sentinel")
+        #expect(WorkSchedulerTests.eventually { sentinel.load(ordering: .relaxed) >= 1 })
+        #expect(calendar.load(ordering: .relaxed) == 0)
+        try append("calendar.sqlite")
+        #expect(WorkSchedulerTests.eventually { calendar.load(ordering: .relaxed) >= 1 })
+    }
+
     @Test func writesWakeTheirHandlerAndOnlyIt() throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
