@@ -73,7 +73,7 @@ let package = Package(
             name: "Daemon",
             dependencies: [
                 "HTTP1", "Curl", "Store", "Systemd", "DocplannerAPI", "Partner", "Sync", "CLinux", "Clocks",
-                "Scheduling",
+                "Scheduling", "SQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
@@ -137,7 +137,7 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: [
-                "Daemon", "DocplannerAPI", "Partner", "Store", "Sync", "TestSupport",
+                "Daemon", "DocplannerAPI", "Partner", "SQLite", "Store", "Sync", "TestSupport",
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .testTarget(

@@ -14,6 +14,10 @@ int dpb_mallopt_arena_max(int count) {
     return mallopt(M_ARENA_MAX, count);
 }
 
+int dpb_malloc_trim(void) {
+    return malloc_trim(0);
+}
+
 long dpb_getrandom(void *buffer, unsigned long length) {
     return (long)getrandom(buffer, length, 0);
 }

@@ -121,6 +121,8 @@ package enum DaemonRuntime {
             throw StartupError.listener(reason: "\(error)")
         }
         for tenant in tenants { tenant.start() }
+        let idleConnections = IdleConnections(scheduler: pools.work)
+        idleConnections.start()
 
         for tenant in tenants {
             tenant.logger.info(
@@ -158,6 +160,7 @@ package enum DaemonRuntime {
                 logger.notice("stopping: draining connections", metadata: ["event": "stopping", "signal": "\(name)"])
                 server.shutdown(deadline: .seconds(10))
                 adminServer.shutdown(deadline: .seconds(2))
+                idleConnections.stop()
                 for tenant in tenants.reversed() { tenant.stop() }
                 poolParts.stop()
                 watchdog.stop()

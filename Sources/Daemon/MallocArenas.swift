@@ -11,4 +11,11 @@ package enum MallocArenas {
     package static func limit(to count: Int32 = 2) {
         _ = dpb_mallopt_arena_max(count)
     }
+
+    /// Gives the free pages of every arena back to the kernel, those between live
+    /// allocations too (`malloc_trim`). It walks the whole heap: call it after freeing
+    /// much at once, not after each free.
+    package static func releaseFreeMemory() {
+        _ = dpb_malloc_trim()
+    }
 }

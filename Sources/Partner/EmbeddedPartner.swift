@@ -6,19 +6,52 @@ import SQLite
 ///
 /// One connection, used under a lock; each `apply` is one transaction that records the
 /// event's key in `applied_events`, so a change and its "applied" mark commit together.
-package final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
+/// The connection may be closed between uses (`OpenConnections`: idle, or beyond the
+/// process's budget of open connections); the next use opens it again.
+package final class EmbeddedPartner: PartnerSystem, ReopenableConnection, @unchecked Sendable {
     // @unchecked: `database` is used only while `lock` is held.
-    private let database: Database
+    private var database: Database?
     private let lock = NSLock()
+    private let connections: OpenConnections
+    /// The calendar file.
+    package let path: String
 
-    /// Opens (creating and migrating) the calendar at `path`.
-    package init(path: String) throws(PartnerError) {
+    /// Opens (creating and migrating) the calendar at `path`. `connections`: the registry
+    /// that may close it between uses.
+    package init(path: String, connections: OpenConnections = .shared) throws(PartnerError) {
+        self.path = path
+        self.connections = connections
+        database = try Self.open(path)
+        connections.opened(self)
+    }
+
+    private static func open(_ path: String) throws(PartnerError) -> Database {
         do {
-            database = try Database(path: path, schema: EmbeddedSchema.migrator)
+            let database = try Database(path: path, schema: EmbeddedSchema.migrator)
+            // Closed between uses: a close that wrote the WAL into the file would wake the
+            // collector watching it, which would open the calendar again.
+            try database.keepWALOnClose()
+            return database
         } catch {
             throw .unavailable("cannot open the partner calendar \(path): \(error)")
         }
     }
+
+    package func closeUnlessBusy() -> Bool {
+        guard lock.try() else { return false }
+        defer { lock.unlock() }
+        guard database != nil else { return false }
+        database = nil
+        connections.closed(self)
+        return true
+    }
+
+    /// Whether the connection is open now (for tests).
+    package var isOpen: Bool {
+        lock.withLock { database != nil }
+    }
+
+    deinit { connections.closed(self) }
 
     package func apply(_ changes: [PartnerChange], eventKey: String, eventTime: Date) throws(PartnerError) -> Bool {
         let version = eventTime.timeIntervalSince1970
@@ -143,10 +176,19 @@ package final class EmbeddedPartner: PartnerSystem, @unchecked Sendable {
     /// (clinic software holding a write lock) is `unavailable`, anything else too, since
     /// no SQLite error says the change itself is wrong.
     func withDatabase<T>(_ body: (Database) throws(SQLiteError) -> T) throws(PartnerError) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        let opened: Database
+        if let database {
+            opened = database
+            connections.used(self)
+        } else {
+            opened = try Self.open(path)
+            database = opened
+            connections.opened(self)
+        }
         do {
-            lock.lock()
-            defer { lock.unlock() }
-            return try body(database)
+            return try body(opened)
         } catch {
             throw .unavailable("\(error)")
         }

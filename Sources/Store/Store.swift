@@ -1,4 +1,5 @@
 import Foundation
+import SQLite
 import Scheduling
 
 /// dpbridge's durable state in one SQLite file: the inbox (Docplanner → partner), the
@@ -28,11 +29,13 @@ package final class Store: Sendable {
     /// `maxBatchSize` bounds how many enqueues share one commit; leave it unbounded except
     /// to measure the cost of committing each enqueue alone. `outcomeObserver` hears of
     /// each job outcome recorded in either queue. Commits run on `commits` (shared by
-    /// every store of the process by default).
+    /// every store of the process by default). The connection for claims and reads may be
+    /// closed between uses by `connections`; the writer's stays open (the ping uses it
+    /// every five minutes, and its statements are kept).
     package init(
         path: String, clock: any StoreClock = SystemClock(), retryPolicy: RetryPolicy = RetryPolicy(),
         quarantineLimit: Int = 1000, maxBatchSize: Int = Int.max, outcomeObserver: JobOutcomeObserver? = nil,
-        commits: WorkScheduler = .commits
+        commits: WorkScheduler = .commits, connections: OpenConnections = .shared
     ) throws(StoreError) {
         self.path = path
         self.clock = clock
@@ -40,14 +43,11 @@ package final class Store: Sendable {
         // (`PRAGMA incremental_vacuum` after each retention run). Stores created by older
         // versions keep their size.
         let writerDatabase = try Connection(path: path, schema: StoreSchema.migrator, incrementalVacuumIfNew: true)
-        let controlDatabase = try Connection(path: path)
-        for database in [writerDatabase, controlDatabase] {
-            try database.execute("PRAGMA secure_delete = ON")
-        }
+        try writerDatabase.execute("PRAGMA secure_delete = ON")
+        control = try ControlConnection(path: path, connections: connections)
         writer = GroupCommitWriter(
             database: writerDatabase, quarantineLimit: max(1, quarantineLimit), maxBatchSize: maxBatchSize,
             scheduler: commits)
-        control = ControlConnection(controlDatabase)
         inbox = JobQueue(
             table: .inbox, writer: writer, control: control, clock: clock, retryPolicy: retryPolicy,
             outcomeObserver: outcomeObserver)

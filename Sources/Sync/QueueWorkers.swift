@@ -24,8 +24,10 @@ extension JobProcessor {
 /// them out) and hands them to the `JobProcessor`; a run that found jobs asks for another
 /// (up to `count` run at once for this queue), a run that found none sleeps until the
 /// next job comes due (a retry's `not_before`, an expired lease) or `wake()` after an
-/// enqueue. `idlePoll` bounds that sleep, for jobs another process (an operator command)
-/// stored.
+/// enqueue. `idlePoll` bounds that sleep, for jobs another process stored (`dpbridge
+/// activate` resuming a slot feed; operator commands go through the admin listener, which
+/// wakes the workers): five minutes, like the collector's safety net, so that an idle
+/// clinic's store connection is not kept open by the look (`OpenConnections`).
 package final class QueueWorkers: BackgroundPart {
     private let role: String
     private let queue: JobQueue
@@ -45,7 +47,7 @@ package final class QueueWorkers: BackgroundPart {
     /// checks these workers.
     package init(
         role: String, queue: JobQueue, processor: any JobProcessor, count: Int, logger: Logger, lease: Double = 30,
-        batchSize: Int = 1, idlePoll: Double = 30, watched: Bool = true, scheduler: WorkScheduler = .shared
+        batchSize: Int = 1, idlePoll: Double = 300, watched: Bool = true, scheduler: WorkScheduler = .shared
     ) {
         self.role = role
         self.queue = queue

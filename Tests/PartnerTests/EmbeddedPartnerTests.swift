@@ -152,6 +152,54 @@ import Testing
             try clinic.scalar("SELECT count(*) FROM addresses WHERE assigned = 0 AND commercial_type = 'premium'") == 1)
     }
 
+    @Test func aConnectionClosedBetweenUsesIsOpenedAgainByTheNext() throws {
+        let connections = OpenConnections(limit: 10)
+        let path = directory.file("reopened.sqlite")
+        let partner = try EmbeddedPartner(path: path, connections: connections)
+        #expect(try partner.apply([.booked(booking("b1"))], eventKey: "k1", eventTime: time(1)))
+        let mark = connections.mark()
+        #expect(connections.closeUnused(since: mark - 1) == 0, "used after that mark")
+        #expect(connections.closeUnused(since: mark) == 1)
+        #expect(!partner.isOpen)
+        #expect(connections.openCount == 0)
+        // The clinic writes while dpbridge's connection is closed.
+        let clinic = try Database(path: path)
+        try clinic.execute("UPDATE bookings SET comment = 'seen by the clinic'")
+        let logged = try clinic.scalar("SELECT count(*) FROM change_log")
+        #expect(logged >= 1)
+        let reopened = try #require(try partner.booking(docplannerID: "b1"))
+        #expect(partner.isOpen)
+        #expect(connections.openCount == 1)
+        #expect(reopened.comment == "seen by the clinic")
+        // The session flag and the change log work on the new connection as on the first.
+        #expect(try partner.apply([.canceled(booking("b1"))], eventKey: "k2", eventTime: time(2)))
+        #expect(try partner.hasApplied(eventKey: "k1"))
+        #expect(try clinic.scalar("SELECT count(*) FROM change_log") == logged)
+    }
+
+    @Test func openingBeyondTheLimitClosesTheLeastRecentlyUsedCalendar() throws {
+        let connections = OpenConnections(limit: 2)
+        let a = try EmbeddedPartner(path: directory.file("a.sqlite"), connections: connections)
+        let b = try EmbeddedPartner(path: directory.file("b.sqlite"), connections: connections)
+        _ = try a.hasApplied(eventKey: "k")  // a is now the more recently used
+        let c = try EmbeddedPartner(path: directory.file("c.sqlite"), connections: connections)
+        #expect(a.isOpen && !b.isOpen && c.isOpen)
+        #expect(try !b.hasApplied(eventKey: "k"))  // b opens again and a (least recent) closes
+        #expect(!a.isOpen && b.isOpen && c.isOpen)
+        #expect(connections.openCount == 2)
+    }
+
+    @Test func aCalendarRemovedWhileClosedIsAClearErrorAtItsNextUse() throws {
+        let connections = OpenConnections(limit: 10)
+        try FileManager.default.createDirectory(atPath: directory.file("gone"), withIntermediateDirectories: false)
+        let gone = try EmbeddedPartner(path: directory.file("gone/partner.sqlite"), connections: connections)
+        #expect(gone.closeUnlessBusy())
+        try FileManager.default.removeItem(atPath: directory.file("gone"))
+        #expect(throws: PartnerError.self) { try gone.hasApplied(eventKey: "k") }
+        #expect(!gone.isOpen)
+        #expect(connections.openCount == 0)
+    }
+
     @Test func unopenablePathIsAClearError() {
         #expect(throws: PartnerError.self) { try EmbeddedPartner(path: "/proc/nonexistent/dir/partner.sqlite") }
     }

@@ -108,3 +108,38 @@ final class Counter: @unchecked Sendable {
         return count
     }
 }
+
+@Suite struct ReopenedControlConnectionTests {
+    @Test func theReadConnectionClosedBetweenUsesOpensAgainForTheNextClaim() throws {
+        let t = try TestStore()
+        _ = try t.store.inbox.enqueueAndWait(event("a"))
+        #expect(t.store.control.closeUnlessBusy())
+        #expect(!t.store.control.isOpen)
+        #expect(!t.store.control.closeUnlessBusy())  // already closed
+        // Enqueues go through the writer, which stays open; the claim opens the reads again.
+        _ = try t.store.inbox.enqueueAndWait(event("b"))
+        #expect(!t.store.control.isOpen)
+        let jobs = try t.store.inbox.claim(limit: 10, workerID: "w")
+        #expect(jobs.map(\.dedupKey) == ["a", "b"])
+        #expect(t.store.control.isOpen)
+        // Deleted rows are still overwritten on the reopened connection.
+        let secureDelete = try t.store.control.with { database throws(StoreError) in
+            try database.scalar("PRAGMA secure_delete")
+        }
+        #expect(secureDelete == 1)
+    }
+
+    @Test func aConnectionInUseIsNotClosed() throws {
+        let t = try TestStore()
+        let closedWhileInUse = try t.store.control.with { _ in t.store.control.closeUnlessBusy() }
+        #expect(!closedWhileInUse)
+        #expect(t.store.control.isOpen)
+    }
+
+    @Test func aClosedStoreStaysClosed() throws {
+        let t = try TestStore()
+        t.store.close()
+        #expect(!t.store.control.closeUnlessBusy())
+        #expect(throws: StoreError.self) { try t.store.counts() }
+    }
+}

@@ -2,7 +2,7 @@
 #define DPBRIDGE_CLINUX_H
 
 /* Linux-only interfaces that Swift's Glibc module does not export: epoll and eventfd
-   (used by the HTTP1 module's event loop), inotify (the scheduler's file-write watch), accept4, mallopt, getrandom, pthread_setname_np. */
+   (used by the HTTP1 module's event loop), inotify (the scheduler's file-write watch), accept4, mallopt, malloc_trim, getrandom, pthread_setname_np. */
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
@@ -23,6 +23,11 @@ static inline uint32_t dpb_epoll_event_events(const struct epoll_event *event) {
 /* mallopt(M_ARENA_MAX, count): malloc.h is not included here, so that malloc and free
    keep coming from the Glibc module. Used by the daemon's main. */
 int dpb_mallopt_arena_max(int count);
+
+/* malloc_trim(0): gives the free pages of every arena back to the kernel, those inside the
+   heap too, not only its top. Returns 1 when memory was released. Used by the daemon after
+   it closes idle connections. */
+int dpb_malloc_trim(void);
 
 /* getrandom(2) with no flags: bytes from the kernel's CSPRNG (blocks only until it is
    seeded at boot). Returns the count filled, or -1 with errno. Used by `dpbridge init`. */
