@@ -27,6 +27,19 @@ package struct HTTPRequest: Sendable {
         return target.utf8.firstIndex(of: UInt8(ascii: "?")).map { target[..<$0] } ?? target[...]
     }
 
+    /// Runs `body` on the path's UTF-8 (the target without its query), in place when the
+    /// target's storage is contiguous (always, for a parsed request): routing reads it on
+    /// every request, and a `Substring` of it costs a retain and a release each time.
+    package func withPathBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        // `cut` reads a copy of the flag: one that read `self` would copy the whole request.
+        let hasQuery = hasQuery
+        func cut(_ bytes: UnsafeBufferPointer<UInt8>) -> Result {
+            guard hasQuery, let end = bytes.firstIndex(of: UInt8(ascii: "?")) else { return body(bytes) }
+            return body(UnsafeBufferPointer(rebasing: bytes[..<end]))
+        }
+        return target.utf8.withContiguousStorageIfAvailable(cut) ?? Array(target.utf8).withUnsafeBufferPointer(cut)
+    }
+
     /// The query string without `?`, or nil.
     package var query: Substring? {
         guard hasQuery else { return nil }

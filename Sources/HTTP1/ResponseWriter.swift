@@ -7,13 +7,13 @@ enum ResponseWriter {
     ) {
         let status = response.status
         if status == 200 && version.minor == 1 {
-            output.append(contentsOf: ok11Date)
+            append(ok11Date, to: &output)
         } else {
-            output.append(contentsOf: version.minor == 0 ? http10 : http11)
+            append(version.minor == 0 ? http10 : http11, to: &output)
             appendDecimal(status, to: &output)
             output.append(32)
             output.append(contentsOf: HTTPResponse.reason(status).utf8)
-            output.append(contentsOf: crlfDate)
+            append(crlfDate, to: &output)
         }
         output.append(contentsOf: date)
         if let serverName {
@@ -21,15 +21,15 @@ enum ResponseWriter {
         }
         let bodyAllowed = status >= 200 && status != 204 && status != 304
         if bodyAllowed {
-            output.append(contentsOf: crlfContentLength)
+            append(crlfContentLength, to: &output)
             appendDecimal(response.body.count, to: &output)
         }
         if !keepAlive {
-            output.append(contentsOf: crlfConnectionClose)
+            append(crlfConnectionClose, to: &output)
         } else if version.minor == 0 {
-            output.append(contentsOf: crlfConnectionKeepAlive)
+            append(crlfConnectionKeepAlive, to: &output)
         } else {
-            output.append(contentsOf: crlf)
+            append(crlf, to: &output)
         }
         output.append(contentsOf: response.headerLines)
         if bodyAllowed && !isHead {
@@ -43,7 +43,7 @@ enum ResponseWriter {
     /// are left out, and CR and LF never reach the wire (nor a colon in a name), so a
     /// handler cannot inject headers.
     static func headerLines(_ headers: HTTPHeaders) -> [UInt8] {
-        guard headers.count > 0 else { return crlf }
+        guard headers.count > 0 else { return emptyLine }
         var output: [UInt8] = []
         for field in headers.fields {
             switch field.name.utf8.count {
@@ -57,10 +57,10 @@ enum ResponseWriter {
                 output.append(58)
                 output.append(32)
                 append(field.value, droppingColons: false, to: &output)
-                output.append(contentsOf: crlf)
+                append(crlf, to: &output)
             }
         }
-        output.append(contentsOf: crlf)
+        append(crlf, to: &output)
         return output
     }
 
@@ -81,14 +81,21 @@ enum ResponseWriter {
     static let continueResponse = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     // Each line's CRLF is written with the start of the next, to append fewer pieces.
-    private static let http11 = Array("HTTP/1.1 ".utf8)
-    private static let ok11Date = Array("HTTP/1.1 200 OK\r\nDate: ".utf8)
-    private static let http10 = Array("HTTP/1.0 ".utf8)
-    private static let crlf: [UInt8] = [13, 10]
-    private static let crlfDate = Array("\r\nDate: ".utf8)
-    private static let crlfContentLength = Array("\r\nContent-Length: ".utf8)
-    private static let crlfConnectionClose = Array("\r\nConnection: close\r\n".utf8)
-    private static let crlfConnectionKeepAlive = Array("\r\nConnection: keep-alive\r\n".utf8)
+    // Static strings, not arrays: appending one is a copy from the binary's constant
+    // bytes, with no lazy global to check and no retain and release of an array.
+    private static let http11: StaticString = "HTTP/1.1 "
+    private static let ok11Date: StaticString = "HTTP/1.1 200 OK\r\nDate: "
+    private static let http10: StaticString = "HTTP/1.0 "
+    private static let crlf: StaticString = "\r\n"
+    private static let crlfDate: StaticString = "\r\nDate: "
+    private static let crlfContentLength: StaticString = "\r\nContent-Length: "
+    private static let crlfConnectionClose: StaticString = "\r\nConnection: close\r\n"
+    private static let crlfConnectionKeepAlive: StaticString = "\r\nConnection: keep-alive\r\n"
+    private static let emptyLine: [UInt8] = [13, 10]
+
+    private static func append(_ text: StaticString, to output: inout [UInt8]) {
+        output.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
 
     static func appendDecimal(_ value: Int, to output: inout [UInt8]) {
         if value < 10 {

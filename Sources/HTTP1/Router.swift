@@ -79,32 +79,33 @@ package struct Router: Sendable {
 
     func resolve(_ request: inout HTTPRequest) -> Resolution {
         // Indices, not `for route in`: a copied route is three retains and releases, on
-        // every request, for each route passed over.
-        let exactKey = request.hasQuery ? String(request.path) : request.target
-        let keyBytes = exactKey.utf8.count
-        for index in exact.indices
-        where exact[index].bytes.count == keyBytes && exact[index].path == exactKey
-            && exact[index].method == request.method
-        {
-            return .handler(exact[index].handler)
+        // every request, for each route passed over. The closures below read `method`, not
+        // `request`: one that captured the inout request would have it copied whole.
+        let method = request.method
+        if !exact.isEmpty {
+            // The path's bytes in place: a `String` of it is an allocation per request.
+            let found = request.withPathBytes { path in
+                exact.indices.first { index in
+                    exact[index].bytes.count == path.count && exact[index].method == method
+                        && exact[index].bytes.withUnsafeBufferPointer {
+                            $0.isEmpty || memcmp(path.baseAddress!, $0.baseAddress!, $0.count) == 0
+                        }
+                }
+            }
+            if let found { return .handler(exact[found].handler) }
         }
         if !prefixes.isEmpty {
             // Each route read in place (`prefixes[index].…`): a copied route is three
             // retains and releases per route passed over, on every request.
             func takes(_ index: Int, _ path: UnsafeBufferPointer<UInt8>) -> Bool {
                 path.count > prefixes[index].bytes.count
-                    && (prefixes[index].method == request.method
-                        || (request.method == "HEAD" && prefixes[index].method == "GET"))
+                    && (prefixes[index].method == method
+                        || (method == "HEAD" && prefixes[index].method == "GET"))
                     && prefixes[index].bytes.withUnsafeBufferPointer {
                         $0.isEmpty || memcmp(path.baseAddress!, $0.baseAddress!, $0.count) == 0
                     }
             }
-            let found =
-                request.path.utf8.withContiguousStorageIfAvailable { path in
-                    prefixes.indices.first { takes($0, path) }
-                }
-                ?? Array(request.path.utf8).withUnsafeBufferPointer { path in prefixes.indices.first { takes($0, path) }
-                }
+            let found = request.withPathBytes { path in prefixes.indices.first { takes($0, path) } }
             if let found { return .handler(prefixes[found].handler) }
         }
         let path = Self.segments(request.path)

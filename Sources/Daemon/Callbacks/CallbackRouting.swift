@@ -20,22 +20,20 @@ struct CallbackRouting: Sendable {
 
     /// The tenant whose secret follows the prefix of `path` (trailing slashes dropped, as
     /// the URL was given), or nil.
-    private func endpoint(for path: Substring) -> CallbackEndpoint? {
-        func find(_ bytes: UnsafeBufferPointer<UInt8>) -> CallbackEndpoint? {
+    private func endpoint(for request: HTTPRequest) -> CallbackEndpoint? {
+        // In place: a `Substring` of the path costs a retain and a release on every callback.
+        request.withPathBytes { bytes in
             var end = bytes.count
             while end > Self.prefixBytes && bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
             guard end > Self.prefixBytes else { return nil }
             return bySecret.value(for: UnsafeBufferPointer(rebasing: bytes[Self.prefixBytes..<end]))
         }
-        // In place when the bytes are contiguous (always, for a parsed request's path):
-        // `withUTF8` needs a mutable copy, a retain and a release on every callback.
-        return path.utf8.withContiguousStorageIfAvailable(find) ?? Array(path.utf8).withUnsafeBufferPointer(find)
     }
 
     func register(on router: inout Router) {
         for method in ["GET", "HEAD", "POST"] {
             router.addPrefix(method, Self.prefix) { request, responder in
-                if let endpoint = endpoint(for: request.path) {
+                if let endpoint = endpoint(for: request) {
                     endpoint.handle(request, responder, authenticatedPath: true)
                 } else {
                     fallback.handle(request, responder, authenticatedPath: false)
