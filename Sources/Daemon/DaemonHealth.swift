@@ -12,6 +12,8 @@ final class DaemonHealth: Sendable {
     private let storeFailing = Atomic<Bool>(false)
     /// Set by `StoreWatch`: the store's file system is full, or a probe write failed.
     private let storeProblem = Mutex<String?>(nil)
+    /// Whether `storeProblem` holds one, read without the lock on every callback and ping.
+    private let hasStoreProblem = Atomic<Bool>(false)
     let startedAt = SteadyClock().date()
     /// Seconds without a ping after which Docplanner has raised its alert (three missed
     /// 5-minute pings); nil when no pings are expected (PULL mode).
@@ -117,7 +119,10 @@ final class DaemonHealth: Sendable {
     /// What `StoreWatch` found (nil: nothing wrong). A good probe also clears a failure
     /// recorded by an event write, so health comes back by itself.
     func recordStoreProblem(_ problem: String?) {
-        storeProblem.withLock { $0 = problem }
+        storeProblem.withLock {
+            $0 = problem
+            hasStoreProblem.store(problem != nil, ordering: .relaxed)
+        }
         if problem == nil { storeFailing.store(false, ordering: .relaxed) }
     }
 
@@ -128,7 +133,12 @@ final class DaemonHealth: Sendable {
 
     /// True when an event sent now would be stored: not shutting down, the last store
     /// write did not fail, and the store's file system has room.
-    var canAcceptEvents: Bool { !isShuttingDown && storeTrouble == nil }
+    var canAcceptEvents: Bool { !isShuttingDown && !hasStoreTrouble }
+
+    /// Whether `storeTrouble` is not nil, without copying the text (every callback asks).
+    var hasStoreTrouble: Bool {
+        hasStoreProblem.load(ordering: .relaxed) || storeFailing.load(ordering: .relaxed)
+    }
 
     /// The one-line summary for `STATUS=` and logs.
     func statusLine(store: Store) -> String {

@@ -21,6 +21,10 @@ final class PingHistory: Sendable {
 
     /// Seconds since 1970, ascending.
     private let times: Mutex<[Int64]>
+    /// The newest of `times` (`Int64.min` when empty), read without the lock: most pings
+    /// come within `minimumSpacing` of it (a load balancer's health checks, a benchmark)
+    /// and are not recorded.
+    private let newest: Atomic<Int64>
 
     /// A history holding `seconds` (seconds since 1970, any order; beyond `capacity`, the newest).
     init(seconds: [Int64] = []) {
@@ -29,6 +33,7 @@ final class PingHistory: Sendable {
             spaced.append(time)
         }
         times = Mutex(Array(spaced.suffix(Self.capacity)))
+        newest = Atomic(spaced.last ?? .min)
     }
 
     /// The history kept in the store (`encoded`), with `lastPing` (the store's last ping)
@@ -44,7 +49,10 @@ final class PingHistory: Sendable {
     @discardableResult
     func record(_ date: Date) -> Bool {
         let time = Int64(date.timeIntervalSince1970.rounded(.down))
+        let last = newest.load(ordering: .relaxed)
+        if last != .min && time >= last && time - last < Self.minimumSpacing { return false }
         return times.withLock { times in
+            defer { newest.store(times.last ?? .min, ordering: .relaxed) }
             if let last = times.last {
                 if time < last {
                     // The wall clock stepped back: what lies after `time` has not happened yet.

@@ -90,7 +90,7 @@ final class CallbackEndpoint: Sendable {
             // Also while draining: the store stays open until the listeners have finished
             // the requests they had, so an event that arrived before the stop is kept.
             metrics.callbackReceived(event: name)
-            if health.storeTrouble != nil {
+            if health.hasStoreTrouble {
                 // A full disk: refused before it can fail half-way; Docplanner sends again.
                 metrics.callbackRejected(event: name, reason: .unavailable)
                 responder.respond(Self.storeUnwritable)
