@@ -62,12 +62,37 @@ package struct KeyValueLogHandler: LogHandler {
     private static func timestamp() -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        var seconds = now.tv_sec
+        return timestamp(seconds: Int(now.tv_sec), milliseconds: Int(now.tv_nsec / 1_000_000))
+    }
+
+    /// `2027-01-15T08:00:00.007Z` (UTC, milliseconds) for `seconds` since 1970, written digit by
+    /// digit: `String(format:)` took half of the time of a log line, on every event applied.
+    static func timestamp(seconds: Int, milliseconds: Int) -> String {
+        var time = time_t(seconds)
         var parts = tm()
-        gmtime_r(&seconds, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1,
-            parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec, Int(now.tv_nsec / 1_000_000))
+        gmtime_r(&time, &parts)
+        let fields: [(value: Int, digits: Int, after: UInt8)] = [
+            (Int(parts.tm_year) + 1900, 4, UInt8(ascii: "-")), (Int(parts.tm_mon) + 1, 2, UInt8(ascii: "-")),
+            (Int(parts.tm_mday), 2, UInt8(ascii: "T")), (Int(parts.tm_hour), 2, UInt8(ascii: ":")),
+            (Int(parts.tm_min), 2, UInt8(ascii: ":")), (Int(parts.tm_sec), 2, UInt8(ascii: ".")),
+            (min(max(milliseconds, 0), 999), 3, UInt8(ascii: "Z")),
+        ]
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            var index = 0
+            for field in fields {
+                var largest = 1
+                for _ in 0..<field.digits { largest *= 10 }
+                var value = min(max(field.value, 0), largest - 1)
+                for position in stride(from: index + field.digits - 1, through: index, by: -1) {
+                    buffer[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+                index += field.digits
+                buffer[index] = field.after
+                index += 1
+            }
+            return index
+        }
     }
 }
 

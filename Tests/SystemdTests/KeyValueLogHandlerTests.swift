@@ -6,6 +6,20 @@ import Testing
 @testable import Systemd
 
 @Suite struct KeyValueLogHandlerTests {
+    @Test func theTimestampIsUTCWithMillisecondsLikeISO8601() {
+        #expect(KeyValueLogHandler.timestamp(seconds: 1_800_000_000, milliseconds: 7) == "2027-01-15T08:00:00.007Z")
+        #expect(KeyValueLogHandler.timestamp(seconds: 0, milliseconds: 0) == "1970-01-01T00:00:00.000Z")
+        #expect(KeyValueLogHandler.timestamp(seconds: 951_868_799, milliseconds: 999) == "2000-02-29T23:59:59.999Z")
+        // The same text as Foundation's formatter gives for a time of today.
+        let now = Date()
+        let seconds = Int(now.timeIntervalSince1970)
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        #expect(
+            KeyValueLogHandler.timestamp(seconds: seconds, milliseconds: 250)
+                == formatter.string(from: Date(timeIntervalSince1970: Double(seconds) + 0.25)))
+    }
+
     @Test func writesOneLineWithSortedQuotedFields() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
