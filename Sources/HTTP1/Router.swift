@@ -87,9 +87,7 @@ package struct Router: Sendable {
             let found = request.withPathBytes { path in
                 exact.indices.first { index in
                     exact[index].bytes.count == path.count && exact[index].method == method
-                        && exact[index].bytes.withUnsafeBufferPointer {
-                            $0.isEmpty || memcmp(path.baseAddress!, $0.baseAddress!, $0.count) == 0
-                        }
+                        && Self.begins(path, with: exact[index].bytes)
                 }
             }
             if let found { return .handler(exact[found].handler) }
@@ -101,9 +99,7 @@ package struct Router: Sendable {
                 path.count > prefixes[index].bytes.count
                     && (prefixes[index].method == method
                         || (method == "HEAD" && prefixes[index].method == "GET"))
-                    && prefixes[index].bytes.withUnsafeBufferPointer {
-                        $0.isEmpty || memcmp(path.baseAddress!, $0.baseAddress!, $0.count) == 0
-                    }
+                    && Self.begins(path, with: prefixes[index].bytes)
             }
             let found = request.withPathBytes { path in prefixes.indices.first { takes($0, path) } }
             if let found { return .handler(prefixes[found].handler) }
@@ -130,6 +126,12 @@ package struct Router: Sendable {
         var response = HTTPResponse(status: 405, text: "method not allowed\n")
         response.headers.add("Allow", Set(allowed).sorted().joined(separator: ", "))
         return .response(response)
+    }
+
+    /// Whether `path` starts with `bytes` (memcmp; `path` is at least as long).
+    @inline(__always)
+    private static func begins(_ path: UnsafeBufferPointer<UInt8>, with bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { $0.isEmpty || memcmp(path.baseAddress!, $0.baseAddress!, $0.count) == 0 }
     }
 
     /// Byte equality of two substrings (memcmp over their UTF-8; no Unicode rules).

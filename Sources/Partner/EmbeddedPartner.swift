@@ -13,8 +13,8 @@ package final class EmbeddedPartner: PartnerSystem, ReopenableConnection, @unche
     private var database: Database?
     private let lock = NSLock()
     private let connections: OpenConnections
-    /// The calendar file.
-    package let path: String
+    /// The calendar file, opened again after a close.
+    private let path: String
 
     /// Opens (creating and migrating) the calendar at `path`. `connections`: the registry
     /// that may close it between uses.
