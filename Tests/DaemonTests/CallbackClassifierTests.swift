@@ -17,7 +17,9 @@ import Testing
     }
 
     @Test func unparseableBodiesAreNamedAsSuch() {
-        #expect(classify("POST", "{not json") == .unparseable(reason: "the body is not valid JSON"))
+        #expect(
+            classify("POST", "{not json")
+                == .unparseable(reason: "the body is not valid JSON: expected a member name at byte 1"))
         #expect(classify("POST", "[1,2]") == .unparseable(reason: "the body is not a JSON object"))
     }
 

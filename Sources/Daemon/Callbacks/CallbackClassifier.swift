@@ -31,12 +31,14 @@ enum CallbackClassifier {
     static func classify(method: String, body: [UInt8]) -> CallbackClassification {
         if method == "GET" || method == "HEAD" { return .ping }
         if body.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) { return .ping }
-        let notification: DocplannerNotification
+        let value: JSONValue
         do {
-            notification = try DocplannerNotification.decode(Data(body))
+            value = try JSONReader.read(body)
         } catch {
-            let isJSON = (try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])) != nil
-            return .unparseable(reason: isJSON ? "the body is not a JSON object" : "the body is not valid JSON")
+            return .unparseable(reason: "the body is not valid JSON: \(error)")
+        }
+        guard case .object = value, let notification = try? DocplannerNotification.decode(value) else {
+            return .unparseable(reason: "the body is not a JSON object")
         }
         guard !notification.name.isEmpty else { return .ping }
         switch notification.event {

@@ -33,7 +33,7 @@ package struct DocplannerNotification: Codable, Sendable, Equatable {
             }
         } else {
             event =
-                (try? CallbackEvent.decode(name: name, data: EmptyObjectDecoder()))
+                (try? CallbackEvent.decode(name: name, data: JSONValueDecoder.decoder(of: .object([:]))))
                 ?? .unknown(name: name, data: .null)
         }
     }
@@ -46,9 +46,25 @@ package struct DocplannerNotification: Codable, Sendable, Equatable {
     }
 
     /// Decodes one notification from a callback or pull body.
-    package static func decode(_ body: Data) throws(DocplannerError) -> DocplannerNotification {
+    package static func decode(_ body: [UInt8]) throws(DocplannerError) -> DocplannerNotification {
+        let value: JSONValue
         do {
-            return try JSONDecoder().decode(DocplannerNotification.self, from: body)
+            value = try JSONReader.read(body)
+        } catch {
+            throw .undecodable(what: "notification", reason: error.description)
+        }
+        return try decode(value)
+    }
+
+    /// Decodes one notification from a callback or pull body.
+    package static func decode(_ body: Data) throws(DocplannerError) -> DocplannerNotification {
+        try decode([UInt8](body))
+    }
+
+    /// Decodes one notification from a JSON value already read.
+    package static func decode(_ value: JSONValue) throws(DocplannerError) -> DocplannerNotification {
+        do {
+            return try JSONValueDecoder().decode(DocplannerNotification.self, from: value)
         } catch {
             throw .undecodable(what: "notification", reason: DocplannerError.describe(error))
         }
@@ -100,24 +116,4 @@ func fnv1a64Hex(_ bytes: [UInt8]) -> String {
     }
     let hex = String(hash, radix: 16)
     return String(repeating: "0", count: 16 - hex.count) + hex
-}
-
-/// A decoder of `{}`, for notifications that carry no `data`.
-private struct EmptyObjectDecoder: Decoder {
-    var codingPath: [any CodingKey] { [] }
-    var userInfo: [CodingUserInfoKey: Any] { [:] }
-    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        try JSONDecoder().decode(EmptyBox<Key>.self, from: Data("{}".utf8)).container
-    }
-    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        throw DecodingError.typeMismatch([Any].self, .init(codingPath: [], debugDescription: "no data"))
-    }
-    func singleValueContainer() throws -> any SingleValueDecodingContainer {
-        throw DecodingError.typeMismatch(Any.self, .init(codingPath: [], debugDescription: "no data"))
-    }
-}
-
-private struct EmptyBox<Key: CodingKey>: Decodable {
-    let container: KeyedDecodingContainer<Key>
-    init(from decoder: any Decoder) throws { container = try decoder.container(keyedBy: Key.self) }
 }
