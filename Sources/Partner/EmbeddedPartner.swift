@@ -120,24 +120,40 @@ package final class EmbeddedPartner: PartnerSystem, ReopenableConnection, @unche
         }
     }
 
+    /// Booked bookings of calendar (?1 doctor, ?2 address) overlapping [?4, ?3), but the one
+    /// Docplanner calls ?5. Overlapping means starting before the end and ending after the
+    /// start; such a row starts after the start less the calendar's longest booking, which
+    /// bounds the index range read (the expressions are the indexes' own, migration 6).
+    package static let overlappingBookings = """
+        SELECT count(*) FROM bookings WHERE doctor_id = ?1 AND address_id = ?2 AND status = 'booked'
+        AND coalesce(start_ts, unixepoch(start_at)) < ?3
+        AND coalesce(start_ts, unixepoch(start_at)) >= ?4 - coalesce((
+            SELECT max(coalesce(end_ts, unixepoch(end_at)) - coalesce(start_ts, unixepoch(start_at)))
+            FROM bookings WHERE doctor_id = ?1 AND address_id = ?2), 0)
+        AND coalesce(end_ts, unixepoch(end_at)) > ?4
+        AND (docplanner_booking_id IS NULL OR docplanner_booking_id IS NOT ?5)
+        """
+
+    /// Breaks of calendar (?1 doctor, ?2 address) overlapping [?4, ?3), as `overlappingBookings`.
+    package static let overlappingBreaks = """
+        SELECT count(*) FROM breaks WHERE doctor_id = ?1 AND address_id = ?2 AND deleted = 0
+        AND coalesce(since_ts, unixepoch(since)) < ?3
+        AND coalesce(since_ts, unixepoch(since)) >= ?4 - coalesce((
+            SELECT max(coalesce(till_ts, unixepoch(till)) - coalesce(since_ts, unixepoch(since)))
+            FROM breaks WHERE doctor_id = ?1 AND address_id = ?2), 0)
+        AND coalesce(till_ts, unixepoch(till)) > ?4
+        """
+
     package func isFree(_ calendar: CalendarRef, start: Date, end: Date, ignoring: String?) throws(PartnerError) -> Bool
     {
         let from = start.timeIntervalSince1970
         let to = end.timeIntervalSince1970
         return try withDatabase { database throws(SQLiteError) in
             let bookings = try database.scalar(
-                """
-                SELECT count(*) FROM bookings WHERE doctor_id = ? AND address_id = ? AND status = 'booked'
-                AND coalesce(start_ts, unixepoch(start_at)) < ? AND coalesce(end_ts, unixepoch(end_at)) > ?
-                AND (docplanner_booking_id IS NULL OR docplanner_booking_id IS NOT ?)
-                """,
-                .text(calendar.doctorID), .text(calendar.addressID), .real(to), .real(from),
+                Self.overlappingBookings, .text(calendar.doctorID), .text(calendar.addressID), .real(to), .real(from),
                 ignoring.map { .text($0) } ?? .null)
             let breaks = try database.scalar(
-                """
-                SELECT count(*) FROM breaks WHERE doctor_id = ? AND address_id = ? AND deleted = 0
-                AND coalesce(since_ts, unixepoch(since)) < ? AND coalesce(till_ts, unixepoch(till)) > ?
-                """,
+                Self.overlappingBreaks,
                 .text(calendar.doctorID), .text(calendar.addressID), .real(to), .real(from))
             return bookings == 0 && breaks == 0
         }

@@ -413,5 +413,20 @@ enum EmbeddedSchema {
             PRIMARY KEY (location_id, plan_id)
         );
         """,
+        """
+        -- 6: whether a time is free (a blocking slot-booking question) reads only the bookings
+        -- and breaks that can overlap it: those starting no earlier than the question's start
+        -- less the calendar's longest booking (or break), found at the end of an index on the
+        -- length. Before, it read every booking of the calendar that started before the
+        -- question's end: the calendar's whole history, on every question.
+        CREATE INDEX bookings_by_start ON bookings
+            (doctor_id, address_id, coalesce(start_ts, unixepoch(start_at)));
+        CREATE INDEX bookings_by_length ON bookings
+            (doctor_id, address_id, coalesce(end_ts, unixepoch(end_at)) - coalesce(start_ts, unixepoch(start_at)));
+        CREATE INDEX breaks_by_since ON breaks
+            (doctor_id, address_id, coalesce(since_ts, unixepoch(since)));
+        CREATE INDEX breaks_by_length ON breaks
+            (doctor_id, address_id, coalesce(till_ts, unixepoch(till)) - coalesce(since_ts, unixepoch(since)));
+        """,
     ]
 }

@@ -75,6 +75,6 @@ import Testing
         #expect(catalog.insurances == [.init(id: "I-AXA", name: "AXA")])
         #expect(catalog.locationInsurances == ["L-MAIN": ["I-AXA"]])
         #expect(catalog.insurancePlans.isEmpty && catalog.locationInsurancePlans.isEmpty)
-        #expect(try Database(path: path).scalar("PRAGMA user_version") == 5)
+        #expect(try Database(path: path).scalar("PRAGMA user_version") == EmbeddedSchema.migrations.count)
     }
 }

@@ -113,6 +113,51 @@ import Testing
             "a late break-created does not revive a removed break")
     }
 
+    @Test func freeTimeSeesLongAndClinicWrittenRowsAmongAHistory() throws {
+        let clinic = try Database(path: directory.file("partner.sqlite"))
+        // Two years of half-hour visits, then what must still be seen among them: a booking
+        // of three days, one whose start_ts the clinic software set to NULL (start_at
+        // stays), and a break of two days.
+        try clinic.execute("BEGIN")
+        for day in 0..<730 {
+            try clinic.prepare(
+                "INSERT INTO bookings (facility_id, doctor_id, address_id, start_ts, end_ts) VALUES ('1', '123', '111', ?, ?)"
+            ).run([.real(1_700_000_000 + Double(day) * 86400), .real(1_700_001_800 + Double(day) * 86400)])
+        }
+        try clinic.execute(
+            """
+            INSERT INTO bookings (facility_id, doctor_id, address_id, start_at, end_at)
+                VALUES ('1', '123', '111', '2027-03-01T10:00:00Z', '2027-03-04T10:00:00Z');
+            INSERT INTO bookings (facility_id, doctor_id, address_id, start_at, end_at)
+                VALUES ('1', '123', '111', '2027-04-01T10:00:00Z', '2027-04-01T10:30:00Z');
+            UPDATE bookings SET start_ts = NULL WHERE start_at = '2027-04-01T10:00:00Z';
+            INSERT INTO breaks (facility_id, doctor_id, address_id, since, till)
+                VALUES ('1', '123', '111', '2027-05-01T00:00:00Z', '2027-05-03T00:00:00Z');
+            COMMIT;
+            """)
+        func date(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
+        func free(_ start: String, _ end: String) throws -> Bool {
+            try partner.isFree(calendar, start: date(start), end: date(end), ignoring: nil)
+        }
+        #expect(try !free("2027-03-03T09:00:00Z", "2027-03-03T09:30:00Z"), "inside the three-day booking")
+        #expect(try free("2027-03-04T10:00:00Z", "2027-03-04T10:30:00Z"), "right after it")
+        #expect(try !free("2027-04-01T10:15:00Z", "2027-04-01T10:45:00Z"), "the booking without start_ts")
+        #expect(try !free("2027-05-02T12:00:00Z", "2027-05-02T12:30:00Z"), "inside the two-day break")
+        #expect(try free("2027-05-03T00:00:00Z", "2027-05-03T00:30:00Z"), "right after it")
+        // The queries read an index range near the time asked, not the calendar's history.
+        for query in [EmbeddedPartner.overlappingBookings, EmbeddedPartner.overlappingBreaks] {
+            let plan = try clinic.prepare("EXPLAIN QUERY PLAN " + query)
+            var details: [String] = []
+            while try plan.step() { details.append(plan.text(3) ?? "") }
+            #expect(
+                details.contains {
+                    $0.contains("USING INDEX bookings_by_start") || $0.contains("USING INDEX breaks_by_since")
+                })
+            #expect(details.contains { $0.contains("_by_length") }, "\(details)")
+            #expect(!details.contains { $0.hasPrefix("SCAN") }, "\(details)")
+        }
+    }
+
     @Test func clinicChangesAreLoggedAndDocplannersAreNot() throws {
         _ = try partner.apply([.booked(booking("b7"))], eventKey: "i", eventTime: time(1))
         let clinic = try Database(path: directory.file("partner.sqlite"))
