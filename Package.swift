@@ -61,7 +61,8 @@ let package = Package(
         .target(
             name: "Sync",
             dependencies: [
-                "Store", "DocplannerAPI", "Partner", "Scheduling", .product(name: "Logging", package: "swift-log"),
+                "Store", "SQLite", "DocplannerAPI", "Partner", "Scheduling",
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "Systemd",

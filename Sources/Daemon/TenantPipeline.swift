@@ -48,6 +48,7 @@ final class TenantPipeline: Sendable {
                 retryPolicy: RetryPolicy(
                     maxAttempts: retry.maxAttempts, initialDelay: Double(retry.initialDelaySeconds),
                     maxDelay: Double(retry.maxDelaySeconds)),
+                commitDelay: Double(configuration.storeCommitDelayMilliseconds) / 1000,
                 outcomeObserver: metrics.jobOutcomeObserver, commits: pools.commits)
         } catch let error as StartupError {
             throw error
@@ -105,11 +106,12 @@ final class TenantPipeline: Sendable {
             queue: store.inbox, partner: partner, logger: logger, decoded: decoded,
             onApplied: { mappingWatch.observe($0) })
         // A run applies up to 64 due events in one calendar transaction and records them in
-        // one store transaction.
+        // one store transaction; events gather for `workers.inbound_gather_ms` first.
         let workers = QueueWorkers(
             role: "inbound",
             queue: store.inbox, processor: processor, count: configuration.workers.inbound, logger: logger,
-            lease: Double(JobLease.inboundSeconds), batchSize: 64, scheduler: pools.work)
+            lease: Double(JobLease.inboundSeconds), batchSize: 64,
+            gather: Double(configuration.workers.inboundGatherMilliseconds) / 1000, scheduler: pools.work)
         let codes = configuration.callback.errorCodes
         let answerer = BlockingAnswerer(
             decider: BookingDecider(

@@ -115,10 +115,20 @@ package final class Database {
     }
 
     /// `transaction(_:)` for a caller with its own error type: SQLite's own failures (to
-    /// begin or commit) reach it through `failure`.
+    /// begin or commit) reach it through `failure`. With `.deferredSync` the commit is not
+    /// flushed to disk by itself (`synchronous=NORMAL` for this transaction only): a crash
+    /// of the process keeps it, a power loss may drop it, and the next `.fullSync` commit
+    /// on the same file (any connection: the WAL is one file) makes it durable with its own.
     package func transaction<T, Failure: Error>(
-        _ body: () throws(Failure) -> T, failure: (SQLiteError) -> Failure
+        durability: CommitDurability = .fullSync, _ body: () throws(Failure) -> T,
+        failure: (SQLiteError) -> Failure
     ) throws(Failure) -> T {
+        if durability == .deferredSync {
+            do throws(SQLiteError) { try execute("PRAGMA synchronous=NORMAL") } catch { throw failure(error) }
+        }
+        defer {
+            if durability == .deferredSync { try? execute("PRAGMA synchronous=FULL") }
+        }
         do throws(SQLiteError) { try execute("BEGIN IMMEDIATE") } catch { throw failure(error) }
         do throws(Failure) {
             let result = try body()

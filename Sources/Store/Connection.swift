@@ -35,8 +35,10 @@ final class Connection {
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction; commits when it returns, rolls back
     /// when it throws.
-    func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
-        try database.transaction(body, failure: StoreError.init)
+    func transaction<T>(
+        durability: CommitDurability = .fullSync, _ body: () throws(StoreError) -> T
+    ) throws(StoreError) -> T {
+        try database.transaction(durability: durability, body, failure: StoreError.init)
     }
 
     /// The first column of the first row of `sql`, as an integer (0 when no row).

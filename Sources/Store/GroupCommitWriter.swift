@@ -48,10 +48,23 @@ final class GroupCommitWriter: @unchecked Sendable {
     /// the baseline the benchmark compares group commit with).
     private let maxBatchSize: Int
 
-    init(database: Connection, quarantineLimit: Int, maxBatchSize: Int = Int.max, scheduler: WorkScheduler = .commits) {
+    /// Seconds the writes that follow a commit wait for others before theirs (0: none).
+    private let commitDelay: Double
+
+    /// Commits closer together than this mean writes keep coming: the next one waits
+    /// `commitDelay`. A write to an idle store is committed at once.
+    private static let busyWithin = 0.010
+
+    /// `commitDelay`: under a steady flow of writes, how long those that follow a commit
+    /// wait for others, so that more share one transaction and one flush to disk.
+    init(
+        database: Connection, quarantineLimit: Int, maxBatchSize: Int = Int.max, commitDelay: Double = 0,
+        scheduler: WorkScheduler = .commits
+    ) {
         self.database = database
         self.quarantineLimit = quarantineLimit
         self.maxBatchSize = max(1, maxBatchSize)
+        self.commitDelay = max(0, commitDelay)
         self.scheduler = scheduler
         work = CoalescedWork(scheduler: scheduler) { [unowned self] in commitPending() }
     }
@@ -75,8 +88,15 @@ final class GroupCommitWriter: @unchecked Sendable {
         pending.append(request)
         let first = pending.count == 1
         lock.unlock()
-        // A commit under way asks for the next itself; the first write after it needs one.
-        if first { work.signal() }
+        // A commit under way asks for the next itself; the first write after it needs one,
+        // at once for an idle store, after `commitDelay` while writes keep coming.
+        if first { work.signal(after: isBusy ? commitDelay : 0) }
+    }
+
+    /// Whether the last commit ended within `busyWithin` (only asked when `commitDelay` > 0).
+    private var isBusy: Bool {
+        guard commitDelay > 0, let last = outcomes.withLock({ $0.succeeded }) else { return false }
+        return WorkScheduler.now() - last < Self.busyWithin
     }
 
     /// Commits what is pending, and no more.
@@ -96,6 +116,17 @@ final class GroupCommitWriter: @unchecked Sendable {
         for _ in 0..<Self.turnBatches {
             guard let batch = takeBatch() else { return }
             commit(batch)
+            if commitDelay > 0 {
+                // Writes that came during the commit wait for more, unless a batch is full.
+                lock.lock()
+                let waiting = pending.count
+                lock.unlock()
+                if waiting == 0 { return }
+                if waiting < maxBatchSize {
+                    work.signal(after: commitDelay)
+                    return
+                }
+            }
         }
         lock.lock()
         let more = !pending.isEmpty

@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Synchronization
 
 /// A durable queue of jobs (the inbox or the outbox): enqueue through the group-commit
 /// writer, claim with a lease, report the outcome, inspect and replay dead letters.
@@ -11,6 +12,10 @@ package final class JobQueue: Sendable {
     /// How retries back off and when a job becomes a dead letter.
     package let retryPolicy: RetryPolicy
     private let outcomeObserver: JobOutcomeObserver?
+    /// Lease tokens: random per queue object, then counted (one `UUID` per claimed job
+    /// read `/dev/urandom` a thousand times a second under load).
+    private let tokenPrefix = UUID().uuidString
+    private let tokenCount = Atomic<UInt64>(0)
 
     init(
         table: QueueTable, writer: GroupCommitWriter, control: ControlConnection, clock: any StoreClock,
@@ -106,11 +111,13 @@ package final class JobQueue: Sendable {
     /// Hands out up to `limit` ready jobs, leased to `workerID` for `lease` seconds.
     /// A job is ready when it is pending or due for retry (or its previous lease expired:
     /// that attempt counts), and no earlier job with the same ordering key is unfinished.
+    /// The claim is not flushed to disk on its own (`deferredSync`): a lease matters only
+    /// while this process lives, and jobs held at a restart are claimable again anyway.
     package func claim(limit: Int = 1, lease: Double = 60, workerID: String) throws(StoreError) -> [Job] {
         let now = clock.now()
         let t = table.rawValue
         return try control.with { database throws(StoreError) in
-            try database.transaction { () throws(StoreError) -> [Job] in
+            try database.transaction(durability: .deferredSync) { () throws(StoreError) -> [Job] in
                 let select = try database.prepare(
                     """
                     SELECT id, kind, payload, dedup_key, ordering_key, source, created_at, attempts,
@@ -127,7 +134,7 @@ package final class JobQueue: Sendable {
                 try select.bind([.real(now), .integer(Int64(limit))])
                 var jobs: [Job] = []
                 while try select.step() {
-                    let token = "\(workerID)/\(UUID().uuidString)"
+                    let token = "\(workerID)/\(tokenPrefix)-\(tokenCount.add(1, ordering: .relaxed).newValue)"
                     // A lease that ran out ends an attempt that may have done its work
                     // (a booking made, its answer not recorded): it counts, as at a restart.
                     let interrupted = select.int(8) != 0
@@ -181,12 +188,16 @@ package final class JobQueue: Sendable {
     /// Records the outcomes of several held jobs in one transaction (one commit for a
     /// batch); the same rules as `complete`, `retryLater` and `failPermanently`. One
     /// answer per job: false when its lease had been lost.
+    /// `durability`: `.deferredSync` where redoing a job whose outcome a power loss dropped
+    /// changes nothing (an inbound event: the calendar records the events it applied).
     @discardableResult
-    package func finish(_ outcomes: [(job: Job, resolution: Resolution)]) throws(StoreError) -> [Bool] {
+    package func finish(
+        _ outcomes: [(job: Job, resolution: Resolution)], durability: CommitDurability = .fullSync
+    ) throws(StoreError) -> [Bool] {
         let now = clock.now()
         let t = table.rawValue
         let recorded = try control.with { database throws(StoreError) -> [(Bool, JobOutcome)] in
-            try database.transaction { () throws(StoreError) -> [(Bool, JobOutcome)] in
+            try database.transaction(durability: durability) { () throws(StoreError) -> [(Bool, JobOutcome)] in
                 var answers: [(Bool, JobOutcome)] = []
                 answers.reserveCapacity(outcomes.count)
                 for (job, resolution) in outcomes {

@@ -31,11 +31,13 @@ package final class Store: Sendable {
     /// each job outcome recorded in either queue. Commits run on `commits` (shared by
     /// every store of the process by default). The connection for claims and reads may be
     /// closed between uses by `connections`; the writer's stays open (the ping uses it
-    /// every five minutes, and its statements are kept).
+    /// every five minutes, and its statements are kept). `commitDelay`: while writes keep
+    /// coming, seconds those after a commit wait for others (`store.commit_delay_ms`).
     package init(
         path: String, clock: any StoreClock = SystemClock(), retryPolicy: RetryPolicy = RetryPolicy(),
-        quarantineLimit: Int = 1000, maxBatchSize: Int = Int.max, outcomeObserver: JobOutcomeObserver? = nil,
-        commits: WorkScheduler = .commits, connections: OpenConnections = .shared
+        quarantineLimit: Int = 1000, maxBatchSize: Int = Int.max, commitDelay: Double = 0,
+        outcomeObserver: JobOutcomeObserver? = nil, commits: WorkScheduler = .commits,
+        connections: OpenConnections = .shared
     ) throws(StoreError) {
         self.path = path
         self.clock = clock
@@ -47,7 +49,7 @@ package final class Store: Sendable {
         control = try ControlConnection(path: path, connections: connections)
         writer = GroupCommitWriter(
             database: writerDatabase, quarantineLimit: max(1, quarantineLimit), maxBatchSize: maxBatchSize,
-            scheduler: commits)
+            commitDelay: commitDelay, scheduler: commits)
         inbox = JobQueue(
             table: .inbox, writer: writer, control: control, clock: clock, retryPolicy: retryPolicy,
             outcomeObserver: outcomeObserver)

@@ -2,6 +2,7 @@ import DocplannerAPI
 import Foundation
 import Logging
 import Partner
+import SQLite
 import Store
 
 /// Applies inbox jobs (stored Docplanner notifications) to the partner system and
@@ -67,7 +68,7 @@ package struct InboundProcessor: JobProcessor {
                 notification = kept
             } else {
                 do {
-                    notification = try DocplannerNotification.decode(Data(job.payload))
+                    notification = try DocplannerNotification.decode(job.payload)
                 } catch {
                     outcomes[index] = .dead("\(error)")
                     continue
@@ -90,6 +91,9 @@ package struct InboundProcessor: JobProcessor {
             }
         }
         let final = outcomes.map { $0 ?? .retrying("not applied") }
+        // Not flushed on its own: if a power loss drops these outcomes the events run again,
+        // and the partner, which recorded them as applied in its own durable commit, changes
+        // nothing (`PartnerSystem.apply`). The next enqueue's commit flushes them anyway.
         let recorded = try queue.finish(
             zip(jobs, final).map { job, outcome in
                 switch outcome {
@@ -97,7 +101,7 @@ package struct InboundProcessor: JobProcessor {
                 case .retrying(let reason): (job, .retry(error: reason, notBefore: nil))
                 case .dead(let reason): (job, .dead(reason: reason))
                 }
-            })
+            }, durability: .deferredSync)
         let finished = SteadyClock().date()
         for index in jobs.indices where recorded[index] {
             log(jobs[index], final[index], at: finished)

@@ -28,6 +28,12 @@ extension JobProcessor {
 /// activate` resuming a slot feed; operator commands go through the admin listener, which
 /// wakes the workers): five minutes, like the collector's safety net, so that an idle
 /// clinic's store connection is not kept open by the look (`OpenConnections`).
+///
+/// `gather` lets jobs gather before a run takes them: a `wake()` asks for a run that much
+/// later, and a run that found fewer than `batchSize` jobs (it took all there were) leaves
+/// the next look to the next wake. At a steady 1,000 events a second a run then takes ~10
+/// at once instead of one or two, and each run's transactions and their flushes to disk are
+/// shared by all of them; a full batch still asks for the next run at once.
 package final class QueueWorkers: BackgroundPart {
     private let role: String
     private let queue: JobQueue
@@ -36,6 +42,7 @@ package final class QueueWorkers: BackgroundPart {
     private let batchSize: Int
     private let lease: Double
     private let idlePoll: Double
+    private let gather: Double
     private let logger: Logger
     private let watched: Bool
     private let work: CoalescedWork
@@ -43,11 +50,12 @@ package final class QueueWorkers: BackgroundPart {
     private let workerID: String
 
     /// `role` names the log lines ("inbound", "outbound"). `count`: runs at once for this
-    /// queue; `batchSize`: jobs one run claims. `watched`: whether the systemd watchdog
-    /// checks these workers.
+    /// queue; `batchSize`: jobs one run claims; `gather`: seconds new jobs wait for others
+    /// before a run. `watched`: whether the systemd watchdog checks these workers.
     package init(
         role: String, queue: JobQueue, processor: any JobProcessor, count: Int, logger: Logger, lease: Double = 30,
-        batchSize: Int = 1, idlePoll: Double = 300, watched: Bool = true, scheduler: WorkScheduler = .shared
+        batchSize: Int = 1, gather: Double = 0, idlePoll: Double = 300, watched: Bool = true,
+        scheduler: WorkScheduler = .shared
     ) {
         self.role = role
         self.queue = queue
@@ -56,6 +64,7 @@ package final class QueueWorkers: BackgroundPart {
         self.batchSize = max(1, batchSize)
         self.lease = lease
         self.idlePoll = idlePoll
+        self.gather = max(0, gather)
         self.logger = logger
         self.watched = watched
         workerID = "\(role)-\(getpid())"
@@ -67,8 +76,8 @@ package final class QueueWorkers: BackgroundPart {
     /// Looks for due jobs now.
     package func start() { work.signal() }
 
-    /// New work was stored: a run looks at once.
-    package func wake() { work.signal() }
+    /// New work was stored: a run looks at once, or after `gather`.
+    package func wake() { work.signal(after: gather) }
 
     /// Grows while the workers turn; frozen while a run does not end. Nil for workers left
     /// out of the watchdog.
@@ -96,8 +105,10 @@ package final class QueueWorkers: BackgroundPart {
             sleepUntilDue()
             return
         }
-        // More may be ready: another run (or this one again) looks.
-        work.signal()
+        // More may be ready (the batch is full, or nothing gathers): another run (or this
+        // one again) looks.
+        let full = jobs.count == batchSize
+        if full || gather == 0 { work.signal() }
         do {
             try processor.process(batch: jobs)
         } catch {
@@ -110,7 +121,7 @@ package final class QueueWorkers: BackgroundPart {
         processed.add(jobs.count, ordering: .relaxed)
         // Jobs held back behind these (the same ordering key) are claimable now; a run
         // that looked meanwhile did not see them.
-        work.signal()
+        work.signal(after: full ? 0 : gather)
     }
 
     /// Asks for a run when the next job comes due, within `idlePoll`.

@@ -278,6 +278,38 @@ enum Examples {
         #expect(processor.seen.withLock { $0 } == ["flaky", "flaky", "behind"])
     }
 
+    @Test func eventsGatherIntoOneRunAndAFullBatchAsksForTheNextAtOnce() throws {
+        let directory = try TemporaryDirectory(prefix: "dpbridge-workers")
+        let store = try Store(path: directory.file("store.sqlite"))
+        defer { store.close() }
+        let processor = BatchRecorder(queue: store.inbox)
+        let workers = QueueWorkers(
+            role: "inbound", queue: store.inbox, processor: processor, count: 1, logger: Logger(label: "test"),
+            batchSize: 4, gather: 0.3, idlePoll: 60, scheduler: WorkScheduler(threads: 2, name: "test-workers"))
+        defer { workers.stop() }
+        for index in 0..<10 {
+            _ = try store.inbox.enqueueAndWait(
+                InboxItem(body: [], dedupKey: "e\(index)", eventName: "x", orderingKey: "k\(index)"))
+        }
+        // Ten wakes, as ten enqueues bring: one run, `gather` after the first, then the
+        // full batches ask for the next at once and the last, partial one ends the turn.
+        for _ in 0..<10 { workers.wake() }
+        var waited = 0
+        while try store.counts().inbox.done < 10 && waited < 200 {
+            usleep(25_000)
+            waited += 1
+        }
+        #expect(processor.batches.withLock { $0 } == [4, 4, 2])
+        _ = try store.inbox.enqueueAndWait(InboxItem(body: [], dedupKey: "late", eventName: "x", orderingKey: "k"))
+        workers.wake()
+        waited = 0
+        while try store.counts().inbox.done < 11 && waited < 200 {
+            usleep(25_000)
+            waited += 1
+        }
+        #expect(processor.batches.withLock { $0 } == [4, 4, 2, 1])
+    }
+
     func bookingID(_ key: String) -> String {
         ((Examples.all[key]!["data"] as! [String: Any])["visit_booking"] as! [String: Any])["id"].map { "\($0)" }!
     }
@@ -304,6 +336,21 @@ extension CallbackEvent {
 }
 
 /// Fails each job's first attempt (a retry), then completes it.
+/// Completes every job and records the size of each batch it was handed.
+final class BatchRecorder: JobProcessor {
+    let queue: JobQueue
+    let batches = Mutex<[Int]>([])
+
+    init(queue: JobQueue) { self.queue = queue }
+
+    func process(_ job: Job) throws(StoreError) { try process(batch: [job]) }
+
+    func process(batch jobs: [Job]) throws(StoreError) {
+        batches.withLock { $0.append(jobs.count) }
+        try queue.finish(jobs.map { ($0, .complete) }, durability: .deferredSync)
+    }
+}
+
 final class FlakyProcessor: JobProcessor {
     let queue: JobQueue
     let seen = Mutex<[String]>([])

@@ -110,9 +110,11 @@ struct ConfigurationBuilder {
                 pullMaxIdleSeconds: int("docplanner.pull_max_idle_seconds"),
                 horizonWeeks: int("docplanner.horizon_weeks"), reconcileMinutes: int("docplanner.reconcile_minutes")),
             storePath: nonEmptyPath("store.path"),
+            storeCommitDelayMilliseconds: int("store.commit_delay_ms"),
             partner: adapter,
             workers: .init(
                 inbound: int("workers.inbound"), outbound: int("workers.outbound"),
+                inboundGatherMilliseconds: int("workers.inbound_gather_ms"),
                 coalesceMilliseconds: int("workers.coalesce_ms")),
             retry: .init(
                 maxAttempts: int("retry.max_attempts"), initialDelaySeconds: int("retry.initial_delay_seconds"),

@@ -164,6 +164,10 @@ package enum ConfigurationSchema {
         .init(
             "store.path", .string, default: "/var/lib/dpbridge/dpbridge.sqlite",
             "SQLite database holding the inbox, outbox, dead letters and mappings."),
+        .init(
+            "store.commit_delay_ms", .int, default: "5", range: 0...50,
+            "While callbacks keep coming, how long those that follow a commit wait for others, so that more share one transaction and one flush to disk: adds up to this much to their acknowledgement; a callback to an idle store is committed at once. 0: none."
+        ),
 
         // Retention of patients' data.
         .init(
@@ -200,6 +204,10 @@ package enum ConfigurationSchema {
         .init(
             "workers.outbound", .int, default: "2", range: 1...64,
             "Threads sending partner changes to Docplanner."),
+        .init(
+            "workers.inbound_gather_ms", .int, default: "10", range: 0...1000,
+            "How long a Docplanner event waits for others before the inbound workers apply them together (one calendar transaction, one flush to disk for all): adds up to this much to the time an event takes to apply; 0 applies each at once."
+        ),
         .init(
             "workers.coalesce_ms", .int, default: "500", range: 0...60000,
             "How long a burst of clinic changes settles before it is sent: edits of one calendar within it become one slot feed."

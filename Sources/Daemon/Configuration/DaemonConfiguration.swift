@@ -68,6 +68,8 @@ package struct DaemonConfiguration: Sendable, Equatable {
     package struct Workers: Sendable, Equatable {
         package var inbound: Int
         package var outbound: Int
+        /// Milliseconds an event waits for others before the inbound workers apply them together.
+        package var inboundGatherMilliseconds: Int = 10
         /// Milliseconds a burst of clinic changes settles before it goes to the outbox.
         package var coalesceMilliseconds: Int
     }
@@ -113,6 +115,8 @@ package struct DaemonConfiguration: Sendable, Equatable {
     package var callback: Callback
     package var docplanner: Docplanner
     package var storePath: String
+    /// While writes keep coming, milliseconds those after a commit wait for others.
+    package var storeCommitDelayMilliseconds: Int = 5
     package var partner: PartnerAdapter
     package var workers: Workers
     package var retry: Retry
