@@ -108,7 +108,8 @@ private struct KeyedTree<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        try TreeDecoder(value: try member(key), codingPath: codingPath + [key]).decode(type)
+        if T.self == JSONValue.self { return try member(key) as! T }  // as read, no decoder made
+        return try TreeDecoder(value: try member(key), codingPath: codingPath + [key]).decode(type)
     }
 
     func nestedContainer<NestedKey: CodingKey>(

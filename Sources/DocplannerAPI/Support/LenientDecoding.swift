@@ -5,50 +5,54 @@ import Foundation
 /// are (`"canceled_at": "null,"`). A field that is missing, null or of an unexpected type
 /// decodes as nil (or is converted) instead of failing the whole object.
 extension KeyedDecodingContainer {
+    /// The member as read, nil when it is missing or null: one read of a `JSONValue`
+    /// (which `JSONValueDecoder` hands over as it is) instead of one attempt per type.
+    private func lenientValue(_ key: Key) -> JSONValue? {
+        guard contains(key), let value = try? decode(JSONValue.self, forKey: key), value != .null else { return nil }
+        return value
+    }
+
     func lenientString(_ key: Key) -> String? {
-        guard contains(key), (try? decodeNil(forKey: key)) == false else { return nil }
-        if let value = try? decode(String.self, forKey: key) { return value }
-        if let value = try? decode(Int64.self, forKey: key) { return String(value) }
-        if let value = try? decode(Double.self, forKey: key) { return String(value) }
-        if let value = try? decode(Bool.self, forKey: key) { return String(value) }
-        return nil
+        switch lenientValue(key) {
+        case .string(let value): value
+        case .int(let value): String(value)
+        case .double(let value): String(value)
+        case .bool(let value): String(value)
+        default: nil
+        }
     }
 
     func lenientInt(_ key: Key) -> Int? {
-        guard contains(key), (try? decodeNil(forKey: key)) == false else { return nil }
-        if let value = try? decode(Int.self, forKey: key) { return value }
-        if let value = try? decode(Double.self, forKey: key), value.isFinite,
-            abs(value) < 9e15
-        {
-            return Int(value)
+        switch lenientValue(key) {
+        case .int(let value): Int(exactly: value)
+        case .double(let value) where value.isFinite && abs(value) < 9e15: Int(value)
+        case .string(let text): Int(text.trimmingCharacters(in: .whitespaces))
+        default: nil
         }
-        if let text = try? decode(String.self, forKey: key) {
-            return Int(text.trimmingCharacters(in: .whitespaces))
-        }
-        return nil
     }
 
     func lenientDouble(_ key: Key) -> Double? {
-        guard contains(key), (try? decodeNil(forKey: key)) == false else { return nil }
-        if let value = try? decode(Double.self, forKey: key) { return value }
-        if let text = try? decode(String.self, forKey: key) {
-            return Double(text.trimmingCharacters(in: .whitespaces))
+        switch lenientValue(key) {
+        case .int(let value): Double(value)
+        case .double(let value): value
+        case .string(let text): Double(text.trimmingCharacters(in: .whitespaces))
+        default: nil
         }
-        return nil
     }
 
     func lenientBool(_ key: Key) -> Bool? {
-        guard contains(key), (try? decodeNil(forKey: key)) == false else { return nil }
-        if let value = try? decode(Bool.self, forKey: key) { return value }
-        if let value = try? decode(Int.self, forKey: key) { return value != 0 }
-        if let text = try? decode(String.self, forKey: key) {
+        switch lenientValue(key) {
+        case .bool(let value): value
+        case .int(let value): value != 0
+        case .double(let value): Int64(exactly: value).map { $0 != 0 }
+        case .string(let text):
             switch text.lowercased() {
-            case "true", "1", "yes": return true
-            case "false", "0", "no": return false
-            default: return nil
+            case "true", "1", "yes": true
+            case "false", "0", "no": false
+            default: nil
             }
+        default: nil
         }
-        return nil
     }
 
     /// A nested value, or nil when it is missing, null or does not decode.
