@@ -1,6 +1,7 @@
 import DocplannerAPI
 import Logging
 import Partner
+import Scheduling
 import Store
 import Synchronization
 
@@ -12,6 +13,12 @@ package final class UnmappedReferences: Sendable {
     private let logger: Logger
     private let onUnmapped: @Sendable (ResourceKind) -> Void
     private let reported = Mutex<Set<String>>([])
+    /// References found mapped lately, and when (`WorkScheduler.now()`): asked again only
+    /// after `mappedFor` seconds, so that a busy calendar's events do not each ask the store
+    /// about the same four ids. A mapping removed meanwhile is reported that much later.
+    private let mappedLately = Mutex<[String: Double]>([:])
+    private static let mappedFor = 60.0
+    private static let mappedLatelyLimit = 10_000
 
     /// `onUnmapped` hears of every unmapped reference, reported before or not (metrics).
     package init(mappings: Mappings, logger: Logger, onUnmapped: @escaping @Sendable (ResourceKind) -> Void = { _ in })
@@ -25,14 +32,24 @@ package final class UnmappedReferences: Sendable {
     /// discovery ran (before that, nothing is mapped and `activate` says so).
     package func check(_ notification: DocplannerNotification) {
         var discoveryRan: Bool?
+        let now = WorkScheduler.now()
         for (kind, id) in Self.references(in: notification) {
-            guard let state = try? mappings.referenceState(kind, id), state != .mapped else { continue }
+            let key = "\(kind.rawValue)/\(id)"
+            if let seen = mappedLately.withLock({ $0[key] }), now - seen < Self.mappedFor { continue }
+            guard let state = try? mappings.referenceState(kind, id) else { continue }
+            guard state != .mapped else {
+                mappedLately.withLock { lately in
+                    if lately.count >= Self.mappedLatelyLimit { lately.removeAll(keepingCapacity: true) }
+                    lately[key] = now
+                }
+                continue
+            }
             if state == .undiscovered {
                 if discoveryRan == nil { discoveryRan = (try? mappings.hasDiscovered()) ?? false }
                 guard discoveryRan == true else { continue }
             }
             onUnmapped(kind)
-            guard reported.withLock({ $0.insert("\(kind.rawValue)/\(id)").inserted }) else { continue }
+            guard reported.withLock({ $0.insert(key).inserted }) else { continue }
             let fix =
                 state == .unmapped
                 ? "dpbridge map set \(kind.rawValue) \(id) <partner id>" : "dpbridge map discover"

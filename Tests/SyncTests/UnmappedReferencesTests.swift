@@ -1,0 +1,48 @@
+import DocplannerAPI
+import Foundation
+import Logging
+import Store
+import Sync
+import Synchronization
+import TestSupport
+import Testing
+
+/// `UnmappedReferences`: an unmapped id is counted on every event that names it; a mapped
+/// one is not asked about again for a minute.
+@Suite struct UnmappedReferencesTests {
+    @Test func unmappedIdsCountEachTimeAndMappedOnesAreRememberedForAMinute() throws {
+        let directory = try TemporaryDirectory(prefix: "dpbridge-unmapped")
+        defer { directory.remove() }
+        let store = try Store(path: directory.file("store.sqlite"))
+        defer { store.close() }
+        try store.mappings.recordDiscovery(
+            [
+                DocplannerResource(kind: .facility, id: "1", name: "Clinic"),
+                DocplannerResource(kind: .doctor, id: "123", name: "Doctor", facilityID: "1"),
+                DocplannerResource(kind: .address, id: "111", name: "Main", facilityID: "1", doctorID: "123"),
+            ], scope: .everything)
+        try store.mappings.set(.facility, "1", to: "C-1", source: .manual)
+        try store.mappings.set(.doctor, "123", to: "D-1", source: .manual)
+        let counted = Mutex<[ResourceKind]>([])
+        let references = UnmappedReferences(
+            mappings: store.mappings, logger: Logger(label: "test"),
+            onUnmapped: { kind in counted.withLock { $0.append(kind) } })
+        let event = try DocplannerNotification.decode(
+            Array(
+                #"{"name":"break-created","data":{"facility":{"id":"1"},"doctor":{"id":"123"},"address":{"id":"111"}}}"#
+                    .utf8))
+        references.check(event)
+        references.check(event)
+        #expect(counted.withLock { $0 } == [.address, .address], "the unmapped address, on each event")
+        // The doctor's mapping goes; within the minute it is still taken as mapped.
+        try store.mappings.unset(.doctor, "123")
+        references.check(event)
+        #expect(counted.withLock { $0 } == [.address, .address, .address])
+        // A checker that never saw it mapped asks the store.
+        let fresh = UnmappedReferences(
+            mappings: store.mappings, logger: Logger(label: "test"),
+            onUnmapped: { kind in counted.withLock { $0.append(kind) } })
+        fresh.check(event)
+        #expect(counted.withLock { $0 }.suffix(2).sorted { $0.rawValue < $1.rawValue } == [.address, .doctor])
+    }
+}
