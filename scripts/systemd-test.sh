@@ -239,7 +239,13 @@ code=$(on_net curl -s -o /dev/null -m 10 -w '%{http_code}' -H 'Content-Type: app
     --data-binary "$body" "http://127.0.0.1:8080/callbacks/$secret")
 wrong=$(on_net curl -s -o /dev/null -m 10 -w '%{http_code}' --data-binary "$body" \
     "http://127.0.0.1:8080/callbacks/demo-callback-secret-0123456789")
-found=$(inside journalctl -u dpbridge.service --no-pager -o cat "DPBRIDGE_BOOKING_ID=$booking" | wc -l)
+# The 200 says the event is stored; the worker applies it (and logs its line) just after.
+found=0
+for _ in $(seq 1 50); do
+    found=$(inside journalctl -u dpbridge.service --no-pager -o cat "DPBRIDGE_BOOKING_ID=$booking" | wc -l)
+    [ "$found" -ge 1 ] && break
+    sleep 0.2
+done
 if [ "$code" = 200 ] && [ "$found" -ge 1 ]; then
     pass "callback acknowledged (200); journalctl DPBRIDGE_BOOKING_ID=$booking finds $found line(s)"
 else
