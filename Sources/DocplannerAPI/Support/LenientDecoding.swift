@@ -8,7 +8,7 @@ extension KeyedDecodingContainer {
     /// The member as read, nil when it is missing or null: one read of a `JSONValue`
     /// (which `JSONValueDecoder` hands over as it is) instead of one attempt per type.
     private func lenientValue(_ key: Key) -> JSONValue? {
-        guard contains(key), let value = try? decode(JSONValue.self, forKey: key), value != .null else { return nil }
+        guard let value = (try? decodeIfPresent(JSONValue.self, forKey: key)) ?? nil, value != .null else { return nil }
         return value
     }
 
@@ -57,14 +57,12 @@ extension KeyedDecodingContainer {
 
     /// A nested value, or nil when it is missing, null or does not decode.
     func lenient<T: Decodable>(_ key: Key, as type: T.Type = T.self) -> T? {
-        guard contains(key), (try? decodeNil(forKey: key)) == false else { return nil }
-        return try? decode(T.self, forKey: key)
+        (try? decodeIfPresent(T.self, forKey: key)) ?? nil
     }
 
     /// An array whose elements that fail to decode are skipped.
     func lenientArray<T: Decodable>(_ key: Key, of type: T.Type = T.self) -> [T]? {
-        guard contains(key), (try? decodeNil(forKey: key)) == false else { return nil }
-        guard let elements = try? decode([LenientElement<T>].self, forKey: key) else { return nil }
+        guard let elements = (try? decodeIfPresent([LenientElement<T>].self, forKey: key)) ?? nil else { return nil }
         return elements.compactMap(\.value)
     }
 }
