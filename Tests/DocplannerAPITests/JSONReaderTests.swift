@@ -122,6 +122,36 @@ import Testing
         }
     }
 
+    @Test func mutatedExamplesAreReadOrRefusedAsFoundationDoes() throws {
+        // Each example with a few bytes replaced, inserted or deleted (JSON's own characters
+        // among them): accepted exactly when JSONSerialization accepts it, and then to the
+        // value Foundation's decoder reads.
+        var generator = SeededGenerator(seed: 23)
+        let alphabet = Array(#"{}[]:,"\/ 0123456789.-+eEtrufalsn"#.utf8) + [0x01, 0xC3, 0xA9, 0xFF, 0x00]
+        let examples = Fixtures.callbackExamples.keys.sorted().map { [UInt8](Fixtures.callbackExamples[$0]!) }
+        var accepted = 0
+        for round in 0..<3000 {
+            var bytes = examples[round % examples.count]
+            for _ in 0..<Int.random(in: 1...3, using: &generator) where !bytes.isEmpty {
+                let at = Int.random(in: 0..<bytes.count, using: &generator)
+                let byte = alphabet.randomElement(using: &generator)!
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: bytes[at] = byte
+                case 1: bytes.insert(byte, at: at)
+                default: bytes.remove(at: at)
+                }
+            }
+            let foundation = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+            let ours = try? JSONReader.read(bytes)
+            #expect((ours != nil) == (foundation != nil), "\(String(decoding: bytes, as: UTF8.self))")
+            if let ours {
+                accepted += 1
+                #expect(ours == (try? foundationValue(bytes)), "\(String(decoding: bytes, as: UTF8.self))")
+            }
+        }
+        #expect(accepted > 100, "some mutations keep the text JSON")
+    }
+
     private func randomValue(depth: Int, using generator: inout SeededGenerator) -> JSONValue {
         let kinds = depth > 3 ? 5 : 7
         switch Int.random(in: 0..<kinds, using: &generator) {
