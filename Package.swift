@@ -34,6 +34,12 @@ let package = Package(
         .systemLibrary(
             name: "CSystemd", pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]),
+        // libpq, PostgreSQL's own client: blocking calls that fit the daemon's threads (issue
+        // 18; why in docs/ARCHITECTURE.md). Only `Postgres` uses it, and nothing the daemon
+        // links uses `Postgres` yet: the SQLite build needs no PostgreSQL at run time.
+        .systemLibrary(
+            name: "CPostgres", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
         // Typed wrappers around libcurl's variadic setopt/getinfo.
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
         // epoll, eventfd and accept4, which Swift's Glibc module does not export.
@@ -54,6 +60,8 @@ let package = Package(
         // the embedded clinic calendar share.
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "Store", dependencies: ["SQLite", "Clocks", "Scheduling"]),
+        // The PostgreSQL client: connections, statements with parameters, transactions.
+        .target(name: "Postgres", dependencies: ["CPostgres"]),
         .target(name: "DocplannerAPI", dependencies: ["Curl", "Clocks"]),
         .target(
             name: "Partner",
@@ -124,6 +132,7 @@ let package = Package(
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "TestSupport"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "HTTP1", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "SQLite", "TestSupport"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "TestSupport"]),
         .testTarget(
             name: "DocplannerAPITests", dependencies: ["DocplannerAPI", "Curl", "TestSupport"],

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: `swift test` (unit and live tests over loopback), then the shell-level
+# Runs every test: `swift test` (unit and live tests over loopback, a throw-away PostgreSQL
+# server beside it: scripts/with-postgres.sh), then the shell-level
 # tests in scripts/tests.d order. Prints each suite's result and a closing
 # "N passed, N failed" line that adds them up; exits non-zero when anything failed.
 set -uo pipefail
@@ -10,7 +11,8 @@ passed=0
 failed=0
 
 echo "== swift test"
-swift test 2>&1 | tee "$log_dir/swift-test.log" | grep -vE '^\[[0-9]+/[0-9]+\]|^(◇|↳) |^Test Suite |Executed 0 tests|passed after [0-9.]+ seconds\.$|^Building for'
+# Beside a throw-away PostgreSQL server, for the tests of the `Postgres` module.
+scripts/with-postgres.sh swift test 2>&1 | tee "$log_dir/swift-test.log" | grep -vE '^\[[0-9]+/[0-9]+\]|^(◇|↳) |^Test Suite |Executed 0 tests|passed after [0-9.]+ seconds\.$|^Building for'
 swift_status=${PIPESTATUS[0]}
 summary=$(grep -E 'Test run with [0-9]+ tests?' "$log_dir/swift-test.log" | tail -n 1)
 echo "$summary"
