@@ -62,6 +62,8 @@ let package = Package(
         .target(name: "Store", dependencies: ["SQLite", "Clocks", "Scheduling"]),
         // The PostgreSQL client: connections, statements with parameters, transactions.
         .target(name: "Postgres", dependencies: ["CPostgres"]),
+        // The store's queues on PostgreSQL, for several instances (issue 18, under way).
+        .target(name: "PostgresStore", dependencies: ["Postgres", "Store"]),
         .target(name: "DocplannerAPI", dependencies: ["Curl", "Clocks"]),
         .target(
             name: "Partner",
@@ -133,6 +135,8 @@ let package = Package(
         .testTarget(name: "CurlTests", dependencies: ["Curl", "HTTP1", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "SQLite", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
+        .testTarget(
+            name: "PostgresStoreTests", dependencies: ["PostgresStore", "Postgres", "Store", "Clocks", "TestSupport"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "TestSupport"]),
         .testTarget(
             name: "DocplannerAPITests", dependencies: ["DocplannerAPI", "Curl", "TestSupport"],

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs COMMAND… beside a throw-away PostgreSQL server: Debian's postgresql package, a new
 # cluster in a temporary directory listening on 127.0.0.1 (a free port from 18550 on), with
-# DPBRIDGE_TEST_POSTGRES_URL naming its database; stops and removes it afterwards, whatever
+# TEST_POSTGRES_URL naming its database; stops and removes it afterwards, whatever
 # COMMAND did. Exits with COMMAND's status. As root, the server runs as the package's
 # `postgres` user (initdb refuses root).
 # Usage: scripts/with-postgres.sh COMMAND [ARGUMENTS…]
@@ -29,7 +29,8 @@ while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); don
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" >/dev/null \
     || { cat "$dir/server.log" >&2; exit 1; }
 "$bindir/createdb" -h 127.0.0.1 -p "$port" -U dpbridge dpbridge_test
-export DPBRIDGE_TEST_POSTGRES_URL="postgresql://dpbridge@127.0.0.1:$port/dpbridge_test"
+# Not DPBRIDGE_…: the daemons the tests start refuse DPBRIDGE_ variables they do not know.
+export TEST_POSTGRES_URL="postgresql://dpbridge@127.0.0.1:$port/dpbridge_test"
 status=0
 "$@" || status=$?
 exit $status

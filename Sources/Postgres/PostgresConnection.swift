@@ -39,6 +39,11 @@ package final class PostgresConnection {
         return try rows(of: result)
     }
 
+    /// Runs a script of one or more statements without parameters (migrations).
+    package func executeScript(_ sql: String) throws(PostgresError) {
+        _ = try rows(of: PQexec(handle, sql))
+    }
+
     /// Runs `body` in a transaction: `BEGIN`, then `COMMIT` when it returns, `ROLLBACK`
     /// when it throws.
     package func transaction<T>(_ body: () throws(PostgresError) -> T) throws(PostgresError) -> T {

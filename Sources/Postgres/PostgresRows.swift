@@ -7,9 +7,9 @@ package struct PostgresRows: Sendable, Equatable {
 
     package var count: Int { rows.count }
 
-    /// The value of `column` in row `row`, nil when NULL or no such column.
+    /// The value of `column` in row `row`, nil when NULL, or no such row or column.
     package func text(_ row: Int, _ column: String) -> String? {
-        guard let index = columns.firstIndex(of: column) else { return nil }
+        guard rows.indices.contains(row), let index = columns.firstIndex(of: column) else { return nil }
         return rows[row][index]
     }
 

@@ -57,6 +57,12 @@ package struct EnqueueOutcome: Sendable, Equatable {
     package let isDuplicate: Bool
     /// How many pending jobs with the same coalescing key this one replaced.
     package let replaced: Int
+
+    package init(id: Int64, isDuplicate: Bool, replaced: Int) {
+        self.id = id
+        self.isDuplicate = isDuplicate
+        self.replaced = replaced
+    }
 }
 
 /// A job handed to a worker, with the lease that lets it report the outcome.
@@ -72,6 +78,21 @@ package struct Job: Sendable, Equatable {
     package let attempts: Int
     /// Identifies this claim; outcomes reported with an outdated lease are ignored.
     package let leaseToken: String
+
+    package init(
+        id: Int64, kind: String, payload: [UInt8], dedupKey: String, orderingKey: String?, source: String,
+        createdAt: Date, attempts: Int, leaseToken: String
+    ) {
+        self.id = id
+        self.kind = kind
+        self.payload = payload
+        self.dedupKey = dedupKey
+        self.orderingKey = orderingKey
+        self.source = source
+        self.createdAt = createdAt
+        self.attempts = attempts
+        self.leaseToken = leaseToken
+    }
 }
 
 /// A job that failed permanently, kept for an operator to inspect, replay or purge.
@@ -96,6 +117,8 @@ package struct StoreCounts: Sendable, Equatable {
         package var done = 0
         /// Age in seconds of the oldest job waiting (pending or retrying), 0 when none.
         package var oldestPendingAgeSeconds = 0.0
+
+        package init() {}
     }
 
     package var inbox = Queue()

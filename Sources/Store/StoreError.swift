@@ -15,6 +15,9 @@ package enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case jobInState(id: Int64, state: JobState)
     /// No quarantined body with this id.
     case noSuchQuarantined(Int64)
+    /// PostgreSQL refused a statement or the connection failed (`sqlState` five
+    /// characters; `08…` for a lost connection).
+    case postgres(sqlState: String, message: String)
 
     package var description: String {
         switch self {
@@ -31,6 +34,8 @@ package enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "job \(id) is \(state.rawValue), which does not allow this"
         case .noSuchQuarantined(let id):
             "no quarantined body \(id)"
+        case .postgres(let state, let message):
+            "PostgreSQL \(state): \(message)"
         }
     }
 

@@ -4,10 +4,10 @@ import Synchronization
 import Testing
 
 /// The throw-away server `scripts/with-postgres.sh` started, if any.
-let testServerURL = ProcessInfo.processInfo.environment["DPBRIDGE_TEST_POSTGRES_URL"]
+let testServerURL = ProcessInfo.processInfo.environment["TEST_POSTGRES_URL"]
 
 /// The libpq wrapper against a real server: `scripts/with-postgres.sh` starts a throw-away
-/// cluster and names it in `DPBRIDGE_TEST_POSTGRES_URL` (`make test` runs `swift test` so);
+/// cluster and names it in `TEST_POSTGRES_URL` (`make test` runs `swift test` so);
 /// without it these tests are skipped and say why.
 @Suite(.enabled(if: testServerURL != nil, "no server: run under scripts/with-postgres.sh"))
 struct PostgresConnectionTests {
@@ -44,6 +44,7 @@ struct PostgresConnectionTests {
         #expect(rows.bytes(0, "body") == [0, 1, 0xFE, 0xFF])
         #expect(rows.integer(1, "id") == Int64.max)
         #expect(rows.text(1, "name") == nil && rows.bytes(1, "body") == nil)
+        #expect(rows.text(2, "name") == nil && rows.text(0, "no_such_column") == nil)
     }
 
     @Test func serverErrorsCarryTheirSQLState() throws {
