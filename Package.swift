@@ -125,7 +125,7 @@ let package = Package(
 
         // Tools for scripts/crash-test.sh and scripts/bench-store.sh.
         .executableTarget(name: "store-crash-child", dependencies: ["Store"]),
-        .executableTarget(name: "store-bench", dependencies: ["Store"]),
+        .executableTarget(name: "store-bench", dependencies: ["Store", "Postgres", "PostgresStore"]),
 
         // Shared helpers for tests: temporary directories, ephemeral ports, child processes.
         .target(name: "TestSupport", dependencies: ["DocplannerAPI", "Clocks"], path: "Tests/TestSupport"),

@@ -9,13 +9,52 @@
 # in transactions of 64 rows (the batch 64 producers make), measured in the same run.
 # Targets (issues 4 and 17): >= 25,000 enqueues/s where the disk allows, >= 60% of the
 # reference, >= 5x one commit per enqueue, p99 <= 10 ms at 1,000/s.
-# Usage: scripts/bench-store.sh [SECONDS]
+# With --backend postgres (issue 18): a throw-away PostgreSQL server (scripts/with-postgres.sh,
+# fsync on) and durable enqueues/s through PostgresGroupCommit (64 producers) beside pgbench,
+# a plain client on the same server inserting the same rows in transactions of 64 (one
+# INSERT per row, as the group commit sends them), before and after; target >= 50%.
+# Usage: scripts/bench-store.sh [SECONDS] | scripts/bench-store.sh --backend postgres [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+backend=sqlite
+if [ "${1:-}" = --backend ]; then
+    backend=${2:-}
+    shift 2
+    [ "$backend" = sqlite ] || [ "$backend" = postgres ] || { echo "bench-store: --backend sqlite or postgres" >&2; exit 2; }
+fi
 seconds=${1:-5}
 scripts/setup.sh
 scripts/swiftlock build -c release --product store-bench >/dev/null
 bench="$(scripts/swiftlock build -c release --show-bin-path)/store-bench"
+if [ "$backend" = postgres ]; then
+    if [ -z "${TEST_POSTGRES_URL:-}" ]; then
+        POSTGRES_DURABLE=1 exec scripts/with-postgres.sh "$0" --backend postgres "$seconds"
+    fi
+    pgbench=$(ls -d /usr/lib/postgresql/*/bin/pgbench | sort -V | tail -n 1)
+    work=$(mktemp -d /tmp/dpbridge-bench-store-pg.XXXXXX)
+    trap 'rm -rf "$work"' EXIT
+    "$bench" --postgres "$TEST_POSTGRES_URL" "$seconds" | tee "$work/result.txt"
+    schema=$(awk '/^schema:/ { print $2 }' "$work/result.txt")
+    # The reference: 64 INSERTs a transaction into the same table, one client.
+    {
+        echo "\\set base random(1, 1000000000000)"
+        echo "BEGIN;"
+        for k in $(seq 1 64); do
+            echo "INSERT INTO $schema.inbox (dedup_key, kind, payload, source, created_at) VALUES ('r-' || :base || '-$k', 'slot-booked', convert_to(repeat('a', 600), 'UTF8'), '', 0) ON CONFLICT (dedup_key) DO NOTHING;"
+        done
+        echo "COMMIT;"
+    } >"$work/reference.sql"
+    reference() { "$pgbench" -n -c 1 -T "$seconds" -f "$work/reference.sql" "$TEST_POSTGRES_URL" 2>/dev/null \
+        | awk '/^tps = / { printf "%.0f", $3 * 64 }'; }
+    before=$(reference)
+    after=$(reference)
+    reference=$(( (before + after) / 2 ))
+    grouped=$(awk '/^group commit:/ { print $3 }' "$work/result.txt")
+    printf 'plain client (pgbench):    %9s rows/s (transactions of 64 INSERTs, fsync on, synchronous_commit on;\n' "$reference"
+    printf '                                         the mean of %s before and %s after)\n' "$before" "$after"
+    awk -v g="$grouped" -v r="$reference" 'BEGIN { printf "group commit / reference:  %9.0f%%  (target >= 50%%)\n", 100 * g / r }'
+    exit 0
+fi
 work=$(mktemp -d "${BENCH_DIR:-/var/tmp}/dpbridge-bench-store.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 echo "disk: $(df -h "$work" | awk 'NR==2 { print $1 " (" $2 ")" }'), $(nproc) cores"

@@ -3,7 +3,7 @@
 # cluster in a temporary directory listening on 127.0.0.1 (a free port from 18550 on), with
 # TEST_POSTGRES_URL naming its database; stops and removes it afterwards, whatever
 # COMMAND did. Exits with COMMAND's status. As root, the server runs as the package's
-# `postgres` user (initdb refuses root).
+# `postgres` user (initdb refuses root). POSTGRES_DURABLE=1 keeps fsync on (benchmarks).
 # Usage: scripts/with-postgres.sh COMMAND [ARGUMENTS…]
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: scripts/with-postgres.sh COMMAND [ARGUMENTS…]" >&2; exit 2; }
@@ -24,9 +24,12 @@ port=18550
 while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 "${as_owner[@]}" "$bindir/initdb" -D "$dir/data" -A trust -U dpbridge --no-sync >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
-# A test server: nothing here must survive a crash of the machine.
+# A test server: nothing here must survive a crash of the machine (fsync off), unless
+# POSTGRES_DURABLE=1 (benchmarks of durable commits).
+fsync=off
+[ "${POSTGRES_DURABLE:-}" = 1 ] && fsync=on
 "${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" >/dev/null \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=$fsync -c max_connections=200" >/dev/null \
     || { cat "$dir/server.log" >&2; exit 1; }
 "$bindir/createdb" -h 127.0.0.1 -p "$port" -U dpbridge dpbridge_test
 # Not DPBRIDGE_…: the daemons the tests start refuse DPBRIDGE_ variables they do not know.

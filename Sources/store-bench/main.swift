@@ -9,7 +9,11 @@
 //
 // usage: store-bench DIRECTORY [SECONDS] [PACED_RATE]
 //        store-bench --create-store PATH (an empty store, for the reference client)
+//        store-bench --postgres URL [SECONDS] (1. on PostgreSQL: PostgresGroupCommit over
+//            PostgresQueue, in a new schema `bench_<pid>`; its tables stay for the reference)
 import Foundation
+import Postgres
+import PostgresStore
 import Store
 
 let arguments = CommandLine.arguments
@@ -28,7 +32,9 @@ if arguments[1] == "--create-store", arguments.count == 3 {
     }
 }
 let directory = arguments[1]
-let seconds = arguments.count > 2 ? Double(arguments[2]) ?? 5 : 5
+// SECONDS follows DIRECTORY, or the URL of --postgres.
+let secondsIndex = arguments[1] == "--postgres" ? 3 : 2
+let seconds = arguments.count > secondsIndex ? Double(arguments[secondsIndex]) ?? 5 : 5
 let pacedRate = arguments.count > 3 ? Double(arguments[3]) ?? 1000 : 1000
 let producers = 64
 let payload = Array(repeating: UInt8(ascii: "a"), count: 600)
@@ -81,6 +87,14 @@ final class Tally: @unchecked Sendable {
 
 /// Runs 64 producer chains for `seconds`; returns durable enqueues per second.
 func throughput(_ store: Store, label: String) -> Double {
+    throughput(label: label) { item, completion in store.inbox.enqueue(item, completion: completion) }
+}
+
+/// Runs 64 producer chains for `seconds` through `enqueue`; returns durable enqueues per second.
+func throughput(
+    label: String,
+    enqueue: @escaping @Sendable (InboxItem, @escaping @Sendable (Result<EnqueueOutcome, StoreError>) -> Void) -> Void
+) -> Double {
     let tally = Tally()
     let deadline = now() + seconds
     let group = DispatchGroup()
@@ -89,7 +103,7 @@ func throughput(_ store: Store, label: String) -> Double {
             group.leave()
             return
         }
-        store.inbox.enqueue(
+        enqueue(
             InboxItem(body: payload, dedupKey: "\(label)-\(producer)-\(sequence)", eventName: "slot-booked")
         ) { result in
             if case .success = result { tally.add() } else { tally.fail() }
@@ -104,6 +118,25 @@ func throughput(_ store: Store, label: String) -> Double {
     group.wait()
     if tally.failed > 0 { print("\(label): \(tally.failed) enqueues failed") }
     return Double(tally.total) / (now() - started)
+}
+
+// On PostgreSQL: group commit through PostgresGroupCommit, 64 producers.
+if arguments[1] == "--postgres", arguments.count >= 3 {
+    let schema = "bench_\(getpid())"
+    do {
+        let connection = try PostgresConnection(url: arguments[2])
+        try connection.execute("CREATE SCHEMA \(schema)")
+        try connection.execute("SET search_path TO \(schema)")
+        let writer = PostgresGroupCommit(queue: try PostgresQueue(.inbox, connection: connection))
+        let rate = throughput(label: "pg") { item, completion in writer.enqueue(item, completion: completion) }
+        writer.stop()
+        print("schema: \(schema)")
+        print(String(format: "group commit:              %9.0f durable enqueues/s (64 producers, PostgreSQL)", rate))
+        exit(0)
+    } catch {
+        print("store-bench: \(error)")
+        exit(1)
+    }
 }
 
 let grouped: Double
