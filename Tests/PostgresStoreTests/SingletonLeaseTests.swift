@@ -1,0 +1,84 @@
+import Foundation
+import Postgres
+import PostgresStore
+import Store
+import Testing
+
+/// `SingletonLease`: one holder at a time; the server says who; a holder that goes away
+/// (released, or its connection gone as when its process dies) lets the next try take it.
+@Suite(.enabled(if: testServerURL != nil, "no server: run under scripts/with-postgres.sh"))
+struct SingletonLeaseTests {
+    @Test func oneInstanceHoldsASingletonAndAnotherTakesItWhenTheFirstGoes() throws {
+        let url = testServerURL!
+        let name = "test-\(UInt32.random(in: 0...UInt32.max))/release"
+        var first: SingletonLease? = SingletonLease(url: url, name: name, instance: "first")
+        let second = SingletonLease(url: url, name: name, instance: "second")
+        let other = SingletonLease(url: url, name: name + "-other", instance: "second")
+        #expect(try SingletonLease.holder(of: name, url: url) == nil)
+
+        #expect(first?.tryAcquire() == true)
+        #expect(second.tryAcquire() == false)
+        #expect(other.tryAcquire() == true, "another singleton is another lock")
+        #expect(first?.tryAcquire() == true, "still held")
+        #expect(try SingletonLease.holder(of: name, url: url) == "first")
+
+        // The holder's process dies: its connection ends, the server drops the lock.
+        first = nil
+        var taken = false
+        for _ in 0..<50 where !taken {
+            taken = second.tryAcquire()
+            if !taken { usleep(100_000) }
+        }
+        #expect(taken && second.isHeld)
+        #expect(try SingletonLease.holder(of: name, url: url) == "second")
+
+        // Released at stop: free at once.
+        second.release()
+        #expect(!second.isHeld)
+        #expect(try SingletonLease.holder(of: name, url: url) == nil)
+        other.release()
+    }
+
+    @Test func aHolderProcessKilledLetsAnotherTakeIt() throws {
+        // A real process (psql) holds the lock, as a dpbridge instance would, and is SIGKILLed.
+        let url = testServerURL!
+        let name = "test-\(UInt32.random(in: 0...UInt32.max))/reconcile"
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        // psql reads its commands from a pipe kept open: after them its session is idle, as a
+        // lease's connection is between tries, until the process is killed.
+        holder.arguments = [url, "-q"]
+        let commands = Pipe()
+        holder.standardInput = commands
+        holder.standardOutput = FileHandle.nullDevice
+        try holder.run()
+        commands.fileHandleForWriting.write(
+            Data(
+                "SET application_name TO 'dpbridge killed';\nSELECT pg_advisory_lock(\(SingletonLease.key(name)));\n"
+                    .utf8))
+        defer { if holder.isRunning { kill(holder.processIdentifier, SIGKILL) } }
+        var seen: String?
+        for _ in 0..<100 where seen == nil {
+            seen = try SingletonLease.holder(of: name, url: url)
+            if seen == nil { usleep(50_000) }
+        }
+        #expect(seen == "killed")
+        let lease = SingletonLease(url: url, name: name, instance: "survivor")
+        #expect(!lease.tryAcquire())
+        kill(holder.processIdentifier, SIGKILL)
+        holder.waitUntilExit()
+        var taken = false
+        for _ in 0..<100 where !taken {
+            taken = lease.tryAcquire()
+            if !taken { usleep(50_000) }
+        }
+        #expect(taken, "the server dropped the killed holder's lock")
+        lease.release()
+    }
+
+    @Test func anUnreachableDatabaseHoldsNothing() {
+        let lease = SingletonLease(url: "postgresql://dpbridge@127.0.0.1:9/none?connect_timeout=2", name: "x/y")
+        #expect(lease.tryAcquire() == false)
+        #expect(!lease.isHeld)
+    }
+}
