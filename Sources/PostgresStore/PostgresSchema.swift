@@ -14,7 +14,17 @@ package enum PostgresSchema {
         -- retries with a due time, dead letters.
         \(queueTable("inbox"))
         \(queueTable("outbox"))
+        """,
         """
+        -- 2: Docplanner's per-client budgets, shared by the instances (SharedRateWindow): one
+        -- row per permit taken, deleted once out of its window.
+        CREATE TABLE dpbridge_rate_permits (
+            tenant TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            granted_at DOUBLE PRECISION NOT NULL
+        );
+        CREATE INDEX dpbridge_rate_permits_by_window ON dpbridge_rate_permits (tenant, kind, granted_at);
+        """,
     ]
 
     private static func queueTable(_ name: String) -> String {

@@ -1,0 +1,43 @@
+import Foundation
+import PostgresStore
+import Store
+import Synchronization
+import Testing
+
+/// `SharedRateWindow`: instances asking at once share one budget per tenant and kind.
+@Suite(.enabled(if: testServerURL != nil, "no server: run under scripts/with-postgres.sh"))
+struct SharedRateWindowTests {
+    @Test func twoInstancesTogetherStayWithinOneBudget() throws {
+        let url = testServerURL!
+        let tenant = "t\(UInt32.random(in: 0...UInt32.max))"
+        let windows = (0..<2).map { _ in
+            SharedRateWindow(url: url, tenant: tenant, kind: "write", limit: 5, period: 3)
+        }
+        let other = SharedRateWindow(url: url, tenant: tenant + "-b", kind: "write", limit: 5, period: 3)
+        let granted = Mutex<Int>(0)
+        let waits = Mutex<[Double]>([])
+        let failures = Mutex<[String]>([])
+        // Two instances, ten tries each, at once.
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            for _ in 0..<10 {
+                do {
+                    if let wait = try windows[index].tryTake() {
+                        waits.withLock { $0.append(wait) }
+                    } else {
+                        granted.withLock { $0 += 1 }
+                    }
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+        }
+        #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
+        #expect(granted.withLock { $0 } == 5, "the budget of 5 is shared, not 5 each")
+        #expect(waits.withLock { $0 }.count == 15 && waits.withLock { $0 }.allSatisfy { $0 > 0 && $0 <= 3 })
+        #expect(try other.tryTake() == nil, "another tenant has its own budget")
+        // Once the oldest permits leave the window, permits are granted again.
+        let wait = try #require(try windows[0].tryTake())
+        usleep(UInt32((wait + 0.05) * 1_000_000))
+        #expect(try windows[1].tryTake() == nil)
+    }
+}
