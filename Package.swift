@@ -63,7 +63,7 @@ let package = Package(
         // The PostgreSQL client: connections, statements with parameters, transactions.
         .target(name: "Postgres", dependencies: ["CPostgres"]),
         // The store's queues on PostgreSQL, for several instances (issue 18, under way).
-        .target(name: "PostgresStore", dependencies: ["Postgres", "Store"]),
+        .target(name: "PostgresStore", dependencies: ["Postgres", "Store", "DocplannerAPI"]),
         .target(name: "DocplannerAPI", dependencies: ["Curl", "Clocks"]),
         .target(
             name: "Partner",
@@ -136,7 +136,8 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "SQLite", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
         .testTarget(
-            name: "PostgresStoreTests", dependencies: ["PostgresStore", "Postgres", "Store", "Clocks", "TestSupport"]),
+            name: "PostgresStoreTests",
+            dependencies: ["PostgresStore", "Postgres", "Store", "DocplannerAPI", "Clocks", "TestSupport"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "TestSupport"]),
         .testTarget(
             name: "DocplannerAPITests", dependencies: ["DocplannerAPI", "Curl", "TestSupport"],

@@ -53,6 +53,15 @@ package struct RateLimitPolicy: Sendable, Equatable {
     package func window(_ kind: RequestKind) -> Window { kind == .read ? reads : writes }
 }
 
+/// A budget shared with other processes — several dpbridge instances of one tenant on one
+/// database must stay within Docplanner's 40 writes a minute together. The limiter asks it
+/// for each permit it is about to grant.
+package protocol SharedPermits: Sendable {
+    /// Takes a permit of `kind`: nil when taken; else the seconds until one may be had (also
+    /// when the shared budget cannot be asked: no permit is granted without it).
+    func take(_ kind: RequestKind) -> Double?
+}
+
 /// A client-side limiter that keeps each kind of request within its sliding window
 /// (no more than `limit` grants in any `period` seconds), lets waiting requests of higher
 /// priority go first, and honours pauses learned from Docplanner (429 / X-RateLimit-Reset).
@@ -61,10 +70,17 @@ package final class RateLimiter: Sendable {
     package let policy: RateLimitPolicy
     private let clock: any DocplannerClock
     private let state: LockedState
+    private let shared: (any SharedPermits)?
 
-    package init(policy: RateLimitPolicy = .docplanner, clock: any DocplannerClock = DocplannerSystemClock()) {
+    /// `shared`: the budget other instances share, asked before each local grant, one at a
+    /// time (under the limiter's lock; nil: this process alone counts).
+    package init(
+        policy: RateLimitPolicy = .docplanner, clock: any DocplannerClock = DocplannerSystemClock(),
+        shared: (any SharedPermits)? = nil
+    ) {
         self.policy = policy
         self.clock = clock
+        self.shared = shared
         state = LockedState(LimiterState())
     }
 
@@ -86,10 +102,15 @@ package final class RateLimiter: Sendable {
                 let isHead = state.head(kind) == ticket
                 let pausedUntil = state.pausedUntil[kind] ?? 0
                 let full = state.granted[kind, default: []].count >= state.limit(kind, window, for: priority)
+                var sharedWait: Double? = nil
                 if isHead && now >= pausedUntil && !full {
-                    state.dequeue(kind, ticket)
-                    state.granted[kind, default: []].append(now)
-                    return true
+                    // The shared budget, when there is one, has the last word.
+                    sharedWait = shared?.take(kind)
+                    if sharedWait == nil {
+                        state.dequeue(kind, ticket)
+                        state.granted[kind, default: []].append(now)
+                        return true
+                    }
                 }
                 if let deadline, now >= deadline {
                     state.dequeue(kind, ticket)
@@ -102,6 +123,7 @@ package final class RateLimiter: Sendable {
                     if full, let oldest = state.granted[kind, default: []].first {
                         next = max(next, oldest + window.period)
                     }
+                    if let sharedWait { next = max(next, now + sharedWait) }
                     wake = next
                 }
                 if let deadline { wake = min(wake ?? deadline, deadline) }

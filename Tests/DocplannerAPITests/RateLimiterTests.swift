@@ -26,6 +26,36 @@ import Testing
         #expect(limiter.acquire(.read, deadline: clock.now()))
     }
 
+    /// A shared budget (`SharedPermits`) that grants `capacity` permits, then says to wait.
+    final class FakeSharedBudget: SharedPermits, @unchecked Sendable {
+        // @unchecked: `left` and `asked` only under `lock`.
+        private let lock = NSLock()
+        private var left: Int
+        private(set) var asked = 0
+        init(capacity: Int) { left = capacity }
+        func take(_ kind: RequestKind) -> Double? {
+            lock.lock()
+            defer { lock.unlock() }
+            asked += 1
+            guard left > 0 else { return 30 }
+            left -= 1
+            return nil
+        }
+    }
+
+    @Test func aSharedBudgetHasTheLastWordOnEveryGrant() {
+        let clock = TestClock(autoAdvance: true)
+        let shared = FakeSharedBudget(capacity: 2)
+        let limiter = RateLimiter(clock: clock, shared: shared)
+        let start = clock.now()
+        #expect(limiter.acquire(.write, deadline: start))
+        #expect(limiter.acquire(.write, deadline: start))
+        // The local window has room (40 a minute) but the shared one says wait 30 s.
+        #expect(!limiter.acquire(.write, deadline: start + 10))
+        #expect(limiter.used(.write) == 2, "a refused permit is not counted here")
+        #expect(shared.asked == 3 || shared.asked == 4)
+    }
+
     @Test func closingReleasesAWaitingRequestWithoutAPermit() {
         let limiter = RateLimiter(
             policy: RateLimitPolicy(reads: .init(limit: 1, period: 3600), writes: .init(limit: 1, period: 3600)))

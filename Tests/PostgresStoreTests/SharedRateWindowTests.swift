@@ -1,3 +1,4 @@
+import DocplannerAPI
 import Foundation
 import PostgresStore
 import Store
@@ -39,5 +40,27 @@ struct SharedRateWindowTests {
         let wait = try #require(try windows[0].tryTake())
         usleep(UInt32((wait + 0.05) * 1_000_000))
         #expect(try windows[1].tryTake() == nil)
+    }
+}
+
+/// `RateLimiter(shared:)` over the PostgreSQL budget: two instances' limiters grant no more
+/// than one budget between them.
+@Suite(.enabled(if: testServerURL != nil, "no server: run under scripts/with-postgres.sh"))
+struct SharedLimiterTests {
+    @Test func twoInstancesLimitersShareOneWriteBudget() throws {
+        let url = testServerURL!
+        let tenant = "l\(UInt32.random(in: 0...UInt32.max))"
+        let policy = RateLimitPolicy(writes: .init(limit: 4, period: 30))
+        let limiters = (0..<2).map { _ in
+            RateLimiter(policy: policy, shared: SharedDocplannerBudget(url: url, tenant: tenant, policy: policy))
+        }
+        let granted = Mutex<Int>(0)
+        let deadline = Date().timeIntervalSince1970 + 1.5
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            for _ in 0..<4 where limiters[index].acquire(.write, priority: .high, deadline: deadline) {
+                granted.withLock { $0 += 1 }
+            }
+        }
+        #expect(granted.withLock { $0 } == 4, "4 writes in the window between both, not 4 each")
     }
 }
