@@ -41,39 +41,17 @@ package final class PostgresQueue: @unchecked Sendable {
 
     /// Stores events in one transaction; one outcome per item, in order.
     package func enqueue(_ items: [InboxItem]) throws(StoreError) -> [EnqueueOutcome] {
-        try insert(
-            items.map {
-                Row(
-                    kind: $0.eventName, payload: $0.body, dedupKey: $0.dedupKey, orderingKey: $0.orderingKey,
-                    coalesceKey: nil, priority: 0, source: $0.sourceAddress,
-                    createdAt: $0.receivedAt.timeIntervalSince1970)
-            })
+        try insert(items.map(QueueRow.init))
     }
 
     /// Stores changes in one transaction; one outcome per item, in order. A change with a
     /// coalescing key replaces the pending, never tried changes with that key.
     package func enqueue(_ items: [OutboxItem]) throws(StoreError) -> [EnqueueOutcome] {
         let now = clock.now()
-        return try insert(
-            items.map {
-                Row(
-                    kind: $0.kind, payload: $0.payload, dedupKey: $0.dedupKey, orderingKey: $0.orderingKey,
-                    coalesceKey: $0.coalesceKey, priority: $0.priority, source: "", createdAt: now)
-            })
+        return try insert(items.map { QueueRow($0, createdAt: now) })
     }
 
-    private struct Row {
-        var kind: String
-        var payload: [UInt8]
-        var dedupKey: String
-        var orderingKey: String?
-        var coalesceKey: String?
-        var priority: Int
-        var source: String
-        var createdAt: Double
-    }
-
-    private func insert(_ rows: [Row]) throws(StoreError) -> [EnqueueOutcome] {
+    private func insert(_ rows: [QueueRow]) throws(StoreError) -> [EnqueueOutcome] {
         try locked { () throws(PostgresError) in
             try connection.transaction { () throws(PostgresError) in
                 try rows.map { row throws(PostgresError) in

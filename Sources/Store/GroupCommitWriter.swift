@@ -11,20 +11,8 @@ import Synchronization
 final class GroupCommitWriter: @unchecked Sendable {
     // @unchecked: `database` is used by one commit at a time (`work` runs one at once, and
     // `stop` drains only after it stopped); `pending` and `stopping` only under `lock`.
-    struct Row {
-        var table: QueueTable
-        var kind: String
-        var payload: [UInt8]
-        var dedupKey: String
-        var orderingKey: String?
-        var coalesceKey: String?
-        var priority: Int
-        var source: String
-        var createdAt: Double
-    }
-
     enum Request {
-        case enqueue(Row, @Sendable (Result<EnqueueOutcome, StoreError>) -> Void)
+        case enqueue(QueueTable, QueueRow, @Sendable (Result<EnqueueOutcome, StoreError>) -> Void)
         case quarantine(
             body: [UInt8], reason: String, source: String, receivedAt: Double,
             @Sendable (Result<Int64, StoreError>) -> Void)
@@ -163,8 +151,8 @@ final class GroupCommitWriter: @unchecked Sendable {
             try database.transaction { () throws(StoreError) in
                 for request in batch {
                     switch request {
-                    case .enqueue(let row, _):
-                        results.append(.enqueued(try insert(row)))
+                    case .enqueue(let table, let row, _):
+                        results.append(.enqueued(try insert(row, into: table)))
                     case .quarantine(let body, let reason, let source, let receivedAt, _):
                         results.append(
                             .quarantined(try quarantine(body: body, reason: reason, source: source, at: receivedAt)))
@@ -188,7 +176,7 @@ final class GroupCommitWriter: @unchecked Sendable {
         // The transaction is committed and on disk: release the callers.
         for (request, result) in zip(batch, results) {
             switch (request, result) {
-            case (.enqueue(_, let completion), .enqueued(let outcome)):
+            case (.enqueue(_, _, let completion), .enqueued(let outcome)):
                 completion(.success(outcome))
             case (.quarantine(_, _, _, _, let completion), .quarantined(let id)):
                 completion(.success(id))
@@ -230,8 +218,8 @@ final class GroupCommitWriter: @unchecked Sendable {
         return prepared
     }
 
-    private func insert(_ row: Row) throws(StoreError) -> EnqueueOutcome {
-        let prepared = try statements(for: row.table)
+    private func insert(_ row: QueueRow, into table: QueueTable) throws(StoreError) -> EnqueueOutcome {
+        let prepared = try statements(for: table)
         var replaced = 0
         if let coalesceKey = row.coalesceKey {
             try prepared.coalesce.run([.text(coalesceKey), .text(row.dedupKey)])
@@ -284,7 +272,7 @@ final class GroupCommitWriter: @unchecked Sendable {
 
     private func fail(_ request: Request, _ error: StoreError) {
         switch request {
-        case .enqueue(_, let completion): completion(.failure(error))
+        case .enqueue(_, _, let completion): completion(.failure(error))
         case .quarantine(_, _, _, _, let completion): completion(.failure(error))
         case .decision(_, let completion): completion(.failure(error))
         case .value(_, _, _, let completion): completion(.failure(error))

@@ -35,24 +35,14 @@ package final class JobQueue: Sendable {
     package func enqueue(
         _ item: InboxItem, completion: @escaping @Sendable (Result<EnqueueOutcome, StoreError>) -> Void
     ) {
-        writer.submit(
-            .enqueue(
-                .init(
-                    table: table, kind: item.eventName, payload: item.body, dedupKey: item.dedupKey,
-                    orderingKey: item.orderingKey, coalesceKey: nil, priority: 0, source: item.sourceAddress,
-                    createdAt: item.receivedAt.timeIntervalSince1970), completion))
+        writer.submit(.enqueue(table, QueueRow(item), completion))
     }
 
     /// Stores a change; `completion` runs on the writer thread once the commit is on disk.
     package func enqueue(
         _ item: OutboxItem, completion: @escaping @Sendable (Result<EnqueueOutcome, StoreError>) -> Void
     ) {
-        writer.submit(
-            .enqueue(
-                .init(
-                    table: table, kind: item.kind, payload: item.payload, dedupKey: item.dedupKey,
-                    orderingKey: item.orderingKey, coalesceKey: item.coalesceKey, priority: item.priority, source: "",
-                    createdAt: clock.now()), completion))
+        writer.submit(.enqueue(table, QueueRow(item, createdAt: clock.now()), completion))
     }
 
     /// Stores an event and waits until it is durable.

@@ -49,6 +49,43 @@ package struct OutboxItem: Sendable {
     }
 }
 
+/// A job as an enqueue writes it, whatever the store: the columns it sets.
+package struct QueueRow: Sendable {
+    package var kind: String
+    package var payload: [UInt8]
+    package var dedupKey: String
+    package var orderingKey: String?
+    package var coalesceKey: String?
+    package var priority: Int
+    package var source: String
+    /// Seconds since 1970.
+    package var createdAt: Double
+
+    /// An event from Docplanner, as received.
+    package init(_ item: InboxItem) {
+        kind = item.eventName
+        payload = item.body
+        dedupKey = item.dedupKey
+        orderingKey = item.orderingKey
+        coalesceKey = nil
+        priority = 0
+        source = item.sourceAddress
+        createdAt = item.receivedAt.timeIntervalSince1970
+    }
+
+    /// A change for Docplanner, stored at `createdAt`.
+    package init(_ item: OutboxItem, createdAt: Double) {
+        kind = item.kind
+        payload = item.payload
+        dedupKey = item.dedupKey
+        orderingKey = item.orderingKey
+        coalesceKey = item.coalesceKey
+        priority = item.priority
+        source = ""
+        self.createdAt = createdAt
+    }
+}
+
 /// The result of an enqueue, known once it is durable.
 package struct EnqueueOutcome: Sendable, Equatable {
     /// The job's id (the existing job's id for a duplicate).
