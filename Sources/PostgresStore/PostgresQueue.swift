@@ -98,12 +98,7 @@ package final class PostgresQueue: @unchecked Sendable {
                 """
                 WITH ready AS (
                     SELECT j.id FROM \(table) AS j
-                    WHERE ((j.state IN ('pending', 'retry') AND j.not_before <= $1)
-                           OR (j.state = 'inflight' AND j.lease_until <= $1))
-                      AND (j.ordering_key IS NULL OR NOT EXISTS (
-                            SELECT 1 FROM \(table) AS e WHERE e.ordering_key = j.ordering_key AND e.id <> j.id
-                              AND ((e.id < j.id AND e.state IN ('pending', 'retry', 'inflight'))
-                                   OR (e.state = 'inflight' AND e.lease_until > $1))))
+                    WHERE \(claimableCondition(table: table, now: "$1"))
                     ORDER BY j.priority, j.id
                     LIMIT $2
                     FOR UPDATE SKIP LOCKED)
@@ -141,8 +136,14 @@ package final class PostgresQueue: @unchecked Sendable {
             try connection.transaction { () throws(PostgresError) in
                 try outcomes.map { job, resolution throws(PostgresError) in
                     var resolution = resolution
-                    if case .retry(let error, _) = resolution, job.attempts + 1 >= retryPolicy.maxAttempts {
-                        resolution = .dead(reason: "gave up after \(job.attempts + 1) attempts: \(error)")
+                    var due = 0.0
+                    if case .retry(let error, let notBefore) = resolution {
+                        switch retryPolicy.afterFailure(
+                            attempt: job.attempts + 1, error: error, now: now, notBefore: notBefore)
+                        {
+                        case .due(let time): due = time
+                        case .dead(let reason): resolution = .dead(reason: reason)
+                        }
                     }
                     let held = "id = $1 AND lease_token = $2 AND state = 'inflight'"
                     let key: [PostgresValue] = [.integer(job.id), .text(job.leaseToken)]
@@ -156,10 +157,7 @@ package final class PostgresQueue: @unchecked Sendable {
                                     lease_until = NULL, last_error = NULL WHERE \(held)
                                 """, key + [.real(now)]
                             ).affected
-                    case .retry(let error, let notBefore):
-                        let due = max(
-                            now + retryPolicy.delay(afterAttempt: job.attempts + 1),
-                            notBefore?.timeIntervalSince1970 ?? 0)
+                    case .retry(let error, _):
                         changed =
                             try connection.execute(
                                 """

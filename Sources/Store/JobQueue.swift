@@ -112,12 +112,7 @@ package final class JobQueue: Sendable {
                     """
                     SELECT id, kind, payload, dedup_key, ordering_key, source, created_at, attempts,
                         j.state = 'inflight' FROM \(t) AS j
-                    WHERE ((j.state IN ('pending', 'retry') AND j.not_before <= ?1)
-                           OR (j.state = 'inflight' AND j.lease_until <= ?1))
-                      AND (j.ordering_key IS NULL OR NOT EXISTS (
-                            SELECT 1 FROM \(t) AS e WHERE e.ordering_key = j.ordering_key AND e.id <> j.id
-                              AND ((e.id < j.id AND e.state IN ('pending', 'retry', 'inflight'))
-                                   OR (e.state = 'inflight' AND e.lease_until > ?1))))
+                    WHERE \(claimableCondition(table: t, now: "?1"))
                     ORDER BY j.priority, j.id
                     LIMIT ?2
                     """)
@@ -192,8 +187,14 @@ package final class JobQueue: Sendable {
                 answers.reserveCapacity(outcomes.count)
                 for (job, resolution) in outcomes {
                     var resolution = resolution
-                    if case .retry(let error, _) = resolution, job.attempts + 1 >= retryPolicy.maxAttempts {
-                        resolution = .dead(reason: "gave up after \(job.attempts + 1) attempts: \(error)")
+                    var due = 0.0
+                    if case .retry(let error, let notBefore) = resolution {
+                        switch retryPolicy.afterFailure(
+                            attempt: job.attempts + 1, error: error, now: now, notBefore: notBefore)
+                        {
+                        case .due(let time): due = time
+                        case .dead(let reason): resolution = .dead(reason: reason)
+                        }
                     }
                     let statement: PreparedStatement
                     let values: [StatementValue]
@@ -207,10 +208,7 @@ package final class JobQueue: Sendable {
                             """)
                         values = [.real(now)]
                         outcome = .done
-                    case .retry(let error, let notBefore):
-                        let due = max(
-                            now + retryPolicy.delay(afterAttempt: job.attempts + 1),
-                            notBefore?.timeIntervalSince1970 ?? 0)
+                    case .retry(let error, _):
                         statement = try database.prepare(
                             """
                             UPDATE \(t) SET state = 'retry', attempts = ?, not_before = ?, last_error = ?,
@@ -258,11 +256,11 @@ package final class JobQueue: Sendable {
     @discardableResult
     package func retryLater(_ job: Job, error: String, notBefore: Date? = nil) throws(StoreError) -> Bool {
         let attempts = job.attempts + 1
-        if attempts >= retryPolicy.maxAttempts {
-            return try failPermanently(job, reason: "gave up after \(attempts) attempts: \(error)")
+        let due: Double
+        switch retryPolicy.afterFailure(attempt: attempts, error: error, now: clock.now(), notBefore: notBefore) {
+        case .due(let time): due = time
+        case .dead(let reason): return try failPermanently(job, reason: reason)
         }
-        let backoff = clock.now() + retryPolicy.delay(afterAttempt: attempts)
-        let due = max(backoff, notBefore?.timeIntervalSince1970 ?? 0)
         return try record(
             .retry,
             updateHeld(

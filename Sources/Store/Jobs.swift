@@ -163,6 +163,29 @@ package struct StoreCounts: Sendable, Equatable {
     package var quarantined = 0
 }
 
+/// What `RetryPolicy.afterFailure` decides.
+package enum RetryDecision: Sendable, Equatable {
+    /// Due again then (seconds since 1970).
+    case due(Double)
+    /// Given up: a dead letter, with this reason.
+    case dead(reason: String)
+}
+
+/// The condition under which a job of `table` (its rows aliased `j`) may be claimed at the
+/// time the parameter `now` holds (`?1` in SQLite, `$1` in PostgreSQL): pending or due for
+/// retry, or held by a lease that ran out; and no earlier job with its ordering key
+/// unfinished, nor a later one of that key held. The one rule of every queue, whatever its store.
+package func claimableCondition(table: String, now: String) -> String {
+    """
+    ((j.state IN ('pending', 'retry') AND j.not_before <= \(now))
+           OR (j.state = 'inflight' AND j.lease_until <= \(now)))
+      AND (j.ordering_key IS NULL OR NOT EXISTS (
+            SELECT 1 FROM \(table) AS e WHERE e.ordering_key = j.ordering_key AND e.id <> j.id
+              AND ((e.id < j.id AND e.state IN ('pending', 'retry', 'inflight'))
+                   OR (e.state = 'inflight' AND e.lease_until > \(now)))))
+    """
+}
+
 /// How retries back off.
 package struct RetryPolicy: Sendable, Equatable {
     package var maxAttempts: Int
@@ -173,6 +196,14 @@ package struct RetryPolicy: Sendable, Equatable {
         self.maxAttempts = maxAttempts
         self.initialDelay = initialDelay
         self.maxDelay = maxDelay
+    }
+
+    /// Where a job goes once its attempt number `attempt` failed with `error`: due again at
+    /// the backoff (or `notBefore`, when later), or a dead letter when that was the last
+    /// attempt allowed. The one rule of every queue, whatever its store.
+    package func afterFailure(attempt: Int, error: String, now: Double, notBefore: Date?) -> RetryDecision {
+        guard attempt < maxAttempts else { return .dead(reason: "gave up after \(attempt) attempts: \(error)") }
+        return .due(max(now + delay(afterAttempt: attempt), notBefore?.timeIntervalSince1970 ?? 0))
     }
 
     /// The delay before attempt `attempt + 1` after `attempt` failures: exponential,
