@@ -17,7 +17,7 @@ package final class SingletonLease: @unchecked Sendable {
     package let name: String
     package let instance: String
     private let url: String
-    private let key: Int64
+    private let lockText: String
     private let lock = NSLock()
     private var connection: PostgresConnection?
     private var held = false
@@ -28,18 +28,12 @@ package final class SingletonLease: @unchecked Sendable {
         self.url = url
         self.name = name
         self.instance = instance
-        key = Self.key(name)
+        lockText = Self.lockText(name)
     }
 
-    /// The lock's key: FNV-1a of the name, the same in every instance.
-    package static func key(_ name: String) -> Int64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in "dpbridge-singleton:\(name)".utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        return Int64(bitPattern: hash)
-    }
+    /// The text whose hash is the lock's key (`hashtextextended(…, 0)`, computed by the
+    /// server, so the same in every instance), as `SharedRateWindow` keys its lock.
+    package static func lockText(_ name: String) -> String { "dpbridge-singleton:\(name)" }
 
     /// Whether this instance holds the singleton after the call: holds it still, or took it
     /// now. False, without throwing, while the database cannot be reached (the next try
@@ -54,12 +48,15 @@ package final class SingletonLease: @unchecked Sendable {
                 let mine = try connection.execute(
                     """
                     SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
-                        AND granted AND ((classid::bigint << 32) | objid::bigint) = $1::bigint
-                    """, [.integer(key)])
+                        AND granted AND ((classid::bigint << 32) | objid::bigint) = hashtextextended($1, 0)
+                    """, [.text(lockText)])
                 held = (mine.integer(0, "n") ?? 0) > 0
                 if held { return true }
             }
-            held = try connection.execute("SELECT pg_try_advisory_lock($1) AS ok", [.integer(key)]).text(0, "ok") == "t"
+            held =
+                try connection.execute(
+                    "SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok", [.text(lockText)]
+                ).text(0, "ok") == "t"
             return held
         } catch {
             // The connection is gone with whatever it held.
@@ -73,7 +70,9 @@ package final class SingletonLease: @unchecked Sendable {
     package func release() {
         lock.lock()
         defer { lock.unlock() }
-        if held, let connection { _ = try? connection.execute("SELECT pg_advisory_unlock($1)", [.integer(key)]) }
+        if held, let connection {
+            _ = try? connection.execute("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [.text(lockText)])
+        }
         held = false
         connection = nil
     }
@@ -93,8 +92,8 @@ package final class SingletonLease: @unchecked Sendable {
                 """
                 SELECT a.application_name AS holder FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
                 WHERE l.locktype = 'advisory' AND l.granted
-                  AND ((l.classid::bigint << 32) | l.objid::bigint) = $1::bigint
-                """, [.integer(key(name))])
+                  AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended($1, 0)
+                """, [.text(lockText(name))])
             return rows.text(0, "holder").map { $0.hasPrefix("dpbridge ") ? String($0.dropFirst(9)) : $0 }
         } catch {
             throw StoreError(error)

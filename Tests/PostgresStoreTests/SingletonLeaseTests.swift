@@ -54,7 +54,7 @@ struct SingletonLeaseTests {
         try holder.run()
         commands.fileHandleForWriting.write(
             Data(
-                "SET application_name TO 'dpbridge killed';\nSELECT pg_advisory_lock(\(SingletonLease.key(name)));\n"
+                "SET application_name TO 'dpbridge killed';\nSELECT pg_advisory_lock(hashtextextended('\(SingletonLease.lockText(name))', 0));\n"
                     .utf8))
         defer { if holder.isRunning { kill(holder.processIdentifier, SIGKILL) } }
         var seen: String?
