@@ -140,7 +140,7 @@ let package = Package(
             dependencies: ["PostgresStore", "Postgres", "Store", "DocplannerAPI", "Clocks", "TestSupport"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "TestSupport"]),
         .testTarget(
-            name: "DocplannerAPITests", dependencies: ["DocplannerAPI", "Curl", "TestSupport"],
+            name: "DocplannerAPITests", dependencies: ["DocplannerAPI", "Curl", "Simulator", "TestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "PartnerTests", dependencies: ["Partner", "SQLite", "Store", "Curl", "TestSupport"]),
         .testTarget(

@@ -76,13 +76,14 @@ final class FaultInjector: Sendable {
     }
 }
 
-/// A small, fast, seedable generator (SplitMix64): the same seed gives the same faults.
-struct SplitMix64: Sendable {
+/// A small, fast, seedable generator (SplitMix64): the same seed gives the same faults (and
+/// the same random inputs in tests).
+package struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -91,5 +92,5 @@ struct SplitMix64: Sendable {
     }
 
     /// A number in 0..<1.
-    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    package mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -1,5 +1,6 @@
 import DocplannerAPI
 import Foundation
+import Simulator
 import Testing
 
 /// `JSONReader` and `JSONValueDecoder` against Foundation's `JSONSerialization` and
@@ -113,7 +114,7 @@ import Testing
     }
 
     @Test func randomDocumentsRoundTripThroughFoundationsEncoder() throws {
-        var generator = SeededGenerator(seed: 17)
+        var generator = SplitMix64(seed: 17)
         let encoder = JSONEncoder()
         for _ in 0..<300 {
             let value = randomValue(depth: 0, using: &generator)
@@ -126,7 +127,7 @@ import Testing
         // Each example with a few bytes replaced, inserted or deleted (JSON's own characters
         // among them): accepted exactly when JSONSerialization accepts it, and then to the
         // value Foundation's decoder reads.
-        var generator = SeededGenerator(seed: 23)
+        var generator = SplitMix64(seed: 23)
         let alphabet = Array(#"{}[]:,"\/ 0123456789.-+eEtrufalsn"#.utf8) + [0x01, 0xC3, 0xA9, 0xFF, 0x00]
         let examples = Fixtures.callbackExamples.keys.sorted().map { [UInt8](Fixtures.callbackExamples[$0]!) }
         var accepted = 0
@@ -152,7 +153,7 @@ import Testing
         #expect(accepted > 100, "some mutations keep the text JSON")
     }
 
-    private func randomValue(depth: Int, using generator: inout SeededGenerator) -> JSONValue {
+    private func randomValue(depth: Int, using generator: inout SplitMix64) -> JSONValue {
         let kinds = depth > 3 ? 5 : 7
         switch Int.random(in: 0..<kinds, using: &generator) {
         case 0: return .null
@@ -236,18 +237,5 @@ import Testing
         } catch {
             Issue.record("\(error)")
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failure repeats.
-private struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }
