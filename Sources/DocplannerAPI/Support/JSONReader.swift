@@ -103,17 +103,8 @@ private struct Cursor {
     private mutating func object() throws(JSONReader.Failure) -> JSONValue {
         try enter()
         var members: [String: JSONValue] = [:]
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return .object(members)
-        }
-        while true {
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}"), !members.isEmpty {
-                index += 1  // a trailing comma, which Foundation's reader accepts too
-                depth -= 1
-                return .object(members)
-            }
+        // `{}`, or `}` after a trailing comma, which Foundation's reader accepts too.
+        while !closes(UInt8(ascii: "}")) {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
                 throw fail(index < bytes.count ? "expected a member name" : "unexpected end of the text")
             }
@@ -123,49 +114,42 @@ private struct Cursor {
             index += 1
             skipSpace()
             members[key] = try value()  // the last of duplicate names wins, as in JSONSerialization
-            skipSpace()
-            guard index < bytes.count else { throw fail("unexpected end of the text") }
-            switch bytes[index] {
-            case UInt8(ascii: ","):
-                index += 1
-                skipSpace()
-            case UInt8(ascii: "}"):
-                index += 1
-                depth -= 1
-                return .object(members)
-            default: throw fail("expected ',' or '}'")
-            }
+            guard try continues(UInt8(ascii: "}")) else { break }
         }
+        return .object(members)
     }
 
     private mutating func array() throws(JSONReader.Failure) -> JSONValue {
         try enter()
         var elements: [JSONValue] = []
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            depth -= 1
-            return .array(elements)
-        }
-        while true {
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]"), !elements.isEmpty {
-                index += 1  // a trailing comma, which Foundation's reader accepts too
-                depth -= 1
-                return .array(elements)
-            }
+        // `[]`, or `]` after a trailing comma, which Foundation's reader accepts too.
+        while !closes(UInt8(ascii: "]")) {
             elements.append(try value())
-            skipSpace()
-            guard index < bytes.count else { throw fail("unexpected end of the text") }
-            switch bytes[index] {
-            case UInt8(ascii: ","):
-                index += 1
-                skipSpace()
-            case UInt8(ascii: "]"):
-                index += 1
-                depth -= 1
-                return .array(elements)
-            default: throw fail("expected ',' or ']'")
-            }
+            guard try continues(UInt8(ascii: "]")) else { break }
         }
+        return .array(elements)
+    }
+
+    /// Whether the container ends here (`close` at `index`): then past it and out of it.
+    private mutating func closes(_ close: UInt8) -> Bool {
+        guard index < bytes.count, bytes[index] == close else { return false }
+        index += 1
+        depth -= 1
+        return true
+    }
+
+    /// After a member or an element: true past a `,` (another may follow), false once the
+    /// container ended at `close`; anything else is an error.
+    private mutating func continues(_ close: UInt8) throws(JSONReader.Failure) -> Bool {
+        skipSpace()
+        guard index < bytes.count else { throw fail("unexpected end of the text") }
+        if bytes[index] == UInt8(ascii: ",") {
+            index += 1
+            skipSpace()
+            return true
+        }
+        guard closes(close) else { throw fail("expected ',' or '\(Character(Unicode.Scalar(close)))'") }
+        return false
     }
 
     /// A string whose opening quote is at `index`; leaves `index` after the closing one.
