@@ -23,14 +23,16 @@ if [ "${1:-}" = --backend ]; then
     [ "$backend" = sqlite ] || [ "$backend" = postgres ] || { echo "bench-store: --backend sqlite or postgres" >&2; exit 2; }
 fi
 seconds=${1:-5}
+if [ "$backend" = postgres ] && [ -z "${TEST_POSTGRES_URL:-}" ]; then
+    # Again beside a throw-away server (which sets TEST_POSTGRES_URL and POSTGRES_BINDIR).
+    scripts/setup.sh
+    POSTGRES_DURABLE=1 exec scripts/with-postgres.sh "$0" --backend postgres "$seconds"
+fi
 scripts/setup.sh
 scripts/swiftlock build -c release --product store-bench >/dev/null
 bench="$(scripts/swiftlock build -c release --show-bin-path)/store-bench"
 if [ "$backend" = postgres ]; then
-    if [ -z "${TEST_POSTGRES_URL:-}" ]; then
-        POSTGRES_DURABLE=1 exec scripts/with-postgres.sh "$0" --backend postgres "$seconds"
-    fi
-    pgbench=$(ls -d /usr/lib/postgresql/*/bin/pgbench | sort -V | tail -n 1)
+    pgbench=${POSTGRES_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)}/pgbench
     work=$(mktemp -d /tmp/dpbridge-bench-store-pg.XXXXXX)
     trap 'rm -rf "$work"' EXIT
     "$bench" --postgres "$TEST_POSTGRES_URL" "$seconds" | tee "$work/result.txt"

@@ -34,6 +34,7 @@ fsync=off
 "$bindir/createdb" -h 127.0.0.1 -p "$port" -U dpbridge dpbridge_test
 # Not DPBRIDGE_…: the daemons the tests start refuse DPBRIDGE_ variables they do not know.
 export TEST_POSTGRES_URL="postgresql://dpbridge@127.0.0.1:$port/dpbridge_test"
+export POSTGRES_BINDIR=$bindir  # the server's tools (pgbench), for the benchmarks
 status=0
 "$@" || status=$?
 exit $status
