@@ -128,13 +128,13 @@ let package = Package(
         .executableTarget(name: "store-bench", dependencies: ["Store", "Postgres", "PostgresStore"]),
 
         // Shared helpers for tests: temporary directories, ephemeral ports, child processes.
-        .target(name: "TestSupport", dependencies: ["DocplannerAPI", "Clocks"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["DocplannerAPI", "Clocks", "Postgres"], path: "Tests/TestSupport"),
 
         // Tests.
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "TestSupport"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "HTTP1", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "SQLite", "TestSupport"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(
             name: "PostgresStoreTests",
             dependencies: ["PostgresStore", "Postgres", "Store", "DocplannerAPI", "Clocks", "TestSupport"]),

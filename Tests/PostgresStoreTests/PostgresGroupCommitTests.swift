@@ -3,6 +3,7 @@ import Postgres
 import PostgresStore
 import Store
 import Synchronization
+import TestSupport
 import Testing
 
 /// `PostgresGroupCommit`: enqueues from many threads are all stored once and completed
@@ -10,11 +11,7 @@ import Testing
 @Suite(.enabled(if: testServerURL != nil, "no server: run under scripts/with-postgres.sh"))
 struct PostgresGroupCommitTests {
     @Test func concurrentEnqueuesAreStoredOnceAndCompletedOnce() throws {
-        let schema = "g_\(UInt32.random(in: 0...UInt32.max))"
-        let connection = try PostgresConnection(url: testServerURL!)
-        try connection.execute("CREATE SCHEMA \(schema)")
-        try connection.execute("SET search_path TO \(schema)")
-        let queue = try PostgresQueue(.inbox, connection: connection)
+        let queue = try PostgresQueue(.inbox, connection: try testPostgresConnection(schema: newTestSchema("g")))
         let writer = PostgresGroupCommit(queue: queue, maxBatch: 16)
         let outcomes = Mutex<[String: [EnqueueOutcome]]>([:])
         let group = DispatchGroup()

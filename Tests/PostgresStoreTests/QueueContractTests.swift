@@ -7,9 +7,6 @@ import Synchronization
 import TestSupport
 import Testing
 
-/// The throw-away server `scripts/with-postgres.sh` started, if any.
-let testServerURL = ProcessInfo.processInfo.environment["TEST_POSTGRES_URL"]
-
 /// Where a queue under test keeps its jobs.
 enum Backend: String, CaseIterable, CustomTestStringConvertible {
     case sqlite, postgres
@@ -26,7 +23,7 @@ final class QueueUnderTest: @unchecked Sendable {
     private var store: Store?
     private var directory: TemporaryDirectory?
     private var postgres: [PostgresQueue] = []
-    private let schema = "q_\(UInt32.random(in: 0...UInt32.max))"
+    private let schema = newTestSchema("q")
     let backend: Backend
 
     init(_ backend: Backend, retryPolicy: RetryPolicy = RetryPolicy()) throws {
@@ -44,10 +41,8 @@ final class QueueUnderTest: @unchecked Sendable {
     private static func postgresQueue(
         schema: String, clock: ManualClock, retryPolicy: RetryPolicy
     ) throws -> PostgresQueue {
-        let connection = try PostgresConnection(url: testServerURL!)
-        try connection.execute("CREATE SCHEMA IF NOT EXISTS \(schema)")
-        try connection.execute("SET search_path TO \(schema)")
-        return try PostgresQueue(.inbox, connection: connection, clock: clock, retryPolicy: retryPolicy)
+        try PostgresQueue(
+            .inbox, connection: try testPostgresConnection(schema: schema), clock: clock, retryPolicy: retryPolicy)
     }
 
     /// Another claimer of the same queue: on PostgreSQL another connection, as another

@@ -3,6 +3,7 @@ import Foundation
 import PostgresStore
 import Store
 import Synchronization
+import TestSupport
 import Testing
 
 /// `SharedRateWindow`: instances asking at once share one budget per tenant and kind.

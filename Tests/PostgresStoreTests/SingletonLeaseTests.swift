@@ -2,6 +2,7 @@ import Foundation
 import Postgres
 import PostgresStore
 import Store
+import TestSupport
 import Testing
 
 /// `SingletonLease`: one holder at a time; the server says who; a holder that goes away

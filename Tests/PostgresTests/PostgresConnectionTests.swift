@@ -1,10 +1,8 @@
 import Foundation
 import Postgres
 import Synchronization
+import TestSupport
 import Testing
-
-/// The throw-away server `scripts/with-postgres.sh` started, if any.
-let testServerURL = ProcessInfo.processInfo.environment["TEST_POSTGRES_URL"]
 
 /// The libpq wrapper against a real server: `scripts/with-postgres.sh` starts a throw-away
 /// cluster and names it in `TEST_POSTGRES_URL` (`make test` runs `swift test` so);
@@ -14,11 +12,8 @@ struct PostgresConnectionTests {
     static var url: String? { testServerURL }
 
     /// A connection whose tables live in a schema of its own (tests run in parallel).
-    private func connection(schema: String = "t_\(UInt32.random(in: 0...UInt32.max))") throws -> PostgresConnection {
-        let connection = try PostgresConnection(url: Self.url!)
-        try connection.execute("CREATE SCHEMA IF NOT EXISTS \(schema)")
-        try connection.execute("SET search_path TO \(schema)")
-        return connection
+    private func connection(schema: String = newTestSchema()) throws -> PostgresConnection {
+        try testPostgresConnection(schema: schema)
     }
 
     @Test func parametersAndResultsRoundTripAsText() throws {
@@ -91,7 +86,7 @@ struct PostgresConnectionTests {
         // The claim the PostgreSQL store will make (issue 18): each transaction takes up to
         // 5 pending rows, skipping those another holds; 40 rows, two connections taking in
         // turn while both hold their claims open.
-        let schema = "t_\(UInt32.random(in: 0...UInt32.max))"
+        let schema = newTestSchema()
         let first = try connection(schema: schema)
         let second = try connection(schema: schema)
         try first.execute("CREATE TABLE jobs (id SERIAL PRIMARY KEY, state TEXT NOT NULL DEFAULT 'pending')")
