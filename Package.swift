@@ -125,7 +125,7 @@ let package = Package(
 
         // Tools for scripts/crash-test.sh and scripts/bench-store.sh.
         .executableTarget(name: "store-crash-child", dependencies: ["Store"]),
-        .executableTarget(name: "store-bench", dependencies: ["Store", "Postgres", "PostgresStore"]),
+        .executableTarget(name: "store-bench", dependencies: ["Store", "PostgresStore"]),
 
         // Shared helpers for tests: temporary directories, ephemeral ports, child processes.
         .target(name: "TestSupport", dependencies: ["DocplannerAPI", "Clocks", "Postgres"], path: "Tests/TestSupport"),
@@ -133,7 +133,7 @@ let package = Package(
         // Tests.
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "TestSupport"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "HTTP1", "TestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "SQLite", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "SQLite", "PostgresStore", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(
             name: "PostgresStoreTests",

@@ -10,24 +10,37 @@ log_dir=$(mktemp -d /tmp/dpbridge-test-logs.XXXXXX)
 passed=0
 failed=0
 
+# Runs `swift test` with the arguments given (beside a throw-away PostgreSQL server), its
+# log in $log_dir/$1, and adds its tests to the counts.
+swift_tests() {
+    local log="$log_dir/$1"
+    shift
+    scripts/with-postgres.sh swift test "$@" 2>&1 | tee "$log" | grep -vE '^\[[0-9]+/[0-9]+\]|^(◇|↳) |^Test Suite |Executed 0 tests|passed after [0-9.]+ seconds\.$|^Building for'
+    local status=${PIPESTATUS[0]}
+    local summary tests issues failing
+    summary=$(grep -E 'Test run with [0-9]+ tests?' "$log" | tail -n 1)
+    echo "$summary"
+    tests=$(sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p' <<<"$summary")
+    issues=$(sed -nE 's/.* with ([0-9]+) issues?.*/\1/p' <<<"$summary")
+    tests=${tests:-0}
+    if [ "$status" -eq 0 ] && [ "$tests" -gt 0 ]; then
+        passed=$((passed + tests))
+    else
+        failing=$(grep -cE '^✘ Test .* failed' "$log" || true)
+        failing=${failing:-0}; [ "$failing" -gt 0 ] || failing=1
+        failed=$((failed + failing))
+        if [ "$tests" -gt "$failing" ]; then passed=$((passed + tests - failing)); fi
+        echo "swift test failed (status $status, ${issues:-?} issues)"
+    fi
+}
+
 echo "== swift test"
-# Beside a throw-away PostgreSQL server, for the tests of the `Postgres` module.
-scripts/with-postgres.sh swift test 2>&1 | tee "$log_dir/swift-test.log" | grep -vE '^\[[0-9]+/[0-9]+\]|^(◇|↳) |^Test Suite |Executed 0 tests|passed after [0-9.]+ seconds\.$|^Building for'
-swift_status=${PIPESTATUS[0]}
-summary=$(grep -E 'Test run with [0-9]+ tests?' "$log_dir/swift-test.log" | tail -n 1)
-echo "$summary"
-tests=$(sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p' <<<"$summary")
-issues=$(sed -nE 's/.* with ([0-9]+) issues?.*/\1/p' <<<"$summary")
-tests=${tests:-0}
-if [ "$swift_status" -eq 0 ] && [ "$tests" -gt 0 ]; then
-    passed=$((passed + tests))
-else
-    failing=$(grep -cE '^✘ Test .* failed' "$log_dir/swift-test.log" || true)
-    failing=${failing:-0}; [ "$failing" -gt 0 ] || failing=1
-    failed=$((failed + failing))
-    if [ "$tests" -gt "$failing" ]; then passed=$((passed + tests - failing)); fi
-    echo "swift test failed (status $swift_status, ${issues:-?} issues)"
-fi
+swift_tests swift-test.log
+
+# The store's suite again with every `TestStore` on PostgreSQL (issue 18: the inbox/outbox
+# semantics, quarantine, mappings, values, retention and erasure hold on both backends).
+echo "== swift test --filter StoreTests (TEST_STORE_BACKEND=postgres)"
+TEST_STORE_BACKEND=postgres swift_tests swift-test-postgres-store.log --skip-build --filter StoreTests
 
 # CI's code checks on the build above: no compiler warning in its log, the tree formatted
 # as .swift-format says (scripts/code-checks.sh; each check first shows it can fail).

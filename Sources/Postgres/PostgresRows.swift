@@ -17,8 +17,12 @@ package struct PostgresRows: Sendable, Equatable {
     package func integer(_ row: Int, _ column: String) -> Int64? { text(row, column).flatMap { Int64($0) } }
 
     /// A `bytea` column's bytes (the hex output form).
-    package func bytes(_ row: Int, _ column: String) -> [UInt8]? {
-        guard let text = text(row, column), text.hasPrefix("\\x") else { return nil }
+    package func bytes(_ row: Int, _ column: String) -> [UInt8]? { text(row, column).flatMap(Self.hexBytes) }
+
+    /// The bytes of `text` in `bytea`'s hex output form (`\x` and two digits a byte); nil
+    /// for any other text.
+    package static func hexBytes(_ text: String) -> [UInt8]? {
+        guard text.hasPrefix("\\x") else { return nil }
         let digits = Array(text.utf8.dropFirst(2))
         guard digits.count % 2 == 0 else { return nil }
         var bytes: [UInt8] = []

@@ -25,7 +25,66 @@ package enum PostgresSchema {
         );
         CREATE INDEX dpbridge_rate_permits_by_window ON dpbridge_rate_permits (tenant, kind, granted_at);
         """,
+        """
+        -- 3: the rest of SQLite's store (its migrations 1 to 5, as they stand): the
+        -- quarantine, the answers to blocking questions, Docplanner's resources and their
+        -- mappings, small facts kept across restarts.
+        CREATE TABLE quarantine (
+            id BIGSERIAL PRIMARY KEY,
+            received_at DOUBLE PRECISION NOT NULL,
+            source TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            body BYTEA NOT NULL
+        );
+        CREATE TABLE decisions (
+            id BIGSERIAL PRIMARY KEY,
+            decided_at DOUBLE PRECISION NOT NULL,
+            event_name TEXT NOT NULL,
+            event_key TEXT NOT NULL,
+            doctor_id TEXT,
+            address_id TEXT,
+            start_at TEXT,
+            approved INTEGER NOT NULL,
+            error_code TEXT,
+            reason TEXT NOT NULL,
+            elapsed_ms DOUBLE PRECISION NOT NULL
+        );
+        CREATE INDEX decisions_by_time ON decisions (decided_at);
+        CREATE TABLE docplanner_resources (
+            kind TEXT NOT NULL,
+            id TEXT NOT NULL,
+            name TEXT NOT NULL DEFAULT '',
+            facility_id TEXT,
+            doctor_id TEXT,
+            address_id TEXT,
+            details TEXT NOT NULL DEFAULT '{}',
+            first_seen DOUBLE PRECISION NOT NULL,
+            last_seen DOUBLE PRECISION NOT NULL,
+            vanished_at DOUBLE PRECISION,
+            insurance_provider_id TEXT,
+            PRIMARY KEY (kind, id)
+        );
+        CREATE INDEX docplanner_resources_by_facility ON docplanner_resources (facility_id, kind);
+        CREATE TABLE mappings (
+            kind TEXT NOT NULL,
+            docplanner_id TEXT NOT NULL,
+            partner_id TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('manual', 'auto', 'import', 'feed')),
+            confidence DOUBLE PRECISION,
+            updated_at DOUBLE PRECISION NOT NULL,
+            PRIMARY KEY (kind, docplanner_id)
+        );
+        CREATE INDEX mappings_by_partner ON mappings (kind, partner_id);
+        CREATE TABLE store_values (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated_at DOUBLE PRECISION NOT NULL
+        );
+        """,
     ]
+
+    /// The schema version this binary writes.
+    package static var latestVersion: Int { migrations.count }
 
     private static func queueTable(_ name: String) -> String {
         """
@@ -55,19 +114,25 @@ package enum PostgresSchema {
         """
     }
 
-    /// Brings the database to the newest schema; returns the version it found.
+    /// Brings the connection's schema (`schema`, made when missing; nil: the connection's
+    /// `search_path` as it is) to the newest version; returns the version it found.
     @discardableResult
-    package static func migrate(_ connection: PostgresConnection) throws(StoreError) -> Int {
+    package static func migrate(_ connection: PostgresConnection, schema: String? = nil) throws(StoreError) -> Int {
         do {
             return try connection.transaction { () throws(PostgresError) -> Result<Int, StoreError> in
                 try connection.execute("SELECT pg_advisory_xact_lock($1)", [.integer(migrationLock)])
+                if let schema {
+                    try connection.execute("CREATE SCHEMA IF NOT EXISTS \(PostgresEndpoint.identifier(schema))")
+                }
                 try connection.execute("CREATE TABLE IF NOT EXISTS dpbridge_schema (version INTEGER NOT NULL)")
                 let found = Int(
                     try connection.execute("SELECT coalesce(max(version), 0) AS v FROM dpbridge_schema").integer(0, "v")
                         ?? 0)
                 guard found <= migrations.count else {
                     return .failure(
-                        .futureSchema(found: found, supported: migrations.count, path: "the PostgreSQL store"))
+                        .futureSchema(
+                            found: found, supported: migrations.count,
+                            path: schema.map { "PostgreSQL schema \($0)" } ?? "the PostgreSQL store"))
                 }
                 for version in (found + 1)..<(migrations.count + 1) {
                     try connection.executeScript(migrations[version - 1])

@@ -7,12 +7,12 @@ import Foundation
 package struct SharedDocplannerBudget: SharedPermits {
     private let windows: [RequestKind: SharedRateWindow]
 
-    package init(url: String, tenant: String, policy: RateLimitPolicy = .docplanner) {
+    package init(endpoint: PostgresEndpoint, tenant: String, policy: RateLimitPolicy = .docplanner) {
         var windows: [RequestKind: SharedRateWindow] = [:]
         for kind in RequestKind.allCases {
             let window = policy.window(kind)
             windows[kind] = SharedRateWindow(
-                url: url, tenant: tenant, kind: kind.rawValue, limit: window.limit, period: window.period)
+                endpoint: endpoint, tenant: tenant, kind: kind.rawValue, limit: window.limit, period: window.period)
         }
         self.windows = windows
     }

@@ -15,13 +15,14 @@ package final class SharedRateWindow: @unchecked Sendable {
     package let kind: String
     package let limit: Int
     package let period: Double
-    private let url: String
+    private let endpoint: PostgresEndpoint
     private let lock = NSLock()
     private var connection: PostgresConnection?
 
-    /// Migrates the schema if needed (`PostgresSchema`) at the first permit.
-    package init(url: String, tenant: String, kind: String, limit: Int, period: Double) {
-        self.url = url
+    /// Permits are rows of the tenant's schema (`endpoint`), migrated if needed
+    /// (`PostgresSchema`) at the first permit.
+    package init(endpoint: PostgresEndpoint, tenant: String, kind: String, limit: Int, period: Double) {
+        self.endpoint = endpoint
         self.tenant = tenant
         self.kind = kind
         self.limit = max(1, limit)
@@ -69,8 +70,8 @@ package final class SharedRateWindow: @unchecked Sendable {
     private func connected() throws(StoreError) -> PostgresConnection {
         if let connection { return connection }
         let connection: PostgresConnection
-        do { connection = try PostgresConnection(url: url) } catch { throw StoreError(error) }
-        try PostgresSchema.migrate(connection)
+        do { connection = try endpoint.connect() } catch { throw StoreError(error) }
+        try PostgresSchema.migrate(connection, schema: endpoint.schema)
         self.connection = connection
         return connection
     }

@@ -1,44 +1,32 @@
 import SQLite
 
-/// The store's connection to its SQLite file: the shared SQLite wrapper with failures as
-/// `StoreError`, so the queue's code reads as before. Not thread-safe (see `Database`).
+/// A connection of the store to its database (`StoreDatabase`: SQLite or PostgreSQL), so
+/// the queue's code reads the same over either. Not thread-safe.
 final class Connection {
-    let database: Database
+    let database: any StoreDatabase
 
-    /// `schema`, `incrementalVacuumIfNew`: see `Database.init`.
-    init(path: String, schema: Migrator? = nil, incrementalVacuumIfNew: Bool = false) throws(StoreError) {
-        do {
-            database = try Database(path: path, schema: schema, incrementalVacuumIfNew: incrementalVacuumIfNew)
-        } catch { throw StoreError(error) }
-    }
+    init(_ database: any StoreDatabase) { self.database = database }
 
-    var path: String { database.path }
+    var dialect: SQLDialect { database.dialect }
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     var changes: Int { database.changes }
-    /// The rowid of the last INSERT.
-    var lastInsertRowID: Int64 { database.lastInsertRowID }
 
     /// Runs one or more SQL statements that return no rows.
-    func execute(_ sql: String) throws(StoreError) {
-        do { try database.execute(sql) } catch { throw StoreError(error) }
-    }
+    func execute(_ sql: String) throws(StoreError) { try database.execute(sql) }
 
     /// A prepared statement for `sql`, cached per connection and reset before reuse.
-    func prepare(_ sql: String) throws(StoreError) -> PreparedStatement {
-        do { return PreparedStatement(try database.prepare(sql)) } catch { throw StoreError(error) }
-    }
+    func prepare(_ sql: String) throws(StoreError) -> PreparedStatement { PreparedStatement(try database.prepare(sql)) }
 
     /// A prepared statement the caller keeps (not in the connection's cache).
     func prepareKept(_ sql: String) throws(StoreError) -> PreparedStatement {
-        do { return PreparedStatement(try Statement(database: database, sql: sql)) } catch { throw StoreError(error) }
+        PreparedStatement(try database.prepareKept(sql))
     }
 
-    /// Runs `body` in a `BEGIN IMMEDIATE` transaction; commits when it returns, rolls back
-    /// when it throws.
+    /// Runs `body` in a write transaction; commits when it returns, rolls back when it throws.
     func transaction<T>(
         durability: CommitDurability = .fullSync, _ body: () throws(StoreError) -> T
     ) throws(StoreError) -> T {
-        try database.transaction(durability: durability, body, failure: StoreError.init)
+        try database.transaction(durability: durability, body)
     }
 
     /// The first column of the first row of `sql`, as an integer (0 when no row).
@@ -48,34 +36,37 @@ final class Connection {
         defer { statement.reset() }  // Ends the implicit read transaction.
         return try statement.step() ? statement.int64(0) : 0
     }
+
+    /// Runs an INSERT that ends in `RETURNING id` and gives that id (nil when a conflict
+    /// inserted nothing).
+    func insertReturningID(_ statement: PreparedStatement, _ values: [StatementValue]) throws(StoreError) -> Int64? {
+        statement.reset()
+        try statement.bind(values)
+        defer { statement.reset() }
+        return try statement.step() ? statement.int64(0) : nil
+    }
 }
 
-/// A prepared statement of the store, failures as `StoreError`.
+/// A prepared statement of the store.
 struct PreparedStatement {
-    let statement: Statement
+    let statement: any StoreStatement
 
-    init(_ statement: Statement) { self.statement = statement }
+    init(_ statement: any StoreStatement) { self.statement = statement }
 
     /// Resets the statement so it can run again, and clears its bindings.
     func reset() { statement.reset() }
 
     /// Binds `values` to parameters 1…n.
-    func bind(_ values: [StatementValue]) throws(StoreError) {
-        do { try statement.bind(values) } catch { throw StoreError(error) }
-    }
+    func bind(_ values: [StatementValue]) throws(StoreError) { try statement.bind(values) }
 
     /// Advances to the next row; false when done.
-    func step() throws(StoreError) -> Bool {
-        do { return try statement.step() } catch { throw StoreError(error) }
-    }
+    func step() throws(StoreError) -> Bool { try statement.step() }
 
     /// Binds `values` and runs the statement to completion.
-    func run(_ values: [StatementValue] = []) throws(StoreError) {
-        do { try statement.run(values) } catch { throw StoreError(error) }
-    }
+    func run(_ values: [StatementValue] = []) throws(StoreError) { try statement.run(values) }
 
     func int64(_ column: Int32) -> Int64 { statement.int64(column) }
-    func int(_ column: Int32) -> Int { statement.int(column) }
+    func int(_ column: Int32) -> Int { Int(statement.int64(column)) }
     func double(_ column: Int32) -> Double { statement.double(column) }
     func isNull(_ column: Int32) -> Bool { statement.isNull(column) }
     func text(_ column: Int32) -> String? { statement.text(column) }

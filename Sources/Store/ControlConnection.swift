@@ -3,14 +3,14 @@ import SQLite
 
 /// The connection used for claims, outcomes and reads, shared by worker threads one at
 /// a time. Writes here take SQLite's write lock like the group-commit writer's; the busy
-/// timeout makes them wait for each other. It may be closed between uses
+/// timeout makes them wait for each other (on PostgreSQL, row locks do). It may be closed between uses
 /// (`OpenConnections`); the next use opens it again.
 final class ControlConnection: ReopenableConnection, @unchecked Sendable {
     // @unchecked: `state` is only touched inside `lock`.
     private let lock = NSLock()
     private var state: State
     private let connections: OpenConnections
-    let path: String
+    private let location: StoreLocation
 
     private enum State {
         case open(Connection)
@@ -20,18 +20,12 @@ final class ControlConnection: ReopenableConnection, @unchecked Sendable {
         case closed
     }
 
-    /// Opens the store's file at `path` (its schema is the writer's to make).
-    init(path: String, connections: OpenConnections) throws(StoreError) {
-        self.path = path
+    /// Opens a connection to the store at `location` (its schema is the writer's to make).
+    init(location: StoreLocation, connections: OpenConnections) throws(StoreError) {
+        self.location = location
         self.connections = connections
-        state = .open(try Self.open(path))
+        state = .open(Connection(try location.open(false)))
         connections.opened(self)
-    }
-
-    private static func open(_ path: String) throws(StoreError) -> Connection {
-        let database = try Connection(path: path)
-        try database.execute("PRAGMA secure_delete = ON")
-        return database
     }
 
     func with<T>(_ body: (Connection) throws(StoreError) -> T) throws(StoreError) -> T {
@@ -43,7 +37,7 @@ final class ControlConnection: ReopenableConnection, @unchecked Sendable {
             database = open
             connections.used(self)
         case .idle:
-            database = try Self.open(path)
+            database = Connection(try location.open(false))
             state = .open(database)
             connections.opened(self)
         case .closed:

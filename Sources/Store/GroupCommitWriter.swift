@@ -160,7 +160,10 @@ final class GroupCommitWriter: @unchecked Sendable {
                         results.append(.recorded(try insert(record)))
                     case .value(let key, let value, let time, _):
                         try database.prepare(
-                            "INSERT OR REPLACE INTO store_values (key, value, updated_at) VALUES (?, ?, ?)"
+                            """
+                            INSERT INTO store_values (key, value, updated_at) VALUES (?, ?, ?)
+                            ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+                            """
                         ).run([.text(key), .text(value), .real(time)])
                         results.append(.stored)
                     }
@@ -207,7 +210,7 @@ final class GroupCommitWriter: @unchecked Sendable {
             insert: try database.prepareKept(
                 """
                 INSERT INTO \(name) (dedup_key, kind, ordering_key, coalesce_key, priority, payload, source, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING RETURNING id
                 """),
             existing: try database.prepareKept("SELECT id FROM \(name) WHERE dedup_key = ?"),
             coalesce: try database.prepareKept(
@@ -226,14 +229,14 @@ final class GroupCommitWriter: @unchecked Sendable {
             replaced = database.changes
         }
         // Insert unless the dedup key is known; only a conflict costs a second statement.
-        try prepared.insert.run([
-            .text(row.dedupKey), .text(row.kind), row.orderingKey.map { .text($0) } ?? .null,
-            row.coalesceKey.map { .text($0) } ?? .null, .integer(Int64(row.priority)), .blob(row.payload),
-            .text(row.source), .real(row.createdAt),
-        ])
-        if database.changes == 1 {
-            return EnqueueOutcome(id: database.lastInsertRowID, isDuplicate: false, replaced: replaced)
-        }
+        let inserted = try database.insertReturningID(
+            prepared.insert,
+            [
+                .text(row.dedupKey), .text(row.kind), row.orderingKey.map { .text($0) } ?? .null,
+                row.coalesceKey.map { .text($0) } ?? .null, .integer(Int64(row.priority)), .blob(row.payload),
+                .text(row.source), .real(row.createdAt),
+            ])
+        if let inserted { return EnqueueOutcome(id: inserted, isDuplicate: false, replaced: replaced) }
         let existing = prepared.existing
         existing.reset()
         try existing.bind([.text(row.dedupKey)])
@@ -245,9 +248,8 @@ final class GroupCommitWriter: @unchecked Sendable {
     private func quarantine(body: [UInt8], reason: String, source: String, at time: Double) throws(StoreError) -> Int64
     {
         let insert = try database.prepare(
-            "INSERT INTO quarantine (received_at, source, reason, body) VALUES (?, ?, ?, ?)")
-        try insert.run([.real(time), .text(source), .text(reason), .blob(body)])
-        let id = database.lastInsertRowID
+            "INSERT INTO quarantine (received_at, source, reason, body) VALUES (?, ?, ?, ?) RETURNING id")
+        let id = try database.insertReturningID(insert, [.real(time), .text(source), .text(reason), .blob(body)]) ?? 0
         // Bounded: keep the newest `quarantineLimit` bodies.
         let trim = try database.prepare("DELETE FROM quarantine WHERE id <= ?")
         try trim.run([.integer(id - Int64(quarantineLimit))])
@@ -256,18 +258,19 @@ final class GroupCommitWriter: @unchecked Sendable {
 
     private func insert(_ record: DecisionRecord) throws(StoreError) -> Int64 {
         func text(_ value: String?) -> StatementValue { value.map { .text($0) } ?? .null }
-        try database.prepare(
+        let insert = try database.prepare(
             """
             INSERT INTO decisions (decided_at, event_name, event_key, doctor_id, address_id, start_at, approved,
                 error_code, reason, elapsed_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """
-        ).run([
-            .real(record.decidedAt.timeIntervalSince1970), .text(record.eventName), .text(record.eventKey),
-            text(record.doctorID), text(record.addressID), text(record.startAt), .integer(record.approved ? 1 : 0),
-            text(record.errorCode), .text(record.reason), .real(record.elapsedMilliseconds),
-        ])
-        return database.lastInsertRowID
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            """)
+        return try database.insertReturningID(
+            insert,
+            [
+                .real(record.decidedAt.timeIntervalSince1970), .text(record.eventName), .text(record.eventKey),
+                text(record.doctorID), text(record.addressID), text(record.startAt), .integer(record.approved ? 1 : 0),
+                text(record.errorCode), .text(record.reason), .real(record.elapsedMilliseconds),
+            ]) ?? 0
     }
 
     private func fail(_ request: Request, _ error: StoreError) {

@@ -114,7 +114,7 @@ package final class JobQueue: Sendable {
                         j.state = 'inflight' FROM \(t) AS j
                     WHERE \(claimableCondition(table: t, now: "?1"))
                     ORDER BY j.priority, j.id
-                    LIMIT ?2
+                    LIMIT ?2\(database.dialect == .postgres ? Self.passOverHeldRows : "")
                     """)
                 try select.bind([.real(now), .integer(Int64(limit))])
                 var jobs: [Job] = []
@@ -142,6 +142,10 @@ package final class JobQueue: Sendable {
         }
     }
 
+    /// On PostgreSQL, where other instances claim at once: rows one of them holds are
+    /// passed over, not waited for (SQLite's write lock lets one claim run at a time).
+    private static let passOverHeldRows = " FOR UPDATE OF j SKIP LOCKED"
+
     /// Seconds until a job not claimable now may become so, on the queue's clock: the
     /// next `not_before` of a pending or retrying job still to come, or the next lease end
     /// of an in-flight one; nil when there is none. (A job due now that a claim did not
@@ -154,7 +158,7 @@ package final class JobQueue: Sendable {
                 """
                 SELECT min(due) FROM (
                     SELECT min(not_before) AS due FROM \(t) WHERE state IN ('pending', 'retry') AND not_before > ?1
-                    UNION ALL SELECT min(lease_until) FROM \(t) WHERE state = 'inflight')
+                    UNION ALL SELECT min(lease_until) FROM \(t) WHERE state = 'inflight') AS due_times
                 """)
             defer { select.reset() }
             try select.bind([.real(now)])

@@ -137,7 +137,7 @@ package final class Mappings: Sendable {
             let select = try database.prepare(
                 """
                 SELECT kind, docplanner_id, partner_id, source, confidence, updated_at FROM mappings
-                WHERE ?1 IS NULL OR kind = ?1 ORDER BY kind, docplanner_id
+                WHERE CAST(?1 AS TEXT) IS NULL OR kind = ?1 ORDER BY kind, docplanner_id
                 """)
             try select.bind([kind.map { .text($0.rawValue) } ?? .null])
             defer { select.reset() }
@@ -180,9 +180,9 @@ package final class Mappings: Sendable {
             let select = try database.prepare(
                 """
                 SELECT r.kind,
-                    SUM(r.vanished_at IS NULL),
-                    SUM(r.vanished_at IS NULL AND m.kind IS NOT NULL),
-                    SUM(r.vanished_at IS NOT NULL AND m.kind IS NOT NULL)
+                    SUM(CASE WHEN r.vanished_at IS NULL THEN 1 ELSE 0 END),
+                    SUM(CASE WHEN r.vanished_at IS NULL AND m.kind IS NOT NULL THEN 1 ELSE 0 END),
+                    SUM(CASE WHEN r.vanished_at IS NOT NULL AND m.kind IS NOT NULL THEN 1 ELSE 0 END)
                 FROM docplanner_resources r LEFT JOIN mappings m ON m.kind = r.kind AND m.docplanner_id = r.id
                 GROUP BY r.kind
                 """)
@@ -247,7 +247,7 @@ package final class Mappings: Sendable {
         try control.with { database throws(StoreError) in
             try database.prepare("DELETE FROM mappings WHERE kind = ? AND docplanner_id = ?")
                 .run([.text(kind.rawValue), .text(docplannerID)])
-            return try database.scalar("SELECT changes()") > 0
+            return database.changes > 0
         }
     }
 
@@ -288,7 +288,7 @@ package final class Mappings: Sendable {
                     VALUES (?, ?, ?, ?, NULL, ?)
                     ON CONFLICT (kind, docplanner_id) DO UPDATE SET partner_id = excluded.partner_id,
                         source = excluded.source, confidence = NULL, updated_at = excluded.updated_at
-                    WHERE partner_id IS NOT excluded.partner_id
+                    WHERE mappings.partner_id IS DISTINCT FROM excluded.partner_id
                     """)
                 let delete = try database.prepare("DELETE FROM mappings WHERE kind = ? AND docplanner_id = ?")
                 for change in changes {
@@ -324,7 +324,7 @@ package final class Mappings: Sendable {
     ) throws(StoreError) -> [MappedResource] {
         switch scope {
         case .everything:
-            return try selectResources(database, where: "1", [])
+            return try selectResources(database, where: "TRUE", [])
         case .facility(let id):
             return try selectResources(
                 database,

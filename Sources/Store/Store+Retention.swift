@@ -59,7 +59,10 @@ extension Store {
     /// it. Both go in steps (a passive checkpoint first), so the group-commit writer waits
     /// for one step at most. A checkpoint that readers keep from finishing is completed by
     /// a later run.
+    /// On PostgreSQL there is nothing to do here: the server's autovacuum reclaims the rows
+    /// (see docs/operating.md on deleted rows in its files).
     func reclaimSpace() throws(StoreError) {
+        guard dialect == .sqlite else { return }
         let incremental = try control.with { database throws(StoreError) in
             try database.scalar("PRAGMA auto_vacuum") == 2
         }

@@ -2,12 +2,16 @@ import Foundation
 import SQLite
 import Scheduling
 
-/// dpbridge's durable state in one SQLite file: the inbox (Docplanner → partner), the
-/// outbox (partner → Docplanner) and the quarantine. An enqueue completes only after
-/// its transaction is on disk, so an acknowledged event survives any crash. Deleted rows
-/// are overwritten (`PRAGMA secure_delete`): patients' data does not linger in free pages.
+/// dpbridge's durable state, in one SQLite file or in a PostgreSQL schema shared by several
+/// instances (`StoreLocation`): the inbox (Docplanner → partner), the outbox (partner →
+/// Docplanner) and the quarantine. An enqueue completes only after its transaction is
+/// durable, so an acknowledged event survives any crash. In SQLite deleted rows are
+/// overwritten (`PRAGMA secure_delete`): patients' data does not linger in free pages.
 package final class Store: Sendable {
+    /// The SQLite file's path, or the PostgreSQL store's description (no password).
     package let path: String
+    /// Which database holds the store.
+    package let dialect: SQLDialect
     /// Events from Docplanner, to apply to the partner system.
     package let inbox: JobQueue
     /// Changes from the partner system, to send to Docplanner.
@@ -33,20 +37,34 @@ package final class Store: Sendable {
     /// closed between uses by `connections`; the writer's stays open (the ping uses it
     /// every five minutes, and its statements are kept). `commitDelay`: while writes keep
     /// coming, seconds those after a commit wait for others (`store.commit_delay_ms`).
-    package init(
+    package convenience init(
         path: String, clock: any StoreClock = SystemClock(), retryPolicy: RetryPolicy = RetryPolicy(),
         quarantineLimit: Int = 1000, maxBatchSize: Int = Int.max, commitDelay: Double = 0,
         outcomeObserver: JobOutcomeObserver? = nil, commits: WorkScheduler = .commits,
         connections: OpenConnections = .shared
     ) throws(StoreError) {
-        self.path = path
+        try self.init(
+            location: .sqlite(path: path), clock: clock, retryPolicy: retryPolicy, quarantineLimit: quarantineLimit,
+            maxBatchSize: maxBatchSize, commitDelay: commitDelay, outcomeObserver: outcomeObserver, commits: commits,
+            connections: connections)
+    }
+
+    /// Opens the store at `location` (a SQLite file or a PostgreSQL schema); otherwise as
+    /// `init(path:…)`.
+    package init(
+        location: StoreLocation, clock: any StoreClock = SystemClock(), retryPolicy: RetryPolicy = RetryPolicy(),
+        quarantineLimit: Int = 1000, maxBatchSize: Int = Int.max, commitDelay: Double = 0,
+        outcomeObserver: JobOutcomeObserver? = nil, commits: WorkScheduler = .commits,
+        connections: OpenConnections = .shared
+    ) throws(StoreError) {
+        self.path = location.description
+        self.dialect = location.dialect
         self.clock = clock
-        // A new store gives the pages of deleted rows back to the file system
-        // (`PRAGMA incremental_vacuum` after each retention run). Stores created by older
-        // versions keep their size.
-        let writerDatabase = try Connection(path: path, schema: StoreSchema.migrator, incrementalVacuumIfNew: true)
-        try writerDatabase.execute("PRAGMA secure_delete = ON")
-        control = try ControlConnection(path: path, connections: connections)
+        // The writer's connection migrates the schema. A new SQLite store gives the pages of
+        // deleted rows back to the file system (`PRAGMA incremental_vacuum` after each
+        // retention run); stores created by older versions keep their size.
+        let writerDatabase = Connection(try location.open(true))
+        control = try ControlConnection(location: location, connections: connections)
         writer = GroupCommitWriter(
             database: writerDatabase, quarantineLimit: max(1, quarantineLimit), maxBatchSize: maxBatchSize,
             commitDelay: commitDelay, scheduler: commits)

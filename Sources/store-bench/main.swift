@@ -9,10 +9,9 @@
 //
 // usage: store-bench DIRECTORY [SECONDS] [PACED_RATE]
 //        store-bench --create-store PATH (an empty store, for the reference client)
-//        store-bench --postgres URL [SECONDS] (1. on PostgreSQL: PostgresGroupCommit over
-//            PostgresQueue, in a new schema `bench_<pid>`; its tables stay for the reference)
+//        store-bench --postgres URL [SECONDS] (1. on PostgreSQL: the same Store, its group
+//            commit on the server, in a new schema `bench_<pid>`; its tables stay for the reference)
 import Foundation
-import Postgres
 import PostgresStore
 import Store
 
@@ -120,16 +119,13 @@ func throughput(
     return Double(tally.total) / (now() - started)
 }
 
-// On PostgreSQL: group commit through PostgresGroupCommit, 64 producers.
+// On PostgreSQL: the daemon's Store with its group commit, 64 producers.
 if arguments[1] == "--postgres", arguments.count >= 3 {
     let schema = "bench_\(getpid())"
     do {
-        let connection = try PostgresConnection(url: arguments[2])
-        try connection.execute("CREATE SCHEMA \(schema)")
-        try connection.execute("SET search_path TO \(schema)")
-        let writer = PostgresGroupCommit(queue: try PostgresQueue(.inbox, connection: connection))
-        let rate = throughput(label: "pg") { item, completion in writer.enqueue(item, completion: completion) }
-        writer.stop()
+        let store = try Store(location: .postgres(PostgresEndpoint(url: arguments[2], schema: schema)))
+        let rate = throughput(label: "pg") { item, completion in store.inbox.enqueue(item, completion: completion) }
+        store.close()
         print("schema: \(schema)")
         print(String(format: "group commit:              %9.0f durable enqueues/s (64 producers, PostgreSQL)", rate))
         exit(0)

@@ -18,87 +18,67 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
 
 /// The inbox of one store on either backend, as the contract uses it.
 final class QueueUnderTest: @unchecked Sendable {
-    // @unchecked: set in init, then only read; each backend's queue is thread-safe.
+    // @unchecked: set in init (and `secondClaimer`, before threads start), then only read.
     let clock = ManualClock()
-    private var store: Store?
+    private var stores: [Store] = []
     private var directory: TemporaryDirectory?
-    private var postgres: [PostgresQueue] = []
-    private let schema = newTestSchema("q")
+    private let location: StoreLocation
+    private let retryPolicy: RetryPolicy
     let backend: Backend
 
     init(_ backend: Backend, retryPolicy: RetryPolicy = RetryPolicy()) throws {
         self.backend = backend
+        self.retryPolicy = retryPolicy
         switch backend {
         case .sqlite:
             let directory = try TemporaryDirectory(prefix: "dpbridge-contract")
             self.directory = directory
-            store = try Store(path: directory.file("store.sqlite"), clock: clock, retryPolicy: retryPolicy)
+            location = .sqlite(path: directory.file("store.sqlite"))
         case .postgres:
-            postgres = [try Self.postgresQueue(schema: schema, clock: clock, retryPolicy: retryPolicy)]
+            location = .postgres(PostgresEndpoint(url: testServerURL!, schema: newTestSchema("q")))
         }
+        stores = [try Store(location: location, clock: clock, retryPolicy: retryPolicy)]
     }
 
-    private static func postgresQueue(
-        schema: String, clock: ManualClock, retryPolicy: RetryPolicy
-    ) throws -> PostgresQueue {
-        try PostgresQueue(
-            .inbox, connection: try testPostgresConnection(schema: schema), clock: clock, retryPolicy: retryPolicy)
-    }
+    private var inbox: JobQueue { stores[0].inbox }
 
-    /// Another claimer of the same queue: on PostgreSQL another connection, as another
-    /// instance would have.
+    /// Another claimer of the same queue: on PostgreSQL another store on the same schema,
+    /// as another instance would have (its own connections); in SQLite the same store
+    /// (one process owns the file).
     func secondClaimer() throws -> @Sendable (Int) throws -> [Job] {
+        let second: Store
         switch backend {
-        case .sqlite:
-            let inbox = store!.inbox
-            return { limit in try inbox.claim(limit: limit, lease: 30, workerID: "second") }
+        case .sqlite: second = stores[0]
         case .postgres:
-            let queue = try Self.postgresQueue(schema: schema, clock: clock, retryPolicy: postgres[0].retryPolicy)
-            postgres.append(queue)
-            return { limit in try queue.claim(limit: limit, lease: 30, workerID: "second") }
+            second = try Store(location: location, clock: clock, retryPolicy: retryPolicy)
+            stores.append(second)
         }
+        let inbox = second.inbox
+        return { limit in try inbox.claim(limit: limit, lease: 30, workerID: "second") }
     }
 
     deinit {
-        store?.close()
+        for store in stores { store.close() }
         directory?.remove()
     }
 
-    func enqueue(_ items: [InboxItem]) throws -> [EnqueueOutcome] {
-        switch backend {
-        case .sqlite: try store!.inbox.enqueueAndWait(items).map { try $0.get() }
-        case .postgres: try postgres[0].enqueue(items)
-        }
-    }
+    func enqueue(_ items: [InboxItem]) throws -> [EnqueueOutcome] { try enqueueResults(items).map { try $0.get() } }
+
+    /// Through the store's group commit: one result per item.
+    func enqueueResults(_ items: [InboxItem]) -> [Result<EnqueueOutcome, StoreError>] { inbox.enqueueAndWait(items) }
 
     func claim(limit: Int = 10, lease: Double = 30) throws -> [Job] {
-        switch backend {
-        case .sqlite: try store!.inbox.claim(limit: limit, lease: lease, workerID: "first")
-        case .postgres: try postgres[0].claim(limit: limit, lease: lease, workerID: "first")
-        }
+        try inbox.claim(limit: limit, lease: lease, workerID: "first")
     }
 
     @discardableResult
     func finish(_ outcomes: [(job: Job, resolution: JobQueue.Resolution)]) throws -> [Bool] {
-        switch backend {
-        case .sqlite: try store!.inbox.finish(outcomes)
-        case .postgres: try postgres[0].finish(outcomes)
-        }
+        try inbox.finish(outcomes)
     }
 
-    func counts() throws -> StoreCounts.Queue {
-        switch backend {
-        case .sqlite: try store!.counts().inbox
-        case .postgres: try postgres[0].counts()
-        }
-    }
+    func counts() throws -> StoreCounts.Queue { try stores[0].counts().inbox }
 
-    func replay(_ id: Int64) throws {
-        switch backend {
-        case .sqlite: try store!.inbox.replay(deadLetter: id)
-        case .postgres: try postgres[0].replay(deadLetter: id)
-        }
-    }
+    func replay(_ id: Int64) throws { try inbox.replay(deadLetter: id) }
 }
 
 private func item(_ key: String, order: String? = nil) -> InboxItem {
@@ -120,6 +100,26 @@ private func item(_ key: String, order: String? = nil) -> InboxItem {
         let jobs = try queue.claim()
         #expect(jobs.map(\.dedupKey) == ["a", "b"])
         #expect(jobs.first?.payload == Array(#"{"k":"a"}"#.utf8))
+    }
+
+    @Test(arguments: Backend.available)
+    func concurrentAcknowledgementsAreStoredOnceEach(_ backend: Backend) throws {
+        let queue = try QueueUnderTest(backend)
+        let outcomes = Mutex<[String: [EnqueueOutcome]]>([:])
+        // 16 threads × 10 events, each sent twice (a re-send of Docplanner's), through the
+        // group commit at once.
+        DispatchQueue.concurrentPerform(iterations: 16) { thread in
+            let items = (0..<10).flatMap { index in [item("e-\(thread)-\(index)"), item("e-\(thread)-\(index)")] }
+            for (item, result) in zip(items, queue.enqueueResults(items)) {
+                if case .success(let outcome) = result {
+                    outcomes.withLock { $0[item.dedupKey, default: []].append(outcome) }
+                }
+            }
+        }
+        let all = outcomes.withLock { $0 }
+        #expect(all.count == 160)
+        #expect(all.values.allSatisfy { $0.count == 2 && $0.filter(\.isDuplicate).count == 1 && $0[0].id == $0[1].id })
+        #expect(try queue.counts().pending == 160)
     }
 
     @Test(arguments: Backend.available)

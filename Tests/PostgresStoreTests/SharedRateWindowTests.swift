@@ -10,12 +10,12 @@ import Testing
 @Suite(.enabled(if: testServerURL != nil, "no server: run under scripts/with-postgres.sh"))
 struct SharedRateWindowTests {
     @Test func twoInstancesTogetherStayWithinOneBudget() throws {
-        let url = testServerURL!
+        let endpoint = PostgresEndpoint(url: testServerURL!, schema: newTestSchema("r"))
         let tenant = "t\(UInt32.random(in: 0...UInt32.max))"
         let windows = (0..<2).map { _ in
-            SharedRateWindow(url: url, tenant: tenant, kind: "write", limit: 5, period: 3)
+            SharedRateWindow(endpoint: endpoint, tenant: tenant, kind: "write", limit: 5, period: 3)
         }
-        let other = SharedRateWindow(url: url, tenant: tenant + "-b", kind: "write", limit: 5, period: 3)
+        let other = SharedRateWindow(endpoint: endpoint, tenant: tenant + "-b", kind: "write", limit: 5, period: 3)
         let granted = Mutex<Int>(0)
         let waits = Mutex<[Double]>([])
         let failures = Mutex<[String]>([])
@@ -49,11 +49,12 @@ struct SharedRateWindowTests {
 @Suite(.enabled(if: testServerURL != nil, "no server: run under scripts/with-postgres.sh"))
 struct SharedLimiterTests {
     @Test func twoInstancesLimitersShareOneWriteBudget() throws {
-        let url = testServerURL!
+        let endpoint = PostgresEndpoint(url: testServerURL!, schema: newTestSchema("l"))
         let tenant = "l\(UInt32.random(in: 0...UInt32.max))"
         let policy = RateLimitPolicy(writes: .init(limit: 4, period: 30))
         let limiters = (0..<2).map { _ in
-            RateLimiter(policy: policy, shared: SharedDocplannerBudget(url: url, tenant: tenant, policy: policy))
+            RateLimiter(
+                policy: policy, shared: SharedDocplannerBudget(endpoint: endpoint, tenant: tenant, policy: policy))
         }
         let granted = Mutex<Int>(0)
         let deadline = Date().timeIntervalSince1970 + 1.5
