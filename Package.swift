@@ -35,8 +35,8 @@ let package = Package(
             name: "CSystemd", pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]),
         // libpq, PostgreSQL's own client: blocking calls that fit the daemon's threads (issue
-        // 18; why in docs/ARCHITECTURE.md). Only `Postgres` uses it, and nothing the daemon
-        // links uses `Postgres` yet: the SQLite build needs no PostgreSQL at run time.
+        // 18; why in docs/ARCHITECTURE.md). The daemon links it (Debian's libpq5, a small
+        // library); with the SQLite backend it is never called and no server is needed.
         .systemLibrary(
             name: "CPostgres", pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]),
@@ -62,8 +62,9 @@ let package = Package(
         .target(name: "Store", dependencies: ["SQLite", "Clocks", "Scheduling"]),
         // The PostgreSQL client: connections, statements with parameters, transactions.
         .target(name: "Postgres", dependencies: ["CPostgres"]),
-        // The store's queues on PostgreSQL, for several instances (issue 18, under way).
-        .target(name: "PostgresStore", dependencies: ["Postgres", "Store", "DocplannerAPI"]),
+        // The store on PostgreSQL, for several instances behind one callback URL (issue 18):
+        // connections, schema, singletons, the shared Docplanner budget.
+        .target(name: "PostgresStore", dependencies: ["Postgres", "Store", "Scheduling", "DocplannerAPI"]),
         .target(name: "DocplannerAPI", dependencies: ["Curl", "Clocks"]),
         .target(
             name: "Partner",
@@ -84,7 +85,7 @@ let package = Package(
             name: "Daemon",
             dependencies: [
                 "HTTP1", "Curl", "Store", "Systemd", "DocplannerAPI", "Partner", "Sync", "CLinux", "Clocks",
-                "Scheduling", "SQLite",
+                "Scheduling", "SQLite", "PostgresStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),

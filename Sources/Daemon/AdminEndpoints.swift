@@ -22,6 +22,8 @@ struct AdminEndpoints: Sendable {
     var authorization = AdminAuthorization(token: nil, tenant: OperatorTarget.defaultTenant)
     /// The zone the status page shows times in (`docplanner.time_zone`).
     var timeZone = TimeZone(identifier: "UTC")!
+    /// The PostgreSQL server whose singleton holders `/status` shows; nil with SQLite.
+    var singletonServer: String? = nil
     /// The status page reads the store here, never on the event loop.
     private let pageQueue = DispatchQueue(label: "dpbridge.status-page")
 
@@ -89,7 +91,8 @@ struct AdminEndpoints: Sendable {
 
     /// `StatusReport` with what only the running daemon knows.
     func status(tenant: String, now: Date = SteadyClock().date()) throws(OperatorError) -> StatusReport {
-        let actions = OperatorActions(store: store, daemon: .running, tenant: tenant)
+        var actions = OperatorActions(store: store, daemon: .running, tenant: tenant)
+        actions.singletonServer = singletonServer
         var report = try actions.status(pingAlertMinutes: health.pingSilenceLimit.map { Int($0 / 60) }, now: now)
         report.uptimeSeconds = Int(now.timeIntervalSince(health.startedAt))
         report.acceptingEvents = health.canAcceptEvents

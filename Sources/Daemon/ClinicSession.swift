@@ -19,9 +19,9 @@ package final class ClinicSession: Sendable {
     package init(configuration: DaemonConfiguration) throws(StartupError) {
         self.configuration = configuration
         do {
-            store = try Store(path: configuration.storePath)
+            store = try Store(location: configuration.storeLocation)
         } catch {
-            throw .store(path: configuration.storePath, reason: "\(error)")
+            throw .store(path: configuration.storeDescription, reason: "\(error)")
         }
         do {
             let opened = try Self.openPartner(configuration)

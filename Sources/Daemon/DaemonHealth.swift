@@ -73,6 +73,16 @@ final class DaemonHealth: Sendable {
         }
     }
 
+    /// A ping another instance received (several instances behind one callback URL share
+    /// the store, where each keeps its last ping): counts as this one's last when newer,
+    /// so that an instance the load balancer sends no pings to does not warn of silence.
+    func noteSharedPing(_ ping: Date) {
+        let milliseconds = Int64((ping.timeIntervalSince1970 * 1000).rounded())
+        guard milliseconds > lastPingMilliseconds.load(ordering: .relaxed) else { return }
+        lastPingMilliseconds.store(milliseconds, ordering: .relaxed)
+        keptPingMilliseconds.store(milliseconds, ordering: .relaxed)  // it is in the store already
+    }
+
     /// When the last ping arrived since start, or nil if none has.
     var lastPingSinceStart: Date? {
         let value = lastPingMilliseconds.load(ordering: .relaxed)

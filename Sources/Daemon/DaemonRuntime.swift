@@ -135,7 +135,7 @@ package enum DaemonRuntime {
                     "admin": configuration.admin.socketPath.isEmpty
                         ? "\(configuration.admin.address):\(configuration.admin.port)"
                         : "\(configuration.admin.socketPath)",
-                    "store": "\(tenant.configuration.storePath)",
+                    "store": "\(tenant.configuration.storeDescription)",
                     "mode": "\(tenant.configuration.docplanner.mode.rawValue)",
                     "callback_sources": "\(tenant.sources.summary)",
                 ])

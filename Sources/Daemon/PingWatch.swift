@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Scheduling
+import Store
 import Sync
 import Synchronization
 
@@ -13,9 +14,17 @@ final class PingWatch: BackgroundPart {
     private let checkInterval: Double
     private let loop: BackgroundLoop
     private let warned = Atomic<Bool>(false)
+    /// The store's values when other instances share it: their pings count too.
+    private let sharedValues: StoreValues?
 
-    init(health: DaemonHealth, logger: Logger, checkInterval: Double = 10, scheduler: WorkScheduler = .shared) {
+    /// `sharedValues`: the store's values when several instances share it (PostgreSQL);
+    /// before warning, the last ping any of them kept there is taken into account.
+    init(
+        health: DaemonHealth, logger: Logger, checkInterval: Double = 10, sharedValues: StoreValues? = nil,
+        scheduler: WorkScheduler = .shared
+    ) {
         self.health = health
+        self.sharedValues = sharedValues
         self.logger = logger
         self.checkInterval = checkInterval
         loop = BackgroundLoop(scheduler: scheduler)
@@ -30,6 +39,11 @@ final class PingWatch: BackgroundPart {
     }
 
     private func check() {
+        if let sharedValues, health.pingWarning() != nil,
+            let kept = try? sharedValues.date(StoreValues.lastPingKey)
+        {
+            health.noteSharedPing(kept)
+        }
         if let warning = health.pingWarning() {
             if !warned.exchange(true, ordering: .relaxed) {
                 logger.warning(

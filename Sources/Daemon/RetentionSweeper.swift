@@ -16,9 +16,9 @@ final class RetentionSweeper: BackgroundPart {
 
     init(
         store: Store, policy: RetentionPolicy, interval: Double = 3600, logger: Logger,
-        scheduler: WorkScheduler = .shared
+        scheduler: WorkScheduler = .shared, singleton: (any SingletonGate)? = nil
     ) {
-        loop = BackgroundLoop(scheduler: scheduler)
+        loop = BackgroundLoop(scheduler: scheduler, singleton: singleton)
         self.store = store
         self.policy = policy
         self.interval = interval

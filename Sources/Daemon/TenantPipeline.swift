@@ -3,6 +3,7 @@ import Foundation
 import HTTP1
 import Logging
 import Partner
+import PostgresStore
 import Scheduling
 import Store
 import Sync
@@ -19,7 +20,8 @@ final class TenantPipeline: Sendable {
     let store: Store
     let health: DaemonHealth
     let sources: CallbackSourcePolicy
-    private let instanceLock: InstanceLock
+    /// The SQLite store's lock (one daemon per file); nil on PostgreSQL, which instances share.
+    private let instanceLock: InstanceLock?
     private let endpoint: CallbackEndpoint
     private let adminRoutes: Router
     private let ipRefresher: DocplannerIPsRefresher?
@@ -41,10 +43,10 @@ final class TenantPipeline: Sendable {
         let store: Store
         do {
             try DaemonRuntime.ensureParentDirectory(of: configuration.storePath)
-            instanceLock = try InstanceLock(storePath: configuration.storePath)
+            instanceLock = configuration.storeIsShared ? nil : try InstanceLock(storePath: configuration.storePath)
             let retry = configuration.retry
             store = try Store(
-                path: configuration.storePath,
+                location: configuration.storeLocation,
                 retryPolicy: RetryPolicy(
                     maxAttempts: retry.maxAttempts, initialDelay: Double(retry.initialDelaySeconds),
                     maxDelay: Double(retry.maxDelaySeconds)),
@@ -53,24 +55,44 @@ final class TenantPipeline: Sendable {
         } catch let error as StartupError {
             throw error
         } catch {
-            throw StartupError.store(path: configuration.storePath, reason: "\(error)")
+            throw StartupError.store(path: configuration.storeDescription, reason: "\(error)")
         }
         self.store = store
-        do {
-            let reclaimed = try store.inbox.reclaimAbandoned() + store.outbox.reclaimAbandoned()
-            if reclaimed > 0 {
-                logger.notice(
-                    "jobs interrupted by the previous stop are due again",
-                    metadata: ["event": "jobs-reclaimed", "count": "\(reclaimed)"])
+        // Jobs this process left in flight (SQLite: no other process works on the file) are
+        // due at once; on PostgreSQL another instance may be working on them, so their
+        // leases run out instead (at most a lease's length: 60 s inbound, 10 min outbound).
+        if !configuration.storeIsShared {
+            do {
+                let reclaimed = try store.inbox.reclaimAbandoned() + store.outbox.reclaimAbandoned()
+                if reclaimed > 0 {
+                    logger.notice(
+                        "jobs interrupted by the previous stop are due again",
+                        metadata: ["event": "jobs-reclaimed", "count": "\(reclaimed)"])
+                }
+            } catch {
+                store.close()
+                throw StartupError.store(path: configuration.storePath, reason: "\(error)")
             }
-        } catch {
-            store.close()
-            throw StartupError.store(path: configuration.storePath, reason: "\(error)")
         }
 
+        // On PostgreSQL every instance asks the tenant's shared budget before each call:
+        // Docplanner's 40 writes a minute hold for the deployment, not for each instance.
+        let clientConfiguration = configuration.docplanner.clientConfiguration
         let docplanner = DocplannerClient(
-            configuration: configuration.docplanner.clientConfiguration, observer: metrics.docplannerObserver)
+            configuration: clientConfiguration,
+            limiter: configuration.postgresEndpoint.map {
+                RateLimiter(
+                    policy: clientConfiguration.rateLimits,
+                    shared: SharedDocplannerBudget(
+                        endpoint: $0, tenant: configuration.tenant, policy: clientConfiguration.rateLimits))
+            }, observer: metrics.docplannerObserver)
         limiter = docplanner.limiter
+        // Parts that run on one instance at a time when several share the store: each a
+        // lease on the instance's lease connection (`DaemonPools.singletons`).
+        let tenant = name
+        let singleton = { (part: SingletonPart) -> (any SingletonGate)? in
+            pools.singletons(configuration)?.lease(part.leaseName(tenant: tenant))
+        }
         // The clinic calendar: the embedded file itself, or (adapter http) a mirror of it
         // beside the store with every Docplanner event forwarded to the partner first.
         // Every call into it is counted (MeteredPartner).
@@ -100,7 +122,8 @@ final class TenantPipeline: Sendable {
         let mappingWatch = MappingWatch(
             docplanner: docplanner, mappings: store.mappings, calendarFile: calendarFile,
             discoverInterval: Double(configuration.mapping.discoverHours * 3600), logger: logger,
-            scheduler: pools.work, onUnmapped: { metrics.unmappedReference(kind: $0) })
+            scheduler: pools.work, singleton: singleton(.mappingWatch),
+            onUnmapped: { metrics.unmappedReference(kind: $0) })
         let decoded = DecodedNotifications()
         let processor = InboundProcessor(
             queue: store.inbox, partner: partner, logger: logger, decoded: decoded,
@@ -137,7 +160,7 @@ final class TenantPipeline: Sendable {
             coalesceWindow: Double(configuration.workers.coalesceMilliseconds) / 1000,
             calendarFiles: (pools.files, [configuration.calendarPath, configuration.calendarPath + "-wal"]),
             reconcileInterval: Double(configuration.docplanner.reconcileMinutes * 60), logger: logger,
-            scheduler: pools.work, onEnqueued: { sender.wake() })
+            scheduler: pools.work, singleton: singleton(.changeCollection), onEnqueued: { sender.wake() })
 
         let mode = configuration.docplanner.mode
         let lastPingBeforeStart = try? store.values.date(StoreValues.lastPingKey)
@@ -155,15 +178,24 @@ final class TenantPipeline: Sendable {
                 maxIdle: Double(configuration.docplanner.pullMaxIdleSeconds),
                 logger: logger,
                 spillDirectory: (configuration.storePath as NSString).deletingLastPathComponent,
-                onStored: { workers.wake() }, scheduler: pools.work)
+                onStored: { workers.wake() }, scheduler: pools.work, singleton: singleton(.pull))
         let releaser =
-            mode == .pull ? nil : NotificationReleaser(docplanner: docplanner, logger: logger, scheduler: pools.work)
-        let pingWatch = PingWatch(health: health, logger: logger, scheduler: pools.work)
+            mode == .pull
+            ? nil
+            : NotificationReleaser(
+                docplanner: docplanner, logger: logger, scheduler: pools.work, singleton: singleton(.release))
+        let pingWatch = PingWatch(
+            health: health, logger: logger, sharedValues: configuration.storeIsShared ? store.values : nil,
+            scheduler: pools.work)
         // Room for two of the largest bodies and their log frames, plus a margin.
+        // On PostgreSQL the database is a server that can go away: a probe write every 5 s
+        // when nothing else was committed, so `/health` turns 503 within seconds and the
+        // load balancer sends Docplanner's pushes and pings to another instance.
         let storeWatch = StoreWatch(
             store: store, storePath: configuration.storePath,
             reserveBytes: UInt64(2 * configuration.http.maxBodyBytes + (1 << 20)), health: health, logger: logger,
-            scheduler: pools.work)
+            healthyInterval: configuration.storeIsShared ? 5 : 30, failingInterval: configuration.storeIsShared ? 1 : 2,
+            probeInterval: configuration.storeIsShared ? 5 : 300, scheduler: pools.work)
         let docplannerIPs = configuration.callback.useDocplannerIPs ? DocplannerAddresses() : nil
         let ipRefresher = docplannerIPs.map {
             DocplannerIPsRefresher(
@@ -185,7 +217,7 @@ final class TenantPipeline: Sendable {
             store: store, health: health, callbackSources: sources.summary, docplannerIPs: docplannerIPs,
             docplanner: docplanner, tenant: name,
             authorization: AdminAuthorization(token: configuration.admin.token?.value, tenant: name),
-            timeZone: configuration.docplanner.timeZone
+            timeZone: configuration.docplanner.timeZone, singletonServer: configuration.postgresEndpoint?.url
         ).register(on: &adminRoutes)
         OperatorEndpoints(
             store: store, calendar: calendarFile, calendarPath: configuration.calendarPath,
@@ -203,7 +235,7 @@ final class TenantPipeline: Sendable {
             store: store,
             policy: RetentionPolicy(
                 days: configuration.retention.days, quarantineDays: configuration.retention.quarantineDays),
-            logger: logger, scheduler: pools.work)
+            logger: logger, scheduler: pools.work, singleton: singleton(.retention))
         // Started in this order, stopped in the reverse: the store is watched and the
         // address list fetched before events flow; the inbound workers start before what
         // feeds them (the puller) and stop after it; the outbound workers before the

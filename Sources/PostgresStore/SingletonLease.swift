@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import Scheduling
 import Store
 
 /// One instance at a time runs a singleton (the hourly release, reconciliation, slot
@@ -12,24 +13,26 @@ import Store
 /// holder's `application_name`), never from a table a dead holder could leave behind.
 /// (The server notices a closed connection when it next reads from it: at once for an idle
 /// session, as the lease's is between tries; at the end of a statement running meanwhile.)
-package final class SingletonLease: @unchecked Sendable {
-    // @unchecked: `connection` and `held` only under `lock`; the rest never changes.
+package final class SingletonLease: SingletonGate {
     package let name: String
-    package let instance: String
-    private let url: String
-    private let lockText: String
-    private let lock = NSLock()
-    private var connection: PostgresConnection?
-    private var held = false
+    private let holder: SingletonLeases
 
     /// `name`: the singleton (with the tenant, e.g. `default/release`); `instance`: this
-    /// process, as `status` shows it (`host:pid` by default).
-    package init(url: String, name: String, instance: String = "\(ProcessInfo.processInfo.hostName):\(getpid())") {
-        self.url = url
-        self.name = name
-        self.instance = instance
-        lockText = Self.lockText(name)
+    /// process, as `status` shows it (`host:pid` by default). A lease of its own connection;
+    /// an instance's leases share one through `SingletonLeases.lease(_:)`.
+    package convenience init(
+        url: String, name: String, instance: String = SingletonLeases.defaultInstance
+    ) {
+        self.init(name: name, holder: SingletonLeases(url: url, instance: instance))
     }
+
+    init(name: String, holder: SingletonLeases) {
+        self.name = name
+        self.holder = holder
+    }
+
+    /// This process, as `status` shows it.
+    package var instance: String { holder.instance }
 
     /// The text whose hash is the lock's key (`hashtextextended(…, 0)`, computed by the
     /// server, so the same in every instance), as `SharedRateWindow` keys its lock.
@@ -38,51 +41,16 @@ package final class SingletonLease: @unchecked Sendable {
     /// Whether this instance holds the singleton after the call: holds it still, or took it
     /// now. False, without throwing, while the database cannot be reached (the next try
     /// connects again).
-    package func tryAcquire() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        do {
-            let connection = try connected()
-            if held {
-                // Still ours? The lock is the connection's: a lost connection lost it.
-                let mine = try connection.execute(
-                    """
-                    SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
-                        AND granted AND ((classid::bigint << 32) | objid::bigint) = hashtextextended($1, 0)
-                    """, [.text(lockText)])
-                held = (mine.integer(0, "n") ?? 0) > 0
-                if held { return true }
-            }
-            held =
-                try connection.execute(
-                    "SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok", [.text(lockText)]
-                ).text(0, "ok") == "t"
-            return held
-        } catch {
-            // The connection is gone with whatever it held.
-            self.connection = nil
-            held = false
-            return false
-        }
-    }
+    package func tryAcquire() -> Bool { holder.tryAcquire(name) }
+
+    /// `SingletonGate`: as `tryAcquire`.
+    package func tryHold() -> Bool { tryAcquire() }
 
     /// Gives the singleton up (at stop), for another instance to take at once.
-    package func release() {
-        lock.lock()
-        defer { lock.unlock() }
-        if held, let connection {
-            _ = try? connection.execute("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [.text(lockText)])
-        }
-        held = false
-        connection = nil
-    }
+    package func release() { holder.release(name) }
 
     /// Whether the last `tryAcquire` found it held by this instance.
-    package var isHeld: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return held
-    }
+    package var isHeld: Bool { holder.isHeld(name) }
 
     /// The instance holding `name` now, as the server sees it; nil when none.
     package static func holder(of name: String, url: String) throws(StoreError) -> String? {
@@ -100,11 +68,80 @@ package final class SingletonLease: @unchecked Sendable {
         }
     }
 
+}
+
+/// An instance's singleton leases on one connection: each singleton a session advisory
+/// lock held by that connection (a thousand tenants' singletons cost one connection, not
+/// five thousand). When the connection is lost, every lock on it is lost with it.
+package final class SingletonLeases: @unchecked Sendable {
+    // @unchecked: `connection` and `held` only under `lock`; the rest never changes.
+    package let instance: String
+    private let url: String
+    private let lock = NSLock()
+    private var connection: PostgresConnection?
+    private var held: Set<String> = []
+
+    /// This process: `host:pid`.
+    package static let defaultInstance = "\(ProcessInfo.processInfo.hostName):\(getpid())"
+
+    package init(url: String, instance: String = SingletonLeases.defaultInstance) {
+        self.url = url
+        self.instance = instance
+    }
+
+    /// The lease of singleton `name` on this connection.
+    package func lease(_ name: String) -> SingletonLease { SingletonLease(name: name, holder: self) }
+
+    func tryAcquire(_ name: String) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        let lockText = SingletonLease.lockText(name)
+        do {
+            let connection = try connected()
+            if held.contains(name) {
+                // Still ours? The lock is the connection's: a lost connection lost it.
+                let mine = try connection.execute(
+                    """
+                    SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
+                        AND granted AND ((classid::bigint << 32) | objid::bigint) = hashtextextended($1, 0)
+                    """, [.text(lockText)])
+                if (mine.integer(0, "n") ?? 0) > 0 { return true }
+                held.remove(name)
+            }
+            let taken =
+                try connection.execute(
+                    "SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok", [.text(lockText)]
+                ).text(0, "ok") == "t"
+            if taken { held.insert(name) }
+            return taken
+        } catch {
+            // The connection is gone with whatever it held.
+            self.connection = nil
+            held = []
+            return false
+        }
+    }
+
+    func release(_ name: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard held.remove(name) != nil, let connection else { return }
+        _ = try? connection.execute(
+            "SELECT pg_advisory_unlock(hashtextextended($1, 0))", [.text(SingletonLease.lockText(name))])
+        if held.isEmpty { self.connection = nil }
+    }
+
+    func isHeld(_ name: String) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return held.contains(name)
+    }
+
     private func connected() throws(PostgresError) -> PostgresConnection {
         if let connection { return connection }
         let connection = try PostgresConnection(url: url)
-        // Seen by `holder(of:)` in pg_stat_activity.
-        try connection.execute("SET application_name TO \(Self.quoted("dpbridge \(instance)"))")
+        // Seen by `SingletonLease.holder(of:)` in pg_stat_activity.
+        try connection.execute("SET application_name TO \(PostgresEndpoint.literal("dpbridge \(instance)"))")
         // The server drops a vanished host's session, and its locks, after ~11 s of silence
         // (5 s idle, then 3 probes 2 s apart) instead of the system's two hours.
         try connection.execute("SET tcp_keepalives_idle = 5")
@@ -112,10 +149,5 @@ package final class SingletonLease: @unchecked Sendable {
         try connection.execute("SET tcp_keepalives_count = 3")
         self.connection = connection
         return connection
-    }
-
-    /// `text` as an SQL string literal.
-    private static func quoted(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
     }
 }

@@ -12,9 +12,18 @@ package final class BackgroundLoop: Sendable {
     private let work = Mutex<CoalescedWork?>(nil)
     private let stopping = Atomic<Bool>(false)
     private let signal = DispatchSemaphore(value: 0)
+    private let singleton: (any SingletonGate)?
 
-    package init(scheduler: WorkScheduler = .shared) {
+    /// Seconds between tries to take the singleton while another instance holds it: the
+    /// failover time once the holder's connection is gone.
+    package static let singletonRetry = 2.0
+
+    /// `singleton`: the part runs its turns only while this instance holds it (several
+    /// instances on one PostgreSQL store); the others try again every `singletonRetry`
+    /// seconds, and the first to succeed once the holder is gone runs a turn at once.
+    package init(scheduler: WorkScheduler = .shared, singleton: (any SingletonGate)? = nil) {
         self.scheduler = scheduler
+        self.singleton = singleton
     }
 
     /// True once `stop` was called.
@@ -24,8 +33,13 @@ package final class BackgroundLoop: Sendable {
     /// returns later (never again on its own when it returns nil; `wake()` still runs it).
     /// `name` names the part in logs of the pool.
     package func start(name: String, _ turn: @escaping @Sendable () -> Double?) {
+        let singleton = singleton
         let work = CoalescedWork(scheduler: scheduler) { [weak self] in
             guard let self, !self.isStopping else { return }
+            if let singleton, !singleton.tryHold() {
+                self.work.withLock { $0 }?.signal(after: Self.singletonRetry)
+                return
+            }
             if let next = turn(), !self.isStopping {
                 self.work.withLock { $0 }?.signal(after: max(next, 0.001))
             }
@@ -54,5 +68,6 @@ package final class BackgroundLoop: Sendable {
         stopping.store(true, ordering: .releasing)
         signal.signal()
         work.withLock { $0 }?.stop()
+        singleton?.release()
     }
 }

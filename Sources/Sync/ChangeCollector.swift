@@ -56,9 +56,10 @@ package final class ChangeCollector: BackgroundPart {
         refreshInterval: Double = 3600,
         reconcileInterval: Double? = nil, batchLimit: Int = 5000, logger: Logger,
         clock: any DaemonClock = SteadyClock(),
-        scheduler: WorkScheduler = .shared, onEnqueued: @escaping @Sendable () -> Void = {}
+        scheduler: WorkScheduler = .shared, singleton: (any SingletonGate)? = nil,
+        onEnqueued: @escaping @Sendable () -> Void = {}
     ) {
-        loop = BackgroundLoop(scheduler: scheduler)
+        loop = BackgroundLoop(scheduler: scheduler, singleton: singleton)
         self.idlePollInterval = max(pollInterval, idlePollInterval)
         self.watchedPollInterval = max(pollInterval, idlePollInterval, watchedPollInterval)
         self.calendarFiles = calendarFiles

@@ -33,9 +33,10 @@ package final class MappingWatch: BackgroundPart {
     package init(
         docplanner: DocplannerClient, mappings: Mappings, calendarFile: EmbeddedPartner?, discoverInterval: Double,
         coalesceWindow: Double = 2, logger: Logger, clock: any DaemonClock = SteadyClock(),
-        scheduler: WorkScheduler = .shared, onUnmapped: @escaping @Sendable (ResourceKind) -> Void = { _ in }
+        scheduler: WorkScheduler = .shared, singleton: (any SingletonGate)? = nil,
+        onUnmapped: @escaping @Sendable (ResourceKind) -> Void = { _ in }
     ) {
-        loop = BackgroundLoop(scheduler: scheduler)
+        loop = BackgroundLoop(scheduler: scheduler, singleton: singleton)
         self.clock = clock
         discovery = ResourceDiscovery(docplanner: docplanner, mappings: mappings)
         self.mappings = mappings

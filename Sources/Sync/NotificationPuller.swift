@@ -31,9 +31,10 @@ package final class NotificationPuller: BackgroundPart {
 
     package init(
         docplanner: DocplannerClient, inbox: JobQueue, minIdle: Double = 0.25, maxIdle: Double, logger: Logger,
-        spillDirectory: String, onStored: @escaping @Sendable () -> Void = {}, scheduler: WorkScheduler = .shared
+        spillDirectory: String, onStored: @escaping @Sendable () -> Void = {}, scheduler: WorkScheduler = .shared,
+        singleton: (any SingletonGate)? = nil
     ) {
-        loop = BackgroundLoop(scheduler: scheduler)
+        loop = BackgroundLoop(scheduler: scheduler, singleton: singleton)
         idle = Mutex(min(minIdle, maxIdle))
         self.spillDirectory = spillDirectory
         self.docplanner = docplanner

@@ -20,9 +20,9 @@ package final class NotificationReleaser: BackgroundPart {
 
     package init(
         docplanner: DocplannerClient, interval: Double = 3600, retryInterval: Double = 300, logger: Logger,
-        scheduler: WorkScheduler = .shared
+        scheduler: WorkScheduler = .shared, singleton: (any SingletonGate)? = nil
     ) {
-        loop = BackgroundLoop(scheduler: scheduler)
+        loop = BackgroundLoop(scheduler: scheduler, singleton: singleton)
         retry = Mutex(min(5, retryInterval))
         self.docplanner = docplanner
         self.interval = interval

@@ -16,7 +16,7 @@ struct DPBridge: ParsableCommand {
         subcommands: [
             InitCommand.self, RunCommand.self, CheckConfigCommand.self, StatusCommand.self, QueueCommand.self,
             DeadLettersCommand.self, QuarantineCommand.self, EraseCommand.self, MapCommand.self, ActivateCommand.self,
-            SimulateCommand.self, VersionCommand.self,
+            MigrateCommand.self, SimulateCommand.self, VersionCommand.self,
         ])
 
     /// As ArgumentParser's own, except that a usage error is one line (with where to

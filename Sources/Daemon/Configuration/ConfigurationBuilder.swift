@@ -110,6 +110,7 @@ struct ConfigurationBuilder {
                 pullMaxIdleSeconds: int("docplanner.pull_max_idle_seconds"),
                 horizonWeeks: int("docplanner.horizon_weeks"), reconcileMinutes: int("docplanner.reconcile_minutes")),
             storePath: nonEmptyPath("store.path"),
+            storeBackend: storeBackend(),
             storeCommitDelayMilliseconds: int("store.commit_delay_ms"),
             partner: adapter,
             workers: .init(
@@ -189,6 +190,19 @@ struct ConfigurationBuilder {
         let text = string(key)
         if text.isEmpty { missing(key) }
         return text
+    }
+
+    /// `store.backend`, with `store.url` for PostgreSQL.
+    private mutating func storeBackend() -> DaemonConfiguration.StoreBackend {
+        guard string("store.backend") == "postgres" else { return .sqlite }
+        guard let url = optionalSecret("store.url") else {
+            problems.append(.init("store.url", "required when store.backend is postgres" + hint("store.url")))
+            return .sqlite
+        }
+        if !(url.value.hasPrefix("postgresql://") || url.value.hasPrefix("postgres://")) {
+            problems.append(.init("store.url", "must be a postgresql:// URL"))
+        }
+        return .postgres(url: url)
     }
 
     private func optionalSecret(_ key: String) -> Secret? {

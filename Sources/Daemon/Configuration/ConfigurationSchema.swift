@@ -163,7 +163,16 @@ package enum ConfigurationSchema {
         // Store.
         .init(
             "store.path", .string, default: "/var/lib/dpbridge/dpbridge.sqlite",
-            "SQLite database holding the inbox, outbox, dead letters and mappings."),
+            "SQLite database holding the inbox, outbox, dead letters and mappings (backend sqlite); with backend postgres, its directory still holds the tenant's local files (the Docplanner address list, the HTTP adapter's mirror)."
+        ),
+        .init(
+            "store.backend", .string, default: "sqlite", allowed: ["sqlite", "postgres"],
+            "sqlite: the store in store.path, for one instance. postgres: in the PostgreSQL database at store.url (schema dpbridge_<tenant>), shared by every instance behind one callback URL; see README, Deployment."
+        ),
+        .init(
+            "store.url", .string, secret: true, credential: "store_url",
+            "PostgreSQL connection URL (postgresql://user:password@host:port/database?sslmode=…), required with backend postgres."
+        ),
         .init(
             "store.commit_delay_ms", .int, default: "5", range: 0...50,
             "While callbacks keep coming, how long those that follow a commit wait for others, so that more share one transaction and one flush to disk: adds up to this much to their acknowledgement; a callback to an idle store is committed at once. 0: none."

@@ -105,6 +105,13 @@ package struct DaemonConfiguration: Sendable, Equatable {
         package var quarantineDays: Int
     }
 
+    /// `store.backend`: one instance's SQLite file, or a PostgreSQL database that several
+    /// instances share (each tenant in a schema of its own).
+    package enum StoreBackend: Sendable, Equatable {
+        case sqlite
+        case postgres(url: Secret)
+    }
+
     package struct Log: Sendable, Equatable {
         package var level: String
         package var format: String
@@ -115,6 +122,8 @@ package struct DaemonConfiguration: Sendable, Equatable {
     package var callback: Callback
     package var docplanner: Docplanner
     package var storePath: String
+    /// Where the store is: the SQLite file at `storePath`, or PostgreSQL.
+    package var storeBackend: StoreBackend = .sqlite
     /// While writes keep coming, milliseconds those after a commit wait for others.
     package var storeCommitDelayMilliseconds: Int = 5
     package var partner: PartnerAdapter

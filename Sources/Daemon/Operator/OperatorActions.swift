@@ -13,6 +13,8 @@ struct OperatorActions: Sendable {
     var calendar: EmbeddedPartner? = nil
     /// Its file.
     var calendarPath: String? = nil
+    /// The PostgreSQL server whose singleton holders `status` shows; nil with SQLite.
+    var singletonServer: String? = nil
 
     /// The counts and what the store keeps; the caller adds what only a running daemon knows.
     func status(pingAlertMinutes: Int?, now: Date = SteadyClock().date()) throws(OperatorError) -> StatusReport {
@@ -23,6 +25,7 @@ struct OperatorActions: Sendable {
             })
         report.pingAlertMinutes = pingAlertMinutes
         report.mapping = try storeCall { () throws(StoreError) in try store.mappings.summary() }
+        report.singletons = singletonServer.flatMap { SingletonPart.holders(tenant: tenant, url: $0) }
         if daemon == .stopped {
             let lastPing = try storeCall { () throws(StoreError) in try store.values.date(StoreValues.lastPingKey) }
             report.lastPing = lastPing

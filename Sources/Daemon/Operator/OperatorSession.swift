@@ -12,7 +12,7 @@ package final class OperatorSession {
 
     private enum Backend {
         case admin(AdminAPIClient)
-        case store(Store, InstanceLock, OperatorActions)
+        case store(Store, InstanceLock?, OperatorActions)
     }
 
     /// Whether the daemon runs (and answers) or is stopped.
@@ -30,6 +30,7 @@ package final class OperatorSession {
     /// does not answer (starting, stopping, or stuck), tries again for `patience` seconds,
     /// then throws `.daemonUnreachable`.
     package static func open(_ target: OperatorTarget, patience: Double = 5) throws(OperatorError) -> OperatorSession {
+        if target.storeIsShared { return try openShared(target) }
         guard FileManager.default.fileExists(atPath: target.storePath) else { throw .noStore(path: target.storePath) }
         let admin = AdminAPIClient(target: target)
         let deadline = SteadyClock.monotonicSeconds() + patience
@@ -52,6 +53,23 @@ package final class OperatorSession {
             usleep(200_000)
         } while SteadyClock.monotonicSeconds() < deadline
         throw .daemonUnreachable(lockPath: target.lockPath, admin: "\(target.admin)", reason: reason)
+    }
+
+    /// A store on PostgreSQL, which instances share: this host's daemon when it answers
+    /// (it knows its health and limits), otherwise the store itself, opened beside
+    /// whichever instances run elsewhere (no lock to take: the database orders their writes).
+    private static func openShared(_ target: OperatorTarget) throws(OperatorError) -> OperatorSession {
+        let admin = AdminAPIClient(target: target)
+        if admin.probe() == nil { return OperatorSession(target: target, backend: .admin(admin)) }
+        let store: Store
+        do {
+            store = try Store(location: target.storeLocation, retryPolicy: target.retryPolicy)
+        } catch {
+            throw .storeUnreadable(path: target.storeLocation.description, reason: error.description)
+        }
+        var actions = OperatorActions(store: store, daemon: .stopped, tenant: target.tenant)
+        actions.singletonServer = target.singletonServer
+        return OperatorSession(target: target, backend: .store(store, nil, actions))
     }
 
     /// Closes the store (when opened directly) and releases the lock.
@@ -158,6 +176,7 @@ package final class OperatorSession {
             return try client.post(ErasureReport.self, "/erase", body: request)
         case .store(let store, _, _):
             var actions = OperatorActions(store: store, daemon: .stopped, tenant: target.tenant)
+            actions.singletonServer = target.singletonServer
             if FileManager.default.fileExists(atPath: target.calendarPath) {
                 do {
                     actions.calendar = try EmbeddedPartner(path: target.calendarPath)

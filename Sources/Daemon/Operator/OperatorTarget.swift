@@ -35,6 +35,12 @@ package struct OperatorTarget: Sendable {
     package let configPath: String
     package let tenant: String
     package let storePath: String
+    /// Where the store is (the file at `storePath`, or the tenant's PostgreSQL schema).
+    package let storeLocation: StoreLocation
+    /// The PostgreSQL server the store is on, for the singleton holders; nil with SQLite.
+    let singletonServer: String?
+    /// Whether several instances share the store (PostgreSQL): no instance lock then.
+    var storeIsShared: Bool { singletonServer != nil }
     /// The clinic calendar's file (the embedded calendar, or the HTTP adapter's mirror).
     package let calendarPath: String
     package let admin: AdminEndpoint
@@ -63,6 +69,7 @@ package struct OperatorTarget: Sendable {
         let retry = configuration.retry
         return OperatorTarget(
             configPath: configPath, tenant: name, storePath: configuration.storePath,
+            storeLocation: configuration.storeLocation, singletonServer: configuration.postgresEndpoint?.url,
             calendarPath: configuration.calendarPath, admin: endpoint,
             adminToken: admin.token.map(\.value).flatMap { $0.isEmpty ? nil : $0 },
             pingAlertMinutes: configuration.docplanner.mode == .pull ? nil : configuration.callback.pingAlertMinutes,

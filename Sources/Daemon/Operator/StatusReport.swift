@@ -61,6 +61,10 @@ package struct StatusReport: Codable, Sendable, Equatable {
     /// Discovered resources and their mappings (`dpbridge map`); `vanishedMapped` counts
     /// mappings whose Docplanner resource is gone.
     package var mapping = MappingSummary()
+    /// On PostgreSQL, which instance runs each singleton part (`release`, `pull`,
+    /// `mapping-watch`, `retention`: `host:pid`, or `none`); null with SQLite (one instance
+    /// runs them all) or when the database cannot be asked.
+    package var singletons: [String: String]?
 
     /// The counts part, from the store.
     init(daemon: DaemonState, tenant: String, store: String, counts: StoreCounts) {
@@ -104,5 +108,6 @@ package struct StatusReport: Codable, Sendable, Equatable {
         try container.encode(callbackSources, forKey: .callbackSources)
         try container.encode(docplannerIPs, forKey: .docplannerIPs)
         try container.encode(mapping, forKey: .mapping)
+        try container.encode(singletons, forKey: .singletons)
     }
 }

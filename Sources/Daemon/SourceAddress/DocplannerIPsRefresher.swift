@@ -29,9 +29,9 @@ final class DocplannerIPsRefresher: BackgroundPart {
                 connectTimeout: .seconds(10), timeout: .seconds(20), maxIdleHandles: 1, maxResponseBytes: 1 << 20,
                 userAgent: "dpbridge/\(DaemonVersion.current)")),
         refreshInterval: Double = 86_400, retryInterval: Double = 3_600, missingRetryInterval: Double = 60,
-        scheduler: WorkScheduler = .shared
+        scheduler: WorkScheduler = .shared, singleton: (any SingletonGate)? = nil
     ) {
-        loop = BackgroundLoop(scheduler: scheduler)
+        loop = BackgroundLoop(scheduler: scheduler, singleton: singleton)
         self.url = url
         self.addresses = addresses
         self.file = file
