@@ -8,11 +8,12 @@ set -euo pipefail
 # prometheus: its promtool checks contrib/prometheus/alerts.yml (scripts/dashboards-test.sh); on a
 #   systemd host the package also enables a Prometheus server on :9090 (`systemctl disable --now prometheus`).
 # chromium: scripts/status-page-test.sh loads the status page in a headless browser.
+# haproxy: scripts/ha-test.sh puts it in front of two instances (issue 18).
 # libpq-dev: the PostgreSQL client the `Postgres` module wraps (issue 18); postgresql: the
 #   server scripts/with-postgres.sh starts for the tests, a throw-away cluster each time (on a
 #   systemd host the package also starts a cluster of its own on :5432: `systemctl disable --now postgresql`).
 packages=(pkg-config libsqlite3-dev libcurl4-openssl-dev libsystemd-dev libpq-dev postgresql python3
-    python3-prometheus-client python3-jsonschema python3-yaml curl sqlite3 prometheus chromium "$@")
+    python3-prometheus-client python3-jsonschema python3-yaml curl sqlite3 prometheus chromium haproxy "$@")
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -55,7 +55,7 @@ if [ "$code_status" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then f=1; fi
 failed=$((failed + ${f:-0}))
 
 # Shell-level tests: each prints its own "N passed, N failed" line.
-for script in scripts/docs-test.sh scripts/crash-test.sh scripts/slowloris-test.sh scripts/contract-test.sh scripts/dashboards-test.sh scripts/status-page-test.sh scripts/security-test.sh scripts/systemd-test.sh; do
+for script in scripts/docs-test.sh scripts/crash-test.sh scripts/ha-test.sh scripts/slowloris-test.sh scripts/contract-test.sh scripts/dashboards-test.sh scripts/status-page-test.sh scripts/security-test.sh scripts/systemd-test.sh; do
     [ -x "$script" ] || continue
     echo "== $script"
     "$script" 2>&1 | tee "$log_dir/$(basename "$script").log"

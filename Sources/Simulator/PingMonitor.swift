@@ -11,6 +11,8 @@ final class PingMonitor: Sendable {
         var sent = 0
         var failed = 0
         var consecutiveFailures = 0
+        /// The longest run of failures in a row since the start.
+        var mostConsecutiveFailures = 0
         var alertRaised = false
         var alerts = 0
         var lastStatus: Int?
@@ -93,6 +95,7 @@ final class PingMonitor: Sendable {
             }
             status.failed += 1
             status.consecutiveFailures += 1
+            status.mostConsecutiveFailures = max(status.mostConsecutiveFailures, status.consecutiveFailures)
             if status.consecutiveFailures >= threshold && !status.alertRaised {
                 status.alertRaised = true
                 status.alerts += 1

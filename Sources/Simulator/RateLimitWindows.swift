@@ -30,6 +30,10 @@ final class RateLimitWindows: Sendable {
     let policy: RateLimitPolicy
     private let timeZone: TimeZone
     private let windows = Mutex<[String: Window]>([:])
+    private let refusals = Atomic<Int>(0)
+
+    /// Requests refused because their budget was spent, since the start.
+    var refused: Int { refusals.load(ordering: .relaxed) }
 
     init(policy: RateLimitPolicy, timeZone: TimeZone) {
         self.policy = policy
@@ -46,6 +50,7 @@ final class RateLimitWindows: Sendable {
             let reset = window.start + budget.period
             if window.used >= budget.limit {
                 windows[key] = window
+                refusals.add(1, ordering: .relaxed)
                 let headers = self.headers(limit: budget.limit, used: window.used, reset: reset)
                 return .limited(headers, retryAfter: max(1, Int((reset - now).rounded(.up))))
             }

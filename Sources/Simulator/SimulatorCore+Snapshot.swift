@@ -16,6 +16,7 @@ extension SimulatorCore {
             let status = monitor.current
             return SimulatorSnapshot.Pings(
                 sent: status.sent, failed: status.failed, consecutiveFailures: status.consecutiveFailures,
+                mostConsecutiveFailures: status.mostConsecutiveFailures,
                 alert: status.alertRaised, alerts: status.alerts, lastStatus: status.lastStatus,
                 lastError: status.lastError)
         }
@@ -44,6 +45,7 @@ extension SimulatorCore {
                 SimulatorSnapshot.Request(
                     method: $0.method, path: $0.path, status: $0.status, at: $0.at, fault: $0.fault)
             },
-            rateLimits: budgets, faults: faults.plan, faultsInjected: faults.injected)
+            rateLimits: budgets, rateLimited: limits?.refused ?? 0, faults: faults.plan, faultsInjected: faults.injected
+        )
     }
 }

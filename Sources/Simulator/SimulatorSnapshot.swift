@@ -79,6 +79,8 @@ package struct SimulatorSnapshot: Sendable, Codable {
         package var sent: Int
         package var failed: Int
         package var consecutiveFailures: Int
+        /// The longest run of failed pings in a row since the start.
+        package var mostConsecutiveFailures: Int
         /// True after `threshold` failures in a row, until a ping succeeds.
         package var alert: Bool
         /// How many alerts were raised.
@@ -89,6 +91,7 @@ package struct SimulatorSnapshot: Sendable, Codable {
         enum CodingKeys: String, CodingKey {
             case sent, failed, alert, alerts
             case consecutiveFailures = "consecutive_failures"
+            case mostConsecutiveFailures = "most_consecutive_failures"
             case lastStatus = "last_status"
             case lastError = "last_error"
         }
@@ -145,6 +148,9 @@ package struct SimulatorSnapshot: Sendable, Codable {
     /// The latest API requests, oldest first.
     package var requests: [Request]
     package var rateLimits: [Budget]
+    /// API requests refused with 429 because their client's budget was spent (not the
+    /// 429s a fault plan injects): a client that keeps Docplanner's budget has none.
+    package var rateLimited: Int
     package var faults: SimulatorFaults
     package var faultsInjected: Int
 
@@ -160,6 +166,7 @@ package struct SimulatorSnapshot: Sendable, Codable {
         case requestsTotal = "requests_total"
         case writesTotal = "writes_total"
         case rateLimits = "rate_limits"
+        case rateLimited = "rate_limited"
         case faultsInjected = "faults_injected"
     }
 
