@@ -153,7 +153,7 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: [
-                "Daemon", "DocplannerAPI", "Partner", "SQLite", "Store", "Sync", "TestSupport",
+                "Daemon", "DocplannerAPI", "Partner", "SQLite", "Store", "PostgresStore", "Sync", "TestSupport",
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .testTarget(

@@ -62,7 +62,7 @@ for name in a b; do
     cat >"$work/$name/dpbridge.yaml" <<EOF
 listen:
   public: {address: 127.0.0.1, port: ${public[$name]}}
-  admin: {address: 127.0.0.1, port: ${admin[$name]}}
+  admin: {address: 127.0.0.1, port: ${admin[$name]}, token: ha-admin-token-0123456789abcdef0123}
 callback:
   secret: $secret
   trusted_proxies: [127.0.0.1/32]
@@ -353,4 +353,15 @@ python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["takeover_seconds"];
 check "each singleton taken over by the survivor within 15 s of a kill" $? "$(field takeover_seconds)"
 [ "$(num rate_limited)" = 0 ] && [ "$(num writes_total)" -gt 0 ]
 check "Docplanner's write budget ($write_limit a minute, both instances together) never exceeded" $? "$(field rate_limited) refused of $(field writes_total) writes"
+# `dpbridge status` on the survivor names it as the holder of every singleton.
+"$bin" status --json --config "$work/a/dpbridge.yaml" >"$work/status.json" 2>"$work/status.err"
+python3 - "$work/status.json" "$(cat "$work/a/pid")" <<'PY' >"$work/status.check" 2>&1
+import json, sys
+holders = json.load(open(sys.argv[1])).get("singletons") or {}
+print(holders)
+wanted = {"release", "pull", "change-collection", "mapping-watch", "retention"}
+sys.exit(0 if set(holders) == wanted and all(holders[n].endswith(":" + sys.argv[2]) for n in wanted - {"pull"})
+         and holders["pull"] == "none" else 1)
+PY
+check "dpbridge status shows the survivor holding each singleton (pull: none, push mode)" $? "$(cat "$work/status.check" "$work/status.err" 2>/dev/null | tail -n 3)"
 finish
