@@ -61,7 +61,7 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "Store", dependencies: ["SQLite", "Clocks", "Scheduling"]),
         // The PostgreSQL client: connections, statements with parameters, transactions.
-        .target(name: "Postgres", dependencies: ["CPostgres"]),
+        .target(name: "Postgres", dependencies: ["CPostgres", "SQLite"]),
         // The store on PostgreSQL, for several instances behind one callback URL (issue 18):
         // connections, schema, singletons, the shared Docplanner budget.
         .target(name: "PostgresStore", dependencies: ["Postgres", "Store", "Scheduling", "DocplannerAPI"]),

@@ -1,4 +1,5 @@
 import Postgres
+import SQLite
 import Store
 
 /// Where one tenant's store lives on PostgreSQL: the server (`url`, which may hold a
@@ -31,7 +32,10 @@ package struct PostgresEndpoint: Sendable, Equatable {
 
     /// A new connection whose unqualified names are the schema's (it may not exist yet:
     /// `PostgresSchema.migrate` makes it).
-    package func connect(applicationName: String = "dpbridge") throws(PostgresError) -> PostgresConnection {
+    package func connect() throws(PostgresError) -> PostgresConnection { try connect(applicationName: "dpbridge") }
+
+    /// `connect()` with its own `application_name`.
+    package func connect(applicationName: String) throws(PostgresError) -> PostgresConnection {
         let connection = try PostgresConnection(url: url)
         try connection.execute("SET application_name TO \(Self.literal(applicationName))")
         try connection.execute("SET search_path TO \(Self.identifier(schema))")
@@ -54,7 +58,20 @@ extension StoreLocation {
     /// names the same server and schema. The writer's connection migrates the schema.
     package static func postgres(_ endpoint: PostgresEndpoint) -> StoreLocation {
         StoreLocation(description: endpoint.description, dialect: .postgres) { migrating throws(StoreError) in
-            try PostgresStoreDatabase(endpoint: endpoint, migrating: migrating)
+            if migrating {
+                do { try PostgresSchema.migrate(try endpoint.connect(), schema: endpoint.schema) } catch let error
+                    as StoreError
+                {
+                    throw error
+                } catch let error as PostgresError {
+                    throw StoreError(error)
+                } catch {
+                    throw StoreError.postgres(sqlState: "XX000", message: "\(error)")
+                }
+            }
+            do throws(SQLiteError) {
+                return try PostgresSQLConnection { () throws(PostgresError) in try endpoint.connect() }
+            } catch { throw StoreError(error) }
         }
     }
 }

@@ -117,7 +117,9 @@ package enum PostgresSchema {
     /// Brings the connection's schema (`schema`, made when missing; nil: the connection's
     /// `search_path` as it is) to the newest version; returns the version it found.
     @discardableResult
-    package static func migrate(_ connection: PostgresConnection, schema: String? = nil) throws(StoreError) -> Int {
+    package static func migrate(
+        _ connection: PostgresConnection, schema: String? = nil, migrations: [String] = migrations
+    ) throws(StoreError) -> Int {
         do {
             return try connection.transaction { () throws(PostgresError) -> Result<Int, StoreError> in
                 try connection.execute("SELECT pg_advisory_xact_lock($1)", [.integer(migrationLock)])

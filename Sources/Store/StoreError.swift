@@ -40,11 +40,12 @@ package enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The store's view of a failure of the SQLite wrapper.
-    init(_ error: SQLiteError) {
+    package init(_ error: SQLiteError) {
         switch error {
         case .sqlite(let code, let message, let context): self = .sqlite(code: code, message: message, context: context)
         case .futureSchema(let found, let supported, let path):
             self = .futureSchema(found: found, supported: supported, path: path)
+        case .postgres(let state, let message): self = .postgres(sqlState: state, message: message)
         }
     }
 }

@@ -1,6 +1,7 @@
 import Daemon
 import Foundation
 import PostgresStore
+import SQLite
 import Store
 import TestSupport
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresStore
+import SQLite
 import TestSupport
 
 @testable import Store

@@ -1,6 +1,5 @@
+import Postgres
 import Testing
-
-@testable import PostgresStore
 
 /// The store's SQL is written with SQLite's parameters; PostgreSQL gets `$N`, numbered as
 /// SQLite numbers them, and quoted text is left alone.
@@ -15,6 +14,6 @@ import Testing
         ("no parameters at all", "no parameters at all"),
     ])
     func rewrites(_ sqlite: String, _ postgres: String) {
-        #expect(PostgresStoreDatabase.numberedParameters(sqlite) == postgres)
+        #expect(PostgresSQLConnection.numberedParameters(sqlite) == postgres)
     }
 }

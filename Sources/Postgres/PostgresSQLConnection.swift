@@ -1,38 +1,35 @@
-import Postgres
 import SQLite
-import Store
 
-/// The store's connection to PostgreSQL (`StoreDatabase`): the store's SQL with SQLite's
-/// `?` and `?N` parameters rewritten to `$N`, values sent and read as text. A connection
-/// the server or the network dropped is made again at the next statement outside a
-/// transaction (the statement that found it dropped fails: its caller retries, as after
-/// any store failure).
-final class PostgresStoreDatabase: StoreDatabase {
-    private let endpoint: PostgresEndpoint
+/// A `SQLConnection` to PostgreSQL: the SQL the store and the clinic calendar write for
+/// both databases, with SQLite's `?` and `?N` parameters rewritten to `$N`, values sent
+/// and read as text, failures as `SQLiteError.postgres`. A connection the server or the
+/// network dropped is made again (by `connect`) at the next statement; the statement that
+/// found it dropped fails, and its caller retries as after any database failure.
+package final class PostgresSQLConnection: SQLConnection {
+    private let connect: () throws(PostgresError) -> PostgresConnection
     private var connection: PostgresConnection?
-    private var statements: [String: PostgresStoreStatement] = [:]
-    private var inTransaction = false
-    private(set) var changes = 0
+    private var statements: [String: PostgresSQLStatement] = [:]
+    package private(set) var changes = 0
 
-    init(endpoint: PostgresEndpoint, migrating: Bool) throws(StoreError) {
-        self.endpoint = endpoint
-        let connection = try connected()
-        if migrating { try PostgresSchema.migrate(connection, schema: endpoint.schema) }
+    /// `connect` makes a connection (with its `search_path`); one is made at once.
+    package init(connect: @escaping () throws(PostgresError) -> PostgresConnection) throws(SQLiteError) {
+        self.connect = connect
+        _ = try connected()
     }
 
-    var dialect: SQLDialect { .postgres }
+    package var dialect: SQLDialect { .postgres }
 
-    private func connected() throws(StoreError) -> PostgresConnection {
+    private func connected() throws(SQLiteError) -> PostgresConnection {
         if let connection { return connection }
         do {
-            let connection = try endpoint.connect()
+            let connection = try connect()
             self.connection = connection
             return connection
-        } catch { throw StoreError(error) }
+        } catch { throw error.sqlError }
     }
 
     /// Runs `sql` with `parameters`; a lost connection is forgotten (made again next time).
-    func run(_ sql: String, _ parameters: [PostgresValue]) throws(StoreError) -> PostgresRows {
+    func run(_ sql: String, _ parameters: [PostgresValue]) throws(SQLiteError) -> PostgresRows {
         let connection = try connected()
         do {
             let rows = try connection.execute(sql, parameters)
@@ -40,43 +37,48 @@ final class PostgresStoreDatabase: StoreDatabase {
             return rows
         } catch {
             if case .connection = error { self.connection = nil }
-            throw StoreError(error)
+            throw error.sqlError
         }
     }
 
-    func execute(_ sql: String) throws(StoreError) {
+    package func execute(_ sql: String) throws(SQLiteError) {
         let connection = try connected()
         do { try connection.executeScript(sql) } catch {
             if case .connection = error { self.connection = nil }
-            throw StoreError(error)
+            throw error.sqlError
         }
     }
 
-    func prepare(_ sql: String) throws(StoreError) -> any StoreStatement {
+    package func statement(_ sql: String) throws(SQLiteError) -> any SQLStatement {
         if let statement = statements[sql] {
             statement.reset()
             return statement
         }
-        let statement = PostgresStoreStatement(database: self, sql: Self.numberedParameters(sql))
+        let statement = PostgresSQLStatement(connection: self, sql: Self.numberedParameters(sql))
         statements[sql] = statement
         return statement
     }
 
-    func prepareKept(_ sql: String) throws(StoreError) -> any StoreStatement {
-        PostgresStoreStatement(database: self, sql: Self.numberedParameters(sql))
+    package func keptStatement(_ sql: String) throws(SQLiteError) -> any SQLStatement {
+        PostgresSQLStatement(connection: self, sql: Self.numberedParameters(sql))
     }
 
     /// `.deferredSync` commits without waiting for the server's WAL flush
     /// (`synchronous_commit = off` for this transaction): as in SQLite, a crash of the
     /// server may drop such a commit, never corrupt anything.
-    func transaction<T>(durability: CommitDurability, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
-        _ = try run("BEGIN", [])
-        inTransaction = true
-        defer { inTransaction = false }
-        do {
+    package func transaction<T, Failure: Error>(
+        durability: CommitDurability, _ body: () throws(Failure) -> T, failure: (SQLiteError) -> Failure
+    ) throws(Failure) -> T {
+        do throws(SQLiteError) {
+            _ = try run("BEGIN", [])
             if durability == .deferredSync { _ = try run("SET LOCAL synchronous_commit = off", []) }
+        } catch {
+            if connection != nil { _ = try? run("ROLLBACK", []) }
+            throw failure(error)
+        }
+        do throws(Failure) {
             let result = try body()
-            _ = try run("COMMIT", [])
+            do throws(SQLiteError) { _ = try run("COMMIT", []) } catch { throw failure(error) }
             return result
         } catch {
             if connection != nil { _ = try? run("ROLLBACK", []) }
@@ -86,7 +88,7 @@ final class PostgresStoreDatabase: StoreDatabase {
 
     /// SQLite's parameters (`?`, `?N`) as PostgreSQL's (`$N`): a bare `?` is one more than
     /// the highest number so far, as SQLite counts. Quoted text and identifiers are left alone.
-    static func numberedParameters(_ sql: String) -> String {
+    package static func numberedParameters(_ sql: String) -> String {
         var result = ""
         result.reserveCapacity(sql.utf8.count + 8)
         var highest = 0
@@ -123,15 +125,15 @@ final class PostgresStoreDatabase: StoreDatabase {
 
 /// A statement of the PostgreSQL store: runs at its first `step` with the values bound, and
 /// steps through the rows it returned.
-final class PostgresStoreStatement: StoreStatement {
-    private unowned let database: PostgresStoreDatabase
+final class PostgresSQLStatement: SQLStatement {
+    private unowned let database: PostgresSQLConnection
     private let sql: String
     private var parameters: [PostgresValue] = []
     private var rows: PostgresRows?
     private var row = -1
 
-    init(database: PostgresStoreDatabase, sql: String) {
-        self.database = database
+    init(connection: PostgresSQLConnection, sql: String) {
+        self.database = connection
         self.sql = sql
     }
 
@@ -141,7 +143,7 @@ final class PostgresStoreStatement: StoreStatement {
         row = -1
     }
 
-    func bind(_ values: [StatementValue]) throws(StoreError) {
+    func bind(_ values: [StatementValue]) throws(SQLiteError) {
         parameters = values.map { value in
             switch value {
             case .integer(let number): .integer(number)
@@ -153,13 +155,13 @@ final class PostgresStoreStatement: StoreStatement {
         }
     }
 
-    func step() throws(StoreError) -> Bool {
+    func step() throws(SQLiteError) -> Bool {
         if rows == nil { rows = try database.run(sql, parameters) }
         row += 1
         return row < rows!.count
     }
 
-    func run(_ values: [StatementValue]) throws(StoreError) {
+    func run(_ values: [StatementValue]) throws(SQLiteError) {
         try bind(values)
         rows = try database.run(sql, parameters)
         reset()
@@ -181,6 +183,7 @@ final class PostgresStoreStatement: StoreStatement {
         }
     }
 
+    func int(_ column: Int32) -> Int { Int(int64(column)) }
     func double(_ column: Int32) -> Double { value(column).flatMap(Double.init) ?? 0 }
     func isNull(_ column: Int32) -> Bool { value(column) == nil }
     func text(_ column: Int32) -> String? { value(column) }
@@ -189,5 +192,16 @@ final class PostgresStoreStatement: StoreStatement {
     func blob(_ column: Int32) -> [UInt8] {
         guard let text = value(column) else { return [] }
         return PostgresRows.hexBytes(text) ?? Array(text.utf8)
+    }
+}
+
+extension PostgresError {
+    /// The failure as the SQL wrapper reports it.
+    package var sqlError: SQLiteError {
+        switch self {
+        case .server(let state, let message): .postgres(sqlState: state, message: message)
+        case .connection(let message): .postgres(sqlState: "08006", message: message)
+        case .protocolViolation(let message): .postgres(sqlState: "08P01", message: message)
+        }
     }
 }
