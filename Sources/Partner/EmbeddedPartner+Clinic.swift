@@ -299,8 +299,9 @@ extension EmbeddedPartner: ClinicCalendar {
                 } else {
                     try database.prepare(
                         """
-                        INSERT OR REPLACE INTO dpbridge_slot_days (facility_id, doctor_id, address_id, day, signature)
-                        VALUES (?, ?, ?, ?, ?)
+                        INSERT INTO dpbridge_slot_days (facility_id, doctor_id, address_id, day, signature)
+                        VALUES (?, ?, ?, ?, ?) ON CONFLICT (doctor_id, address_id, day)
+                        DO UPDATE SET facility_id = excluded.facility_id, signature = excluded.signature
                         """
                     ).run([
                         .text(calendar.facilityID), .text(calendar.doctorID), .text(calendar.addressID), .text(day),
@@ -317,8 +318,9 @@ extension EmbeddedPartner: ClinicCalendar {
         try asDPBridge { database throws(SQLiteError) in
             try database.prepare(
                 """
-                INSERT OR REPLACE INTO dpbridge_slot_days (facility_id, doctor_id, address_id, day, signature)
-                VALUES (?, ?, ?, ?, ?)
+                INSERT INTO dpbridge_slot_days (facility_id, doctor_id, address_id, day, signature)
+                VALUES (?, ?, ?, ?, ?) ON CONFLICT (doctor_id, address_id, day)
+                DO UPDATE SET facility_id = excluded.facility_id, signature = excluded.signature
                 """
             ).run([
                 .text(calendar.facilityID), .text(calendar.doctorID), .text(calendar.addressID), .text(day),
@@ -359,7 +361,7 @@ extension EmbeddedPartner: ClinicCalendar {
     // MARK: - Helpers
 
     /// Runs `body` in a transaction marked as dpbridge's own (not captured by the triggers).
-    func asDPBridge(_ body: (Database) throws(SQLiteError) -> Void) throws(PartnerError) {
+    func asDPBridge(_ body: (any SQLConnection) throws(SQLiteError) -> Void) throws(PartnerError) {
         try withDatabase { database throws(SQLiteError) in
             try database.transaction { () throws(SQLiteError) in
                 try database.execute("UPDATE dpbridge_session SET applying = 1")

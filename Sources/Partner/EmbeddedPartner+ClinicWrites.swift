@@ -10,20 +10,19 @@ extension EmbeddedPartner {
     package func insertClinicBooking(_ booking: NewClinicBooking) throws(PartnerError) -> Int64 {
         try asClinic { database throws(SQLiteError) in
             func text(_ value: String?) -> StatementValue { value.map { .text($0) } ?? .null }
-            try database.prepare(
+            return try database.insertReturningID(
                 """
                 INSERT INTO bookings (facility_id, doctor_id, address_id, start_at, end_at, start_ts, end_ts,
                     address_service_id, patient_name, patient_surname, patient_email, patient_phone, comment, origin)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'clinic')
-                """
-            ).run([
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'clinic') RETURNING id
+                """,
+                [
                 .text(booking.calendar.facilityID), .text(booking.calendar.doctorID), .text(booking.calendar.addressID),
                 .text(booking.start.text), .text(booking.end.text), .real(booking.start.date.timeIntervalSince1970),
                 .real(booking.end.date.timeIntervalSince1970), .text(booking.addressServiceID),
                 text(booking.patient.name), text(booking.patient.surname), text(booking.patient.email),
                 text(booking.patient.phone), text(booking.comment),
-            ])
-            return database.lastInsertRowID
+            ]) ?? 0
         }
     }
 
@@ -116,17 +115,16 @@ extension EmbeddedPartner {
     /// Inserts a clinic break; returns its row id.
     package func insertClinicBreak(_ item: NewClinicBreak) throws(PartnerError) -> Int64 {
         try asClinic { database throws(SQLiteError) in
-            try database.prepare(
+            return try database.insertReturningID(
                 """
                 INSERT INTO breaks (facility_id, doctor_id, address_id, since, till, since_ts, till_ts, description, origin)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'clinic')
-                """
-            ).run([
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'clinic') RETURNING id
+                """,
+                [
                 .text(item.calendar.facilityID), .text(item.calendar.doctorID), .text(item.calendar.addressID),
                 .text(item.since.text), .text(item.till.text), .real(item.since.date.timeIntervalSince1970),
                 .real(item.till.date.timeIntervalSince1970), item.description.map { .text($0) } ?? .null,
-            ])
-            return database.lastInsertRowID
+            ]) ?? 0
         }
     }
 
@@ -155,7 +153,7 @@ extension EmbeddedPartner {
     }
 
     /// Runs `body` in one transaction as the clinic (captured by the change-log triggers).
-    private func asClinic<T>(_ body: (Database) throws(SQLiteError) -> T) throws(PartnerError) -> T {
+    private func asClinic<T>(_ body: (any SQLConnection) throws(SQLiteError) -> T) throws(PartnerError) -> T {
         try withDatabase { database throws(SQLiteError) in
             try database.transaction { () throws(SQLiteError) in try body(database) }
         }

@@ -23,7 +23,8 @@ extension EmbeddedPartner {
             }
             select.reset()
             guard apply, !ids.isEmpty else { return ids.count }
-            try database.execute("PRAGMA secure_delete = ON")
+            let sqlite = database.dialect == .sqlite
+            if sqlite { try database.execute("PRAGMA secure_delete = ON") }
             try database.transaction { () throws(SQLiteError) in
                 try database.execute("UPDATE dpbridge_session SET applying = 1")
                 let blank = try database.prepare(
@@ -35,7 +36,7 @@ extension EmbeddedPartner {
                 for id in ids { try blank.run([.integer(id)]) }
                 try database.execute("UPDATE dpbridge_session SET applying = 0")
             }
-            try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            if sqlite { try database.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
             return ids.count
         }
     }

@@ -10,30 +10,37 @@ import SQLite
 /// process's budget of open connections); the next use opens it again.
 package final class EmbeddedPartner: PartnerSystem, ReopenableConnection, @unchecked Sendable {
     // @unchecked: `database` is used only while `lock` is held.
-    private var database: Database?
+    private var database: (any SQLConnection)?
     private let lock = NSLock()
     private let connections: OpenConnections
-    /// The calendar file, opened again after a close.
-    private let path: String
+    /// Where the calendar is, opened again after a close.
+    package let location: CalendarLocation
 
-    /// Opens (creating and migrating) the calendar at `path`. `connections`: the registry
-    /// that may close it between uses.
-    package init(path: String, connections: OpenConnections = .shared) throws(PartnerError) {
-        self.path = path
+    /// Opens (creating and migrating) the calendar file at `path`. `connections`: the
+    /// registry that may close it between uses.
+    package convenience init(path: String, connections: OpenConnections = .shared) throws(PartnerError) {
+        try self.init(location: .sqlite(path: path), connections: connections)
+    }
+
+    /// Opens (creating and migrating) the calendar at `location`: a SQLite file, or a
+    /// PostgreSQL schema that several instances share.
+    package init(location: CalendarLocation, connections: OpenConnections = .shared) throws(PartnerError) {
+        self.location = location
         self.connections = connections
-        database = try Self.open(path)
+        database = try Self.open(location, migrating: true)
         connections.opened(self)
     }
 
-    private static func open(_ path: String) throws(PartnerError) -> Database {
+    /// Which SQL the calendar's database speaks.
+    package var dialect: SQLDialect { location.dialect }
+
+    private static func open(_ location: CalendarLocation, migrating: Bool = false) throws(PartnerError)
+        -> any SQLConnection
+    {
         do {
-            let database = try Database(path: path, schema: EmbeddedSchema.migrator)
-            // Closed between uses: a close that wrote the WAL into the file would wake the
-            // collector watching it, which would open the calendar again.
-            try database.keepWALOnClose()
-            return database
+            return try location.open(migrating)
         } catch {
-            throw .unavailable("cannot open the partner calendar \(path): \(error)")
+            throw .unavailable("cannot open the partner calendar \(location.description): \(error)")
         }
     }
 
@@ -57,7 +64,7 @@ package final class EmbeddedPartner: PartnerSystem, ReopenableConnection, @unche
         let version = eventTime.timeIntervalSince1970
         return try withDatabase { database throws(SQLiteError) in
             try database.transaction { () throws(SQLiteError) in
-                try database.prepare("INSERT OR IGNORE INTO applied_events (event_key) VALUES (?)").run([
+                try database.prepare("INSERT INTO applied_events (event_key) VALUES (?) ON CONFLICT DO NOTHING").run([
                     .text(eventKey)
                 ])
                 guard database.changes == 1 else { return false }
@@ -88,7 +95,7 @@ package final class EmbeddedPartner: PartnerSystem, ReopenableConnection, @unche
                     for event in events {
                         try database.execute("SAVEPOINT event")
                         do {
-                            try database.prepare("INSERT OR IGNORE INTO applied_events (event_key) VALUES (?)")
+                            try database.prepare("INSERT INTO applied_events (event_key) VALUES (?) ON CONFLICT DO NOTHING")
                                 .run([.text(event.eventKey)])
                             if database.changes == 1 {
                                 let version = event.eventTime.timeIntervalSince1970
@@ -191,15 +198,15 @@ package final class EmbeddedPartner: PartnerSystem, ReopenableConnection, @unche
     /// Runs `body` on the connection, mapping SQLite errors: a busy or locked database
     /// (clinic software holding a write lock) is `unavailable`, anything else too, since
     /// no SQLite error says the change itself is wrong.
-    func withDatabase<T>(_ body: (Database) throws(SQLiteError) -> T) throws(PartnerError) -> T {
+    func withDatabase<T>(_ body: (any SQLConnection) throws(SQLiteError) -> T) throws(PartnerError) -> T {
         lock.lock()
         defer { lock.unlock() }
-        let opened: Database
+        let opened: any SQLConnection
         if let database {
             opened = database
             connections.used(self)
         } else {
-            opened = try Self.open(path)
+            opened = try Self.open(location)
             database = opened
             connections.opened(self)
         }
@@ -212,14 +219,14 @@ package final class EmbeddedPartner: PartnerSystem, ReopenableConnection, @unche
 
     // MARK: - Writing one change
 
-    private static func write(_ change: PartnerChange, version: Double, in database: Database) throws(SQLiteError) {
+    private static func write(_ change: PartnerChange, version: Double, in database: any SQLConnection) throws(SQLiteError) {
         try apply(change, version: version, in: database)
         try recordSynced(change, in: database)
     }
 
     /// What Docplanner told us is what it holds: outbound sync compares against it, so
     /// a change that came from Docplanner is never sent back.
-    private static func recordSynced(_ change: PartnerChange, in database: Database) throws(SQLiteError) {
+    private static func recordSynced(_ change: PartnerChange, in database: any SQLConnection) throws(SQLiteError) {
         let bookingSQL =
             "UPDATE bookings SET synced_status = status, synced_start_ts = start_ts WHERE docplanner_booking_id = ?"
         let breakSQL = """
@@ -246,7 +253,7 @@ package final class EmbeddedPartner: PartnerSystem, ReopenableConnection, @unche
         }
     }
 
-    private static func apply(_ change: PartnerChange, version: Double, in database: Database) throws(SQLiteError) {
+    private static func apply(_ change: PartnerChange, version: Double, in database: any SQLConnection) throws(SQLiteError) {
         switch change {
         case .booked(let booking):
             try upsert(booking, status: .booked, version: version, in: database)
@@ -310,7 +317,7 @@ package final class EmbeddedPartner: PartnerSystem, ReopenableConnection, @unche
     /// changes only when this event is newer than the one that set it (at the same
     /// time, an end — canceled or moved — wins over booked).
     private static func upsert(
-        _ booking: PartnerBooking, status: PartnerBooking.Status, version: Double, in database: Database
+        _ booking: PartnerBooking, status: PartnerBooking.Status, version: Double, in database: any SQLConnection
     ) throws(SQLiteError) {
         func text(_ value: String?) -> StatementValue { value.map { .text($0) } ?? .null }
         func time(_ value: Date?) -> StatementValue { value.map { .real($0.timeIntervalSince1970) } ?? .null }
@@ -353,17 +360,17 @@ package final class EmbeddedPartner: PartnerSystem, ReopenableConnection, @unche
 
     /// A booking row to hang presence or payment on when that event comes first; its
     /// status version 0 lets the booking's own event fill it in.
-    private static func ensureBooking(_ id: String, _ calendar: CalendarRef, in database: Database) throws(SQLiteError)
+    private static func ensureBooking(_ id: String, _ calendar: CalendarRef, in database: any SQLConnection) throws(SQLiteError)
     {
         try database.prepare(
             """
-            INSERT OR IGNORE INTO bookings (docplanner_booking_id, facility_id, doctor_id, address_id, origin)
-            VALUES (?, ?, ?, ?, 'docplanner')
+            INSERT INTO bookings (docplanner_booking_id, facility_id, doctor_id, address_id, origin)
+            VALUES (?, ?, ?, ?, 'docplanner') ON CONFLICT DO NOTHING
             """
         ).run([.text(id), .text(calendar.facilityID), .text(calendar.doctorID), .text(calendar.addressID)])
     }
 
-    private static func upsert(_ item: PartnerBreak, deleted: Bool, version: Double, in database: Database)
+    private static func upsert(_ item: PartnerBreak, deleted: Bool, version: Double, in database: any SQLConnection)
         throws(SQLiteError)
     {
         try database.prepare(
@@ -394,7 +401,7 @@ package final class EmbeddedPartner: PartnerSystem, ReopenableConnection, @unche
     }
 
     private static func upsert(
-        _ service: PartnerAddressService, deleted: Bool, version: Double, in database: Database
+        _ service: PartnerAddressService, deleted: Bool, version: Double, in database: any SQLConnection
     ) throws(SQLiteError) {
         func text(_ value: String?) -> StatementValue { value.map { .text($0) } ?? .null }
         func int(_ value: Int?) -> StatementValue { value.map { .integer(Int64($0)) } ?? .null }
