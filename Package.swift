@@ -64,7 +64,7 @@ let package = Package(
         .target(name: "Postgres", dependencies: ["CPostgres", "SQLite"]),
         // The store on PostgreSQL, for several instances behind one callback URL (issue 18):
         // connections, schema, singletons, the shared Docplanner budget.
-        .target(name: "PostgresStore", dependencies: ["Postgres", "Store", "Scheduling", "DocplannerAPI"]),
+        .target(name: "PostgresStore", dependencies: ["Postgres", "Store", "Partner", "Scheduling", "DocplannerAPI"]),
         .target(name: "DocplannerAPI", dependencies: ["Curl", "Clocks"]),
         .target(
             name: "Partner",
@@ -129,7 +129,10 @@ let package = Package(
         .executableTarget(name: "store-bench", dependencies: ["Store", "PostgresStore"]),
 
         // Shared helpers for tests: temporary directories, ephemeral ports, child processes.
-        .target(name: "TestSupport", dependencies: ["DocplannerAPI", "Clocks", "Postgres"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: ["DocplannerAPI", "Clocks", "Postgres", "PostgresStore", "Partner", "SQLite"],
+            path: "Tests/TestSupport"),
 
         // Tests.
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "TestSupport"]),

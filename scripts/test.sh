@@ -42,6 +42,12 @@ swift_tests swift-test.log
 echo "== swift test --filter StoreTests (TEST_STORE_BACKEND=postgres)"
 TEST_STORE_BACKEND=postgres swift_tests swift-test-postgres-store.log --skip-build --filter StoreTests
 
+# The clinic calendar's suites again with every `TestCalendar` on PostgreSQL (its tables,
+# PL/pgSQL triggers and change log; the blocking answers read from it).
+echo "== swift test --filter 'PartnerTests|BookingContractTests' (TEST_CALENDAR_BACKEND=postgres)"
+TEST_CALENDAR_BACKEND=postgres swift_tests swift-test-postgres-calendar.log --skip-build \
+    --filter 'PartnerTests|BookingContractTests'
+
 # CI's code checks on the build above: no compiler warning in its log, the tree formatted
 # as .swift-format says (scripts/code-checks.sh; each check first shows it can fail).
 echo "== scripts/code-checks.sh"

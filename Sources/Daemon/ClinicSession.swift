@@ -41,13 +41,13 @@ package final class ClinicSession: Sendable {
     ) throws -> (file: EmbeddedPartner, partner: any PartnerSystem & ClinicCalendar, adapter: String) {
         switch configuration.partner {
         case .embedded(let path):
-            try DaemonRuntime.ensureParentDirectory(of: path)
-            let file = try EmbeddedPartner(path: path)
+            if !configuration.calendarOnPostgres { try DaemonRuntime.ensureParentDirectory(of: path) }
+            let file = try EmbeddedPartner(location: configuration.calendarLocation)
             return (file, file, "embedded")
         case .http(let url, let secret, let timeoutSeconds):
             let path = DaemonRuntime.mirrorPath(storePath: configuration.storePath)
-            try DaemonRuntime.ensureParentDirectory(of: path)
-            let file = try EmbeddedPartner(path: path)
+            if !configuration.calendarOnPostgres { try DaemonRuntime.ensureParentDirectory(of: path) }
+            let file = try EmbeddedPartner(location: configuration.calendarLocation)
             let forwarder = PartnerForwarder(
                 url: url, secret: secret.value, timeoutSeconds: timeoutSeconds, observer: forwardObserver)
             return (file, HTTPPartner(mirror: file, forwarder: forwarder), "http")

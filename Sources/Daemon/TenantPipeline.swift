@@ -158,7 +158,9 @@ final class TenantPipeline: Sendable {
         let collector = ChangeCollector(
             calendar: partner, outbox: store.outbox,
             coalesceWindow: Double(configuration.workers.coalesceMilliseconds) / 1000,
-            calendarFiles: (pools.files, [configuration.calendarPath, configuration.calendarPath + "-wal"]),
+            // A calendar file wakes the collector when written; on PostgreSQL it looks every second.
+            calendarFiles: configuration.calendarOnPostgres
+                ? nil : (pools.files, [configuration.calendarPath, configuration.calendarPath + "-wal"]),
             reconcileInterval: Double(configuration.docplanner.reconcileMinutes * 60), logger: logger,
             scheduler: pools.work, singleton: singleton(.changeCollection), onEnqueued: { sender.wake() })
 

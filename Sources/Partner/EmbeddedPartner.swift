@@ -95,8 +95,10 @@ package final class EmbeddedPartner: PartnerSystem, ReopenableConnection, @unche
                     for event in events {
                         try database.execute("SAVEPOINT event")
                         do {
-                            try database.prepare("INSERT INTO applied_events (event_key) VALUES (?) ON CONFLICT DO NOTHING")
-                                .run([.text(event.eventKey)])
+                            try database.prepare(
+                                "INSERT INTO applied_events (event_key) VALUES (?) ON CONFLICT DO NOTHING"
+                            )
+                            .run([.text(event.eventKey)])
                             if database.changes == 1 {
                                 let version = event.eventTime.timeIntervalSince1970
                                 for change in event.changes { try Self.write(change, version: version, in: database) }
@@ -138,7 +140,7 @@ package final class EmbeddedPartner: PartnerSystem, ReopenableConnection, @unche
             SELECT max(coalesce(end_ts, unixepoch(end_at)) - coalesce(start_ts, unixepoch(start_at)))
             FROM bookings WHERE doctor_id = ?1 AND address_id = ?2), 0)
         AND coalesce(end_ts, unixepoch(end_at)) > ?4
-        AND (docplanner_booking_id IS NULL OR docplanner_booking_id IS NOT ?5)
+        AND (docplanner_booking_id IS NULL OR docplanner_booking_id IS DISTINCT FROM ?5)
         """
 
     /// Breaks of calendar (?1 doctor, ?2 address) overlapping [?4, ?3), as `overlappingBookings`.
@@ -219,7 +221,9 @@ package final class EmbeddedPartner: PartnerSystem, ReopenableConnection, @unche
 
     // MARK: - Writing one change
 
-    private static func write(_ change: PartnerChange, version: Double, in database: any SQLConnection) throws(SQLiteError) {
+    private static func write(_ change: PartnerChange, version: Double, in database: any SQLConnection)
+        throws(SQLiteError)
+    {
         try apply(change, version: version, in: database)
         try recordSynced(change, in: database)
     }
@@ -253,7 +257,9 @@ package final class EmbeddedPartner: PartnerSystem, ReopenableConnection, @unche
         }
     }
 
-    private static func apply(_ change: PartnerChange, version: Double, in database: any SQLConnection) throws(SQLiteError) {
+    private static func apply(_ change: PartnerChange, version: Double, in database: any SQLConnection)
+        throws(SQLiteError)
+    {
         switch change {
         case .booked(let booking):
             try upsert(booking, status: .booked, version: version, in: database)
@@ -300,10 +306,10 @@ package final class EmbeddedPartner: PartnerSystem, ReopenableConnection, @unche
                 INSERT INTO addresses (address_id, facility_id, doctor_id, assigned, commercial_type, version)
                 VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (address_id) DO UPDATE SET
-                    assigned = CASE WHEN excluded.version >= version THEN coalesce(excluded.assigned, assigned) ELSE assigned END,
-                    commercial_type = CASE WHEN excluded.version >= version
-                        THEN coalesce(excluded.commercial_type, commercial_type) ELSE commercial_type END,
-                    version = max(version, excluded.version)
+                    assigned = CASE WHEN excluded.version >= addresses.version THEN coalesce(excluded.assigned, addresses.assigned) ELSE addresses.assigned END,
+                    commercial_type = CASE WHEN excluded.version >= addresses.version
+                        THEN coalesce(excluded.commercial_type, addresses.commercial_type) ELSE addresses.commercial_type END,
+                    version = max(addresses.version, excluded.version)
                 """
             ).run([
                 .text(calendar.addressID), .text(calendar.facilityID), .text(calendar.doctorID),
@@ -328,24 +334,24 @@ package final class EmbeddedPartner: PartnerSystem, ReopenableConnection, @unche
                 patient_phone, comment, status, moved_from, moved_to, booked_by, canceled_by, origin, status_version)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'docplanner', ?)
             ON CONFLICT (docplanner_booking_id) DO UPDATE SET
-                start_at = coalesce(excluded.start_at, start_at), end_at = coalesce(excluded.end_at, end_at),
-                start_ts = coalesce(excluded.start_ts, start_ts), end_ts = coalesce(excluded.end_ts, end_ts),
-                service_id = coalesce(excluded.service_id, service_id),
-                service_name = coalesce(excluded.service_name, service_name),
-                patient_name = coalesce(excluded.patient_name, patient_name),
-                patient_surname = coalesce(excluded.patient_surname, patient_surname),
-                patient_email = coalesce(excluded.patient_email, patient_email),
-                patient_phone = coalesce(excluded.patient_phone, patient_phone),
-                comment = coalesce(excluded.comment, comment),
-                moved_from = coalesce(excluded.moved_from, moved_from),
-                moved_to = coalesce(excluded.moved_to, moved_to),
-                booked_by = coalesce(excluded.booked_by, booked_by),
-                canceled_by = coalesce(excluded.canceled_by, canceled_by),
+                start_at = coalesce(excluded.start_at, bookings.start_at), end_at = coalesce(excluded.end_at, bookings.end_at),
+                start_ts = coalesce(excluded.start_ts, bookings.start_ts), end_ts = coalesce(excluded.end_ts, bookings.end_ts),
+                service_id = coalesce(excluded.service_id, bookings.service_id),
+                service_name = coalesce(excluded.service_name, bookings.service_name),
+                patient_name = coalesce(excluded.patient_name, bookings.patient_name),
+                patient_surname = coalesce(excluded.patient_surname, bookings.patient_surname),
+                patient_email = coalesce(excluded.patient_email, bookings.patient_email),
+                patient_phone = coalesce(excluded.patient_phone, bookings.patient_phone),
+                comment = coalesce(excluded.comment, bookings.comment),
+                moved_from = coalesce(excluded.moved_from, bookings.moved_from),
+                moved_to = coalesce(excluded.moved_to, bookings.moved_to),
+                booked_by = coalesce(excluded.booked_by, bookings.booked_by),
+                canceled_by = coalesce(excluded.canceled_by, bookings.canceled_by),
                 status = CASE
-                    WHEN excluded.status_version > status_version THEN excluded.status
-                    WHEN excluded.status_version = status_version AND status = 'booked' THEN excluded.status
-                    ELSE status END,
-                status_version = max(status_version, excluded.status_version),
+                    WHEN excluded.status_version > bookings.status_version THEN excluded.status
+                    WHEN excluded.status_version = bookings.status_version AND bookings.status = 'booked' THEN excluded.status
+                    ELSE bookings.status END,
+                status_version = max(bookings.status_version, excluded.status_version),
                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
             """
         ).run([
@@ -360,7 +366,8 @@ package final class EmbeddedPartner: PartnerSystem, ReopenableConnection, @unche
 
     /// A booking row to hang presence or payment on when that event comes first; its
     /// status version 0 lets the booking's own event fill it in.
-    private static func ensureBooking(_ id: String, _ calendar: CalendarRef, in database: any SQLConnection) throws(SQLiteError)
+    private static func ensureBooking(_ id: String, _ calendar: CalendarRef, in database: any SQLConnection)
+        throws(SQLiteError)
     {
         try database.prepare(
             """
@@ -379,16 +386,16 @@ package final class EmbeddedPartner: PartnerSystem, ReopenableConnection, @unche
                 till_ts, description, deleted, origin, version)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'docplanner', ?)
             ON CONFLICT (docplanner_break_id) DO UPDATE SET
-                since = CASE WHEN excluded.version >= version THEN coalesce(excluded.since, since) ELSE since END,
-                till = CASE WHEN excluded.version >= version THEN coalesce(excluded.till, till) ELSE till END,
-                since_ts = CASE WHEN excluded.version >= version THEN coalesce(excluded.since_ts, since_ts) ELSE since_ts END,
-                till_ts = CASE WHEN excluded.version >= version THEN coalesce(excluded.till_ts, till_ts) ELSE till_ts END,
-                description = coalesce(excluded.description, description),
+                since = CASE WHEN excluded.version >= breaks.version THEN coalesce(excluded.since, breaks.since) ELSE breaks.since END,
+                till = CASE WHEN excluded.version >= breaks.version THEN coalesce(excluded.till, breaks.till) ELSE breaks.till END,
+                since_ts = CASE WHEN excluded.version >= breaks.version THEN coalesce(excluded.since_ts, breaks.since_ts) ELSE breaks.since_ts END,
+                till_ts = CASE WHEN excluded.version >= breaks.version THEN coalesce(excluded.till_ts, breaks.till_ts) ELSE breaks.till_ts END,
+                description = coalesce(excluded.description, breaks.description),
                 deleted = CASE
-                    WHEN excluded.version > version THEN excluded.deleted
-                    WHEN excluded.version = version THEN max(deleted, excluded.deleted)
-                    ELSE deleted END,
-                version = max(version, excluded.version),
+                    WHEN excluded.version > breaks.version THEN excluded.deleted
+                    WHEN excluded.version = breaks.version THEN max(breaks.deleted, excluded.deleted)
+                    ELSE breaks.deleted END,
+                version = max(breaks.version, excluded.version),
                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
             """
         ).run([
@@ -411,17 +418,17 @@ package final class EmbeddedPartner: PartnerSystem, ReopenableConnection, @unche
                 service_id, name, price, is_price_from, duration, deleted, version)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (docplanner_address_service_id) DO UPDATE SET
-                service_id = coalesce(excluded.service_id, service_id),
-                name = CASE WHEN excluded.version >= version THEN coalesce(excluded.name, name) ELSE name END,
-                price = CASE WHEN excluded.version >= version THEN coalesce(excluded.price, price) ELSE price END,
-                is_price_from = CASE WHEN excluded.version >= version
-                    THEN coalesce(excluded.is_price_from, is_price_from) ELSE is_price_from END,
-                duration = CASE WHEN excluded.version >= version THEN coalesce(excluded.duration, duration) ELSE duration END,
+                service_id = coalesce(excluded.service_id, address_services.service_id),
+                name = CASE WHEN excluded.version >= address_services.version THEN coalesce(excluded.name, address_services.name) ELSE address_services.name END,
+                price = CASE WHEN excluded.version >= address_services.version THEN coalesce(excluded.price, address_services.price) ELSE address_services.price END,
+                is_price_from = CASE WHEN excluded.version >= address_services.version
+                    THEN coalesce(excluded.is_price_from, address_services.is_price_from) ELSE address_services.is_price_from END,
+                duration = CASE WHEN excluded.version >= address_services.version THEN coalesce(excluded.duration, address_services.duration) ELSE address_services.duration END,
                 deleted = CASE
-                    WHEN excluded.version > version THEN excluded.deleted
-                    WHEN excluded.version = version THEN max(deleted, excluded.deleted)
-                    ELSE deleted END,
-                version = max(version, excluded.version)
+                    WHEN excluded.version > address_services.version THEN excluded.deleted
+                    WHEN excluded.version = address_services.version THEN max(address_services.deleted, excluded.deleted)
+                    ELSE address_services.deleted END,
+                version = max(address_services.version, excluded.version)
             """
         ).run([
             .text(service.docplannerID), .text(service.calendar.facilityID), .text(service.calendar.doctorID),

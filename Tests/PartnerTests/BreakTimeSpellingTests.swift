@@ -15,7 +15,7 @@ import Testing
     static let since = 1_803_891_600.0
     static let till = since + 1800
 
-    func times(_ database: Database, _ id: Int64) throws -> (
+    func times(_ database: any SQLConnection, _ id: Int64) throws -> (
         since: String, sinceTS: Double, till: String, tillTS: Double
     )? {
         let statement = try database.prepare("SELECT since, since_ts, till, till_ts FROM breaks WHERE id = ?")
@@ -28,9 +28,8 @@ import Testing
     @Test func insertFillsTheOtherSpellingAndUpdatesKeepThemInStep() throws {
         let directory = try TemporaryDirectory(prefix: "dpbridge-break-spelling")
         defer { directory.remove() }
-        let path = directory.file("partner.sqlite")
-        _ = try EmbeddedPartner(path: path)
-        let clinic = try Database(path: path)
+        let testCalendar = try TestCalendar(in: directory)
+        let clinic = try testCalendar.clinic()
         try clinic.execute(
             """
             INSERT INTO breaks (id, facility_id, doctor_id, address_id, since, till)
@@ -57,11 +56,14 @@ import Testing
             "\(movedSeconds)")
         #expect(
             try clinic.scalar(
-                "SELECT count(*) FROM breaks WHERE unixepoch(since) IS NOT since_ts OR unixepoch(till) IS NOT till_ts")
+                """
+                SELECT count(*) FROM breaks
+                WHERE unixepoch(since) IS DISTINCT FROM since_ts OR unixepoch(till) IS DISTINCT FROM till_ts
+                """)
                 == 0)
 
         // dpbridge reads the one value: the moved breaks are where the clinic put them.
-        let partner = try EmbeddedPartner(path: path)
+        let partner = try EmbeddedPartner(location: testCalendar.location)
         let first = try #require(try partner.clinicBreak(rowID: 1))
         let second = try #require(try partner.clinicBreak(rowID: 2))
         #expect(

@@ -10,14 +10,15 @@ import Testing
 @Suite struct ClinicCalendarTests {
     let directory: TemporaryDirectory
     let partner: EmbeddedPartner
-    let clinic: Database
+    let clinic: any SQLConnection
     let calendar = CalendarRef(facilityID: "1", doctorID: "123", addressID: "111")
     let warsaw = TimeZone(identifier: "Europe/Warsaw")!
 
     init() throws {
         directory = try TemporaryDirectory(prefix: "dpbridge-clinic")
-        partner = try EmbeddedPartner(path: directory.file("partner.sqlite"))
-        clinic = try Database(path: directory.file("partner.sqlite"))
+        let calendar = try TestCalendar(in: directory)
+        partner = calendar.partner
+        clinic = try calendar.clinic()
     }
 
     func date(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }

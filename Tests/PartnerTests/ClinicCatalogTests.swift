@@ -29,10 +29,11 @@ import Testing
     @Test func plansAndAcceptedPlansAreReplacedAndReadBack() throws {
         let directory = try TemporaryDirectory(prefix: "dpbridge-catalog")
         defer { directory.remove() }
-        let partner = try EmbeddedPartner(path: directory.file("partner.sqlite"))
+        let testCalendar = try TestCalendar(in: directory)
+        let partner = testCalendar.partner
         try partner.replaceCatalog(Self.catalog)
         #expect(try partner.catalog() == Self.catalog)
-        let file = try Database(path: directory.file("partner.sqlite"))
+        let file = try testCalendar.clinic()
         #expect(try file.scalar("SELECT COUNT(*) FROM clinic_insurance_plans WHERE insurance_id = 'I-AXA'") == 2)
         #expect(
             try file.scalar("SELECT COUNT(*) FROM clinic_location_insurance_plans WHERE location_id = 'L-MAIN'") == 3)

@@ -12,7 +12,7 @@ import Testing
 
     init() throws {
         directory = try TemporaryDirectory(prefix: "dpbridge-clinic-writes")
-        partner = try EmbeddedPartner(path: directory.file("partner.sqlite"))
+        partner = try TestCalendar(in: directory).partner
     }
 
     func time(_ text: String) -> ClinicTime {

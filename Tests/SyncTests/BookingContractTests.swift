@@ -24,6 +24,7 @@ import Testing
     let client: DocplannerClient
     let store: Store
     let partner: EmbeddedPartner
+    let testCalendar: TestCalendar
     let calendar = CalendarRef(facilityID: "1", doctorID: "123", addressID: "111")
 
     init() throws {
@@ -39,7 +40,8 @@ import Testing
                 timeZone: Self.zone),
             clock: clock)
         store = try Store(path: directory.file("store.sqlite"))
-        partner = try EmbeddedPartner(path: directory.file("partner.sqlite"))
+        testCalendar = try TestCalendar(in: directory)
+        partner = testCalendar.partner
     }
 
     func processor() -> OutboundProcessor {
@@ -65,7 +67,7 @@ import Testing
                         serviceID: "101"))
             ],
             eventKey: "slot-booked:\(id)", eventTime: Date(timeIntervalSince1970: clock.now()))
-        let clinic = try Database(path: directory.file("partner.sqlite"))
+        let clinic = try testCalendar.clinic()
         let row = try clinic.scalar("SELECT id FROM bookings WHERE docplanner_booking_id = ?", .text(id))
         // The row names its address service, as clinic software keeps it.
         try clinic.execute(
@@ -79,7 +81,7 @@ import Testing
         let (id, row) = try bookedEverywhere(at: Self.start)
         // The patient canceled on Docplanner; the event is lost. The clinic cancels too.
         try client.cancelBooking(facilityID: "1", doctorID: "123", addressID: "111", bookingID: id)
-        let clinic = try Database(path: directory.file("partner.sqlite"))
+        let clinic = try testCalendar.clinic()
         try clinic.execute("UPDATE bookings SET status = 'canceled' WHERE id = \(row)")
 
         // Docplanner answers the second cancel 400 ("not booked"): done, not a dead letter.
@@ -98,7 +100,7 @@ import Testing
         let (id, row) = try bookedEverywhere(at: Self.start)
         let later = Self.start.addingTimeInterval(3600)
         // The clinic moves the visit to 11:00 …
-        let clinic = try Database(path: directory.file("partner.sqlite"))
+        let clinic = try testCalendar.clinic()
         try clinic.execute(
             "UPDATE bookings SET start_ts = \(later.timeIntervalSince1970), end_ts = \(later.timeIntervalSince1970 + 1800) WHERE id = \(row)"
         )
@@ -124,7 +126,7 @@ import Testing
 
     @Test func aBookingWhoseAnswerWasLostIsFoundWhereItWasMadeThoughTheClinicMovedTheVisit() throws {
         defer { simulator.stop() }
-        let clinic = try Database(path: directory.file("partner.sqlite"))
+        let clinic = try testCalendar.clinic()
         let start = Self.start.timeIntervalSince1970
         try clinic.execute(
             """

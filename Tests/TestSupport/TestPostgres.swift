@@ -1,5 +1,8 @@
 import Foundation
+import Partner
 import Postgres
+import PostgresStore
+import SQLite
 
 /// The throw-away PostgreSQL server `scripts/with-postgres.sh` started, if any
 /// (`TEST_POSTGRES_URL`; `make test` runs `swift test` beside one).
@@ -14,4 +17,27 @@ package func testPostgresConnection(schema: String) throws -> PostgresConnection
     try connection.execute("CREATE SCHEMA IF NOT EXISTS \(schema)")
     try connection.execute("SET search_path TO \(schema)")
     return connection
+}
+
+/// A clinic calendar for a test: in `directory` (file `name`), or, when
+/// `TEST_CALENDAR_BACKEND=postgres` (the calendar suites' second run in `scripts/test.sh`),
+/// in a fresh schema of the test server: the calendar's tests are then its shared suite on
+/// both backends. `clinic()` is a connection of the clinic software's own.
+package struct TestCalendar {
+    package let location: CalendarLocation
+    package let partner: EmbeddedPartner
+
+    /// The backend this run of the calendar tests uses.
+    package static let onPostgres = ProcessInfo.processInfo.environment["TEST_CALENDAR_BACKEND"] == "postgres"
+
+    package init(in directory: TemporaryDirectory, name: String = "partner.sqlite") throws {
+        location =
+            Self.onPostgres
+            ? .postgres(PostgresEndpoint(url: testServerURL ?? "postgresql:///missing", schema: newTestSchema("cal")))
+            : .sqlite(path: directory.file(name))
+        partner = try EmbeddedPartner(location: location)
+    }
+
+    /// A connection as clinic software opens it (its writes are clinic changes).
+    package func clinic() throws -> any SQLConnection { try location.open(false) }
 }

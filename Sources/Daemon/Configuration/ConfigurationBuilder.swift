@@ -113,6 +113,7 @@ struct ConfigurationBuilder {
             storeBackend: storeBackend(),
             storeCommitDelayMilliseconds: int("store.commit_delay_ms"),
             partner: adapter,
+            calendarOnPostgres: calendarOnPostgres(),
             workers: .init(
                 inbound: int("workers.inbound"), outbound: int("workers.outbound"),
                 inboundGatherMilliseconds: int("workers.inbound_gather_ms"),
@@ -190,6 +191,16 @@ struct ConfigurationBuilder {
         let text = string(key)
         if text.isEmpty { missing(key) }
         return text
+    }
+
+    /// `partner.backend`: postgres only beside a store on PostgreSQL (its server).
+    private mutating func calendarOnPostgres() -> Bool {
+        guard string("partner.backend") == "postgres" else { return false }
+        if string("store.backend") != "postgres" {
+            problems.append(
+                .init("partner.backend", "postgres needs store.backend postgres (the calendar is on its server)"))
+        }
+        return true
     }
 
     /// `store.backend`, with `store.url` for PostgreSQL.

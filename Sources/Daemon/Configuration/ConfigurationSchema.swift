@@ -193,7 +193,11 @@ package enum ConfigurationSchema {
             "Where the clinic calendar lives: an SQLite database (embedded) or a partner REST endpoint (http)."),
         .init(
             "partner.embedded.path", .string, default: "/var/lib/dpbridge/partner.sqlite",
-            "SQLite database of the embedded partner calendar."),
+            "SQLite database of the embedded partner calendar (backend sqlite)."),
+        .init(
+            "partner.backend", .string, default: "sqlite", allowed: ["sqlite", "postgres"],
+            "Where the embedded calendar (or the HTTP adapter's mirror) is kept: sqlite, its file; postgres, the schema dpbridge_<tenant>_calendar on the store's server (needs store.backend postgres), which every instance behind one callback URL and the clinic software reach."
+        ),
         .init(
             "partner.http.url", .string, default: "",
             "Partner endpoint receiving events as signed JSON (required with adapter http): https://, or http:// to a loopback address."

@@ -1,3 +1,4 @@
+import Partner
 import PostgresStore
 import Store
 
@@ -28,4 +29,15 @@ extension DaemonConfiguration {
 
     /// How the store is named in messages: the file, or the schema (never the URL).
     package var storeDescription: String { storeLocation.description }
+
+    /// Where the clinic calendar (or the HTTP adapter's mirror) is: its file, or with
+    /// `partner.backend: postgres` the tenant's calendar schema on the store's server
+    /// (`dpbridge_<tenant>_calendar`), which every instance and the clinic software reach.
+    package var calendarLocation: CalendarLocation {
+        guard calendarOnPostgres, let store = postgresEndpoint else { return .sqlite(path: calendarPath) }
+        return .postgres(PostgresEndpoint(url: store.url, schema: PostgresCalendarSchema.schema(forTenant: tenant)))
+    }
+
+    /// How the calendar is named in messages: its file, or its schema.
+    package var calendarDescription: String { calendarOnPostgres ? calendarLocation.description : calendarPath }
 }

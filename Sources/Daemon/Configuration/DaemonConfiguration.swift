@@ -127,6 +127,8 @@ package struct DaemonConfiguration: Sendable, Equatable {
     /// While writes keep coming, milliseconds those after a commit wait for others.
     package var storeCommitDelayMilliseconds: Int = 5
     package var partner: PartnerAdapter
+    /// `partner.backend: postgres`: the calendar (or mirror) in the store's PostgreSQL database.
+    package var calendarOnPostgres: Bool = false
     package var workers: Workers
     package var retry: Retry
     package var http: HTTPLimits

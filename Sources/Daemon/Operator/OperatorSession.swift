@@ -177,13 +177,14 @@ package final class OperatorSession {
         case .store(let store, _, _):
             var actions = OperatorActions(store: store, daemon: .stopped, tenant: target.tenant)
             actions.singletonServer = target.singletonServer
-            if FileManager.default.fileExists(atPath: target.calendarPath) {
+            let onServer = target.calendarLocation.dialect == .postgres
+            if onServer || FileManager.default.fileExists(atPath: target.calendarPath) {
                 do {
-                    actions.calendar = try EmbeddedPartner(path: target.calendarPath)
+                    actions.calendar = try EmbeddedPartner(location: target.calendarLocation)
                 } catch {
-                    throw .calendar("\(target.calendarPath): \(error)")
+                    throw .calendar("\(target.calendarLocation.description): \(error)")
                 }
-                actions.calendarPath = target.calendarPath
+                actions.calendarPath = target.calendarLocation.description
             }
             return try actions.erase(request)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Partner
 import Store
 
 /// Where the operator commands find a tenant's daemon and store. The one place that
@@ -43,6 +44,8 @@ package struct OperatorTarget: Sendable {
     var storeIsShared: Bool { singletonServer != nil }
     /// The clinic calendar's file (the embedded calendar, or the HTTP adapter's mirror).
     package let calendarPath: String
+    /// Where the calendar is: that file, or its PostgreSQL schema (`partner.backend`).
+    package let calendarLocation: CalendarLocation
     package let admin: AdminEndpoint
     /// Sent as `Authorization: Bearer …` when set (`listen.admin.token`).
     package let adminToken: String?
@@ -70,7 +73,8 @@ package struct OperatorTarget: Sendable {
         return OperatorTarget(
             configPath: configPath, tenant: name, storePath: configuration.storePath,
             storeLocation: configuration.storeLocation, singletonServer: configuration.postgresEndpoint?.url,
-            calendarPath: configuration.calendarPath, admin: endpoint,
+            calendarPath: configuration.calendarPath, calendarLocation: configuration.calendarLocation,
+            admin: endpoint,
             adminToken: admin.token.map(\.value).flatMap { $0.isEmpty ? nil : $0 },
             pingAlertMinutes: configuration.docplanner.mode == .pull ? nil : configuration.callback.pingAlertMinutes,
             retryPolicy: RetryPolicy(
