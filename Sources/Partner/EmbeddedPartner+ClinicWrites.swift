@@ -17,12 +17,12 @@ extension EmbeddedPartner {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'clinic') RETURNING id
                 """,
                 [
-                .text(booking.calendar.facilityID), .text(booking.calendar.doctorID), .text(booking.calendar.addressID),
-                .text(booking.start.text), .text(booking.end.text), .real(booking.start.date.timeIntervalSince1970),
-                .real(booking.end.date.timeIntervalSince1970), .text(booking.addressServiceID),
-                text(booking.patient.name), text(booking.patient.surname), text(booking.patient.email),
-                text(booking.patient.phone), text(booking.comment),
-            ]) ?? 0
+                    .text(booking.calendar.facilityID), .text(booking.calendar.doctorID),
+                    .text(booking.calendar.addressID), .text(booking.start.text), .text(booking.end.text),
+                    .real(booking.start.date.timeIntervalSince1970), .real(booking.end.date.timeIntervalSince1970),
+                    .text(booking.addressServiceID), text(booking.patient.name), text(booking.patient.surname),
+                    text(booking.patient.email), text(booking.patient.phone), text(booking.comment),
+                ]) ?? 0
         }
     }
 
@@ -121,10 +121,10 @@ extension EmbeddedPartner {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'clinic') RETURNING id
                 """,
                 [
-                .text(item.calendar.facilityID), .text(item.calendar.doctorID), .text(item.calendar.addressID),
-                .text(item.since.text), .text(item.till.text), .real(item.since.date.timeIntervalSince1970),
-                .real(item.till.date.timeIntervalSince1970), item.description.map { .text($0) } ?? .null,
-            ]) ?? 0
+                    .text(item.calendar.facilityID), .text(item.calendar.doctorID), .text(item.calendar.addressID),
+                    .text(item.since.text), .text(item.till.text), .real(item.since.date.timeIntervalSince1970),
+                    .real(item.till.date.timeIntervalSince1970), item.description.map { .text($0) } ?? .null,
+                ]) ?? 0
         }
     }
 
