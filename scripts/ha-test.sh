@@ -9,9 +9,8 @@
 # write budget (10 a minute here, shared by both instances) never exceeded at Docplanner.
 # Prints figures and "N passed, N failed".
 #
-# The clinic calendar is one SQLite file both instances open (they run on one host here):
-# what the test checks of the calendar holds for one file; on several hosts the calendar
-# must be one that every host reaches (see docs/operating.md, High availability).
+# The clinic calendar is on the same server (partner.backend: postgres, schema
+# dpbridge_default_calendar): the instances share nothing but PostgreSQL, as on two hosts.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,7 +46,7 @@ declare -A public admin
 for name in a b; do public[$name]=$(free_port); admin[$name]=$(free_port); done
 secret=ha-callback-secret-0123456789abcdef
 sim=http://127.0.0.1:$sim_port
-calendar=$work/partner.sqlite
+calendar_schema=dpbridge_default_calendar
 write_limit=10
 
 # The simulator as Docplanner: pushes and pings go to haproxy's address; a write budget of
@@ -76,7 +75,8 @@ store:
   backend: postgres
   path: $work/$name/dpbridge.sqlite
 partner:
-  embedded: {path: $calendar}
+  backend: postgres
+  embedded: {path: $work/$name/partner.sqlite}
 log: {format: text}
 EOF
 done
@@ -96,7 +96,8 @@ start_instance() {  # start_instance NAME
 }
 for _ in $(seq 1 50); do curl -fsS -o /dev/null "$sim/_sim/state" 2>/dev/null && break; sleep 0.1; done
 "$bin" migrate --config "$work/a/dpbridge.yaml" >"$work/migrate.out" 2>&1
-check "dpbridge migrate makes the tenant's schema" $? "$(cat "$work/migrate.out")"
+check "dpbridge migrate makes the tenant's schemas (store and calendar)" $? "$(cat "$work/migrate.out")"
+cat "$work/migrate.out"
 start_instance a; check "instance A starts on the PostgreSQL store" $?
 start_instance b; check "instance B starts beside it on the same store" $?
 
@@ -131,17 +132,17 @@ sleep 1
 
 # The clinic works around the clock on address 111 (doctor 123): dpbridge feeds the week's
 # slots (7 replaceSlots within the budget), which the patients then book.
-sqlite3 -cmd '.timeout 5000' "$calendar" "INSERT INTO working_hours
+psql -q "$TEST_POSTGRES_URL" -c "SET search_path TO $calendar_schema" -c "INSERT INTO working_hours
         (facility_id, doctor_id, address_id, weekday, start_time, end_time, address_service_id, duration)
     WITH RECURSIVE d(weekday) AS (SELECT 1 UNION ALL SELECT weekday + 1 FROM d WHERE weekday < 7)
     SELECT '1', '123', '111', weekday, '00:00', '23:30', '101', 30 FROM d;"
 
 cat >"$work/driver.py" <<'PY'
-import json, os, signal, subprocess, sys, threading, time, urllib.request, sqlite3
+import json, os, signal, subprocess, sys, threading, time, urllib.request
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-work, sim, pg_url, calendar, write_limit = sys.argv[1:6]
+work, sim, pg_url, calendar_schema, write_limit = sys.argv[1:6]
 results = {}
 
 def sim_state():
@@ -150,6 +151,15 @@ def sim_state():
 
 def psql(sql):
     out = subprocess.run(["psql", pg_url, "-At", "-F", "|", "-c", sql], capture_output=True, text=True, timeout=10)
+    return out.stdout.strip()
+
+def clinic_sql(sql):
+    """What clinic software does: SQL on the calendar's schema."""
+    out = subprocess.run(["psql", pg_url, "-qAt", "-F", "|", "-v", "ON_ERROR_STOP=1", "-c",
+                          "SET search_path TO " + calendar_schema, "-c", sql],
+                         capture_output=True, text=True, timeout=30)
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr)
     return out.stdout.strip()
 
 # 1. Wait for the week's slots (at most two minutes: the feed waits on the write budget).
@@ -212,12 +222,11 @@ for t in threads: t.start()
 # leave free; the seventh is past the one-week horizon): 30 bookSlot calls to make, more than the budget of 10 a minute allows in
 # the run; both instances' senders take them from the shared outbox.
 day6 = tomorrow + timedelta(days=5)
-with sqlite3.connect(calendar, timeout=5) as db:
-    for i in range(30):
-        start = day6 + timedelta(minutes=30 * i)
-        db.execute("INSERT INTO bookings (facility_id, doctor_id, address_id, start_at, end_at, address_service_id, "
-                   "patient_name, patient_surname, patient_phone) VALUES ('1', '123', '111', ?, ?, '101', 'Clinic', 'Visit', ?)",
-                   (start.isoformat(), (start + timedelta(minutes=30)).isoformat(), "+48500100%03d" % i))
+clinic_sql("INSERT INTO bookings (facility_id, doctor_id, address_id, start_at, end_at, address_service_id, "
+           "patient_name, patient_surname, patient_phone) VALUES " + ", ".join(
+               "('1', '123', '111', '%s', '%s', '101', 'Clinic', 'Visit', '+48500100%03d')"
+               % ((day6 + timedelta(minutes=30 * i)).isoformat(), (day6 + timedelta(minutes=30 * i + 30)).isoformat(), i)
+               for i in range(30)))
 time.sleep(8)
 killed = {}
 def kill(name):
@@ -242,10 +251,9 @@ load_ended = time.time()
 def settled():
     state = sim_state()
     booked = {b["id"] for b in state["bookings"] if b.get("status") == "booked"} & made
-    with sqlite3.connect(calendar, timeout=5) as db:
-        rows = db.execute("SELECT docplanner_booking_id, count(*) FROM bookings WHERE docplanner_booking_id IS NOT NULL "
-                          "GROUP BY docplanner_booking_id").fetchall()
-    return state, booked, dict(rows)
+    rows = clinic_sql("SELECT docplanner_booking_id, count(*) FROM bookings WHERE docplanner_booking_id IS NOT NULL "
+                      "GROUP BY docplanner_booking_id")
+    return state, booked, {k: int(v) for k, v in (line.split("|") for line in rows.splitlines() if "|" in line)}
 # The run goes on at least 80 s from the start of the load: the survivor's takeover of
 # each singleton is watched, and the clinic's 30 visits keep asking for more writes than
 # two budget windows allow.
@@ -267,9 +275,8 @@ results["missing_count"] = len(booked - set(in_calendar))
 results["doubled_in_calendar"] = [k for k, c in in_calendar.items() if c > 1][:10]
 results["failed_pushes"] = state["failed_pushes"]
 results["settle_seconds"] = round(settled_at - load_ended, 1)
-with sqlite3.connect(calendar, timeout=5) as db:
-    results["clinic_visits_on_docplanner"] = db.execute(
-        "SELECT count(*) FROM bookings WHERE patient_name = 'Clinic' AND docplanner_booking_id IS NOT NULL").fetchone()[0]
+results["clinic_visits_on_docplanner"] = int(clinic_sql(
+    "SELECT count(*) FROM bookings WHERE patient_name = 'Clinic' AND docplanner_booking_id IS NOT NULL"))
 inbox = psql("SELECT state || '=' || count(*) FROM dpbridge_default.inbox GROUP BY state ORDER BY state")
 results["inbox"] = inbox.replace("\n", " ")
 results["inbox_duplicates"] = int(psql("SELECT count(*) FROM (SELECT dedup_key FROM dpbridge_default.inbox "
@@ -317,7 +324,7 @@ for name in names:
 results["takeover_seconds"] = takeover
 json.dump(results, sys.stdout)
 PY
-python3 "$work/driver.py" "$work" "$sim" "$TEST_POSTGRES_URL" "$calendar" "$write_limit" >"$work/report.json" 2>"$work/driver.err" &
+python3 "$work/driver.py" "$work" "$sim" "$TEST_POSTGRES_URL" "$calendar_schema" "$write_limit" >"$work/report.json" 2>"$work/driver.err" &
 driver=$!
 while kill -0 "$driver" 2>/dev/null; do
     if [ -e "$work/restart-a" ] && [ ! -e "$work/a-restarted" ]; then

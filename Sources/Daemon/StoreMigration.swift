@@ -13,6 +13,8 @@ package enum StoreMigration {
         /// The version found before; nil where the store does not say (SQLite).
         package var foundVersion: Int?
         package var version: Int
+        /// The calendar's schema and what its migration did, with `partner.backend: postgres`.
+        package var calendar: String?
     }
 
     /// Migrates the store of `configuration`'s tenant; throws what kept it from it (a
@@ -27,8 +29,20 @@ package enum StoreMigration {
         }
         let connection = try endpoint.connect(applicationName: "dpbridge migrate")
         let found = try PostgresSchema.migrate(connection, schema: endpoint.schema)
+        var calendarOutcome: String?
+        if configuration.calendarOnPostgres {
+            // The calendar's schema too, so that clinic software can write to it before the
+            // first instance starts.
+            let calendar = PostgresCalendarSchema.schema(forTenant: configuration.tenant)
+            let before = try PostgresSchema.migrate(
+                connection, schema: calendar, migrations: PostgresCalendarSchema.migrations)
+            let latest = PostgresCalendarSchema.migrations.count
+            calendarOutcome =
+                "calendar: PostgreSQL schema \(calendar) \(before == latest ? "already at" : "from \(before) to") "
+                + "schema version \(latest)"
+        }
         return Outcome(
             tenant: configuration.tenant, store: endpoint.description, foundVersion: found,
-            version: PostgresSchema.latestVersion)
+            version: PostgresSchema.latestVersion, calendar: calendarOutcome)
     }
 }

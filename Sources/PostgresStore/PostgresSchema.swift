@@ -124,7 +124,11 @@ package enum PostgresSchema {
             return try connection.transaction { () throws(PostgresError) -> Result<Int, StoreError> in
                 try connection.execute("SELECT pg_advisory_xact_lock($1)", [.integer(migrationLock)])
                 if let schema {
+                    // The version table and the migration's objects go in `schema`, whatever
+                    // the connection's own search_path (`dpbridge migrate` migrates several
+                    // schemas on one connection).
                     try connection.execute("CREATE SCHEMA IF NOT EXISTS \(PostgresEndpoint.identifier(schema))")
+                    try connection.execute("SET LOCAL search_path TO \(PostgresEndpoint.identifier(schema))")
                 }
                 try connection.execute("CREATE TABLE IF NOT EXISTS dpbridge_schema (version INTEGER NOT NULL)")
                 let found = Int(

@@ -24,6 +24,7 @@ struct MigrateCommand: ParsableCommand {
                 let outcome = try StoreMigration.migrate(tenant)
                 let from = outcome.foundVersion.map { $0 == outcome.version ? "already at" : "from \($0) to" } ?? "at"
                 print("tenant \(outcome.tenant): \(outcome.store) \(from) schema version \(outcome.version)")
+                if let calendar = outcome.calendar { print("tenant \(outcome.tenant): \(calendar)") }
             } catch {
                 printError("dpbridge: tenant \(tenant.tenant): \(tenant.storeDescription): \(error)")
                 failed = true

@@ -38,4 +38,24 @@ struct PostgresSchemaTests {
             try PostgresSchema.migrate(try testPostgresConnection(schema: schema))
         }
     }
+
+    /// `dpbridge migrate` migrates a tenant's store and calendar on one connection: each
+    /// schema keeps its own version (the calendar's once read the store's).
+    @Test func schemasMigratedOnOneConnectionEachKeepTheirVersion() throws {
+        let connection = try PostgresConnection(url: testServerURL!)
+        let store = newTestSchema("ms")
+        let calendar = newTestSchema("mc")
+        #expect(try PostgresSchema.migrate(connection, schema: store) == 0)
+        #expect(
+            try PostgresSchema.migrate(connection, schema: calendar, migrations: PostgresCalendarSchema.migrations) == 0
+        )
+        #expect(try PostgresSchema.migrate(connection, schema: store) == PostgresSchema.migrations.count)
+        #expect(
+            try PostgresSchema.migrate(connection, schema: calendar, migrations: PostgresCalendarSchema.migrations)
+                == PostgresCalendarSchema.migrations.count)
+        let tables = try connection.execute(
+            "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'bookings'",
+            [.text(calendar)])
+        #expect(tables.integer(0, "n") == 1, "the calendar's tables are in its schema")
+    }
 }
