@@ -360,9 +360,28 @@ python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["takeover_seconds"];
 check "each singleton taken over by the survivor within 15 s of a kill" $? "$(field takeover_seconds)"
 [ "$(num rate_limited)" = 0 ] && [ "$(num writes_total)" -gt 0 ]
 check "Docplanner's write budget ($write_limit a minute, both instances together) never exceeded" $? "$(field rate_limited) refused of $(field writes_total) writes"
+# The database goes away (no new connections, the instance's ones ended): the survivor's
+# /health answers 503 within seconds, so haproxy would send traffic elsewhere; 200 again
+# once it is back.
+admin_db=${TEST_POSTGRES_URL%/*}/postgres
+db_name=${TEST_POSTGRES_URL##*/}
+health() { curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${admin[a]}/health"; }
+psql -qAt "$admin_db" -c "ALTER DATABASE $db_name ALLOW_CONNECTIONS false" \
+    -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '$db_name'" >/dev/null
+lost=$(date +%s.%N); unhealthy=""
+for _ in $(seq 1 150); do [ "$(health)" = 503 ] && { unhealthy=$(date +%s.%N); break; }; sleep 0.1; done
+psql -qAt "$admin_db" -c "ALTER DATABASE $db_name ALLOW_CONNECTIONS true" >/dev/null
+back=$(date +%s.%N); healthy=""
+for _ in $(seq 1 150); do [ "$(health)" = 200 ] && { healthy=$(date +%s.%N); break; }; sleep 0.1; done
+to_503=$([ -n "$unhealthy" ] && awk -v a="$lost" -v b="$unhealthy" 'BEGIN { printf "%.1f", b - a }' || echo never)
+to_200=$([ -n "$healthy" ] && awk -v a="$back" -v b="$healthy" 'BEGIN { printf "%.1f", b - a }' || echo never)
+echo "  /health after the database went away: 503 in ${to_503} s; 200 ${to_200} s after it came back"
+[ -n "$unhealthy" ] && [ -n "$healthy" ]
+check "/health answers 503 within 15 s of losing the database, and 200 again once it is back" $?
+
 # `dpbridge status` on the survivor names it as the holder of every singleton.
-"$bin" status --json --config "$work/a/dpbridge.yaml" >"$work/status.json" 2>"$work/status.err"
-python3 - "$work/status.json" "$(cat "$work/a/pid")" <<'PY' >"$work/status.check" 2>&1
+# (After the outage above, its leases are taken again within a couple of seconds.)
+cat >"$work/status-check.py" <<'PY'
 import json, sys
 holders = json.load(open(sys.argv[1])).get("singletons") or {}
 print(holders)
@@ -370,5 +389,11 @@ wanted = {"release", "pull", "change-collection", "mapping-watch", "retention"}
 sys.exit(0 if set(holders) == wanted and all(holders[n].endswith(":" + sys.argv[2]) for n in wanted - {"pull"})
          and holders["pull"] == "none" else 1)
 PY
+for _ in $(seq 1 30); do
+    "$bin" status --json --config "$work/a/dpbridge.yaml" >"$work/status.json" 2>"$work/status.err"
+    python3 "$work/status-check.py" "$work/status.json" "$(cat "$work/a/pid")" >"$work/status.check" 2>&1 && break
+    sleep 0.5
+done
+python3 "$work/status-check.py" "$work/status.json" "$(cat "$work/a/pid")" >"$work/status.check" 2>&1
 check "dpbridge status shows the survivor holding each singleton (pull: none, push mode)" $? "$(cat "$work/status.check" "$work/status.err" 2>/dev/null | tail -n 3)"
 finish

@@ -42,7 +42,7 @@ scripts/setup.sh debootstrap systemd-container dpkg-dev python3 curl || { fail "
 
 # 1. A minimal Debian 12 root with systemd and the libraries dpbridge links.
 base=${DPBRIDGE_SYSTEMD_BASE:-/var/tmp/dpbridge-systemd-base}
-includes=systemd,systemd-sysv,dbus,libcurl4,libsqlite3-0
+includes=systemd,systemd-sysv,dbus,libcurl4,libsqlite3-0,libpq5
 if [ "$(cat "$base/.dpbridge-base" 2>/dev/null)" != "$includes" ]; then
     echo "building the Debian root in $base (debootstrap, about a minute)"
     rm -rf "$base"

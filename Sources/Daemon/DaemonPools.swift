@@ -16,27 +16,65 @@ final class DaemonPools: Sendable {
     /// Writes to the clinic calendars' files, which wake their tenants' collectors.
     let files = FileWriteWatch()
     /// The singleton leases of every tenant on PostgreSQL: one connection per server.
-    private let leases = Mutex<[String: SingletonLeases]>([:])
+    private let leases = LeaseConnections()
 
     /// The leases of the tenant's PostgreSQL server; nil for a store in SQLite (one
     /// instance: it runs every part).
     func singletons(_ configuration: DaemonConfiguration) -> SingletonLeases? {
-        guard let endpoint = configuration.postgresEndpoint else { return nil }
-        return leases.withLock { leases in
-            if let known = leases[endpoint.url] { return known }
-            let made = SingletonLeases(url: endpoint.url)
-            leases[endpoint.url] = made
-            return made
-        }
+        configuration.postgresEndpoint.map { leases.leases(url: $0.url) }
     }
 
     init(work: Int = 8, commits: Int = 4, sends: Int = 8) {
         self.work = WorkScheduler(threads: work, name: "dpbridge-work")
         self.commits = WorkScheduler(threads: commits, name: "dpbridge-commit")
         self.sends = WorkScheduler(threads: sends, name: "dpbridge-send", watched: false)
+        leases.use(self.work)
     }
 
     /// The pools as parts of the daemon's lifecycle: started before the tenants, stopped
     /// after them (the commit pool last: stores close before it).
-    var parts: [any BackgroundPart] { [commits, work, sends, files] }
+    var parts: [any BackgroundPart] { [commits, work, leases, sends, files] }
+}
+
+/// The instance's singleton leases, one `SingletonLeases` per PostgreSQL server: their
+/// checks run on the work pool from its start, and stop (letting every lease go) before it.
+final class LeaseConnections: BackgroundPart {
+    private let state = Mutex<(byURL: [String: SingletonLeases], scheduler: WorkScheduler?)>(([:], nil))
+
+    /// The leases of the server at `url`, made (and started, once the pools run) on first use.
+    func leases(url: String) -> SingletonLeases {
+        let (leases, running) = state.withLock { state -> (SingletonLeases, WorkScheduler?) in
+            if let known = state.byURL[url] { return (known, nil) }
+            let made = SingletonLeases(url: url)
+            state.byURL[url] = made
+            return (made, state.scheduler)
+        }
+        if let running { leases.start(on: running) }
+        return leases
+    }
+
+    private let pool = Mutex<WorkScheduler?>(nil)
+
+    /// The pool the checks run on (`DaemonPools.work`), set before `start`.
+    func use(_ scheduler: WorkScheduler) { pool.withLock { $0 = scheduler } }
+
+    func start() {
+        guard let scheduler = pool.withLock({ $0 }) else { return }
+        let all = state.withLock { state in
+            state.scheduler = scheduler
+            return Array(state.byURL.values)
+        }
+        for leases in all { leases.start(on: scheduler) }
+    }
+
+    func stop() {
+        let all = state.withLock { state in
+            state.scheduler = nil
+            return Array(state.byURL.values)
+        }
+        for leases in all { leases.stop() }
+    }
+
+    /// Out of the watchdog: a check waits on the database, which `/health` reports.
+    var heartbeat: UInt64? { nil }
 }

@@ -267,66 +267,50 @@ package enum PostgresCalendarSchema {
             FOR EACH ROW EXECUTE FUNCTION dpbridge_log_change();
 
         -- A time written in one spelling only gets the other before the row is stored.
-        CREATE FUNCTION dpbridge_booking_times() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            IF TG_OP = 'INSERT' THEN
-                NEW.start_ts := coalesce(NEW.start_ts, unixepoch(NEW.start_at));
-                NEW.start_at := coalesce(NEW.start_at, dpbridge_utc_text(NEW.start_ts));
-                NEW.end_ts := coalesce(NEW.end_ts, unixepoch(NEW.end_at));
-                NEW.end_at := coalesce(NEW.end_at, dpbridge_utc_text(NEW.end_ts));
-                RETURN NEW;
-            END IF;
-            IF NEW.start_at IS NOT NULL AND NEW.start_at IS DISTINCT FROM OLD.start_at
-                AND NEW.start_ts IS NOT DISTINCT FROM OLD.start_ts THEN
-                NEW.start_ts := coalesce(unixepoch(NEW.start_at), NEW.start_ts);
-            ELSIF NEW.start_ts IS NOT NULL AND NEW.start_ts IS DISTINCT FROM OLD.start_ts
-                AND NEW.start_at IS NOT DISTINCT FROM OLD.start_at
-                AND (NEW.start_at IS NULL OR unixepoch(NEW.start_at) IS DISTINCT FROM NEW.start_ts) THEN
-                NEW.start_at := dpbridge_utc_text(NEW.start_ts);
-            END IF;
-            IF NEW.end_at IS NOT NULL AND NEW.end_at IS DISTINCT FROM OLD.end_at
-                AND NEW.end_ts IS NOT DISTINCT FROM OLD.end_ts THEN
-                NEW.end_ts := coalesce(unixepoch(NEW.end_at), NEW.end_ts);
-            ELSIF NEW.end_ts IS NOT NULL AND NEW.end_ts IS DISTINCT FROM OLD.end_ts
-                AND NEW.end_at IS NOT DISTINCT FROM OLD.end_at
-                AND (NEW.end_at IS NULL OR unixepoch(NEW.end_at) IS DISTINCT FROM NEW.end_ts) THEN
-                NEW.end_at := dpbridge_utc_text(NEW.end_ts);
-            END IF;
-            RETURN NEW;
-        END $$;
-        CREATE TRIGGER bookings_times BEFORE INSERT OR UPDATE ON bookings
-            FOR EACH ROW EXECUTE FUNCTION dpbridge_booking_times();
-        CREATE FUNCTION dpbridge_break_times() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            IF TG_OP = 'INSERT' THEN
-                NEW.since_ts := coalesce(NEW.since_ts, unixepoch(NEW.since));
-                NEW.since := coalesce(NEW.since, dpbridge_utc_text(NEW.since_ts));
-                NEW.till_ts := coalesce(NEW.till_ts, unixepoch(NEW.till));
-                NEW.till := coalesce(NEW.till, dpbridge_utc_text(NEW.till_ts));
-                RETURN NEW;
-            END IF;
-            IF NEW.since IS NOT NULL AND NEW.since IS DISTINCT FROM OLD.since
-                AND NEW.since_ts IS NOT DISTINCT FROM OLD.since_ts THEN
-                NEW.since_ts := coalesce(unixepoch(NEW.since), NEW.since_ts);
-            ELSIF NEW.since_ts IS NOT NULL AND NEW.since_ts IS DISTINCT FROM OLD.since_ts
-                AND NEW.since IS NOT DISTINCT FROM OLD.since
-                AND (NEW.since IS NULL OR unixepoch(NEW.since) IS DISTINCT FROM NEW.since_ts) THEN
-                NEW.since := dpbridge_utc_text(NEW.since_ts);
-            END IF;
-            IF NEW.till IS NOT NULL AND NEW.till IS DISTINCT FROM OLD.till
-                AND NEW.till_ts IS NOT DISTINCT FROM OLD.till_ts THEN
-                NEW.till_ts := coalesce(unixepoch(NEW.till), NEW.till_ts);
-            ELSIF NEW.till_ts IS NOT NULL AND NEW.till_ts IS DISTINCT FROM OLD.till_ts
-                AND NEW.till IS NOT DISTINCT FROM OLD.till
-                AND (NEW.till IS NULL OR unixepoch(NEW.till) IS DISTINCT FROM NEW.till_ts) THEN
-                NEW.till := dpbridge_utc_text(NEW.till_ts);
-            END IF;
-            RETURN NEW;
-        END $$;
-        CREATE TRIGGER breaks_times BEFORE INSERT OR UPDATE ON breaks
-            FOR EACH ROW EXECUTE FUNCTION dpbridge_break_times();
+        \#(timesTrigger(table: "bookings", function: "dpbridge_booking_times", times: [("start_at", "start_ts"), ("end_at", "end_ts")]))
+        \#(timesTrigger(table: "breaks", function: "dpbridge_break_times", times: [("since", "since_ts"), ("till", "till_ts")]))
         """#
     ]
+
+    /// A `BEFORE INSERT OR UPDATE` trigger on `table` keeping each pair of `times` (ISO 8601
+    /// text, Unix seconds) in step: an insert fills the missing one; an update that moves
+    /// one spelling only moves the other (SQLite's triggers of migrations 2 and 4).
+    private static func timesTrigger(table: String, function: String, times: [(text: String, seconds: String)])
+        -> String
+    {
+        let inserted = times.map { pair in
+            """
+                    NEW.\(pair.seconds) := coalesce(NEW.\(pair.seconds), unixepoch(NEW.\(pair.text)));
+                    NEW.\(pair.text) := coalesce(NEW.\(pair.text), dpbridge_utc_text(NEW.\(pair.seconds)));
+            """
+        }.joined(separator: "\n")
+        let updated = times.map { pair in
+            let (text, seconds) = pair
+            return """
+                        IF NEW.\(text) IS NOT NULL AND NEW.\(text) IS DISTINCT FROM OLD.\(text)
+                            AND NEW.\(seconds) IS NOT DISTINCT FROM OLD.\(seconds) THEN
+                            NEW.\(seconds) := coalesce(unixepoch(NEW.\(text)), NEW.\(seconds));
+                        ELSIF NEW.\(seconds) IS NOT NULL AND NEW.\(seconds) IS DISTINCT FROM OLD.\(seconds)
+                            AND NEW.\(text) IS NOT DISTINCT FROM OLD.\(text)
+                            AND (NEW.\(text) IS NULL OR unixepoch(NEW.\(text)) IS DISTINCT FROM NEW.\(seconds)) THEN
+                            NEW.\(text) := dpbridge_utc_text(NEW.\(seconds));
+                        END IF;
+                """
+        }.joined(separator: "\n")
+        return """
+            CREATE FUNCTION \(function)() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'INSERT' THEN
+            \(inserted)
+                    RETURN NEW;
+                END IF;
+            \(updated)
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER \(table)_times BEFORE INSERT OR UPDATE ON \(table)
+                FOR EACH ROW EXECUTE FUNCTION \(function)();
+            """
+    }
 
     /// The schema of tenant `tenant`'s calendar: its store's schema and `_calendar`.
     package static func schema(forTenant tenant: String) -> String {

@@ -71,15 +71,26 @@ package final class SingletonLease: SingletonGate {
 }
 
 /// An instance's singleton leases on one connection: each singleton a session advisory
-/// lock held by that connection (a thousand tenants' singletons cost one connection, not
-/// five thousand). When the connection is lost, every lock on it is lost with it.
+/// lock held by that connection. A singleton is *wanted* from its first `tryAcquire` until
+/// its `release`; every `refreshInterval` seconds (`start(on:)`) the instance checks in one
+/// statement which of its locks it still holds (a lost connection lost them all) and tries
+/// the wanted ones it does not hold in another — two statements a tick, whether it serves one
+/// tenant or a thousand, and a holder whose connection dropped takes its singletons back as
+/// soon as the server answers again. `tryAcquire` between ticks answers from what the last
+/// tick found, except for a lease never tried yet (asked at once).
 package final class SingletonLeases: @unchecked Sendable {
-    // @unchecked: `connection` and `held` only under `lock`; the rest never changes.
+    // @unchecked: `connection`, `held` and `wanted` only under `lock`; the rest never changes
+    // after `start`.
     package let instance: String
     private let url: String
     private let lock = NSLock()
     private var connection: PostgresConnection?
     private var held: Set<String> = []
+    private var wanted: Set<String> = []
+    private var ticks: CoalescedWork?
+
+    /// Seconds between the checks of a started holder.
+    package static let refreshInterval = 1.0
 
     /// This process: `host:pid`.
     package static let defaultInstance = "\(ProcessInfo.processInfo.hostName):\(getpid())"
@@ -92,49 +103,93 @@ package final class SingletonLeases: @unchecked Sendable {
     /// The lease of singleton `name` on this connection.
     package func lease(_ name: String) -> SingletonLease { SingletonLease(name: name, holder: self) }
 
+    /// Checks and takes the wanted leases every `refreshInterval` on `scheduler`, until `stop`.
+    package func start(on scheduler: WorkScheduler) {
+        let work = CoalescedWork(scheduler: scheduler) { [weak self] in
+            guard let self else { return }
+            self.refresh()
+            self.lock.withLock { self.ticks }?.signal(after: Self.refreshInterval)
+        }
+        lock.withLock { ticks = work }
+        work.signal()
+    }
+
+    /// Stops the checks and lets every lease go (at the daemon's stop).
+    package func stop() {
+        let work = lock.withLock { ticks }
+        work?.stop()
+        lock.lock()
+        defer { lock.unlock() }
+        wanted = []
+        held = []
+        connection = nil  // closing the session frees its locks at once
+    }
+
     func tryAcquire(_ name: String) -> Bool {
         lock.lock()
         defer { lock.unlock() }
-        let lockText = SingletonLease.lockText(name)
-        do {
-            let connection = try connected()
-            if held.contains(name) {
-                // Still ours? The lock is the connection's: a lost connection lost it.
-                let mine = try connection.execute(
-                    """
-                    SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
-                        AND granted AND ((classid::bigint << 32) | objid::bigint) = hashtextextended($1, 0)
-                    """, [.text(lockText)])
-                if (mine.integer(0, "n") ?? 0) > 0 { return true }
-                held.remove(name)
-            }
-            let taken =
-                try connection.execute(
-                    "SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok", [.text(lockText)]
-                ).text(0, "ok") == "t"
-            if taken { held.insert(name) }
-            return taken
-        } catch {
-            // The connection is gone with whatever it held.
-            self.connection = nil
-            held = []
-            return false
-        }
+        if wanted.insert(name).inserted || ticks == nil { refreshLocked() }
+        return held.contains(name)
     }
 
     func release(_ name: String) {
         lock.lock()
         defer { lock.unlock() }
+        wanted.remove(name)
         guard held.remove(name) != nil, let connection else { return }
         _ = try? connection.execute(
             "SELECT pg_advisory_unlock(hashtextextended($1, 0))", [.text(SingletonLease.lockText(name))])
-        if held.isEmpty { self.connection = nil }
+        if held.isEmpty && wanted.isEmpty { self.connection = nil }
     }
 
     func isHeld(_ name: String) -> Bool {
         lock.lock()
         defer { lock.unlock() }
         return held.contains(name)
+    }
+
+    /// One tick: which locks this session still holds, then the wanted ones not held.
+    func refresh() {
+        lock.lock()
+        defer { lock.unlock() }
+        refreshLocked()
+    }
+
+    private func refreshLocked() {
+        guard !wanted.isEmpty else { return }
+        do {
+            let connection = try connected()
+            let names = Array(wanted)
+            let keys = Self.textArray(names.map(SingletonLease.lockText))
+            let still = try connection.execute(
+                """
+                SELECT n FROM unnest($1::text[]) AS n WHERE EXISTS (
+                    SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted
+                      AND ((classid::bigint << 32) | objid::bigint) = hashtextextended(n, 0))
+                """, [.text(keys)])
+            let stillHeld = Set((0..<still.count).compactMap { still.text($0, "n") })
+            held = Set(names.filter { stillHeld.contains(SingletonLease.lockText($0)) })
+            let missing = names.filter { !held.contains($0) }
+            guard !missing.isEmpty else { return }
+            let taken = try connection.execute(
+                "SELECT n FROM unnest($1::text[]) AS n WHERE pg_try_advisory_lock(hashtextextended(n, 0))",
+                [.text(Self.textArray(missing.map(SingletonLease.lockText)))])
+            let takenKeys = Set((0..<taken.count).compactMap { taken.text($0, "n") })
+            for name in missing where takenKeys.contains(SingletonLease.lockText(name)) { held.insert(name) }
+        } catch {
+            // The connection is gone with whatever it held; the next tick connects again.
+            self.connection = nil
+            held = []
+        }
+    }
+
+    /// `texts` as a PostgreSQL text array literal (`{"a","b"}`).
+    private static func textArray(_ texts: [String]) -> String {
+        "{"
+            + texts.map {
+                "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                    + "\""
+            }.joined(separator: ",") + "}"
     }
 
     private func connected() throws(PostgresError) -> PostgresConnection {

@@ -12,10 +12,7 @@ import Testing
     func load(_ yaml: String, environment: [String: String] = [:]) async throws(ConfigurationError)
         -> LoadedConfiguration
     {
-        let directory = try! TemporaryDirectory()
-        defer { directory.remove() }
-        let path = try! directory.write("dpbridge.yaml", yaml)
-        return try await ConfigurationLoader.load(path: path, environment: environment)
+        try await ConfigurationLoaderTests().load(yaml, environment: environment)
     }
 
     @Test func sqliteIsTheDefaultAndItsStoreIsTheFile() async throws {
@@ -71,5 +68,21 @@ import Testing
                 "PostgreSQL schema dpbridge_default", "PostgreSQL schema dpbridge_clinic_b",
             ])
         #expect(!"\(configuration.storeBackend)".contains("s3cret"), "the URL prints as a secret")
+    }
+
+    @Test func theCalendarGoesToPostgresOnlyBesideAStoreThere() async throws {
+        do {
+            _ = try await load(minimalYAML + "\npartner:\n  backend: postgres\n")
+            Issue.record("a calendar on PostgreSQL beside a SQLite store was loaded")
+        } catch {
+            #expect(error.problems.map(\.subject) == ["partner.backend"], "\(error.problems)")
+        }
+        let configuration = try await load(
+            minimalYAML + "\n  backend: postgres\npartner:\n  backend: postgres\n",
+            environment: ["DPBRIDGE_STORE_URL": "postgresql://db.example/dpbridge"]
+        ).configuration
+        #expect(configuration.calendarOnPostgres)
+        #expect(configuration.calendarLocation.dialect == .postgres)
+        #expect(configuration.calendarDescription == "PostgreSQL schema dpbridge_default_calendar")
     }
 }
