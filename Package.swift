@@ -141,7 +141,9 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(
             name: "PostgresStoreTests",
-            dependencies: ["PostgresStore", "Postgres", "Store", "Scheduling", "DocplannerAPI", "Clocks", "TestSupport"]),
+            dependencies: [
+                "PostgresStore", "Postgres", "Store", "Scheduling", "DocplannerAPI", "Clocks", "TestSupport",
+            ]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "TestSupport"]),
         .testTarget(
             name: "DocplannerAPITests", dependencies: ["DocplannerAPI", "Curl", "Simulator", "TestSupport"],
