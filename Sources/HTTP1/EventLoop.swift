@@ -14,8 +14,7 @@ final class EventLoop: @unchecked Sendable {
     private let epoll: Int32
     private let wakeFD: Int32
     private var listeners: [Int32]
-    private var connections: [UInt64: Connection] = [:]
-    private var nextID: UInt64 = 1
+    private var connections = ConnectionTable()
     private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
     private var dateBytes: [UInt8] = []
     private var dateSecond = -1
@@ -123,7 +122,7 @@ final class EventLoop: @unchecked Sendable {
             }
             if draining && (connections.isEmpty || now >= drainDeadline) { break }
         }
-        for connection in Array(connections.values) { closeConnection(connection) }
+        for connection in connections.all { closeConnection(connection) }
         for listener in listeners { SystemCall.close(listener) }
         listeners.removeAll()
     }
@@ -150,7 +149,7 @@ final class EventLoop: @unchecked Sendable {
             SystemCall.close(listener)
         }
         listeners.removeAll()
-        for connection in Array(connections.values) {
+        for connection in connections.all {
             connection.machine.drainRequested()
             run(connection, now: now)
         }
@@ -169,16 +168,15 @@ final class EventLoop: @unchecked Sendable {
             }
             SystemCall.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
             let connection = Connection(
-                id: nextID, fd: fd, remoteAddress: SystemCall.addressText(address),
+                id: connections.nextID(), fd: fd, remoteAddress: SystemCall.addressText(address),
                 machine: ConnectionStateMachine(settings: settings, now: now))
-            nextID += 1
             do {
                 try SystemCall.epollAdd(epoll, fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue, data: connection.id)
             } catch {
                 SystemCall.close(fd)
                 continue
             }
-            connections[connection.id] = connection
+            connections.insert(connection)
             counter.add(1)
         }
     }
@@ -266,7 +264,7 @@ final class EventLoop: @unchecked Sendable {
 
     /// Ticks the connections whose timer is due.
     private func sweep(now: Int64) {
-        let due = connections.values.filter { $0.timer.map { now > $0 } ?? false }
+        let due = connections.all.filter { $0.timer.map { now > $0 } ?? false }
         for connection in due {
             connection.timer = nil
             connection.machine.tick(now: now)
@@ -275,7 +273,7 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func closeConnection(_ connection: Connection) {
-        guard connections.removeValue(forKey: connection.id) != nil else { return }
+        guard connections.remove(connection.id) else { return }
         connection.isClosed = true
         SystemCall.epollRemove(epoll, connection.fd)
         SystemCall.close(connection.fd)

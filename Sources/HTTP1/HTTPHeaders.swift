@@ -29,18 +29,27 @@ package struct HTTPHeaders: Sendable, Sequence, ExpressibleByArrayLiteral {
 
     package func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
 
+    /// ASCII case-insensitive equality of two field names. Read through the UTF-8 views,
+    /// not copies of the strings: a copy to read in place costs a retain and a release of
+    /// each, and framing compares a few names on every request. The parser spells most
+    /// names as they are usually sent, so equal names are mostly equal strings.
     static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
-        guard a.utf8.count == b.utf8.count else { return false }
-        var a = a
-        var b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                for index in 0..<x.count where x[index] != y[index] {
-                    let lx = x[index] | 0x20
-                    guard lx == y[index] | 0x20, lx >= UInt8(ascii: "a"), lx <= UInt8(ascii: "z") else { return false }
-                }
-                return true
+        let x = a.utf8
+        let y = b.utf8
+        guard x.count == y.count else { return false }
+        if a == b { return true }
+        var i = x.startIndex
+        var j = y.startIndex
+        while i != x.endIndex {
+            let p = x[i]
+            let q = y[j]
+            if p != q {
+                let lower = p | 0x20
+                guard lower == q | 0x20, lower >= UInt8(ascii: "a"), lower <= UInt8(ascii: "z") else { return false }
             }
+            i = x.index(after: i)
+            j = y.index(after: j)
         }
+        return true
     }
 }

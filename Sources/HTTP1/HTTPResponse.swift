@@ -3,19 +3,39 @@
 package struct HTTPResponse: Sendable {
     package var status: Int
     package var headers: HTTPHeaders {
-        didSet { headerLines = ResponseWriter.headerLines(headers) }
+        get { parts.headers }
+        set { parts = Parts(headers: newValue, body: parts.body) }
     }
-    package var body: [UInt8]
+    package var body: [UInt8] {
+        get { parts.body }
+        set { parts = Parts(headers: parts.headers, headerLines: parts.headerLines, body: newValue) }
+    }
     /// `headers` as they go on the wire, with the empty line after them, encoded when
     /// they are set: a response made once and sent many times (a ping's answer) is not
     /// encoded again for each request.
-    private(set) var headerLines: [UInt8]
+    var headerLines: [UInt8] { parts.headerLines }
+
+    /// The fields, their encoding and the body, in one object that copies of a response
+    /// share: the event loop moves each answer into its connection's queue and out to the
+    /// socket, and a response of three arrays cost three retains and releases at each
+    /// step, on every request. Immutable: a change makes new parts.
+    private final class Parts: Sendable {
+        let headers: HTTPHeaders
+        let headerLines: [UInt8]
+        let body: [UInt8]
+
+        init(headers: HTTPHeaders, headerLines: [UInt8]? = nil, body: [UInt8]) {
+            self.headers = headers
+            self.headerLines = headerLines ?? ResponseWriter.headerLines(headers)
+            self.body = body
+        }
+    }
+
+    private var parts: Parts
 
     package init(status: Int, headers: HTTPHeaders = [], body: [UInt8] = []) {
         self.status = status
-        self.headers = headers
-        self.body = body
-        headerLines = ResponseWriter.headerLines(headers)
+        parts = Parts(headers: headers, body: body)
     }
 
     /// A `text/plain` response.

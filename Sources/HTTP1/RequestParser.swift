@@ -227,15 +227,16 @@ struct RequestParser {
             ?? String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<cursor]), as: UTF8.self)
         cursor += 1
         let targetStart = cursor
-        var hasQuery = false
+        var queryStart = -1
         while cursor < lineEnd && bytes[cursor] > 32 && bytes[cursor] < 127 {
-            if bytes[cursor] == UInt8(ascii: "?") { hasQuery = true }
+            if bytes[cursor] == UInt8(ascii: "?") && queryStart < 0 { queryStart = cursor }
             cursor += 1
         }
         guard cursor > targetStart, cursor < lineEnd, bytes[cursor] == 32 else {
             return fail(400, "invalid request target")
         }
         var target = String(decoding: UnsafeBufferPointer(rebasing: bytes[targetStart..<cursor]), as: UTF8.self)
+        var pathLength: Int? = (queryStart < 0 ? cursor : queryStart) - targetStart
         cursor += 1
         guard lineEnd - cursor == 8, bytes[cursor] == 72, bytes[cursor + 1] == 84, bytes[cursor + 2] == 84,
             bytes[cursor + 3] == 80, bytes[cursor + 4] == 47, bytes[cursor + 6] == 46,
@@ -250,6 +251,7 @@ struct RequestParser {
             guard let absolute = Self.originForm(ofAbsolute: target) else { return fail(400, "invalid request target") }
             target = absolute.target
             authority = absolute.authority
+            pathLength = nil  // found again in the new target
         }
 
         // Header fields (room for a typical request's, so the list grows once).
@@ -292,8 +294,8 @@ struct RequestParser {
             line = lineStop + 2
         }
         return interpret(
-            method: method, target: target, authority: authority, hasQuery: hasQuery, major: major, minor: minor,
-            headers: headers, bodyStart: to + 4)
+            method: method, target: consume target, authority: authority, pathLength: pathLength, major: major,
+            minor: minor, headers: consume headers, bodyStart: to + 4)
     }
 
     /// The origin form (path and query) and the authority of an absolute-form target
@@ -321,10 +323,10 @@ struct RequestParser {
     // MARK: - Semantics
 
     private mutating func interpret(
-        method: String, target: String, authority: String?, hasQuery: Bool, major: Int, minor: Int,
-        headers: HTTPHeaders,
-        bodyStart: Int
+        method: String, target: consuming String, authority: String?, pathLength: Int?, major: Int, minor: Int,
+        headers: consuming HTTPHeaders, bodyStart: Int
     ) -> Event {
+        // (`consuming`: the target and the fields move into the request uncopied.)
         // One pass over the fields for everything framing depends on.
         var hostCount = 0
         var connectionValues: [String] = []
@@ -349,7 +351,6 @@ struct RequestParser {
         }
         if minor >= 1 && hostCount != 1 { return fail(400, hostCount == 0 ? "missing Host" : "more than one Host") }
         if minor == 0 && hostCount > 1 { return fail(400, "more than one Host") }
-        var headers = headers
         if let authority {
             // The target's authority, not the Host field, names the host (RFC 9112 §3.2.2).
             headers.remove("Host")
@@ -373,9 +374,18 @@ struct RequestParser {
             expectsContinue = minor >= 1
         }
 
-        var request = HTTPRequest(
-            method: method, target: target, headers: headers, body: [], version: (major, minor), keepAlive: keepAlive,
-            hasQuery: hasQuery)
+        // Made once and moved on (`consume`): a copy is a retain and a release of each of
+        // its strings and arrays, on every request.
+        let request =
+            if let pathLength {
+                HTTPRequest(
+                    method: method, target: target, pathLength: pathLength, headers: headers, body: [],
+                    version: (major, minor), keepAlive: keepAlive)
+            } else {
+                HTTPRequest(
+                    method: method, target: target, headers: headers, body: [], version: (major, minor),
+                    keepAlive: keepAlive)
+            }
 
         if !transferEncodings.isEmpty {
             if !contentLengths.isEmpty { return fail(400, "both Content-Length and Transfer-Encoding") }
@@ -385,7 +395,7 @@ struct RequestParser {
                 return fail(501, "unsupported transfer coding '\(coding.prefix(40))'")
             }
             guard codings.count == 1 else { return fail(400, "chunked applied more than once") }
-            let head = Head(request: request, expectsContinue: expectsContinue)
+            let head = Head(request: consume request, expectsContinue: expectsContinue)
             return parseChunks(head, bodyStart: bodyStart, cursor: bodyStart, body: [])
         }
 
@@ -408,13 +418,14 @@ struct RequestParser {
             return fail(413, "body larger than \(limits.maxBodyBytes) bytes")
         }
         if length == 0 {
-            return finish(request, end: bodyStart)
+            return finish(consume request, end: bodyStart)
         }
         if buffer.count - bodyStart >= length {
-            request.body = Array(buffer[bodyStart..<(bodyStart + length)])
-            return finish(request, end: bodyStart + length)
+            var complete = consume request
+            complete.body = Array(buffer[bodyStart..<(bodyStart + length)])
+            return finish(complete, end: bodyStart + length)
         }
-        let head = Head(request: request, expectsContinue: expectsContinue)
+        let head = Head(request: consume request, expectsContinue: expectsContinue)
         state = .fixedBody(head, length: length, bodyStart: bodyStart)
         return continueOrMore(head)
     }

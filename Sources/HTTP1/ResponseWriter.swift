@@ -20,16 +20,26 @@ enum ResponseWriter {
             output.append(contentsOf: "\r\nServer: \(serverName)".utf8)
         }
         let bodyAllowed = status >= 200 && status != 204 && status != 304
-        if bodyAllowed {
-            append(crlfContentLength, to: &output)
-            appendDecimal(response.body.count, to: &output)
-        }
-        if !keepAlive {
-            append(crlfConnectionClose, to: &output)
-        } else if version.minor == 0 {
-            append(crlfConnectionKeepAlive, to: &output)
-        } else {
-            append(crlf, to: &output)
+        // `Content-Length` and the end of the line or `Connection`, gathered on the stack
+        // and appended once: each append checks the array's uniqueness and capacity.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 80) { line in
+            var count = 0
+            func put(_ text: StaticString) {
+                (line.baseAddress! + count).initialize(from: text.utf8Start, count: text.utf8CodeUnitCount)
+                count += text.utf8CodeUnitCount
+            }
+            if bodyAllowed {
+                put(crlfContentLength)
+                count += writeDecimal(response.body.count, into: UnsafeMutableBufferPointer(rebasing: line[count...]))
+            }
+            if !keepAlive {
+                put(crlfConnectionClose)
+            } else if version.minor == 0 {
+                put(crlfConnectionKeepAlive)
+            } else {
+                put(crlf)
+            }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: line[..<count]))
         }
         output.append(contentsOf: response.headerLines)
         if bodyAllowed && !isHead {
@@ -97,26 +107,26 @@ enum ResponseWriter {
         output.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    static func appendDecimal(_ value: Int, to output: inout [UInt8]) {
-        if value < 10 {
-            output.append(UInt8(48 + value))
-            return
+    /// Writes `value` (not negative) in decimal at the start of `buffer` (room for 20
+    /// digits); returns how many bytes it wrote.
+    static func writeDecimal(_ value: Int, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var count = 1
+        var rest = value / 10
+        while rest > 0 {
+            count += 1
+            rest /= 10
         }
-        var digits:
-            (
-                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                UInt8, UInt8, UInt8, UInt8, UInt8
-            ) =
-                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
         var remaining = value
-        withUnsafeMutableBytes(of: &digits) { raw in
-            while remaining > 0 {
-                raw[count] = UInt8(48 + remaining % 10)
-                remaining /= 10
-                count += 1
-            }
-            for index in stride(from: count - 1, through: 0, by: -1) { output.append(raw[index]) }
+        for index in stride(from: count - 1, through: 0, by: -1) {
+            buffer[index] = UInt8(48 + remaining % 10)
+            remaining /= 10
+        }
+        return count
+    }
+
+    static func appendDecimal(_ value: Int, to output: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: digits[..<writeDecimal(value, into: digits)]))
         }
     }
 

@@ -29,4 +29,8 @@ import Testing
             (0..<10).map { (secret: "s\($0)", value: $0) } + [(secret: "s3", value: 99)])
         #expect(many.value(for: "s3") == 3)
     }
+
+    @Test func theCallbackPrefixLengthIsThePrefixs() {
+        #expect(CallbackRouting.prefixBytes == CallbackRouting.prefix.utf8.count)
+    }
 }

@@ -286,6 +286,22 @@ func parse(_ text: String, step: Int? = nil, limits: RequestParser.Limits = test
         #expect(request.headers["Accept"] == "*/*")
     }
 
+    /// The path ends where the parser saw the first `?`; a target set later finds it again.
+    @Test func thePathEndsAtTheFirstQuestionMark() {
+        var parser = RequestParser(limits: testLimits)
+        parser.append(Array("GET /a/b?c=1?d HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        guard case .request(var request) = parser.next() else {
+            Issue.record("no request")
+            return
+        }
+        #expect(request.path == "/a/b" && request.query == "c=1?d")
+        #expect(request.withPathBytes { Array($0) } == Array("/a/b".utf8))
+        request.target = "/other"
+        #expect(request.path == "/other" && request.query == nil)
+        let made = HTTPRequest(method: "GET", target: "/x?", headers: [], body: [], version: (1, 1), keepAlive: true)
+        #expect(made.path == "/x" && made.query == "")
+    }
+
     @Test func afterAnErrorTheParserStaysFailed() {
         var parser = RequestParser(limits: testLimits)
         parser.append(Array("BAD\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8))

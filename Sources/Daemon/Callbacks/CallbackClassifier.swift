@@ -28,9 +28,14 @@ enum CallbackClassification: Equatable {
 }
 
 enum CallbackClassifier {
+    /// GET/HEAD, or a POST without a body (blank at most): a ping, whatever else it says.
+    /// (A JSON object without an event `name` is one too; `classify` finds that.)
+    static func isPing(method: String, body: [UInt8]) -> Bool {
+        method == "GET" || method == "HEAD" || body.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+    }
+
     static func classify(method: String, body: [UInt8]) -> CallbackClassification {
-        if method == "GET" || method == "HEAD" { return .ping }
-        if body.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) { return .ping }
+        if isPing(method: method, body: body) { return .ping }
         let value: JSONValue
         do {
             value = try JSONReader.read(body)

@@ -66,22 +66,14 @@ final class CallbackEndpoint: Sendable {
             responder.respond(JSONResponses.error(status: 404, "not found"))
             return
         }
+        // Pings first: most of what arrives, and the classification of an event is a large value.
+        if CallbackClassifier.isPing(method: request.method, body: request.body) {
+            answerPing(request, responder)
+            return
+        }
         switch CallbackClassifier.classify(method: request.method, body: request.body) {
         case .ping:
-            // `dpbridge activate` checks the URL answers; that is not Docplanner's ping.
-            if request.headers[CallbackReadiness.selfCheckHeader] == nil {
-                // Kept in the store too (without waiting, at most every 30 s, and at stop),
-                // so `dpbridge status` shows it while the daemon is stopped.
-                health.recordPing()
-                health.keepPing(in: store.values)
-                metrics.pingSeen()
-            }
-            if health.canAcceptEvents {
-                responder.respond(Self.pingOK)
-            } else {
-                let reason = health.isShuttingDown ? "shutting down" : "store not writable"
-                responder.respond(JSONResponses.object(status: 503, ["status": "unavailable", "reason": reason]))
-            }
+            answerPing(request, responder)
         case .unparseable(let reason):
             metrics.callbackReceived(event: nil)
             metrics.callbackRejected(event: nil, reason: .quarantined)
@@ -116,6 +108,23 @@ final class CallbackEndpoint: Sendable {
         }
     }
 
+    private func answerPing(_ request: HTTPRequest, _ responder: HTTPResponder) {
+        // `dpbridge activate` checks the URL answers; that is not Docplanner's ping.
+        if request.headers[CallbackReadiness.selfCheckHeader] == nil {
+            // Kept in the store too (without waiting, at most every 30 s, and at stop),
+            // so `dpbridge status` shows it while the daemon is stopped.
+            health.recordPing()
+            health.keepPing(in: store.values)
+            metrics.pingSeen()
+        }
+        if health.canAcceptEvents {
+            responder.respond(Self.pingOK)
+        } else {
+            let reason = health.isShuttingDown ? "shutting down" : "store not writable"
+            responder.respond(JSONResponses.object(status: 503, ["status": "unavailable", "reason": reason]))
+        }
+    }
+
     /// Docplanner pings every 5 minutes and monitors pings with its own timeout:
     /// the answer is prepared once.
     static let pingOK = JSONResponses.object(status: 200, ["status": "ok"])
@@ -139,7 +148,7 @@ final class CallbackEndpoint: Sendable {
         guard sources.isEnforced || !sources.resolver.trustedProxies.isEmpty else {
             return AdmittedSource(address: nil, peer: request.remoteAddress)
         }
-        let source = sources.source(of: request)
+        let source = sources.source(peer: request.remoteAddress, headers: request.headers)
         let decision = sources.decide(source)
         guard decision != .allowed else { return AdmittedSource(address: source.address, peer: request.remoteAddress) }
         let sourceText = source.description

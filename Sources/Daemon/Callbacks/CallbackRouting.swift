@@ -7,8 +7,9 @@ import HTTP1
 /// ping's path.
 struct CallbackRouting: Sendable {
     static let prefix = "/callbacks/"
-    /// The prefix's length in UTF-8 bytes (the router matched it byte for byte).
-    private static let prefixBytes = prefix.utf8.count
+    /// The prefix's length in UTF-8 bytes (the router matched it byte for byte). A
+    /// constant, not a lazy global: read on every callback.
+    static var prefixBytes: Int { 11 }
 
     private let bySecret: SecretTable<CallbackEndpoint>
     private let fallback: CallbackEndpoint
@@ -22,12 +23,16 @@ struct CallbackRouting: Sendable {
     /// the URL was given), or nil.
     private func endpoint(for request: HTTPRequest) -> CallbackEndpoint? {
         // In place: a `Substring` of the path costs a retain and a release on every callback.
-        request.withPathBytes { bytes in
-            var end = bytes.count
-            while end > Self.prefixBytes && bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
-            guard end > Self.prefixBytes else { return nil }
-            return bySecret.value(for: UnsafeBufferPointer(rebasing: bytes[Self.prefixBytes..<end]))
-        }
+        // (The target's bytes, not `withPathBytes`: a generic of another module, which
+        // made the type metadata of its result on every call.)
+        let length = request.pathLength
+        let prefixBytes = Self.prefixBytes
+        return request.target.utf8.withContiguousStorageIfAvailable { target -> CallbackEndpoint? in
+            var end = length
+            while end > prefixBytes && target[end - 1] == UInt8(ascii: "/") { end -= 1 }
+            guard end > prefixBytes else { return nil }
+            return bySecret.value(for: UnsafeBufferPointer(rebasing: target[prefixBytes..<end]))
+        } ?? nil
     }
 
     func register(on router: inout Router) {

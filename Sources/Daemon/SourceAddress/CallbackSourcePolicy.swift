@@ -39,9 +39,11 @@ struct CallbackSourcePolicy: Sendable {
         return text
     }
 
-    /// The client behind `request` (its peer, or what trusted proxies say).
-    func source(of request: HTTPRequest) -> ClientAddress {
-        resolver.resolve(peer: request.remoteAddress, forwardedFor: request.headers.values("X-Forwarded-For"))
+    /// The client behind a request from `peer` with `headers` (its peer, or what trusted
+    /// proxies say). (The parts, not the request: a request captured by the lazy header
+    /// lookup was copied whole, on every callback.)
+    func source(peer: String, headers: HTTPHeaders) -> ClientAddress {
+        resolver.resolve(peer: peer, forwardedFor: headers.values("X-Forwarded-For"))
     }
 
     func decide(_ source: ClientAddress) -> Decision {

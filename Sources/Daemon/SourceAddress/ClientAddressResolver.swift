@@ -6,11 +6,12 @@
 struct ClientAddressResolver: Sendable {
     let trustedProxies: [CIDRBlock]
 
-    /// `peer` is `HTTPRequest.remoteAddress`; `forwardedFor` every `X-Forwarded-For` value, in order.
-    func resolve(peer: String, forwardedFor: [String]) -> ClientAddress {
+    /// `peer` is `HTTPRequest.remoteAddress`; `forwardedFor` every `X-Forwarded-For` value, in
+    /// order (looked for only when the peer is a trusted proxy: on every callback otherwise).
+    func resolve(peer: String, forwardedFor: @autoclosure () -> [String]) -> ClientAddress {
         guard let peerAddress = IPAddress(peer) else { return .unreadable(peer) }
         guard trustedProxies.contains(peerAddress) else { return .known(peerAddress) }
-        let entries = forwardedFor.flatMap { $0.split(separator: ",") }.map { String($0).trimmingSpaces }
+        let entries = forwardedFor().flatMap { $0.split(separator: ",") }.map { String($0).trimmingSpaces }
         var client = peerAddress
         for entry in entries.reversed() where !entry.isEmpty {
             guard let address = Self.forwardedAddress(entry) else { return .unreadable(entry) }

@@ -10,7 +10,8 @@ package struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     let value: UInt128
 
     /// The IPv4-mapped prefix `::ffff:0:0/96`, where IPv4 addresses live.
-    static let mappedPrefix: UInt128 = 0xffff << 32
+    /// (A constant, not a lazy global: every callback's peer is read into one.)
+    static var mappedPrefix: UInt128 { 0xffff << 32 }
 
     init(value: UInt128) { self.value = value }
 
