@@ -84,7 +84,8 @@ final class TenantPipeline: Sendable {
                 RateLimiter(
                     policy: clientConfiguration.rateLimits,
                     shared: SharedDocplannerBudget(
-                        endpoint: $0, tenant: configuration.tenant, policy: clientConfiguration.rateLimits))
+                        endpoint: $0, tenant: configuration.tenant, policy: clientConfiguration.rateLimits,
+                        longestRequest: clientConfiguration.longestRequestSeconds))
             }, observer: metrics.docplannerObserver)
         limiter = docplanner.limiter
         // Parts that run on one instance at a time when several share the store: each a

@@ -76,9 +76,11 @@ package final class DocplannerClient: Sendable {
         var refreshedToken = false
         while true {
             let deadline = maxRateLimitWait.map { clock.now() + $0 }
-            guard limiter.acquire(kind, priority: priority, deadline: deadline) else {
+            guard let permit = limiter.permit(kind, priority: priority, deadline: deadline) else {
                 throw .rateLimited(request: label, retryAfter: nil)
             }
+            // Counted in the window until one period after the answer (or the failure).
+            defer { limiter.finish(permit) }
             let token = try tokens.accessToken()
             var headers: CurlHeaders = ["Authorization": "Bearer \(token)", "Accept": Self.accept]
             if body != nil { headers.add("Content-Type", "application/json") }

@@ -32,6 +32,13 @@ package struct DocplannerConfiguration: Sendable {
             rateLimits: rateLimits, tokenRefreshMargin: tokenRefreshMargin)
     }
 
+    /// The longest a call may take from its permit to its answer, in seconds: a token fetch
+    /// and the request, each within `requestTimeout` (which includes the connection).
+    package var longestRequestSeconds: Double {
+        let (seconds, attoseconds) = requestTimeout.components
+        return 2 * (Double(seconds) + Double(attoseconds) / 1e18)
+    }
+
     /// For explicit URLs (tests, the simulator).
     package init(
         apiBaseURL: String, tokenURL: String, clientID: String, clientSecret: String,

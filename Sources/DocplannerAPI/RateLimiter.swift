@@ -55,17 +55,40 @@ package struct RateLimitPolicy: Sendable, Equatable {
 
 /// A budget shared with other processes — several dpbridge instances of one tenant on one
 /// database must stay within Docplanner's 40 writes a minute together. The limiter asks it
-/// for each permit it is about to grant.
+/// for each permit it is about to grant, and tells it when the permit's request has ended.
 package protocol SharedPermits: Sendable {
-    /// Takes a permit of `kind`: nil when taken; else the seconds until one may be had (also
-    /// when the shared budget cannot be asked: no permit is granted without it).
-    func take(_ kind: RequestKind) -> Double?
+    /// Takes a permit of `kind`, counted as in flight until `finish`; or the seconds until
+    /// one may be had (also when the shared budget cannot be asked: no permit is granted
+    /// without it).
+    func take(_ kind: RequestKind) -> SharedGrant
+    /// The request of a permit `take` granted has ended (answered, failed or never sent): it
+    /// counts for one more window from now.
+    func finish(_ kind: RequestKind, token: Int64)
 }
 
-/// A client-side limiter that keeps each kind of request within its sliding window
-/// (no more than `limit` grants in any `period` seconds), lets waiting requests of higher
-/// priority go first, and honours pauses learned from Docplanner (429 / X-RateLimit-Reset).
-/// `acquire` blocks the calling worker thread.
+/// A shared budget's answer to `SharedPermits.take`.
+package enum SharedGrant: Sendable, Equatable {
+    /// Taken; `token` names it to `finish`.
+    case granted(token: Int64)
+    /// The window is full: ask again in `seconds`.
+    case wait(seconds: Double)
+}
+
+/// A permit `RateLimiter.permit` granted: its request may go now, and is counted in its
+/// window until one period after `RateLimiter.finish`. Docplanner counts a request when it
+/// arrives, which may be any moment until its answer: a window counted from the grant would
+/// let a request sent late in one window meet the next one's first on the server's side.
+package struct RatePermit: Sendable {
+    package let kind: RequestKind
+    /// The shared budget's token (nil: no shared budget).
+    let sharedToken: Int64?
+}
+
+/// A client-side limiter that keeps each kind of request within its sliding window (no
+/// more than `limit` requests in any `period` seconds wherever Docplanner counts them: a
+/// permit counts from its grant until `period` after its request ended), lets waiting
+/// requests of higher priority go first, and honours pauses learned from Docplanner (429 /
+/// X-RateLimit-Reset). `permit` and `acquire` block the calling worker thread.
 package final class RateLimiter: Sendable {
     package let policy: RateLimitPolicy
     private let clock: any DocplannerClock
@@ -84,10 +107,22 @@ package final class RateLimiter: Sendable {
         state = LockedState(LimiterState())
     }
 
-    /// Waits for a permit of `kind` and takes it. Returns false, without taking one, if none
-    /// could be had by `deadline` (seconds since 1970 on the limiter's clock).
+    /// Waits for a permit of `kind`, takes it and counts it from now: for a request whose end
+    /// does not matter (tests, a permit spent without a call). Returns false, without taking
+    /// one, if none could be had by `deadline` (seconds since 1970 on the limiter's clock).
     @discardableResult
     package func acquire(_ kind: RequestKind, priority: RequestPriority = .normal, deadline: Double? = nil) -> Bool {
+        guard let permit = permit(kind, priority: priority, deadline: deadline) else { return false }
+        finish(permit)
+        return true
+    }
+
+    /// Waits for a permit of `kind` and takes it; the caller sends its request, then calls
+    /// `finish`. Nil, without a permit, if none could be had by `deadline` (seconds since
+    /// 1970 on the limiter's clock) or the limiter was closed.
+    package func permit(_ kind: RequestKind, priority: RequestPriority = .normal, deadline: Double? = nil)
+        -> RatePermit?
+    {
         let window = policy.window(kind)
         return state.withLock { state, condition in
             let ticket = state.enqueue(kind, priority: priority)
@@ -97,39 +132,62 @@ package final class RateLimiter: Sendable {
                 state.prune(kind, before: now - window.period)
                 if state.closed {
                     state.dequeue(kind, ticket)
-                    return false
+                    return nil
                 }
                 let isHead = state.head(kind) == ticket
                 let pausedUntil = state.pausedUntil[kind] ?? 0
-                let full = state.granted[kind, default: []].count >= state.limit(kind, window, for: priority)
+                let full = state.used(kind) >= state.limit(kind, window, for: priority)
                 var sharedWait: Double? = nil
                 if isHead && now >= pausedUntil && !full {
                     // The shared budget, when there is one, has the last word.
-                    sharedWait = shared?.take(kind)
+                    var sharedToken: Int64? = nil
+                    switch shared?.take(kind) {
+                    case .granted(let token): sharedToken = token
+                    case .wait(let seconds): sharedWait = seconds
+                    case nil: break
+                    }
                     if sharedWait == nil {
                         state.dequeue(kind, ticket)
-                        state.granted[kind, default: []].append(now)
-                        return true
+                        state.inFlight[kind, default: 0] += 1
+                        return RatePermit(kind: kind, sharedToken: sharedToken)
                     }
                 }
                 if let deadline, now >= deadline {
                     state.dequeue(kind, ticket)
-                    return false
+                    return nil
                 }
                 var wake: Double? = nil
                 if isHead {
-                    // Wake when the oldest grant leaves the window, or the pause ends.
+                    // Wake when the oldest ended request leaves the window, or the pause
+                    // ends; a window full of requests in flight waits for one to end.
                     var next = pausedUntil
-                    if full, let oldest = state.granted[kind, default: []].first {
-                        next = max(next, oldest + window.period)
+                    if full {
+                        if let oldest = state.ended[kind, default: []].first {
+                            next = max(next, oldest + window.period)
+                        } else {
+                            next = .infinity
+                        }
                     }
                     if let sharedWait { next = max(next, now + sharedWait) }
-                    wake = next
+                    wake = next.isFinite ? next : nil
                 }
                 if let deadline { wake = min(wake ?? deadline, deadline) }
                 clock.wait(on: condition, until: wake)
             }
         }
+    }
+
+    /// The request of `permit` has ended (answered, failed, or never sent): it counts for
+    /// one more period from now, here and in the shared budget. Once per permit.
+    package func finish(_ permit: RatePermit) {
+        state.withLock { state, condition in
+            state.inFlight[permit.kind, default: 0] -= 1
+            // Ends are kept in order: a clock that stepped back does not reorder them.
+            let now = max(clock.now(), state.ended[permit.kind, default: []].last ?? 0)
+            state.ended[permit.kind, default: []].append(now)
+            condition.broadcast()
+        }
+        if let token = permit.sharedToken { shared?.finish(permit.kind, token: token) }
     }
 
     /// Refuses every waiting and later request (they return false at once): a stopping
@@ -165,12 +223,12 @@ package final class RateLimiter: Sendable {
         return state.withLock { state, _ in state.limit(kind, window) }
     }
 
-    /// How many permits of `kind` were taken in the current window.
+    /// How many permits of `kind` count in the current window (in flight, or ended within it).
     package func used(_ kind: RequestKind) -> Int {
         let window = policy.window(kind)
         return state.withLock { state, _ in
             state.prune(kind, before: clock.now() - window.period)
-            return state.granted[kind, default: []].count
+            return state.used(kind)
         }
     }
 
@@ -182,7 +240,7 @@ package final class RateLimiter: Sendable {
             let now = clock.now()
             if let paused = state.pausedUntil[kind], paused > now { return 0 }
             state.prune(kind, before: now - window.period)
-            return max(0, state.limit(kind, window) - state.granted[kind, default: []].count)
+            return max(0, state.limit(kind, window) - state.used(kind))
         }
     }
 
@@ -201,8 +259,10 @@ struct LimiterState {
         let sequence: UInt64
     }
 
-    /// Grant times inside the current window, oldest first.
-    var granted: [RequestKind: [Double]] = [:]
+    /// When the requests of ended permits ended, inside the current window, oldest first.
+    var ended: [RequestKind: [Double]] = [:]
+    /// Permits granted whose requests have not ended.
+    var inFlight: [RequestKind: Int] = [:]
     var pausedUntil: [RequestKind: Double] = [:]
     /// Limits Docplanner announced (`X-RateLimit-Limit`).
     var announced: [RequestKind: Int] = [:]
@@ -240,12 +300,17 @@ struct LimiterState {
         }
     }
 
+    /// Permits of `kind` that count: in flight, or ended inside the window.
+    func used(_ kind: RequestKind) -> Int {
+        (ended[kind]?.count ?? 0) + (inFlight[kind] ?? 0)
+    }
+
     mutating func prune(_ kind: RequestKind, before cutoff: Double) {
-        guard var times = granted[kind] else { return }
+        guard var times = ended[kind] else { return }
         let stale = times.prefix { $0 <= cutoff }.count
         if stale > 0 {
             times.removeFirst(stale)
-            granted[kind] = times
+            ended[kind] = times
         }
     }
 }

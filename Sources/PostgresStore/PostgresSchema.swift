@@ -81,6 +81,13 @@ package enum PostgresSchema {
             updated_at DOUBLE PRECISION NOT NULL
         );
         """,
+        """
+        -- 4: a permit counts from the end of its request, not from its grant (Docplanner
+        -- counts a request when it arrives): each has an id to be finished by, and while its
+        -- request is in flight `counted_from` is the latest that request may end.
+        ALTER TABLE dpbridge_rate_permits ADD COLUMN id BIGSERIAL PRIMARY KEY;
+        ALTER TABLE dpbridge_rate_permits RENAME COLUMN granted_at TO counted_from;
+        """,
     ]
 
     /// The schema version this binary writes.

@@ -32,15 +32,61 @@ import Testing
         private let lock = NSLock()
         private var left: Int
         private(set) var asked = 0
+        private(set) var finished: [Int64] = []
         init(capacity: Int) { left = capacity }
-        func take(_ kind: RequestKind) -> Double? {
+        func take(_ kind: RequestKind) -> SharedGrant {
             lock.lock()
             defer { lock.unlock() }
             asked += 1
-            guard left > 0 else { return 30 }
+            guard left > 0 else { return .wait(seconds: 30) }
             left -= 1
-            return nil
+            return .granted(token: Int64(left))
         }
+        func finish(_ kind: RequestKind, token: Int64) {
+            lock.lock()
+            defer { lock.unlock() }
+            finished.append(token)
+        }
+    }
+
+    /// Docplanner counts a request when it arrives, which may be any moment until its answer:
+    /// a permit counts while its request is in flight, however long, and for a whole period
+    /// after its end, not after its grant.
+    @Test func aPermitCountsUntilAPeriodAfterItsRequestEnded() throws {
+        let clock = TestClock()
+        let shared = FakeSharedBudget(capacity: 5)
+        let limiter = RateLimiter(
+            policy: RateLimitPolicy(writes: .init(limit: 1, period: 60)), clock: clock, shared: shared)
+        let permit = try #require(limiter.permit(.write, deadline: clock.now()))
+        clock.advance(by: 100)
+        #expect(limiter.permit(.write, deadline: clock.now()) == nil, "in flight for longer than the period")
+        #expect(limiter.used(.write) == 1 && limiter.remaining(.write) == 0)
+        limiter.finish(permit)
+        #expect(shared.finished == [4], "the shared budget is told the request ended")
+        clock.advance(by: 59)
+        #expect(limiter.permit(.write, deadline: clock.now()) == nil, "59 s after the answer")
+        clock.advance(by: 1)
+        let next = try #require(limiter.permit(.write, deadline: clock.now()))
+        limiter.finish(next)
+        #expect(limiter.used(.write) == 1)
+    }
+
+    /// A request waiting for a window full of requests in flight goes once one of them has
+    /// ended and left the window.
+    @Test func aWaiterIsWokenByAnEndedRequestLeavingTheWindow() throws {
+        let clock = TestClock()
+        let limiter = RateLimiter(policy: RateLimitPolicy(writes: .init(limit: 1, period: 60)), clock: clock)
+        let permit = try #require(limiter.permit(.write))
+        let granted = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            if limiter.acquire(.write) { granted.signal() }
+        }
+        clock.advance(by: 120)
+        #expect(granted.wait(timeout: .now() + 0.2) == .timedOut, "the first request is still in flight")
+        limiter.finish(permit)
+        #expect(granted.wait(timeout: .now() + 0.2) == .timedOut, "it ended just now")
+        clock.advance(by: 60)
+        #expect(granted.wait(timeout: .now() + 10) == .success)
     }
 
     @Test func aSharedBudgetHasTheLastWordOnEveryGrant() {
