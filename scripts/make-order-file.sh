@@ -35,11 +35,13 @@ objcopy --strip-debug "$bin" "$work/dpbridge"
 public_port=${PUBLIC_PORT:-18491}
 admin_port=${ADMIN_PORT:-18492}
 secret=order-callback-secret-0123456789
+# /status needs the admin token (it shows the queues).
+admin_token=order-admin-token-0123456789abcdef
 DPBRIDGE_STORE_PATH="$work/dpbridge.sqlite" DPBRIDGE_PARTNER_EMBEDDED_PATH="$work/partner.sqlite" \
 DPBRIDGE_DOCPLANNER_BASE_URL=http://127.0.0.1:9 \
 DPBRIDGE_LISTEN_PUBLIC_ADDRESS=127.0.0.1 DPBRIDGE_LISTEN_PUBLIC_PORT=$public_port \
-DPBRIDGE_LISTEN_ADMIN_PORT=$admin_port DPBRIDGE_CALLBACK_SECRET=$secret DPBRIDGE_LOG_LEVEL=warning \
-DPBRIDGE_HTTP_MAX_CONNECTIONS=4096 DPBRIDGE_LOG_FORMAT=text \
+DPBRIDGE_LISTEN_ADMIN_PORT=$admin_port DPBRIDGE_LISTEN_ADMIN_TOKEN=$admin_token \
+DPBRIDGE_CALLBACK_SECRET=$secret DPBRIDGE_LOG_LEVEL=warning DPBRIDGE_HTTP_MAX_CONNECTIONS=4096 DPBRIDGE_LOG_FORMAT=text \
     valgrind --tool=callgrind --demangle=no --dump-instr=no --callgrind-out-file="$work/callgrind.out" \
     "$work/dpbridge" run --config etc/dpbridge-demo.yaml 2>"$work/dpbridge.log" &
 daemon=$!
@@ -49,9 +51,9 @@ for _ in $(seq 1 600); do
 done
 
 client() {  # phase: runs one phase's requests
-    python3 - "$1" "$public_port" "$admin_port" "$secret" <<'PY'
+    python3 - "$1" "$public_port" "$admin_port" "$secret" "$admin_token" <<'PY'
 import http.client, json, socket, sys, time
-phase, public, admin, secret = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+phase, public, admin, secret, token = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
 path = f"/callbacks/{secret}"
 if phase == "serve":
     connection = http.client.HTTPConnection("127.0.0.1", public, timeout=60)
@@ -90,7 +92,7 @@ else:
     time.sleep(3)  # the inbound worker applies the event
     status = http.client.HTTPConnection("127.0.0.1", admin, timeout=60)
     for route in ("/health", "/status"):
-        status.request("GET", route)
+        status.request("GET", route, headers={"Authorization": f"Bearer {token}"})
         body = status.getresponse().read()
         if route == "/status":
             assert json.loads(body)["inbox"]["done"] == 1, f"the event was not applied: {body.decode()}"
