@@ -21,6 +21,8 @@ final class GroupCommitWriter: @unchecked Sendable {
     }
 
     private let database: Connection
+    /// The same connection when it is SQLite's (its last insert's row id is asked directly).
+    private let sqlite: Database?
     private let lock = NSLock()
     private var pending: [Request] = []
     private var stopping = false
@@ -50,6 +52,7 @@ final class GroupCommitWriter: @unchecked Sendable {
         scheduler: WorkScheduler = .commits
     ) {
         self.database = database
+        sqlite = database.database as? Database
         self.quarantineLimit = quarantineLimit
         self.maxBatchSize = max(1, maxBatchSize)
         self.commitDelay = max(0, commitDelay)
@@ -206,11 +209,14 @@ final class GroupCommitWriter: @unchecked Sendable {
     private func statements(for table: QueueTable) throws(StoreError) -> TableStatements {
         if let prepared = statements[table] { return prepared }
         let name = table.rawValue
+        // On SQLite the new row's id comes from the connection (`lastInsertRowID`):
+        // `RETURNING` gathers each row's answer in a temporary table first.
+        let returning = sqlite == nil ? " RETURNING id" : ""
         let prepared = TableStatements(
             insert: try database.prepareKept(
                 """
                 INSERT INTO \(name) (dedup_key, kind, ordering_key, coalesce_key, priority, payload, source, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING RETURNING id
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING\(returning)
                 """),
             existing: try database.prepareKept("SELECT id FROM \(name) WHERE dedup_key = ?"),
             coalesce: try database.prepareKept(
@@ -229,14 +235,19 @@ final class GroupCommitWriter: @unchecked Sendable {
             replaced = database.changes
         }
         // Insert unless the dedup key is known; only a conflict costs a second statement.
-        let inserted = try database.insertReturningID(
-            prepared.insert,
-            [
-                .text(row.dedupKey), .text(row.kind), row.orderingKey.map { .text($0) } ?? .null,
-                row.coalesceKey.map { .text($0) } ?? .null, .integer(Int64(row.priority)), .blob(row.payload),
-                .text(row.source), .real(row.createdAt),
-            ])
-        if let inserted { return EnqueueOutcome(id: inserted, isDuplicate: false, replaced: replaced) }
+        let values: [StatementValue] = [
+            .text(row.dedupKey), .text(row.kind), row.orderingKey.map { .text($0) } ?? .null,
+            row.coalesceKey.map { .text($0) } ?? .null, .integer(Int64(row.priority)), .blob(row.payload),
+            .text(row.source), .real(row.createdAt),
+        ]
+        if let sqlite {
+            try prepared.insert.run(values)
+            if sqlite.changes > 0 {
+                return EnqueueOutcome(id: sqlite.lastInsertRowID, isDuplicate: false, replaced: replaced)
+            }
+        } else if let inserted = try database.insertReturningID(prepared.insert, values) {
+            return EnqueueOutcome(id: inserted, isDuplicate: false, replaced: replaced)
+        }
         let existing = prepared.existing
         existing.reset()
         try existing.bind([.text(row.dedupKey)])
