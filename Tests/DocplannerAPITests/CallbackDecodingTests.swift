@@ -103,6 +103,56 @@ import Testing
         #expect(DocplannerDateTime.formatDay(date, timeZone: warsaw) == "2020-12-01")
     }
 
+    /// The parse's date arithmetic agrees with Foundation's Gregorian calendar: every day of
+    /// years around leap rules (1900, 2000, 2024, 2100) and random instants with offsets
+    /// (from 1600: before 1582 Foundation's calendar is Julian); days past a month's end are
+    /// refused.
+    @Test func parsedDatesAgreeWithFoundationsCalendar() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
+        func text(_ year: Int, _ month: Int, _ day: Int, _ time: String = "00:00:00", _ zone: String = "Z") -> String {
+            String(format: "%04d-%02d-%02dT%@%@", year, month, day, time, zone)
+        }
+        for year in [1900, 1970, 1999, 2000, 2023, 2024, 2100] {
+            for month in 1...12 {
+                let length = calendar.range(
+                    of: .day, in: .month,
+                    for: calendar.date(
+                        from: DateComponents(year: year, month: month, day: 1))!)!.count
+                for day in 1...31 {
+                    let parsed = DocplannerDateTime.parse(text(year, month, day))
+                    if day > length {
+                        #expect(parsed == nil, "\(text(year, month, day))")
+                    } else {
+                        #expect(
+                            parsed == calendar.date(from: DateComponents(year: year, month: month, day: day)),
+                            "\(text(year, month, day))")
+                    }
+                }
+            }
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let (year, month, day) = (
+                Int.random(in: 1600...9999, using: &generator), Int.random(in: 1...12, using: &generator),
+                Int.random(in: 1...28, using: &generator)
+            )
+            let (hour, minute, second) = (
+                Int.random(in: 0...23, using: &generator), Int.random(in: 0...59, using: &generator),
+                Int.random(in: 0...59, using: &generator)
+            )
+            let offset =
+                Int.random(in: -14...14, using: &generator) * 3600 + [0, 1800, 2700].randomElement(using: &generator)!
+            let sign = offset < 0 ? "-" : "+"
+            let zone = String(format: "%@%02d:%02d", sign, abs(offset) / 3600, abs(offset) % 3600 / 60)
+            let written = text(year, month, day, String(format: "%02d:%02d:%02d", hour, minute, second), zone)
+            let expected = calendar.date(
+                from: DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+            )!.addingTimeInterval(Double(-offset))
+            #expect(DocplannerDateTime.parse(written) == expected, "\(written)")
+        }
+    }
+
     @Test func errorBodiesOfBothShapes() throws {
         let array = try #require(APIErrorBody.parse(Data(#"{"errors":[],"message":"Object not found"}"#.utf8)))
         #expect(array.message == "Object not found")

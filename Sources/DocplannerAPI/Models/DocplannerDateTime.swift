@@ -105,13 +105,31 @@ package struct DocplannerDateTime: Codable, Sendable, Hashable, CustomStringConv
         default:
             return nil
         }
-        guard index == bytes.count else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
-        let parts = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
-        guard let base = calendar.date(from: parts),
-            calendar.component(.day, from: base) == day
-        else { return nil }
-        return base.addingTimeInterval(fraction - Double(offset))
+        guard index == bytes.count, day <= daysIn(month: month, year: year) else { return nil }
+        // Arithmetic rather than Foundation's calendar, which cost ~2% of the inbound
+        // worker's time for the few dates of each event.
+        let days = daysSince1970(year: year, month: month, day: day)
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+    }
+
+    /// Days in `month` of `year` in the proleptic Gregorian calendar.
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days from 1970-01-01 to `year-month-day` in the proleptic Gregorian calendar (the
+    /// civil-date algorithm of H. Hinnant: years counted from March, in 400-year eras).
+    static func daysSince1970(year: Int, month: Int, day: Int) -> Int {
+        let year = month <= 2 ? year - 1 : year
+        let era = (year >= 0 ? year : year - 399) / 400
+        let yearOfEra = year - era * 400
+        let dayOfYear = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 }
