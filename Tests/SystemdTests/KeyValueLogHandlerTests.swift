@@ -58,5 +58,13 @@ import Testing
         #expect(KeyValueLogHandler.quote("") == "\"\"")
         #expect(KeyValueLogHandler.quote("a=b") == "\"a=b\"")
         #expect(KeyValueLogHandler.quote("say \"hi\"") == "\"say \\\"hi\\\"\"")
+        #expect(KeyValueLogHandler.quote("a\\b") == #""a\\b""#)
+        #expect(KeyValueLogHandler.quote("zażółć") == "zażółć", "other UTF-8 stays as it is")
+        #expect(KeyValueLogHandler.quote("line\nbreak") == #""line\nbreak""#)
+        // A CRLF is one Character in Swift: each byte is still escaped, never written raw.
+        #expect(KeyValueLogHandler.quote("a\r\nb") == #""a\r\nb""#)
+        #expect(KeyValueLogHandler.quote("a\u{2028}b") == "\"a\u{2028}b\"", "other line breaks are quoted")
+        #expect(KeyValueLogHandler.quote("a\u{85}b") == "\"a\u{85}b\"")
+        #expect(KeyValueLogHandler.quote("tab\tok") == "tab\tok")
     }
 }
