@@ -147,6 +147,12 @@ for i in range(1000):
 for s in sockets:
     s.recv(4096)
 time.sleep(0.5)
-print(f"RSS: {before:.1f} MB before, {rss_mb():.1f} MB with 1000 idle keep-alive connections")
+after = rss_mb()
+print(f"RSS: {before:.1f} MB before, {after:.1f} MB with 1000 idle keep-alive connections", end="")
+if after <= 30:
+    print(" (target <= 30 MB: pass)")
+else:
+    # Most often the link's symbol order is stale and the daemon's code lies scattered again.
+    print(" (target <= 30 MB: FAIL; if the binary's own resident pages grew, rerun scripts/make-order-file.sh)")
 for s in sockets: s.close()
 PY
