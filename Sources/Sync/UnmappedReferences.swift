@@ -13,12 +13,18 @@ package final class UnmappedReferences: Sendable {
     private let logger: Logger
     private let onUnmapped: @Sendable (ResourceKind) -> Void
     private let reported = Mutex<Set<String>>([])
-    /// References found mapped lately, and when (`WorkScheduler.now()`): asked again only
-    /// after `mappedFor` seconds, so that a busy calendar's events do not each ask the store
-    /// about the same four ids. A mapping removed meanwhile is reported that much later.
-    private let mappedLately = Mutex<[String: Double]>([:])
+    /// Where references stood lately, and when (`WorkScheduler.now()`), so that a busy
+    /// calendar's events do not each ask the store about the same four ids: a mapped one is
+    /// asked again after `mappedFor` seconds (a mapping removed meanwhile is reported that
+    /// much later), an unmapped or never-discovered one after `unmappedFor` (a mapping set
+    /// meanwhile stops the reports that much later; each event is still counted).
+    private let lately = Mutex<[String: (state: ReferenceState, at: Double)]>([:])
     private static let mappedFor = 60.0
-    private static let mappedLatelyLimit = 10_000
+    private static let unmappedFor = 10.0
+    private static let latelyLimit = 10_000
+    /// When a discovery was last found to have run, or found not to have (asked again
+    /// after `unmappedFor`; once it has run, it has).
+    private let discovery = Mutex<(ran: Bool, at: Double)?>(nil)
 
     /// `onUnmapped` hears of every unmapped reference, reported before or not (metrics).
     package init(mappings: Mappings, logger: Logger, onUnmapped: @escaping @Sendable (ResourceKind) -> Void = { _ in })
@@ -31,22 +37,12 @@ package final class UnmappedReferences: Sendable {
     /// Checks the ids `notification` names. Ids never discovered count only once some
     /// discovery ran (before that, nothing is mapped and `activate` says so).
     package func check(_ notification: DocplannerNotification) {
-        var discoveryRan: Bool?
         let now = WorkScheduler.now()
         for (kind, id) in Self.references(in: notification) {
             let key = "\(kind.rawValue)/\(id)"
-            if let seen = mappedLately.withLock({ $0[key] }), now - seen < Self.mappedFor { continue }
-            guard let state = try? mappings.referenceState(kind, id) else { continue }
-            guard state != .mapped else {
-                mappedLately.withLock { lately in
-                    if lately.count >= Self.mappedLatelyLimit { lately.removeAll(keepingCapacity: true) }
-                    lately[key] = now
-                }
-                continue
-            }
+            guard let state = state(of: kind, id, key: key, now: now), state != .mapped else { continue }
             if state == .undiscovered {
-                if discoveryRan == nil { discoveryRan = (try? mappings.hasDiscovered()) ?? false }
-                guard discoveryRan == true else { continue }
+                guard discoveryRan(now: now) else { continue }
             }
             onUnmapped(kind)
             guard reported.withLock({ $0.insert(key).inserted }) else { continue }
@@ -62,6 +58,30 @@ package final class UnmappedReferences: Sendable {
                     "fix": "\(fix)",
                 ])
         }
+    }
+
+    /// `kind`/`id`'s state, from what was learnt lately or from the store (nil: the store
+    /// could not say).
+    private func state(of kind: ResourceKind, _ id: String, key: String, now: Double) -> ReferenceState? {
+        if let known = lately.withLock({ $0[key] }),
+            now - known.at < (known.state == .mapped ? Self.mappedFor : Self.unmappedFor)
+        {
+            return known.state
+        }
+        guard let state = try? mappings.referenceState(kind, id) else { return nil }
+        lately.withLock { lately in
+            if lately.count >= Self.latelyLimit { lately.removeAll(keepingCapacity: true) }
+            lately[key] = (state, now)
+        }
+        return state
+    }
+
+    /// Whether any discovery has run (nil from the store counts as not).
+    private func discoveryRan(now: Double) -> Bool {
+        if let known = discovery.withLock({ $0 }), known.ran || now - known.at < Self.unmappedFor { return known.ran }
+        let ran = (try? mappings.hasDiscovered()) ?? false
+        discovery.withLock { $0 = (ran, now) }
+        return ran
     }
 
     /// The facility, doctor, address and address service an event names. The service of

@@ -8,7 +8,7 @@ import TestSupport
 import Testing
 
 /// `UnmappedReferences`: an unmapped id is counted on every event that names it; a mapped
-/// one is not asked about again for a minute.
+/// one is not asked about again for a minute, an unmapped one for seconds.
 @Suite struct UnmappedReferencesTests {
     @Test func unmappedIdsCountEachTimeAndMappedOnesAreRememberedForAMinute() throws {
         let directory = try TemporaryDirectory(prefix: "dpbridge-unmapped")
@@ -44,5 +44,16 @@ import Testing
             onUnmapped: { kind in counted.withLock { $0.append(kind) } })
         fresh.check(event)
         #expect(counted.withLock { $0 }.suffix(2).sorted { $0.rawValue < $1.rawValue } == [.address, .doctor])
+        // The address gets a mapping: for a few seconds the first checker still counts it
+        // (it is not asked about on every event); a checker that asks the store does not.
+        try store.mappings.set(.address, "111", to: "A-1", source: .manual)
+        let before = counted.withLock { $0.count }
+        references.check(event)
+        #expect(counted.withLock { Array($0.dropFirst(before)) } == [.address])
+        let third = UnmappedReferences(
+            mappings: store.mappings, logger: Logger(label: "test"),
+            onUnmapped: { kind in counted.withLock { $0.append(kind) } })
+        third.check(event)
+        #expect(counted.withLock { Array($0.dropFirst(before + 1)) } == [.doctor])
     }
 }
