@@ -123,19 +123,22 @@ package final class Database {
         durability: CommitDurability = .fullSync, _ body: () throws(Failure) -> T,
         failure: (SQLiteError) -> Failure
     ) throws(Failure) -> T {
+        // BEGIN, COMMIT and ROLLBACK are cached statements (a transaction per event batch
+        // parsed them anew); the PRAGMAs are not: SQLite applies `synchronous` when it
+        // prepares one, and a prepared one run later did not reliably set it (tried).
         if durability == .deferredSync {
             do throws(SQLiteError) { try execute("PRAGMA synchronous=NORMAL") } catch { throw failure(error) }
         }
         defer {
             if durability == .deferredSync { try? execute("PRAGMA synchronous=FULL") }
         }
-        do throws(SQLiteError) { try execute("BEGIN IMMEDIATE") } catch { throw failure(error) }
+        do throws(SQLiteError) { try prepare("BEGIN IMMEDIATE").run() } catch { throw failure(error) }
         do throws(Failure) {
             let result = try body()
-            do throws(SQLiteError) { try execute("COMMIT") } catch { throw failure(error) }
+            do throws(SQLiteError) { try prepare("COMMIT").run() } catch { throw failure(error) }
             return result
         } catch {
-            try? execute("ROLLBACK")
+            try? prepare("ROLLBACK").run()
             throw error
         }
     }

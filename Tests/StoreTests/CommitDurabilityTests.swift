@@ -23,6 +23,12 @@ import Testing
             }, failure: { $0 })
         #expect(inside == 1)
         #expect(try database.scalar("PRAGMA synchronous") == 2)
+        // Again: the level is set anew for each transaction.
+        let again = try database.transaction(
+            durability: .deferredSync,
+            { () throws(SQLiteError) -> Int64 in try database.scalar("PRAGMA synchronous") }, failure: { $0 })
+        #expect(again == 1)
+        #expect(try database.scalar("PRAGMA synchronous") == 2)
         // Committed: another connection sees it.
         let other = try Database(path: path, schema: Self.schema)
         #expect(try other.scalar("SELECT count(*) FROM a") == 1)
