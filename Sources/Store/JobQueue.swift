@@ -108,14 +108,7 @@ package final class JobQueue: Sendable {
         let t = table.rawValue
         return try control.with { database throws(StoreError) in
             try database.transaction(durability: .deferredSync) { () throws(StoreError) -> [Job] in
-                let select = try database.prepare(
-                    """
-                    SELECT id, kind, payload, dedup_key, ordering_key, source, created_at, attempts,
-                        j.state = 'inflight' FROM \(t) AS j
-                    WHERE \(claimableCondition(table: t, now: "?1"))
-                    ORDER BY j.priority, j.id
-                    LIMIT ?2\(database.dialect == .postgres ? Self.passOverHeldRows : "")
-                    """)
+                let select = try database.prepare(Self.claimQuery(table: t, dialect: database.dialect))
                 try select.bind([.real(now), .integer(Int64(limit))])
                 var jobs: [Job] = []
                 while try select.step() {
@@ -140,6 +133,20 @@ package final class JobQueue: Sendable {
                 return jobs
             }
         }
+    }
+
+    /// The claim's SELECT: up to `?2` claimable jobs at `?1`, in order. SQLite is told to
+    /// walk `<table>_unfinished`: without statistics its planner took the (state, priority,
+    /// id) index and sorted every pending row (2.5 ms a claim behind 20,000 pending jobs
+    /// against 0.014 ms), and a claim that cannot use it fails loudly.
+    package static func claimQuery(table t: String, dialect: SQLDialect) -> String {
+        """
+        SELECT id, kind, payload, dedup_key, ordering_key, source, created_at, attempts,
+            j.state = 'inflight' FROM \(t) AS j\(dialect == .sqlite ? " INDEXED BY \(t)_unfinished" : "")
+        WHERE \(claimableCondition(table: t, now: "?1"))
+        ORDER BY j.priority, j.id
+        LIMIT ?2\(dialect == .postgres ? passOverHeldRows : "")
+        """
     }
 
     /// On PostgreSQL, where other instances claim at once: rows one of them holds are

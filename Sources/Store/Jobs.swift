@@ -175,9 +175,14 @@ package enum RetryDecision: Sendable, Equatable {
 /// time the parameter `now` holds (`?1` in SQLite, `$1` in PostgreSQL): pending or due for
 /// retry, or held by a lease that ran out; and no earlier job with its ordering key
 /// unfinished, nor a later one of that key held. The one rule of every queue, whatever its store.
+/// Its first term, implied by the rest, names the unfinished rows as the partial index
+/// `<table>_unfinished (priority, id)` does, so a claim walks that index in its order and
+/// stops at its limit instead of sorting every pending row (a backlog made each claim read
+/// it all).
 package func claimableCondition(table: String, now: String) -> String {
     """
-    ((j.state IN ('pending', 'retry') AND j.not_before <= \(now))
+    j.state IN ('pending', 'retry', 'inflight')
+    AND ((j.state IN ('pending', 'retry') AND j.not_before <= \(now))
            OR (j.state = 'inflight' AND j.lease_until <= \(now)))
       AND (j.ordering_key IS NULL OR NOT EXISTS (
             SELECT 1 FROM \(table) AS e WHERE e.ordering_key = j.ordering_key AND e.id <> j.id

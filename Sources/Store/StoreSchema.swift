@@ -71,6 +71,13 @@ enum StoreSchema {
         """
         ALTER TABLE docplanner_resources ADD COLUMN insurance_provider_id TEXT;
         """,
+        // 6: the unfinished jobs in the order a claim takes them (`claimableCondition`), as
+        // on PostgreSQL: with only (state, priority, id) a claim read and sorted every
+        // pending row, however few it took.
+        """
+        CREATE INDEX inbox_unfinished ON inbox (priority, id) WHERE state IN ('pending', 'retry', 'inflight');
+        CREATE INDEX outbox_unfinished ON outbox (priority, id) WHERE state IN ('pending', 'retry', 'inflight');
+        """,
     ])
 
     /// A durable job queue: dedup by key, per-key ordering, coalescing, priority, leases,

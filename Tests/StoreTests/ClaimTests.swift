@@ -5,6 +5,26 @@ import Testing
 @testable import Store
 
 @Suite struct ClaimTests {
+    /// A claim walks the unfinished jobs' index in its order and stops at its limit: it
+    /// does not read and sort every pending row (with a backlog, every claim read it all).
+    @Test(.enabled(if: TestStore.backend == .sqlite, "SQLite's planner; PostgreSQL plans its own way"))
+    func aClaimWalksTheUnfinishedJobsIndexWithoutSorting() throws {
+        let t = try TestStore()
+        for index in 0..<50 { _ = try t.store.inbox.enqueueAndWait(event("backlog-\(index)")) }
+        let database = try t.otherConnection()
+        for table in ["inbox", "outbox"] {
+            let explain = try database.prepare(
+                "EXPLAIN QUERY PLAN " + JobQueue.claimQuery(table: table, dialect: .sqlite))
+            try explain.bind([.real(t.clock.now()), .integer(10)])
+            var plan: [String] = []
+            while try explain.step() { plan.append(explain.text(3) ?? "") }
+            explain.reset()
+            #expect(plan.contains { $0.contains("\(table)_unfinished") }, "\(plan)")
+            #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
+        }
+        #expect(try t.store.inbox.claim(limit: 10, workerID: "w").map(\.dedupKey) == (0..<10).map { "backlog-\($0)" })
+    }
+
     @Test func claimedJobIsNotHandedOutTwice() throws {
         let t = try TestStore()
         _ = try t.store.inbox.enqueueAndWait(event("a"))

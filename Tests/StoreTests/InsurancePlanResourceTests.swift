@@ -68,7 +68,7 @@ import Testing
         }
         let store = try Store(path: path)
         defer { store.close() }
-        #expect(Store.schemaVersion == 5)
+        #expect(Store.schemaVersion >= 5)
         #expect(try store.mappings.partnerID(.insurance, "52") == "I-AXA")
         #expect(try store.mappings.resource(.insurance, "52")?.resource.insuranceProviderID == nil)
         try store.mappings.recordDiscovery([Self.axa, Self.plan("11")], scope: .everything)
