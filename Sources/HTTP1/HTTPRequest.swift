@@ -27,18 +27,18 @@ package struct HTTPRequest: Sendable {
         keepAlive: Bool
     ) {
         self.init(
-            method: method, target: target, pathLength: Self.pathLength(of: target), headers: headers, body: body,
-            version: version, keepAlive: keepAlive)
+            method: method, target: target, pathLength: nil, headers: headers, body: body, version: version,
+            keepAlive: keepAlive)
     }
 
-    /// A parsed request, whose parser found where the path ends.
+    /// A parsed request, whose parser found where the path ends (nil: found here).
     init(
-        method: String, target: String, pathLength: Int, headers: HTTPHeaders, body: [UInt8],
+        method: String, target: String, pathLength: Int?, headers: HTTPHeaders, body: [UInt8],
         version: (major: Int, minor: Int), keepAlive: Bool
     ) {
         self.method = method
         self.target = target
-        self.pathLength = pathLength
+        self.pathLength = pathLength ?? Self.pathLength(of: target)
         self.headers = headers
         self.body = body
         self.version = version

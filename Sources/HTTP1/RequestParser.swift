@@ -376,16 +376,9 @@ struct RequestParser {
 
         // Made once and moved on (`consume`): a copy is a retain and a release of each of
         // its strings and arrays, on every request.
-        let request =
-            if let pathLength {
-                HTTPRequest(
-                    method: method, target: target, pathLength: pathLength, headers: headers, body: [],
-                    version: (major, minor), keepAlive: keepAlive)
-            } else {
-                HTTPRequest(
-                    method: method, target: target, headers: headers, body: [], version: (major, minor),
-                    keepAlive: keepAlive)
-            }
+        let request = HTTPRequest(
+            method: method, target: target, pathLength: pathLength, headers: headers, body: [],
+            version: (major, minor), keepAlive: keepAlive)
 
         if !transferEncodings.isEmpty {
             if !contentLengths.isEmpty { return fail(400, "both Content-Length and Transfer-Encoding") }
