@@ -8,7 +8,7 @@ import SQLite
 package final class PostgresSQLConnection: SQLConnection {
     private let connect: () throws(PostgresError) -> PostgresConnection
     private var connection: PostgresConnection?
-    private var statements: [String: PostgresSQLStatement] = [:]
+    private var statements: [StatementKey: PostgresSQLStatement] = [:]
     package private(set) var changes = 0
 
     /// `connect` makes a connection (with its `search_path`); one is made at once.
@@ -50,12 +50,12 @@ package final class PostgresSQLConnection: SQLConnection {
     }
 
     package func statement(_ sql: String) throws(SQLiteError) -> any SQLStatement {
-        if let statement = statements[sql] {
+        if let statement = statements[StatementKey(sql)] {
             statement.reset()
             return statement
         }
         let statement = PostgresSQLStatement(connection: self, sql: Self.numberedParameters(sql))
-        statements[sql] = statement
+        statements[StatementKey(sql)] = statement
         return statement
     }
 

@@ -6,7 +6,7 @@ import Glibc
 package final class Database {
     let handle: OpaquePointer
     package let path: String
-    private var statements: [String: Statement] = [:]
+    private var statements: [StatementKey: Statement] = [:]
 
     /// Opens (creating when missing) the database at `path` in WAL mode with a busy timeout.
     /// `schema`: the file is brought to its latest version; a missing file is made whole
@@ -99,12 +99,12 @@ package final class Database {
 
     /// A prepared statement for `sql`, cached per connection and reset before reuse.
     package func prepare(_ sql: String) throws(SQLiteError) -> Statement {
-        if let cached = statements[sql] {
+        if let cached = statements[StatementKey(sql)] {
             cached.reset()
             return cached
         }
         let statement = try Statement(database: self, sql: sql)
-        statements[sql] = statement
+        statements[StatementKey(sql)] = statement
         return statement
     }
 
