@@ -68,16 +68,19 @@ package final class EmbeddedPartner: PartnerSystem, ReopenableConnection, @unche
                     .text(eventKey)
                 ])
                 guard database.changes == 1 else { return false }
-                try database.execute("UPDATE dpbridge_session SET applying = 1")
+                try database.prepare("UPDATE dpbridge_session SET applying = 1").run()
                 for change in changes { try Self.write(change, version: version, in: database) }
-                try database.execute("UPDATE dpbridge_session SET applying = 0")
+                try database.prepare("UPDATE dpbridge_session SET applying = 0").run()
                 return true
             }
         }
     }
 
-    /// Applies the events in one transaction (one commit for the batch), each inside a
-    /// savepoint: an event that fails is rolled back alone and reported, the others commit.
+    /// Applies the events in one transaction (one commit for the batch). An event that fails
+    /// is rolled back alone and reported, the others commit: the batch is first applied
+    /// whole, and only when an event fails is it applied again with each event inside a
+    /// savepoint (a savepoint copies every page it changes to a statement journal first,
+    /// which a batch that applies whole does not need).
     package func apply(batch events: [PartnerEvent]) -> [Result<Bool, PartnerError>] {
         guard events.count > 1 else {
             return events.map { event in
@@ -86,40 +89,61 @@ package final class EmbeddedPartner: PartnerSystem, ReopenableConnection, @unche
                 }
             }
         }
+        if let applied = try? applyWhole(events) { return applied.map { .success($0) } }
+        return applyEachInSavepoint(events)
+    }
+
+    /// The events in one transaction that any failure rolls back whole.
+    private func applyWhole(_ events: [PartnerEvent]) throws(PartnerError) -> [Bool] {
+        try withDatabase { database throws(SQLiteError) in
+            try database.transaction { () throws(SQLiteError) -> [Bool] in
+                try database.prepare("UPDATE dpbridge_session SET applying = 1").run()
+                var applied: [Bool] = []
+                applied.reserveCapacity(events.count)
+                for event in events { applied.append(try Self.record(event, in: database)) }
+                try database.prepare("UPDATE dpbridge_session SET applying = 0").run()
+                return applied
+            }
+        }
+    }
+
+    /// The events in one transaction, each inside a savepoint that its failure rolls back.
+    private func applyEachInSavepoint(_ events: [PartnerEvent]) -> [Result<Bool, PartnerError>] {
         do {
             return try withDatabase { database throws(SQLiteError) in
                 try database.transaction { () throws(SQLiteError) -> [Result<Bool, PartnerError>] in
-                    try database.execute("UPDATE dpbridge_session SET applying = 1")
+                    try database.prepare("UPDATE dpbridge_session SET applying = 1").run()
                     var results: [Result<Bool, PartnerError>] = []
                     results.reserveCapacity(events.count)
                     for event in events {
-                        try database.execute("SAVEPOINT event")
+                        try database.prepare("SAVEPOINT event").run()
                         do {
-                            try database.prepare(
-                                "INSERT INTO applied_events (event_key) VALUES (?) ON CONFLICT DO NOTHING"
-                            )
-                            .run([.text(event.eventKey)])
-                            if database.changes == 1 {
-                                let version = event.eventTime.timeIntervalSince1970
-                                for change in event.changes { try Self.write(change, version: version, in: database) }
-                                results.append(.success(true))
-                            } else {
-                                results.append(.success(false))
-                            }
-                            try database.execute("RELEASE event")
+                            results.append(.success(try Self.record(event, in: database)))
+                            try database.prepare("RELEASE event").run()
                         } catch {
-                            try database.execute("ROLLBACK TO event")
-                            try database.execute("RELEASE event")
+                            try database.prepare("ROLLBACK TO event").run()
+                            try database.prepare("RELEASE event").run()
                             results.append(.failure(.unavailable("\(error)")))
                         }
                     }
-                    try database.execute("UPDATE dpbridge_session SET applying = 0")
+                    try database.prepare("UPDATE dpbridge_session SET applying = 0").run()
                     return results
                 }
             }
         } catch {
             return events.map { _ in .failure(error) }
         }
+    }
+
+    /// Records `event` in `applied_events` and writes its changes; false (and nothing
+    /// written) when it was applied before.
+    private static func record(_ event: PartnerEvent, in database: any SQLConnection) throws(SQLiteError) -> Bool {
+        try database.prepare("INSERT INTO applied_events (event_key) VALUES (?) ON CONFLICT DO NOTHING")
+            .run([.text(event.eventKey)])
+        guard database.changes == 1 else { return false }
+        let version = event.eventTime.timeIntervalSince1970
+        for change in event.changes { try write(change, version: version, in: database) }
+        return true
     }
 
     /// Whether the event `eventKey` was applied (recorded in `applied_events`).
