@@ -69,6 +69,37 @@ import Testing
         #expect(noName.identityKey.hasPrefix("|data:"))
     }
 
+    @Test func theTreeReadingAndFoundationsDecoderAgreeOnEveryExample() throws {
+        // The callback endpoint reads a notification member by member from the parsed tree;
+        // `Decodable` callers (Foundation's decoder here) go through the same reading.
+        for name in Fixtures.callbackNames {
+            let body = try #require(Fixtures.callbackExamples[name])
+            let read = try DocplannerNotification.decode(body)
+            #expect(try JSONDecoder().decode(DocplannerNotification.self, from: body) == read, "\(name)")
+            #expect(try JSONValueDecoder().decode(DocplannerNotification.self, from: [UInt8](body)) == read)
+        }
+    }
+
+    @Test func aKnownEventWhoseDataIsNotAnObjectKeepsItRaw() throws {
+        let odd = try DocplannerNotification.decode(Data(#"{"name":"slot-booked","data":[1,"x"]}"#.utf8))
+        #expect(odd.event == .unknown(name: "slot-booked", data: .array([.int(1), .string("x")])))
+        let nullData = try DocplannerNotification.decode(Data(#"{"name":"mystery","data":null}"#.utf8))
+        #expect(nullData.event == .unknown(name: "mystery", data: .object([:])))
+        // A nested member of the wrong kind is nil, the rest of the event stays.
+        let body = #"{"name":"slot-booked","data":{"doctor":"123","visit_booking":{"id":"9","start_at":5}}}"#
+        guard case .slotBooked(let data) = try DocplannerNotification.decode(Data(body.utf8)).event else {
+            Issue.record("expected slot-booked")
+            return
+        }
+        #expect(data.doctor == nil && data.visitBooking?.id == "9" && data.visitBooking?.startAt == nil)
+        // A body that is JSON but not an object is an error that says what it found.
+        #expect {
+            try DocplannerNotification.decode(Data("[1]".utf8))
+        } throws: { error in
+            "\(error)".contains("an array")
+        }
+    }
+
     @Test func notJSONIsAnError() {
         #expect {
             try DocplannerNotification.decode(Data("not json".utf8))

@@ -2,7 +2,7 @@ import Foundation
 
 /// The `data` of `address-commercial-type-changed`, `address-assigned` and
 /// `address-unassigned`.
-package struct AddressEventData: Codable, Sendable, Equatable {
+package struct AddressEventData: Codable, Sendable, Equatable, JSONObjectDecodable {
     package var facility: Facility?
     package var doctor: Doctor?
     package var address: Address?
@@ -21,8 +21,9 @@ package struct AddressEventData: Codable, Sendable, Equatable {
         self.address = address
     }
 
-    package init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+    package init(from decoder: any Decoder) throws { try self.init(decoding: decoder) }
+
+    init(fields container: JSONFields<CodingKeys>) {
         facility = container.lenient(.facility)
         doctor = container.lenient(.doctor)
         address = container.lenient(.address)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The `data` of `slot-booked`, `booking-canceled` and `booking-confirmed`.
-package struct BookingEventData: Codable, Sendable, Equatable {
+package struct BookingEventData: Codable, Sendable, Equatable, JSONObjectDecodable {
     package var facility: Facility?
     package var doctor: Doctor?
     package var address: Address?
@@ -24,8 +24,9 @@ package struct BookingEventData: Codable, Sendable, Equatable {
         self.visitBooking = visitBooking
     }
 
-    package init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+    package init(from decoder: any Decoder) throws { try self.init(decoding: decoder) }
+
+    init(fields container: JSONFields<CodingKeys>) {
         facility = container.lenient(.facility)
         doctor = container.lenient(.doctor)
         address = container.lenient(.address)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The `data` of `booking-moved`: the old booking (now cancelled) and the new one.
-package struct BookingMovedData: Codable, Sendable, Equatable {
+package struct BookingMovedData: Codable, Sendable, Equatable, JSONObjectDecodable {
     package var facility: Facility?
     package var doctor: Doctor?
     package var address: Address?
@@ -27,8 +27,9 @@ package struct BookingMovedData: Codable, Sendable, Equatable {
         self.newVisitBooking = newVisitBooking
     }
 
-    package init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+    package init(from decoder: any Decoder) throws { try self.init(decoding: decoder) }
+
+    init(fields container: JSONFields<CodingKeys>) {
         facility = container.lenient(.facility)
         doctor = container.lenient(.doctor)
         address = container.lenient(.address)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The `data` of `booking-payment-status-changed`.
-package struct BookingPaymentStatusChangedData: Codable, Sendable, Equatable {
+package struct BookingPaymentStatusChangedData: Codable, Sendable, Equatable, JSONObjectDecodable {
     package var facility: Facility?
     package var doctor: Doctor?
     package var address: Address?
@@ -28,8 +28,9 @@ package struct BookingPaymentStatusChangedData: Codable, Sendable, Equatable {
         self.visitPaymentStatus = visitPaymentStatus
     }
 
-    package init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+    package init(from decoder: any Decoder) throws { try self.init(decoding: decoder) }
+
+    init(fields container: JSONFields<CodingKeys>) {
         facility = container.lenient(.facility)
         doctor = container.lenient(.doctor)
         address = container.lenient(.address)

@@ -49,31 +49,32 @@ package enum CallbackEvent: Sendable, Equatable {
     /// The known name, or nil for `unknown`.
     package var knownName: CallbackEventName? { CallbackEventName(rawValue: name) }
 
-    /// Decodes `data` for the event `name` (`data` is the decoder of the `data` member).
-    static func decode(name: String, data decoder: any Decoder) throws -> CallbackEvent {
-        guard let known = CallbackEventName(rawValue: name) else {
-            return .unknown(name: name, data: try JSONValue(from: decoder))
+    /// The event `name` with its `data` read member by member; an unknown name, or a known
+    /// one whose `data` is not an object, keeps `data` raw (`unknown`).
+    static func read(name: String, data: JSONValue) -> CallbackEvent {
+        guard let known = CallbackEventName(rawValue: name), case .object(let members) = data else {
+            return .unknown(name: name, data: data)
         }
         switch known {
-        case .slotBooking: return .slotBooking(try SlotBookingData(from: decoder))
-        case .slotBooked: return .slotBooked(try BookingEventData(from: decoder))
-        case .bookingCanceled: return .bookingCanceled(try BookingEventData(from: decoder))
-        case .bookingMoved: return .bookingMoved(try BookingMovedData(from: decoder))
-        case .bookingMoving: return .bookingMoving(try BookingMovingData(from: decoder))
-        case .bookingConfirmed: return .bookingConfirmed(try BookingEventData(from: decoder))
+        case .slotBooking: return .slotBooking(SlotBookingData(fields: JSONFields(members)))
+        case .slotBooked: return .slotBooked(BookingEventData(fields: JSONFields(members)))
+        case .bookingCanceled: return .bookingCanceled(BookingEventData(fields: JSONFields(members)))
+        case .bookingMoved: return .bookingMoved(BookingMovedData(fields: JSONFields(members)))
+        case .bookingMoving: return .bookingMoving(BookingMovingData(fields: JSONFields(members)))
+        case .bookingConfirmed: return .bookingConfirmed(BookingEventData(fields: JSONFields(members)))
         case .bookingPaymentStatusChanged:
-            return .bookingPaymentStatusChanged(try BookingPaymentStatusChangedData(from: decoder))
-        case .breakCreated: return .breakCreated(try BreakEventData(from: decoder))
-        case .breakRemoved: return .breakRemoved(try BreakEventData(from: decoder))
-        case .breakMoved: return .breakMoved(try BreakEventData(from: decoder))
-        case .presenceMarked: return .presenceMarked(try PresenceMarkedData(from: decoder))
-        case .addressServiceCreated: return .addressServiceCreated(try AddressServiceEventData(from: decoder))
-        case .addressServiceDeleted: return .addressServiceDeleted(try AddressServiceEventData(from: decoder))
-        case .addressServiceChanged: return .addressServiceChanged(try AddressServiceEventData(from: decoder))
+            return .bookingPaymentStatusChanged(BookingPaymentStatusChangedData(fields: JSONFields(members)))
+        case .breakCreated: return .breakCreated(BreakEventData(fields: JSONFields(members)))
+        case .breakRemoved: return .breakRemoved(BreakEventData(fields: JSONFields(members)))
+        case .breakMoved: return .breakMoved(BreakEventData(fields: JSONFields(members)))
+        case .presenceMarked: return .presenceMarked(PresenceMarkedData(fields: JSONFields(members)))
+        case .addressServiceCreated: return .addressServiceCreated(AddressServiceEventData(fields: JSONFields(members)))
+        case .addressServiceDeleted: return .addressServiceDeleted(AddressServiceEventData(fields: JSONFields(members)))
+        case .addressServiceChanged: return .addressServiceChanged(AddressServiceEventData(fields: JSONFields(members)))
         case .addressCommercialTypeChanged:
-            return .addressCommercialTypeChanged(try AddressEventData(from: decoder))
-        case .addressAssigned: return .addressAssigned(try AddressEventData(from: decoder))
-        case .addressUnassigned: return .addressUnassigned(try AddressEventData(from: decoder))
+            return .addressCommercialTypeChanged(AddressEventData(fields: JSONFields(members)))
+        case .addressAssigned: return .addressAssigned(AddressEventData(fields: JSONFields(members)))
+        case .addressUnassigned: return .addressUnassigned(AddressEventData(fields: JSONFields(members)))
         }
     }
 

@@ -20,22 +20,22 @@ package struct DocplannerNotification: Codable, Sendable, Equatable {
     }
 
     package init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let value = try JSONValueDecoder.value(under: decoder)
+        guard case .object(let members) = value else {
+            throw DecodingError.typeMismatch(
+                Self.self,
+                .init(codingPath: decoder.codingPath, debugDescription: "expected an object, found \(value.kind)"))
+        }
+        self.init(fields: JSONFields<CodingKeys>(members))
+    }
+
+    /// Read member by member (`JSONObjectDecodable`): an event whose `data` is missing or
+    /// null has a `data` without members; a known event whose `data` is not an object keeps
+    /// it raw (`unknown`) rather than lose it.
+    init(fields container: JSONFields<CodingKeys>) {
         name = container.lenientString(.name) ?? ""
         createdAt = container.lenient(.createdAt)
-        if container.contains(.data), (try? container.decodeNil(forKey: .data)) == false {
-            let data = try container.superDecoder(forKey: .data)
-            do {
-                event = try CallbackEvent.decode(name: name, data: data)
-            } catch {
-                // A known name whose `data` is not an object: keep it raw rather than lose it.
-                event = .unknown(name: name, data: (try? JSONValue(from: data)) ?? .null)
-            }
-        } else {
-            event =
-                (try? CallbackEvent.decode(name: name, data: JSONValueDecoder.decoder(of: .object([:]))))
-                ?? .unknown(name: name, data: .null)
-        }
+        event = CallbackEvent.read(name: name, data: container.value(.data) ?? .object([:]))
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -63,11 +63,10 @@ package struct DocplannerNotification: Codable, Sendable, Equatable {
 
     /// Decodes one notification from a JSON value already read.
     package static func decode(_ value: JSONValue) throws(DocplannerError) -> DocplannerNotification {
-        do {
-            return try JSONValueDecoder().decode(DocplannerNotification.self, from: value)
-        } catch {
-            throw .undecodable(what: "notification", reason: DocplannerError.describe(error))
+        guard case .object(let members) = value else {
+            throw .undecodable(what: "notification", reason: "expected an object, found \(value.kind)")
         }
+        return DocplannerNotification(fields: JSONFields(members))
     }
 
     /// Whether Docplanner waits for the answer (`slot-booking`, `booking-moving`).

@@ -1,5 +1,5 @@
 /// The answer of `GET /notifications/multiple`: some notifications and how many remain.
-package struct NotificationBatch: Codable, Sendable, Equatable {
+package struct NotificationBatch: Codable, Sendable, Equatable, JSONObjectDecodable {
     package var notifications: [DocplannerNotification]
     package var remaining: Int?
 
@@ -12,8 +12,9 @@ package struct NotificationBatch: Codable, Sendable, Equatable {
         case notifications, remaining
     }
 
-    package init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+    package init(from decoder: any Decoder) throws { try self.init(decoding: decoder) }
+
+    init(fields container: JSONFields<CodingKeys>) {
         notifications = container.lenientArray(.notifications) ?? []
         remaining = container.lenientInt(.remaining)
     }

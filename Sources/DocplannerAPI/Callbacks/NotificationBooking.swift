@@ -2,7 +2,7 @@ import Foundation
 
 /// A booking inside an event (schema `BookingNotification`). The `booking-moving` example
 /// uses `canceling_by`/`canceling_at` instead of `canceled_by`/`canceled_at`: both are kept.
-package struct NotificationBooking: Codable, Sendable, Equatable {
+package struct NotificationBooking: Codable, Sendable, Equatable, JSONObjectDecodable {
     package var id: String?
     package var status: String?
     package var startAt: DocplannerDateTime?
@@ -73,8 +73,9 @@ package struct NotificationBooking: Codable, Sendable, Equatable {
         self.videocallURL = videocallURL
     }
 
-    package init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+    package init(from decoder: any Decoder) throws { try self.init(decoding: decoder) }
+
+    init(fields container: JSONFields<CodingKeys>) {
         id = container.lenientString(.id)
         status = container.lenientString(.status)
         startAt = container.lenient(.startAt)

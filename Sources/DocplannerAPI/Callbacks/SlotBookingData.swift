@@ -1,7 +1,7 @@
 import Foundation
 
 /// The `data` of `slot-booking` (blocking: the answer approves or denies the booking).
-package struct SlotBookingData: Codable, Sendable, Equatable {
+package struct SlotBookingData: Codable, Sendable, Equatable, JSONObjectDecodable {
     package var facility: Facility?
     package var doctor: Doctor?
     package var address: Address?
@@ -24,8 +24,9 @@ package struct SlotBookingData: Codable, Sendable, Equatable {
         self.visitBookingRequest = visitBookingRequest
     }
 
-    package init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+    package init(from decoder: any Decoder) throws { try self.init(decoding: decoder) }
+
+    init(fields container: JSONFields<CodingKeys>) {
         facility = container.lenient(.facility)
         doctor = container.lenient(.doctor)
         address = container.lenient(.address)

@@ -2,7 +2,7 @@ import Foundation
 
 /// A booking about to be made (schema `VisitBookingRequestNotification`): the
 /// `visit_booking_request` of `slot-booking` and the `creating_booking` of `booking-moving`.
-package struct VisitBookingRequest: Codable, Sendable, Equatable {
+package struct VisitBookingRequest: Codable, Sendable, Equatable, JSONObjectDecodable {
     package var bookingAt: DocplannerDateTime?
     package var bookingBy: String?
     package var duration: Int?
@@ -45,8 +45,9 @@ package struct VisitBookingRequest: Codable, Sendable, Equatable {
         self.visitPayment = visitPayment
     }
 
-    package init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+    package init(from decoder: any Decoder) throws { try self.init(decoding: decoder) }
+
+    init(fields container: JSONFields<CodingKeys>) {
         bookingAt = container.lenient(.bookingAt)
         bookingBy = container.lenientString(.bookingBy)
         duration = container.lenientInt(.duration)

@@ -2,7 +2,7 @@ import Foundation
 
 /// The payment status change of `booking-payment-status-changed`
 /// (`paid`, `waiting_for_confirmation`, `not-paid`, `refunded`, `charged_back`).
-package struct VisitPaymentStatusChange: Codable, Sendable, Equatable {
+package struct VisitPaymentStatusChange: Codable, Sendable, Equatable, JSONObjectDecodable {
     package var statusFrom: String?
     package var statusTo: String?
     package var changedAt: DocplannerDateTime?
@@ -21,8 +21,9 @@ package struct VisitPaymentStatusChange: Codable, Sendable, Equatable {
         self.changedAt = changedAt
     }
 
-    package init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+    package init(from decoder: any Decoder) throws { try self.init(decoding: decoder) }
+
+    init(fields container: JSONFields<CodingKeys>) {
         statusFrom = container.lenientString(.statusFrom)
         statusTo = container.lenientString(.statusTo)
         changedAt = container.lenient(.changedAt)

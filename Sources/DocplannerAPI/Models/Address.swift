@@ -1,7 +1,7 @@
 import Foundation
 
 /// A doctor's address (where the calendar lives).
-package struct Address: Codable, Sendable, Equatable {
+package struct Address: Codable, Sendable, Equatable, JSONObjectDecodable {
     package var id: String?
     package var name: String?
     package var cityName: String?
@@ -48,8 +48,9 @@ package struct Address: Codable, Sendable, Equatable {
         self.insuranceSupport = insuranceSupport
     }
 
-    package init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+    package init(from decoder: any Decoder) throws { try self.init(decoding: decoder) }
+
+    init(fields container: JSONFields<CodingKeys>) {
         id = container.lenientString(.id)
         name = container.lenientString(.name)
         cityName = container.lenientString(.cityName)

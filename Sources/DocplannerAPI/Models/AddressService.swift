@@ -1,7 +1,7 @@
 import Foundation
 
 /// A service offered at an address (also the `address_service` of bookings and events).
-package struct AddressService: Codable, Sendable, Equatable {
+package struct AddressService: Codable, Sendable, Equatable, JSONObjectDecodable {
     package var id: String?
     package var name: String?
     /// Integer part of the price; nil when not shown.
@@ -52,8 +52,9 @@ package struct AddressService: Codable, Sendable, Equatable {
         self.isPublicInsuranceFlow = isPublicInsuranceFlow
     }
 
-    package init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+    package init(from decoder: any Decoder) throws { try self.init(decoding: decoder) }
+
+    init(fields container: JSONFields<CodingKeys>) {
         id = container.lenientString(.id)
         name = container.lenientString(.name)
         price = container.lenientInt(.price)

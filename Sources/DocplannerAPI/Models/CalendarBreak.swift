@@ -1,7 +1,7 @@
 import Foundation
 
 /// A calendar break (time the doctor is unavailable); also the `break` of break events.
-package struct CalendarBreak: Codable, Sendable, Equatable {
+package struct CalendarBreak: Codable, Sendable, Equatable, JSONObjectDecodable {
     package var id: String?
     package var since: DocplannerDateTime?
     package var till: DocplannerDateTime?
@@ -24,8 +24,9 @@ package struct CalendarBreak: Codable, Sendable, Equatable {
         self.description = description
     }
 
-    package init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+    package init(from decoder: any Decoder) throws { try self.init(decoding: decoder) }
+
+    init(fields container: JSONFields<CodingKeys>) {
         id = container.lenientString(.id)
         since = container.lenient(.since)
         till = container.lenient(.till)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A doctor of a facility.
-package struct Doctor: Codable, Sendable, Equatable {
+package struct Doctor: Codable, Sendable, Equatable, JSONObjectDecodable {
     package var id: String?
     package var name: String?
     package var surname: String?
@@ -43,8 +43,9 @@ package struct Doctor: Codable, Sendable, Equatable {
         self.licenseNumbers = licenseNumbers
     }
 
-    package init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+    package init(from decoder: any Decoder) throws { try self.init(decoding: decoder) }
+
+    init(fields container: JSONFields<CodingKeys>) {
         id = container.lenientString(.id)
         name = container.lenientString(.name)
         surname = container.lenientString(.surname)
@@ -52,8 +53,7 @@ package struct Doctor: Codable, Sendable, Equatable {
         addresses = container.lenient(.addresses)
         specializations = container.lenient(.specializations)
         if specializations == nil {
-            let schemaSpelling = try decoder.container(keyedBy: SchemaKeys.self)
-            specializations = schemaSpelling.lenient(.specialization)
+            specializations = container.keyed(by: SchemaKeys.self).lenient(.specialization)
         }
         licenseNumbers = container.lenient(.licenseNumbers)
     }

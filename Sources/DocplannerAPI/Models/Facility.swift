@@ -1,7 +1,7 @@
 import Foundation
 
 /// A facility (clinic) the API client may act for.
-package struct Facility: Codable, Sendable, Equatable {
+package struct Facility: Codable, Sendable, Equatable, JSONObjectDecodable {
     package var id: String?
     package var name: String?
     /// With `facility.doctors`.
@@ -21,8 +21,9 @@ package struct Facility: Codable, Sendable, Equatable {
         self.doctors = doctors
     }
 
-    package init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+    package init(from decoder: any Decoder) throws { try self.init(decoding: decoder) }
+
+    init(fields container: JSONFields<CodingKeys>) {
         id = container.lenientString(.id)
         name = container.lenientString(.name)
         doctors = container.lenient(.doctors)

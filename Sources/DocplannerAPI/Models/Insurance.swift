@@ -1,7 +1,7 @@
 import Foundation
 
 /// The insurance used for a booking.
-package struct Insurance: Codable, Sendable, Equatable {
+package struct Insurance: Codable, Sendable, Equatable, JSONObjectDecodable {
     package var id: String?
     package var name: String?
     package var plan: String?
@@ -23,8 +23,9 @@ package struct Insurance: Codable, Sendable, Equatable {
         self.planID = planID
     }
 
-    package init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+    package init(from decoder: any Decoder) throws { try self.init(decoding: decoder) }
+
+    init(fields container: JSONFields<CodingKeys>) {
         id = container.lenientString(.id)
         name = container.lenientString(.name)
         plan = container.lenientString(.plan)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A doctor's license number.
-package struct LicenseNumber: Codable, Sendable, Equatable {
+package struct LicenseNumber: Codable, Sendable, Equatable, JSONObjectDecodable {
     package var id: String?
     package var licenseNumber: String?
 
@@ -17,8 +17,9 @@ package struct LicenseNumber: Codable, Sendable, Equatable {
         self.licenseNumber = licenseNumber
     }
 
-    package init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+    package init(from decoder: any Decoder) throws { try self.init(decoding: decoder) }
+
+    init(fields container: JSONFields<CodingKeys>) {
         id = container.lenientString(.id)
         licenseNumber = container.lenientString(.licenseNumber)
     }

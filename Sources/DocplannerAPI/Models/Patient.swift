@@ -1,7 +1,7 @@
 import Foundation
 
 /// A patient: in bookings, in events, and in `bookSlot` requests (which need `name` and `phone`).
-package struct Patient: Codable, Sendable, Equatable {
+package struct Patient: Codable, Sendable, Equatable, JSONObjectDecodable {
     package var name: String?
     package var surname: String?
     package var email: String?
@@ -50,8 +50,9 @@ package struct Patient: Codable, Sendable, Equatable {
         self.dataPrivacyConsent = dataPrivacyConsent
     }
 
-    package init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+    package init(from decoder: any Decoder) throws { try self.init(decoding: decoder) }
+
+    init(fields container: JSONFields<CodingKeys>) {
         name = container.lenientString(.name)
         surname = container.lenientString(.surname)
         email = container.lenientString(.email)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A doctor's specialization.
-package struct Specialization: Codable, Sendable, Equatable {
+package struct Specialization: Codable, Sendable, Equatable, JSONObjectDecodable {
     package var id: String?
     package var name: String?
 
@@ -17,8 +17,9 @@ package struct Specialization: Codable, Sendable, Equatable {
         self.name = name
     }
 
-    package init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+    package init(from decoder: any Decoder) throws { try self.init(decoding: decoder) }
+
+    init(fields container: JSONFields<CodingKeys>) {
         id = container.lenientString(.id)
         name = container.lenientString(.name)
     }

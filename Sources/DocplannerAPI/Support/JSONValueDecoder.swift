@@ -17,6 +17,13 @@ package struct JSONValueDecoder {
         TreeDecoder(value: value, codingPath: [])
     }
 
+    /// The value `decoder` decodes: the tree's own when it is this decoder's, else read
+    /// through `decoder` (another `Decoder`, such as Foundation's).
+    static func value(under decoder: any Decoder) throws -> JSONValue {
+        if let tree = decoder as? TreeDecoder { return tree.value }
+        return try JSONValue(from: decoder)
+    }
+
     /// `type` decoded from the JSON text in `bytes`.
     package func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         try decode(type, from: try JSONReader.read(bytes))

@@ -12,8 +12,27 @@ extension KeyedDecodingContainer {
         return value
     }
 
-    func lenientString(_ key: Key) -> String? {
-        switch lenientValue(key) {
+    func lenientString(_ key: Key) -> String? { lenientValue(key)?.lenientString }
+    func lenientInt(_ key: Key) -> Int? { lenientValue(key)?.lenientInt }
+    func lenientDouble(_ key: Key) -> Double? { lenientValue(key)?.lenientDouble }
+    func lenientBool(_ key: Key) -> Bool? { lenientValue(key)?.lenientBool }
+
+    /// A nested value, or nil when it is missing, null or does not decode.
+    func lenient<T: Decodable>(_ key: Key, as type: T.Type = T.self) -> T? {
+        (try? decodeIfPresent(T.self, forKey: key)) ?? nil
+    }
+
+    /// An array whose elements that fail to decode are skipped.
+    func lenientArray<T: Decodable>(_ key: Key, of type: T.Type = T.self) -> [T]? {
+        guard let elements = (try? decodeIfPresent([LenientElement<T>].self, forKey: key)) ?? nil else { return nil }
+        return elements.compactMap(\.value)
+    }
+}
+
+extension JSONValue {
+    /// A string, or a number or boolean spelled as one.
+    var lenientString: String? {
+        switch self {
         case .string(let value): value
         case .int(let value): String(value)
         case .double(let value): String(value)
@@ -22,8 +41,9 @@ extension KeyedDecodingContainer {
         }
     }
 
-    func lenientInt(_ key: Key) -> Int? {
-        switch lenientValue(key) {
+    /// An integer, a whole-enough number, or one spelled as a string.
+    var lenientInt: Int? {
+        switch self {
         case .int(let value): Int(exactly: value)
         case .double(let value) where value.isFinite && abs(value) < 9e15: Int(value)
         case .string(let text): Int(text.trimmingCharacters(in: .whitespaces))
@@ -31,8 +51,9 @@ extension KeyedDecodingContainer {
         }
     }
 
-    func lenientDouble(_ key: Key) -> Double? {
-        switch lenientValue(key) {
+    /// A number, or one spelled as a string.
+    var lenientDouble: Double? {
+        switch self {
         case .int(let value): Double(value)
         case .double(let value): value
         case .string(let text): Double(text.trimmingCharacters(in: .whitespaces))
@@ -40,8 +61,9 @@ extension KeyedDecodingContainer {
         }
     }
 
-    func lenientBool(_ key: Key) -> Bool? {
-        switch lenientValue(key) {
+    /// A boolean, a number (0 is false), or `true`/`1`/`yes`, `false`/`0`/`no` spelled as a string.
+    var lenientBool: Bool? {
+        switch self {
         case .bool(let value): value
         case .int(let value): value != 0
         case .double(let value): Int64(exactly: value).map { $0 != 0 }
@@ -55,15 +77,16 @@ extension KeyedDecodingContainer {
         }
     }
 
-    /// A nested value, or nil when it is missing, null or does not decode.
-    func lenient<T: Decodable>(_ key: Key, as type: T.Type = T.self) -> T? {
-        (try? decodeIfPresent(T.self, forKey: key)) ?? nil
-    }
-
-    /// An array whose elements that fail to decode are skipped.
-    func lenientArray<T: Decodable>(_ key: Key, of type: T.Type = T.self) -> [T]? {
-        guard let elements = (try? decodeIfPresent([LenientElement<T>].self, forKey: key)) ?? nil else { return nil }
-        return elements.compactMap(\.value)
+    /// What kind of value this is, for messages.
+    var kind: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .int, .double: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
     }
 }
 
