@@ -128,7 +128,7 @@ final class TenantPipeline: Sendable {
         let decoded = DecodedNotifications()
         let processor = InboundProcessor(
             queue: store.inbox, partner: partner, logger: logger, decoded: decoded,
-            onApplied: { mappingWatch.observe($0) })
+            onApplied: { mappingWatch.observe($0, changes: $1) })
         // A run applies up to 64 due events in one calendar transaction and records them in
         // one store transaction; events gather for `workers.inbound_gather_ms` first.
         let workers = QueueWorkers(

@@ -14,14 +14,15 @@ package struct InboundProcessor: JobProcessor {
     let queue: JobQueue
     let partner: any PartnerSystem
     let logger: Logger
-    /// Hears of each event once it was applied (`MappingWatch.observe`); it must not block.
-    let onApplied: (@Sendable (DocplannerNotification) -> Void)?
+    /// Hears of each event once it was applied, with its translation (`MappingWatch.observe`);
+    /// it must not block.
+    let onApplied: (@Sendable (DocplannerNotification, [PartnerChange]) -> Void)?
     /// Notifications the callback endpoint decoded already.
     let decoded: DecodedNotifications?
 
     package init(
         queue: JobQueue, partner: any PartnerSystem, logger: Logger, decoded: DecodedNotifications? = nil,
-        onApplied: (@Sendable (DocplannerNotification) -> Void)? = nil
+        onApplied: (@Sendable (DocplannerNotification, [PartnerChange]) -> Void)? = nil
     ) {
         self.queue = queue
         self.partner = partner
@@ -60,6 +61,7 @@ package struct InboundProcessor: JobProcessor {
         // Decode (or take the endpoint's decoding) and translate; what cannot be is dead.
         var outcomes = [Outcome?](repeating: nil, count: jobs.count)
         var notifications = [DocplannerNotification?](repeating: nil, count: jobs.count)
+        var translations = [[PartnerChange]?](repeating: nil, count: jobs.count)
         var events: [(index: Int, event: PartnerEvent)] = []
         events.reserveCapacity(jobs.count)
         for (index, job) in jobs.enumerated() {
@@ -77,6 +79,7 @@ package struct InboundProcessor: JobProcessor {
             notifications[index] = notification
             switch NotificationTranslator.changes(for: notification) {
             case .success(let changes):
+                translations[index] = changes
                 let time = notification.createdAt?.date ?? job.createdAt
                 events.append((index, PartnerEvent(eventKey: job.dedupKey, eventTime: time, changes: changes)))
             case .failure(let problem):
@@ -105,7 +108,9 @@ package struct InboundProcessor: JobProcessor {
         let finished = SteadyClock().date()
         for index in jobs.indices where recorded[index] {
             log(jobs[index], final[index], at: finished)
-            if final[index] == .applied, let notification = notifications[index] { onApplied?(notification) }
+            if final[index] == .applied, let notification = notifications[index] {
+                onApplied?(notification, translations[index] ?? [])
+            }
         }
         return final
     }

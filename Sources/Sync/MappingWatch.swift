@@ -52,8 +52,9 @@ package final class MappingWatch: BackgroundPart {
 
     /// For `InboundProcessor(onApplied:)`: checks the ids, and schedules a re-read of
     /// the address's services after an `address-service-*` event. Never blocks on Docplanner.
-    package func observe(_ notification: DocplannerNotification) {
-        unmapped.check(notification)
+    /// `changes`: the event's translation, which the ids of its services come from.
+    package func observe(_ notification: DocplannerNotification, changes: [PartnerChange]? = nil) {
+        unmapped.check(notification, changes: changes)
         switch notification.event {
         case .addressServiceCreated, .addressServiceChanged, .addressServiceDeleted:
             let place = notification.event.place

@@ -35,10 +35,11 @@ package final class UnmappedReferences: Sendable {
     }
 
     /// Checks the ids `notification` names. Ids never discovered count only once some
-    /// discovery ran (before that, nothing is mapped and `activate` says so).
-    package func check(_ notification: DocplannerNotification) {
+    /// discovery ran (before that, nothing is mapped and `activate` says so). `changes`:
+    /// the event's translation when the caller has it (else it is translated here).
+    package func check(_ notification: DocplannerNotification, changes: [PartnerChange]? = nil) {
         let now = WorkScheduler.now()
-        for (kind, id) in Self.references(in: notification) {
+        for (kind, id) in Self.references(in: notification, changes: changes) {
             let key = "\(kind.rawValue)/\(id)"
             guard let state = state(of: kind, id, key: key, now: now), state != .mapped else { continue }
             if state == .undiscovered {
@@ -87,13 +88,22 @@ package final class UnmappedReferences: Sendable {
     /// The facility, doctor, address and address service an event names. The service of
     /// `address-service-created` is new (re-discovery reports it) and that of
     /// `address-service-deleted` gone, so neither is checked.
-    static func references(in notification: DocplannerNotification) -> [(ResourceKind, String)] {
+    static func references(
+        in notification: DocplannerNotification, changes: [PartnerChange]? = nil
+    ) -> [(ResourceKind, String)] {
         let place = notification.event.place
         var found: [(ResourceKind, String)] = [
             (.facility, place.facility?.id), (.doctor, place.doctor?.id), (.address, place.address?.id),
         ].compactMap { kind, id in id.flatMap { $0.isEmpty ? nil : (kind, $0) } }
-        guard case .success(let changes) = NotificationTranslator.changes(for: notification) else { return found }
-        for change in changes {
+        let translated: [PartnerChange]
+        if let changes {
+            translated = changes
+        } else if case .success(let changes) = NotificationTranslator.changes(for: notification) {
+            translated = changes
+        } else {
+            return found
+        }
+        for change in translated {
             let service: String?
             switch change {
             case .booked(let booking), .canceled(let booking), .confirmed(let booking), .moved(_, let booking):

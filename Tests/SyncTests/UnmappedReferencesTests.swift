@@ -1,6 +1,7 @@
 import DocplannerAPI
 import Foundation
 import Logging
+import Partner
 import Store
 import Sync
 import Synchronization
@@ -55,5 +56,27 @@ import Testing
             onUnmapped: { kind in counted.withLock { $0.append(kind) } })
         third.check(event)
         #expect(counted.withLock { Array($0.dropFirst(before + 1)) } == [.doctor])
+    }
+
+    @Test func theServiceOfAnEventComesFromTheTranslationGiven() throws {
+        let directory = try TemporaryDirectory(prefix: "dpbridge-unmapped")
+        defer { directory.remove() }
+        let store = try Store(path: directory.file("store.sqlite"))
+        defer { store.close() }
+        try store.mappings.recordDiscovery(
+            [DocplannerResource(kind: .service, id: "77", name: "Consultation")], scope: .everything)
+        let counted = Mutex<[ResourceKind]>([])
+        let references = UnmappedReferences(
+            mappings: store.mappings, logger: Logger(label: "test"),
+            onUnmapped: { kind in counted.withLock { $0.append(kind) } })
+        // The event names no service; the worker's translation of it (given) does.
+        let event = try DocplannerNotification.decode(
+            Array(#"{"name":"slot-booked","data":{"visit_booking":{"id":"5"}}}"#.utf8))
+        references.check(event)
+        #expect(counted.withLock { $0 }.isEmpty)
+        let calendar = CalendarRef(facilityID: "", doctorID: "", addressID: "")
+        references.check(
+            event, changes: [.booked(PartnerBooking(docplannerID: "5", calendar: calendar, serviceID: "77"))])
+        #expect(counted.withLock { $0 } == [.service])
     }
 }
