@@ -143,7 +143,7 @@ package final class JobQueue: Sendable {
         """
         SELECT id, kind, payload, dedup_key, ordering_key, source, created_at, attempts,
             j.state = 'inflight' FROM \(t) AS j\(dialect == .sqlite ? " INDEXED BY \(t)_unfinished" : "")
-        WHERE \(claimableCondition(table: t, now: "?1"))
+        WHERE \(claimableCondition(table: t, now: "?1", dialect: dialect))
         ORDER BY j.priority, j.id
         LIMIT ?2\(dialect == .postgres ? passOverHeldRows : "")
         """

@@ -1,4 +1,5 @@
 import Foundation
+import SQLite
 
 /// An event from Docplanner to store in the inbox.
 package struct InboxItem: Sendable {
@@ -179,16 +180,25 @@ package enum RetryDecision: Sendable, Equatable {
 /// `<table>_unfinished (priority, id)` does, so a claim walks that index in its order and
 /// stops at its limit instead of sorting every pending row (a backlog made each claim read
 /// it all).
-package func claimableCondition(table: String, now: String) -> String {
-    """
-    j.state IN ('pending', 'retry', 'inflight')
-    AND ((j.state IN ('pending', 'retry') AND j.not_before <= \(now))
-           OR (j.state = 'inflight' AND j.lease_until <= \(now)))
-      AND (j.ordering_key IS NULL OR NOT EXISTS (
-            SELECT 1 FROM \(table) AS e WHERE e.ordering_key = j.ordering_key AND e.id <> j.id
-              AND ((e.id < j.id AND e.state IN ('pending', 'retry', 'inflight'))
-                   OR (e.state = 'inflight' AND e.lease_until > \(now)))))
-    """
+package func claimableCondition(table: String, now: String, dialect: SQLDialect) -> String {
+    let unfinished = unfinishedStates(dialect)
+    return """
+        j.state \(unfinished)
+        AND ((j.state IN ('pending', 'retry') AND j.not_before <= \(now))
+               OR (j.state = 'inflight' AND j.lease_until <= \(now)))
+          AND (j.ordering_key IS NULL OR NOT EXISTS (
+                SELECT 1 FROM \(table) AS e WHERE e.ordering_key = j.ordering_key AND e.id <> j.id
+                  AND ((e.id < j.id AND e.state \(unfinished))
+                       OR (e.state = 'inflight' AND e.lease_until > \(now)))))
+        """
+}
+
+/// The condition on `state` of an unfinished job (pending, retrying or in flight), as each
+/// database's partial index of those jobs spells it, so that a claim can walk that index:
+/// on SQLite the two finished states (store migration 7: a list of three values is a
+/// temporary table built on every run), on PostgreSQL the three others.
+package func unfinishedStates(_ dialect: SQLDialect) -> String {
+    dialect == .sqlite ? "NOT IN ('done', 'dead')" : "IN ('pending', 'retry', 'inflight')"
 }
 
 /// How retries back off.
