@@ -18,6 +18,13 @@ final class GroupCommitWriter: @unchecked Sendable {
             @Sendable (Result<Int64, StoreError>) -> Void)
         case decision(DecisionRecord, @Sendable (Result<Int64, StoreError>) -> Void)
         case value(key: String, value: String, at: Double, @Sendable (Result<Void, StoreError>) -> Void)
+
+        /// Somebody waits for this write synchronously: a decision, whose answer Docplanner
+        /// awaits, is committed without `commitDelay`.
+        var isUrgent: Bool {
+            if case .decision = self { return true }
+            return false
+        }
     }
 
     private let database: Connection
@@ -25,6 +32,8 @@ final class GroupCommitWriter: @unchecked Sendable {
     private let sqlite: Database?
     private let lock = NSLock()
     private var pending: [Request] = []
+    /// Whether a pending write is one somebody waits for synchronously (a decision).
+    private var urgentPending = false
     private var stopping = false
     private let quarantineLimit: Int
     private let scheduler: WorkScheduler
@@ -78,10 +87,17 @@ final class GroupCommitWriter: @unchecked Sendable {
         }
         pending.append(request)
         let first = pending.count == 1
+        let urgent = request.isUrgent
+        if urgent { urgentPending = true }
         lock.unlock()
         // A commit under way asks for the next itself; the first write after it needs one,
-        // at once for an idle store, after `commitDelay` while writes keep coming.
-        if first { work.signal(after: isBusy ? commitDelay : 0) }
+        // at once for an idle store, after `commitDelay` while writes keep coming. A
+        // decision is committed at once: Docplanner waits for the answer it records.
+        if urgent {
+            work.signal()
+        } else if first {
+            work.signal(after: isBusy ? commitDelay : 0)
+        }
     }
 
     /// Whether the last commit ended within `busyWithin` (only asked when `commitDelay` > 0).
@@ -111,9 +127,10 @@ final class GroupCommitWriter: @unchecked Sendable {
                 // Writes that came during the commit wait for more, unless a batch is full.
                 lock.lock()
                 let waiting = pending.count
+                let urgent = urgentPending
                 lock.unlock()
                 if waiting == 0 { return }
-                if waiting < maxBatchSize {
+                if waiting < maxBatchSize && !urgent {
                     work.signal(after: commitDelay)
                     return
                 }
@@ -133,7 +150,10 @@ final class GroupCommitWriter: @unchecked Sendable {
         defer { lock.unlock() }
         guard !pending.isEmpty else { return nil }
         if pending.count <= maxBatchSize {
-            defer { pending.removeAll(keepingCapacity: true) }
+            defer {
+                pending.removeAll(keepingCapacity: true)
+                urgentPending = false
+            }
             return pending
         }
         defer { pending.removeFirst(maxBatchSize) }

@@ -44,4 +44,37 @@ import Testing
         #expect(try !waitsAfterSubmit(store, "alone"))
         #expect(try store.counts().inbox.pending >= 3)
     }
+
+    @Test func aDecisionIsCommittedAtOnceWithTheWritesWaitingBeforeIt() throws {
+        // With a minute of commit delay, a write right after a commit waits; a decision
+        // (Docplanner awaits the answer it records) does not, and takes it along.
+        let directory = try TemporaryDirectory(prefix: "dpbridge-commit-delay")
+        defer { directory.remove() }
+        let store = try Store(path: directory.file("store.sqlite"), commitDelay: 60)
+        defer { store.close() }
+        let write = Atomic<Bool>(false)
+        let decision = Atomic<Bool>(false)
+        var delayed = false
+        for attempt in 0..<4 where !delayed {
+            _ = try store.inbox.enqueueAndWait(item("first-\(attempt)"))
+            store.inbox.enqueue(item("second-\(attempt)")) { _ in write.store(true, ordering: .releasing) }
+            usleep(200_000)
+            delayed = !write.load(ordering: .acquiring)
+        }
+        #expect(delayed, "a write right after a commit waits for others")
+        store.decisions.record(
+            DecisionRecord(
+                decidedAt: Date(), eventName: "slot-booking", eventKey: "k", doctorID: "1", addressID: "2",
+                startAt: nil, approved: true, errorCode: nil, reason: "free", elapsedMilliseconds: 1)
+        ) { _ in decision.store(true, ordering: .releasing) }
+        var polls = 0
+        while !(decision.load(ordering: .acquiring) && write.load(ordering: .acquiring)) && polls < 1000 {
+            usleep(10_000)
+            polls += 1
+        }
+        let decided = decision.load(ordering: .acquiring)
+        let written = write.load(ordering: .acquiring)
+        #expect(decided, "the decision is committed within seconds, not a minute")
+        #expect(written, "the write waiting before it went in the same commit")
+    }
 }
