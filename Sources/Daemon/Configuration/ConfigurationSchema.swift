@@ -174,8 +174,8 @@ package enum ConfigurationSchema {
             "PostgreSQL connection URL (postgresql://user:password@host:port/database?sslmode=…), required with backend postgres."
         ),
         .init(
-            "store.commit_delay_ms", .int, default: "5", range: 0...50,
-            "While callbacks keep coming, how long those that follow a commit wait for others, so that more share one transaction and one flush to disk: adds up to this much to their acknowledgement; a callback to an idle store is committed at once. 0: none."
+            "store.commit_delay_ms", .int, default: "10", range: 0...50,
+            "While callbacks keep coming, how long those that follow a commit wait for others, so that more share one transaction and one flush to disk: adds up to this much to their acknowledgement; a callback to an idle store, and the decision of a blocking question (slot-booking, booking-moving), are committed at once. 0: none."
         ),
 
         // Retention of patients' data.
@@ -218,7 +218,7 @@ package enum ConfigurationSchema {
             "workers.outbound", .int, default: "2", range: 1...64,
             "Threads sending partner changes to Docplanner."),
         .init(
-            "workers.inbound_gather_ms", .int, default: "10", range: 0...1000,
+            "workers.inbound_gather_ms", .int, default: "20", range: 0...1000,
             "How long a Docplanner event waits for others before the inbound workers apply them together (one calendar transaction, one flush to disk for all): adds up to this much to the time an event takes to apply; 0 applies each at once."
         ),
         .init(
