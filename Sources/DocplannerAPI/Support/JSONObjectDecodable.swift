@@ -47,11 +47,8 @@ struct JSONFields<Key: CodingKey> {
         return value
     }
 
-    func contains(_ key: Key) -> Bool { members[key.stringValue] != nil }
-
     func lenientString(_ key: Key) -> String? { value(key)?.lenientString }
     func lenientInt(_ key: Key) -> Int? { value(key)?.lenientInt }
-    func lenientDouble(_ key: Key) -> Double? { value(key)?.lenientDouble }
     func lenientBool(_ key: Key) -> Bool? { value(key)?.lenientBool }
 
     /// A nested object, nil when it is missing, null or not an object.
