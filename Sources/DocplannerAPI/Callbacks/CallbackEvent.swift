@@ -55,26 +55,26 @@ package enum CallbackEvent: Sendable, Equatable {
         guard let known = CallbackEventName(rawValue: name), case .object(let members) = data else {
             return .unknown(name: name, data: data)
         }
+        /// The event's data as `T` reads it from the members.
+        func read<T: JSONObjectDecodable>() -> T { T(fields: JSONFields(members)) }
         switch known {
-        case .slotBooking: return .slotBooking(SlotBookingData(fields: JSONFields(members)))
-        case .slotBooked: return .slotBooked(BookingEventData(fields: JSONFields(members)))
-        case .bookingCanceled: return .bookingCanceled(BookingEventData(fields: JSONFields(members)))
-        case .bookingMoved: return .bookingMoved(BookingMovedData(fields: JSONFields(members)))
-        case .bookingMoving: return .bookingMoving(BookingMovingData(fields: JSONFields(members)))
-        case .bookingConfirmed: return .bookingConfirmed(BookingEventData(fields: JSONFields(members)))
-        case .bookingPaymentStatusChanged:
-            return .bookingPaymentStatusChanged(BookingPaymentStatusChangedData(fields: JSONFields(members)))
-        case .breakCreated: return .breakCreated(BreakEventData(fields: JSONFields(members)))
-        case .breakRemoved: return .breakRemoved(BreakEventData(fields: JSONFields(members)))
-        case .breakMoved: return .breakMoved(BreakEventData(fields: JSONFields(members)))
-        case .presenceMarked: return .presenceMarked(PresenceMarkedData(fields: JSONFields(members)))
-        case .addressServiceCreated: return .addressServiceCreated(AddressServiceEventData(fields: JSONFields(members)))
-        case .addressServiceDeleted: return .addressServiceDeleted(AddressServiceEventData(fields: JSONFields(members)))
-        case .addressServiceChanged: return .addressServiceChanged(AddressServiceEventData(fields: JSONFields(members)))
-        case .addressCommercialTypeChanged:
-            return .addressCommercialTypeChanged(AddressEventData(fields: JSONFields(members)))
-        case .addressAssigned: return .addressAssigned(AddressEventData(fields: JSONFields(members)))
-        case .addressUnassigned: return .addressUnassigned(AddressEventData(fields: JSONFields(members)))
+        case .slotBooking: return .slotBooking(read())
+        case .slotBooked: return .slotBooked(read())
+        case .bookingCanceled: return .bookingCanceled(read())
+        case .bookingMoved: return .bookingMoved(read())
+        case .bookingMoving: return .bookingMoving(read())
+        case .bookingConfirmed: return .bookingConfirmed(read())
+        case .bookingPaymentStatusChanged: return .bookingPaymentStatusChanged(read())
+        case .breakCreated: return .breakCreated(read())
+        case .breakRemoved: return .breakRemoved(read())
+        case .breakMoved: return .breakMoved(read())
+        case .presenceMarked: return .presenceMarked(read())
+        case .addressServiceCreated: return .addressServiceCreated(read())
+        case .addressServiceDeleted: return .addressServiceDeleted(read())
+        case .addressServiceChanged: return .addressServiceChanged(read())
+        case .addressCommercialTypeChanged: return .addressCommercialTypeChanged(read())
+        case .addressAssigned: return .addressAssigned(read())
+        case .addressUnassigned: return .addressUnassigned(read())
         }
     }
 

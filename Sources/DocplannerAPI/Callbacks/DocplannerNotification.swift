@@ -2,7 +2,7 @@ import Foundation
 
 /// One notification, pushed to the callback URL or pulled from `GET /notifications`:
 /// `{"name": "<event>", "data": {…}, "created_at": "<ISO 8601>"}`.
-package struct DocplannerNotification: Codable, Sendable, Equatable {
+package struct DocplannerNotification: Codable, Sendable, Equatable, JSONObjectDecodable {
     /// The event name as received (an open string: it may be one this version does not know).
     package var name: String
     package var createdAt: DocplannerDateTime?
@@ -19,15 +19,7 @@ package struct DocplannerNotification: Codable, Sendable, Equatable {
         case createdAt = "created_at"
     }
 
-    package init(from decoder: any Decoder) throws {
-        let value = try JSONValueDecoder.value(under: decoder)
-        guard case .object(let members) = value else {
-            throw DecodingError.typeMismatch(
-                Self.self,
-                .init(codingPath: decoder.codingPath, debugDescription: "expected an object, found \(value.kind)"))
-        }
-        self.init(fields: JSONFields<CodingKeys>(members))
-    }
+    package init(from decoder: any Decoder) throws { try self.init(decoding: decoder) }
 
     /// Read member by member (`JSONObjectDecodable`): an event whose `data` is missing or
     /// null has a `data` without members; a known event whose `data` is not an object keeps
@@ -63,10 +55,10 @@ package struct DocplannerNotification: Codable, Sendable, Equatable {
 
     /// Decodes one notification from a JSON value already read.
     package static func decode(_ value: JSONValue) throws(DocplannerError) -> DocplannerNotification {
-        guard case .object(let members) = value else {
+        guard let notification = DocplannerNotification(json: value) else {
             throw .undecodable(what: "notification", reason: "expected an object, found \(value.kind)")
         }
-        return DocplannerNotification(fields: JSONFields(members))
+        return notification
     }
 
     /// Whether Docplanner waits for the answer (`slot-booking`, `booking-moving`).
