@@ -60,9 +60,7 @@ package struct InboundProcessor: JobProcessor {
     package func processReturningOutcomes(_ jobs: [Job]) throws(StoreError) -> [Outcome] {
         // Decode (or take the endpoint's decoding) and translate; what cannot be is dead.
         var outcomes = [Outcome?](repeating: nil, count: jobs.count)
-        var notifications = [DocplannerNotification?](repeating: nil, count: jobs.count)
-        var translations = [[PartnerChange]?](repeating: nil, count: jobs.count)
-        var events: [(index: Int, event: PartnerEvent)] = []
+        var events: [(index: Int, notification: DocplannerNotification, event: PartnerEvent)] = []
         events.reserveCapacity(jobs.count)
         for (index, job) in jobs.enumerated() {
             let notification: DocplannerNotification
@@ -76,12 +74,11 @@ package struct InboundProcessor: JobProcessor {
                     continue
                 }
             }
-            notifications[index] = notification
             switch NotificationTranslator.changes(for: notification) {
             case .success(let changes):
-                translations[index] = changes
                 let time = notification.createdAt?.date ?? job.createdAt
-                events.append((index, PartnerEvent(eventKey: job.dedupKey, eventTime: time, changes: changes)))
+                events.append(
+                    (index, notification, PartnerEvent(eventKey: job.dedupKey, eventTime: time, changes: changes)))
             case .failure(let problem):
                 outcomes[index] = .dead(problem.description)
             }
@@ -106,11 +103,9 @@ package struct InboundProcessor: JobProcessor {
                 }
             }, durability: .deferredSync)
         let finished = SteadyClock().date()
-        for index in jobs.indices where recorded[index] {
-            log(jobs[index], final[index], at: finished)
-            if final[index] == .applied, let notification = notifications[index] {
-                onApplied?(notification, translations[index] ?? [])
-            }
+        for index in jobs.indices where recorded[index] { log(jobs[index], final[index], at: finished) }
+        for slot in events where recorded[slot.index] && final[slot.index] == .applied {
+            onApplied?(slot.notification, slot.event.changes)
         }
         return final
     }
