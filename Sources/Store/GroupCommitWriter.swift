@@ -32,8 +32,6 @@ final class GroupCommitWriter: @unchecked Sendable {
     private let sqlite: Database?
     private let lock = NSLock()
     private var pending: [Request] = []
-    /// Whether a pending write is one somebody waits for synchronously (a decision).
-    private var urgentPending = false
     private var stopping = false
     private let quarantineLimit: Int
     private let scheduler: WorkScheduler
@@ -87,13 +85,11 @@ final class GroupCommitWriter: @unchecked Sendable {
         }
         pending.append(request)
         let first = pending.count == 1
-        let urgent = request.isUrgent
-        if urgent { urgentPending = true }
         lock.unlock()
         // A commit under way asks for the next itself; the first write after it needs one,
         // at once for an idle store, after `commitDelay` while writes keep coming. A
         // decision is committed at once: Docplanner waits for the answer it records.
-        if urgent {
+        if request.isUrgent {
             work.signal()
         } else if first {
             work.signal(after: isBusy ? commitDelay : 0)
@@ -127,7 +123,7 @@ final class GroupCommitWriter: @unchecked Sendable {
                 // Writes that came during the commit wait for more, unless a batch is full.
                 lock.lock()
                 let waiting = pending.count
-                let urgent = urgentPending
+                let urgent = pending.contains { $0.isUrgent }
                 lock.unlock()
                 if waiting == 0 { return }
                 if waiting < maxBatchSize && !urgent {
@@ -150,10 +146,7 @@ final class GroupCommitWriter: @unchecked Sendable {
         defer { lock.unlock() }
         guard !pending.isEmpty else { return nil }
         if pending.count <= maxBatchSize {
-            defer {
-                pending.removeAll(keepingCapacity: true)
-                urgentPending = false
-            }
+            defer { pending.removeAll(keepingCapacity: true) }
             return pending
         }
         defer { pending.removeFirst(maxBatchSize) }

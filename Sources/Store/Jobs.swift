@@ -197,7 +197,7 @@ package func claimableCondition(table: String, now: String, dialect: SQLDialect)
 /// database's partial index of those jobs spells it, so that a claim can walk that index:
 /// on SQLite the two finished states (store migration 7: a list of three values is a
 /// temporary table built on every run), on PostgreSQL the three others.
-package func unfinishedStates(_ dialect: SQLDialect) -> String {
+func unfinishedStates(_ dialect: SQLDialect) -> String {
     dialect == .sqlite ? "NOT IN ('done', 'dead')" : "IN ('pending', 'retry', 'inflight')"
 }
 
