@@ -64,7 +64,7 @@ struct APIRequest: Sendable {
         else {
             return .failure(HTTPResponseError(APIReply.problem(400, "Request body is not a JSON object")))
         }
-        return .success(object)
+        return .success(object.dictionary)
     }
 }
 

@@ -145,7 +145,7 @@ enum AdminRoutes {
                 } else if let value = try? JSONDecoder().decode(JSONValue.self, from: Data(request.body)),
                     case .object(let object) = value
                 {
-                    parsed = object
+                    parsed = object.dictionary
                 } else {
                     responder.respond(APIReply.admin(400, ["error": "the body must be a JSON object"]))
                     return

@@ -172,7 +172,7 @@ struct BodyFields {
             validation.add(field(key), BodyValidation.type("object"))
             return nil
         }
-        return BodyFields(members, path: field(key), validation: validation)
+        return BodyFields(members.dictionary, path: field(key), validation: validation)
     }
 
     /// An array; nil when absent or null.
@@ -191,6 +191,6 @@ struct BodyFields {
             validation.add("\(field(key))[\(index)]", BodyValidation.type("object"))
             return nil
         }
-        return BodyFields(members, path: "\(field(key))[\(index)]", validation: validation)
+        return BodyFields(members.dictionary, path: "\(field(key))[\(index)]", validation: validation)
     }
 }

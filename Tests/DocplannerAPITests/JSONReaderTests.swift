@@ -171,7 +171,7 @@ import Testing
                     randomValue(depth: depth + 1, using: &generator)
                 })
         default:
-            var members: [String: JSONValue] = [:]
+            var members: JSONObject = [:]
             for index in 0..<Int.random(in: 0..<4, using: &generator) {
                 members["k\(index)é"] = randomValue(depth: depth + 1, using: &generator)
             }

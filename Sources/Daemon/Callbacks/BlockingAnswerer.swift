@@ -122,7 +122,7 @@ extension BlockingAnswerer {
     /// The denial: 400 with the configured `error_code` in its JSON type (digits are a
     /// number, as Docplanner's dictionary numbers its codes) and the reason.
     static func denial(code: String?, reason: String) -> HTTPResponse {
-        var body: [String: JSONValue] = ["reason": .string(reason)]
+        var body: JSONObject = ["reason": .string(reason)]
         if let code {
             body["error_code"] = code.allSatisfy(\.isASCII) && Int64(code) != nil ? .int(Int64(code)!) : .string(code)
         }

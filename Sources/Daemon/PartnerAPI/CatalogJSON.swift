@@ -86,11 +86,11 @@ enum CatalogJSON {
 
     /// `catalog` as `GET /v1/catalog` answers it (the shape `PUT` takes).
     static func json(_ catalog: ClinicCatalog) -> JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object: JSONObject = [:]
         for table in entryTables {
             object[table.key] = .array(
                 catalog[keyPath: table.entries].map { entry in
-                    var fields: [String: JSONValue] = ["id": .string(entry.id), "name": .string(entry.name)]
+                    var fields: JSONObject = ["id": .string(entry.id), "name": .string(entry.name)]
                     for (field, key) in table.details { fields[field] = .text(entry.details[key]) }
                     return .object(fields)
                 })

@@ -13,7 +13,7 @@ struct FieldError: Error, Equatable, CustomStringConvertible {
 /// `FieldError` naming the field by its path; unknown fields are refused, so a typo is
 /// never silently ignored.
 struct JSONFields {
-    let fields: [String: JSONValue]
+    let fields: JSONObject
     /// The path of this object within the body (`patient.`), for error messages.
     let path: String
 

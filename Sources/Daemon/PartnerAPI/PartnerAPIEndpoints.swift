@@ -208,7 +208,7 @@ struct PartnerAPIEndpoints: Sendable {
         do {
             return try body()
         } catch let error as FieldError {
-            var fields: [String: JSONValue] = ["error": .string(error.description)]
+            var fields: JSONObject = ["error": .string(error.description)]
             if !error.field.isEmpty { fields["field"] = .string(error.field) }
             return JSONResponses.json(status: 400, .object(fields))
         } catch APIError.notFound(let message) {

@@ -34,9 +34,9 @@ extension JSONObjectDecodable {
 /// reads do (`LenientDecoding.swift`): a member that is missing, null or of a kind that
 /// does not convert reads as nil.
 struct JSONFields<Key: CodingKey> {
-    let members: [String: JSONValue]
+    let members: JSONObject
 
-    init(_ members: [String: JSONValue]) { self.members = members }
+    init(_ members: JSONObject) { self.members = members }
 
     /// The same members under other keys (a second spelling of a field).
     func keyed<Other: CodingKey>(by type: Other.Type) -> JSONFields<Other> { JSONFields<Other>(members) }

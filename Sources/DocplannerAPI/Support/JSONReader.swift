@@ -102,7 +102,7 @@ private struct Cursor {
 
     private mutating func object() throws(JSONReader.Failure) -> JSONValue {
         try enter()
-        var members: [String: JSONValue] = [:]
+        var members: [JSONObject.Element] = []
         // `{}`, or `}` after a trailing comma, which Foundation's reader accepts too.
         while !closes(UInt8(ascii: "}")) {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
@@ -113,10 +113,10 @@ private struct Cursor {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
             skipSpace()
-            members[key] = try value()  // the last of duplicate names wins, as in JSONSerialization
+            members.append((key: key, value: try value()))  // the last of duplicate names counts (JSONObject)
             guard try continues(UInt8(ascii: "}")) else { break }
         }
-        return .object(members)
+        return .object(JSONObject(read: members))
     }
 
     private mutating func array() throws(JSONReader.Failure) -> JSONValue {

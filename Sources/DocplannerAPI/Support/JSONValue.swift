@@ -8,7 +8,7 @@ package enum JSONValue: Sendable, Hashable, Codable {
     case double(Double)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
 
     package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -25,7 +25,7 @@ package enum JSONValue: Sendable, Hashable, Codable {
         } else if let value = try? container.decode([JSONValue].self) {
             self = .array(value)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            self = .object(try container.decode(JSONObject.self))
         }
     }
 

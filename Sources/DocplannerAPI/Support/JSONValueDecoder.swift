@@ -57,7 +57,7 @@ private struct TreeDecoder: Decoder {
 }
 
 private struct KeyedTree<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    let members: [String: JSONValue]
+    let members: JSONObject
     let codingPath: [any CodingKey]
 
     var allKeys: [Key] { members.keys.compactMap { Key(stringValue: $0) } }
