@@ -20,18 +20,9 @@ final class DaemonMetrics: Sendable {
     /// The series made so far, by name and label values: the factory's registry is one
     /// process-wide table behind one lock, whose lookup validates the name and hashes the
     /// labels, and whose insert copies the table. Made once, a series is found here.
-    private let series = Mutex(Series())
-
-    private struct SeriesKey: Hashable {
-        let name: String
-        let labels: [String]
-    }
-
-    private struct Series {
-        var counters: [SeriesKey: Counter] = [:]
-        var gauges: [SeriesKey: Gauge] = [:]
-        var timers: [SeriesKey: Timer] = [:]
-    }
+    private let counters = SeriesTable<Counter>()
+    private let gauges = SeriesTable<Gauge>()
+    private let timers = SeriesTable<Timer>()
 
     init(factory: any MetricsFactory, tenant: String = DaemonMetrics.defaultTenant) {
         self.factory = factory
@@ -214,31 +205,41 @@ final class DaemonMetrics: Sendable {
     }
 
     private func count(_ name: String, _ extra: (String, String)...) {
-        handle(\.counters, name, extra) { Counter(label: name, dimensions: $0, factory: factory) }.increment()
+        counters.handle(name, extra) { Counter(label: name, dimensions: Self.labels(tenant, $0), factory: factory) }
+            .increment()
     }
 
     private func gauge(_ name: String, _ value: Double, _ extra: (String, String)...) {
-        handle(\.gauges, name, extra) { Gauge(label: name, dimensions: $0, factory: factory) }.record(value)
+        gauges.handle(name, extra) { Gauge(label: name, dimensions: Self.labels(tenant, $0), factory: factory) }
+            .record(value)
     }
 
     private func time(_ name: String, _ duration: Duration, _ extra: (String, String)...) {
         let (seconds, attoseconds) = duration.components
-        handle(\.timers, name, extra) { Timer(label: name, dimensions: $0, factory: factory) }
+        timers.handle(name, extra) { Timer(label: name, dimensions: Self.labels(tenant, $0), factory: factory) }
             .recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
+}
 
-    /// The series `name` with `extra`'s values from `table`, made by `make` (given the
-    /// labels with the tenant's) the first time.
-    private func handle<Handle: Sendable>(
-        _ table: WritableKeyPath<Series, [SeriesKey: Handle]>, _ name: String, _ extra: [(String, String)],
-        make: ([(String, String)]) -> Handle
-    ) -> Handle {
-        let key = SeriesKey(name: name, labels: extra.map(\.1))
-        return series.withLock { series in
-            if let found = series[keyPath: table][key] { return found }
-            let made = make(Self.labels(tenant, extra))
-            series[keyPath: table][key] = made
-            return made
+/// The series of one kind (counters, gauges or timers) made so far, by name and label
+/// values. Each callback counts several: one table per kind, reached directly (a key path
+/// into one table of tables cost more than the rest of the count).
+private final class SeriesTable<Handle: Sendable>: Sendable {
+    private struct Key: Hashable {
+        let name: String
+        let labels: [String]
+    }
+
+    private let made = Mutex<[Key: Handle]>([:])
+
+    /// The series `name` with `extra`'s values, made by `make` (given `extra`) the first time.
+    func handle(_ name: String, _ extra: [(String, String)], make: ([(String, String)]) -> Handle) -> Handle {
+        let key = Key(name: name, labels: extra.map { $0.1 })
+        return made.withLock { made in
+            if let found = made[key] { return found }
+            let handle = make(extra)
+            made[key] = handle
+            return handle
         }
     }
 }
