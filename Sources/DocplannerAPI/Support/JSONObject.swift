@@ -42,10 +42,13 @@ package struct JSONObject: Sendable, Hashable, ExpressibleByDictionaryLiteral, S
     /// The value of the member `key`, nil when there is none. Setting nil removes it.
     package subscript(key: String) -> JSONValue? {
         get {
+            // Names of another length are passed over without comparing their text.
+            let length = key.utf8.count
             var index = members.endIndex
             while index > members.startIndex {
                 index -= 1
-                if members[index].key == key { return members[index].value }
+                let name = members[index].key
+                if name.utf8.count == length && name == key { return members[index].value }
             }
             return nil
         }
