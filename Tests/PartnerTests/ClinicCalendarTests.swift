@@ -7,7 +7,7 @@ import Testing
 
 /// The outbound side of the embedded calendar: availability from working hours and day
 /// slots, captured changes, and the bookkeeping of what Docplanner holds.
-@Suite struct ClinicCalendarTests {
+@Suite final class ClinicCalendarTests {
     let directory: TemporaryDirectory
     let partner: EmbeddedPartner
     let clinic: any SQLConnection
@@ -20,6 +20,8 @@ import Testing
         partner = calendar.partner
         clinic = try calendar.clinic()
     }
+
+    deinit { directory.remove() }
 
     func date(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
 

@@ -5,7 +5,7 @@ import Testing
 
 /// Writes made through the `/v1` API are clinic changes: the change-log triggers capture
 /// them for outbound sync, as they would a clinic's own edit of the file.
-@Suite struct ClinicWritesTests {
+@Suite final class ClinicWritesTests {
     let directory: TemporaryDirectory
     let partner: EmbeddedPartner
     let calendar = CalendarRef(facilityID: "1", doctorID: "123", addressID: "111")
@@ -14,6 +14,8 @@ import Testing
         directory = try TemporaryDirectory(prefix: "dpbridge-clinic-writes")
         partner = try TestCalendar(in: directory).partner
     }
+
+    deinit { directory.remove() }
 
     func time(_ text: String) -> ClinicTime {
         let formatter = ISO8601DateFormatter()

@@ -5,7 +5,7 @@ import Store
 import TestSupport
 import Testing
 
-@Suite struct EmbeddedPartnerTests {
+@Suite final class EmbeddedPartnerTests {
     let directory: TemporaryDirectory
     let partner: EmbeddedPartner
     let testCalendar: TestCalendar
@@ -16,6 +16,8 @@ import Testing
         testCalendar = try TestCalendar(in: directory)
         partner = testCalendar.partner
     }
+
+    deinit { directory.remove() }
 
     func booking(_ id: String, at hour: Int = 10, minutes: Int = 30) -> PartnerBooking {
         let start = Date(timeIntervalSince1970: 1_800_000_000 + Double(hour) * 3600)

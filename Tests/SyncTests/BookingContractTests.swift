@@ -13,7 +13,7 @@ import Testing
 /// Clinic booking changes against a strict simulator where Docplanner's answers are not
 /// the happy ones: a cancel of a booking canceled already (400), and a move retried after
 /// its answer was lost (409 "already moved").
-@Suite(.serialized) struct BookingContractTests {
+@Suite(.serialized) final class BookingContractTests {
     static let zone = TimeZone(secondsFromGMT: 3600)!
     /// 2027-01-18T10:00:00+01:00: a seeded 09:00–13:00 slot three days after the test clock's day.
     static let start = Date(timeIntervalSince1970: 1_800_000_000 - 9 * 3600 + 3 * 86_400 + 10 * 3600)
@@ -43,6 +43,8 @@ import Testing
         testCalendar = try TestCalendar(in: directory)
         partner = testCalendar.partner
     }
+
+    deinit { directory.remove() }
 
     func processor() -> OutboundProcessor {
         let clock = clock

@@ -27,7 +27,7 @@ enum Examples {
     }
 }
 
-@Suite struct InboundSyncTests {
+@Suite final class InboundSyncTests {
     let directory: TemporaryDirectory
     let store: Store
     let partner: EmbeddedPartner
@@ -39,6 +39,8 @@ enum Examples {
         partner = try EmbeddedPartner(path: directory.file("partner.sqlite"))
         processor = InboundProcessor(queue: store.inbox, partner: partner, logger: Logger(label: "test"))
     }
+
+    deinit { directory.remove() }
 
     /// Stores `body` as the callback endpoint does (same identity and ordering keys).
     @discardableResult
@@ -255,6 +257,7 @@ enum Examples {
 
     @Test func aRetryComesDueAndABlockedJobFollowsWithoutAWake() throws {
         let directory = try TemporaryDirectory(prefix: "dpbridge-workers")
+        defer { directory.remove() }
         let store = try Store(
             path: directory.file("store.sqlite"),
             retryPolicy: RetryPolicy(maxAttempts: 5, initialDelay: 0.2, maxDelay: 0.4))
@@ -280,6 +283,7 @@ enum Examples {
 
     @Test func eventsGatherIntoOneRunAndAFullBatchAsksForTheNextAtOnce() throws {
         let directory = try TemporaryDirectory(prefix: "dpbridge-workers")
+        defer { directory.remove() }
         let store = try Store(path: directory.file("store.sqlite"))
         defer { store.close() }
         let processor = BatchRecorder(queue: store.inbox)

@@ -11,7 +11,7 @@ import Testing
 /// Drift between Docplanner (a live simulator) and the clinic calendar, repaired by
 /// listing Docplanner's bookings: events that never arrived, and a cancel that did not
 /// take on Docplanner.
-@Suite(.serialized) struct ReconcilerTests {
+@Suite(.serialized) final class ReconcilerTests {
     let directory: TemporaryDirectory
     let simulator: DocplannerSimulator
     let client: DocplannerClient
@@ -32,6 +32,8 @@ import Testing
         partner = try EmbeddedPartner(path: directory.file("partner.sqlite"))
         reconciler = Reconciler(docplanner: client, partner: partner, horizonWeeks: 12)
     }
+
+    deinit { directory.remove() }
 
     /// Tomorrow (in Warsaw) at `hour`.
     func tomorrow(_ hour: Int) -> Date {

@@ -12,7 +12,7 @@ import Testing
 
 /// The clinic's hours fed to a live simulator by the outbound slot feed, on a test clock:
 /// every fed day ends on Docplanner exactly as the clinic has it, whatever was there.
-@Suite(.serialized) struct SlotFeedTests {
+@Suite(.serialized) final class SlotFeedTests {
     /// UTC+1 without daylight saving, as the simulator's calendars.
     static let zone = TimeZone(secondsFromGMT: 3600)!
     /// 2027-01-15T00:00:00+01:00, the test clock's day.
@@ -43,6 +43,8 @@ import Testing
         store = try Store(path: directory.file("store.sqlite"))
         partner = try EmbeddedPartner(path: directory.file("partner.sqlite"))
     }
+
+    deinit { directory.remove() }
 
     func processor(daysPerRun: Int = 100) -> OutboundProcessor {
         let clock = clock
