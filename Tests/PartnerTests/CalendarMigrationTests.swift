@@ -5,12 +5,13 @@ import Testing
 
 @testable import Partner
 
-/// Calendar migration 7 spells the three-value CHECKs of `bookings.status` and
-/// `change_log.operation` as comparisons (a list of three values is a temporary table SQLite
-/// builds on every run of a statement) by editing the schema's text in place: rows,
-/// triggers and indexes stay, the CHECKs still refuse what they refused, and a table whose
-/// text the clinic changed is left alone.
-@Suite struct CalendarCheckSpellingTests {
+/// Calendar migrations 7 and 8, made for the cost of applying an event. Migration 7 spells
+/// the three-value CHECKs of `bookings.status` and `change_log.operation` as comparisons (a
+/// list of three values is a temporary table SQLite builds on every run of a statement) by
+/// editing the schema's text in place: rows, triggers and indexes stay, the CHECKs still
+/// refuse what they refused, and a table whose text the clinic changed is left alone.
+/// Migration 8 keeps the applied events in a table without rowid.
+@Suite struct CalendarMigrationTests {
     static let insertBooking = """
         INSERT INTO bookings (docplanner_booking_id, facility_id, doctor_id, address_id, start_at, end_at, status)
             VALUES ('b2', '1', '123', '111', '2027-03-01T11:00:00+01:00', '2027-03-01T11:30:00+01:00', 'booked')
@@ -73,6 +74,36 @@ import Testing
         for status in ["booked", "canceled", "moved"] {
             try other.execute("UPDATE bookings SET status = '\(status)' WHERE id = 1")
         }
+    }
+
+    /// Migration 8 keeps every applied event (its key and time) in a table without rowid.
+    @Test func appliedEventsKeepTheirKeysAndTimesWithoutARowid() throws {
+        let directory = try TemporaryDirectory(prefix: "dpbridge-calendar-applied")
+        defer { directory.remove() }
+        let path = directory.file("partner.sqlite")
+        try calendarAtVersionSix(path)
+        do {
+            let database = try Database(path: path)
+            try database.execute(
+                """
+                INSERT INTO applied_events (event_key, applied_at) VALUES ('slot-booked|visit_booking:1|t', '2026-12-01T10:00:00.000Z');
+                INSERT INTO applied_events (event_key) VALUES ('booking-canceled|visit_booking:1|t');
+                """)
+        }
+        let partner = try EmbeddedPartner(path: path)
+        #expect(try partner.hasApplied(eventKey: "slot-booked|visit_booking:1|t"))
+        #expect(try partner.hasApplied(eventKey: "booking-canceled|visit_booking:1|t"))
+        #expect(!(try partner.hasApplied(eventKey: "slot-booked|visit_booking:2|t")))
+        let database = try Database(path: path)
+        #expect(
+            try database.scalar(
+                "SELECT count(*) FROM applied_events WHERE event_key = 'slot-booked|visit_booking:1|t' AND applied_at = '2026-12-01T10:00:00.000Z'"
+            ) == 1)
+        #expect(
+            try database.scalar(
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'applied_events' AND sql LIKE '%WITHOUT ROWID'") == 1)
+        #expect(try database.scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'applied_events_by_key'") == 0)
+        #expect(throws: SQLiteError.self) { try database.scalar("SELECT rowid FROM applied_events") }
     }
 
     @Test func aTableTheClinicSpelledOtherwiseIsLeftAsItIs() throws {
