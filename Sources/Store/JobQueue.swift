@@ -161,17 +161,25 @@ package final class JobQueue: Sendable {
         let t = table.rawValue
         let now = clock.now()
         return try control.with { database throws(StoreError) in
-            let select = try database.prepare(
-                """
-                SELECT min(due) FROM (
-                    SELECT min(not_before) AS due FROM \(t) WHERE state IN ('pending', 'retry') AND not_before > ?1
-                    UNION ALL SELECT min(lease_until) FROM \(t) WHERE state = 'inflight') AS due_times
-                """)
+            let select = try database.prepare(Self.nextDueQuery(table: t, dialect: database.dialect))
             defer { select.reset() }
             try select.bind([.real(now)])
             guard try select.step(), !select.isNull(0) else { return nil }
             return select.double(0) - now
         }
+    }
+
+    /// `secondsUntilNextDue`'s SELECT at `?1`. Each part names the unfinished jobs as their
+    /// partial index does (`unfinishedStates`), so it reads only those.
+    package static func nextDueQuery(table t: String, dialect: SQLDialect) -> String {
+        let unfinished = unfinishedStates(dialect)
+        return """
+            SELECT min(due) FROM (
+                SELECT min(not_before) AS due FROM \(t)
+                    WHERE state \(unfinished) AND state IN ('pending', 'retry') AND not_before > ?1
+                UNION ALL SELECT min(lease_until) FROM \(t) WHERE state \(unfinished) AND state = 'inflight'
+            ) AS due_times
+            """
     }
 
     /// How a job claimed in a batch ended, for `finish(_:)`.
@@ -316,15 +324,19 @@ package final class JobQueue: Sendable {
         try control.with { database throws(StoreError) in
             // Due times were set on the previous process's clock; should the wall clock
             // have been stepped back since, none waits longer than a backoff or an hour.
+            let unfinished = unfinishedStates(database.dialect)
             try database.prepare(
-                "UPDATE \(table.rawValue) SET not_before = ?1 WHERE state IN ('pending', 'retry') AND not_before > ?1"
+                """
+                UPDATE \(table.rawValue) SET not_before = ?1
+                WHERE state \(unfinished) AND state IN ('pending', 'retry') AND not_before > ?1
+                """
             ).run([.real(clock.now() + max(retryPolicy.maxDelay, 3600))])
             try database.prepare(
                 """
                 UPDATE \(table.rawValue) SET state = 'retry', attempts = attempts + 1, not_before = ?,
                     last_error = 'interrupted: the daemon stopped while this job was in flight',
                     lease_token = NULL, lease_until = NULL
-                WHERE state = 'inflight'
+                WHERE state \(unfinished) AND state = 'inflight'
                 """
             ).run([.real(clock.now())])
             return database.changes

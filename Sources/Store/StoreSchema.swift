@@ -86,6 +86,17 @@ enum StoreSchema {
         // kept); the unfinished jobs are those not `done` or `dead` (the CHECK allows no
         // other states), which a claim names the same way (`claimableCondition`).
         rebuiltQueueTable("inbox") + rebuiltQueueTable("outbox"),
+        // 8: no index of every job by state. `<name>_ready (state, priority, id)` changed on
+        // every enqueue, claim and finish (five B-tree writes a callback) for readers that
+        // want only unfinished jobs, which `<name>_unfinished` serves when they name them
+        // as it does, or only finished ones: dead letters, and done jobs past retention,
+        // which `<name>_finished` holds by the time they finished.
+        """
+        DROP INDEX inbox_ready;
+        DROP INDEX outbox_ready;
+        CREATE INDEX inbox_finished ON inbox (state, finished_at) WHERE state = 'done' OR state = 'dead';
+        CREATE INDEX outbox_finished ON outbox (state, finished_at) WHERE state = 'done' OR state = 'dead';
+        """,
     ])
 
     /// Migration 7's rebuild of a queue table: its columns as `queueTable` made them, the

@@ -64,6 +64,49 @@ import Testing
         #expect(claimed.map(\.id) == [7])
     }
 
+    /// Migration 8 drops the index of every job by state: each reader of the queues reads an
+    /// index that holds only what it asks for (unfinished jobs, or finished ones), never the
+    /// whole table.
+    @Test func readersOfTheQueuesUseThePartialIndexes() throws {
+        let directory = try TemporaryDirectory(prefix: "dpbridge-migration-8")
+        defer { directory.remove() }
+        let path = directory.file("store.sqlite")
+        let store = try Store(path: path)
+        defer { store.close() }
+        let database = try Database(path: path)
+        for table in ["inbox", "outbox"] {
+            let indexes = try rows(
+                database, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '\(table)'", columns: 1
+            ).map { $0[0] }
+            #expect(!indexes.contains("\(table)_ready") && indexes.contains("\(table)_finished"), "\(indexes)")
+            let readers: [(String, String)] = [
+                (JobQueue.nextDueQuery(table: table, dialect: .sqlite), "\(table)_unfinished"),
+                (JobQueue.claimQuery(table: table, dialect: .sqlite), "\(table)_unfinished"),
+                ("SELECT id FROM \(table) WHERE state = 'done' AND finished_at < 1", "\(table)_finished"),
+                (
+                    "SELECT id FROM \(table) WHERE state = 'dead' ORDER BY finished_at DESC, id DESC LIMIT 5",
+                    "\(table)_finished"
+                ),
+                ("SELECT count(*) FROM \(table) WHERE state = 'dead' AND finished_at < 1", "\(table)_finished"),
+            ]
+            for (sql, index) in readers {
+                let plan = try rows(database, "EXPLAIN QUERY PLAN \(sql)", columns: 4).map { $0[3] }
+                #expect(plan.contains { $0.contains(index) }, "\(sql): \(plan)")
+                #expect(
+                    !plan.contains("SCAN \(table)") && !plan.contains("SCAN j"), "a whole-table read: \(sql): \(plan)")
+            }
+        }
+        // The jobs still move as before: enqueued, claimed, finished, counted.
+        _ = try store.inbox.enqueueAndWait(
+            InboxItem(body: Array("{}".utf8), dedupKey: "k1", eventName: "slot-booked", orderingKey: "booking:1"))
+        #expect(try store.inbox.secondsUntilNextDue() == nil)
+        let claimed = try store.inbox.claim(limit: 5, workerID: "test")
+        #expect(claimed.count == 1)
+        #expect(try store.inbox.secondsUntilNextDue() != nil, "the lease's end")
+        #expect(try store.inbox.finish([(claimed[0], .complete)]) == [true])
+        #expect(try store.counts().inbox.done == 1)
+    }
+
     /// The first `columns` columns of each row of `sql`, as text ("NULL" for null).
     private func rows(_ database: Database, _ sql: String, columns: Int32) throws -> [[String]] {
         let statement = try database.prepare(sql)
