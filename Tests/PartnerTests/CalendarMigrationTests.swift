@@ -32,12 +32,9 @@ import Testing
             """)
     }
 
+    /// The opcodes of `sql`'s program.
     func program(_ database: Database, _ sql: String) throws -> [String] {
-        let statement = try database.prepare("EXPLAIN \(sql)")
-        defer { statement.reset() }
-        var opcodes: [String] = []
-        while try statement.step() { opcodes.append(statement.text(1) ?? "") }
-        return opcodes
+        try database.textRows("EXPLAIN \(sql)", columns: 2).map { $0[1] }
     }
 
     @Test func theChecksAreComparisonsAndStillRefuseUnknownValues() throws {
@@ -53,9 +50,7 @@ import Testing
         #expect(!(try program(migrating, Self.insertBooking).contains("OpenEphemeral")))
         let other = try Database(path: path)
         #expect(!(try program(other, Self.insertBooking).contains("OpenEphemeral")))
-        let integrity = try other.prepare("PRAGMA integrity_check")
-        #expect(try integrity.step() && integrity.text(0) == "ok")
-        integrity.reset()
+        #expect(try other.textRows("PRAGMA integrity_check", columns: 1) == [["ok"]])
 
         // Rows, triggers and indexes are still there.
         #expect(try other.scalar("SELECT count(*) FROM bookings WHERE id = 1 AND status = 'canceled'") == 1)
@@ -118,11 +113,8 @@ import Testing
         _ = try EmbeddedPartner(path: path)
         let database = try Database(path: path)
         #expect(try database.scalar("PRAGMA user_version") == Int64(EmbeddedSchema.migrations.count))
-        let definition = try database.prepare("SELECT sql FROM sqlite_schema WHERE name = 'bookings'")
-        #expect(
-            try definition.step()
-                && definition.text(0)?.contains("CHECK (status IN ('booked','canceled','moved'))") == true)
-        definition.reset()
+        let definition = try database.textRows("SELECT sql FROM sqlite_schema WHERE name = 'bookings'", columns: 1)
+        #expect(definition.first?.first?.contains("CHECK (status IN ('booked','canceled','moved'))") == true)
         #expect(try database.scalar("SELECT count(*) FROM change_log WHERE operation = 'insert'") == 1)
         try database.execute(Self.insertBooking)
         #expect(try database.scalar("SELECT count(*) FROM bookings") == 2)

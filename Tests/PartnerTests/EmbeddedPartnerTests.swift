@@ -152,9 +152,7 @@ import Testing
         // (SQLite's plan; PostgreSQL's planner chooses by its statistics).
         guard !TestCalendar.onPostgres else { return }
         for query in [EmbeddedPartner.overlappingBookings, EmbeddedPartner.overlappingBreaks] {
-            let plan = try clinic.prepare("EXPLAIN QUERY PLAN " + query)
-            var details: [String] = []
-            while try plan.step() { details.append(plan.text(3) ?? "") }
+            let details = try clinic.textRows("EXPLAIN QUERY PLAN " + query, columns: 4).map { $0[3] }
             #expect(
                 details.contains {
                     $0.contains("USING INDEX bookings_by_start") || $0.contains("USING INDEX breaks_by_since")

@@ -13,12 +13,10 @@ import Testing
         for index in 0..<50 { _ = try t.store.inbox.enqueueAndWait(event("backlog-\(index)")) }
         let database = try t.otherConnection()
         for table in ["inbox", "outbox"] {
-            let explain = try database.prepare(
-                "EXPLAIN QUERY PLAN " + JobQueue.claimQuery(table: table, dialect: .sqlite))
-            try explain.bind([.real(t.clock.now()), .integer(10)])
-            var plan: [String] = []
-            while try explain.step() { plan.append(explain.text(3) ?? "") }
-            explain.reset()
+            let plan = try database.database.textRows(
+                "EXPLAIN QUERY PLAN " + JobQueue.claimQuery(table: table, dialect: .sqlite), columns: 4,
+                binding: [.real(t.clock.now()), .integer(10)]
+            ).map { $0[3] }
             #expect(plan.contains { $0.contains("\(table)_unfinished") }, "\(plan)")
             #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
         }

@@ -34,13 +34,13 @@ import Testing
                 INSERT INTO outbox (id, dedup_key, kind, coalesce_key, priority, payload, created_at, state)
                 VALUES (5, 'o', 'replace-slots', 'slots:1', 2, x'02', 16, 'retry');
                 """)
-            before = try rows(database, Self.everyColumn, columns: 16)
+            before = try database.textRows(Self.everyColumn, columns: 16)
         }
         let store = try Store(path: path)
         defer { store.close() }
         let database = try Database(path: path)
         #expect(try database.scalar("PRAGMA user_version") == Int64(Store.schemaVersion))
-        #expect(try rows(database, Self.everyColumn, columns: 16) == before)
+        #expect(try database.textRows(Self.everyColumn, columns: 16) == before)
         #expect(
             try database.scalar("SELECT count(*) FROM outbox WHERE id = 5 AND state = 'retry' AND priority = 2") == 1)
         // Inserts and updates of either queue evaluate no list through a temporary table.
@@ -49,15 +49,15 @@ import Testing
                 "INSERT INTO \(table) (dedup_key, kind, payload, created_at) VALUES ('x', 'k', x'00', 1)",
                 "UPDATE \(table) SET state = 'done', lease_token = NULL WHERE id = 7",
             ] {
-                let program = try rows(database, "EXPLAIN \(statement)", columns: 2).map { $0[1] }
+                let program = try database.textRows("EXPLAIN \(statement)", columns: 2).map { $0[1] }
                 #expect(!program.contains("OpenEphemeral"), "\(statement)")
             }
         }
         #expect(throws: SQLiteError.self) { try database.execute("UPDATE inbox SET state = 'lost' WHERE id = 7") }
         // The claim walks the unfinished index without a sort, and takes the pending job
         // (the in-flight one is held, the done and dead ones are finished).
-        let plan = try rows(
-            database, "EXPLAIN QUERY PLAN \(JobQueue.claimQuery(table: "inbox", dialect: .sqlite))", columns: 4
+        let plan = try database.textRows(
+            "EXPLAIN QUERY PLAN \(JobQueue.claimQuery(table: "inbox", dialect: .sqlite))", columns: 4
         ).map { $0[3] }.joined(separator: "\n")
         #expect(plan.contains("inbox_unfinished") && !plan.contains("TEMP B-TREE"), "\(plan)")
         let claimed = try store.inbox.claim(limit: 10, workerID: "test")
@@ -75,8 +75,8 @@ import Testing
         defer { store.close() }
         let database = try Database(path: path)
         for table in ["inbox", "outbox"] {
-            let indexes = try rows(
-                database, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '\(table)'", columns: 1
+            let indexes = try database.textRows(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '\(table)'", columns: 1
             ).map { $0[0] }
             #expect(!indexes.contains("\(table)_ready") && indexes.contains("\(table)_finished"), "\(indexes)")
             let readers: [(String, String)] = [
@@ -90,7 +90,7 @@ import Testing
                 ("SELECT count(*) FROM \(table) WHERE state = 'dead' AND finished_at < 1", "\(table)_finished"),
             ]
             for (sql, index) in readers {
-                let plan = try rows(database, "EXPLAIN QUERY PLAN \(sql)", columns: 4).map { $0[3] }
+                let plan = try database.textRows("EXPLAIN QUERY PLAN \(sql)", columns: 4).map { $0[3] }
                 #expect(plan.contains { $0.contains(index) }, "\(sql): \(plan)")
                 #expect(
                     !plan.contains("SCAN \(table)") && !plan.contains("SCAN j"), "a whole-table read: \(sql): \(plan)")
@@ -105,16 +105,5 @@ import Testing
         #expect(try store.inbox.secondsUntilNextDue() != nil, "the lease's end")
         #expect(try store.inbox.finish([(claimed[0], .complete)]) == [true])
         #expect(try store.counts().inbox.done == 1)
-    }
-
-    /// The first `columns` columns of each row of `sql`, as text ("NULL" for null).
-    private func rows(_ database: Database, _ sql: String, columns: Int32) throws -> [[String]] {
-        let statement = try database.prepare(sql)
-        defer { statement.reset() }
-        var rows: [[String]] = []
-        while try statement.step() {
-            rows.append((0..<columns).map { statement.text($0) ?? "NULL" })
-        }
-        return rows
     }
 }
